@@ -1,0 +1,707 @@
+"""The safe rule compiler: expression text → a small typed tree, checked at load.
+
+Criteria files are shared between provinces, so every expression is hostile until
+proven otherwise. The text is parsed with :func:`ast.parse` (which only parses) and
+translated node by node through an allow-list (``_HANDLERS``); any other syntax —
+attribute access, subscripts, lambdas, comprehensions, calls to anything not in
+:data:`FUNCTIONS` — is refused with the list of what is allowed. Names must be
+declared inputs or facts; a misspelling fails with a did-you-mean. Sizes are
+bounded (text length, nesting, node count, constants, powers). Nothing here or
+anywhere in parindex passes text to ``eval`` or ``exec``.
+
+The result is an inert tree of :class:`Expr` nodes with a static type. Evaluation
+is in :func:`evaluate` (one unit's values, exact decimals).
+
+>>> env = {"a": NameInfo(ValueType.NUMBER), "b": NameInfo(ValueType.NUMBER)}
+>>> expr = compile_expression("percent(a, b, 100)", env)
+>>> evaluate(expr, {"a": Decimal(49), "b": Decimal(50)})
+Decimal('98')
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from enum import StrEnum
+
+from parindex.errors import EvaluationError, ExpressionError
+
+__all__ = [
+    "FUNCTIONS",
+    "Binary",
+    "BoolOp",
+    "Call",
+    "Compare",
+    "CompiledExpression",
+    "Const",
+    "Expr",
+    "IfElse",
+    "In",
+    "Name",
+    "NameInfo",
+    "Not",
+    "Unary",
+    "Value",
+    "ValueType",
+    "compile_expression",
+    "evaluate",
+]
+
+MAX_LENGTH = 1000
+MAX_DEPTH = 24
+MAX_NODES = 300
+MAX_CONSTANT = Decimal(10) ** 15
+MAX_STRING = 100
+MAX_POWER = 10
+
+Value = Decimal | bool | dt.date | str
+
+
+class ValueType(StrEnum):
+    """Static type of an expression."""
+
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    TEXT = "text"
+
+
+_TYPE_VI = {
+    ValueType.NUMBER: "số",
+    ValueType.BOOL: "đúng/sai",
+    ValueType.DATE: "ngày",
+    ValueType.TEXT: "văn bản",
+}
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """What the compiler knows of a declared name: its type and, for enums, its choices."""
+
+    type: ValueType
+    choices: frozenset[str] | None = None
+
+
+# --- the typed tree ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expr:
+    type: ValueType
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: Value
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # "-" or "+"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    op: str  # + - * / **
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    ops: tuple[str, ...]
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class BoolOp(Expr):
+    op: str  # "and" / "or"
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class IfElse(Expr):
+    test: Expr
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
+class In(Expr):
+    needle: Expr
+    options: tuple[Value, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    function: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class CompiledExpression:
+    """An expression accepted by the compiler, with the names it reads."""
+
+    text: str
+    root: Expr
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def type(self) -> ValueType:
+        return self.root.type
+
+
+# --- the function table --------------------------------------------------------------
+
+
+def _ratio(a: Decimal, b: Decimal, when_zero: Decimal) -> Decimal:
+    return when_zero if b == 0 else a / b
+
+
+def _percent(a: Decimal, b: Decimal, when_zero: Decimal) -> Decimal:
+    return when_zero if b == 0 else a * 100 / b
+
+
+def _round(x: Decimal, places: Decimal) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
+def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(x, high))
+
+
+def _date(year: Decimal, month: Decimal, day: Decimal) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError as exc:
+        raise EvaluationError(f"ngày không hợp lệ: {day}/{month}/{year}") from exc
+
+
+@dataclass(frozen=True)
+class Function:
+    """A registered function: argument types (the last one repeats if ``variadic``)."""
+
+    params: tuple[ValueType, ...]
+    result: ValueType
+    impl: Callable[..., Value]
+    doc: str
+    variadic: bool = False
+
+
+_N, _D = ValueType.NUMBER, ValueType.DATE
+
+FUNCTIONS: Mapping[str, Function] = {
+    "ratio": Function((_N, _N, _N), _N, _ratio, "a ÷ b; when_zero nếu b = 0"),
+    "percent": Function((_N, _N, _N), _N, _percent, "100 × a ÷ b; when_zero nếu b = 0"),
+    "min": Function((_N, _N), _N, lambda *a: min(a), "nhỏ nhất", variadic=True),
+    "max": Function((_N, _N), _N, lambda *a: max(a), "lớn nhất", variadic=True),
+    "abs": Function((_N,), _N, abs, "giá trị tuyệt đối"),
+    "round": Function((_N, _N), _N, _round, "làm tròn nửa lên đến n chữ số"),
+    "clamp": Function((_N, _N, _N), _N, _clamp, "giới hạn x trong [lo, hi]"),
+    "date": Function((_N, _N, _N), _D, _date, "ngày từ năm, tháng, ngày"),
+    "days_between": Function(
+        (_D, _D), _N, lambda a, b: Decimal((b - a).days), "số ngày từ d1 đến d2"
+    ),
+    "year": Function((_D,), _N, lambda d: Decimal(d.year), "năm của ngày"),
+    "month": Function((_D,), _N, lambda d: Decimal(d.month), "tháng của ngày"),
+    "day": Function((_D,), _N, lambda d: Decimal(d.day), "ngày trong tháng"),
+    "quarter": Function((_D,), _N, lambda d: Decimal((d.month - 1) // 3 + 1), "quý của ngày"),
+}
+
+_ALLOWED_SYNTAX = (
+    "số, chuỗi, True/False, tên đầu vào đã khai báo, + - * / **, so sánh, and/or/not, "
+    "'a if điều kiện else b', 'x in (...)', các hàm: " + ", ".join(sorted(FUNCTIONS))
+)
+
+
+# --- the compiler --------------------------------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, text: str, env: Mapping[str, NameInfo]) -> None:
+        self.text = text
+        self.env = env
+        self.names: set[str] = set()
+        self.count = 0
+
+    def fail(
+        self,
+        node: ast.AST | None,
+        message: str,
+        message_en: str,
+        *,
+        kind: str = "expression",
+        allowed: Sequence[str] = (),
+    ) -> ExpressionError:
+        column = getattr(node, "col_offset", None)
+        if column is not None:
+            message += f" (vị trí {column + 1})"
+            message_en += f" (column {column + 1})"
+        return ExpressionError(
+            message, message_en, self.text, kind=kind, allowed=allowed, column=column
+        )
+
+    def compile(self, node: ast.AST, depth: int = 0) -> Expr:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                None,
+                f"biểu thức quá lớn (hơn {MAX_NODES} phần tử)",
+                f"expression too large (more than {MAX_NODES} elements)",
+                kind="expression_too_large",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(
+                node,
+                f"biểu thức lồng quá sâu (hơn {MAX_DEPTH} mức)",
+                f"expression nested too deeply (more than {MAX_DEPTH} levels)",
+                kind="expression_too_deep",
+            )
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            raise self.fail(
+                node,
+                f"cú pháp không được phép: {_SYNTAX_VI.get(type(node), type(node).__name__)}",
+                f"syntax not allowed: {type(node).__name__}",
+                kind="forbidden_syntax",
+                allowed=(_ALLOWED_SYNTAX,),
+            )
+        return handler(self, node, depth + 1)
+
+    def expect(self, expr: Expr, wanted: ValueType, node: ast.AST, what: str) -> None:
+        if expr.type != wanted:
+            raise self.fail(
+                node,
+                f"{what} cần kiểu {_TYPE_VI[wanted]}, nhưng nhận kiểu {_TYPE_VI[expr.type]}",
+                f"{what} needs a {wanted}, got a {expr.type}",
+                kind="type_mismatch",
+            )
+
+    # handlers ---------------------------------------------------------------------
+
+    def constant(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.Constant)
+        value = node.value
+        if isinstance(value, bool):
+            return Const(ValueType.BOOL, value)
+        if isinstance(value, int | float):
+            segment = ast.get_source_segment(self.text, node) or repr(value)
+            try:
+                number = Decimal(segment.replace("_", ""))
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite() or abs(number) > MAX_CONSTANT or len(segment) > 30:
+                raise self.fail(
+                    node,
+                    f"hằng số quá lớn hoặc không hợp lệ: {segment} (tối đa {MAX_CONSTANT:,})",
+                    f"constant too large or invalid: {segment}",
+                    kind="constant_too_large",
+                )
+            return Const(ValueType.NUMBER, number)
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                raise self.fail(
+                    node,
+                    f"chuỗi quá dài (tối đa {MAX_STRING} ký tự)",
+                    f"string too long (at most {MAX_STRING} characters)",
+                    kind="constant_too_large",
+                )
+            return Const(ValueType.TEXT, value)
+        raise self.fail(
+            node,
+            f"hằng số không được phép: {value!r}",
+            f"constant not allowed: {value!r}",
+            kind="forbidden_syntax",
+            allowed=("số", "chuỗi", "True", "False"),
+        )
+
+    def name(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.Name)
+        info = self.env.get(node.id)
+        if info is None:
+            close = difflib.get_close_matches(node.id, list(self.env), n=3, cutoff=0.6)
+            hint_vi = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+            hint_en = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise self.fail(
+                node,
+                f"tên chưa khai báo: {node.id}{hint_vi}",
+                f"undeclared name: {node.id}{hint_en}",
+                kind="unknown_name",
+                allowed=sorted(self.env),
+            )
+        self.names.add(node.id)
+        return Name(info.type, node.id)
+
+    def unary(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.UnaryOp)
+        operand = self.compile(node.operand, depth)
+        if isinstance(node.op, ast.Not):
+            self.expect(operand, ValueType.BOOL, node, "'not'")
+            return Not(ValueType.BOOL, operand)
+        if isinstance(node.op, ast.USub | ast.UAdd):
+            self.expect(operand, ValueType.NUMBER, node, "dấu '-'")
+            if isinstance(operand, Const) and isinstance(operand.value, Decimal):
+                value = -operand.value if isinstance(node.op, ast.USub) else operand.value
+                return Const(ValueType.NUMBER, value)
+            return Unary(ValueType.NUMBER, "-" if isinstance(node.op, ast.USub) else "+", operand)
+        raise self.fail(node, "phép toán một ngôi không được phép", "unary operator not allowed",
+                        kind="forbidden_syntax", allowed=("-", "+", "not"))
+
+    def binary(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.BinOp)
+        op = _BINARY_OPS.get(type(node.op))
+        if op is None:
+            raise self.fail(
+                node,
+                f"phép toán không được phép: {type(node.op).__name__}",
+                f"operator not allowed: {type(node.op).__name__}",
+                kind="forbidden_syntax",
+                allowed=tuple(_BINARY_OPS.values()),
+            )
+        left = self.compile(node.left, depth)
+        right = self.compile(node.right, depth)
+        self.expect(left, ValueType.NUMBER, node.left, f"phép '{op}'")
+        self.expect(right, ValueType.NUMBER, node.right, f"phép '{op}'")
+        if op == "**" and not (
+            isinstance(right, Const)
+            and isinstance(right.value, Decimal)
+            and right.value == right.value.to_integral()
+            and 0 <= right.value <= MAX_POWER
+        ):
+            raise self.fail(
+                node,
+                f"lũy thừa chỉ cho phép số mũ nguyên hằng từ 0 đến {MAX_POWER}",
+                f"powers need a constant whole exponent from 0 to {MAX_POWER}",
+                kind="power_too_large",
+            )
+        return Binary(ValueType.NUMBER, op, left, right)
+
+    def boolop(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.BoolOp)
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        values = tuple(self.compile(v, depth) for v in node.values)
+        for value, source in zip(values, node.values, strict=True):
+            self.expect(value, ValueType.BOOL, source, f"'{op}'")
+        return BoolOp(ValueType.BOOL, op, values)
+
+    def compare(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.Compare)
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
+            return self.membership(node, depth)
+        ops = []
+        for op in node.ops:
+            symbol = _COMPARE_OPS.get(type(op))
+            if symbol is None:
+                raise self.fail(
+                    node,
+                    f"phép so sánh không được phép: {type(op).__name__}",
+                    f"comparison not allowed: {type(op).__name__}",
+                    kind="forbidden_syntax",
+                    allowed=(*_COMPARE_OPS.values(), "in", "not in"),
+                )
+            ops.append(symbol)
+        sources = [node.left, *node.comparators]
+        operands = tuple(self.compile(s, depth) for s in sources)
+        first = operands[0]
+        for operand, source, op in zip(operands[1:], sources[1:], ops, strict=True):
+            self.expect(operand, first.type, source, f"so sánh '{op}'")
+            if first.type in (ValueType.BOOL, ValueType.TEXT) and op not in ("==", "!="):
+                raise self.fail(source, f"chỉ so sánh bằng/khác với kiểu {_TYPE_VI[first.type]}",
+                                f"only == and != apply to {first.type}", kind="type_mismatch")
+        self.check_choices(operands, sources)
+        return Compare(ValueType.BOOL, tuple(ops), operands)
+
+    def membership(self, node: ast.Compare, depth: int) -> Expr:
+        needle = self.compile(node.left, depth)
+        container = node.comparators[0]
+        if not isinstance(container, ast.Tuple | ast.List | ast.Set):
+            raise self.fail(container, "'in' cần một danh sách hằng, ví dụ ('a', 'b')",
+                            "'in' needs a list of constants, e.g. ('a', 'b')",
+                            kind="forbidden_syntax")
+        options = []
+        option_nodes = []
+        for element in container.elts:
+            compiled = self.compile(element, depth)
+            if not isinstance(compiled, Const):
+                raise self.fail(element, "danh sách sau 'in' chỉ gồm hằng",
+                                "the list after 'in' holds constants only",
+                                kind="forbidden_syntax")
+            self.expect(compiled, needle.type, element, "phần tử của danh sách 'in'")
+            options.append(compiled.value)
+            option_nodes.append(compiled)
+        self.check_choices((needle, *option_nodes), (node.left, *container.elts))
+        return In(ValueType.BOOL, needle, tuple(options), isinstance(node.ops[0], ast.NotIn))
+
+    def check_choices(self, operands: Sequence[Expr], sources: Sequence[ast.AST]) -> None:
+        """A string compared with an enum input must be one of its choices."""
+        choices: frozenset[str] = frozenset()
+        for operand in operands:
+            if isinstance(operand, Name):
+                info = self.env[operand.name]
+                if info.choices is not None:
+                    choices |= info.choices
+        if not choices:
+            return
+        for operand, source in zip(operands, sources, strict=True):
+            if isinstance(operand, Const) and isinstance(operand.value, str):
+                if operand.value not in choices:
+                    close = difflib.get_close_matches(operand.value, list(choices), n=2)
+                    hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+                    raise self.fail(
+                        source,
+                        f"giá trị '{operand.value}' không thuộc các lựa chọn{hint}",
+                        f"'{operand.value}' is not one of the choices",
+                        kind="unknown_choice",
+                        allowed=sorted(choices),
+                    )
+
+    def ifelse(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.IfExp)
+        test = self.compile(node.test, depth)
+        self.expect(test, ValueType.BOOL, node.test, "điều kiện của 'if'")
+        body = self.compile(node.body, depth)
+        orelse = self.compile(node.orelse, depth)
+        self.expect(orelse, body.type, node.orelse, "nhánh 'else'")
+        return IfElse(body.type, test, body, orelse)
+
+    def call(self, node: ast.AST, depth: int) -> Expr:
+        assert isinstance(node, ast.Call)
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "chỉ gọi được các hàm đã đăng ký, theo tên",
+                            "only registered functions may be called, by name",
+                            kind="forbidden_call", allowed=sorted(FUNCTIONS))
+        name = node.func.id
+        function = FUNCTIONS.get(name)
+        if function is None:
+            close = difflib.get_close_matches(name, list(FUNCTIONS), n=2)
+            hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+            raise self.fail(node, f"hàm không được phép: {name}{hint}",
+                            f"function not allowed: {name}", kind="forbidden_call",
+                            allowed=sorted(FUNCTIONS))
+        if node.keywords:
+            raise self.fail(node, "không dùng đối số có tên (name=...)",
+                            "keyword arguments are not allowed", kind="forbidden_syntax")
+        count = len(node.args)
+        wanted = len(function.params)
+        if count < wanted or (count > wanted and not function.variadic):
+            raise self.fail(
+                node,
+                f"hàm {name} cần {wanted}{' trở lên' if function.variadic else ''} đối số, "
+                f"nhận {count} ({function.doc})",
+                f"{name} takes {wanted}{' or more' if function.variadic else ''} arguments, "
+                f"got {count}",
+                kind="wrong_arguments",
+            )
+        args = []
+        for index, source in enumerate(node.args):
+            if isinstance(source, ast.Starred):
+                raise self.fail(source, "không dùng *đối số", "starred arguments not allowed",
+                                kind="forbidden_syntax")
+            arg = self.compile(source, depth)
+            param = function.params[min(index, wanted - 1)]
+            self.expect(arg, param, source, f"đối số {index + 1} của {name}")
+            args.append(arg)
+        if name == "date" and all(isinstance(a, Const) for a in args):
+            values = [a.value for a in args if isinstance(a, Const)]
+            try:
+                return Const(ValueType.DATE, function.impl(*values))
+            except EvaluationError as exc:
+                raise self.fail(node, str(exc), str(exc), kind="invalid_date") from exc
+        return Call(function.result, name, tuple(args))
+
+
+_HANDLERS: dict[type[ast.AST], Callable[[_Compiler, ast.AST, int], Expr]] = {
+    ast.Constant: _Compiler.constant,
+    ast.Name: _Compiler.name,
+    ast.UnaryOp: _Compiler.unary,
+    ast.BinOp: _Compiler.binary,
+    ast.BoolOp: _Compiler.boolop,
+    ast.Compare: _Compiler.compare,
+    ast.IfExp: _Compiler.ifelse,
+    ast.Call: _Compiler.call,
+}
+
+_BINARY_OPS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+}
+
+_COMPARE_OPS: dict[type[ast.cmpop], str] = {
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+}
+
+_SYNTAX_VI: dict[type[ast.AST], str] = {
+    ast.Attribute: "truy cập thuộc tính (a.b)",
+    ast.Subscript: "chỉ số (a[b])",
+    ast.Lambda: "lambda",
+    ast.ListComp: "list comprehension",
+    ast.SetComp: "set comprehension",
+    ast.DictComp: "dict comprehension",
+    ast.GeneratorExp: "generator",
+    ast.NamedExpr: "phép gán :=",
+    ast.JoinedStr: "f-string",
+    ast.Starred: "*",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.Dict: "dict",
+    ast.List: "danh sách",
+    ast.Tuple: "tuple",
+    ast.Set: "tập hợp",
+}
+
+
+def _max_bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    return deepest
+
+
+def compile_expression(
+    text: str, env: Mapping[str, NameInfo], expected: ValueType | None = None
+) -> CompiledExpression:
+    """Compile ``text`` against the declared names ``env``; raise :class:`ExpressionError`.
+
+    ``expected`` checks the result type (a ``check`` rule needs a yes/no).
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("biểu thức phải là chuỗi", "an expression must be a string",
+                              repr(text), kind="forbidden_syntax")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"biểu thức quá dài ({len(text)} ký tự, tối đa {MAX_LENGTH})",
+            f"expression too long ({len(text)} characters, at most {MAX_LENGTH})",
+            text[:80] + "…",
+            kind="expression_too_large",
+        )
+    if _max_bracket_depth(text) > MAX_DEPTH:
+        raise ExpressionError(
+            f"biểu thức lồng quá sâu (hơn {MAX_DEPTH} mức ngoặc)",
+            f"expression nested too deeply (more than {MAX_DEPTH} brackets)",
+            text,
+            kind="expression_too_deep",
+        )
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(
+            f"lỗi cú pháp: {exc.msg} (vị trí {exc.offset})",
+            f"syntax error: {exc.msg} (column {exc.offset})",
+            text,
+            kind="syntax_error",
+            column=exc.offset,
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError("không đọc được biểu thức", f"unreadable expression: {exc}",
+                              text, kind="syntax_error") from None
+    compiler = _Compiler(text.strip(), env)
+    root = compiler.compile(tree.body)
+    if expected is not None and root.type != expected:
+        raise ExpressionError(
+            f"biểu thức cần cho kết quả kiểu {_TYPE_VI[expected]}, "
+            f"nhưng cho kiểu {_TYPE_VI[root.type]}",
+            f"expression must give a {expected}, gives a {root.type}",
+            text,
+            kind="type_mismatch",
+        )
+    return CompiledExpression(text=text, root=root, names=frozenset(compiler.names))
+
+
+# --- scalar evaluation ---------------------------------------------------------------
+
+
+def evaluate(expr: CompiledExpression | Expr, values: Mapping[str, Value]) -> Value:
+    """Evaluate on one unit's values. Every name the expression reads must be present.
+
+    Raises :class:`EvaluationError` for division by zero or an invalid date.
+    """
+    root = expr.root if isinstance(expr, CompiledExpression) else expr
+    try:
+        return _eval(root, values)
+    except (DivisionByZero, InvalidOperation, ZeroDivisionError) as exc:
+        raise EvaluationError(
+            "chia cho 0 khi tính biểu thức; dùng ratio(a, b, giá_trị_khi_b_bằng_0)"
+        ) from exc
+
+
+def _eval(node: Expr, values: Mapping[str, Value]) -> Value:  # noqa: PLR0911
+    if isinstance(node, Const):
+        return node.value
+    if isinstance(node, Name):
+        return values[node.name]
+    if isinstance(node, Unary):
+        operand = _eval(node.operand, values)
+        assert isinstance(operand, Decimal)
+        return -operand if node.op == "-" else operand
+    if isinstance(node, Binary):
+        left, right = _eval(node.left, values), _eval(node.right, values)
+        assert isinstance(left, Decimal) and isinstance(right, Decimal)
+        return _ARITHMETIC[node.op](left, right)
+    if isinstance(node, Compare):
+        left_value = _eval(node.operands[0], values)
+        for op, operand in zip(node.ops, node.operands[1:], strict=True):
+            right_value = _eval(operand, values)
+            if not _COMPARE[op](left_value, right_value):
+                return False
+            left_value = right_value
+        return True
+    if isinstance(node, BoolOp):
+        if node.op == "and":
+            return all(_eval(v, values) for v in node.values)
+        return any(_eval(v, values) for v in node.values)
+    if isinstance(node, Not):
+        return not _eval(node.operand, values)
+    if isinstance(node, IfElse):
+        return _eval(node.body if _eval(node.test, values) else node.orelse, values)
+    if isinstance(node, In):
+        found = _eval(node.needle, values) in node.options
+        return not found if node.negated else found
+    if isinstance(node, Call):
+        return FUNCTIONS[node.function].impl(*(_eval(a, values) for a in node.args))
+    raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
+
+
+_ARITHMETIC: dict[str, Callable[[Decimal, Decimal], Decimal]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a ** int(b),
+}
+
+_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
