@@ -76,9 +76,12 @@ def node_rows(criteria: CriteriaSet) -> list[dict[str, Any]]:
 
 def _summary_table(criteria: CriteriaSet) -> Table:
     compiled = criteria.compiled
-    table = Table(title=f"{criteria.title}\n[dim]{criteria.id} · {criteria.province} · "
-                  f"{criteria.year} · cấp {', '.join(level.value for level in criteria.levels)}"
-                  "[/dim]", title_justify="left")
+    table = Table(
+        title=f"{criteria.title}\n[dim]{criteria.id} · {criteria.province} · "
+        f"{criteria.year} · cấp {', '.join(level.value for level in criteria.levels)}"
+        "[/dim]",
+        title_justify="left",
+    )
     table.add_column("Mã")
     table.add_column("Lĩnh vực")
     table.add_column("Điểm tối đa", justify="right")
@@ -87,22 +90,41 @@ def _summary_table(criteria: CriteriaSet) -> Table:
     for area in criteria.nodes:
         nodes = list(area.walk())
         provisional = sum(
-            (compiled.nodes[n.code].node.max_points for n in nodes
-             if n.is_leaf and compiled.nodes[n.code].provisional
-             and compiled.nodes[n.code].counts_in_max),
+            (
+                compiled.nodes[n.code].node.max_points
+                for n in nodes
+                if n.is_leaf
+                and compiled.nodes[n.code].provisional
+                and compiled.nodes[n.code].counts_in_max
+            ),
             Decimal(0),
         )
-        table.add_row(area.code, area.title, format_decimal(area.max_points), str(len(nodes)),
-                      format_decimal(provisional))
-    table.add_row("", "[bold]TỔNG ĐIỂM[/bold]", f"[bold]{format_decimal(criteria.total_max)}[/bold]",
-                  str(len(compiled.nodes)), format_decimal(compiled.provisional_points))
+        table.add_row(
+            area.code,
+            area.title,
+            format_decimal(area.max_points),
+            str(len(nodes)),
+            format_decimal(provisional),
+        )
+    table.add_row(
+        "",
+        "[bold]TỔNG ĐIỂM[/bold]",
+        f"[bold]{format_decimal(criteria.total_max)}[/bold]",
+        str(len(compiled.nodes)),
+        format_decimal(compiled.provisional_points),
+    )
     return table
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="text: bảng tóm tắt; json: một đối tượng JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text: bảng tóm tắt; json: một đối tượng JSON.",
+)
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Ngôn ngữ thông báo.")
 def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     """Kiểm tra tệp tiêu chí và tóm tắt (validate criteria files)."""
@@ -113,8 +135,9 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
         try:
             loaded.append(load_criteria(file))
         except ParindexError as exc:
-            problems.extend(getattr(exc, "problems", ()) or [
-                Problem(kind="error", message=str(exc), file=file)])
+            problems.extend(
+                getattr(exc, "problems", ()) or [Problem(kind="error", message=str(exc), file=file)]
+            )
     if fmt == "json":
         nodes = [dict(row, file=c.file) for c in loaded for row in node_rows(c)]
         payload = {
@@ -123,10 +146,14 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             "nodes": nodes,
             "sets": [
                 {
-                    "file": c.file, "id": c.id, "title": c.title, "total_max": str(c.total_max),
+                    "file": c.file,
+                    "id": c.id,
+                    "title": c.title,
+                    "total_max": str(c.total_max),
                     "survey_max": str(c.survey_max),
                     "provisional_points": str(c.compiled.provisional_points),
-                    "node_count": len(c.compiled.nodes), "digest": c.digest,
+                    "node_count": len(c.compiled.nodes),
+                    "digest": c.digest,
                 }
                 for c in loaded
             ],
@@ -138,8 +165,10 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             kinds = Counter(n.kind.value for n in criteria.walk())
             rules = Counter(n.rule.kind for n in criteria.walk() if n.rule)
             console.print(
-                "  Nút: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
-                + " · Quy tắc: " + ", ".join(f"{k} {v}" for k, v in sorted(rules.items()))
+                "  Nút: "
+                + ", ".join(f"{k} {v}" for k, v in kinds.items())
+                + " · Quy tắc: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(rules.items()))
             )
             console.print(
                 f"  [yellow]{format_decimal(criteria.compiled.provisional_points)} / "
@@ -147,8 +176,9 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
                 "(chưa có nguồn chính thức)[/yellow]\n"
             )
         if problems:
-            click.echo(f"{len(problems)} lỗi:" if lang == "vi" else f"{len(problems)} errors:",
-                       err=True)
+            click.echo(
+                f"{len(problems)} lỗi:" if lang == "vi" else f"{len(problems)} errors:", err=True
+            )
             for problem in problems:
                 click.echo("  " + problem.describe(lang), err=True)
     if problems:

@@ -392,9 +392,7 @@ class Node(_Model):
 class CriteriaSet(_Model):
     """A whole criteria set, as read from one file."""
 
-    format: Literal["parindex.criteria/1"] = Field(
-        description="Phiên bản định dạng tệp tiêu chí"
-    )
+    format: Literal["parindex.criteria/1"] = Field(description="Phiên bản định dạng tệp tiêu chí")
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
     province: str
@@ -437,9 +435,15 @@ class CriteriaSet(_Model):
             compiled, issues = compile_set(self)
             if issues:
                 raise CriteriaError(
-                    Problem(kind=i.kind, message=i.message, message_en=i.message_en,
-                            code=i.code, field=".".join(map(str, i.path)), text=i.text,
-                            allowed=i.allowed)
+                    Problem(
+                        kind=i.kind,
+                        message=i.message,
+                        message_en=i.message_en,
+                        code=i.code,
+                        field=".".join(map(str, i.path)),
+                        text=i.text,
+                        allowed=i.allowed,
+                    )
                     for i in issues
                 )
             self._attach(compiled, None, self.model_dump_json())

@@ -360,8 +360,13 @@ class _Compiler:
                 value = -operand.value if isinstance(node.op, ast.USub) else operand.value
                 return Const(ValueType.NUMBER, value)
             return Unary(ValueType.NUMBER, "-" if isinstance(node.op, ast.USub) else "+", operand)
-        raise self.fail(node, "phép toán một ngôi không được phép", "unary operator not allowed",
-                        kind="forbidden_syntax", allowed=("-", "+", "not"))
+        raise self.fail(
+            node,
+            "phép toán một ngôi không được phép",
+            "unary operator not allowed",
+            kind="forbidden_syntax",
+            allowed=("-", "+", "not"),
+        )
 
     def binary(self, node: ast.AST, depth: int) -> Expr:
         assert isinstance(node, ast.BinOp)
@@ -404,10 +409,10 @@ class _Compiler:
         assert isinstance(node, ast.Compare)
         if len(node.ops) == 1 and isinstance(node.ops[0], ast.In | ast.NotIn):
             return self.membership(node, depth)
-        ops = []
+        ops: list[str] = []
         for op in node.ops:
-            symbol = _COMPARE_OPS.get(type(op))
-            if symbol is None:
+            found = _COMPARE_OPS.get(type(op))
+            if found is None:
                 raise self.fail(
                     node,
                     f"phép so sánh không được phép: {type(op).__name__}",
@@ -415,15 +420,19 @@ class _Compiler:
                     kind="forbidden_syntax",
                     allowed=(*_COMPARE_OPS.values(), "in", "not in"),
                 )
-            ops.append(symbol)
+            ops.append(found)
         sources = [node.left, *node.comparators]
         operands = tuple(self.compile(s, depth) for s in sources)
         first = operands[0]
-        for operand, source, op in zip(operands[1:], sources[1:], ops, strict=True):
-            self.expect(operand, first.type, source, f"so sánh '{op}'")
-            if first.type in (ValueType.BOOL, ValueType.TEXT) and op not in ("==", "!="):
-                raise self.fail(source, f"chỉ so sánh bằng/khác với kiểu {_TYPE_VI[first.type]}",
-                                f"only == and != apply to {first.type}", kind="type_mismatch")
+        for operand, source, symbol in zip(operands[1:], sources[1:], ops, strict=True):
+            self.expect(operand, first.type, source, f"so sánh '{symbol}'")
+            if first.type in (ValueType.BOOL, ValueType.TEXT) and symbol not in ("==", "!="):
+                raise self.fail(
+                    source,
+                    f"chỉ so sánh bằng/khác với kiểu {_TYPE_VI[first.type]}",
+                    f"only == and != apply to {first.type}",
+                    kind="type_mismatch",
+                )
         self.check_choices(operands, sources)
         return Compare(ValueType.BOOL, tuple(ops), operands)
 
@@ -431,17 +440,23 @@ class _Compiler:
         needle = self.compile(node.left, depth)
         container = node.comparators[0]
         if not isinstance(container, ast.Tuple | ast.List | ast.Set):
-            raise self.fail(container, "'in' cần một danh sách hằng, ví dụ ('a', 'b')",
-                            "'in' needs a list of constants, e.g. ('a', 'b')",
-                            kind="forbidden_syntax")
+            raise self.fail(
+                container,
+                "'in' cần một danh sách hằng, ví dụ ('a', 'b')",
+                "'in' needs a list of constants, e.g. ('a', 'b')",
+                kind="forbidden_syntax",
+            )
         options = []
         option_nodes = []
         for element in container.elts:
             compiled = self.compile(element, depth)
             if not isinstance(compiled, Const):
-                raise self.fail(element, "danh sách sau 'in' chỉ gồm hằng",
-                                "the list after 'in' holds constants only",
-                                kind="forbidden_syntax")
+                raise self.fail(
+                    element,
+                    "danh sách sau 'in' chỉ gồm hằng",
+                    "the list after 'in' holds constants only",
+                    kind="forbidden_syntax",
+                )
             self.expect(compiled, needle.type, element, "phần tử của danh sách 'in'")
             options.append(compiled.value)
             option_nodes.append(compiled)
@@ -459,17 +474,20 @@ class _Compiler:
         if not choices:
             return
         for operand, source in zip(operands, sources, strict=True):
-            if isinstance(operand, Const) and isinstance(operand.value, str):
-                if operand.value not in choices:
-                    close = difflib.get_close_matches(operand.value, list(choices), n=2)
-                    hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
-                    raise self.fail(
-                        source,
-                        f"giá trị '{operand.value}' không thuộc các lựa chọn{hint}",
-                        f"'{operand.value}' is not one of the choices",
-                        kind="unknown_choice",
-                        allowed=sorted(choices),
-                    )
+            if (
+                isinstance(operand, Const)
+                and isinstance(operand.value, str)
+                and operand.value not in choices
+            ):
+                close = difflib.get_close_matches(operand.value, list(choices), n=2)
+                hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+                raise self.fail(
+                    source,
+                    f"giá trị '{operand.value}' không thuộc các lựa chọn{hint}",
+                    f"'{operand.value}' is not one of the choices",
+                    kind="unknown_choice",
+                    allowed=sorted(choices),
+                )
 
     def ifelse(self, node: ast.AST, depth: int) -> Expr:
         assert isinstance(node, ast.IfExp)
@@ -483,20 +501,32 @@ class _Compiler:
     def call(self, node: ast.AST, depth: int) -> Expr:
         assert isinstance(node, ast.Call)
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node, "chỉ gọi được các hàm đã đăng ký, theo tên",
-                            "only registered functions may be called, by name",
-                            kind="forbidden_call", allowed=sorted(FUNCTIONS))
+            raise self.fail(
+                node,
+                "chỉ gọi được các hàm đã đăng ký, theo tên",
+                "only registered functions may be called, by name",
+                kind="forbidden_call",
+                allowed=sorted(FUNCTIONS),
+            )
         name = node.func.id
         function = FUNCTIONS.get(name)
         if function is None:
             close = difflib.get_close_matches(name, list(FUNCTIONS), n=2)
             hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
-            raise self.fail(node, f"hàm không được phép: {name}{hint}",
-                            f"function not allowed: {name}", kind="forbidden_call",
-                            allowed=sorted(FUNCTIONS))
+            raise self.fail(
+                node,
+                f"hàm không được phép: {name}{hint}",
+                f"function not allowed: {name}",
+                kind="forbidden_call",
+                allowed=sorted(FUNCTIONS),
+            )
         if node.keywords:
-            raise self.fail(node, "không dùng đối số có tên (name=...)",
-                            "keyword arguments are not allowed", kind="forbidden_syntax")
+            raise self.fail(
+                node,
+                "không dùng đối số có tên (name=...)",
+                "keyword arguments are not allowed",
+                kind="forbidden_syntax",
+            )
         count = len(node.args)
         wanted = len(function.params)
         if count < wanted or (count > wanted and not function.variadic):
@@ -511,8 +541,12 @@ class _Compiler:
         args = []
         for index, source in enumerate(node.args):
             if isinstance(source, ast.Starred):
-                raise self.fail(source, "không dùng *đối số", "starred arguments not allowed",
-                                kind="forbidden_syntax")
+                raise self.fail(
+                    source,
+                    "không dùng *đối số",
+                    "starred arguments not allowed",
+                    kind="forbidden_syntax",
+                )
             arg = self.compile(source, depth)
             param = function.params[min(index, wanted - 1)]
             self.expect(arg, param, source, f"đối số {index + 1} của {name}")
@@ -593,8 +627,12 @@ def compile_expression(
     ``expected`` checks the result type (a ``check`` rule needs a yes/no).
     """
     if not isinstance(text, str):
-        raise ExpressionError("biểu thức phải là chuỗi", "an expression must be a string",
-                              repr(text), kind="forbidden_syntax")
+        raise ExpressionError(
+            "biểu thức phải là chuỗi",
+            "an expression must be a string",
+            repr(text),
+            kind="forbidden_syntax",
+        )
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"biểu thức quá dài ({len(text)} ký tự, tối đa {MAX_LENGTH})",
@@ -620,8 +658,9 @@ def compile_expression(
             column=exc.offset,
         ) from None
     except (ValueError, RecursionError, MemoryError) as exc:
-        raise ExpressionError("không đọc được biểu thức", f"unreadable expression: {exc}",
-                              text, kind="syntax_error") from None
+        raise ExpressionError(
+            "không đọc được biểu thức", f"unreadable expression: {exc}", text, kind="syntax_error"
+        ) from None
     compiler = _Compiler(text.strip(), env)
     root = compiler.compile(tree.body)
     if expected is not None and root.type != expected:
@@ -652,7 +691,7 @@ def evaluate(expr: CompiledExpression | Expr, values: Mapping[str, Value]) -> Va
         ) from exc
 
 
-def _eval(node: Expr, values: Mapping[str, Value]) -> Value:  # noqa: PLR0911
+def _eval(node: Expr, values: Mapping[str, Value]) -> Value:
     if isinstance(node, Const):
         return node.value
     if isinstance(node, Name):
@@ -662,9 +701,9 @@ def _eval(node: Expr, values: Mapping[str, Value]) -> Value:  # noqa: PLR0911
         assert isinstance(operand, Decimal)
         return -operand if node.op == "-" else operand
     if isinstance(node, Binary):
-        left, right = _eval(node.left, values), _eval(node.right, values)
-        assert isinstance(left, Decimal) and isinstance(right, Decimal)
-        return _ARITHMETIC[node.op](left, right)
+        a, b = _eval(node.left, values), _eval(node.right, values)
+        assert isinstance(a, Decimal) and isinstance(b, Decimal)
+        return _ARITHMETIC[node.op](a, b)
     if isinstance(node, Compare):
         left_value = _eval(node.operands[0], values)
         for op, operand in zip(node.ops, node.operands[1:], strict=True):

@@ -9,11 +9,12 @@ of the node it is in. :func:`load_criteria` is the public entry point.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -146,36 +147,75 @@ def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceM
     try:
         raw = FsPath(path).read_bytes()
     except OSError as exc:
-        raise CriteriaError([empty.problem(
-            "unreadable_file", f"không đọc được {kind}: {exc.strerror}",
-            f"cannot read file: {exc.strerror}", ())]) from None
+        raise CriteriaError(
+            [
+                empty.problem(
+                    "unreadable_file",
+                    f"không đọc được {kind}: {exc.strerror}",
+                    f"cannot read file: {exc.strerror}",
+                    (),
+                )
+            ]
+        ) from None
     if len(raw) > _MAX_FILE_BYTES:
-        raise CriteriaError([empty.problem(
-            "file_too_large", f"{kind} quá lớn ({len(raw)} byte, tối đa {_MAX_FILE_BYTES})",
-            f"file too large ({len(raw)} bytes)", ())])
+        raise CriteriaError(
+            [
+                empty.problem(
+                    "file_too_large",
+                    f"{kind} quá lớn ({len(raw)} byte, tối đa {_MAX_FILE_BYTES})",
+                    f"file too large ({len(raw)} bytes)",
+                    (),
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CriteriaError([Problem(
-            kind="encoding", message="tệp phải mã hóa UTF-8", message_en="file must be UTF-8",
-            file=file, line=line, text=repr(raw[exc.start: exc.start + 8]))]) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise CriteriaError(
+            [
+                Problem(
+                    kind="encoding",
+                    message="tệp phải mã hóa UTF-8",
+                    message_en="file must be UTF-8",
+                    file=file,
+                    line=bad_line,
+                    text=repr(raw[exc.start : exc.start + 8]),
+                )
+            ]
+        ) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
         document = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line: int | None = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "").strip()
         kind_ = "duplicate_key" if "duplicate key" in str(exc) else "yaml_syntax"
         message = "khóa bị trùng" if kind_ == "duplicate_key" else "lỗi cú pháp YAML"
-        raise CriteriaError([Problem(kind=kind_, message=f"{message}: {problem}",
-                                     message_en=f"YAML error: {problem}", file=file,
-                                     line=line)]) from None
+        raise CriteriaError(
+            [
+                Problem(
+                    kind=kind_,
+                    message=f"{message}: {problem}",
+                    message_en=f"YAML error: {problem}",
+                    file=file,
+                    line=line,
+                )
+            ]
+        ) from None
     except YAMLError as exc:
-        raise CriteriaError([Problem(kind="yaml_syntax", message=f"lỗi YAML: {exc}",
-                                     message_en=f"YAML error: {exc}", file=file)]) from None
+        raise CriteriaError(
+            [
+                Problem(
+                    kind="yaml_syntax",
+                    message=f"lỗi YAML: {exc}",
+                    message_en=f"YAML error: {exc}",
+                    file=file,
+                )
+            ]
+        ) from None
     lines: dict[Path, int] = {}
     data = _plain(document, (), lines)
     return data, SourceMap(file, data, lines)
@@ -226,19 +266,25 @@ def _owner(parent: Sequence[str | int], data: Any) -> type[BaseModel] | None:
         value: Any = data
         for step in parent:
             value = value[step]
-        rules = {m.model_fields["kind"].annotation.__args__[0]: m for m in _RULE_MODELS()}
+        rules = {get_args(m.model_fields["kind"].annotation)[0]: m for m in _rule_models()}
         return rules.get(value.get("kind")) if isinstance(value, dict) else None
     table: dict[str, type[BaseModel]] = {
-        "sources": c.Source, "facts": c.Fact, "inputs": c.Input, "constraints": c.Constraint,
-        "classification": c.ClassBand, "provenance": c.Provenance, "nodes": c.Node,
-        "children": c.Node, "bands": c.Band, "levels": c.Level, "quarterly": c.QuarterlySchedule,
+        "sources": c.Source,
+        "facts": c.Fact,
+        "inputs": c.Input,
+        "constraints": c.Constraint,
+        "classification": c.ClassBand,
+        "provenance": c.Provenance,
+        "nodes": c.Node,
+        "children": c.Node,
+        "bands": c.Band,
+        "levels": c.Level,
+        "quarterly": c.QuarterlySchedule,
     }
     return table.get(last)
 
 
-def _RULE_MODELS() -> tuple[type[BaseModel], ...]:  # noqa: N802
-    from typing import get_args
-
+def _rule_models() -> tuple[type[BaseModel], ...]:
     from parindex.criteria import Rule
 
     union = get_args(Rule)[0]
@@ -273,8 +319,12 @@ def validation_problems(
         clean: list[str | int] = []
         current: Any = source.data
         for step in loc:
-            if isinstance(current, dict) and isinstance(step, str) and step not in current and \
-                    current.get("kind") == step:
+            if (
+                isinstance(current, dict)
+                and isinstance(step, str)
+                and step not in current
+                and current.get("kind") == step
+            ):
                 continue
             clean.append(step)
             try:
@@ -282,42 +332,60 @@ def validation_problems(
             except (KeyError, IndexError, TypeError):
                 current = None
         kind = _KIND.get(error["type"], "invalid_value")
+        allowed = _allowed(error, clean, source.data)
         message_vi = _PYDANTIC_VI.get(error["type"])
         raw = error["msg"].removeprefix("Value error, ")
         if error["type"] == "value_error" or message_vi is None:
             message_vi = raw
         elif error["type"] == "extra_forbidden":
             message_vi = f"khóa không được phép: '{clean[-1]}'"
+            close = difflib.get_close_matches(str(clean[-1]), allowed, n=1)
+            if close:
+                message_vi += f"; có phải ý bạn là '{close[0]}'?"
+                raw += f"; did you mean '{close[0]}'?"
         elif error["type"] == "missing":
             message_vi = f"thiếu trường bắt buộc '{clean[-1]}'"
         inp = error.get("input")
         text = None if isinstance(inp, dict | list) or inp is None else str(inp)
         if error["type"] == "extra_forbidden":
             text = str(clean[-1])
-        problems.append(source.problem(
-            kind, message_vi, raw, clean, text=text,
-            allowed=_allowed(error, clean, source.data),
-        ))
+        problems.append(source.problem(kind, message_vi, raw, clean, text=text, allowed=allowed))
     return problems
 
 
 def parse_criteria(data: Any, source: SourceMap) -> CriteriaSet:
     """Validate plain data as a criteria set, compile it, and raise every problem at once."""
     if not isinstance(data, dict):
-        raise CriteriaError([source.problem(
-            "not_a_mapping", "tệp tiêu chí phải là một bảng khóa: giá trị (format, id, nodes …)",
-            "a criteria file is a mapping (format, id, nodes …)", ())])
+        raise CriteriaError(
+            [
+                source.problem(
+                    "not_a_mapping",
+                    "tệp tiêu chí phải là một bảng khóa: giá trị (format, id, nodes …)",
+                    "a criteria file is a mapping (format, id, nodes …)",
+                    (),
+                )
+            ]
+        )
     try:
         criteria = CriteriaSet.model_validate(data)
     except ValidationError as exc:
         raise CriteriaError(validation_problems(exc, source, CriteriaSet)) from None
     compiled, issues = compile_set(criteria)
     if issues:
-        raise CriteriaError([
-            source.problem(i.kind, i.message, i.message_en, i.path, code=i.code, text=i.text,
-                           allowed=i.allowed)
-            for i in issues
-        ])
+        raise CriteriaError(
+            [
+                source.problem(
+                    i.kind,
+                    i.message,
+                    i.message_en,
+                    i.path,
+                    code=i.code,
+                    text=i.text,
+                    allowed=i.allowed,
+                )
+                for i in issues
+            ]
+        )
     criteria._attach(compiled, source.file, json.dumps(data, sort_keys=True, default=str))
     return criteria
 

@@ -67,8 +67,10 @@ class Interval:
             high, high_inc = domain.high, domain.high_inclusive
         elif domain.high is not None and high == domain.high:
             high_inc = high_inc and domain.high_inclusive
-        if low is not None and high is not None and (
-            low > high or (low == high and not (low_inc and high_inc))
+        if (
+            low is not None
+            and high is not None
+            and (low > high or (low == high and not (low_inc and high_inc)))
         ):
             return None
         return Interval(low, low_inc, high, high_inc)
@@ -180,9 +182,7 @@ def coverage_problems(intervals: list[Interval], domain: Interval) -> list[str]:
             )
             problems.append(f"khoảng trống: {gap.describe()}")
         elif low < edge[0] or (edge[1] and starts_included and low != _NEG):
-            problems.append(
-                f"khoảng thứ {i + 1} ({intervals[i].describe()}) chồng lấn khoảng khác"
-            )
+            problems.append(f"khoảng thứ {i + 1} ({intervals[i].describe()}) chồng lấn khoảng khác")
         edge = max(edge, _position(part.high, part.high_inclusive, _POS))
     end = _position(domain.high, domain.high_inclusive, _POS)
     if edge < end:
