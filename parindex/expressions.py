@@ -706,8 +706,8 @@ def _eval(node: Expr, values: Mapping[str, Value]) -> Value:
         return _ARITHMETIC[node.op](a, b)
     if isinstance(node, Compare):
         left_value = _eval(node.operands[0], values)
-        for op, operand in zip(node.ops, node.operands[1:], strict=True):
-            right_value = _eval(operand, values)
+        for op, term in zip(node.ops, node.operands[1:], strict=True):
+            right_value = _eval(term, values)
             if not _COMPARE[op](left_value, right_value):
                 return False
             left_value = right_value
