@@ -16,6 +16,7 @@ from parindex.criteria import (
     Rule,
     UnitLevel,
 )
+from parindex.engine import classify, score
 from parindex.errors import (
     CriteriaError,
     EvaluationError,
@@ -28,30 +29,58 @@ from parindex.expressions import compile_expression
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal, parse_decimal
 from parindex.ranges import Interval, parse_range
+from parindex.report import MissingInput, NodeResult, ScoreReport, Status, UsedInput
+from parindex.submission import (
+    Appraisal,
+    AppraisedScore,
+    CheckedSubmission,
+    Document,
+    SelfScore,
+    Submission,
+    Unit,
+    check_submission,
+    load_submission,
+)
 
 __all__ = [
     "Aggregation",
+    "Appraisal",
+    "AppraisedScore",
+    "CheckedSubmission",
     "CompiledNode",
     "CompiledSet",
     "CriteriaError",
     "CriteriaSet",
+    "Document",
     "EvaluationError",
     "ExpressionError",
     "Input",
     "InputType",
     "Interval",
+    "MissingInput",
     "Node",
     "NodeKind",
+    "NodeResult",
     "ParindexError",
     "Problem",
     "Provenance",
     "Rule",
+    "ScoreReport",
+    "SelfScore",
+    "Status",
+    "Submission",
     "SubmissionError",
+    "Unit",
     "UnitLevel",
+    "UsedInput",
+    "check_submission",
+    "classify",
     "compile_expression",
     "compile_set",
     "format_decimal",
     "load_criteria",
+    "load_submission",
     "parse_decimal",
     "parse_range",
+    "score",
 ]

@@ -6,6 +6,7 @@ exits with status 1; a traceback means a bug in parindex, never in the user's fi
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections import Counter
@@ -16,12 +17,17 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.tree import Tree
 
 from parindex.criteria import CriteriaSet
+from parindex.engine import score
 from parindex.errors import ParindexError, Problem
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
+from parindex.report import STATUS_VI, NodeResult, ScoreReport, Status, format_points
+from parindex.submission import load_submission
 
 __all__ = ["main"]
 
@@ -182,4 +188,96 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             for problem in problems:
                 click.echo("  " + problem.describe(lang), err=True)
     if problems:
+        sys.exit(1)
+
+
+def _score(criteria_path: str, submission_path: str) -> ScoreReport:
+    criteria = load_criteria(criteria_path)
+    return score(criteria, load_submission(submission_path))
+
+
+def _status_style(node: NodeResult) -> str:
+    return {
+        Status.NOT_APPLICABLE: "dim",
+        Status.MISSING_INPUT: "yellow",
+        Status.PARTIAL: "yellow",
+        Status.ERROR: "red",
+        Status.SURVEY: "cyan",
+    }.get(node.status, "")
+
+
+def render_tree(report: ScoreReport, language: str = "vi") -> Tree:
+    """The breakdown as a rich tree: code, title, points/max, explanation."""
+    en = language == "en"
+    head = f"[bold]{report.unit.name}[/bold] — {report.criteria_title} ({report.year})"
+    if report.unit.sample:
+        head += " [magenta]" + ("[SAMPLE DATA]" if en else "[DỮ LIỆU MẪU]") + "[/magenta]"
+    if report.unit.synthetic:
+        head += " [magenta]" + ("[SYNTHETIC]" if en else "[ĐƠN VỊ TỔNG HỢP]") + "[/magenta]"
+    tree = Tree(head)
+    branches: dict[str | None, Tree] = {None: tree}
+    for node in report.nodes:
+        style = _status_style(node)
+        status = node.status.value if en else STATUS_VI[node.status]
+        mark = " [yellow]*[/yellow]" if node.provisional else ""
+        label = (
+            f"[bold]{escape(node.code)}[/bold] {escape(node.title)} — "
+            f"[bold]{format_points(node.points)}/{format_points(node.max_points)}[/bold]{mark}"
+        )
+        if node.status != Status.SCORED:
+            label += f" [{style or 'default'}]({status})[/]"
+        if node.rule is not None or node.status != Status.SCORED:
+            explanation = node.explanation_en if en else node.explanation
+            label += f"\n[dim]{escape(explanation)}[/dim]"
+        branches[node.code] = branches[node.parent].add(label, style=style or None)
+    return tree
+
+
+@main.command("score")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submission_file", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@user_errors
+def score_command(criteria_file: str, submission_file: str, fmt: str, lang: str) -> None:
+    """Chấm điểm một đơn vị (score one unit's submission)."""
+    report = _score(criteria_file, submission_file)
+    if fmt == "json":
+        click.echo(report.to_json())
+        return
+    console = _console()
+    console.print(render_tree(report, lang))
+    console.print("[bold]" + escape(report.summary_line(lang)) + "[/bold]")
+    console.print(
+        "[yellow]*[/yellow] "
+        + (
+            "provisional value (no official source)"
+            if lang == "en"
+            else "giá trị tạm tính (chưa có nguồn chính thức)"
+        )
+    )
+    if report.missing_inputs:
+        console.print("Missing inputs:" if lang == "en" else "Số liệu còn thiếu:")
+        for missing in report.missing_inputs:
+            console.print(
+                f"  - {escape(missing.label)} ({missing.name}): {', '.join(missing.codes)}"
+            )
+
+
+@main.command("explain")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submission_file", type=click.Path())
+@click.argument("code")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@user_errors
+def explain_command(criteria_file: str, submission_file: str, code: str, lang: str) -> None:
+    """Giải thích điểm của một tiêu chí (explain one node's score)."""
+    report = _score(criteria_file, submission_file)
+    try:
+        click.echo(report.explain(code, lang))
+    except KeyError:
+        codes = [n.code for n in report.nodes]
+        close = difflib.get_close_matches(code, codes, n=3)
+        hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+        click.echo(f"Không có tiêu chí mã {code}{hint}", err=True)
         sys.exit(1)

@@ -22,6 +22,7 @@ __all__ = [
     "ExpressionError",
     "ParindexError",
     "Problem",
+    "ProblemsError",
     "SubmissionError",
 ]
 
@@ -75,7 +76,7 @@ class ParindexError(Exception):
     """Base of every error parindex raises on purpose."""
 
 
-class _ProblemsError(ParindexError):
+class ProblemsError(ParindexError):
     """An error made of one or more :class:`Problem`."""
 
     title_vi = "Có lỗi"
@@ -103,14 +104,14 @@ class _ProblemsError(ParindexError):
         return [p.kind for p in self.problems]
 
 
-class CriteriaError(_ProblemsError):
+class CriteriaError(ProblemsError):
     """A criteria file is not valid; ``problems`` lists every problem found."""
 
     title_vi = "Tệp tiêu chí không hợp lệ"
     title_en = "Invalid criteria file"
 
 
-class SubmissionError(_ProblemsError):
+class SubmissionError(ProblemsError):
     """A unit's submission is not valid; ``problems`` lists every problem found."""
 
     title_vi = "Hồ sơ tự đánh giá không hợp lệ"

@@ -23,7 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from parindex.compiler import compile_set
 from parindex.criteria import CriteriaSet
-from parindex.errors import CriteriaError, Problem
+from parindex.errors import CriteriaError, Problem, ProblemsError
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
 
@@ -137,17 +137,20 @@ def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
     return node
 
 
-def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceMap]:
+def read_document(
+    path: str | FsPath, kind: str = "tệp", error: type[ProblemsError] = CriteriaError
+) -> tuple[Any, SourceMap]:
     """Read a YAML or JSON file into plain data and its :class:`SourceMap`.
 
-    Raises :class:`CriteriaError` with a located problem when the file cannot be read.
+    Raises ``error`` (a :class:`CriteriaError` by default) with a located problem when the
+    file cannot be read.
     """
     file = str(path)
     empty = SourceMap(file, None, {})
     try:
         raw = FsPath(path).read_bytes()
     except OSError as exc:
-        raise CriteriaError(
+        raise error(
             [
                 empty.problem(
                     "unreadable_file",
@@ -158,7 +161,7 @@ def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceM
             ]
         ) from None
     if len(raw) > _MAX_FILE_BYTES:
-        raise CriteriaError(
+        raise error(
             [
                 empty.problem(
                     "file_too_large",
@@ -172,7 +175,7 @@ def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceM
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad_line = raw[: exc.start].count(b"\n") + 1
-        raise CriteriaError(
+        raise error(
             [
                 Problem(
                     kind="encoding",
@@ -194,7 +197,7 @@ def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceM
         problem = (exc.problem or exc.context or "").strip()
         kind_ = "duplicate_key" if "duplicate key" in str(exc) else "yaml_syntax"
         message = "khóa bị trùng" if kind_ == "duplicate_key" else "lỗi cú pháp YAML"
-        raise CriteriaError(
+        raise error(
             [
                 Problem(
                     kind=kind_,
@@ -206,7 +209,7 @@ def read_document(path: str | FsPath, kind: str = "tệp") -> tuple[Any, SourceM
             ]
         ) from None
     except YAMLError as exc:
-        raise CriteriaError(
+        raise error(
             [
                 Problem(
                     kind="yaml_syntax",

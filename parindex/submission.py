@@ -1,0 +1,410 @@
+"""A unit's submission for one year: facts, metric values, evidence, self-scores.
+
+:func:`load_submission` reads and checks the file's structure; :func:`check_submission`
+checks it against a criteria set (declared inputs and their types, constraints
+between them, codes that documents and scores cite) and returns the typed values
+the engine evaluates. Every problem names the file, line and field; all are
+reported together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+
+from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, SurveyRule, UnitLevel
+from parindex.errors import EvaluationError, Problem, SubmissionError
+from parindex.expressions import Value, evaluate
+from parindex.loader import SourceMap, read_document, validation_problems
+from parindex.numbers import parse_date, parse_decimal
+
+__all__ = [
+    "Appraisal",
+    "AppraisedScore",
+    "CheckedSubmission",
+    "Document",
+    "SelfScore",
+    "Submission",
+    "Unit",
+    "check_submission",
+    "load_submission",
+    "parse_submission",
+]
+
+NOT_DONE = False
+"""A date input given as ``false`` means the thing was never done (scores as late)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _optional_text(value: object) -> object:
+    return None if value == "" else value
+
+
+class Unit(_Model):
+    """The unit assessed and the facts that decide which criteria apply to it."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    name: str
+    level: UnitLevel
+    group: str | None = Field(default=None, description="Nhóm xếp hạng, mặc định theo cấp")
+    facts: dict[str, bool] = Field(default_factory=dict)
+
+
+class Document(_Model):
+    """An evidence document (tài liệu kiểm chứng, TLKC)."""
+
+    id: Annotated[str, Field(min_length=1)]
+    kind: str = Field(description="Loại văn bản: Kế hoạch, Báo cáo, Quyết định …")
+    number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ 123/KH-STNMT")
+    date: Date | None = None
+    issuer: str | None = Field(default=None, description="Cơ quan ban hành")
+    title: str
+    link: str | None = None
+    file: str | None = None
+    supports: Annotated[list[str], Field(min_length=1)] = Field(
+        description="Mã các tiêu chí mà tài liệu này chứng minh"
+    )
+    part_of_larger: bool = Field(
+        default=False, description="Là một phần của tài liệu lớn hơn (phải trích mục, trang)"
+    )
+    section: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+        default=None, description="Mục, trang được trích khi là một phần tài liệu lớn hơn"
+    )
+
+
+class SelfScore(_Model):
+    """The unit's own score of a criterion, with its explanation (giải trình)."""
+
+    points: Points
+    explanation: str | None = None
+
+
+class AppraisedScore(_Model):
+    """An appraiser's score of a criterion in one round, with the appraiser's note."""
+
+    points: Points
+    note: str | None = None
+
+
+class Appraisal(_Model):
+    """One appraisal round: scores set by the Sở Nội vụ, and what the unit answered."""
+
+    round: Annotated[int, Field(ge=1, le=9)]
+    date: Date | None = None
+    appraiser: str | None = None
+    scores: dict[str, AppraisedScore] = Field(default_factory=dict)
+    unit_response: dict[str, str] = Field(
+        default_factory=dict, description="Giải trình của đơn vị sau vòng này, theo mã"
+    )
+    added_documents: list[Document] = Field(
+        default_factory=list, description="TLKC bổ sung sau vòng này"
+    )
+
+
+class Submission(_Model):
+    """Everything a unit submits for one year's assessment."""
+
+    format: Literal["parindex.submission/1"]
+    criteria: str = Field(description="id của bộ tiêu chí")
+    year: Annotated[int, Field(ge=1990, le=2100)]
+    sample: bool = Field(default=False, description="Dữ liệu mẫu, không phải của đơn vị thật")
+    synthetic: bool = Field(default=False, description="Đơn vị tổng hợp (sinh tự động)")
+    unit: Unit
+    values: dict[str, Any] = Field(default_factory=dict)
+    documents: list[Document] = Field(default_factory=list)
+    self_scores: dict[str, SelfScore] = Field(default_factory=dict)
+    survey: dict[str, Points] = Field(default_factory=dict)
+    appraisals: list[Appraisal] = Field(default_factory=list)
+    note: str | None = None
+
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> SourceMap:
+        """Where each value came from (file and line), for error messages."""
+        return self._source or SourceMap("<submission>", self.model_dump(mode="json"), {})
+
+    def all_documents(self) -> list[Document]:
+        """The documents submitted first and those added in appraisal rounds, in order."""
+        return [*self.documents, *(d for a in self.appraisals for d in a.added_documents)]
+
+
+def parse_submission(data: Any, source: SourceMap) -> Submission:
+    """Validate plain data as a submission; raise :class:`SubmissionError` with every problem."""
+    if not isinstance(data, dict):
+        raise SubmissionError(
+            [
+                source.problem(
+                    "not_a_mapping",
+                    "tệp hồ sơ phải là một bảng khóa: giá trị",
+                    "a submission is a mapping",
+                    (),
+                )
+            ]
+        )
+    try:
+        submission = Submission.model_validate(data)
+    except ValidationError as exc:
+        raise SubmissionError(validation_problems(exc, source, Submission)) from None
+    submission._source = source
+    return submission
+
+
+def load_submission(path: str | FsPath) -> Submission:
+    """Read a unit's submission (YAML or JSON) and check its structure.
+
+    Values are checked against a criteria set by :func:`check_submission` (which
+    :func:`parindex.score` calls).
+    """
+    data, source = read_document(path, "tệp hồ sơ", SubmissionError)
+    return parse_submission(data, source)
+
+
+@dataclass(frozen=True)
+class CheckedSubmission:
+    """A submission whose values have been typed against a criteria set."""
+
+    submission: Submission
+    values: Mapping[str, Value]
+    """Facts and inputs by name, typed; absent names are missing, never 0."""
+
+
+_YES = {"có", "co", "yes", "true", "đúng", "x"}
+_NO = {"không", "khong", "no", "false", "sai"}
+
+
+def _typed(spec: Input, raw: object, year: int) -> Value:
+    """Convert one raw value to the declared type; ``ValueError`` says why not."""
+    kind = spec.type
+    if kind == InputType.YES_NO:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
+            return raw.strip().lower() in _YES
+        raise ValueError(f"cần có/không (true/false), nhận {raw!r}")
+    if kind == InputType.DATE:
+        if raw is False:
+            return NOT_DONE
+        day = parse_date(raw)
+        if not dt.date(year - 1, 1, 1) <= day <= dt.date(year + 1, 12, 31):
+            raise ValueError(f"ngày {day:%d/%m/%Y} nằm ngoài khoảng {year - 1}–{year + 1}")
+        return day
+    if kind == InputType.ENUM:
+        choices = spec.choices or {}
+        if isinstance(raw, str) and raw in choices:
+            return raw
+        close = difflib.get_close_matches(str(raw), list(choices), n=1)
+        hint = f"; có phải ý bạn là {close[0]}?" if close else ""
+        raise ValueError(f"không thuộc các lựa chọn: {raw!r}{hint}")
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"cần một số, nhận {raw!r}")
+    number = parse_decimal(raw)
+    if kind == InputType.COUNT and (number != number.to_integral() or number < 0):
+        raise ValueError(f"cần số nguyên không âm, nhận {raw!r}")
+    if kind == InputType.PERCENT and not 0 <= number <= 100:
+        raise ValueError(f"tỷ lệ phần trăm phải từ 0 đến 100, nhận {raw!r}")
+    if kind == InputType.RATIO and not 0 <= number <= 1:
+        raise ValueError(f"tỷ lệ phải từ 0 đến 1, nhận {raw!r}")
+    if spec.min is not None and number < spec.min:
+        raise ValueError(f"nhỏ hơn giá trị tối thiểu {spec.min}: {raw!r}")
+    if spec.max is not None and number > spec.max:
+        raise ValueError(f"lớn hơn giá trị tối đa {spec.max}: {raw!r}")
+    return number
+
+
+def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission:
+    """Type every value against the set and check every reference; all problems at once."""
+    source = submission.source
+    problems: list[Problem] = []
+
+    def add(
+        kind: str,
+        message: str,
+        message_en: str,
+        path: tuple[str | int, ...],
+        text: object = None,
+        allowed: tuple[str, ...] = (),
+        code: str | None = None,
+    ) -> None:
+        problems.append(
+            source.problem(
+                kind,
+                message,
+                message_en,
+                path,
+                code=code,
+                text=None if text is None else str(text),
+                allowed=allowed,
+            )
+        )
+
+    if submission.criteria != criteria.id:
+        add(
+            "wrong_criteria",
+            f"hồ sơ dành cho bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}'",
+            f"submission is for criteria set '{submission.criteria}', not '{criteria.id}'",
+            ("criteria",),
+            submission.criteria,
+            (criteria.id,),
+        )
+    if submission.unit.level not in criteria.levels:
+        add(
+            "wrong_level",
+            f"bộ tiêu chí không áp dụng cho cấp '{submission.unit.level.value}'",
+            f"the set does not apply to level '{submission.unit.level.value}'",
+            ("unit", "level"),
+            submission.unit.level.value,
+            tuple(level.value for level in criteria.levels),
+        )
+
+    values: dict[str, Value] = {}
+    facts = {f.name for f in criteria.facts}
+    for name, flag in submission.unit.facts.items():
+        if name not in facts:
+            close = difflib.get_close_matches(name, list(facts), n=1)
+            hint = f"; có phải ý bạn là {close[0]}?" if close else ""
+            add(
+                "unknown_fact",
+                f"thông tin đơn vị chưa khai báo trong bộ tiêu chí: {name}{hint}",
+                f"undeclared unit fact: {name}",
+                ("unit", "facts", name),
+                name,
+                tuple(sorted(facts)),
+            )
+        else:
+            values[name] = flag
+
+    inputs = {i.name: i for i in criteria.inputs}
+    for name, raw in submission.values.items():
+        path: tuple[str | int, ...] = ("values", name)
+        spec = inputs.get(name)
+        if spec is None:
+            close = difflib.get_close_matches(name, list(inputs), n=1)
+            hint = f"; có phải ý bạn là {close[0]}?" if close else ""
+            add(
+                "unknown_input",
+                f"số liệu chưa khai báo trong bộ tiêu chí: {name}{hint}",
+                f"undeclared metric: {name}",
+                path,
+                name,
+                tuple(sorted(inputs)),
+            )
+            continue
+        if raw is None:
+            continue  # an explicit null is a value the unit does not know: missing, never 0
+        try:
+            values[name] = _typed(spec, raw, submission.year)
+        except ValueError as exc:
+            add("invalid_value", f"{spec.label}: {exc}", f"{name}: {exc}", path, raw)
+
+    for check, message in criteria.compiled.constraints:
+        if not check.names <= values.keys():
+            continue
+        try:
+            holds = evaluate(check, values)
+        except EvaluationError:
+            holds = False
+        if not holds:
+            shown = ", ".join(f"{n} = {values[n]}" for n in sorted(check.names))
+            first = sorted(check.names)[0]
+            add(
+                "constraint",
+                f"{message} ({shown})",
+                f"constraint fails: {check.text} ({shown})",
+                ("values", first),
+                check.text,
+            )
+
+    codes = set(criteria.compiled.nodes)
+    survey_codes = {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
+
+    def check_code(code: str, path: tuple[str | int, ...]) -> bool:
+        if code in codes:
+            return True
+        close = difflib.get_close_matches(code, list(codes), n=2)
+        hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+        add(
+            "unknown_code",
+            f"mã tiêu chí không có trong bộ tiêu chí: {code}{hint}",
+            f"no criterion coded {code}",
+            path,
+            code,
+        )
+        return False
+
+    def check_documents(documents: list[Any], base: tuple[str | int, ...]) -> None:
+        seen: set[str] = set()
+        for index, document in enumerate(documents):
+            if document.id in seen:
+                add(
+                    "duplicate_document",
+                    f"mã tài liệu {document.id} bị trùng",
+                    f"duplicate document id {document.id}",
+                    (*base, index, "id"),
+                    document.id,
+                )
+            seen.add(document.id)
+            for position, code in enumerate(document.supports):
+                check_code(code, (*base, index, "supports", position))
+            if document.date is not None and not (
+                dt.date(submission.year - 5, 1, 1)
+                <= document.date
+                <= dt.date(submission.year + 1, 12, 31)
+            ):
+                add(
+                    "date_out_of_range",
+                    f"ngày văn bản {document.date:%d/%m/%Y} nằm ngoài khoảng hợp lý "
+                    f"{submission.year - 5}–{submission.year + 1}",
+                    f"document date {document.date} out of range",
+                    (*base, index, "date"),
+                    f"{document.date:%d/%m/%Y}",
+                )
+
+    check_documents(submission.documents, ("documents",))
+    for index, appraisal in enumerate(submission.appraisals):
+        check_documents(appraisal.added_documents, ("appraisals", index, "added_documents"))
+        for code in appraisal.scores:
+            check_code(code, ("appraisals", index, "scores", code))
+        for code in appraisal.unit_response:
+            check_code(code, ("appraisals", index, "unit_response", code))
+    rounds = [a.round for a in submission.appraisals]
+    if rounds != sorted(set(rounds)):
+        add(
+            "appraisal_rounds",
+            f"các vòng thẩm định phải tăng dần, không trùng: {rounds}",
+            f"appraisal rounds must increase: {rounds}",
+            ("appraisals",),
+            rounds,
+        )
+    for code in submission.self_scores:
+        check_code(code, ("self_scores", code))
+    for code, _points in submission.survey.items():
+        if check_code(code, ("survey", code)) and code not in survey_codes:
+            add(
+                "not_survey",
+                f"{code} không phải tiêu chí điều tra XHH",
+                f"{code} is not scored by survey",
+                ("survey", code),
+                code,
+                tuple(sorted(survey_codes)),
+            )
+        elif code in survey_codes and _points > criteria.node(code).max_points:
+            add(
+                "points_above_max",
+                f"điểm điều tra XHH của {code} vượt điểm tối đa {criteria.node(code).max_points}",
+                f"survey points above maximum for {code}",
+                ("survey", code),
+                _points,
+            )
+    if problems:
+        raise SubmissionError(problems)
+    return CheckedSubmission(submission=submission, values=values)
