@@ -11,7 +11,6 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable
-from decimal import Decimal
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -95,16 +94,7 @@ def _summary_table(criteria: CriteriaSet) -> Table:
     table.add_column("Tạm tính", justify="right")
     for area in criteria.nodes:
         nodes = list(area.walk())
-        provisional = sum(
-            (
-                compiled.nodes[n.code].node.max_points
-                for n in nodes
-                if n.is_leaf
-                and compiled.nodes[n.code].provisional
-                and compiled.nodes[n.code].counts_in_max
-            ),
-            Decimal(0),
-        )
+        provisional = compiled.provisional_points(area.code)
         table.add_row(
             area.code,
             area.title,
@@ -117,7 +107,7 @@ def _summary_table(criteria: CriteriaSet) -> Table:
         "[bold]TỔNG ĐIỂM[/bold]",
         f"[bold]{format_decimal(criteria.total_max)}[/bold]",
         str(len(compiled.nodes)),
-        format_decimal(compiled.provisional_points),
+        format_decimal(compiled.provisional_points()),
     )
     return table
 
@@ -157,7 +147,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
                     "title": c.title,
                     "total_max": str(c.total_max),
                     "survey_max": str(c.survey_max),
-                    "provisional_points": str(c.compiled.provisional_points),
+                    "provisional_points": str(c.compiled.provisional_points()),
                     "node_count": len(c.compiled.nodes),
                     "digest": c.digest,
                 }
@@ -177,7 +167,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
                 + ", ".join(f"{k} {v}" for k, v in sorted(rules.items()))
             )
             console.print(
-                f"  [yellow]{format_decimal(criteria.compiled.provisional_points)} / "
+                f"  [yellow]{format_decimal(criteria.compiled.provisional_points())} / "
                 f"{format_decimal(criteria.total_max)} điểm dựa trên giá trị tạm tính "
                 "(chưa có nguồn chính thức)[/yellow]\n"
             )

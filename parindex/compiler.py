@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -132,13 +132,34 @@ class CompiledSet:
         """Leaf nodes in tree order."""
         return (n for n in self.nodes.values() if n.node.is_leaf)
 
-    @property
-    def provisional_points(self) -> Decimal:
-        """Maximum points of the leaves whose points or thresholds no source states."""
-        return sum(
-            (n.node.max_points for n in self.leaves() if n.provisional and n.counts_in_max),
-            Decimal(0),
-        )
+    def provisional_points(
+        self, code: str | None = None, maximum: Callable[[str], Decimal | None] | None = None
+    ) -> Decimal:
+        """Points (of the maximum) that rest on provisional values, under ``code``.
+
+        Follows each parent's aggregation: alternatives (``max``) count once. ``maximum``
+        gives a node's applicable maximum (``None``: not applicable); by default the
+        declared one.
+        """
+        if maximum is None:
+
+            def maximum(c: str) -> Decimal | None:
+                return self.nodes[c].node.max_points
+
+        def visit(c: str) -> Decimal:
+            node = self.nodes[c]
+            top = maximum(c)
+            if top is None or not node.counts_in_max:
+                return Decimal(0)
+            if node.node.is_leaf:
+                return top if node.provisional else Decimal(0)
+            parts = [visit(k) for k in self.children.get(c, ())]
+            if node.node.aggregation == Aggregation.MAX:
+                return max(parts, default=Decimal(0))
+            return min(sum(parts, Decimal(0)), top)
+
+        codes = self.children.get(None, ()) if code is None else (code,)
+        return sum((visit(c) for c in codes), Decimal(0))
 
 
 class _Checker:

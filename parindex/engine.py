@@ -654,8 +654,6 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     max_points = sum((a.max_points for a in areas), _ZERO)
     total = min(max(total, _ZERO), max_points)
     undetermined = sum((a.undetermined_points for a in areas), _ZERO)
-    if any(a.points is None for a in areas):
-        undetermined += sum((a.max_points for a in areas if a.points is None), _ZERO)
     index = quantize(total * _HUNDRED / max_points, Decimal("0.01")) if max_points else None
     band = None
     if index is not None:
@@ -666,8 +664,20 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
             )
             if classify(upper, compiled) != band:
                 band = None
-    leaves = [r for r in results if r.rule is not None and r.status != Status.NOT_APPLICABLE]
-    provisional = [r for r in leaves if r.provisional and r.rule not in ("bonus", "penalty")]
+    by_code = {r.code: r for r in results}
+
+    def applicable_max(code: str) -> Decimal | None:
+        result = by_code[code]
+        return None if result.status == Status.NOT_APPLICABLE else result.max_points
+
+    provisional_scored = sum(
+        (
+            r.points
+            for r in results
+            if r.rule not in (None, "bonus", "penalty") and r.provisional and r.points is not None
+        ),
+        _ZERO,
+    )
     unit = checked.submission.unit
     return ScoreReport(
         criteria_id=criteria.id,
@@ -688,10 +698,8 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         band=band,
         complete=not undetermined,
         undetermined_points=undetermined,
-        provisional_points=sum((r.max_points for r in provisional), _ZERO),
-        provisional_points_scored=sum(
-            (r.points for r in provisional if r.points is not None), _ZERO
-        ),
+        provisional_points=compiled.provisional_points(maximum=applicable_max),
+        provisional_points_scored=provisional_scored,
         missing_inputs=[
             MissingInput(name=n, label=labels.get(n, n), codes=codes)
             for n, codes in ctx.missing.items()

@@ -1,0 +1,102 @@
+"""The engine: exact aggregation, applicability, missing inputs, renderers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parindex import CriteriaSet, ScoreReport, Status, load_criteria, score
+from parindex.loader import SourceMap
+from parindex.submission import parse_submission
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def mini() -> CriteriaSet:
+    return load_criteria(DATA / "mini.yaml")
+
+
+def unit(facts: dict[str, bool], values: dict[str, Any], **extra: Any) -> Any:
+    data = {
+        "format": "parindex.submission/1",
+        "criteria": "mini-test",
+        "year": 2023,
+        "unit": {"id": "u", "name": "U", "level": "so", "facts": facts},
+        "values": values,
+        **extra,
+    }
+    return parse_submission(data, SourceMap("<test>", data, {}))
+
+
+FULL: dict[str, Any] = {
+    "co_ke_hoach": True, "ty_le_hoan_thanh": 100, "so_don_vi": 4, "so_don_vi_kiem_tra": 2,
+    "ho_so_tiep_nhan": 3, "ho_so_dung_han": 1, "ngay_ke_hoach": "2022-12-01",
+    "ngay_bc_quy_1": "2023-03-01", "ngay_bc_6_thang": "2023-06-01",
+    "ngay_bc_quy_3": "2023-09-01", "ngay_bc_nam": "2023-12-01", "cap_sang_kien": "tinh",
+    "so_vu_ky_luat": 0, "so_giai_thuong": 0, "so_vi_pham": 0, "chi_2021": 100,
+    "chi_nam_nay": 90,
+}
+
+
+def check_sums(report: ScoreReport) -> None:
+    for node in report.nodes:
+        children = [c for c in report.children(node.code) if c.points is not None]
+        if children and node.points is not None and not any(
+            c.rule in ("bonus", "penalty") for c in children
+        ):
+            assert node.points == sum((c.points for c in children if c.points is not None),
+                                      Decimal(0)), node.code
+    assert report.total == sum((a.points or Decimal(0) for a in report.areas), Decimal(0))
+
+
+def test_full_marks_and_exact_sums(mini: CriteriaSet) -> None:
+    report = score(mini, unit({"co_dvsncl": True, "co_tthc": True}, FULL, survey={"XHH": 2}))
+    check_sums(report)
+    assert report.complete
+    # 2.1 is 1/3 of a point: rounded half up to 0.33 at the leaf, then summed exactly.
+    assert report.node("2.1").points == Decimal("0.33")
+    assert report.total == Decimal("9.33")
+    assert report.index == Decimal("93.30")
+    assert report.band == "Nhóm I"
+
+
+def test_not_applicable_leaves_the_maximum(mini: CriteriaSet) -> None:
+    report = score(mini, unit({"co_dvsncl": False, "co_tthc": False}, FULL, survey={"XHH": 2}))
+    assert report.node("2").status == Status.NOT_APPLICABLE
+    assert all(report.node(c).status == Status.NOT_APPLICABLE for c in ("2.1", "2.2", "2.3"))
+    assert report.max_points == Decimal(8)
+    assert report.total == Decimal(8)
+    assert report.index == Decimal("100.00")
+
+
+def test_missing_inputs_are_never_zero(mini: CriteriaSet) -> None:
+    values = {k: v for k, v in FULL.items() if k not in ("ty_le_hoan_thanh",)}
+    report = score(mini, unit({"co_dvsncl": True}, values))
+    assert report.node("1.4").points is None
+    assert report.node("1.4").status == Status.MISSING_INPUT
+    assert report.node("2").status == Status.MISSING_INPUT  # co_tthc unknown
+    names = {m.name for m in report.missing_inputs}
+    assert names == {"ty_le_hoan_thanh", "co_tthc", "survey"}
+    assert report.undetermined_points == Decimal(1) + Decimal(2) + Decimal(2)
+    assert not report.complete
+
+
+def test_json_round_trip_and_frame(mini: CriteriaSet) -> None:
+    report = score(mini, unit({"co_dvsncl": True, "co_tthc": True}, FULL))
+    again = ScoreReport.model_validate_json(report.to_json())
+    assert again == report
+    frame = report.to_frame()
+    assert list(frame["code"]) == [n.code for n in report.nodes]
+    assert frame.loc[frame["code"] == "2.1", "points"].item() == Decimal("0.33")
+
+
+def test_explain_in_both_languages(mini: CriteriaSet) -> None:
+    report = score(mini, unit({"co_dvsncl": True, "co_tthc": True}, FULL))
+    assert "thuộc khoảng 100%" in report.explain("1.4")
+    assert "is in the band 100%" in report.explain("1.4", "en")
+    with pytest.raises(KeyError):
+        report.explain("9.9")

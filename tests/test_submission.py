@@ -1,0 +1,80 @@
+"""Submissions: structure, typed values, constraints, references — every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parindex import CriteriaSet, SubmissionError, check_submission, load_criteria, load_submission
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def mini() -> CriteriaSet:
+    return load_criteria(DATA / "mini.yaml")
+
+
+def test_every_problem_is_reported_with_its_line(mini: CriteriaSet) -> None:
+    path = DATA / "submissions" / "bad-mini.yaml"
+    with pytest.raises(SubmissionError) as caught:
+        check_submission(mini, load_submission(path))
+    problems = caught.value.problems
+    by_field = {p.field: p for p in problems}
+    expected = {
+        "unit.facts.co_tthcc": ("unknown_fact", 5, "co_tthc"),
+        "values.co_ke_hoachh": ("unknown_input", 7, "co_ke_hoach"),
+        "values.so_don_vi": ("invalid_value", 8, "mười"),
+        "values.ngay_ke_hoach": ("invalid_value", 12, "ngoài khoảng 2022–2024"),
+        "values.ty_le_hoan_thanh": ("invalid_value", 13, "từ 0 đến 100"),
+        "values.cap_sang_kien": ("invalid_value", 14, "tinh"),
+        "values.ho_so_dung_han": ("constraint", 11, "không vượt quá số hồ sơ tiếp nhận"),
+        "documents[0].supports[0]": ("unknown_code", 16, "9.9"),
+        "documents[0].date": ("date_out_of_range", 16, "01/01/2001"),
+        "self_scores.1.x": ("unknown_code", 18, "1.x"),
+        "survey.1.1": ("not_survey", 19, "XHH"),
+    }
+    for field, (kind, line, fragment) in expected.items():
+        assert field in by_field, (field, [p.describe() for p in problems])
+        problem = by_field[field]
+        assert problem.kind == kind, problem.describe()
+        assert problem.line == line, problem.describe()
+        assert problem.file == str(path)
+        assert fragment in problem.describe(), problem.describe()
+
+
+def test_structure_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "format: parindex.submission/1\ncriteria: x\nyear: 2023\n"
+        "unit: {id: u, name: U, level: tinh}\nvalues: {}\nextra: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SubmissionError) as caught:
+        load_submission(path)
+    lines = {p.field: p.line for p in caught.value.problems}
+    assert lines == {"unit.level": 4, "extra": 6}
+
+
+def test_null_is_missing_not_zero(mini: CriteriaSet, tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "format: parindex.submission/1\ncriteria: mini-test\nyear: 2023\n"
+        "unit: {id: u, name: U, level: so}\nvalues: {so_vu_ky_luat: null}\n",
+        encoding="utf-8",
+    )
+    checked = check_submission(mini, load_submission(path))
+    assert "so_vu_ky_luat" not in checked.values
+
+
+def test_wrong_criteria_set(mini: CriteriaSet, tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "format: parindex.submission/1\ncriteria: other-set\nyear: 2023\n"
+        "unit: {id: u, name: U, level: xa}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SubmissionError) as caught:
+        check_submission(mini, load_submission(path))
+    assert sorted(caught.value.kinds()) == ["wrong_criteria", "wrong_level"]
