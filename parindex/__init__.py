@@ -30,6 +30,7 @@ from parindex.loader import load_criteria
 from parindex.numbers import format_decimal, parse_decimal
 from parindex.ranges import Interval, parse_range
 from parindex.report import MissingInput, NodeResult, ScoreReport, Status, UsedInput
+from parindex.review import AreaSummary, Finding, Review, RoundScore, Severity, review
 from parindex.submission import (
     Appraisal,
     AppraisedScore,
@@ -46,6 +47,7 @@ __all__ = [
     "Aggregation",
     "Appraisal",
     "AppraisedScore",
+    "AreaSummary",
     "CheckedSubmission",
     "CompiledNode",
     "CompiledSet",
@@ -54,6 +56,7 @@ __all__ = [
     "Document",
     "EvaluationError",
     "ExpressionError",
+    "Finding",
     "Input",
     "InputType",
     "Interval",
@@ -64,9 +67,12 @@ __all__ = [
     "ParindexError",
     "Problem",
     "Provenance",
+    "Review",
+    "RoundScore",
     "Rule",
     "ScoreReport",
     "SelfScore",
+    "Severity",
     "Status",
     "Submission",
     "SubmissionError",
@@ -82,5 +88,6 @@ __all__ = [
     "load_submission",
     "parse_decimal",
     "parse_range",
+    "review",
     "score",
 ]

@@ -11,6 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ from parindex.errors import ParindexError, Problem
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
 from parindex.report import STATUS_VI, NodeResult, ScoreReport, Status, format_points
+from parindex.review import SEVERITY_VI, Severity, review
 from parindex.submission import load_submission
 
 __all__ = ["main"]
@@ -271,3 +273,101 @@ def explain_command(criteria_file: str, submission_file: str, code: str, lang: s
         hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
         click.echo(f"Không có tiêu chí mã {code}{hint}", err=True)
         sys.exit(1)
+
+
+@main.command("review")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submission_file", type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option("--all", "show_all", is_flag=True, help="Hiện cả các lưu ý (info).")
+@user_errors
+def review_command(
+    criteria_file: str, submission_file: str, fmt: str, lang: str, show_all: bool
+) -> None:
+    """Thẩm định: đối chiếu điểm tự chấm với TLKC và quy tắc (appraisal review)."""
+    criteria = load_criteria(criteria_file)
+    result = review(criteria, load_submission(submission_file))
+    if fmt == "json":
+        payload = {
+            "unit": {"id": result.unit_id, "name": result.unit_name},
+            "criteria_id": result.criteria_id,
+            "year": result.year,
+            "findings": [
+                f.model_dump(mode="json", exclude={"title"}) for f in result.sorted_findings()
+            ],
+            "summary": [s.model_dump(mode="json") for s in result.summary],
+            "self_index": _str(result.self_index),
+            "computed_index": _str(result.computed_index),
+            "appraised_index": _str(result.appraised_index),
+            "history": {
+                k: [r.model_dump(mode="json") for r in v] for k, v in result.history.items()
+            },
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    en = lang == "en"
+    console = _console()
+    findings = [f for f in result.sorted_findings() if show_all or f.severity != Severity.INFO]
+    table = Table(
+        title=f"{'Review' if en else 'Thẩm định'}: {escape(result.unit_name)} ({result.year})",
+        title_justify="left",
+        show_lines=False,
+    )
+    for column in (
+        ["Severity", "Code", "Criterion", "Finding"] if en else ["Mức", "Loại", "Mã", "Nội dung"]
+    ):
+        table.add_column(column, overflow="fold")
+    colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for finding in findings:
+        severity = finding.severity.value if en else SEVERITY_VI[finding.severity]
+        message = finding.message_en if en else finding.message
+        table.add_row(
+            f"[{colours[finding.severity]}]{severity}[/]",
+            finding.code,
+            finding.criterion,
+            escape(message.split(": ", 1)[-1]),
+        )
+    console.print(table)
+    hidden = len(result.findings) - len(findings)
+    if hidden:
+        console.print(
+            f"({hidden} "
+            + ("info findings hidden; --all shows them)" if en else "lưu ý ẩn; dùng --all để xem)")
+        )
+    summary = Table(
+        title="Self / computed / appraised" if en else "Tự chấm / theo quy tắc / thẩm định",
+        title_justify="left",
+    )
+    for column in [
+        "",
+        "Lĩnh vực" if not en else "Area",
+        "Tối đa" if not en else "Max",
+        "Tự chấm" if not en else "Self",
+        "Quy tắc" if not en else "Computed",
+        "Thẩm định" if not en else "Appraised",
+    ]:
+        summary.add_column(
+            column, justify="right" if column not in ("", "Lĩnh vực", "Area") else "left"
+        )
+    for area in result.summary:
+        summary.add_row(
+            area.code,
+            escape(area.title),
+            format_points(area.max_points),
+            _points_percent(area.self_score, area.self_percent),
+            _points_percent(area.computed_score, area.computed_percent),
+            _points_percent(area.appraised_score, area.appraised_percent),
+        )
+    console.print(summary)
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _points_percent(points: Decimal | None, percent: Decimal | None) -> str:
+    if points is None:
+        return "—"
+    shown = format_points(points)
+    return f"{shown} ({format_decimal(percent, 2)}%)" if percent is not None else shown

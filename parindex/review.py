@@ -1,0 +1,573 @@
+"""Appraisal review: check a unit's self-scores against its evidence and the rules.
+
+:func:`review` compares, for every criterion, the unit's self-score, the score the
+rules compute from its evidence (:func:`parindex.score`) and the appraised score of
+each round, and lists :class:`Finding` objects an appraiser can paste into the
+appraisal note. Rounds are kept whole: the final appraised score of a criterion is
+the one set in the last round that scored it, and earlier rounds stay in the history.
+
+How totals are formed for the three columns (self / computed / appraised): a node's
+value is its explicit score when one is given, otherwise its children's values
+aggregated like the rules aggregate them. A self-assessment that leaves a leaf
+unscored claims nothing for it (counted, and reported as ``not_self_scored``). An
+appraisal round that does not re-score a criterion accepts the unit's self-score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from parindex.criteria import Aggregation, CriteriaSet, DeadlineRule, SurveyRule
+from parindex.engine import score
+from parindex.numbers import format_date, quantize
+from parindex.report import NodeResult, ScoreReport, Status, format_points
+from parindex.submission import CheckedSubmission, Document, Submission, check_submission
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AreaSummary", "Finding", "Review", "RoundScore", "Severity", "review"]
+
+Dec = Annotated[Decimal, PlainSerializer(str, return_type=str, when_used="json")]
+_ZERO = Decimal(0)
+
+
+class Severity(StrEnum):
+    """How much a finding matters to the appraisal."""
+
+    ERROR = "error"  # the score cannot stand as it is
+    WARNING = "warning"  # needs the appraiser's attention or the unit's explanation
+    INFO = "info"  # worth knowing
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+SEVERITY_VI = {Severity.ERROR: "lỗi", Severity.WARNING: "cảnh báo", Severity.INFO: "lưu ý"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Finding(_Model):
+    """One thing an appraiser should know about one criterion."""
+
+    code: str = Field(description="Mã loại phát hiện, ổn định (over_claimed …)")
+    severity: Severity
+    criterion: str
+    title: str
+    message: str
+    message_en: str
+    self_score: Dec | None = None
+    computed_score: Dec | None = None
+    appraised_score: Dec | None = None
+    max_points: Dec | None = None
+    evidence: list[str] = Field(default_factory=list)
+    round: int | None = None
+
+
+class RoundScore(_Model):
+    """A criterion's score in one appraisal round, with the notes on both sides."""
+
+    round: int
+    points: Dec
+    note: str | None = None
+    unit_response: str | None = None
+
+
+class AreaSummary(_Model):
+    """One area (or the total) under the three scores, in points and %."""
+
+    code: str
+    title: str
+    max_points: Dec
+    self_score: Dec
+    computed_score: Dec | None
+    appraised_score: Dec | None
+    self_percent: Dec | None
+    computed_percent: Dec | None
+    appraised_percent: Dec | None
+
+
+class Review(_Model):
+    """Findings, per-area summary, indices and the appraisal history of one unit."""
+
+    unit_id: str
+    unit_name: str
+    criteria_id: str
+    year: int
+    findings: list[Finding]
+    summary: list[AreaSummary]
+    self_index: Dec | None
+    computed_index: Dec | None
+    appraised_index: Dec | None
+    history: dict[str, list[RoundScore]] = Field(default_factory=dict)
+    final_scores: dict[str, Dec] = Field(default_factory=dict)
+    not_self_scored: list[str] = Field(default_factory=list)
+    report: ScoreReport
+
+    def sorted_findings(self) -> list[Finding]:
+        """Most severe first, then in tree order."""
+        order = {n.code: i for i, n in enumerate(self.report.nodes)}
+        return sorted(self.findings, key=lambda f: (f.severity.rank, order.get(f.criterion, 0)))
+
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a table, most severe first."""
+        import pandas as pd
+
+        columns = [
+            "code",
+            "severity",
+            "criterion",
+            "title",
+            "message",
+            "self_score",
+            "computed_score",
+            "appraised_score",
+            "max_points",
+            "evidence",
+            "round",
+        ]
+        rows = [
+            {
+                **f.model_dump(include=set(columns)),
+                "evidence": ", ".join(f.evidence),
+                "severity": f.severity.value,
+            }
+            for f in self.sorted_findings()
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def summary_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([s.model_dump() for s in self.summary])
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent)
+
+
+# --- three trees of values --------------------------------------------------------------
+
+
+def _resolve(
+    report: ScoreReport,
+    criteria: CriteriaSet,
+    explicit: Mapping[str, Decimal],
+    fallback: Callable[[NodeResult], Decimal | None],
+) -> dict[str, Decimal | None]:
+    """Each applicable node's value: explicit, else its children aggregated, else fallback."""
+    compiled = criteria.compiled
+    values: dict[str, Decimal | None] = {}
+
+    def visit(node: NodeResult) -> Decimal | None:
+        if node.status == Status.NOT_APPLICABLE:
+            values[node.code] = None
+            for child in report.children(node.code):
+                visit(child)
+            return None
+        children = [visit(child) for child in report.children(node.code)]
+        if node.code in explicit:
+            value: Decimal | None = explicit[node.code]
+        elif children:
+            known = [c for c in children if c is not None]
+            if not known:
+                value = None
+            elif compiled.nodes[node.code].node.aggregation == Aggregation.MAX:
+                value = max(known)
+            else:
+                value = max(_ZERO, min(sum(known, _ZERO), node.max_points))
+        else:
+            value = fallback(node)
+        values[node.code] = value
+        return value
+
+    for area in report.areas:
+        visit(area)
+    return values
+
+
+def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
+    if points is None or not top:
+        return None
+    return quantize(points * 100 / top, Decimal("0.01"))
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+class _Reviewer:
+    def __init__(
+        self, criteria: CriteriaSet, checked: CheckedSubmission, report: ScoreReport
+    ) -> None:
+        self.criteria = criteria
+        self.submission = checked.submission
+        self.report = report
+        self.findings: list[Finding] = []
+        self.documents = {d.id: d for d in self.submission.all_documents()}
+
+    def add(
+        self, code: str, severity: Severity, node: NodeResult, vi: str, en: str, **values: object
+    ) -> None:
+        self.findings.append(
+            Finding.model_validate(
+                {
+                    "code": code,
+                    "severity": severity,
+                    "criterion": node.code,
+                    "title": node.title,
+                    "message": f"{node.code}: {vi}",
+                    "message_en": f"{node.code}: {en}",
+                    "max_points": node.declared_max,
+                    **values,
+                }
+            )
+        )
+
+    def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
+        survey_codes = {n.code for n in self.criteria.walk() if isinstance(n.rule, SurveyRule)}
+        for node in self.report.nodes:
+            claimed = self_scores.get(node.code)
+            appraised = final.get(node.code)
+            computed = node.points
+            values = {
+                "self_score": claimed,
+                "computed_score": computed,
+                "appraised_score": appraised,
+                "evidence": node.evidence,
+            }
+            if claimed is None:
+                continue
+            if node.code in survey_codes:
+                self.add(
+                    "survey_self_scored",
+                    Severity.ERROR,
+                    node,
+                    "tiêu chí chấm bằng điều tra xã hội học, đơn vị không tự chấm "
+                    f"(đơn vị tự chấm {format_points(claimed)})",
+                    f"scored by the survey, not self-scored (self-score {claimed})",
+                    **values,
+                )
+                continue
+            if node.status == Status.NOT_APPLICABLE:
+                self.add(
+                    "scored_not_applicable",
+                    Severity.ERROR,
+                    node,
+                    f"tiêu chí không áp dụng cho đơn vị nhưng đơn vị tự chấm "
+                    f"{format_points(claimed)} điểm ({node.explanation})",
+                    f"criterion does not apply but was self-scored {claimed}",
+                    **values,
+                )
+                continue
+            if claimed > node.declared_max:
+                self.add(
+                    "above_max",
+                    Severity.ERROR,
+                    node,
+                    f"điểm tự chấm {format_points(claimed)} vượt điểm tối đa "
+                    f"{format_points(node.declared_max)}",
+                    f"self-score {claimed} above the maximum {node.declared_max}",
+                    **values,
+                )
+            if computed is None:
+                missing = ", ".join(node.missing) or "một phần số liệu"
+                self.add(
+                    "computed_undetermined",
+                    Severity.WARNING,
+                    node,
+                    f"chưa tính được điểm theo quy tắc vì thiếu số liệu ({missing}); "
+                    f"không đối chiếu được điểm tự chấm {format_points(claimed)}",
+                    f"computed score undetermined: missing {missing}",
+                    **values,
+                )
+            elif claimed > computed:
+                self.add(
+                    "over_claimed",
+                    Severity.ERROR,
+                    node,
+                    f"đơn vị tự chấm {format_points(claimed)} điểm, cao hơn điểm tính theo "
+                    f"số liệu và TLKC là {format_points(computed)} điểm ({node.explanation})",
+                    f"self-score {claimed} above the computed {computed} ({node.explanation_en})",
+                    **values,
+                )
+            elif claimed < computed:
+                self.add(
+                    "under_claimed",
+                    Severity.INFO,
+                    node,
+                    f"đơn vị tự chấm {format_points(claimed)} điểm, thấp hơn điểm tính theo "
+                    f"số liệu là {format_points(computed)} điểm ({node.explanation})",
+                    f"self-score {claimed} below the computed {computed}",
+                    **values,
+                )
+            explanation = self.submission.self_scores[node.code].explanation
+            if claimed > 0 and not node.evidence and not (explanation and explanation.strip()):
+                self.add(
+                    "no_evidence_no_explanation",
+                    Severity.WARNING,
+                    node,
+                    f"tự chấm {format_points(claimed)} điểm nhưng không có tài liệu kiểm "
+                    "chứng và không có giải trình (Công văn 383/BNV-CCHC)",
+                    f"self-scored {claimed} with no evidence and no explanation "
+                    "(Công văn 383/BNV-CCHC)",
+                    **values,
+                )
+            if node.evidence_missing:
+                self.add(
+                    "evidence_expected_missing",
+                    Severity.WARNING,
+                    node,
+                    "chưa có tài liệu kiểm chứng cần có: " + "; ".join(node.evidence_expected),
+                    "expected evidence not supplied: " + "; ".join(node.evidence_expected),
+                    **values,
+                )
+
+    def appraisal_notes(self, history: Mapping[str, list[RoundScore]]) -> None:
+        for code, rounds in history.items():
+            node = self.report.node(code)
+            for entry in rounds:
+                values = {
+                    "appraised_score": entry.points,
+                    "computed_score": node.points,
+                    "round": entry.round,
+                }
+                if entry.points > node.declared_max:
+                    self.add(
+                        "above_max",
+                        Severity.ERROR,
+                        node,
+                        f"điểm thẩm định vòng {entry.round} ({format_points(entry.points)}) "
+                        f"vượt điểm tối đa {format_points(node.declared_max)}",
+                        f"round {entry.round} appraised score above the maximum",
+                        **values,
+                    )
+                if node.status == Status.NOT_APPLICABLE and entry.points:
+                    self.add(
+                        "scored_not_applicable",
+                        Severity.ERROR,
+                        node,
+                        f"chấm điểm thẩm định vòng {entry.round} cho tiêu chí không áp dụng",
+                        f"round {entry.round} scores a criterion that does not apply",
+                        **values,
+                    )
+                if (
+                    node.points is not None
+                    and entry.points != node.points
+                    and not (entry.note and entry.note.strip())
+                ):
+                    self.add(
+                        "appraisal_without_note",
+                        Severity.ERROR,
+                        node,
+                        f"điểm thẩm định vòng {entry.round} ({format_points(entry.points)}) "
+                        f"khác điểm tính theo quy tắc ({format_points(node.points)}) mà "
+                        "không có ghi chú của thẩm định",
+                        f"round {entry.round} differs from the computed score without a note",
+                        **values,
+                    )
+
+    def documents_checks(self) -> None:
+        year = self.submission.year
+        nodes = self.criteria.compiled.nodes
+        for document in self.submission.all_documents():
+            cited = [self.report.node(c) for c in document.supports if c in nodes]
+            first = cited[0] if cited else None
+            if first is None:
+                continue
+            values = {"evidence": [document.id]}
+            name = _document_name(document)
+            if document.part_of_larger and not (document.section and document.section.strip()):
+                self.add(
+                    "section_not_cited",
+                    Severity.WARNING,
+                    first,
+                    f"{name} là một phần của tài liệu lớn hơn nhưng chưa trích dẫn mục, trang",
+                    f"{document.id} is part of a larger document but cites no section or page",
+                    **values,
+                )
+            if document.date is None:
+                continue
+            dues = [due for c in document.supports if c in nodes for due in _single_dues(nodes[c])]
+            late = [due for due in dues if document.date > due]
+            if late:
+                self.add(
+                    "evidence_after_deadline",
+                    Severity.WARNING,
+                    first,
+                    f"{name} ban hành ngày {format_date(document.date)}, sau hạn "
+                    f"{format_date(min(late))} của tiêu chí",
+                    f"{document.id} dated {document.date} after the deadline {min(late)}",
+                    **values,
+                )
+            elif document.date.year != year and not any(
+                document.date <= due and due.year == document.date.year for due in dues
+            ):
+                self.add(
+                    "evidence_outside_year",
+                    Severity.WARNING,
+                    first,
+                    f"{name} ban hành ngày {format_date(document.date)}, ngoài năm đánh giá {year}",
+                    f"{document.id} dated {document.date}, outside the assessed year {year}",
+                    **values,
+                )
+
+
+def _single_dues(node: object) -> list[dt.date]:
+    from parindex.compiler import CompiledNode
+
+    assert isinstance(node, CompiledNode)
+    rule = node.node.rule
+    if isinstance(rule, DeadlineRule) and rule.due is not None:
+        return [rule.due]
+    return []
+
+
+def _document_name(document: Document) -> str:
+    parts = [document.kind]
+    if document.number:
+        parts.append(f"số {document.number}")
+    return f"[{document.id}] " + " ".join(parts)
+
+
+def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> Review:
+    """Check a unit's self-scores against its evidence, the rules and each appraisal round."""
+    checked = (
+        submission
+        if isinstance(submission, CheckedSubmission)
+        else check_submission(criteria, submission)
+    )
+    report = score(criteria, checked)
+    unit = checked.submission
+
+    history: dict[str, list[RoundScore]] = {}
+    final: dict[str, Decimal] = {}
+    for appraisal in unit.appraisals:  # rounds are checked to increase
+        for code, appraised in appraisal.scores.items():
+            history.setdefault(code, []).append(
+                RoundScore(round=appraisal.round, points=appraised.points, note=appraised.note)
+            )
+            final[code] = appraised.points
+        for code, response in appraisal.unit_response.items():
+            entries = history.setdefault(code, [])
+            if entries and entries[-1].round == appraisal.round:
+                entries[-1] = entries[-1].model_copy(update={"unit_response": response})
+    self_scores = {code: s.points for code, s in unit.self_scores.items()}
+
+    reviewer = _Reviewer(criteria, checked, report)
+    reviewer.scores(self_scores, final)
+    reviewer.appraisal_notes(history)
+    reviewer.documents_checks()
+
+    self_tree = _resolve(report, criteria, self_scores, lambda node: None)
+    unscored = [
+        n.code
+        for n in report.nodes
+        if n.rule is not None
+        and n.status not in (Status.NOT_APPLICABLE, Status.SURVEY)
+        and self_tree.get(n.code) is None
+    ]
+    for code in unscored:
+        node = report.node(code)
+        if not any(a in self_scores for a in _ancestors(report, code)):
+            reviewer.add(
+                "not_self_scored",
+                Severity.INFO,
+                node,
+                "đơn vị chưa tự chấm tiêu chí này",
+                "the unit did not self-score this criterion",
+                computed_score=node.points,
+            )
+    survey = {
+        n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
+    }
+    self_values = _resolve(
+        report,
+        criteria,
+        {**self_scores, **survey},
+        lambda node: _ZERO if node.status != Status.NOT_APPLICABLE else None,
+    )
+    appraised_values: dict[str, Decimal | None] = {}
+    if unit.appraisals:
+        appraised_values = _resolve(
+            report, criteria, {**survey, **final}, lambda node: self_values.get(node.code)
+        )
+
+    summary = []
+    for area in report.areas:
+        if area.status == Status.NOT_APPLICABLE:
+            continue
+        summary.append(
+            _area(
+                area.code,
+                area.title,
+                area.max_points,
+                self_values.get(area.code),
+                area.points if area.status != Status.PARTIAL else None,
+                appraised_values.get(area.code),
+            )
+        )
+    applicable = [a for a in report.areas if a.status != Status.NOT_APPLICABLE]
+    total_self = sum((self_values.get(a.code) or _ZERO for a in applicable), _ZERO)
+    total_appraised = (
+        sum((appraised_values.get(a.code) or _ZERO for a in applicable), _ZERO)
+        if unit.appraisals
+        else None
+    )
+    computed_total = report.total if report.complete else None
+    summary.append(
+        _area("TỔNG", "TỔNG ĐIỂM", report.max_points, total_self, computed_total, total_appraised)
+    )
+    return Review(
+        unit_id=unit.unit.id,
+        unit_name=unit.unit.name,
+        criteria_id=criteria.id,
+        year=unit.year,
+        findings=reviewer.findings,
+        summary=summary,
+        self_index=_percent(total_self, report.max_points),
+        computed_index=report.index if report.complete else None,
+        appraised_index=_percent(total_appraised, report.max_points),
+        history=history,
+        final_scores=final,
+        not_self_scored=unscored,
+        report=report,
+    )
+
+
+def _ancestors(report: ScoreReport, code: str) -> list[str]:
+    found = []
+    parent = report.node(code).parent
+    while parent is not None:
+        found.append(parent)
+        parent = report.node(parent).parent
+    return found
+
+
+def _area(
+    code: str,
+    title: str,
+    top: Decimal,
+    claimed: Decimal | None,
+    computed: Decimal | None,
+    appraised: Decimal | None,
+) -> AreaSummary:
+    return AreaSummary(
+        code=code,
+        title=title,
+        max_points=top,
+        self_score=claimed or _ZERO,
+        computed_score=computed,
+        appraised_score=appraised,
+        self_percent=_percent(claimed or _ZERO, top),
+        computed_percent=_percent(computed, top),
+        appraised_percent=_percent(appraised, top),
+    )
