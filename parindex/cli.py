@@ -36,7 +36,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output (a file, CI log) gets a readable width instead of rich's default 80.
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 
 
 def _problems_json(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -184,8 +185,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 
 
 def _score(criteria_path: str, submission_path: str) -> ScoreReport:
-    criteria = load_criteria(criteria_path)
-    return score(criteria, load_submission(submission_path))
+    return score(load_criteria(criteria_path), load_submission(submission_path))
 
 
 def _status_style(node: NodeResult) -> str:
@@ -227,33 +227,82 @@ def render_tree(report: ScoreReport, language: str = "vi") -> Tree:
 
 @main.command("score")
 @click.argument("criteria_file", type=click.Path())
-@click.argument("submission_file", type=click.Path())
+@click.argument("submission_files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
 @user_errors
-def score_command(criteria_file: str, submission_file: str, fmt: str, lang: str) -> None:
-    """Chấm điểm một đơn vị (score one unit's submission)."""
-    report = _score(criteria_file, submission_file)
+def score_command(
+    criteria_file: str, submission_files: tuple[str, ...], fmt: str, lang: str
+) -> None:
+    """Chấm điểm đơn vị (score one or more units' submissions)."""
+    criteria = load_criteria(criteria_file)
+    reports = [score(criteria, load_submission(path)) for path in submission_files]
     if fmt == "json":
-        click.echo(report.to_json())
+        if len(reports) == 1:
+            click.echo(reports[0].to_json())
+        else:
+            click.echo("[" + ",\n".join(r.to_json() for r in reports) + "]")
         return
     console = _console()
-    console.print(render_tree(report, lang))
-    console.print("[bold]" + escape(report.summary_line(lang)) + "[/bold]")
+    en = lang == "en"
+    for report in reports:
+        console.print(render_tree(report, lang))
+        console.print("[bold]" + escape(report.summary_line(lang)) + "[/bold]")
+        if report.missing_inputs:
+            console.print("Missing inputs:" if en else "Số liệu còn thiếu:")
+            for missing in report.missing_inputs:
+                console.print(
+                    f"  - {escape(missing.label)} ({missing.name}): {', '.join(missing.codes)}"
+                )
+        console.print()
     console.print(
         "[yellow]*[/yellow] "
         + (
             "provisional value (no official source)"
-            if lang == "en"
+            if en
             else "giá trị tạm tính (chưa có nguồn chính thức)"
         )
     )
-    if report.missing_inputs:
-        console.print("Missing inputs:" if lang == "en" else "Số liệu còn thiếu:")
-        for missing in report.missing_inputs:
-            console.print(
-                f"  - {escape(missing.label)} ({missing.name}): {', '.join(missing.codes)}"
-            )
+    if len(reports) > 1:
+        console.print(totals_table(reports, lang))
+
+
+def totals_table(reports: list[ScoreReport], language: str = "vi") -> Table:
+    """Ranking-ready totals: one row per unit, highest index first."""
+    en = language == "en"
+    table = Table(title="Totals" if en else "Tổng hợp kết quả", title_justify="left")
+    headers = (
+        ["Unit", "Level", "Total", "Max", "Index", "Band", "Undetermined", "Provisional"]
+        if en
+        else [
+            "Đơn vị",
+            "Cấp",
+            "Tổng điểm",
+            "Tối đa",
+            "Chỉ số",
+            "Xếp loại",
+            "Chưa xác định",
+            "Tạm tính",
+        ]
+    )
+    for header in headers:
+        table.add_column(header, justify="left" if header in headers[:2] else "right")
+    ordered = sorted(reports, key=lambda r: (r.index is None, -(r.index or 0), r.unit.name))
+    for report in ordered:
+        name = report.unit.name + (
+            " (mẫu)" if report.unit.sample and "mẫu" not in report.unit.name else ""
+        )
+        table.add_row(
+            escape(name),
+            report.unit.level,
+            format_points(report.total),
+            format_points(report.max_points),
+            "?" if report.index is None else format_decimal(report.index, 2) + "%",
+            report.band or "?",
+            format_points(report.undetermined_points),
+            format_points(report.provisional_points),
+        )
+    return table
 
 
 @main.command("explain")
