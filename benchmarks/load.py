@@ -15,9 +15,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best_of, row  # noqa: E402
+from _timing import best_of, row
 
-from parindex import load_criteria  # noqa: E402
+from parindex import load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 

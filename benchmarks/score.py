@@ -17,9 +17,9 @@ from pathlib import Path
 from simpleeval import EvalWithCompoundTypes
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best_of, row  # noqa: E402
+from _timing import best_of, row
 
-from parindex import check_submission, load_criteria, load_submission, score  # noqa: E402
+from parindex import check_submission, load_criteria, load_submission, score
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -189,7 +189,7 @@ def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
 def _date(year: Decimal, month: Decimal, day: Decimal) -> dt.date:
     try:
         return dt.date(int(year), int(month), int(day))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise EvaluationError(f"ngày không hợp lệ: {day}/{month}/{year}") from exc
 
 
@@ -685,10 +685,12 @@ def evaluate(expr: CompiledExpression | Expr, values: Mapping[str, Value]) -> Va
     root = expr.root if isinstance(expr, CompiledExpression) else expr
     try:
         return _eval(root, values)
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError) as exc:
+    except (DivisionByZero, ZeroDivisionError) as exc:
         raise EvaluationError(
             "chia cho 0 khi tính biểu thức; dùng ratio(a, b, giá_trị_khi_b_bằng_0)"
         ) from exc
+    except (ArithmeticError, ValueError) as exc:  # decimal Overflow, InvalidOperation …
+        raise EvaluationError(f"không tính được biểu thức: {type(exc).__name__}") from exc
 
 
 def _eval(node: Expr, values: Mapping[str, Value]) -> Value:

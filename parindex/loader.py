@@ -321,11 +321,12 @@ def validation_problems(
         # drop discriminator tags pydantic inserts into the location (…'rule', 'bands', …)
         clean: list[str | int] = []
         current: Any = source.data
-        for step in loc:
+        for position, step in enumerate(loc):
+            # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
             if (
-                isinstance(current, dict)
-                and isinstance(step, str)
-                and step not in current
+                position > 0
+                and loc[position - 1] == "rule"
+                and isinstance(current, dict)
                 and current.get("kind") == step
             ):
                 continue
@@ -348,10 +349,20 @@ def validation_problems(
                 raw += f"; did you mean '{close[0]}'?"
         elif error["type"] == "missing":
             message_vi = f"thiếu trường bắt buộc '{clean[-1]}'"
+        if error["type"] == "union_tag_invalid":
+            tag = str((error.get("ctx") or {}).get("tag", ""))
+            message_vi = f"'kind' không hợp lệ: '{tag}'"
+            close = difflib.get_close_matches(tag, allowed, n=1)
+            if close:
+                message_vi += f"; có phải ý bạn là '{close[0]}'?"
+                raw += f"; did you mean '{close[0]}'?"
+            clean = [*clean, "kind"]
         inp = error.get("input")
         text = None if isinstance(inp, dict | list) or inp is None else str(inp)
         if error["type"] == "extra_forbidden":
             text = str(clean[-1])
+        elif error["type"] == "union_tag_invalid":
+            text = str((error.get("ctx") or {}).get("tag", ""))
         problems.append(source.problem(kind, message_vi, raw, clean, text=text, allowed=allowed))
     return problems
 

@@ -42,7 +42,11 @@ def parse_decimal(value: object) -> Decimal:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        value = repr(value)
+        # Excel cells arrive as floats; their shortest repr is the number the user typed.
+        result = Decimal(repr(value))
+        if not result.is_finite() or abs(result) >= Decimal(10) ** _MAX_DIGITS:
+            raise ValueError(f"không phải số thập phân hữu hạn: {value!r}")
+        return result
     if not isinstance(value, str):
         raise ValueError(f"không phải số: {value!r}")
     text = value.strip().replace("\u00a0", "")

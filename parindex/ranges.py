@@ -33,7 +33,8 @@ from parindex.numbers import format_decimal, parse_decimal
 __all__ = ["Interval", "coverage_problems", "parse_range"]
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
-_UNIT = r"\s*(?:%|phần trăm|[^\d\s]+)?"
+# An optional unit after a number: '%' or one word that is not a range keyword.
+_UNIT = r"\s*(?:%|phần trăm|(?!(?:đến|dưới|trên|từ|trở|lên|hơn|bằng|đạt)\b)[^\d\s%<>=≤≥]+)?"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def parse_range(text: str) -> Interval:
         if shape == "<]":
             return Interval(None, False, numbers[0], True)
         low, high = numbers
+        if low == high and shape != "[]":
+            raise ValueError(f"khoảng rỗng: {text!r}")
         if low > high:
             raise ValueError(f"khoảng ngược: {text!r} (đầu {low} lớn hơn cuối {high})")
         return Interval(low, shape[0] == "[", high, shape[1] == "]")

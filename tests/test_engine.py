@@ -33,11 +33,22 @@ def unit(facts: dict[str, bool], values: dict[str, Any], **extra: Any) -> Any:
 
 
 FULL: dict[str, Any] = {
-    "co_ke_hoach": True, "ty_le_hoan_thanh": 100, "so_don_vi": 4, "so_don_vi_kiem_tra": 2,
-    "ho_so_tiep_nhan": 3, "ho_so_dung_han": 1, "ngay_ke_hoach": "2022-12-01",
-    "ngay_bc_quy_1": "2023-03-01", "ngay_bc_6_thang": "2023-06-01",
-    "ngay_bc_quy_3": "2023-09-01", "ngay_bc_nam": "2023-12-01", "cap_sang_kien": "tinh",
-    "so_vu_ky_luat": 0, "so_giai_thuong": 0, "so_vi_pham": 0, "chi_2021": 100,
+    "co_ke_hoach": True,
+    "ty_le_hoan_thanh": 100,
+    "so_don_vi": 4,
+    "so_don_vi_kiem_tra": 2,
+    "ho_so_tiep_nhan": 3,
+    "ho_so_dung_han": 1,
+    "ngay_ke_hoach": "2022-12-01",
+    "ngay_bc_quy_1": "2023-03-01",
+    "ngay_bc_6_thang": "2023-06-01",
+    "ngay_bc_quy_3": "2023-09-01",
+    "ngay_bc_nam": "2023-12-01",
+    "cap_sang_kien": "tinh",
+    "so_vu_ky_luat": 0,
+    "so_giai_thuong": 0,
+    "so_vi_pham": 0,
+    "chi_2021": 100,
     "chi_nam_nay": 90,
 }
 
@@ -45,11 +56,14 @@ FULL: dict[str, Any] = {
 def check_sums(report: ScoreReport) -> None:
     for node in report.nodes:
         children = [c for c in report.children(node.code) if c.points is not None]
-        if children and node.points is not None and not any(
-            c.rule in ("bonus", "penalty") for c in children
+        if (
+            children
+            and node.points is not None
+            and not any(c.rule in ("bonus", "penalty") for c in children)
         ):
-            assert node.points == sum((c.points for c in children if c.points is not None),
-                                      Decimal(0)), node.code
+            assert node.points == sum(
+                (c.points for c in children if c.points is not None), Decimal(0)
+            ), node.code
     assert report.total == sum((a.points or Decimal(0) for a in report.areas), Decimal(0))
 
 

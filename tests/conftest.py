@@ -1,0 +1,13 @@
+"""Shared test settings: Hypothesis profiles, chosen by ``HYPOTHESIS_PROFILE``.
+
+``ci`` (the default) is bounded so the suite stays fast; ``thorough`` is for a
+local hunt: ``HYPOTHESIS_PROFILE=thorough pytest tests/``.
+"""
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("thorough", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
