@@ -23,9 +23,16 @@ def rule_kinds() -> set[str]:
     return {get_args(m.model_fields["kind"].annotation)[0] for m in models}
 
 
+CRITERIA_FILES = sorted((ROOT / "criteria").glob("*.yaml"))
+
+
+def load_data(path: Path) -> Any:
+    # YAML as an editor sees it: plain JSON-like data, numbers as numbers, dates as text.
+    return json.loads(json.dumps(YAML(typ="safe").load(path.read_text("utf-8")), default=str))
+
+
 def load_mini() -> Any:
-    # YAML as an editor sees it: plain JSON-like data, numbers as numbers.
-    return json.loads(json.dumps(YAML(typ="safe").load(MINI.read_text("utf-8")), default=str))
+    return load_data(MINI)
 
 
 def test_shipped_schema_is_current() -> None:
@@ -130,9 +137,18 @@ def test_schema_accepts_every_key_of_the_mini_set() -> None:
     assert checked > 50  # the walk reached nodes, rules, bands and levels
 
 
-def test_schema_validates_the_mini_set_with_jsonschema() -> None:
+@pytest.mark.parametrize("path", [MINI, *CRITERIA_FILES], ids=lambda p: p.name)
+def test_schema_validates_real_files_with_jsonschema(path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(load_mini(), criteria_schema())
+    jsonschema.validate(load_data(path), criteria_schema())
+
+
+def test_jsonschema_rejects_a_misspelt_key() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    data = load_mini()
+    data["nodes"][0]["children"][0]["max_point"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, criteria_schema())
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,197 @@
+"""Appraisal review on the real 2023 set: one test per finding kind, and a clean unit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parindex import CriteriaSet, Review, Severity, load_criteria, review
+from parindex.loader import SourceMap
+from parindex.submission import parse_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PLAN = {
+    "id": "kh",
+    "kind": "Kế hoạch",
+    "number": "215/KH-STNMT",
+    "date": "28/12/2022",
+    "title": "Kế hoạch CCHC năm 2023",
+    "supports": ["1.1"],
+}
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+def run(criteria: CriteriaSet, **parts: Any) -> Review:
+    data: dict[str, Any] = {
+        "format": "parindex.submission/1",
+        "criteria": "namdinh-stnmt-2023",
+        "year": 2023,
+        "unit": {
+            "id": "u",
+            "name": "Đơn vị thử",
+            "level": "so",
+            "facts": {"co_dvsncl": True, "co_tthc": True},
+        },
+        "values": {
+            "ngay_ban_hanh_ke_hoach_cchc": "28/12/2022",
+            "so_nhiem_vu_duoc_giao": 20,
+            "so_nhiem_vu_hoan_thanh": 17,
+        },
+        "documents": [PLAN],
+        **parts,
+    }
+    if "facts" in parts:
+        data["unit"]["facts"] = data.pop("facts")
+    return review(criteria, parse_submission(data, SourceMap("<test>", data, {})))
+
+
+def kinds(result: Review, code: str) -> set[str]:
+    return {f.code for f in result.findings if f.criterion == code}
+
+
+def test_over_claimed(criteria: CriteriaSet) -> None:
+    # 17/20 = 85% is "từ 80% đến dưới 100%": the unit claims the full 1,5.
+    result = run(criteria, self_scores={"1.5": {"points": "1,5", "explanation": "đủ"}})
+    finding = next(f for f in result.findings if f.code == "over_claimed")
+    assert finding.criterion == "1.5"
+    assert finding.severity == Severity.ERROR
+    assert finding.self_score == Decimal("1.5")
+    assert finding.computed_score is not None and finding.computed_score < Decimal("1.5")
+    assert "cao hơn điểm tính theo số liệu" in finding.message
+    assert "85" in finding.message
+
+
+def test_under_claimed(criteria: CriteriaSet) -> None:
+    result = run(criteria, self_scores={"1.1": {"points": 0, "explanation": "khiêm tốn"}})
+    assert "under_claimed" in kinds(result, "1.1")
+
+
+def test_above_max_self_and_appraised(criteria: CriteriaSet) -> None:
+    result = run(
+        criteria,
+        self_scores={"1.1": {"points": 5, "explanation": "x"}},
+        appraisals=[{"round": 1, "scores": {"1.1": {"points": 4, "note": "?"}}}],
+    )
+    above = [f for f in result.findings if f.code == "above_max"]
+    assert {f.round for f in above} == {None, 1}
+
+
+def test_scored_not_applicable(criteria: CriteriaSet) -> None:
+    result = run(
+        criteria,
+        facts={"co_dvsncl": False, "co_tthc": True},
+        self_scores={"4.1.3": {"points": "0,5", "explanation": "x"}},
+    )
+    assert "scored_not_applicable" in kinds(result, "4.1.3")
+
+
+def test_survey_self_scored(criteria: CriteriaSet) -> None:
+    result = run(criteria, self_scores={"XHH": {"points": 25}})
+    assert "survey_self_scored" in kinds(result, "XHH")
+
+
+def test_no_evidence_no_explanation(criteria: CriteriaSet) -> None:
+    values = {"ngay_ban_hanh_ke_hoach_cchc": "28/12/2022", "vbhc_dung_tham_quyen": True}
+    result = run(criteria, values=values, self_scores={"2.2.2.a": {"points": "0,5"}})
+    finding = next(f for f in result.findings if f.code == "no_evidence_no_explanation")
+    assert "383/BNV-CCHC" in finding.message
+    with_explanation = run(
+        criteria, values=values, self_scores={"2.2.2.a": {"points": "0,5", "explanation": "Có"}}
+    )
+    assert "no_evidence_no_explanation" not in kinds(with_explanation, "2.2.2.a")
+
+
+def test_section_not_cited(criteria: CriteriaSet) -> None:
+    report = {
+        "id": "bc",
+        "kind": "Báo cáo",
+        "date": "10/12/2023",
+        "title": "Báo cáo năm",
+        "supports": ["1.5"],
+        "part_of_larger": True,
+    }
+    result = run(criteria, documents=[PLAN, report])
+    assert "section_not_cited" in kinds(result, "1.5")
+    cited = run(criteria, documents=[PLAN, {**report, "section": "Mục II, trang 4"}])
+    assert "section_not_cited" not in kinds(cited, "1.5")
+
+
+def test_evidence_outside_year_and_after_deadline(criteria: CriteriaSet) -> None:
+    old = {
+        "id": "old",
+        "kind": "Báo cáo",
+        "date": "10/12/2021",
+        "title": "Báo cáo cũ",
+        "supports": ["1.5"],
+    }
+    late_plan = {**PLAN, "id": "kh2", "date": "05/01/2023"}
+    result = run(criteria, documents=[PLAN, old, late_plan])
+    assert "evidence_outside_year" in kinds(result, "1.5")
+    assert "evidence_after_deadline" in kinds(result, "1.1")
+    # the plan dated 28/12/2022 is before its deadline 31/12/2022: not outside the year
+    assert not any(f.evidence == ["kh"] for f in result.findings)
+
+
+def test_evidence_expected_missing(criteria: CriteriaSet) -> None:
+    result = run(
+        criteria, documents=[], self_scores={"1.1": {"points": 1, "explanation": "Đã ban hành"}}
+    )
+    finding = next(f for f in result.findings if f.code == "evidence_expected_missing")
+    assert "Kế hoạch CCHC năm 2023" in finding.message
+
+
+def test_computed_undetermined(criteria: CriteriaSet) -> None:
+    result = run(criteria, self_scores={"1.3.1": {"points": 1, "explanation": "x"}})
+    finding = next(f for f in result.findings if f.code == "computed_undetermined")
+    assert "so_don_vi_truc_thuoc" in finding.message
+    assert finding.computed_score is None
+
+
+def test_appraisal_rounds_and_notes(criteria: CriteriaSet) -> None:
+    rounds = [
+        {"round": 1, "scores": {"1.1": {"points": 0}}, "unit_response": {"1.1": "Đã nộp"}},
+        {"round": 2, "scores": {"1.1": {"points": 1, "note": "Đủ TLKC sau giải trình"}}},
+    ]
+    result = run(
+        criteria, self_scores={"1.1": {"points": 1, "explanation": "x"}}, appraisals=rounds
+    )
+    assert "appraisal_without_note" in kinds(result, "1.1")  # round 1 gave 0 without a note
+    history = result.history["1.1"]
+    assert [(h.round, h.points) for h in history] == [(1, Decimal(0)), (2, Decimal(1))]
+    assert history[0].unit_response == "Đã nộp"
+    assert result.final_scores["1.1"] == Decimal(1)
+
+
+def test_clean_unit_has_no_findings(criteria: CriteriaSet) -> None:
+    values = {"ngay_ban_hanh_ke_hoach_cchc": "28/12/2022"}
+    result = run(
+        criteria,
+        values=values,
+        self_scores={"1.1": {"points": 1, "explanation": "Ban hành ngày 28/12/2022"}},
+    )
+    assert [f for f in result.findings if f.code != "not_self_scored"] == []
+    # the unit scored only 1.1: everything else it left unscored is listed, as info only
+    assert all(f.severity == Severity.INFO for f in result.findings)
+
+
+def test_summary_columns(criteria: CriteriaSet) -> None:
+    result = run(
+        criteria,
+        self_scores={"1.1": {"points": 1, "explanation": "x"}},
+        appraisals=[{"round": 1, "scores": {"1.1": {"points": 1}}}],
+    )
+    total = result.summary[-1]
+    assert total.code == "TỔNG"
+    assert total.self_score == Decimal(1)
+    assert total.appraised_score == Decimal(1)
+    assert result.self_index == Decimal("1.00")
+    frame = result.findings_frame()
+    assert list(frame.columns)[:3] == ["code", "severity", "criterion"]
