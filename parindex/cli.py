@@ -6,7 +6,6 @@ exits with status 1; a traceback means a bug in parindex, never in the user's fi
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections import Counter
@@ -23,7 +22,7 @@ from rich.tree import Tree
 
 from parindex.criteria import CriteriaSet
 from parindex.engine import score
-from parindex.errors import ParindexError, Problem
+from parindex.errors import ParindexError, Problem, did_you_mean
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
 from parindex.report import STATUS_VI, NodeResult, ScoreReport, Status, format_points
@@ -318,9 +317,7 @@ def explain_command(criteria_file: str, submission_file: str, code: str, lang: s
         click.echo(report.explain(code, lang))
     except KeyError:
         codes = [n.code for n in report.nodes]
-        close = difflib.get_close_matches(code, codes, n=3)
-        hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
-        click.echo(f"Không có tiêu chí mã {code}{hint}", err=True)
+        click.echo(f"Không có tiêu chí mã {code}{did_you_mean(code, codes, 3)}", err=True)
         sys.exit(1)
 
 

@@ -10,7 +10,6 @@ carry the path of the offending value in the file (``("nodes", 0, "children", 2,
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from parindex.criteria import (
     SurveyRule,
     ThresholdRule,
 )
-from parindex.errors import ExpressionError
+from parindex.errors import ExpressionError, did_you_mean
 from parindex.expressions import CompiledExpression, NameInfo, ValueType, compile_expression
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval, coverage_problems, parse_range
@@ -597,8 +596,7 @@ class _Checker:
         listed = [level.value for level in rule.levels]
         for index, level in enumerate(rule.levels):
             if level.value not in info.choices:
-                close = difflib.get_close_matches(level.value, list(info.choices), n=2)
-                hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+                hint = did_you_mean(level.value, info.choices)
                 self.add(
                     "unknown_choice",
                     f"mức '{level.value}' không thuộc các lựa chọn{hint}",

@@ -9,6 +9,7 @@ them as a table.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,14 @@ __all__ = [
     "Problem",
     "ProblemsError",
     "SubmissionError",
+    "did_you_mean",
 ]
+
+
+def did_you_mean(word: str, options: Iterable[str], n: int = 2) -> str:
+    """``"; có phải ý bạn là a hoặc b?"`` for the options close to ``word``, else ``""``."""
+    close = difflib.get_close_matches(word, list(options), n=n)
+    return f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from enum import StrEnum
 
-from parindex.errors import EvaluationError, ExpressionError
+from parindex.errors import EvaluationError, ExpressionError, did_you_mean
 
 __all__ = [
     "FUNCTIONS",
@@ -479,8 +479,7 @@ class _Compiler:
                 and isinstance(operand.value, str)
                 and operand.value not in choices
             ):
-                close = difflib.get_close_matches(operand.value, list(choices), n=2)
-                hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+                hint = did_you_mean(operand.value, choices)
                 raise self.fail(
                     source,
                     f"giá trị '{operand.value}' không thuộc các lựa chọn{hint}",
@@ -511,8 +510,7 @@ class _Compiler:
         name = node.func.id
         function = FUNCTIONS.get(name)
         if function is None:
-            close = difflib.get_close_matches(name, list(FUNCTIONS), n=2)
-            hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+            hint = did_you_mean(name, FUNCTIONS)
             raise self.fail(
                 node,
                 f"hàm không được phép: {name}{hint}",

@@ -367,23 +367,32 @@ def validation_problems(
     return problems
 
 
-def parse_criteria(data: Any, source: SourceMap) -> CriteriaSet:
-    """Validate plain data as a criteria set, compile it, and raise every problem at once."""
+def validate_model(
+    model: type[M], data: Any, source: SourceMap, error: type[ProblemsError], what: str
+) -> M:
+    """Validate plain data as ``model``; raise ``error`` listing every located problem."""
     if not isinstance(data, dict):
-        raise CriteriaError(
+        raise error(
             [
                 source.problem(
                     "not_a_mapping",
-                    "tệp tiêu chí phải là một bảng khóa: giá trị (format, id, nodes …)",
-                    "a criteria file is a mapping (format, id, nodes …)",
+                    f"{what} phải là một bảng khóa: giá trị",
+                    f"{model.__name__} must be a mapping",
                     (),
                 )
             ]
         )
     try:
-        criteria = CriteriaSet.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise CriteriaError(validation_problems(exc, source, CriteriaSet)) from None
+        raise error(validation_problems(exc, source, model)) from None
+
+
+def parse_criteria(data: Any, source: SourceMap) -> CriteriaSet:
+    """Validate plain data as a criteria set, compile it, and raise every problem at once."""
+    criteria = validate_model(
+        CriteriaSet, data, source, CriteriaError, "tệp tiêu chí (format, id, nodes …)"
+    )
     compiled, issues = compile_set(criteria)
     if issues:
         raise CriteriaError(

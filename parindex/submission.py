@@ -10,18 +10,17 @@ reported together.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, SurveyRule, UnitLevel
-from parindex.errors import EvaluationError, Problem, SubmissionError
+from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, evaluate
-from parindex.loader import SourceMap, read_document, validation_problems
+from parindex.loader import SourceMap, read_document, validate_model
 from parindex.numbers import parse_date, parse_decimal
 
 __all__ = [
@@ -140,21 +139,7 @@ class Submission(_Model):
 
 def parse_submission(data: Any, source: SourceMap) -> Submission:
     """Validate plain data as a submission; raise :class:`SubmissionError` with every problem."""
-    if not isinstance(data, dict):
-        raise SubmissionError(
-            [
-                source.problem(
-                    "not_a_mapping",
-                    "tệp hồ sơ phải là một bảng khóa: giá trị",
-                    "a submission is a mapping",
-                    (),
-                )
-            ]
-        )
-    try:
-        submission = Submission.model_validate(data)
-    except ValidationError as exc:
-        raise SubmissionError(validation_problems(exc, source, Submission)) from None
+    submission = validate_model(Submission, data, source, SubmissionError, "tệp hồ sơ")
     submission._source = source
     return submission
 
@@ -202,9 +187,7 @@ def _typed(spec: Input, raw: object, year: int) -> Value:
         choices = spec.choices or {}
         if isinstance(raw, str) and raw in choices:
             return raw
-        close = difflib.get_close_matches(str(raw), list(choices), n=1)
-        hint = f"; có phải ý bạn là {close[0]}?" if close else ""
-        raise ValueError(f"không thuộc các lựa chọn: {raw!r}{hint}")
+        raise ValueError(f"không thuộc các lựa chọn: {raw!r}{did_you_mean(str(raw), choices)}")
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"cần một số, nhận {raw!r}")
     number = parse_decimal(raw)
@@ -270,8 +253,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     facts = {f.name for f in criteria.facts}
     for name, flag in submission.unit.facts.items():
         if name not in facts:
-            close = difflib.get_close_matches(name, list(facts), n=1)
-            hint = f"; có phải ý bạn là {close[0]}?" if close else ""
+            hint = did_you_mean(name, facts)
             add(
                 "unknown_fact",
                 f"thông tin đơn vị chưa khai báo trong bộ tiêu chí: {name}{hint}",
@@ -288,8 +270,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         path: tuple[str | int, ...] = ("values", name)
         spec = inputs.get(name)
         if spec is None:
-            close = difflib.get_close_matches(name, list(inputs), n=1)
-            hint = f"; có phải ý bạn là {close[0]}?" if close else ""
+            hint = did_you_mean(name, inputs)
             add(
                 "unknown_input",
                 f"số liệu chưa khai báo trong bộ tiêu chí: {name}{hint}",
@@ -330,8 +311,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     def check_code(code: str, path: tuple[str | int, ...]) -> bool:
         if code in codes:
             return True
-        close = difflib.get_close_matches(code, list(codes), n=2)
-        hint = f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
+        hint = did_you_mean(code, codes)
         add(
             "unknown_code",
             f"mã tiêu chí không có trong bộ tiêu chí: {code}{hint}",
