@@ -14,6 +14,7 @@ Understood phrases (``X`` and ``Y`` are numbers, ``%`` and a unit word optional)
 ``trên X đến Y``                ``(X, Y]``
 ``trên X đến dưới Y``           ``(X, Y)``
 ``từ X trở lên`` / ``từ X``     ``[X, ∞)``
+``tối thiểu X`` / ``ít nhất X``  ``[X, ∞)`` (also ``không dưới X``)
 ``trên X`` / ``hơn X``          ``(X, ∞)``
 ``dưới X``                      ``(-∞, X)``
 ``không quá X`` / ``tối đa X``  ``(-∞, X]``
@@ -104,7 +105,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^(?:trên|hơn)\s+{_NUM}{_UNIT}\s+đến\s+{_NUM}{_UNIT}$"), "(]"),
     (re.compile(rf"^(?:từ|tu)\s+{_NUM}{_UNIT}(?:\s+trở\s+lên)?$"), "[>"),
     (re.compile(rf"^{_NUM}{_UNIT}\s+trở\s+lên$"), "[>"),
-    (re.compile(rf"^(?:>=|≥)\s*{_NUM}{_UNIT}$"), "[>"),
+    (re.compile(rf"^(?:>=|≥|tối thiểu|ít nhất|không dưới)\s*{_NUM}{_UNIT}$"), "[>"),
     (re.compile(rf"^(?:trên|hơn|>)\s*{_NUM}{_UNIT}$"), "(>"),
     (re.compile(rf"^(?:dưới|<)\s*{_NUM}{_UNIT}$"), "<)"),
     (re.compile(rf"^(?:không quá|tối đa|<=|≤)\s*{_NUM}{_UNIT}$"), "<]"),
