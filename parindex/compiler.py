@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from parindex.criteria import (
     Aggregation,
@@ -106,7 +107,7 @@ class CompiledNode:
         """True when the points or the thresholds of this node rest on no source."""
         return self.points_provisional or self.rule_provisional
 
-    @property
+    @cached_property
     def inputs(self) -> frozenset[str]:
         """Names the rule reads (applicability not included)."""
         return frozenset().union(*(v.names for v in self.values)) if self.values else frozenset()

@@ -72,6 +72,7 @@ class _Context:
     labels: Mapping[str, str]
     types: Mapping[str, InputType | None]
     missing: dict[str, list[str]] = field(default_factory=dict)
+    evidence: Mapping[str, list[str]] = field(default_factory=dict)
 
     @property
     def values(self) -> Mapping[str, Value]:
@@ -371,24 +372,36 @@ def _used_inputs(node: CompiledNode, ctx: _Context) -> list[UsedInput]:
     return used
 
 
-def _evidence(code: str, ctx: _Context) -> list[str]:
-    """Documents citing this node, one of its ancestors, or one of its descendants."""
-    nodes = ctx.compiled.nodes
-    ancestors = set()
-    parent = nodes[code].parent
-    while parent is not None:
-        ancestors.add(parent)
-        parent = nodes[parent].parent
-    prefix = code + "."
-    return [
-        d.id
-        for d in ctx.checked.submission.all_documents()
-        if any(c == code or c in ancestors or c.startswith(prefix) for c in d.supports)
-    ]
+def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str, list[str]]:
+    """For each node, the documents citing it, one of its ancestors or one of its descendants.
+
+    Computed once per unit: direct citations, then pushed down to descendants and up to
+    ancestors along the tree (documents keep their submission order).
+    """
+    documents = submission.all_documents()
+    direct: dict[str, set[int]] = {code: set() for code in compiled.nodes}
+    for index, document in enumerate(documents):
+        for code in document.supports:
+            if code in direct:
+                direct[code].add(index)
+    below: dict[str, set[int]] = {}
+    for code in reversed(list(compiled.nodes)):  # children come after their parent
+        below[code] = direct[code].union(*(below[c] for c in compiled.children.get(code, ())))
+    result: dict[str, list[str]] = {}
+
+    def visit(code: str, above: set[int]) -> None:
+        here = above | direct[code]
+        result[code] = [documents[i].id for i in sorted(here | below[code])]
+        for child in compiled.children.get(code, ()):
+            visit(child, here)
+
+    for area in compiled.children.get(None, ()):
+        visit(area, set())
+    return result
 
 
 def _result(node: CompiledNode, ctx: _Context, **fields: object) -> NodeResult:
-    evidence = _evidence(node.code, ctx)
+    evidence = ctx.evidence[node.code]
     expected = list(node.node.evidence)
     base: dict[str, object] = {
         "code": node.code,
@@ -643,7 +656,14 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     labels = {i.name: i.label for i in criteria.inputs} | {f.name: f.label for f in criteria.facts}
     labels[SURVEY_INPUT] = "Kết quả điều tra xã hội học (XHH)"
     types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
-    ctx = _Context(criteria, compiled, checked, labels, types)
+    ctx = _Context(
+        criteria,
+        compiled,
+        checked,
+        labels,
+        types,
+        evidence=_evidence_by_node(compiled, checked.submission),
+    )
     results: list[NodeResult] = []
     areas = [
         r

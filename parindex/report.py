@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -38,6 +39,12 @@ def format_points(value: Decimal | None) -> str:
     """Points for display: decimal comma, at least one decimal (``1,0``, ``0,25``)."""
     if value is None:
         return "?"
+    return _format_points(value)
+
+
+@lru_cache(maxsize=4096)
+def _format_points(value: Decimal) -> str:
+    # Equal decimals (0.5, 0.50) format the same, so caching by value is safe.
     normal = value.normalize()
     places = max(1, -int(normal.as_tuple().exponent)) if normal != 0 else 1
     return format_decimal(value, places)
