@@ -13,8 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+OVERCLAIM := evidence/so-xay-dung-mau-2023.yaml
+
 demo: $(STAMP)
-	$(BIN)/parindex validate criteria/*.yaml
+	$(BIN)/parindex validate criteria/namdinh-stnmt-2023.yaml criteria/quangbinh-stnmt-2021.yaml
+	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
+	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 
 test: $(STAMP)
 	$(BIN)/ruff check parindex tests benchmarks

@@ -313,7 +313,7 @@ def _bonus(
 def _expression(rule: ExpressionRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
     value = _value(ctx, node)
     assert isinstance(value, Decimal)
-    points = max(_ZERO, min(value, top))
+    points = quantize(max(_ZERO, min(value, top)), ctx.criteria.precision)
     shown = ", ".join(
         f"{ctx.labels.get(n, n)} = {_display(ctx.values[n], ctx.types.get(n))}"
         for n in sorted(node.inputs)
@@ -572,6 +572,13 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
     return result
 
 
+def _upper(child: NodeResult) -> Decimal:
+    """The most a child could still be worth once its missing inputs are known."""
+    if child.points is None:
+        return _ZERO if child.rule == "penalty" else child.max_points
+    return child.points + child.undetermined_points
+
+
 def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> NodeResult:
     if not children:
         return _result(
@@ -589,9 +596,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
     if aggregation == Aggregation.MAX:
         top = max((c.max_points for c in counted), default=_ZERO)
         points = max((c.points for c in determined if c.points is not None), default=_ZERO)
-        upper = max(
-            (c.points if c.points is not None else c.max_points for c in children), default=_ZERO
-        )
+        upper = max((_upper(c) for c in children), default=_ZERO)
         formula = "cao nhất của " + ", ".join(format_points(c.points) for c in determined)
         formula_en = "best of " + ", ".join(format_points(c.points) for c in determined)
     else:
@@ -600,15 +605,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
             min(raw_top, node.node.max_points) if aggregation == Aggregation.CAPPED_SUM else raw_top
         )
         points = sum((c.points for c in determined if c.points is not None), _ZERO)
-        upper = sum(
-            (
-                c.points
-                if c.points is not None
-                else (c.max_points if c.rule != "penalty" else _ZERO)
-                for c in children
-            ),
-            _ZERO,
-        )
+        upper = sum((_upper(c) for c in children), _ZERO)
         terms = _signed_terms([c.points for c in determined if c.points is not None])
         formula, formula_en = f"tổng {terms}", f"sum {terms}"
     capped_vi = capped_en = ""
@@ -622,7 +619,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
         capped_vi, capped_en = " (không âm, lấy 0)", " (floored at 0)"
         points = _ZERO
     undetermined = max(_ZERO, min(upper, top) - points)
-    partial = any(c.points is None for c in children)
+    partial = any(c.points is None or c.undetermined_points for c in children)
     excluded = len(ctx.compiled.children.get(node.code, ())) - len(children)
     note_vi = f"; {excluded} nội dung không áp dụng" if excluded else ""
     note_en = f"; {excluded} part(s) not applicable" if excluded else ""

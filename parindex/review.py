@@ -163,10 +163,22 @@ def _resolve(
     criteria: CriteriaSet,
     explicit: Mapping[str, Decimal],
     fallback: Callable[[NodeResult], Decimal | None],
+    whole: bool = False,
 ) -> dict[str, Decimal | None]:
-    """Each applicable node's value: explicit, else its children aggregated, else fallback."""
+    """Each applicable node's value: explicit, else its children aggregated, else fallback.
+
+    With ``whole``, a node with no explicit value anywhere in its subtree takes the
+    fallback at its own level (an appraisal that re-scores nothing under a criterion
+    keeps the unit's score for that criterion, at whatever level the unit gave it).
+    """
     compiled = criteria.compiled
     values: dict[str, Decimal | None] = {}
+    touched = set(explicit)
+    for code in explicit:
+        parent = compiled.nodes[code].parent if code in compiled.nodes else None
+        while parent is not None and parent not in touched:
+            touched.add(parent)
+            parent = compiled.nodes[parent].parent
 
     def visit(node: NodeResult) -> Decimal | None:
         if node.status == Status.NOT_APPLICABLE:
@@ -175,8 +187,11 @@ def _resolve(
                 visit(child)
             return None
         children = [visit(child) for child in report.children(node.code)]
-        if node.code in explicit:
-            value: Decimal | None = explicit[node.code]
+        value: Decimal | None
+        if whole and node.code not in touched:
+            value = fallback(node)
+        elif node.code in explicit:
+            value = explicit[node.code]
         elif children:
             known = [c for c in children if c is not None]
             if not known:
@@ -378,6 +393,7 @@ class _Reviewer:
     def documents_checks(self) -> None:
         year = self.submission.year
         nodes = self.criteria.compiled.nodes
+        added = {d.id for a in self.submission.appraisals for d in a.added_documents}
         for document in self.submission.all_documents():
             cited = [self.report.node(c) for c in document.supports if c in nodes]
             first = cited[0] if cited else None
@@ -408,8 +424,10 @@ class _Reviewer:
                     f"{document.id} dated {document.date} after the deadline {min(late)}",
                     **values,
                 )
-            elif document.date.year != year and not any(
-                document.date <= due and due.year == document.date.year for due in dues
+            elif (
+                document.id not in added
+                and document.date.year != year
+                and not any(document.date <= due and due.year == document.date.year for due in dues)
             ):
                 self.add(
                     "evidence_outside_year",
@@ -498,7 +516,11 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
     appraised_values: dict[str, Decimal | None] = {}
     if unit.appraisals:
         appraised_values = _resolve(
-            report, criteria, {**survey, **final}, lambda node: self_values.get(node.code)
+            report,
+            criteria,
+            {**survey, **final},
+            lambda node: self_values.get(node.code),
+            whole=True,
         )
 
     summary = []
