@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-OVERCLAIM := evidence/so-xay-dung-mau-2023.yaml
+OVERCLAIM := evidence/so-tu-phap-mau-2023.yaml
 
 demo: $(STAMP)
 	$(BIN)/parindex validate criteria/namdinh-stnmt-2023.yaml criteria/quangbinh-stnmt-2021.yaml

@@ -195,3 +195,24 @@ def test_summary_columns(criteria: CriteriaSet) -> None:
     assert result.self_index == Decimal("1.00")
     frame = result.findings_frame()
     assert list(frame.columns)[:3] == ["code", "severity", "criterion"]
+
+
+def test_sample_with_every_finding_kind(criteria: CriteriaSet) -> None:
+    from parindex import load_submission
+
+    sample = load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml")
+    found = {f.code for f in review(criteria, sample).findings}
+    assert found >= {
+        "over_claimed",
+        "under_claimed",
+        "above_max",
+        "scored_not_applicable",
+        "survey_self_scored",
+        "no_evidence_no_explanation",
+        "section_not_cited",
+        "evidence_outside_year",
+        "evidence_after_deadline",
+        "evidence_expected_missing",
+        "computed_undetermined",
+        "appraisal_without_note",
+    }
