@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -740,23 +740,14 @@ class _Checker:
                     )
                 self.sums(node, path)
                 entry: CompiledNode | None = CompiledNode(
-                    node=node, path=path, depth=depth, points_provisional=provisional, parent=None
+                    node=node, path=path, depth=depth, parent=None, points_provisional=provisional
                 )
             else:
                 entry = self.rule(node, path, provisional)
             if entry is None:
                 continue
-            compiled[code] = CompiledNode(
-                node=node,
-                path=path,
-                depth=depth,
-                parent=parent.code if parent else None,
-                applies_if=applies,
-                values=entry.values,
-                intervals=entry.intervals,
-                dues=entry.dues,
-                points_provisional=entry.points_provisional,
-                rule_provisional=entry.rule_provisional,
+            compiled[code] = replace(
+                entry, depth=depth, parent=parent.code if parent else None, applies_if=applies
             )
             children.setdefault(parent.code if parent else None, []).append(code)
 

@@ -153,6 +153,12 @@ def _unit_of(expr: CompiledExpression, rule_unit: str | None, ctx: _Context) -> 
 # --- scorers, one per rule kind -------------------------------------------------------
 
 
+def _scored(points: Decimal, top: Decimal, vi: str, en: str) -> _Outcome:
+    """An outcome whose sentences end in ``→ points/max điểm`` (``points`` in English)."""
+    tail = f" → {format_points(points)}/{format_points(top)}"
+    return _Outcome(points, f"{vi}{tail} điểm", f"{en}{tail} points")
+
+
 def _value(ctx: _Context, node: CompiledNode, index: int = 0) -> Value:
     return evaluate(node.values[index], ctx.values)
 
@@ -162,11 +168,7 @@ def _check(rule: CheckRule, node: CompiledNode, ctx: _Context, top: Decimal) -> 
     label = _label(node.values[0], ctx)
     points = top if met else _ZERO
     answer_vi, answer_en = ("có", "yes") if met else ("không", "no")
-    return _Outcome(
-        points,
-        f"{label}: {answer_vi} → {format_points(points)}/{format_points(top)} điểm",
-        f"{label}: {answer_en} → {format_points(points)}/{format_points(top)} points",
-    )
+    return _scored(points, top, f"{label}: {answer_vi}", f"{label}: {answer_en}")
 
 
 def _bands(rule: BandsRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
@@ -177,12 +179,11 @@ def _bands(rule: BandsRule, node: CompiledNode, ctx: _Context, top: Decimal) -> 
     shown = _display(value, unit=unit)
     for band, interval in zip(rule.bands, node.intervals, strict=True):
         if value in interval:
-            return _Outcome(
+            return _scored(
                 band.points,
-                f"{label} {shown} thuộc khoảng {band.when} → "
-                f"{format_points(band.points)}/{format_points(top)} điểm",
-                f"{label} {shown} is in the band {band.when} → "
-                f"{format_points(band.points)}/{format_points(top)} points",
+                top,
+                f"{label} {shown} thuộc khoảng {band.when}",
+                f"{label} {shown} is in the band {band.when}",
             )
     raise EvaluationError(f"{label} {shown} không thuộc khoảng nào của quy tắc")
 
@@ -197,12 +198,11 @@ def _threshold(rule: ThresholdRule, node: CompiledNode, ctx: _Context, top: Deci
     points = top if met else rule.otherwise
     verb_vi = "đạt" if met else "không đạt"
     verb_en = "meets" if met else "misses"
-    return _Outcome(
+    return _scored(
         points,
-        f"{label} {shown} {verb_vi} ngưỡng {rule.when} → "
-        f"{format_points(points)}/{format_points(top)} điểm",
-        f"{label} {shown} {verb_en} the threshold {rule.when} → "
-        f"{format_points(points)}/{format_points(top)} points",
+        top,
+        f"{label} {shown} {verb_vi} ngưỡng {rule.when}",
+        f"{label} {shown} {verb_en} the threshold {rule.when}",
     )
 
 
@@ -248,16 +248,14 @@ def _deadline(rule: DeadlineRule, node: CompiledNode, ctx: _Context, top: Decima
         points = top * on_time / count
     else:
         points = top if on_time == count else _ZERO
-    tail_vi = f"{on_time}/{count} đúng hạn → {format_points(quantize(points, ctx.criteria.precision))}/{format_points(top)} điểm"
-    tail_en = f"{on_time}/{count} on time → {format_points(quantize(points, ctx.criteria.precision))}/{format_points(top)} points"
+    points = quantize(points, ctx.criteria.precision)
     if count == 1:
-        return _Outcome(
-            points,
-            f"{parts_vi[0]} → {format_points(points)}/{format_points(top)} điểm",
-            f"{parts_en[0]} → {format_points(points)}/{format_points(top)} points",
-        )
-    return _Outcome(
-        points, "; ".join(parts_vi) + f" — {tail_vi}", "; ".join(parts_en) + f" — {tail_en}"
+        return _scored(points, top, parts_vi[0], parts_en[0])
+    return _scored(
+        points,
+        top,
+        "; ".join(parts_vi) + f" — {on_time}/{count} đúng hạn",
+        "; ".join(parts_en) + f" — {on_time}/{count} on time",
     )
 
 
@@ -269,11 +267,7 @@ def _levels(rule: LevelsRule, node: CompiledNode, ctx: _Context, top: Decimal) -
     spec = next(i for i in ctx.criteria.inputs if i.name == root.name)
     choice = (spec.choices or {}).get(str(value), str(value))
     label = _label(node.values[0], ctx)
-    return _Outcome(
-        level.points,
-        f"{label}: {choice} → {format_points(level.points)}/{format_points(top)} điểm",
-        f"{label}: {choice} → {format_points(level.points)}/{format_points(top)} points",
-    )
+    return _scored(level.points, top, f"{label}: {choice}", f"{label}: {choice}")
 
 
 def _deduction(rule: DeductionRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
@@ -281,12 +275,12 @@ def _deduction(rule: DeductionRule, node: CompiledNode, ctx: _Context, top: Deci
     assert isinstance(value, Decimal)
     points = max(_ZERO, top - value * rule.per)
     label = _label(node.values[0], ctx)
-    return _Outcome(
+    return _scored(
         points,
-        f"{label}: {format_decimal(value)} × trừ {format_points(rule.per)} từ "
-        f"{format_points(top)} → {format_points(points)}/{format_points(top)} điểm",
+        top,
+        f"{label}: {format_decimal(value)} × trừ {format_points(rule.per)} từ {format_points(top)}",
         f"{label}: {format_decimal(value)} × minus {format_points(rule.per)} from "
-        f"{format_points(top)} → {format_points(points)}/{format_points(top)} points",
+        f"{format_points(top)}",
     )
 
 
@@ -318,11 +312,8 @@ def _expression(rule: ExpressionRule, node: CompiledNode, ctx: _Context, top: De
         f"{ctx.labels.get(n, n)} = {_display(ctx.values[n], ctx.types.get(n))}"
         for n in sorted(node.inputs)
     )
-    return _Outcome(
-        points,
-        f"{rule.text or rule.value}: {shown} → {format_points(points)}/{format_points(top)} điểm",
-        f"{rule.text or rule.value}: {shown} → {format_points(points)}/{format_points(top)} points",
-    )
+    described = f"{rule.text or rule.value}: {shown}"
+    return _scored(points, top, described, described)
 
 
 _SCORERS: dict[type, Callable[..., _Outcome]] = {
