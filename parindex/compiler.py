@@ -127,6 +127,16 @@ class CompiledSet:
     constraints: tuple[tuple[CompiledExpression, str], ...]
     classification: tuple[tuple[str, Interval], ...]
     children: Mapping[str | None, tuple[str, ...]] = field(default_factory=dict)
+    classification_by_level: Mapping[str, tuple[tuple[str, Interval], ...]] = field(
+        default_factory=dict
+    )
+    """Bands of the levels that have their own (``level: huyen`` …); others use ``classification``."""
+
+    def bands_for(self, level: str | None) -> tuple[tuple[str, Interval], ...]:
+        """The classification bands that apply to units of ``level``."""
+        if level is not None and level in self.classification_by_level:
+            return self.classification_by_level[level]
+        return self.classification
 
     def leaves(self) -> Iterator[CompiledNode]:
         """Leaf nodes in tree order."""
@@ -676,19 +686,24 @@ class _Checker:
             )
             if check is not None:
                 constraints.append((check, constraint.message))
-        classification = []
+        by_level: dict[str | None, list[tuple[str, Interval]]] = {}
+        readable = True
         for index, band in enumerate(criteria.classification):
             interval = self.range(band.range, ("classification", index, "range"), None)
-            if interval is not None:
-                classification.append((band.label, interval))
-        if len(classification) == len(criteria.classification) and classification:
-            for problem in coverage_problems([i for _, i in classification], _PERCENT):
+            if interval is None:
+                readable = False
+            else:
+                by_level.setdefault(band.level, []).append((band.label, interval))
+        for level, bands in by_level.items() if readable else ():
+            for problem in coverage_problems([i for _, i in bands], _PERCENT):
+                where = f" (cấp {level})" if level else ""
                 self.add(
                     "band_coverage",
-                    f"phân loại không phủ kín 0–100%: {problem}",
-                    f"classification does not tile 0–100%: {problem}",
+                    f"phân loại{where} không phủ kín 0–100%: {problem}",
+                    f"classification{where} does not tile 0–100%: {problem}",
                     ("classification",),
                 )
+        classification = by_level.get(None, [])
 
         compiled: dict[str, CompiledNode] = {}
         children: dict[str | None, list[str]] = {None: []}
@@ -784,6 +799,9 @@ class _Checker:
             env=dict(self.env),
             constraints=tuple(constraints),
             classification=tuple(classification),
+            classification_by_level={
+                str(level): tuple(bands) for level, bands in by_level.items() if level is not None
+            },
             children={k: tuple(v) for k, v in children.items()},
         )
 

@@ -134,6 +134,10 @@ class ClassBand(_Model):
 
     label: str
     range: str = Field(description="Khoảng chỉ số (%) như văn bản viết: 'từ 80% đến dưới 90%'")
+    level: UnitLevel | None = Field(
+        default=None,
+        description="Cấp áp dụng (so, huyen, xa); bỏ trống: mọi cấp không có nhóm riêng",
+    )
 
 
 class InputType(StrEnum):

@@ -47,7 +47,7 @@ from parindex.report import (
 )
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
-__all__ = ["classify", "score"]
+__all__ = ["classify", "leaf_points", "score"]
 
 _ZERO = Decimal(0)
 SURVEY_INPUT = "survey"
@@ -68,15 +68,34 @@ class _Outcome:
 class _Context:
     criteria: CriteriaSet
     compiled: CompiledSet
-    checked: CheckedSubmission
+    values: Mapping[str, Value]
     labels: Mapping[str, str]
     types: Mapping[str, InputType | None]
+    survey: Mapping[str, Decimal] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)
     evidence: Mapping[str, list[str]] = field(default_factory=dict)
 
-    @property
-    def values(self) -> Mapping[str, Value]:
-        return self.checked.values
+
+def _labels(criteria: CriteriaSet) -> dict[str, str]:
+    labels = {i.name: i.label for i in criteria.inputs} | {f.name: f.label for f in criteria.facts}
+    labels[SURVEY_INPUT] = "Kết quả điều tra xã hội học (XHH)"
+    return labels
+
+
+def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -> Decimal:
+    """The points a rule-scored leaf earns on these values, rounded to the set's precision.
+
+    The single-unit engine's own scorer, for callers (the batch path) that decide
+    status and applicability themselves. Every input the rule reads must be present;
+    raises :class:`EvaluationError` when the rule cannot be evaluated.
+    """
+    node = criteria.compiled.nodes[code]
+    rule = node.node.rule
+    assert rule is not None and not isinstance(rule, SurveyRule), code
+    types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
+    ctx = _Context(criteria, criteria.compiled, values, _labels(criteria), types)
+    outcome = _SCORERS[type(rule)](rule, node, ctx, node.node.max_points)
+    return quantize(outcome.points, criteria.precision)
 
 
 # --- display helpers ----------------------------------------------------------------
@@ -333,9 +352,11 @@ _SCORERS: dict[type, Callable[..., _Outcome]] = {
 # --- the tree -------------------------------------------------------------------------
 
 
-def classify(index: Decimal, compiled: CompiledSet) -> str | None:
-    """The classification band (``Nhóm I`` …) an index in % falls in."""
-    return next((label for label, interval in compiled.classification if index in interval), None)
+def classify(index: Decimal, compiled: CompiledSet, level: str | None = None) -> str | None:
+    """The classification band (``Nhóm I`` …) an index in % falls in, for a unit level."""
+    return next(
+        (label for label, interval in compiled.bands_for(level) if index in interval), None
+    )
 
 
 def _applicability(node: CompiledNode, ctx: _Context) -> tuple[bool | None, list[str]]:
@@ -451,7 +472,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     top = node.node.max_points
     counted = top if node.counts_in_max else _ZERO
     if isinstance(rule, SurveyRule):
-        points = ctx.checked.submission.survey.get(node.code)
+        points = ctx.survey.get(node.code)
         if points is None:
             ctx.missing.setdefault(SURVEY_INPUT, []).append(node.code)
             return _result(
@@ -641,15 +662,15 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         else check_submission(criteria, submission)
     )
     compiled = criteria.compiled
-    labels = {i.name: i.label for i in criteria.inputs} | {f.name: f.label for f in criteria.facts}
-    labels[SURVEY_INPUT] = "Kết quả điều tra xã hội học (XHH)"
+    labels = _labels(criteria)
     types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
     ctx = _Context(
         criteria,
         compiled,
-        checked,
+        checked.values,
         labels,
         types,
+        survey=checked.submission.survey,
         evidence=_evidence_by_node(compiled, checked.submission),
     )
     results: list[NodeResult] = []
@@ -665,12 +686,13 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     index = quantize(total * _HUNDRED / max_points, Decimal("0.01")) if max_points else None
     band = None
     if index is not None:
-        band = classify(index, compiled)
+        level = checked.submission.unit.level.value
+        band = classify(index, compiled, level)
         if undetermined:
             upper = quantize(
                 min(total + undetermined, max_points) * _HUNDRED / max_points, Decimal("0.01")
             )
-            if classify(upper, compiled) != band:
+            if classify(upper, compiled, level) != band:
                 band = None
     by_code = {r.code: r for r in results}
 

@@ -689,6 +689,10 @@ def evaluate(expr: CompiledExpression | Expr, values: Mapping[str, Value]) -> Va
         ) from exc
     except (ArithmeticError, ValueError) as exc:  # decimal Overflow, InvalidOperation …
         raise EvaluationError(f"không tính được biểu thức: {type(exc).__name__}") from exc
+    except (TypeError, AttributeError) as exc:  # a date input given as false (not done)
+        raise EvaluationError(
+            "không tính được biểu thức: có ngày được khai là không thực hiện (false)"
+        ) from exc
 
 
 def _eval(node: Expr, values: Mapping[str, Value]) -> Value:
