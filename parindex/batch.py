@@ -1,0 +1,982 @@
+"""Score a whole province at once: every rule over whole columns, exact to the last digit.
+
+:func:`score_many` takes many units — submissions, or a DataFrame of inputs with one
+row per unit (:func:`inputs_frame` makes one) — and returns one row per unit: a
+column of points for every node, ``total``, ``max_points`` (what applies), ``index``
+and ``band``. Each compiled expression is evaluated once over all units
+(:mod:`parindex.vectors`); there is no per-unit loop over the rules.
+
+Exactness: points are carried as integers scaled by ``10**S`` (``S`` decimal places:
+the set's precision, its maxima and any survey points), so sums are exact. Rule
+values are computed in float64 with an error bound; a row whose decision the bound
+cannot settle (a ratio exactly on a band edge after an inexact division, a rounding
+on a half) is scored by the single-unit engine's own scorer
+(:func:`parindex.engine.leaf_points`). Statuses, applicability, missing inputs,
+undetermined points and provisional points follow :func:`parindex.score` exactly;
+a property test holds the two paths equal node by node.
+
+Results are pandas columns of exact decimals (``decimal128`` through pyarrow); a
+missing value is ``<NA>``, never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from parindex.compiler import CompiledNode, CompiledSet
+from parindex.criteria import (
+    Aggregation,
+    BandsRule,
+    BonusRule,
+    CheckRule,
+    CriteriaSet,
+    DeadlineRule,
+    DeductionRule,
+    ExpressionRule,
+    InputType,
+    LevelsRule,
+    PenaltyRule,
+    ProportionalRule,
+    SurveyRule,
+    ThresholdRule,
+)
+from parindex.engine import classify, leaf_points
+from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
+from parindex.expressions import Value, ValueType, evaluate
+from parindex.numbers import parse_decimal, quantize
+from parindex.ranges import Interval
+from parindex.report import Status
+from parindex.submission import CheckedSubmission, Submission, check_submission
+from parindex.vectors import (
+    REL,
+    Bools,
+    Dates,
+    Evaluator,
+    Numbers,
+    Texts,
+    Vector,
+    number_error,
+    round_half_up,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["META_COLUMNS", "SURVEY_PREFIX", "TOTAL_COLUMNS", "inputs_frame", "score_many"]
+
+Ints = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+META_COLUMNS = ("unit", "name", "level", "group", "year", "sample", "synthetic")
+"""Columns describing the unit, in inputs frames and in results."""
+TOTAL_COLUMNS = (
+    "total",
+    "max_points",
+    "index",
+    "band",
+    "complete",
+    "undetermined_points",
+    "provisional_points",
+    "provisional_points_scored",
+)
+SURVEY_PREFIX = "survey:"
+"""Inputs frames carry a survey-scored leaf's points in column ``survey:<code>``."""
+
+_STATUSES = tuple(Status)
+_CODE = {status: index for index, status in enumerate(_STATUSES)}
+_ABSENT = int(np.iinfo(np.int64).min // 4)
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+# --- the units as columns -------------------------------------------------------------
+
+
+@dataclass
+class _Units:
+    """Many units' values, one typed column per declared name, with what is present."""
+
+    n: int
+    meta: dict[str, list[Any]]
+    columns: dict[str, Vector]
+    present: dict[str, Mask]
+    survey: dict[str, list[Decimal | None]]
+    rows: Sequence[Mapping[str, Value]] | None = None
+    """Exact values per unit (submissions); ``None``: rebuilt from the columns."""
+    raw: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+
+    def values_of(self, row: int, names: Iterable[str]) -> dict[str, Value]:
+        """The exact values the engine would see for one unit (only ``names``)."""
+        if self.rows is not None:
+            return {n: self.rows[row][n] for n in names if n in self.rows[row]}
+        values: dict[str, Value] = {}
+        for name in names:
+            if not self.present[name][row]:
+                continue
+            column = self.columns[name]
+            if isinstance(column, Numbers):
+                values[name] = parse_decimal(float(column.x[row]))
+            elif isinstance(column, Bools):
+                values[name] = bool(column.b[row])
+            elif isinstance(column, Dates):
+                day = column.d[row]
+                values[name] = False if np.isnan(day) else dt.date.fromordinal(int(day))
+            else:
+                values[name] = str(column.s[row])
+        return values
+
+
+def _types(criteria: CriteriaSet) -> dict[str, ValueType]:
+    return {name: info.type for name, info in criteria.compiled.env.items()}
+
+
+def _column(kind: ValueType, raw: list[Value | None]) -> tuple[Vector, Mask]:
+    present = np.array([v is not None for v in raw], dtype=bool)
+    n = len(raw)
+    if kind == ValueType.NUMBER:
+        x = np.array([float(v) if v is not None else 0.0 for v in raw], dtype=np.float64)  # type: ignore[arg-type]
+        # Exact decimals (not floats read back): bound only those the float does not hold.
+        e = np.array(
+            [
+                0.0 if v is None or Decimal(f) == v else abs(f) * REL
+                for v, f in zip(raw, x, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        return Numbers(x, e), present
+    if kind == ValueType.BOOL:
+        return Bools(np.array([bool(v) for v in raw], dtype=bool)), present
+    if kind == ValueType.DATE:
+        days = np.array(
+            [
+                np.nan if v is False else (float(v.toordinal()) if isinstance(v, dt.date) else 1.0)
+                for v in raw
+            ],
+            dtype=np.float64,
+        )
+        return Dates(days), present
+    texts = np.empty(n, dtype=object)
+    texts[:] = ["" if v is None else v for v in raw]
+    return Texts(texts), present
+
+
+def _from_submissions(
+    criteria: CriteriaSet, submissions: Sequence[Submission | CheckedSubmission]
+) -> _Units:
+    checked: list[CheckedSubmission] = []
+    problems: list[Problem] = []
+    for submission in submissions:
+        if isinstance(submission, CheckedSubmission):
+            checked.append(submission)
+            continue
+        try:
+            checked.append(check_submission(criteria, submission))
+        except SubmissionError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SubmissionError(problems)
+    columns: dict[str, Vector] = {}
+    present: dict[str, Mask] = {}
+    for name, kind in _types(criteria).items():
+        columns[name], present[name] = _column(kind, [c.values.get(name) for c in checked])
+    units = [c.submission for c in checked]
+    meta: dict[str, list[Any]] = {
+        "unit": [s.unit.id for s in units],
+        "name": [s.unit.name for s in units],
+        "level": [s.unit.level.value for s in units],
+        "group": [s.unit.group or s.unit.level.value for s in units],
+        "year": [s.year for s in units],
+        "sample": [s.sample for s in units],
+        "synthetic": [s.synthetic for s in units],
+    }
+    survey = {
+        code: [s.survey.get(code) for s in units]
+        for code, node in criteria.compiled.nodes.items()
+        if isinstance(node.node.rule, SurveyRule)
+    }
+    return _Units(len(units), meta, columns, present, survey, rows=[c.values for c in checked])
+
+
+class _FrameReader:
+    """Reads and checks a DataFrame of inputs, every problem at once (row, column, value)."""
+
+    def __init__(self, criteria: CriteriaSet, frame: pd.DataFrame) -> None:
+        self.criteria = criteria
+        self.frame = frame
+        self.n = len(frame)
+        self.problems: list[Problem] = []
+        ids = frame["unit"].astype(str).tolist() if "unit" in frame.columns else []
+        self.ids = ids or [str(i) for i in range(self.n)]
+
+    def add(
+        self,
+        kind: str,
+        message: str,
+        message_en: str,
+        column: str,
+        rows: Iterable[int],
+        value: object = None,
+    ) -> None:
+        for row in list(rows)[:20]:
+            shown = None if value is None else str(value)
+            if value is None and column in self.frame.columns:
+                shown = str(self.frame[column].iloc[row])
+            self.problems.append(
+                Problem(
+                    kind=kind,
+                    message=message,
+                    message_en=message_en,
+                    file=f"dòng {row + 1} (đơn vị {self.ids[row]})",
+                    field=column,
+                    text=shown,
+                )
+            )
+
+    def read(self) -> _Units:
+        criteria, frame = self.criteria, self.frame
+        if "unit" not in frame.columns:
+            self.add(
+                "missing_column",
+                "thiếu cột 'unit' (mã đơn vị)",
+                "no 'unit' column",
+                "unit",
+                [0],
+                "",
+            )
+        kinds = _types(criteria)
+        specs = {i.name: i for i in criteria.inputs}
+        survey_codes = [
+            c for c, n in criteria.compiled.nodes.items() if isinstance(n.node.rule, SurveyRule)
+        ]
+        known = set(META_COLUMNS) | set(kinds) | {SURVEY_PREFIX + c for c in survey_codes}
+        for column in frame.columns:
+            if str(column) not in known:
+                self.add(
+                    "unknown_column",
+                    f"cột không có trong bộ tiêu chí: {column}{did_you_mean(str(column), known)}",
+                    f"unknown column {column}",
+                    str(column),
+                    [0],
+                    column,
+                )
+        columns: dict[str, Vector] = {}
+        present: dict[str, Mask] = {}
+        for name, kind in kinds.items():
+            if name not in frame.columns:
+                columns[name], present[name] = _column(kind, [None] * self.n)
+                continue
+            columns[name], present[name] = self.column(name, kind, frame[name])
+            spec = specs.get(name)
+            if spec is not None:
+                self.check_range(name, spec.type, spec.min, spec.max, columns[name], present[name])
+        meta = self.meta()
+        survey: dict[str, list[Decimal | None]] = {}
+        for code in survey_codes:
+            column = SURVEY_PREFIX + code
+            values: list[Decimal | None] = [None] * self.n
+            if column in frame.columns:
+                top = criteria.compiled.nodes[code].node.max_points
+                for row, cell in enumerate(frame[column].tolist()):
+                    if _missing(cell):
+                        continue
+                    try:
+                        points = parse_decimal(cell)
+                    except ValueError as exc:
+                        self.add("invalid_value", f"điểm điều tra: {exc}", str(exc), column, [row])
+                        continue
+                    if not 0 <= points <= top:
+                        self.add(
+                            "invalid_value",
+                            f"điểm điều tra phải từ 0 đến {top}",
+                            f"survey points must be within 0 … {top}",
+                            column,
+                            [row],
+                        )
+                    values[row] = points
+            survey[code] = values
+        units = _Units(self.n, meta, columns, present, survey)
+        self.check_constraints(units)
+        if self.problems:
+            raise SubmissionError(self.problems)
+        return units
+
+    def meta(self) -> dict[str, list[Any]]:
+        frame, criteria = self.frame, self.criteria
+        default_level = criteria.levels[0].value
+
+        def column(name: str, default: object) -> list[Any]:
+            if name not in frame.columns:
+                return [default] * self.n
+            return [default if _missing(v) else v for v in frame[name].tolist()]
+
+        levels = [str(v) for v in column("level", default_level)]
+        allowed = {level.value for level in criteria.levels}
+        bad = [row for row, level in enumerate(levels) if level not in allowed]
+        if bad:
+            self.add(
+                "wrong_level",
+                f"cấp không thuộc bộ tiêu chí (cho phép: {', '.join(sorted(allowed))})",
+                "level not covered by the set",
+                "level",
+                bad,
+            )
+        groups = column("group", None)
+        return {
+            "unit": self.ids,
+            "name": [str(v) for v in column("name", "")],
+            "level": levels,
+            "group": [
+                str(g) if g is not None else level for g, level in zip(groups, levels, strict=True)
+            ],
+            "year": [int(v) for v in column("year", criteria.year)],
+            "sample": [bool(v) for v in column("sample", False)],
+            "synthetic": [bool(v) for v in column("synthetic", False)],
+        }
+
+    def column(self, name: str, kind: ValueType, series: pd.Series[Any]) -> tuple[Vector, Mask]:
+        import pandas as pd
+
+        if (
+            kind == ValueType.NUMBER
+            and pd.api.types.is_numeric_dtype(series.dtype)
+            and not pd.api.types.is_bool_dtype(series.dtype)
+        ):
+            x = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            present = ~np.isnan(x)
+            bad = present & ~np.isfinite(x)
+            if bad.any():
+                self.add(
+                    "invalid_value",
+                    f"{name}: cần một số hữu hạn",
+                    f"{name}: not finite",
+                    name,
+                    np.flatnonzero(bad),
+                )
+            x = np.where(present & np.isfinite(x), x, 0.0)
+            return Numbers(x, number_error(x)), present & ~bad
+        cells = series.tolist()
+        raw: list[Value | None] = []
+        spec = next((i for i in self.criteria.inputs if i.name == name), None)
+        for row, cell in enumerate(cells):
+            if _missing(cell):
+                raw.append(None)
+                continue
+            try:
+                raw.append(_cell_value(kind, cell, spec.choices if spec else None))
+            except ValueError as exc:
+                self.add("invalid_value", f"{name}: {exc}", f"{name}: {exc}", name, [row])
+                raw.append(None)
+        if kind == ValueType.NUMBER:
+            floats: list[Value | None] = []
+            for row, value in enumerate(raw):
+                if isinstance(value, Decimal) and parse_decimal(float(value)) != value:
+                    self.add(
+                        "invalid_value",
+                        f"{name}: số có quá nhiều chữ số để tính hàng loạt (tối đa 15)",
+                        f"{name}: more than 15 significant digits",
+                        name,
+                        [row],
+                    )
+                floats.append(value)
+            raw = floats
+        return _column(kind, raw)
+
+    def check_range(
+        self,
+        name: str,
+        kind: InputType,
+        low: Decimal | None,
+        high: Decimal | None,
+        column: Vector,
+        present: Mask,
+    ) -> None:
+        if isinstance(column, Numbers):
+            x = column.x
+            checks: list[tuple[Mask, str, str]] = []
+            if kind == InputType.COUNT:
+                checks.append((np.floor(x) != x, "cần số nguyên không âm", "a whole number ≥ 0"))
+                checks.append((x < 0, "cần số nguyên không âm", "a whole number ≥ 0"))
+            if kind == InputType.PERCENT:
+                checks.append(((x < 0) | (x > 100), "tỷ lệ phần trăm phải từ 0 đến 100", "0 … 100"))
+            if kind == InputType.RATIO:
+                checks.append(((x < 0) | (x > 1), "tỷ lệ phải từ 0 đến 1", "0 … 1"))
+            if low is not None:
+                checks.append((x < float(low), f"nhỏ hơn giá trị tối thiểu {low}", f"below {low}"))
+            if high is not None:
+                checks.append((x > float(high), f"lớn hơn giá trị tối đa {high}", f"above {high}"))
+            for bad, vi, en in checks:
+                rows = np.flatnonzero(bad & present)
+                if rows.size:
+                    self.add("invalid_value", f"{name}: {vi}", f"{name}: {en}", name, rows)
+        if isinstance(column, Dates):
+            years = np.array(self.meta_years(), dtype=np.float64)
+            low_day = np.array([dt.date(int(y) - 1, 1, 1).toordinal() for y in years])
+            high_day = np.array([dt.date(int(y) + 1, 12, 31).toordinal() for y in years])
+            with np.errstate(invalid="ignore"):
+                bad = present & ~np.isnan(column.d) & ((column.d < low_day) | (column.d > high_day))
+            rows = np.flatnonzero(bad)
+            if rows.size:
+                self.add(
+                    "invalid_value",
+                    f"{name}: ngày nằm ngoài năm đánh giá ±1",
+                    f"{name}: date out of range",
+                    name,
+                    rows,
+                )
+
+    def meta_years(self) -> list[int]:
+        if "year" not in self.frame.columns:
+            return [self.criteria.year] * self.n
+        return [self.criteria.year if _missing(v) else int(v) for v in self.frame["year"].tolist()]
+
+    def check_constraints(self, units: _Units) -> None:
+        evaluator = Evaluator(units.n, units.columns)
+        for check, message in self.criteria.compiled.constraints:
+            known = np.logical_and.reduce(
+                [units.present[n] for n in check.names] + [np.ones(units.n, dtype=bool)]
+            )
+            evaluator.reset()
+            holds = evaluator.truth(check.root)
+            for row in np.flatnonzero(evaluator.unsure & known):
+                try:
+                    holds[row] = bool(evaluate(check, units.values_of(int(row), check.names)))
+                except EvaluationError:
+                    holds[row] = False
+            rows = np.flatnonzero(known & ~holds)
+            if rows.size:
+                self.add(
+                    "constraint",
+                    message,
+                    f"constraint fails: {check.text}",
+                    sorted(check.names)[0],
+                    rows,
+                )
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT, pd.NA
+    except (TypeError, ValueError):
+        return value is getattr(__import__("pandas"), "NA", None)
+
+
+def _cell_value(kind: ValueType, cell: object, choices: Mapping[str, str] | None) -> Value:
+    if kind == ValueType.NUMBER:
+        return parse_decimal(cell.item() if isinstance(cell, np.generic) else cell)
+    if kind == ValueType.BOOL:
+        if isinstance(cell, bool | np.bool_):
+            return bool(cell)
+        text = str(cell).strip().lower()
+        if text in {"có", "co", "yes", "true", "đúng", "x", "1"}:
+            return True
+        if text in {"không", "khong", "no", "false", "sai", "0"}:
+            return False
+        raise ValueError(f"cần có/không (true/false), nhận {cell!r}")
+    if kind == ValueType.DATE:
+        if cell is False or (isinstance(cell, str) and cell.strip().lower() in {"false", "không"}):
+            return False
+        if hasattr(cell, "date") and callable(cell.date):  # pandas Timestamp, datetime
+            return cell.date()  # type: ignore[no-any-return]
+        from parindex.numbers import parse_date
+
+        return parse_date(cell)
+    text = str(cell)
+    if choices is not None and text not in choices:
+        raise ValueError(f"không thuộc các lựa chọn: {text!r}{did_you_mean(text, choices)}")
+    return text
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    """One node's results over all units (points scaled by ``10**S``)."""
+
+    status: npt.NDArray[np.int8]
+    points: Ints
+    valid: Mask
+    max_points: Ints
+    undetermined: Ints
+    included: Mask  # part of its parent's children (not cut by its own applicability)
+
+
+class _Scorer:
+    def __init__(self, criteria: CriteriaSet, units: _Units) -> None:
+        self.criteria = criteria
+        self.compiled: CompiledSet = criteria.compiled
+        self.units = units
+        self.n = units.n
+        self.evaluator = Evaluator(units.n, units.columns)
+        self.precision_places = max(0, -int(criteria.precision.as_tuple().exponent))
+        places = [self.precision_places]
+        places += [_places(n.node.max_points) for n in self.compiled.nodes.values()]
+        places += [_places(p) for values in units.survey.values() for p in values if p is not None]
+        self.scale = max(places)
+        self.results: dict[str, _Node] = {}
+
+    def scaled(self, value: Decimal) -> int:
+        return int(value.scaleb(self.scale))
+
+    def quantized(self, value: Decimal) -> int:
+        return self.scaled(quantize(value, self.criteria.precision))
+
+    def full(self, value: int) -> Ints:
+        return np.full(self.n, value, dtype=np.int64)
+
+    # --- leaves ---------------------------------------------------------------
+
+    def leaf(self, node: CompiledNode) -> tuple[Ints, Mask, Mask]:
+        """Points, rows scored, rows to settle exactly — for rows where the inputs are present."""
+        rule = node.node.rule
+        top = node.node.max_points
+        ev = self.evaluator
+        ev.reset()
+        n = self.n
+        scored = np.ones(n, dtype=bool)
+        if isinstance(rule, CheckRule):
+            met = ev.truth(node.values[0].root)
+            points = np.where(met, self.quantized(top), 0).astype(np.int64)
+        elif isinstance(rule, BandsRule | ThresholdRule):
+            value = ev.numbers(node.values[0].root)
+            if isinstance(rule, BandsRule):
+                points = self.full(0)
+                chosen = np.zeros(n, dtype=bool)
+                for band, interval in zip(rule.bands, node.intervals, strict=True):
+                    inside = self.inside(value, interval) & ~chosen
+                    points = np.where(inside, self.quantized(band.points), points)
+                    chosen |= inside
+                ev.flag(~chosen)  # no band: the engine reports the error
+            else:
+                met = self.inside(value, node.intervals[0])
+                points = np.where(met, self.quantized(top), self.quantized(rule.otherwise))
+        elif isinstance(rule, DeadlineRule):
+            on_time = np.zeros(n, dtype=np.int64)
+            for index, due in enumerate(node.dues):
+                done = ev.evaluate(node.values[index].root)
+                assert isinstance(done, Dates)
+                day = float(due.toordinal())
+                with np.errstate(invalid="ignore"):
+                    ok = (done.d <= day) if rule.inclusive else (done.d < day)
+                on_time += ok & ~np.isnan(done.d)
+            count = len(node.dues)
+            if rule.scoring == "each":
+                table = [self.quantized(top * k / count) for k in range(count + 1)]
+            else:
+                table = [0] * count + [self.quantized(top)]
+            points = np.asarray(table, dtype=np.int64)[on_time]
+        elif isinstance(rule, LevelsRule):
+            choice = ev.evaluate(node.values[0].root)
+            assert isinstance(choice, Texts)
+            points = self.full(0)
+            matched = np.zeros(n, dtype=bool)
+            for level in rule.levels:
+                hit = (choice.s == level.value) & ~matched
+                points = np.where(hit, self.quantized(level.points), points)
+                matched |= hit
+            ev.flag(~matched)
+        else:
+            raw = self.continuous(node, ev.numbers(node.values[0].root))
+            steps, unsure = round_half_up(raw, self.precision_places)
+            ev.flag(unsure)
+            points = steps.astype(np.int64) * 10 ** (self.scale - self.precision_places)
+        return points, scored, ev.unsure.copy()
+
+    def continuous(self, node: CompiledNode, value: Numbers) -> Numbers:
+        """The raw (unrounded) points of the rules whose points vary continuously."""
+        rule = node.node.rule
+        top = node.node.max_points
+        ev = self.evaluator
+        ftop, etop = float(top), (0.0 if Decimal(float(top)) == top else abs(float(top)) * REL)
+        top_v = Numbers(np.full(self.n, ftop), np.full(self.n, etop))
+        zero = np.zeros(self.n)
+        if isinstance(rule, ProportionalRule):
+            target = Numbers(
+                np.full(self.n, float(rule.target)),
+                number_error(np.full(self.n, float(rule.target))),
+            )
+            share = ev.arithmetic("/", value, target)
+            clipped = Numbers(np.clip(share.x, 0.0, 1.0), share.e)
+            return ev.arithmetic("*", top_v, clipped)
+        if isinstance(rule, DeductionRule):
+            per = np.full(self.n, float(rule.per))
+            taken = ev.arithmetic("*", value, Numbers(per, number_error(per)))
+            left = ev.arithmetic("-", top_v, taken)
+            return Numbers(np.maximum(left.x, 0.0), left.e)
+        if isinstance(rule, BonusRule | PenaltyRule):
+            amount = np.maximum(0.0, np.minimum(value.x, ftop))
+            error = np.maximum(value.e, etop)
+            return Numbers(-amount if isinstance(rule, PenaltyRule) else amount, error)
+        assert isinstance(rule, ExpressionRule)
+        return Numbers(np.maximum(0.0, np.minimum(value.x, ftop)), np.maximum(value.e, etop) + zero)
+
+    def inside(self, value: Numbers, interval: Interval) -> Mask:
+        ev = self.evaluator
+        result = np.ones(self.n, dtype=bool)
+        for bound, inclusive, above in (
+            (interval.low, interval.low_inclusive, True),
+            (interval.high, interval.high_inclusive, False),
+        ):
+            if bound is None:
+                continue
+            edge = float(bound)
+            error = value.e + (0.0 if Decimal(edge) == bound else abs(edge) * REL)
+            ev.flag((np.abs(value.x - edge) <= error) & (error > 0))
+            if above:
+                result &= (value.x > edge) | ((value.x == edge) & inclusive)
+            else:
+                result &= (value.x < edge) | ((value.x == edge) & inclusive)
+        return result
+
+    def exact(self, node: CompiledNode, rows: Mask, points: Ints, scored: Mask) -> None:
+        """Score ``rows`` with the single-unit engine's scorer."""
+        for row in np.flatnonzero(rows):
+            values = self.units.values_of(int(row), node.inputs)
+            try:
+                points[row] = self.scaled(leaf_points(self.criteria, node.code, values))
+                scored[row] = True
+            except EvaluationError:
+                scored[row] = False
+
+    def score_leaf(self, node: CompiledNode, active: Mask) -> _Node:
+        top = node.node.max_points
+        counted = self.scaled(top) if node.counts_in_max else 0
+        n = self.n
+        status = np.full(n, _CODE[Status.SCORED], dtype=np.int8)
+        if isinstance(node.node.rule, SurveyRule):
+            given = self.units.survey[node.code]
+            valid = np.array([p is not None for p in given], dtype=bool)
+            points = np.array(
+                [self.scaled(p) if p is not None else 0 for p in given], dtype=np.int64
+            )
+            status[:] = _CODE[Status.SURVEY]
+            undetermined = np.where(valid, 0, self.scaled(top)).astype(np.int64)
+            return _Node(status, points, valid, self.full(counted), undetermined, active)
+        missing = np.zeros(n, dtype=bool)
+        for name in node.inputs:
+            missing |= ~self.units.present[name]
+        points, scored, unsure = self.leaf(node)
+        points = points.copy()
+        scored = scored & ~missing
+        self.exact(node, unsure & ~missing & active, points, scored)
+        error = ~missing & ~scored
+        status[missing] = _CODE[Status.MISSING_INPUT]
+        status[error] = _CODE[Status.ERROR]
+        valid = scored
+        undetermined = np.where(valid, 0, self.scaled(top)).astype(np.int64)
+        return _Node(status, points, valid, self.full(counted), undetermined, active)
+
+    # --- applicability and the tree -------------------------------------------
+
+    def applicability(self, node: CompiledNode) -> tuple[Mask, Mask]:
+        """Rows where the node applies, rows where that cannot be known (names missing)."""
+        n = self.n
+        if node.applies_if is None:
+            return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        unknown = np.zeros(n, dtype=bool)
+        for name in node.applies_if.names:
+            unknown |= ~self.units.present[name]
+        self.evaluator.reset()
+        applies = self.evaluator.truth(node.applies_if.root).copy()
+        for row in np.flatnonzero(self.evaluator.unsure & ~unknown):
+            values = self.units.values_of(int(row), node.applies_if.names)
+            applies[row] = bool(evaluate(node.applies_if, values))
+        return applies & ~unknown, unknown
+
+    def visit(self, code: str, forced_na: Mask, forced_missing: Mask) -> _Node:
+        node = self.compiled.nodes[code]
+        applies, unknown = self.applicability(node)
+        own_na = ~forced_na & ~forced_missing & ~applies & ~unknown
+        na = forced_na | own_na
+        missing = ~na & (forced_missing | unknown)
+        active = ~na & ~missing
+        children = self.compiled.children.get(code, ())
+        child_results = [self.visit(c, na, missing) for c in children]
+        if node.node.is_leaf:
+            result = self.score_leaf(node, active)
+        else:
+            result = self.aggregate(node, children, child_results)
+        declared = self.scaled(node.node.max_points)
+        counted = declared if node.counts_in_max else 0
+        result.status = np.where(na, _CODE[Status.NOT_APPLICABLE], result.status).astype(np.int8)
+        result.status = np.where(missing, _CODE[Status.MISSING_INPUT], result.status).astype(
+            np.int8
+        )
+        result.valid &= active
+        result.max_points = np.where(na, 0, np.where(missing, counted, result.max_points))
+        result.undetermined = np.where(na, 0, np.where(missing, declared, result.undetermined))
+        result.included = ~own_na
+        self.results[code] = result
+        return result
+
+    def aggregate(self, node: CompiledNode, codes: Sequence[str], parts: Sequence[_Node]) -> _Node:
+        n = self.n
+        aggregation = node.node.aggregation
+        top = self.full(0)
+        points = self.full(0)
+        upper = self.full(0)
+        any_child = np.zeros(n, dtype=bool)
+        partial = np.zeros(n, dtype=bool)
+        if aggregation == Aggregation.MAX:
+            top = self.full(_ABSENT)
+            points = self.full(_ABSENT)
+            upper = self.full(_ABSENT)
+        for code, part in zip(codes, parts, strict=True):
+            rule = self.compiled.nodes[code].node.rule
+            extra = isinstance(rule, BonusRule | PenaltyRule)
+            inc = part.included
+            child_upper = np.where(
+                part.valid,
+                part.points + part.undetermined,
+                0 if isinstance(rule, PenaltyRule) else part.max_points,
+            )
+            valid = inc & part.valid
+            if aggregation == Aggregation.MAX:
+                if not extra:
+                    top = np.where(inc, np.maximum(top, part.max_points), top)
+                points = np.where(valid, np.maximum(points, part.points), points)
+                upper = np.where(inc, np.maximum(upper, child_upper), upper)
+            else:
+                if not extra:
+                    top = top + np.where(inc, part.max_points, 0)
+                points = points + np.where(valid, part.points, 0)
+                upper = upper + np.where(inc, child_upper, 0)
+            any_child |= inc
+            partial |= inc & (~part.valid | (part.undetermined != 0))
+        if aggregation == Aggregation.MAX:
+            top, points, upper = (np.where(a == _ABSENT, 0, a) for a in (top, points, upper))
+        elif aggregation == Aggregation.CAPPED_SUM:
+            top = np.minimum(top, self.scaled(node.node.max_points))
+        points = np.minimum(points, top)
+        points = np.maximum(points, 0)
+        undetermined = np.maximum(0, np.minimum(upper, top) - points)
+        status = np.where(partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED]).astype(np.int8)
+        status = np.where(any_child, status, _CODE[Status.NOT_APPLICABLE]).astype(np.int8)
+        return _Node(
+            status,
+            points,
+            any_child.copy(),
+            np.where(any_child, top, 0),
+            np.where(any_child & partial, undetermined, 0),
+            np.ones(n, dtype=bool),
+        )
+
+    def provisional(self, code: str) -> Ints:
+        node = self.compiled.nodes[code]
+        result = self.results[code]
+        applicable = result.status != _CODE[Status.NOT_APPLICABLE]
+        if not node.counts_in_max:
+            return self.full(0)
+        if node.node.is_leaf:
+            return np.where(applicable & node.provisional, result.max_points, 0)
+        parts = [self.provisional(c) for c in self.compiled.children.get(code, ())]
+        if node.node.aggregation == Aggregation.MAX:
+            combined = np.maximum.reduce(parts) if parts else self.full(0)
+        else:
+            combined = np.minimum(
+                np.sum(parts, axis=0) if parts else self.full(0), result.max_points
+            )
+        return np.where(applicable, combined, 0)
+
+    def run(self) -> dict[str, Any]:
+        n = self.n
+        none = np.zeros(n, dtype=bool)
+        areas = [self.visit(c, none, none) for c in self.compiled.children.get(None, ())]
+        total = self.full(0)
+        maximum = self.full(0)
+        undetermined = self.full(0)
+        for area in areas:
+            total = total + np.where(area.included & area.valid, area.points, 0)
+            maximum = maximum + np.where(area.included, area.max_points, 0)
+            undetermined = undetermined + np.where(area.included, area.undetermined, 0)
+        total = np.minimum(np.maximum(total, 0), maximum)
+        has_max = maximum > 0
+        safe = np.where(has_max, maximum, 1)
+        index = (2 * total * 10000 + safe) // (2 * safe)
+        upper = np.minimum(total + undetermined, maximum)
+        upper_index = (2 * upper * 10000 + safe) // (2 * safe)
+        levels = self.units.meta["level"]
+        bands: list[str | None] = []
+        memo: dict[tuple[int, str], str | None] = {}
+
+        def band_of(hundredths: int, level: str) -> str | None:
+            key = (hundredths, level)
+            if key not in memo:
+                memo[key] = classify(Decimal(hundredths).scaleb(-2), self.compiled, level)
+            return memo[key]
+
+        for row in range(n):
+            if not has_max[row]:
+                bands.append(None)
+                continue
+            band = band_of(int(index[row]), levels[row])
+            if undetermined[row] and band_of(int(upper_index[row]), levels[row]) != band:
+                band = None
+            bands.append(band)
+        provisional = self.full(0)
+        for code in self.compiled.children.get(None, ()):
+            provisional = provisional + self.provisional(code)
+        scored_provisional = self.full(0)
+        for code, node in self.compiled.nodes.items():
+            rule = node.node.rule
+            if rule is None or isinstance(rule, BonusRule | PenaltyRule) or not node.provisional:
+                continue
+            result = self.results[code]
+            scored_provisional += np.where(result.valid, result.points, 0)
+        return {
+            "total": total,
+            "max_points": maximum,
+            "index": index,
+            "has_index": has_max,
+            "band": bands,
+            "complete": undetermined == 0,
+            "undetermined_points": undetermined,
+            "provisional_points": provisional,
+            "provisional_points_scored": scored_provisional,
+        }
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def _decimals(values: Ints, valid: Mask | None, scale: int) -> Any:
+    """An exact nullable decimal column (pyarrow ``decimal128``) from scaled integers."""
+    import pandas as pd
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    wide = np.empty((len(values), 2), dtype=np.int64)
+    wide[:, 0] = values
+    wide[:, 1] = values >> 63
+    buffers = [None, pa.py_buffer(wide.tobytes())]
+    nulls = 0
+    if valid is not None and not valid.all():
+        buffers[0] = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+        nulls = int((~valid).sum())
+    array = pa.Array.from_buffers(pa.decimal128(38, scale), len(values), buffers, null_count=nulls)
+    return pd.arrays.ArrowExtensionArray(array)
+
+
+def _units_of(
+    criteria: CriteriaSet, units: Iterable[Submission | CheckedSubmission] | pd.DataFrame
+) -> _Units:
+    import pandas as pd
+
+    if isinstance(units, pd.DataFrame):
+        return _FrameReader(criteria, units).read()
+    return _from_submissions(criteria, list(units))
+
+
+def score_many(
+    criteria: CriteriaSet,
+    units: Iterable[Submission | CheckedSubmission] | pd.DataFrame,
+    *,
+    long: bool = False,
+) -> pd.DataFrame:
+    """Score many units at once; one row per unit in input order (``long``: per unit and node).
+
+    ``units`` are submissions (checked against the set, every problem of every unit
+    reported together) or a DataFrame of inputs as :func:`inputs_frame` makes. The
+    wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
+    node code, then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
+    max_points, undetermined_points, status``. Points are exact decimals; a node
+    without points (not applicable, missing inputs) is ``<NA>``.
+
+    >>> scores = score_many(criteria, parindex.synthetic.units(criteria, 1000))  # doctest: +SKIP
+    >>> scores[["unit", "total", "index", "band"]].head()  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    table = _units_of(criteria, units)
+    scorer = _Scorer(criteria, table)
+    totals = scorer.run()
+    scale = scorer.scale
+    codes = list(criteria.compiled.nodes)
+    if long:
+        return _long_frame(table, scorer, codes)
+    data: dict[str, Any] = {name: table.meta[name] for name in META_COLUMNS}
+    for code in codes:
+        result = scorer.results[code]
+        data[code] = _decimals(result.points, result.valid, scale)
+    data["total"] = _decimals(totals["total"], None, scale)
+    data["max_points"] = _decimals(totals["max_points"], None, scale)
+    data["index"] = _decimals(totals["index"], totals["has_index"], 2)
+    data["band"] = pd.array(totals["band"], dtype="string")
+    data["complete"] = totals["complete"]
+    data["undetermined_points"] = _decimals(totals["undetermined_points"], None, scale)
+    data["provisional_points"] = _decimals(totals["provisional_points"], None, scale)
+    data["provisional_points_scored"] = _decimals(totals["provisional_points_scored"], None, scale)
+    return pd.DataFrame(data)
+
+
+def _long_frame(table: _Units, scorer: _Scorer, codes: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    n, scale = table.n, scorer.scale
+    results = [scorer.results[c] for c in codes]
+
+    def stacked(attribute: str) -> npt.NDArray[Any]:
+        return np.stack([getattr(r, attribute) for r in results], axis=1).reshape(-1)
+
+    status = pd.Categorical.from_codes(
+        stacked("status").astype(np.int64), categories=pd.Index([s.value for s in _STATUSES])
+    )
+    return pd.DataFrame(
+        {
+            "unit": np.repeat(np.array(table.meta["unit"], dtype=object), len(codes)),
+            "code": np.tile(np.array(codes, dtype=object), n),
+            "points": _decimals(stacked("points"), stacked("valid"), scale),
+            "max_points": _decimals(stacked("max_points"), None, scale),
+            "undetermined_points": _decimals(stacked("undetermined"), None, scale),
+            "status": status,
+        }
+    )
+
+
+def inputs_frame(
+    criteria: CriteriaSet, submissions: Iterable[Submission | CheckedSubmission]
+) -> pd.DataFrame:
+    """Submissions as a DataFrame of inputs, one row per unit, for :func:`score_many`.
+
+    Columns: :data:`META_COLUMNS`, then every fact and input of the set (numbers as
+    float64 — read back by their shortest repr, so ``0.1`` stays ``0.1`` — dates as
+    :class:`datetime.date` or ``False`` for "not done", yes/no as nullable booleans,
+    choices as text), then ``survey:<code>`` for survey-scored leaves. Missing values
+    are ``<NA>``/``NaN``, never 0.
+    """
+    import pandas as pd
+
+    table = _from_submissions(criteria, list(submissions))
+    data: dict[str, Any] = {name: table.meta[name] for name in META_COLUMNS}
+    for name, column in table.columns.items():
+        present = table.present[name]
+        if isinstance(column, Numbers):
+            data[name] = np.where(present, column.x, np.nan)
+        elif isinstance(column, Bools):
+            data[name] = pd.array(
+                [bool(b) if p else None for b, p in zip(column.b, present, strict=True)],
+                dtype="boolean",
+            )
+        elif isinstance(column, Dates):
+            data[name] = [
+                None if not p else (False if np.isnan(d) else dt.date.fromordinal(int(d)))
+                for d, p in zip(column.d, present, strict=True)
+            ]
+        else:
+            data[name] = [s if p else None for s, p in zip(column.s, present, strict=True)]
+    for code, values in table.survey.items():
+        data[SURVEY_PREFIX + code] = [None if v is None else float(v) for v in values]
+    return pd.DataFrame(data)

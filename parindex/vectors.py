@@ -1,0 +1,439 @@
+"""Compiled expressions evaluated over whole columns, with a bound on every float error.
+
+The batch path (:mod:`parindex.batch`) evaluates each compiled expression once for
+all units, in float64 with numpy. The single-unit engine is exact (Decimal), so
+every number here carries an error bound ``e``: the most the float can differ from
+the value the engine computes. A decision the float cannot settle — a comparison
+within its bound of a tie, a division by a number that may be 0, a rounding within
+its bound of a half — marks the row *unsure*, and the batch path hands that row to
+the engine's own scorer. Integers below 2**52 are exact in both worlds, so counts,
+dates and most percentages never need the fallback.
+
+Only the allow-listed tree of :mod:`parindex.expressions` is evaluated here; no text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from parindex.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Compare,
+    Const,
+    Expr,
+    IfElse,
+    In,
+    Name,
+    Not,
+    Unary,
+    Value,
+)
+
+__all__ = ["Bools", "Dates", "Evaluator", "Numbers", "Texts", "Vector", "number_error"]
+
+Floats = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+
+REL = 2.0**-52
+"""Relative error added by one float operation (2u) — far above Decimal's 28 digits."""
+_EXACT_LIMIT = 2.0**52
+_EPOCH = np.datetime64("0001-01-01", "D")
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Floats and, per row, a bound on their distance from the engine's Decimal value."""
+
+    x: Floats
+    e: Floats
+
+
+@dataclass(frozen=True)
+class Bools:
+    b: Mask
+
+
+@dataclass(frozen=True)
+class Dates:
+    """Proleptic ordinals (``date.toordinal``) as floats; NaN is a date given as not done."""
+
+    d: Floats
+
+
+@dataclass(frozen=True)
+class Texts:
+    s: npt.NDArray[np.object_]
+
+
+Vector = Numbers | Bools | Dates | Texts
+
+
+def _integral(x: Floats) -> Mask:
+    with np.errstate(invalid="ignore"):
+        return np.asarray((np.floor(x) == x) & (np.abs(x) < _EXACT_LIMIT), dtype=bool)
+
+
+def number_error(x: Floats) -> Floats:
+    """The error bound of floats read from decimals: 0 for integers, else 2u relative."""
+    return np.where(_integral(x), 0.0, np.abs(x) * REL)
+
+
+def _bound(result: Floats, propagated: Floats, exact: Mask) -> Floats:
+    return np.where(exact & _integral(result), 0.0, propagated + np.abs(result) * REL)
+
+
+class Evaluator:
+    """Evaluates expressions over ``n`` rows; ``unsure`` collects rows to re-check exactly.
+
+    ``unsure`` is conservative: a doubtful step in a branch a row does not take still
+    marks the row (the engine then settles it).
+    """
+
+    def __init__(self, n: int, columns: Mapping[str, Vector]) -> None:
+        self.n = n
+        self.columns = columns
+        self.unsure: Mask = np.zeros(n, dtype=bool)
+
+    def reset(self) -> None:
+        self.unsure = np.zeros(self.n, dtype=bool)
+
+    def flag(self, rows: Mask) -> None:
+        self.unsure |= rows
+
+    # --- entry points -------------------------------------------------------------
+
+    def evaluate(self, expr: Expr) -> Vector:
+        with np.errstate(all="ignore"):
+            return self._eval(expr)
+
+    def numbers(self, expr: Expr) -> Numbers:
+        value = self.evaluate(expr)
+        if isinstance(value, Numbers):
+            return value
+        if isinstance(value, Bools):  # a bool used as a number (True = 1), as Decimal does
+            return Numbers(value.b.astype(np.float64), np.zeros(self.n))
+        self.flag(np.ones(self.n, dtype=bool))
+        return Numbers(np.zeros(self.n), np.zeros(self.n))
+
+    def truth(self, expr: Expr) -> Mask:
+        return self._truth(self.evaluate(expr))
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _truth(self, value: Vector) -> Mask:
+        if isinstance(value, Bools):
+            return value.b
+        if isinstance(value, Numbers):
+            self.flag((np.abs(value.x) <= value.e) & (value.e > 0))
+            return np.asarray(value.x != 0, dtype=bool)
+        if isinstance(value, Dates):
+            return np.ones(self.n, dtype=bool) & ~np.isnan(value.d)
+        return np.array([bool(s) for s in value.s], dtype=bool)
+
+    def _const(self, value: Value) -> Vector:
+        n = self.n
+        if isinstance(value, bool):
+            return Bools(np.full(n, value))
+        if isinstance(value, Decimal):
+            x = float(value)
+            exact = Decimal(x) == value
+            return Numbers(np.full(n, x), np.full(n, 0.0 if exact else abs(x) * REL))
+        if isinstance(value, dt.date):
+            return Dates(np.full(n, float(value.toordinal())))
+        texts = np.empty(n, dtype=object)
+        texts[:] = value
+        return Texts(texts)
+
+    def _eval(self, node: Expr) -> Vector:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:  # pragma: no cover - the compiler only builds known nodes
+            raise TypeError(f"unknown expression node {node!r}")
+        return handler(self, node)
+
+    def _name(self, node: Expr) -> Vector:
+        assert isinstance(node, Name)
+        return self.columns[node.name]
+
+    def _unary(self, node: Expr) -> Vector:
+        assert isinstance(node, Unary)
+        a = self.numbers(node.operand)
+        return Numbers(-a.x if node.op == "-" else a.x, a.e)
+
+    def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
+        exact = (a.e == 0) & (b.e == 0) & _integral(a.x) & _integral(b.x)
+        if op in ("+", "-"):
+            x = a.x + b.x if op == "+" else a.x - b.x
+            return Numbers(x, _bound(x, a.e + b.e, exact))
+        if op == "*":
+            x = a.x * b.x
+            e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
+            return Numbers(x, _bound(x, e, exact))
+        if op == "/":
+            self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
+            safe = np.where(b.x == 0, 1.0, b.x)
+            x = a.x / safe
+            margin = np.abs(safe) - b.e
+            e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
+            divides = exact & (np.fmod(a.x, safe) == 0)
+            return Numbers(x, _bound(x, e, divides))
+        raise ValueError(op)  # pragma: no cover
+
+    def _binary(self, node: Expr) -> Vector:
+        assert isinstance(node, Binary)
+        a, b = self.numbers(node.left), self.numbers(node.right)
+        if node.op != "**":
+            return self.arithmetic(node.op, a, b)
+        if not isinstance(node.right, Const):  # the compiler only allows constant powers
+            self.flag(np.ones(self.n, dtype=bool))
+            return Numbers(np.zeros(self.n), np.zeros(self.n))
+        k = int(b.x[0]) if self.n else 0
+        if k == 0:
+            self.flag(np.abs(a.x) <= a.e)  # Decimal refuses 0 ** 0
+            return Numbers(np.ones(self.n), np.zeros(self.n))
+        x = a.x**k
+        e = (np.abs(a.x) + a.e) ** k - np.abs(a.x) ** k
+        return Numbers(x, _bound(x, e, (a.e == 0) & _integral(a.x)))
+
+    def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
+        if isinstance(a, Numbers) and isinstance(b, Numbers):
+            tolerance = a.e + b.e
+            self.flag((np.abs(a.x - b.x) <= tolerance) & (tolerance > 0))
+            left, right = a.x, b.x
+        elif isinstance(a, Dates) and isinstance(b, Dates):
+            self.flag(np.isnan(a.d) | np.isnan(b.d))  # a not-done date: the engine decides
+            left, right = np.nan_to_num(a.d), np.nan_to_num(b.d)
+        elif isinstance(a, Bools) and isinstance(b, Bools):
+            left, right = a.b, b.b  # type: ignore[assignment]
+        elif isinstance(a, Texts) and isinstance(b, Texts):
+            left, right = a.s, b.s  # type: ignore[assignment]
+        else:
+            # Mixed types (a date given as not done against a number …): let the engine decide.
+            self.flag(np.ones(self.n, dtype=bool))
+            return np.zeros(self.n, dtype=bool)
+        return np.asarray(_COMPARE[op](left, right), dtype=bool)
+
+    def _compare(self, node: Expr) -> Vector:
+        assert isinstance(node, Compare)
+        result = np.ones(self.n, dtype=bool)
+        left = self._eval(node.operands[0])
+        for op, term in zip(node.ops, node.operands[1:], strict=True):
+            right = self._eval(term)
+            result &= self._compare_pair(op, left, right)
+            left = right
+        return Bools(result)
+
+    def _boolop(self, node: Expr) -> Vector:
+        assert isinstance(node, BoolOp)
+        truths = [self._truth(self._eval(v)) for v in node.values]
+        combined = (
+            np.logical_and.reduce(truths) if node.op == "and" else np.logical_or.reduce(truths)
+        )
+        return Bools(np.asarray(combined, dtype=bool))
+
+    def _not(self, node: Expr) -> Vector:
+        assert isinstance(node, Not)
+        return Bools(~self._truth(self._eval(node.operand)))
+
+    def _ifelse(self, node: Expr) -> Vector:
+        assert isinstance(node, IfElse)
+        test = self._truth(self._eval(node.test))
+        body, orelse = self._eval(node.body), self._eval(node.orelse)
+        return _where(test, body, orelse, self)
+
+    def _in(self, node: Expr) -> Vector:
+        assert isinstance(node, In)
+        needle = self._eval(node.needle)
+        found = np.zeros(self.n, dtype=bool)
+        for option in node.options:
+            found |= self._compare_pair("==", needle, self._const(option))
+        return Bools(~found if node.negated else found)
+
+    def _call(self, node: Expr) -> Vector:
+        assert isinstance(node, Call)
+        return _FUNCTIONS[node.function](self, node.args)
+
+    # --- functions ----------------------------------------------------------------
+
+    def quotient(self, a: Numbers, b: Numbers, when_zero: Numbers) -> Numbers:
+        """``when_zero`` if ``b`` is 0, else ``a ÷ b`` (ratio, percent)."""
+        self.flag((np.abs(b.x) <= b.e) & (b.e > 0))
+        zero = b.x == 0
+        safe = Numbers(np.where(zero, 1.0, b.x), b.e)
+        divided = self.arithmetic("/", a, safe)
+        return Numbers(
+            np.where(zero, when_zero.x, divided.x), np.where(zero, when_zero.e, divided.e)
+        )
+
+    def rounded(self, x: Numbers, places: int) -> Numbers:
+        """Half up (away from 0) to ``places`` decimals, as ``Decimal.quantize`` does."""
+        steps, unsure = round_half_up(x, places)
+        self.flag(unsure)
+        value = steps / 10.0**places
+        return Numbers(value, np.where(_integral(value), 0.0, np.abs(value) * REL))
+
+    def day_parts(self, args: tuple[Expr, ...]) -> npt.NDArray[np.datetime64]:
+        dates = self.evaluate(args[0])
+        assert isinstance(dates, Dates)
+        self.flag(np.isnan(dates.d))
+        days = np.nan_to_num(dates.d, nan=1.0).astype(np.int64) - 1
+        return _EPOCH + days.astype("timedelta64[D]")
+
+
+def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mask]:
+    """Whole steps of ``10**-places`` (floats holding integers) and rows too close to call."""
+    scaled = x.x * 10.0**places
+    error = x.e * 10.0**places + np.abs(scaled) * REL
+    magnitude = np.abs(scaled)
+    fraction = magnitude - np.floor(magnitude)
+    unsure = (np.abs(fraction - 0.5) <= error) & ~((x.e == 0) & _integral(scaled))
+    unsure |= ~np.isfinite(scaled) | (magnitude >= _EXACT_LIMIT)
+    steps = np.sign(scaled) * np.floor(magnitude + 0.5)
+    return np.nan_to_num(steps), unsure
+
+
+def _where(test: Mask, body: Vector, orelse: Vector, evaluator: Evaluator) -> Vector:
+    if isinstance(body, Numbers) and isinstance(orelse, Numbers):
+        return Numbers(np.where(test, body.x, orelse.x), np.where(test, body.e, orelse.e))
+    if isinstance(body, Bools) and isinstance(orelse, Bools):
+        return Bools(np.where(test, body.b, orelse.b))
+    if isinstance(body, Dates) and isinstance(orelse, Dates):
+        return Dates(np.where(test, body.d, orelse.d))
+    if isinstance(body, Texts) and isinstance(orelse, Texts):
+        return Texts(np.where(test, body.s, orelse.s))
+    evaluator.flag(np.ones(evaluator.n, dtype=bool))  # pragma: no cover - typed by the compiler
+    return body  # pragma: no cover
+
+
+def _extreme(pick: Callable[..., Floats]) -> Callable[[Evaluator, tuple[Expr, ...]], Vector]:
+    def function(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+        values = [ev.numbers(a) for a in args]
+        x = pick.reduce([v.x for v in values])  # type: ignore[attr-defined]
+        e = np.maximum.reduce([v.e for v in values])
+        return Numbers(np.asarray(x, dtype=np.float64), np.asarray(e, dtype=np.float64))
+
+    return function
+
+
+def _ratio(scale: float) -> Callable[[Evaluator, tuple[Expr, ...]], Vector]:
+    def function(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+        a, b, when_zero = (ev.numbers(x) for x in args)
+        if scale != 1:
+            a = ev.arithmetic("*", a, Numbers(np.full(ev.n, scale), np.zeros(ev.n)))
+        return ev.quotient(a, b, when_zero)
+
+    return function
+
+
+def _round(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+    x = ev.numbers(args[0])
+    if not isinstance(args[1], Const) or not isinstance(args[1].value, Decimal):
+        ev.flag(np.ones(ev.n, dtype=bool))
+        return x
+    return ev.rounded(x, int(args[1].value))
+
+
+def _clamp(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+    x, low, high = (ev.numbers(a) for a in args)
+    value = np.maximum(low.x, np.minimum(x.x, high.x))
+    return Numbers(value, np.maximum.reduce([x.e, low.e, high.e]))
+
+
+def _abs(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+    x = ev.numbers(args[0])
+    return Numbers(np.abs(x.x), x.e)
+
+
+def _date(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+    parts = [ev.numbers(a) for a in args]
+    ordinals = np.zeros(ev.n)
+    bad = np.zeros(ev.n, dtype=bool)
+    for part in parts:
+        bad |= (part.e > 0) | ~_integral(part.x)
+    cache: dict[tuple[float, ...], float] = {}
+    for row in range(ev.n):
+        if bad[row]:
+            continue
+        key = (parts[0].x[row], parts[1].x[row], parts[2].x[row])
+        if key not in cache:
+            try:
+                cache[key] = float(dt.date(*(int(k) for k in key)).toordinal())
+            except (ValueError, OverflowError):
+                cache[key] = np.nan
+        ordinals[row] = cache[key]
+        bad[row] = np.isnan(cache[key])
+    ev.flag(bad)  # invalid dates raise in the engine
+    return Dates(np.where(bad, 1.0, ordinals))
+
+
+def _days_between(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+    a, b = ev.evaluate(args[0]), ev.evaluate(args[1])
+    assert isinstance(a, Dates) and isinstance(b, Dates)
+    ev.flag(np.isnan(a.d) | np.isnan(b.d))
+    return Numbers(np.nan_to_num(b.d - a.d), np.zeros(ev.n))
+
+
+def _part(extract: Callable[[npt.NDArray[np.datetime64]], Floats]) -> Callable[..., Vector]:
+    def function(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
+        return Numbers(extract(ev.day_parts(args)).astype(np.float64), np.zeros(ev.n))
+
+    return function
+
+
+def _year(days: npt.NDArray[np.datetime64]) -> Floats:
+    return (days.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.float64)
+
+
+def _month(days: npt.NDArray[np.datetime64]) -> Floats:
+    return (days.astype("datetime64[M]").astype(np.int64) % 12 + 1).astype(np.float64)
+
+
+def _day(days: npt.NDArray[np.datetime64]) -> Floats:
+    offset = (days - days.astype("datetime64[M]")).astype(np.int64)
+    return np.asarray(offset + 1, dtype=np.float64)
+
+
+_FUNCTIONS: dict[str, Callable[[Evaluator, tuple[Expr, ...]], Vector]] = {
+    "ratio": _ratio(1.0),
+    "percent": _ratio(100.0),
+    "min": _extreme(np.minimum),
+    "max": _extreme(np.maximum),
+    "abs": _abs,
+    "round": _round,
+    "clamp": _clamp,
+    "date": _date,
+    "days_between": _days_between,
+    "year": _part(_year),
+    "month": _part(_month),
+    "day": _part(_day),
+    "quarter": _part(lambda d: (_month(d) - 1) // 3 + 1),
+}
+
+_HANDLERS: dict[type, Callable[[Evaluator, Expr], Vector]] = {
+    Const: lambda ev, node: ev._const(node.value),  # type: ignore[attr-defined]
+    Name: Evaluator._name,
+    Unary: Evaluator._unary,
+    Binary: Evaluator._binary,
+    Compare: Evaluator._compare,
+    BoolOp: Evaluator._boolop,
+    Not: Evaluator._not,
+    IfElse: Evaluator._ifelse,
+    In: Evaluator._in,
+    Call: Evaluator._call,
+}
+
+_COMPARE: dict[str, Callable[[object, object], object]] = {
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}

@@ -1,0 +1,229 @@
+"""The batch path equals the single-unit engine node by node, on every unit we have."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from ruamel.yaml import YAML
+
+from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score
+from parindex.batch import TOTAL_COLUMNS, inputs_frame, score_many
+from parindex.loader import SourceMap
+from parindex.submission import Submission, parse_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+
+
+def _na(value: object) -> object:
+    return None if value is pd.NA else value
+
+
+def assert_same(criteria: CriteriaSet, submissions: Sequence[Submission]) -> None:
+    """Wide, long and frame-input batch results equal ``score()`` for every node and total."""
+    wide = score_many(criteria, submissions)
+    from_frame = score_many(criteria, inputs_frame(criteria, submissions))
+    long = score_many(criteria, submissions, long=True).set_index(["unit", "code"])
+    assert list(wide["unit"]) == [s.unit.id for s in submissions]
+    for row, submission in enumerate(submissions):
+        report = score(criteria, submission)
+        for frame in (wide, from_frame):
+            for node in report.nodes:
+                assert _na(frame[node.code].iloc[row]) == node.points, (
+                    submission.unit.id,
+                    node.code,
+                )
+            for column in TOTAL_COLUMNS:
+                assert _na(frame[column].iloc[row]) == getattr(report, column), column
+        for node in report.nodes:
+            line = long.loc[(submission.unit.id, node.code)]
+            assert _na(line["points"]) == node.points
+            assert line["max_points"] == node.max_points, node.code
+            assert line["undetermined_points"] == node.undetermined_points, node.code
+            assert line["status"] == node.status.value, node.code
+
+
+def _golden() -> dict[Path, list[Submission]]:
+    cases: dict[Path, list[Submission]] = {}
+    for path in sorted((ROOT / "tests" / "golden").glob("*.yaml")):
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        submission = parse_submission(
+            data["submission"], SourceMap(str(path), data["submission"], {})
+        )
+        # Units need distinct ids to sit in one batch.
+        unit = submission.unit.model_copy(update={"id": path.stem})
+        cases.setdefault(ROOT / data["criteria"], []).append(
+            submission.model_copy(update={"unit": unit})
+        )
+    return cases
+
+
+@pytest.mark.parametrize("criteria_path", sorted(_golden()), ids=lambda p: p.stem)
+def test_golden_cases_score_the_same_in_batch(criteria_path: Path) -> None:
+    assert_same(load_criteria(criteria_path), _golden()[criteria_path])
+
+
+def test_sample_units_score_the_same_in_batch() -> None:
+    criteria = load_criteria(SET_2023)
+    assert_same(
+        criteria, [load_submission(p) for p in sorted((ROOT / "evidence").glob("*-2023.yaml"))]
+    )
+
+
+@pytest.fixture(scope="module")
+def mini() -> CriteriaSet:
+    return load_criteria(ROOT / "tests" / "data" / "mini.yaml")
+
+
+def mini_unit(
+    unit_id: str, values: dict[str, Any], facts: dict[str, bool] | None = None, **extra: Any
+) -> Submission:
+    data = {
+        "format": "parindex.submission/1",
+        "criteria": "mini-test",
+        "year": 2023,
+        "unit": {
+            "id": unit_id,
+            "name": unit_id,
+            "level": "so",
+            "facts": facts or {"co_dvsncl": True, "co_tthc": True},
+        },
+        "values": values,
+        **extra,
+    }
+    return parse_submission(data, SourceMap("<test>", data, {}))
+
+
+def test_edges_that_floats_cannot_settle_are_scored_exactly(mini: CriteriaSet) -> None:
+    # 1/3 and 2/3 on-time shares, percentages just under and on the band edges,
+    # half-cent roundings: the rows the float path must hand to the exact scorer.
+    units = [
+        mini_unit(
+            f"u{i}",
+            {
+                "ty_le_hoan_thanh": rate,
+                "so_don_vi": total,
+                "so_don_vi_kiem_tra": inspected,
+                "ho_so_tiep_nhan": received,
+                "ho_so_dung_han": on_time,
+                "chi_2021": "1000",
+                "chi_nam_nay": spent,
+            },
+        )
+        for i, (rate, total, inspected, received, on_time, spent) in enumerate(
+            [
+                ("80", 10, 3, 3, 1, "975"),
+                ("79,99", 3, 1, 3, 2, "974,9"),
+                ("100", 30, 9, 8, 1, "1000"),
+                ("99,999", 7, 3, 200, 199, "0"),
+                ("0", 0, 0, 0, 0, "1025"),
+                ("80,0000001", 10, 4, 1, 1, "999,99"),
+            ]
+        )
+    ]
+    assert_same(mini, units)
+
+
+def test_missing_values_are_na_never_zero(mini: CriteriaSet) -> None:
+    unit = mini_unit("thieu", {"co_ke_hoach": True})
+    wide = score_many(mini, [unit])
+    assert wide["1.4"].iloc[0] is pd.NA
+    assert wide["1.1"].iloc[0] == Decimal("0.5")
+    assert not wide["complete"].iloc[0]
+    assert_same(mini, [unit])
+
+
+def test_points_are_exact_decimals(mini: CriteriaSet) -> None:
+    wide = score_many(mini, [mini_unit("a", {"co_ke_hoach": True})])
+    value = wide["1.1"].iloc[0]
+    assert isinstance(value, Decimal)
+    assert str(wide["total"].dtype).startswith("decimal128")
+
+
+def test_unit_checks_report_every_problem_of_every_unit(mini: CriteriaSet) -> None:
+    bad = [
+        mini_unit("a", {"so_don_vi": 2, "so_don_vi_kiem_tra": 3}),
+        mini_unit("b", {"ty_le_hoan_thanh": "150"}),
+    ]
+    with pytest.raises(SubmissionError) as caught:
+        score_many(mini, bad)
+    assert sorted(caught.value.kinds()) == ["constraint", "invalid_value"]
+
+
+def test_a_frame_of_inputs_is_checked_like_submissions(mini: CriteriaSet) -> None:
+    frame = pd.DataFrame(
+        {
+            "unit": ["a", "b", "c"],
+            "so_don_vi": [2, 5, np.nan],
+            "so_don_vi_kiem_tra": [3, 1, 1],
+            "ty_le_hoan_thanh": [50, 120, 90],
+            "cap_sang_kien": ["tinh", "quoc_gia", None],
+            "so_don_vi_kiem_tr": [1, 1, 1],
+        }
+    )
+    with pytest.raises(SubmissionError) as caught:
+        score_many(mini, frame)
+    problems = caught.value.problems
+    assert sorted(p.kind for p in problems) == [
+        "constraint",
+        "invalid_value",
+        "invalid_value",
+        "unknown_column",
+    ]
+    assert any(p.field == "ty_le_hoan_thanh" and "đơn vị b" in (p.file or "") for p in problems)
+    assert any("so_don_vi_kiem_tra" in p.message for p in problems if p.kind == "unknown_column")
+
+
+def test_a_frame_of_inputs_scores_like_its_submissions(mini: CriteriaSet) -> None:
+    frame = pd.DataFrame(
+        {
+            "unit": ["a", "b"],
+            "name": ["a", "b"],
+            "co_dvsncl": [True, False],
+            "co_tthc": [True, True],
+            "co_ke_hoach": ["có", "không"],
+            "ty_le_hoan_thanh": ["80,5", 100],
+            "ngay_ke_hoach": [dt.date(2022, 12, 31), False],
+            "cap_sang_kien": ["tinh", "khong"],
+            "survey:XHH": ["1,5", None],
+        }
+    )
+    units = [
+        mini_unit(
+            "a",
+            {
+                "co_ke_hoach": True,
+                "ty_le_hoan_thanh": "80,5",
+                "ngay_ke_hoach": "31/12/2022",
+                "cap_sang_kien": "tinh",
+            },
+            {"co_dvsncl": True, "co_tthc": True},
+            survey={"XHH": "1,5"},
+        ),
+        mini_unit(
+            "b",
+            {
+                "co_ke_hoach": False,
+                "ty_le_hoan_thanh": 100,
+                "ngay_ke_hoach": False,
+                "cap_sang_kien": "khong",
+            },
+            {"co_dvsncl": False, "co_tthc": True},
+        ),
+    ]
+    from_frame = score_many(mini, frame)
+    from_units = score_many(mini, units)
+    pd.testing.assert_frame_equal(from_frame, from_units)
+
+
+def test_empty_batch(mini: CriteriaSet) -> None:
+    wide = score_many(mini, [])
+    assert len(wide) == 0
+    assert "total" in wide.columns
