@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,7 @@ __all__ = ["META_COLUMNS", "SURVEY_PREFIX", "TOTAL_COLUMNS", "inputs_frame", "sc
 
 Ints = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
 
 META_COLUMNS = ("unit", "name", "level", "group", "year", "sample", "synthetic")
 """Columns describing the unit, in inputs frames and in results."""
@@ -280,7 +282,7 @@ class _FrameReader:
             spec = specs.get(name)
             if spec is not None:
                 self.check_range(name, spec.type, spec.min, spec.max, columns[name], present[name])
-        meta = self.meta()
+        meta = self.meta
         survey: dict[str, list[Decimal | None]] = {}
         for code in survey_codes:
             column = SURVEY_PREFIX + code
@@ -311,6 +313,7 @@ class _FrameReader:
             raise SubmissionError(self.problems)
         return units
 
+    @cached_property
     def meta(self) -> dict[str, list[Any]]:
         frame, criteria = self.frame, self.criteria
         default_level = criteria.levels[0].value
@@ -365,10 +368,22 @@ class _FrameReader:
                 )
             x = np.where(present & np.isfinite(x), x, 0.0)
             return Numbers(x, number_error(x)), present & ~bad
+        if kind == ValueType.BOOL and pd.api.types.is_bool_dtype(series.dtype):
+            present = ~series.isna().to_numpy(dtype=bool)
+            return Bools(series.to_numpy(dtype=bool, na_value=False)), present
         cells = series.tolist()
         raw: list[Value | None] = []
         spec = next((i for i in self.criteria.inputs if i.name == name), None)
+        choices = spec.choices if spec else None
+        plain = {ValueType.DATE: dt.date, ValueType.BOOL: bool, ValueType.TEXT: str}.get(kind)
         for row, cell in enumerate(cells):
+            kind_of = type(cell)
+            if kind_of is plain and (choices is None or cell in choices):
+                raw.append(cell)  # the common case, already typed
+                continue
+            if kind == ValueType.DATE and cell is False:
+                raw.append(False)
+                continue
             if _missing(cell):
                 raw.append(None)
                 continue
@@ -420,9 +435,7 @@ class _FrameReader:
                 if rows.size:
                     self.add("invalid_value", f"{name}: {vi}", f"{name}: {en}", name, rows)
         if isinstance(column, Dates):
-            years = np.array(self.meta_years(), dtype=np.float64)
-            low_day = np.array([dt.date(int(y) - 1, 1, 1).toordinal() for y in years])
-            high_day = np.array([dt.date(int(y) + 1, 12, 31).toordinal() for y in years])
+            low_day, high_day = self.date_limits
             with np.errstate(invalid="ignore"):
                 bad = present & ~np.isnan(column.d) & ((column.d < low_day) | (column.d > high_day))
             rows = np.flatnonzero(bad)
@@ -435,10 +448,16 @@ class _FrameReader:
                     rows,
                 )
 
-    def meta_years(self) -> list[int]:
-        if "year" not in self.frame.columns:
-            return [self.criteria.year] * self.n
-        return [self.criteria.year if _missing(v) else int(v) for v in self.frame["year"].tolist()]
+    @cached_property
+    def date_limits(self) -> tuple[Floats, Floats]:
+        """Per row, the first and last day a date input may take (the year ± 1)."""
+        years = np.array(self.meta["year"], dtype=np.int64)
+        first = {y: dt.date(int(y) - 1, 1, 1).toordinal() for y in np.unique(years)}
+        last = {y: dt.date(int(y) + 1, 12, 31).toordinal() for y in np.unique(years)}
+        return (
+            np.array([first[y] for y in years], dtype=np.float64),
+            np.array([last[y] for y in years], dtype=np.float64),
+        )
 
     def check_constraints(self, units: _Units) -> None:
         evaluator = Evaluator(units.n, units.columns)

@@ -82,6 +82,20 @@ def _labels(criteria: CriteriaSet) -> dict[str, str]:
     return labels
 
 
+_NAMES: dict[int, tuple[CriteriaSet, dict[str, str], dict[str, InputType | None]]] = {}
+
+
+def _names(criteria: CriteriaSet) -> tuple[dict[str, str], dict[str, InputType | None]]:
+    """Labels and types of a set's names, built once per set (a few sets kept)."""
+    entry = _NAMES.get(id(criteria))
+    if entry is None or entry[0] is not criteria:
+        if len(_NAMES) > 16:
+            _NAMES.clear()
+        types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
+        entry = _NAMES[id(criteria)] = (criteria, _labels(criteria), types)
+    return entry[1], entry[2]
+
+
 def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -> Decimal:
     """The points a rule-scored leaf earns on these values, rounded to the set's precision.
 
@@ -92,8 +106,7 @@ def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -
     node = criteria.compiled.nodes[code]
     rule = node.node.rule
     assert rule is not None and not isinstance(rule, SurveyRule), code
-    types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
-    ctx = _Context(criteria, criteria.compiled, values, _labels(criteria), types)
+    ctx = _Context(criteria, criteria.compiled, values, *_names(criteria))
     outcome = _SCORERS[type(rule)](rule, node, ctx, node.node.max_points)
     return quantize(outcome.points, criteria.precision)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -81,13 +81,33 @@ def _integral(x: Floats) -> Mask:
         return np.asarray((np.floor(x) == x) & (np.abs(x) < _EXACT_LIMIT), dtype=bool)
 
 
+def _on_grid(x: Floats, bits: int) -> Mask:
+    """Multiples of ``2**-bits`` small enough that sums stay exact in float and in Decimal."""
+    return _integral(x * 2.0**bits) & (np.abs(x) < 2.0 ** (36 - bits))
+
+
+def _dyadic_quotient(a: Floats, b: Floats) -> Mask:
+    """Integer quotients ``a ÷ b`` whose reduced denominator is a power of two ≤ 2**16.
+
+    Such a quotient (3/4, 5/8) is exact in float and has few decimal digits, so the
+    engine's Decimal division is exact too.
+    """
+    small = (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
+    top = np.where(small, np.abs(a), 0).astype(np.int64)
+    bottom = np.where(small, np.abs(b), 1).astype(np.int64)
+    denominator = bottom // np.gcd(top, bottom)
+    return np.asarray(
+        small & (denominator & (denominator - 1) == 0) & (denominator <= 2**16), dtype=bool
+    )
+
+
 def number_error(x: Floats) -> Floats:
     """The error bound of floats read from decimals: 0 for integers, else 2u relative."""
     return np.where(_integral(x), 0.0, np.abs(x) * REL)
 
 
 def _bound(result: Floats, propagated: Floats, exact: Mask) -> Floats:
-    return np.where(exact & _integral(result), 0.0, propagated + np.abs(result) * REL)
+    return np.where(exact, 0.0, propagated + np.abs(result) * REL)
 
 
 class Evaluator:
@@ -168,22 +188,25 @@ class Evaluator:
         return Numbers(-a.x if node.op == "-" else a.x, a.e)
 
     def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
-        exact = (a.e == 0) & (b.e == 0) & _integral(a.x) & _integral(b.x)
+        known = (a.e == 0) & (b.e == 0)
         if op in ("+", "-"):
             x = a.x + b.x if op == "+" else a.x - b.x
+            exact = known & _on_grid(a.x, 16) & _on_grid(b.x, 16)
             return Numbers(x, _bound(x, a.e + b.e, exact))
         if op == "*":
             x = a.x * b.x
             e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
-            return Numbers(x, _bound(x, e, exact))
+            whole = _integral(a.x) & _integral(b.x) & _integral(x)
+            fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
+            return Numbers(x, _bound(x, e, known & (whole | fine)))
         if op == "/":
             self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
             safe = np.where(b.x == 0, 1.0, b.x)
             x = a.x / safe
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
-            divides = exact & (np.fmod(a.x, safe) == 0)
-            return Numbers(x, _bound(x, e, divides))
+            exact = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
+            return Numbers(x, _bound(x, e, exact))
         raise ValueError(op)  # pragma: no cover
 
     def _binary(self, node: Expr) -> Vector:
@@ -200,7 +223,7 @@ class Evaluator:
             return Numbers(np.ones(self.n), np.zeros(self.n))
         x = a.x**k
         e = (np.abs(a.x) + a.e) ** k - np.abs(a.x) ** k
-        return Numbers(x, _bound(x, e, (a.e == 0) & _integral(a.x)))
+        return Numbers(x, _bound(x, e, (a.e == 0) & _integral(a.x) & _integral(x)))
 
     def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
         if isinstance(a, Numbers) and isinstance(b, Numbers):
@@ -288,15 +311,26 @@ class Evaluator:
 
 
 def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mask]:
-    """Whole steps of ``10**-places`` (floats holding integers) and rows too close to call."""
+    """Whole steps of ``10**-places`` (floats holding integers) and rows too close to call.
+
+    A row within its error bound of a half is settled exactly when its float is the
+    engine's value (``e == 0``); otherwise it is returned as unsure.
+    """
     scaled = x.x * 10.0**places
     error = x.e * 10.0**places + np.abs(scaled) * REL
     magnitude = np.abs(scaled)
     fraction = magnitude - np.floor(magnitude)
-    unsure = (np.abs(fraction - 0.5) <= error) & ~((x.e == 0) & _integral(scaled))
-    unsure |= ~np.isfinite(scaled) | (magnitude >= _EXACT_LIMIT)
-    steps = np.sign(scaled) * np.floor(magnitude + 0.5)
-    return np.nan_to_num(steps), unsure
+    steps = np.nan_to_num(np.sign(scaled) * np.floor(magnitude + 0.5))
+    near = (np.abs(fraction - 0.5) <= error) & ~((x.e == 0) & _integral(scaled))
+    unsure = ~np.isfinite(scaled) | (magnitude >= _EXACT_LIMIT)
+    step = Decimal(1).scaleb(-places)
+    for row in np.flatnonzero(near & ~unsure):
+        if x.e[row] == 0:  # the float is exact: round its exact decimal value
+            exact = Decimal(float(x.x[row])).quantize(step, rounding=ROUND_HALF_UP)
+            steps[row] = float(exact.scaleb(places))
+        else:
+            unsure[row] = True
+    return steps, unsure
 
 
 def _where(test: Mask, body: Vector, orelse: Vector, evaluator: Evaluator) -> Vector:
