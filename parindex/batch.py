@@ -70,7 +70,14 @@ from parindex.vectors import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["META_COLUMNS", "SURVEY_PREFIX", "TOTAL_COLUMNS", "inputs_frame", "score_many"]
+__all__ = [
+    "MAX_PREFIX",
+    "META_COLUMNS",
+    "SURVEY_PREFIX",
+    "TOTAL_COLUMNS",
+    "inputs_frame",
+    "score_many",
+]
 
 Ints = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -88,6 +95,8 @@ TOTAL_COLUMNS = (
     "provisional_points",
     "provisional_points_scored",
 )
+MAX_PREFIX = "max:"
+"""Results carry each area's applicable maximum in column ``max:<code>`` (for sub-indices)."""
 SURVEY_PREFIX = "survey:"
 """Inputs frames carry a survey-scored leaf's points in column ``survey:<code>``."""
 
@@ -910,7 +919,7 @@ def score_many(
     ``units`` are submissions (checked against the set, every problem of every unit
     reported together) or a DataFrame of inputs as :func:`inputs_frame` makes. The
     wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
-    node code, then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
+    node code, each area's applicable maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
     max_points, undetermined_points, status``. Points are exact decimals; a node
     without points (not applicable, missing inputs) is ``<NA>``.
 
@@ -930,6 +939,9 @@ def score_many(
     for code in codes:
         result = scorer.results[code]
         data[code] = _decimals(result.points, result.valid, scale)
+    for code in criteria.compiled.children.get(None, ()):
+        result = scorer.results[code]
+        data[MAX_PREFIX + code] = _decimals(result.max_points, None, scale)
     data["total"] = _decimals(totals["total"], None, scale)
     data["max_points"] = _decimals(totals["max_points"], None, scale)
     data["index"] = _decimals(totals["index"], totals["has_index"], 2)

@@ -1,0 +1,101 @@
+"""Rankings: units ranked within their group, classified by their level's bands.
+
+Groups are ranked separately (departments, districts, communes — by default a
+unit's ``group``, which defaults to its level). Units with equal indices share a
+rank and the next index takes the next rank (dense: 1, 1, 2). A unit's band comes
+from the classification its level has in the criteria set (``level:`` on the
+set's ``classification`` entries); it is blank while undetermined points could
+still move the unit to another band. Area sub-indices are points ÷ applicable
+maximum × 100, two decimals, half up.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+from parindex.batch import MAX_PREFIX
+from parindex.criteria import CriteriaSet
+from parindex.numbers import quantize
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["AREA_PREFIX", "rank"]
+
+AREA_PREFIX = "area:"
+"""Ranking tables carry each area's sub-index (%) in column ``area:<code>``."""
+_HUNDREDTH = Decimal("0.01")
+
+
+def _sub_index(points: object, top: object) -> Decimal | None:
+    if not isinstance(points, Decimal) or not isinstance(top, Decimal) or top == 0:
+        return None
+    return quantize(points * 100 / top, _HUNDREDTH)
+
+
+def rank(
+    scores: pd.DataFrame,
+    criteria: CriteriaSet,
+    *,
+    by: str = "group",
+    on: Literal["index", "total"] = "index",
+) -> pd.DataFrame:
+    """Rank the units of a :func:`~parindex.score_many` result within each ``by`` group.
+
+    Returns one row per unit, groups in order of first appearance and units by rank
+    (then by unit id): ``group, rank, unit, name, level, total, max_points, index,
+    band, complete, synthetic``, then ``area:<code>`` sub-indices. Units without an
+    index (nothing applies) get no rank.
+
+    >>> rank(score_many(criteria, units), criteria)  # doctest: +SKIP
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    if on not in ("index", "total"):
+        raise ValueError(f"xếp hạng theo 'index' hoặc 'total', không phải {on!r}")
+    if by not in scores.columns:
+        raise KeyError(
+            f"không có cột '{by}' để chia nhóm; có: {', '.join(map(str, scores.columns))}"
+        )
+    areas = list(criteria.compiled.children.get(None, ()))
+    table = pd.DataFrame(
+        {
+            "group": scores[by].astype(str),
+            "unit": scores["unit"],
+            "name": scores["name"],
+            "level": scores["level"],
+            "total": scores["total"],
+            "max_points": scores["max_points"],
+            "index": scores["index"],
+            "band": scores["band"],
+            "complete": scores["complete"],
+            "synthetic": scores["synthetic"],
+        }
+    )
+    percent = pd.ArrowDtype(pa.decimal128(38, 2))
+    for code in areas:
+        table[AREA_PREFIX + code] = pd.array(  # type: ignore[call-overload]
+            [
+                _sub_index(p, m)
+                for p, m in zip(
+                    scores[code].tolist(), scores[MAX_PREFIX + code].tolist(), strict=True
+                )
+            ],
+            dtype=percent,
+        )
+    key = table[on]
+    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    for _, members in table.groupby("group", sort=False).groups.items():
+        values = key.loc[members]
+        ranked = values[values.notna()]
+        # Dense ranks on exact decimals: equal values share a rank, the next value is +1.
+        order = {v: i + 1 for i, v in enumerate(sorted(set(ranked.tolist()), reverse=True))}
+        ranks.loc[ranked.index] = [order[v] for v in ranked.tolist()]
+    table.insert(1, "rank", ranks)
+    first_seen = {g: i for i, g in enumerate(dict.fromkeys(table["group"]))}
+    table["_group_order"] = table["group"].map(first_seen)
+    table["_rank_order"] = table["rank"].fillna(len(table) + 1)
+    table = table.sort_values(["_group_order", "_rank_order", "unit"], kind="stable")
+    return table.drop(columns=["_group_order", "_rank_order"]).reset_index(drop=True)
