@@ -10,14 +10,11 @@ Run: ``make bench`` or ``.venv/bin/python benchmarks/score.py``.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from decimal import Decimal
 from pathlib import Path
 
-from simpleeval import EvalWithCompoundTypes
-
 sys.path.insert(0, str(Path(__file__).parent))
+from _baseline import SimpleevalScorer, as_floats
 from _timing import best_of, row
 
 from parindex import check_submission, load_criteria, load_submission, score
@@ -27,31 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _baseline(criteria_path: Path, values: dict[str, object]) -> tuple[float, int]:
     """Seconds per unit for the naive loop, and how many leaf expressions it evaluates."""
-    criteria = load_criteria(criteria_path)
-    names = {k: float(v) if isinstance(v, Decimal) else v for k, v in values.items()}
-
-    def ratio(a: float, b: float, z: float) -> float:
-        return z if b == 0 else a / b
-
-    def percent(a: float, b: float, z: float) -> float:
-        return z if b == 0 else a * 100 / b
-
-    functions = {"ratio": ratio, "percent": percent, "min": min, "max": max, "abs": abs,
-                 "round": round, "date": dt.date}
-    evaluator = EvalWithCompoundTypes(names=names, functions=functions)
-    parsed = []
-    for node in criteria.compiled.leaves():
-        for expr in node.values:
-            if expr.names <= values.keys():
-                tree = evaluator.parse(expr.text)
-                evaluator.eval(expr="", previously_parsed=tree)  # it must evaluate
-                parsed.append(tree)
-
-    def run() -> list[object]:
-        return [evaluator.eval(expr="", previously_parsed=p) for p in parsed]
-
-    seconds, _ = best_of(run, repeat=7, number=50)
-    return seconds, len(parsed)
+    scorer = SimpleevalScorer(load_criteria(criteria_path))
+    names = as_floats(values)
+    count = len(scorer.leaf_expressions(names))
+    seconds, _ = best_of(lambda: scorer.leaf_expressions(names), repeat=7, number=50)
+    return seconds, count
 
 
 def main() -> None:

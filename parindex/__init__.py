@@ -4,6 +4,8 @@
 >>> criteria = parindex.load_criteria("criteria/namdinh-stnmt-2023.yaml")  # doctest: +SKIP
 """
 
+from parindex import synthetic
+from parindex.batch import inputs_frame, score_many
 from parindex.compiler import CompiledNode, CompiledSet, compile_set
 from parindex.criteria import (
     Aggregation,
@@ -21,14 +23,20 @@ from parindex.errors import (
     CriteriaError,
     EvaluationError,
     ExpressionError,
+    MappingError,
     ParindexError,
     Problem,
     SubmissionError,
+    SyntheticError,
 )
+from parindex.excel import WorkbookError, export_unit, export_workbook
+from parindex.excel_import import ImportResult, import_workbook
 from parindex.expressions import compile_expression
 from parindex.loader import load_criteria
+from parindex.mapping import CodeMapping, MappingEntry, compare_years, load_mapping
 from parindex.numbers import format_decimal, parse_decimal
 from parindex.ranges import Interval, parse_range
+from parindex.ranking import rank
 from parindex.report import MissingInput, NodeResult, ScoreReport, Status, UsedInput
 from parindex.review import AreaSummary, Finding, Review, RoundScore, Severity, review
 from parindex.submission import (
@@ -49,6 +57,7 @@ __all__ = [
     "AppraisedScore",
     "AreaSummary",
     "CheckedSubmission",
+    "CodeMapping",
     "CompiledNode",
     "CompiledSet",
     "CriteriaError",
@@ -57,9 +66,12 @@ __all__ = [
     "EvaluationError",
     "ExpressionError",
     "Finding",
+    "ImportResult",
     "Input",
     "InputType",
     "Interval",
+    "MappingEntry",
+    "MappingError",
     "MissingInput",
     "Node",
     "NodeKind",
@@ -76,18 +88,29 @@ __all__ = [
     "Status",
     "Submission",
     "SubmissionError",
+    "SyntheticError",
     "Unit",
     "UnitLevel",
     "UsedInput",
+    "WorkbookError",
     "check_submission",
     "classify",
+    "compare_years",
     "compile_expression",
     "compile_set",
+    "export_unit",
+    "export_workbook",
     "format_decimal",
+    "import_workbook",
+    "inputs_frame",
     "load_criteria",
+    "load_mapping",
     "load_submission",
     "parse_decimal",
     "parse_range",
+    "rank",
     "review",
     "score",
+    "score_many",
+    "synthetic",
 ]

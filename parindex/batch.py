@@ -114,6 +114,40 @@ def _places(value: Decimal) -> int:
 # --- the units as columns -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Survey:
+    """A survey-scored leaf's points for every unit: floats, or the exact decimals given."""
+
+    present: Mask
+    x: Floats
+    places: int
+    exact: list[Decimal | None] | None = None
+
+    @classmethod
+    def of(cls, values: list[Decimal | None]) -> _Survey:
+        present = np.array([v is not None for v in values], dtype=bool)
+        x = np.array([0.0 if v is None else float(v) for v in values], dtype=np.float64)
+        places = max((_places(v) for v in values if v is not None), default=0)
+        return cls(present, x, places, values)
+
+    def scaled(self, scale: int) -> Ints:
+        """Points as integers scaled by ``10**scale`` (exact: ``scale`` ≥ ``places``)."""
+        if self.exact is not None:
+            return np.array(
+                [0 if v is None else int(v.scaleb(scale)) for v in self.exact], dtype=np.int64
+            )
+        return np.asarray(np.round(self.x * 10.0**scale), dtype=np.int64)
+
+
+def _float_places(x: Floats) -> int:
+    """Decimal places of floats read by their shortest repr (``20.35`` → 2)."""
+    for places in range(10):
+        scaled = x * 10.0**places
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return places
+    return 10
+
+
 @dataclass
 class _Units:
     """Many units' values, one typed column per declared name, with what is present."""
@@ -122,10 +156,22 @@ class _Units:
     meta: dict[str, list[Any]]
     columns: dict[str, Vector]
     present: dict[str, Mask]
-    survey: dict[str, list[Decimal | None]]
+    survey: dict[str, _Survey]
     rows: Sequence[Mapping[str, Value]] | None = None
     """Exact values per unit (submissions); ``None``: rebuilt from the columns."""
-    raw: dict[str, npt.NDArray[Any]] = field(default_factory=dict)
+    _complete: dict[str, bool] = field(default_factory=dict)
+
+    def absent(self, names: Iterable[str]) -> Mask | None:
+        """Rows missing any of ``names``; ``None`` when every row has them all."""
+        missing: Mask | None = None
+        for name in names:
+            present = self.present[name]
+            if name not in self._complete:
+                self._complete[name] = bool(present.all())
+            if self._complete[name]:
+                continue
+            missing = ~present if missing is None else missing | ~present
+        return missing
 
     def values_of(self, row: int, names: Iterable[str]) -> dict[str, Value]:
         """The exact values the engine would see for one unit (only ``names``)."""
@@ -212,7 +258,7 @@ def _from_submissions(
         "synthetic": [s.synthetic for s in units],
     }
     survey = {
-        code: [s.survey.get(code) for s in units]
+        code: _Survey.of([s.survey.get(code) for s in units])
         for code, node in criteria.compiled.nodes.items()
         if isinstance(node.node.rule, SurveyRule)
     }
@@ -292,35 +338,49 @@ class _FrameReader:
             if spec is not None:
                 self.check_range(name, spec.type, spec.min, spec.max, columns[name], present[name])
         meta = self.meta
-        survey: dict[str, list[Decimal | None]] = {}
-        for code in survey_codes:
-            column = SURVEY_PREFIX + code
-            values: list[Decimal | None] = [None] * self.n
-            if column in frame.columns:
-                top = criteria.compiled.nodes[code].node.max_points
-                for row, cell in enumerate(frame[column].tolist()):
-                    if _missing(cell):
-                        continue
-                    try:
-                        points = parse_decimal(cell)
-                    except ValueError as exc:
-                        self.add("invalid_value", f"điểm điều tra: {exc}", str(exc), column, [row])
-                        continue
-                    if not 0 <= points <= top:
-                        self.add(
-                            "invalid_value",
-                            f"điểm điều tra phải từ 0 đến {top}",
-                            f"survey points must be within 0 … {top}",
-                            column,
-                            [row],
-                        )
-                    values[row] = points
-            survey[code] = values
+        survey = {code: self.survey(code) for code in survey_codes}
         units = _Units(self.n, meta, columns, present, survey)
         self.check_constraints(units)
         if self.problems:
             raise SubmissionError(self.problems)
         return units
+
+    def survey(self, code: str) -> _Survey:
+        import pandas as pd
+
+        column = SURVEY_PREFIX + code
+        top = self.criteria.compiled.nodes[code].node.max_points
+        if column not in self.frame.columns:
+            return _Survey.of([None] * self.n)
+        series = self.frame[column]
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+            series.dtype
+        ):
+            x = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            present = ~np.isnan(x)
+            bad = present & ((x < 0) | (x > float(top)) | ~np.isfinite(x))
+            given = np.where(present & ~bad, x, 0.0)
+            result = _Survey(present & ~bad, given, _float_places(given))
+        else:
+            values: list[Decimal | None] = [None] * self.n
+            for row, cell in enumerate(series.tolist()):
+                if _missing(cell):
+                    continue
+                try:
+                    values[row] = parse_decimal(cell)
+                except ValueError as exc:
+                    self.add("invalid_value", f"điểm điều tra: {exc}", str(exc), column, [row])
+            result = _Survey.of(values)
+            bad = np.array([v is not None and not 0 <= v <= top for v in values], dtype=bool)
+        if bad.any():
+            self.add(
+                "invalid_value",
+                f"điểm điều tra phải từ 0 đến {top}",
+                f"survey points must be within 0 … {top}",
+                column,
+                np.flatnonzero(bad),
+            )
+        return result
 
     @cached_property
     def meta(self) -> dict[str, list[Any]]:
@@ -381,6 +441,10 @@ class _FrameReader:
             present = ~series.isna().to_numpy(dtype=bool)
             return Bools(series.to_numpy(dtype=bool, na_value=False)), present
         cells = series.tolist()
+        if kind == ValueType.DATE:
+            fast = self.dates(cells)
+            if fast is not None:
+                return fast
         raw: list[Value | None] = []
         spec = next((i for i in self.criteria.inputs if i.name == name), None)
         choices = spec.choices if spec else None
@@ -415,6 +479,23 @@ class _FrameReader:
                 floats.append(value)
             raw = floats
         return _column(kind, raw)
+
+    @staticmethod
+    def dates(cells: list[Any]) -> tuple[Vector, Mask] | None:
+        """A column of plain dates, ``False`` (not done) and gaps, read in one pass.
+
+        ``None`` when a cell needs parsing (text, timestamps): the general path reads it.
+        """
+        date = dt.date
+        days = np.array(
+            [c.toordinal() if c.__class__ is date else (-1 if c is False else 0) for c in cells],
+            dtype=np.float64,
+        )
+        odd = np.flatnonzero(days == 0)
+        if any(not _missing(cells[row]) for row in odd):
+            return None
+        present = days != 0
+        return Dates(np.where(days == -1, np.nan, np.where(present, days, 1.0))), present
 
     def check_range(
         self,
@@ -552,7 +633,7 @@ class _Scorer:
         self.precision_places = max(0, -int(criteria.precision.as_tuple().exponent))
         places = [self.precision_places]
         places += [_places(n.node.max_points) for n in self.compiled.nodes.values()]
-        places += [_places(p) for values in units.survey.values() for p in values if p is not None]
+        places += [survey.places for survey in units.survey.values()]
         self.scale = max(places)
         self.results: dict[str, _Node] = {}
 
@@ -686,26 +767,27 @@ class _Scorer:
         status = np.full(n, _CODE[Status.SCORED], dtype=np.int8)
         if isinstance(node.node.rule, SurveyRule):
             given = self.units.survey[node.code]
-            valid = np.array([p is not None for p in given], dtype=bool)
-            points = np.array(
-                [self.scaled(p) if p is not None else 0 for p in given], dtype=np.int64
-            )
+            valid = given.present.copy()
+            points = np.where(valid, given.scaled(self.scale), 0)
             status[:] = _CODE[Status.SURVEY]
             undetermined = np.where(valid, 0, self.scaled(top)).astype(np.int64)
             return _Node(status, points, valid, self.full(counted), undetermined, active)
-        missing = np.zeros(n, dtype=bool)
-        for name in node.inputs:
-            missing |= ~self.units.present[name]
+        missing = self.units.absent(node.inputs)
         points, scored, unsure = self.leaf(node)
-        points = points.copy()
-        scored = scored & ~missing
-        self.exact(node, unsure & ~missing & active, points, scored)
-        error = ~missing & ~scored
-        status[missing] = _CODE[Status.MISSING_INPUT]
-        status[error] = _CODE[Status.ERROR]
-        valid = scored
-        undetermined = np.where(valid, 0, self.scaled(top)).astype(np.int64)
-        return _Node(status, points, valid, self.full(counted), undetermined, active)
+        if missing is not None:
+            scored &= ~missing
+            unsure &= ~missing
+        unsure &= active
+        if unsure.any():
+            points = points.copy()
+            self.exact(node, unsure, points, scored)
+        if missing is not None:
+            status[missing] = _CODE[Status.MISSING_INPUT]
+            status[~missing & ~scored] = _CODE[Status.ERROR]
+        elif not scored.all():
+            status[~scored] = _CODE[Status.ERROR]
+        undetermined = np.where(scored, 0, self.scaled(top)).astype(np.int64)
+        return _Node(status, points, scored, self.full(counted), undetermined, active)
 
     # --- applicability and the tree -------------------------------------------
 
@@ -714,9 +796,8 @@ class _Scorer:
         n = self.n
         if node.applies_if is None:
             return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-        unknown = np.zeros(n, dtype=bool)
-        for name in node.applies_if.names:
-            unknown |= ~self.units.present[name]
+        absent = self.units.absent(node.applies_if.names)
+        unknown = np.zeros(n, dtype=bool) if absent is None else absent
         self.evaluator.reset()
         applies = self.evaluator.truth(node.applies_if.root).copy()
         for row in np.flatnonzero(self.evaluator.unsure & ~unknown):
@@ -737,87 +818,92 @@ class _Scorer:
             result = self.score_leaf(node, active)
         else:
             result = self.aggregate(node, children, child_results)
-        declared = self.scaled(node.node.max_points)
-        counted = declared if node.counts_in_max else 0
-        result.status = np.where(na, _CODE[Status.NOT_APPLICABLE], result.status).astype(np.int8)
-        result.status = np.where(missing, _CODE[Status.MISSING_INPUT], result.status).astype(
-            np.int8
-        )
-        result.valid &= active
-        result.max_points = np.where(na, 0, np.where(missing, counted, result.max_points))
-        result.undetermined = np.where(na, 0, np.where(missing, declared, result.undetermined))
+        if na.any() or missing.any():
+            declared = self.scaled(node.node.max_points)
+            counted = declared if node.counts_in_max else 0
+            result.status = np.where(
+                na,
+                _CODE[Status.NOT_APPLICABLE],
+                np.where(missing, _CODE[Status.MISSING_INPUT], result.status),
+            ).astype(np.int8)
+            result.valid = result.valid & active
+            result.max_points = np.where(na, 0, np.where(missing, counted, result.max_points))
+            result.undetermined = np.where(na, 0, np.where(missing, declared, result.undetermined))
+        if not result.valid.all():
+            result.points = np.where(result.valid, result.points, 0)  # parents add points as is
         result.included = ~own_na
         self.results[code] = result
         return result
 
     def aggregate(self, node: CompiledNode, codes: Sequence[str], parts: Sequence[_Node]) -> _Node:
-        n = self.n
-        aggregation = node.node.aggregation
-        top = self.full(0)
-        points = self.full(0)
-        upper = self.full(0)
-        any_child = np.zeros(n, dtype=bool)
-        partial = np.zeros(n, dtype=bool)
-        if aggregation == Aggregation.MAX:
-            top = self.full(_ABSENT)
-            points = self.full(_ABSENT)
-            upper = self.full(_ABSENT)
-        for code, part in zip(codes, parts, strict=True):
-            rule = self.compiled.nodes[code].node.rule
-            extra = isinstance(rule, BonusRule | PenaltyRule)
-            inc = part.included
-            child_upper = np.where(
-                part.valid,
-                part.points + part.undetermined,
-                0 if isinstance(rule, PenaltyRule) else part.max_points,
-            )
-            valid = inc & part.valid
-            if aggregation == Aggregation.MAX:
-                if not extra:
-                    top = np.where(inc, np.maximum(top, part.max_points), top)
-                points = np.where(valid, np.maximum(points, part.points), points)
-                upper = np.where(inc, np.maximum(upper, child_upper), upper)
+        """The parent over all units at once: children stacked, one reduction per quantity."""
+        rules = [self.compiled.nodes[c].node.rule for c in codes]
+        counted = [i for i, r in enumerate(rules) if not isinstance(r, BonusRule | PenaltyRule)]
+        penalties = [i for i, r in enumerate(rules) if isinstance(r, PenaltyRule)]
+        included = np.stack([p.included for p in parts])
+        valid = np.stack([p.valid for p in parts]) & included
+        points = np.stack([p.points for p in parts])  # 0 where not valid
+        tops = np.stack([p.max_points for p in parts])
+        undetermined = np.stack([p.undetermined for p in parts])
+        upper = np.where(valid, points + undetermined, tops)
+        if penalties:  # an undetermined penalty could only lower the parent
+            upper[penalties] = np.where(valid[penalties], upper[penalties], 0)
+        everyone = bool(included.all())
+        if not everyone:
+            points = np.where(included, points, 0)
+        any_child = np.asarray(included.any(axis=0), dtype=bool)
+        partial = (included & (~valid | (undetermined != 0))).any(axis=0)
+        if node.node.aggregation == Aggregation.MAX:
+            absent = ~included
+            top = np.where(absent[counted], _ABSENT, tops[counted]).max(axis=0, initial=_ABSENT)
+            best = np.where(valid, points, _ABSENT).max(axis=0)
+            high = np.where(absent, _ABSENT, upper).max(axis=0)
+            top, total, high = (np.where(a == _ABSENT, 0, a) for a in (top, best, high))
+        else:
+            if everyone:
+                top = tops[counted].sum(axis=0) if counted else self.full(0)
+                high = upper.sum(axis=0)
             else:
-                if not extra:
-                    top = top + np.where(inc, part.max_points, 0)
-                points = points + np.where(valid, part.points, 0)
-                upper = upper + np.where(inc, child_upper, 0)
-            any_child |= inc
-            partial |= inc & (~part.valid | (part.undetermined != 0))
-        if aggregation == Aggregation.MAX:
-            top, points, upper = (np.where(a == _ABSENT, 0, a) for a in (top, points, upper))
-        elif aggregation == Aggregation.CAPPED_SUM:
-            top = np.minimum(top, self.scaled(node.node.max_points))
-        points = np.minimum(points, top)
-        points = np.maximum(points, 0)
-        undetermined = np.maximum(0, np.minimum(upper, top) - points)
+                top = np.where(included[counted], tops[counted], 0).sum(axis=0)
+                high = np.where(included, upper, 0).sum(axis=0)
+            total = points.sum(axis=0)
+            if node.node.aggregation == Aggregation.CAPPED_SUM:
+                top = np.minimum(top, self.scaled(node.node.max_points))
+        total = np.maximum(np.minimum(total, top), 0)
+        left = np.maximum(0, np.minimum(high, top) - total)
         status = np.where(partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED]).astype(np.int8)
         status = np.where(any_child, status, _CODE[Status.NOT_APPLICABLE]).astype(np.int8)
         return _Node(
             status,
-            points,
-            any_child.copy(),
-            np.where(any_child, top, 0),
-            np.where(any_child & partial, undetermined, 0),
-            np.ones(n, dtype=bool),
+            np.asarray(total, dtype=np.int64),
+            any_child,
+            np.where(any_child, top, 0).astype(np.int64),
+            np.where(any_child & partial, left, 0).astype(np.int64),
+            np.ones(self.n, dtype=bool),
         )
 
-    def provisional(self, code: str) -> Ints:
+    def provisional(self, code: str) -> Ints | None:
+        """Points of the applicable maximum resting on provisional values (``None``: none).
+
+        A node that does not apply has a maximum of 0, and so do all its descendants,
+        so no mask is needed: the maxima already carry applicability.
+        """
         node = self.compiled.nodes[code]
-        result = self.results[code]
-        applicable = result.status != _CODE[Status.NOT_APPLICABLE]
         if not node.counts_in_max:
-            return self.full(0)
+            return None
         if node.node.is_leaf:
-            return np.where(applicable & node.provisional, result.max_points, 0)
-        parts = [self.provisional(c) for c in self.compiled.children.get(code, ())]
+            return self.results[code].max_points if node.provisional else None
+        parts = [
+            p
+            for c in self.compiled.children.get(code, ())
+            if (p := self.provisional(c)) is not None
+        ]
+        if not parts:
+            return None
         if node.node.aggregation == Aggregation.MAX:
-            combined = np.maximum.reduce(parts) if parts else self.full(0)
-        else:
-            combined = np.minimum(
-                np.sum(parts, axis=0) if parts else self.full(0), result.max_points
-            )
-        return np.where(applicable, combined, 0)
+            return np.asarray(np.maximum.reduce(parts), dtype=np.int64)
+        combined = parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
+        return np.asarray(np.minimum(combined, self.results[code].max_points), dtype=np.int64)
 
     def run(self) -> dict[str, Any]:
         n = self.n
@@ -856,7 +942,9 @@ class _Scorer:
             bands.append(band)
         provisional = self.full(0)
         for code in self.compiled.children.get(None, ()):
-            provisional = provisional + self.provisional(code)
+            part = self.provisional(code)
+            if part is not None:
+                provisional = provisional + part
         scored_provisional = self.full(0)
         for code, node in self.compiled.nodes.items():
             rule = node.node.rule
@@ -889,10 +977,10 @@ def _decimals(values: Ints, valid: Mask | None, scale: int) -> Any:
     wide = np.empty((len(values), 2), dtype=np.int64)
     wide[:, 0] = values
     wide[:, 1] = values >> 63
-    buffers = [None, pa.py_buffer(wide.tobytes())]
+    buffers = [None, pa.py_buffer(wide)]
     nulls = 0
     if valid is not None and not valid.all():
-        buffers[0] = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+        buffers[0] = pa.py_buffer(np.packbits(valid, bitorder="little"))
         nulls = int((~valid).sum())
     array = pa.Array.from_buffers(pa.decimal128(38, scale), len(values), buffers, null_count=nulls)
     return pd.arrays.ArrowExtensionArray(array)
@@ -1008,6 +1096,6 @@ def inputs_frame(
             ]
         else:
             data[name] = [s if p else None for s, p in zip(column.s, present, strict=True)]
-    for code, values in table.survey.items():
-        data[SURVEY_PREFIX + code] = [None if v is None else float(v) for v in values]
+    for code, survey in table.survey.items():
+        data[SURVEY_PREFIX + code] = np.where(survey.present, survey.x, np.nan)
     return pd.DataFrame(data)
