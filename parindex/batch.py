@@ -555,6 +555,10 @@ class _FrameReader:
             known = np.logical_and.reduce(
                 [units.present[n] for n in check.names] + [np.ones(units.n, dtype=bool)]
             )
+            for name in check.names:  # a report never sent has no date to order
+                column = units.columns[name]
+                if isinstance(column, Dates):
+                    known &= ~np.isnan(column.d)
             evaluator.reset()
             holds = evaluator.truth(check.root)
             for row in np.flatnonzero(evaluator.unsure & known):

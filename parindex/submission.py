@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, SurveyRule, UnitLevel
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
-from parindex.expressions import Value, evaluate
+from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, read_document, validate_model
 from parindex.numbers import parse_date, parse_decimal
 
@@ -287,9 +287,12 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         except ValueError as exc:
             add("invalid_value", f"{spec.label}: {exc}", f"{name}: {exc}", path, raw)
 
+    env = criteria.compiled.env
     for check, message in criteria.compiled.constraints:
         if not check.names <= values.keys():
             continue
+        if any(env[n].type == ValueType.DATE and values[n] is NOT_DONE for n in check.names):
+            continue  # a report never sent has no date to order: nothing to check
         try:
             holds = evaluate(check, values)
         except EvaluationError:

@@ -227,3 +227,13 @@ def test_empty_batch(mini: CriteriaSet) -> None:
     wide = score_many(mini, [])
     assert len(wide) == 0
     assert "total" in wide.columns
+
+
+def test_the_2021_set_and_a_report_never_sent() -> None:
+    criteria = load_criteria(ROOT / "criteria" / "quangbinh-stnmt-2021.yaml")
+    sample = load_submission(ROOT / "evidence" / "so-tnmt-mau-2021.yaml")
+    values = dict(sample.values) | {"ngay_gui_bao_cao_cchc_6_thang": False}
+    unsent = sample.model_copy(
+        update={"values": values, "unit": sample.unit.model_copy(update={"id": "unsent"})}
+    )
+    assert_same(criteria, [sample, unsent])

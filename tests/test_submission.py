@@ -78,3 +78,18 @@ def test_wrong_criteria_set(mini: CriteriaSet, tmp_path: Path) -> None:
     with pytest.raises(SubmissionError) as caught:
         check_submission(mini, load_submission(path))
     assert sorted(caught.value.kinds()) == ["wrong_criteria", "wrong_level"]
+
+
+def test_a_report_never_sent_does_not_break_a_date_ordering_constraint() -> None:
+    # The 2021 set orders the four report dates; a report given as false (not done)
+    # has no date to order, so the constraint is not checked — not failed, not a crash.
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "quangbinh-stnmt-2021.yaml")
+    sample = load_submission(root / "evidence" / "so-tnmt-mau-2021.yaml")
+    values = dict(sample.values) | {"ngay_gui_bao_cao_cchc_6_thang": False}
+    checked = check_submission(criteria, sample.model_copy(update={"values": values}))
+    assert checked.values["ngay_gui_bao_cao_cchc_6_thang"] is False
+    late = dict(sample.values) | {"ngay_gui_bao_cao_cchc_quy_1": "30/12/2021"}
+    with pytest.raises(SubmissionError) as caught:
+        check_submission(criteria, sample.model_copy(update={"values": late}))
+    assert caught.value.kinds() == ["constraint"]
