@@ -21,10 +21,12 @@ __all__ = [
     "CriteriaError",
     "EvaluationError",
     "ExpressionError",
+    "MappingError",
     "ParindexError",
     "Problem",
     "ProblemsError",
     "SubmissionError",
+    "SyntheticError",
     "did_you_mean",
 ]
 
@@ -126,6 +128,13 @@ class SubmissionError(ProblemsError):
     title_en = "Invalid submission"
 
 
+class MappingError(ProblemsError):
+    """A code mapping between two sets is not valid; ``problems`` lists every problem found."""
+
+    title_vi = "Tệp đối chiếu mã tiêu chí không hợp lệ"
+    title_en = "Invalid code mapping file"
+
+
 class ExpressionError(ParindexError):
     """An expression was refused when it was compiled."""
 
@@ -150,3 +159,12 @@ class ExpressionError(ParindexError):
 
 class EvaluationError(ParindexError):
     """An expression could not be evaluated on a unit's values (e.g. division by zero)."""
+
+
+class SyntheticError(ParindexError):
+    """Synthetic units cannot be built for a set (e.g. a constraint of an unsupported shape)."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        self.message = message
+        self.message_en = message_en
+        super().__init__(message)

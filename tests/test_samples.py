@@ -17,7 +17,7 @@ from parindex.submission import Submission, load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
-SAMPLES = sorted((ROOT / "evidence").glob("*.yaml"))
+SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
 SAMPLE_MARK = "DỮ LIỆU MẪU — không phải số liệu thật của đơn vị nào"
 CLEAN_UNIT = "so-tnmt-mau"
 

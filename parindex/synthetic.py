@@ -1,0 +1,857 @@
+"""A synthetic province: plausible units for benchmarks and tests, labelled synthetic.
+
+:func:`units` builds ``n`` :class:`~parindex.submission.Submission` objects a criteria set
+accepts — facts, a value for every declared input, survey points, optionally self-scores —
+from a seed. Every submission says it is synthetic (``synthetic: true``, ids ``syn-0001``,
+names ending "(dữ liệu tổng hợp)", a note), so no output can pass it off as a real unit.
+
+How values are made, for any set:
+
+* Each unit draws a *quality* ``q`` in [0, 1] (most units do well, a tail does not); every
+  yes/no, deadline, ratio and level is a draw that ``q`` tilts towards the points.
+* Which way is "towards the points" is read from the compiled rules: a name that raises a
+  score (a check, a numerator, a threshold "từ X trở lên") is *good*, one that lowers it
+  (a deduction, ``x == 0``, the subtracted side of a reduction) is *bad*.
+* Dates land before the due dates the deadline rules state, with a tail of late ones.
+* Constraints ``a + b <= c`` (and chains, ``>=``, ``<``) hold **by construction**: right-hand
+  sides are drawn first, then each left-hand name takes part of what is left. Other shapes
+  raise :class:`~parindex.errors.SyntheticError`. Every unit is checked against every
+  constraint before it is returned.
+
+Magnitudes come from the input's ``unit`` (hồ sơ: hundreds to thousands; đơn vị: a few …).
+They are plausible in shape, not calibrated to any real province.
+
+>>> import parindex
+>>> criteria = parindex.load_criteria("criteria/namdinh-stnmt-2023.yaml")  # doctest: +SKIP
+>>> batch = parindex.synthetic.units(criteria, 100, seed=7)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from parindex.compiler import CompiledNode
+from parindex.criteria import (
+    BandsRule,
+    CriteriaSet,
+    DeadlineRule,
+    DeductionRule,
+    Input,
+    InputType,
+    LevelsRule,
+    PenaltyRule,
+    ProportionalRule,
+    SurveyRule,
+    ThresholdRule,
+    UnitLevel,
+)
+from parindex.errors import EvaluationError, SyntheticError
+from parindex.expressions import (
+    Binary,
+    BoolOp,
+    Call,
+    Compare,
+    Const,
+    Expr,
+    IfElse,
+    Name,
+    Not,
+    Unary,
+    Value,
+    evaluate,
+)
+from parindex.submission import SelfScore, Submission
+
+__all__ = ["SYNTHETIC_MARK", "units"]
+
+SYNTHETIC_MARK = "DỮ LIỆU TỔNG HỢP"
+"""Written in every synthetic unit's name suffix and note."""
+
+_NAME_SUFFIX = "(dữ liệu tổng hợp)"
+
+_GOOD, _NEUTRAL, _BAD = 1, 0, -1
+
+# Plausible yearly magnitudes (low, high) of a count or amount, by the input's unit.
+_MAGNITUDES: Mapping[str, tuple[int, int]] = {
+    "hồ sơ": (200, 6000),
+    "kết quả": (200, 6000),
+    "giao dịch": (100, 4000),
+    "văn bản": (2000, 15000),
+    "TTHC": (20, 150),
+    "đơn vị": (3, 15),
+    "phòng, ban": (5, 12),
+    "nhiệm vụ": (10, 60),
+    "người": (1, 5),
+    "biên chế": (40, 200),
+    "triệu đồng": (500, 50000),
+    "vấn đề": (2, 20),
+    "phản ánh, kiến nghị": (3, 60),
+    "sáng kiến": (1, 5),
+    "quy trình": (10, 100),
+}
+# Label words that override the unit of a count: a few drafts of legal documents, a few
+# public service units (ĐVSNCL) — not thousands of documents, not dozens of units.
+_LABEL_MAGNITUDES: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("QPPL", (1, 20)),
+    ("ĐVSNCL", (1, 6)),
+)
+_DEFAULT_MAGNITUDE: Mapping[InputType, tuple[int, int]] = {
+    InputType.COUNT: (1, 30),
+    InputType.AMOUNT: (10, 1000),
+}
+_STEP: Mapping[InputType, Decimal] = {
+    InputType.COUNT: Decimal(1),
+    InputType.AMOUNT: Decimal("0.1"),
+    InputType.PERCENT: Decimal("0.01"),
+    InputType.RATIO: Decimal("0.0001"),
+}
+_FULL_SCALE: Mapping[InputType, Decimal] = {
+    InputType.PERCENT: Decimal(100),
+    InputType.RATIO: Decimal(1),
+}
+_NUMERIC = frozenset(_STEP)
+
+_UNIT_NAMES: Mapping[UnitLevel, tuple[str, ...]] = {
+    UnitLevel.SO: (
+        "Sở Tài nguyên và Môi trường",
+        "Sở Tư pháp",
+        "Sở Xây dựng",
+        "Sở Giao thông vận tải",
+        "Sở Công Thương",
+        "Sở Y tế",
+        "Sở Giáo dục và Đào tạo",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Tài chính",
+        "Sở Nội vụ",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Khoa học và Công nghệ",
+        "Sở Thông tin và Truyền thông",
+        "Sở Ngoại vụ",
+        "Ban Dân tộc",
+        "Thanh tra tỉnh",
+    ),
+    UnitLevel.HUYEN: ("UBND huyện", "UBND thị xã", "UBND thành phố"),
+    UnitLevel.XA: ("UBND xã", "UBND phường", "UBND thị trấn"),
+}
+
+
+# --- the plan: what the set asks for, read once --------------------------------------
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """``sum(left) <= sum(right)`` (``<`` when ``strict``), from one constraint."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    strict: bool
+    text: str
+
+
+@dataclass
+class _Plan:
+    inputs: dict[str, Input]
+    order: list[str]
+    relations: list[_Relation]
+    upper: dict[str, list[_Relation]]
+    polarity: dict[str, int]
+    direction: dict[str, int]
+    share_target: dict[str, Decimal]
+    value_target: dict[str, Decimal]
+    related: set[str]
+    dues: dict[str, dt.date]
+    earliest: dict[str, dt.date]
+    partners: dict[str, set[str]]
+    paired: set[str]
+    bounded: set[str]
+    levels: dict[str, list[str]]
+    survey: list[tuple[str, Decimal]]
+
+
+def _walk(node: Expr) -> Iterator[Expr]:
+    yield node
+    children: tuple[Expr, ...] = ()
+    if isinstance(node, Unary | Not):
+        children = (node.operand,)
+    elif isinstance(node, Binary):
+        children = (node.left, node.right)
+    elif isinstance(node, Compare):
+        children = node.operands
+    elif isinstance(node, BoolOp):
+        children = node.values
+    elif isinstance(node, IfElse):
+        children = (node.test, node.body, node.orelse)
+    elif isinstance(node, Call):
+        children = node.args
+    for child in children:
+        yield from _walk(child)
+
+
+def _signs(node: Expr, sign: int, out: dict[str, int], events: set[str]) -> None:
+    """Add ``sign`` to every name by the way it moves ``node``'s value (denominators skipped).
+
+    Names that lower a score by occurring at all (``x == 0``, ``x <= 2``) go to ``events``.
+    """
+    if isinstance(node, Name):
+        out[node.name] = out.get(node.name, 0) + sign
+    elif isinstance(node, Unary):
+        _signs(node.operand, -sign if node.op == "-" else sign, out, events)
+    elif isinstance(node, Not):
+        _signs(node.operand, -sign, out, events)
+    elif isinstance(node, Binary):
+        _signs(node.left, sign, out, events)
+        if node.op in ("+", "*"):
+            _signs(node.right, sign, out, events)
+        elif node.op == "-":
+            _signs(node.right, -sign, out, events)
+    elif isinstance(node, Call):
+        if node.function in ("min", "max"):
+            for arg in node.args:
+                _signs(arg, sign, out, events)
+        elif node.args and node.function in ("percent", "ratio", "round", "clamp", "abs"):
+            _signs(node.args[0], sign, out, events)
+    elif isinstance(node, Compare):
+        for op, left, right in zip(node.ops, node.operands, node.operands[1:], strict=False):
+            if op in ("<", "<=", ">", ">=", "=="):
+                low = -sign if op in ("<", "<=") else sign
+                high = -sign if op == "==" else -low
+                for side, side_sign, other in (
+                    (left, low if op != "==" else high, right),
+                    (right, high, left),
+                ):
+                    if op == "==" and not (isinstance(other, Const) and other.value == 0):
+                        continue
+                    found: dict[str, int] = {}
+                    _signs(side, 1, found, events)
+                    for name, weight in found.items():
+                        out[name] = out.get(name, 0) + side_sign * weight
+                        counted = _terms(side) is not None  # a count, not a derived figure
+                        if counted and isinstance(other, Const) and side_sign * weight < 0:
+                            events.add(name)
+    elif isinstance(node, BoolOp):
+        for value in node.values:
+            _signs(value, sign, out, events)
+    elif isinstance(node, IfElse):
+        _signs(node.test, sign, out, events)
+        _signs(node.body, sign, out, events)
+        _signs(node.orelse, sign, out, events)
+
+
+def _names(node: Expr) -> set[str]:
+    return {n.name for n in _walk(node) if isinstance(n, Name)}
+
+
+def _pairs(node: Expr) -> Iterator[tuple[set[str], set[str]]]:
+    """Names set against each other: numerator and denominator, the sides of ``-`` or ``>=``."""
+    for sub in _walk(node):
+        if isinstance(sub, Call) and sub.function in ("percent", "ratio") and len(sub.args) >= 2:
+            yield _names(sub.args[0]), _names(sub.args[1])
+        elif isinstance(sub, Binary) and sub.op == "-":
+            yield _names(sub.left), _names(sub.right)
+        elif isinstance(sub, Compare):
+            for left, right in zip(sub.operands, sub.operands[1:], strict=False):
+                yield _names(left), _names(right)
+
+
+def _direction(node: CompiledNode) -> int:
+    """+1 when a larger rule value earns more points, −1 when fewer."""
+    rule = node.node.rule
+    if isinstance(rule, DeductionRule | PenaltyRule):
+        return _BAD
+    if isinstance(rule, ThresholdRule) and node.intervals:
+        interval = node.intervals[0]
+        return _BAD if interval.low is None and interval.high is not None else _GOOD
+    if isinstance(rule, BandsRule) and node.intervals:
+        points = [b.points for b in rule.bands]
+        best = node.intervals[points.index(max(points))]
+        worst = node.intervals[points.index(min(points))]
+        best_low = best.low if best.low is not None else Decimal("-Infinity")
+        worst_low = worst.low if worst.low is not None else Decimal("-Infinity")
+        return _GOOD if best_low >= worst_low else _BAD
+    return _GOOD
+
+
+def _target(node: CompiledNode, full: Decimal) -> tuple[str, Decimal, bool] | None:
+    """The name a threshold, band or proportional rule reads alone, and what it needs.
+
+    For ``percent(x, y, …) >= 30%``: ``("x", 0.3, False)``, a share of ``y``; for a bare
+    count ``x`` "từ 3 trở lên": ``("x", 3, True)``, an absolute value.
+    """
+    rule = node.node.rule
+    if not node.values:
+        return None
+    root = node.values[0].root
+    needed: Decimal | None = None
+    if isinstance(rule, ThresholdRule) and node.intervals:
+        needed = node.intervals[0].low
+    elif isinstance(rule, BandsRule) and node.intervals:
+        points = [b.points for b in rule.bands]
+        needed = node.intervals[points.index(max(points))].low
+    elif isinstance(rule, ProportionalRule):
+        needed = rule.target
+    if needed is None:
+        return None
+    if isinstance(root, Call) and root.function in ("percent", "ratio"):
+        numerator = root.args[0]
+        if isinstance(numerator, Name):
+            scale = Decimal(100) if root.function == "percent" else Decimal(1)
+            return numerator.name, min(needed / scale, Decimal(1)), False
+        return None
+    if isinstance(root, Name):
+        if full == 0:
+            return root.name, needed, True
+        return root.name, min(needed / full, Decimal(1)), False
+    return None
+
+
+def _terms(node: Expr) -> tuple[str, ...] | None:
+    if isinstance(node, Name):
+        return (node.name,)
+    if isinstance(node, Binary) and node.op == "+":
+        left, right = _terms(node.left), _terms(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _refuse(text: str, why: str, why_en: str) -> SyntheticError:
+    return SyntheticError(
+        f"không sinh được dữ liệu tổng hợp thỏa ràng buộc '{text}': {why}. "
+        "Chỉ hỗ trợ dạng tổng các tên <= tổng các tên (cả chuỗi so sánh, >=, <)",
+        f"cannot build synthetic data satisfying '{text}': {why_en}. Only sums of names "
+        "compared with <=, <, >=, > (chains too) are supported",
+    )
+
+
+def _relations(criteria: CriteriaSet, inputs: Mapping[str, Input]) -> list[_Relation]:
+    found = []
+    for check, _message in criteria.compiled.constraints:
+        root = check.root
+        if not isinstance(root, Compare) or not set(root.ops) <= {"<", "<=", ">", ">="}:
+            raise _refuse(check.text, "không phải phép so sánh <, <=, >, >=", "not a comparison")
+        for op, left, right in zip(root.ops, root.operands, root.operands[1:], strict=False):
+            a, b = _terms(left), _terms(right)
+            if a is None or b is None:
+                raise _refuse(check.text, "một vế không phải tổng các tên", "a side is not a sum")
+            if op in (">", ">="):
+                a, b = b, a
+            names = a + b
+            if any(n not in inputs for n in names):
+                raise _refuse(check.text, "ràng buộc đọc một fact", "the constraint reads a fact")
+            kinds = {inputs[n].type for n in names}
+            dates = kinds == {InputType.DATE}
+            if not dates and not kinds <= _NUMERIC:
+                raise _refuse(check.text, "kiểu đầu vào không phải số", "inputs are not numbers")
+            if dates and (len(a) != 1 or len(b) != 1):
+                raise _refuse(check.text, "không cộng được ngày", "dates cannot be added")
+            if len(set(names)) != len(names):
+                raise _refuse(check.text, "một tên xuất hiện hai lần", "a name appears twice")
+            found.append(_Relation(a, b, op in ("<", ">"), check.text))
+    return found
+
+
+def _implied(
+    criteria: CriteriaSet, inputs: Mapping[str, Input], declared: list[_Relation]
+) -> list[_Relation]:
+    """``x <= y`` for a rule's ``percent(x, y, …)`` when no constraint bounds ``x``.
+
+    A share is part of its total; the set may not say so (e.g. documents sent
+    electronically out of all documents). Only used to draw values, never to check them.
+    """
+    bounded = {n for r in declared for n in r.left}
+    after: dict[str, set[str]] = {}
+    for relation in declared:
+        for right in relation.right:
+            after.setdefault(right, set()).update(relation.left)
+
+    def reaches(start: str, goal: set[str]) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            name = stack.pop()
+            if name in goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                stack.extend(after.get(name, ()))
+        return False
+
+    found = []
+    for node in criteria.compiled.leaves():
+        for value in node.values:
+            for sub in _walk(value.root):
+                if not (isinstance(sub, Call) and sub.function in ("percent", "ratio")):
+                    continue
+                numerator, total = sub.args[0], _terms(sub.args[1])
+                if not isinstance(numerator, Name) or total is None:
+                    continue
+                name = numerator.name
+                names = (name, *total)
+                if (
+                    name in bounded
+                    or name in total
+                    or any(inputs.get(n) is None or inputs[n].type not in _NUMERIC for n in names)
+                    or reaches(name, set(total))
+                ):
+                    continue
+                bounded.add(name)
+                for right in total:
+                    after.setdefault(right, set()).add(name)
+                text = f"{name} <= {' + '.join(total)}"
+                found.append(_Relation((name,), total, False, f"{text} (ngầm định)"))
+    return found
+
+
+def _date_windows(
+    expr: Expr, dues: dict[str, dt.date], earliest: dict[str, dt.date], dates: set[str]
+) -> None:
+    """Due dates written in expressions: ``x <= date(2021, 12, 20)``, ``date(…) <= x``."""
+
+    def constant(node: Expr) -> dt.date | None:
+        if isinstance(node, Const) and isinstance(node.value, dt.date):
+            return node.value
+        if not (isinstance(node, Call) and node.function == "date"):
+            return None
+        if not all(isinstance(a, Const) for a in node.args):
+            return None
+        try:
+            value = evaluate(node, {})
+        except EvaluationError:
+            return None
+        return value if isinstance(value, dt.date) else None
+
+    for node in _walk(expr):
+        if not isinstance(node, Compare):
+            continue
+        for op, left, right in zip(node.ops, node.operands, node.operands[1:], strict=False):
+            pairs = ((left, right, op), (right, left, {"<": ">", "<=": ">=", ">": "<"}.get(op)))
+            for name, other, relation in pairs:
+                day = constant(other)
+                if not isinstance(name, Name) or name.name not in dates or day is None:
+                    continue
+                if relation in ("<", "<="):
+                    dues[name.name] = min(dues.get(name.name, day), day)
+                elif relation in (">", ">="):
+                    earliest[name.name] = max(earliest.get(name.name, day), day)
+
+
+def _plan(criteria: CriteriaSet) -> _Plan:
+    compiled = criteria.compiled
+    inputs = {i.name: i for i in criteria.inputs}
+    relations = _relations(criteria, inputs)
+    relations += _implied(criteria, inputs, relations)
+    upper: dict[str, list[_Relation]] = {}
+    for relation in relations:
+        for name in relation.left:
+            upper.setdefault(name, []).append(relation)
+    on_right = {n for r in relations for n in r.right}
+
+    totals: dict[str, int] = {}
+    share_target: dict[str, Decimal] = {}
+    value_target: dict[str, Decimal] = {}
+    dues: dict[str, dt.date] = {}
+    earliest: dict[str, dt.date] = {}
+    partners: dict[str, set[str]] = {}
+    events: set[str] = set()
+    levels: dict[str, list[str]] = {}
+    survey: list[tuple[str, Decimal]] = []
+    dates = {n for n, i in inputs.items() if i.type == InputType.DATE}
+    for node in compiled.leaves():
+        rule = node.node.rule
+        if isinstance(rule, SurveyRule):
+            survey.append((node.code, node.node.max_points))
+            continue
+        if isinstance(rule, DeadlineRule):
+            for value, due in zip(node.values, node.dues, strict=False):
+                if isinstance(value.root, Name):
+                    name = value.root.name
+                    dues[name] = min(dues.get(name, due), due)
+            continue
+        if isinstance(rule, LevelsRule) and node.values and isinstance(node.values[0].root, Name):
+            ranked = sorted(rule.levels, key=lambda level: -level.points)
+            levels[node.values[0].root.name] = [level.value for level in ranked]
+            continue
+        direction = _direction(node)
+        for value in node.values:
+            found: dict[str, int] = {}
+            _signs(value.root, direction, found, events)
+            for name, weight in found.items():
+                totals[name] = totals.get(name, 0) + weight
+                if weight < 0 and isinstance(rule, DeductionRule | PenaltyRule):
+                    events.add(name)
+            _date_windows(value.root, dues, earliest, dates)
+            for one, other in _pairs(value.root):
+                for name in one:
+                    partners.setdefault(name, set()).update(other - {name})
+                for name in other:
+                    partners.setdefault(name, set()).update(one - {name})
+        if direction == _GOOD:
+            spec = None
+            if node.values and isinstance(node.values[0].root, Name):
+                spec = inputs.get(node.values[0].root.name)
+            full = _FULL_SCALE.get(spec.type, Decimal(0)) if spec else Decimal(0)
+            goal = _target(node, full)
+            if goal is not None:
+                reader, needed, absolute = goal
+                into = value_target if absolute else share_target
+                into[reader] = max(into.get(reader, needed), needed)
+    # Bad names that are events (a deduction per case, "no one disciplined") are mostly 0;
+    # other bad names are references (the base of a reduction): sized like neutral ones.
+    direction_of = {name: (total > 0) - (total < 0) for name, total in totals.items()}
+    polarity = {
+        name: _NEUTRAL if d == _BAD and name not in events else d
+        for name, d in direction_of.items()
+    }
+    paired = {
+        n
+        for n in inputs
+        if n not in upper and n not in on_right and partners.get(n, set()) & inputs.keys()
+    }
+
+    # Generation order: right-hand sides before left; then bad names (which take a small part
+    # of a shared total first), neutral, good; paired roots last (they follow a partner).
+    rank = {_BAD: 0, _NEUTRAL: 1, _GOOD: 2}
+    position = {name: index for index, name in enumerate(inputs)}
+    waiting = {name: 0 for name in inputs}
+    after: dict[str, set[str]] = {name: set() for name in inputs}
+    for relation in relations:
+        for left in relation.left:
+            for right in relation.right:
+                if left not in after[right]:
+                    after[right].add(left)
+                    waiting[left] += 1
+
+    def key(name: str) -> tuple[int, int, int]:
+        return (name in paired, rank[polarity.get(name, _NEUTRAL)], position[name])
+
+    names_by_key = {key(n): n for n in inputs}
+    heap = [key(n) for n in inputs if waiting[n] == 0]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        name = names_by_key[heapq.heappop(heap)]
+        order.append(name)
+        for following in sorted(after[name], key=position.__getitem__):
+            waiting[following] -= 1
+            if waiting[following] == 0:
+                heapq.heappush(heap, key(following))
+    if len(order) != len(inputs):
+        cycle = sorted(n for n in inputs if n not in order)
+        raise SyntheticError(
+            f"các ràng buộc tạo thành vòng, không sinh được dữ liệu: {', '.join(cycle)}",
+            f"the constraints form a cycle: {', '.join(cycle)}",
+        )
+    return _Plan(
+        inputs=inputs,
+        order=order,
+        relations=relations,
+        upper=upper,
+        polarity=polarity,
+        direction=direction_of,
+        share_target=share_target,
+        value_target=value_target,
+        related={n for r in relations for n in (*r.left, *r.right)},
+        dues=dues,
+        earliest=earliest,
+        partners=partners,
+        paired=paired,
+        bounded=set(upper),
+        levels=levels,
+        survey=survey,
+    )
+
+
+# --- one unit -------------------------------------------------------------------------
+
+
+class _Unit:
+    """The draws of one unit, tilted by its quality ``q``."""
+
+    def __init__(self, plan: _Plan, rng: random.Random, q: float, year: int) -> None:
+        self.plan = plan
+        self.rng = rng
+        self.q = q
+        self.year = year
+        self.full = 0.35 + 0.6 * q  # chance a good thing is fully achieved
+        self.values: dict[str, Value] = {}
+
+    def chance(self, polarity: int) -> bool:
+        """A yes/no draw: good things are likelier for better units, bad ones rarer."""
+        p = 0.5 + 0.48 * self.q
+        if polarity == _BAD:
+            p = 1 - p
+        elif polarity == _NEUTRAL:
+            p = 0.8
+        return self.rng.random() < p
+
+    def magnitude(self, spec: Input) -> Decimal:
+        by_unit = _MAGNITUDES.get(spec.unit or "", _DEFAULT_MAGNITUDE.get(spec.type, (1, 30)))
+        low, high = next(
+            (
+                size
+                for word, size in _LABEL_MAGNITUDES
+                if spec.type == InputType.COUNT and word in spec.label
+            ),
+            by_unit,
+        )
+        value = math.exp(self.rng.uniform(math.log(low), math.log(high + 1)))
+        return self.number(spec, Decimal(int(value)))
+
+    def number(self, spec: Input, value: Decimal, rounding: str = ROUND_FLOOR) -> Decimal:
+        step = _STEP[spec.type]
+        value = (
+            value.quantize(step, rounding=rounding) if step != 1 else value.to_integral(rounding)
+        )
+        low = spec.min if spec.min is not None else Decimal(0)
+        high = spec.max if spec.max is not None else _FULL_SCALE.get(spec.type)
+        value = max(value, low)
+        return min(value, high) if high is not None else value
+
+    def capacity(self, name: str, spec: Input) -> Decimal | None:
+        cap: Decimal | None = None
+        for relation in self.plan.upper.get(name, ()):
+            room = sum((self._num(n) for n in relation.right), Decimal(0))
+            room -= sum((self._num(n) for n in relation.left if n in self.values), Decimal(0))
+            if relation.strict:
+                room -= _STEP[spec.type]
+            cap = room if cap is None else min(cap, room)
+        full = spec.max if spec.max is not None else _FULL_SCALE.get(spec.type)
+        if full is not None:
+            cap = full if cap is None else min(cap, full)
+        low = spec.min if spec.min is not None else Decimal(0)
+        if cap is not None and cap < low:
+            texts = "; ".join(r.text for r in self.plan.upper.get(name, ()))
+            raise SyntheticError(
+                f"không còn chỗ cho {name} (≥ {low}) trong ràng buộc: {texts}",
+                f"no room left for {name} (>= {low}) under: {texts}",
+            )
+        return cap
+
+    def _num(self, name: str) -> Decimal:
+        value = self.values[name]
+        assert isinstance(value, Decimal)
+        return value
+
+    def share(self, name: str, cap: Decimal) -> Decimal:
+        """What part of ``cap`` a bounded name takes, by its polarity and target."""
+        polarity = self.plan.polarity.get(name, _NEUTRAL)
+        rng = self.rng
+        if polarity == _BAD:
+            if rng.random() < self.full:
+                return Decimal(0)
+            return cap * Decimal(str(round(rng.uniform(0.002, 0.05), 4)))
+        if polarity == _NEUTRAL:
+            return cap * Decimal(str(round(rng.uniform(0.3, 0.95), 4)))
+        siblings = {
+            n
+            for r in self.plan.upper.get(name, ())
+            for n in r.left
+            if n != name and n not in self.values and self.plan.polarity.get(n) == _GOOD
+        }
+        if siblings:  # leave room for the other good names of the same total
+            return cap * Decimal(str(round(rng.uniform(0.4, 0.75), 4)))
+        needed = float(self.plan.share_target.get(name, Decimal(1)))
+        if rng.random() < self.full:
+            fraction = needed + (1 - needed) * (0.02 + 0.98 * rng.random() ** 3)
+        else:
+            fraction = needed * rng.uniform(0.5, 0.98)
+        return cap * Decimal(str(round(min(fraction, 1.0), 4)))
+
+    def numeric(self, name: str, spec: Input) -> Decimal:
+        plan, rng = self.plan, self.rng
+        polarity = plan.polarity.get(name, _NEUTRAL)
+        if name in plan.bounded or spec.type in _FULL_SCALE:
+            cap = self.capacity(name, spec)
+            if cap is not None:
+                part = self.share(name, cap)
+                rounding = ROUND_CEILING if polarity == _GOOD else ROUND_FLOOR
+                return min(self.number(spec, part, rounding), self.number(spec, cap))
+        if name in plan.paired:
+            reference = next(
+                (self.values[p] for p in sorted(plan.partners[name]) if p in self.values), None
+            )
+            if isinstance(reference, Decimal):
+                # Better units move the right way (a 10–25% reduction, or growth); others
+                # stay within ±5% of their partner.
+                direction = plan.direction.get(name, _NEUTRAL)
+                hit = rng.random() < self.full
+                change = rng.uniform(0.1, 0.25) if hit else rng.uniform(-0.05, 0.05)
+                factor = 1 / (1 - change) if direction == _GOOD else 1 - change
+                value = self.number(spec, reference * Decimal(str(round(factor, 4))), ROUND_HALF_UP)
+                step = _STEP[spec.type]
+                if hit and direction == _GOOD and value <= reference:
+                    value = reference + step
+                elif hit and direction == _BAD and value >= reference and reference >= step:
+                    value = reference - step
+                return value
+        if polarity == _BAD:
+            if rng.random() < self.full:
+                return self.number(spec, Decimal(0))
+            return self.number(spec, Decimal(rng.randint(1, 3)))
+        goal = plan.value_target.get(name)
+        if polarity == _GOOD and goal is not None:
+            if rng.random() < self.full:
+                return self.number(spec, goal + rng.randint(0, 2), ROUND_CEILING)
+            return self.number(spec, goal * Decimal(str(round(rng.uniform(0, 0.9), 4))))
+        return self.magnitude(spec)
+
+    def date(self, name: str) -> dt.date | bool:
+        plan, rng = self.plan, self.rng
+        due = plan.dues.get(name)
+        if due is None:
+            day = dt.date(self.year, 1, 15) + dt.timedelta(days=rng.randint(0, 330))
+        elif name not in plan.related and rng.random() < 0.03 * (1 - self.q):
+            return False  # never done ("không thực hiện"); kept out of constraints
+        elif rng.random() < 0.6 + 0.38 * self.q:
+            day = due - dt.timedelta(days=int(rng.random() ** 2 * 30))
+        else:
+            day = due + dt.timedelta(days=rng.randint(1, 40))
+        start = plan.earliest.get(name)
+        if start is not None and day < start:
+            day = start + dt.timedelta(days=rng.randint(0, 10))
+            if due is not None:
+                day = min(day, due)
+        for relation in plan.upper.get(name, ()):
+            bound = self.values[relation.right[0]]
+            assert isinstance(bound, dt.date)
+            bound -= dt.timedelta(days=1 if relation.strict else 0)
+            day = min(day, bound)
+        first, last = dt.date(self.year - 1, 1, 1), dt.date(self.year + 1, 12, 31)
+        return min(max(day, first), last)
+
+    def value(self, name: str) -> Value:
+        spec = self.plan.inputs[name]
+        polarity = self.plan.polarity.get(name, _NEUTRAL)
+        if spec.type == InputType.YES_NO:
+            return self.chance(polarity)
+        if spec.type == InputType.DATE:
+            return self.date(name)
+        if spec.type == InputType.ENUM:
+            choices = self.plan.levels.get(name) or sorted(spec.choices or {})
+            if name in self.plan.levels:
+                if self.rng.random() < self.full or len(choices) == 1:
+                    return choices[0]
+                return self.rng.choice(choices[1:])
+            return self.rng.choice(choices)
+        return self.numeric(name, spec)
+
+
+def _check(criteria: CriteriaSet, values: Mapping[str, Value], unit: str) -> None:
+    for check, message in criteria.compiled.constraints:
+        if not check.names <= values.keys():
+            continue
+        try:
+            holds = evaluate(check, values)
+        except (EvaluationError, TypeError):
+            holds = False
+        if not holds:  # pragma: no cover - values are built to satisfy every constraint
+            raise SyntheticError(
+                f"đơn vị tổng hợp {unit} vi phạm ràng buộc: {message} ({check.text})",
+                f"synthetic unit {unit} breaks constraint {check.text}",
+            )
+
+
+def units(
+    criteria: CriteriaSet,
+    n: int,
+    *,
+    seed: int = 0,
+    fact_rate: float = 0.85,
+    missing_rate: float = 0.0,
+    self_scores: bool = False,
+    overclaim_rate: float = 0.05,
+) -> list[Submission]:
+    """``n`` plausible synthetic units for ``criteria``, the same for the same ``seed``.
+
+    Every declared input gets a value (``missing_rate`` leaves each one out with that
+    chance), each fact is true with chance ``fact_rate``, every survey criterion gets
+    points. With ``self_scores`` each scored leaf is self-scored at its computed points,
+    except that a share ``overclaim_rate`` of them claims the maximum (for review).
+    Raises :class:`~parindex.errors.SyntheticError` when a constraint has a shape that
+    cannot be satisfied by construction.
+
+    >>> batch = units(criteria, 3, seed=1)  # doctest: +SKIP
+    >>> [s.unit.id for s in batch]  # doctest: +SKIP
+    ['syn-0001', 'syn-0002', 'syn-0003']
+    """
+    if n < 0:
+        raise ValueError(f"n phải không âm (n must be ≥ 0): {n}")
+    if not 0 <= missing_rate <= 1 or not 0 <= fact_rate <= 1 or not 0 <= overclaim_rate <= 1:
+        raise ValueError("các tỷ lệ phải trong [0, 1] (rates must be in [0, 1])")
+    plan = _plan(criteria)
+    rng = random.Random(seed)
+    precision = criteria.precision
+    note = (
+        f"{SYNTHETIC_MARK} — đơn vị sinh tự động bởi parindex.synthetic (seed {seed}), "
+        "không phải số liệu của đơn vị thật (synthetic data, not any real unit's figures)."
+    )
+    facts = [f.name for f in criteria.facts]
+    made: list[Submission] = []
+    for index in range(n):
+        level = criteria.levels[index % len(criteria.levels)]
+        names = _UNIT_NAMES[level]
+        unit_id = f"syn-{index + 1:04d}"
+        q = rng.betavariate(3.0, 1.4)
+        draw = _Unit(plan, rng, q, criteria.year)
+        for name in plan.order:
+            draw.values[name] = draw.value(name)
+        _check(criteria, draw.values, unit_id)
+        values = {
+            name: draw.values[name]
+            for name in plan.inputs
+            if not (missing_rate and rng.random() < missing_rate)
+        }
+        survey = {}
+        for code, top in plan.survey:
+            fraction = min(max(0.45 + 0.5 * q + rng.gauss(0, 0.05), 0.0), 1.0)
+            points = (top * Decimal(str(round(fraction, 4)))).quantize(
+                precision, rounding=ROUND_HALF_UP
+            )
+            survey[code] = min(points, top)
+        submission = Submission.model_validate(
+            {
+                "format": "parindex.submission/1",
+                "criteria": criteria.id,
+                "year": criteria.year,
+                "synthetic": True,
+                "unit": {
+                    "id": unit_id,
+                    "name": f"{names[index % len(names)]} số {index + 1:04d} {_NAME_SUFFIX}",
+                    "level": level,
+                    "facts": {name: rng.random() < fact_rate for name in facts},
+                },
+                "values": values,
+                "survey": survey,
+                "note": note,
+            }
+        )
+        if self_scores:
+            submission = _with_self_scores(criteria, submission, rng, overclaim_rate)
+        made.append(submission)
+    return made
+
+
+def _with_self_scores(
+    criteria: CriteriaSet, submission: Submission, rng: random.Random, overclaim_rate: float
+) -> Submission:
+    from parindex.engine import score
+    from parindex.report import Status
+
+    report = score(criteria, submission)
+    claimed = {}
+    for node in report.nodes:
+        if node.status != Status.SCORED or node.rule is None or node.points is None:
+            continue
+        points = node.points
+        over = points < node.max_points and rng.random() < overclaim_rate
+        claimed[node.code] = SelfScore(
+            points=node.max_points if over else points,
+            explanation=f"Tự chấm ({_NAME_SUFFIX.strip('()')})",
+        )
+    return submission.model_copy(update={"self_scores": claimed})
