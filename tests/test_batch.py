@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score
+from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score, synthetic
 from parindex.batch import TOTAL_COLUMNS, inputs_frame, score_many
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
@@ -237,3 +239,24 @@ def test_the_2021_set_and_a_report_never_sent() -> None:
         update={"values": values, "unit": sample.unit.model_copy(update={"id": "unsent"})}
     )
     assert_same(criteria, [sample, unsent])
+
+
+SETS = {
+    "2023": load_criteria(SET_2023),
+    "2021": load_criteria(ROOT / "criteria" / "quangbinh-stnmt-2021.yaml"),
+}
+
+
+@settings(max_examples=max(5, settings().max_examples // 5))
+@given(
+    which=st.sampled_from(sorted(SETS)),
+    seed=st.integers(0, 2**32 - 1),
+    missing_rate=st.sampled_from([0.0, 0.02, 0.2]),
+    fact_rate=st.sampled_from([0.0, 0.5, 0.85, 1.0]),
+)
+def test_synthetic_provinces_score_the_same_in_batch(
+    which: str, seed: int, missing_rate: float, fact_rate: float
+) -> None:
+    criteria = SETS[which]
+    units = synthetic.units(criteria, 12, seed=seed, missing_rate=missing_rate, fact_rate=fact_rate)
+    assert_same(criteria, units)
