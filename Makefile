@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/parindex validate criteria/namdinh-stnmt-2023.yaml criteria/quangbinh-stnmt-2021.yaml
 	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
+	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
 
 test: $(STAMP)
 	$(BIN)/ruff check parindex tests benchmarks
@@ -28,6 +29,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/score.py
+	$(BIN)/python benchmarks/excel.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

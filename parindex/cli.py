@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -417,3 +418,182 @@ def _points_percent(points: Decimal | None, percent: Decimal | None) -> str:
         return "—"
     shown = format_points(points)
     return f"{shown} ({format_decimal(percent, 2)}%)" if percent is not None else shown
+
+
+# --- Excel score sheets -------------------------------------------------------------------------
+
+
+def _load_submissions(paths: tuple[str, ...]) -> list[Any]:
+    """Load every submission; the problems of all files are reported together."""
+    from parindex.errors import SubmissionError
+
+    loaded: list[Any] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded.append(load_submission(path))
+        except SubmissionError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SubmissionError(problems)
+    return loaded
+
+
+@main.command("export")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submission_files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="Tệp Excel (.xlsx) ghi ra.")
+@click.option(
+    "--round",
+    "round_",
+    type=click.IntRange(1, 9),
+    default=None,
+    help="Vòng thẩm định hiện ở cột Điểm thẩm định (mặc định: vòng cuối).",
+)
+@click.option("--password", default=None, help="Mật khẩu bảo vệ trang (mặc định: không).")
+@user_errors
+def export_command(
+    criteria_file: str,
+    submission_files: tuple[str, ...],
+    output: str,
+    round_: int | None,
+    password: str | None,
+) -> None:
+    """Xuất bảng tổng hợp điểm ra Excel (export score sheets to .xlsx).
+
+    Một hồ sơ: bảng của đơn vị. Nhiều hồ sơ: trang tổng hợp xếp hạng, mỗi đơn vị một
+    trang và trang phát hiện thẩm định.
+    """
+    from parindex.excel import export_unit, export_workbook
+
+    if not output.lower().endswith(".xlsx"):
+        raise click.BadParameter("tệp ghi ra phải có đuôi .xlsx", param_hint="-o")
+    criteria = load_criteria(criteria_file)
+    submissions = _load_submissions(submission_files)
+    if len(submissions) == 1:
+        path = export_unit(criteria, submissions[0], output, round=round_, password=password)
+    else:
+        path = export_workbook(criteria, submissions, output, round=round_, password=password)
+    click.echo(f"Đã ghi bảng điểm của {len(submissions)} đơn vị vào {path}")
+
+
+def _write_submission(submission: Any, path: Path) -> None:
+    data = submission.model_dump(mode="json", exclude_defaults=True)
+    data = {"format": submission.format, **data}
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(f"# Nhập từ bảng điểm Excel bằng parindex ({submission.unit.name})\n")
+        yaml.dump(data, handle)
+
+
+def _import_targets(output: str | None, submissions: tuple[Any, ...]) -> list[Path | None]:
+    if output is None:
+        return [None] * len(submissions)
+    target = Path(output)
+    if len(submissions) == 1 and not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return [target]
+    target.mkdir(parents=True, exist_ok=True)
+    return [target / f"{s.unit.id}.yaml" for s in submissions]
+
+
+@main.command("import")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("workbook_file", type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default=None,
+    help="Tệp hồ sơ ghi ra (.yaml hoặc .json); thư mục khi bảng có nhiều đơn vị.",
+)
+@click.option(
+    "--round",
+    "round_",
+    type=click.IntRange(1, 9),
+    default=None,
+    help="Vòng thẩm định nhận điểm thẩm định (mặc định: vòng bảng điểm hiện).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@user_errors
+def import_command(
+    criteria_file: str,
+    workbook_file: str,
+    output: str | None,
+    round_: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Nhập bảng điểm Excel đã điền vào hồ sơ (import a filled score sheet)."""
+    from parindex.excel import WorkbookError
+    from parindex.excel_import import import_workbook
+
+    criteria = load_criteria(criteria_file)
+    try:
+        result = import_workbook(criteria, workbook_file, round=round_)
+    except WorkbookError as exc:
+        if fmt != "json":
+            click.echo(exc.describe(lang), err=True)
+            sys.exit(1)
+        errors = [p for p in exc.problems if p.kind != "row_added"]
+        warnings = [p for p in exc.problems if p.kind == "row_added"]
+        payload = {
+            "valid": False,
+            "errors": _problems_json(errors),
+            "warnings": _problems_json(warnings),
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        sys.exit(1)
+    targets = _import_targets(output, result.submissions)
+    for submission, target in zip(result.submissions, targets, strict=True):
+        if target is not None:
+            _write_submission(submission, target)
+    units = [
+        {
+            "sheet": sheet,
+            "unit_id": submission.unit.id,
+            "unit_name": submission.unit.name,
+            "round": round_number,
+            "self_scores": len(submission.self_scores),
+            "appraised_scores": sum(
+                len(a.scores) for a in submission.appraisals if a.round == round_number
+            ),
+            "file": None if target is None else str(target),
+        }
+        for submission, sheet, round_number, target in zip(
+            result.submissions, result.sheets, result.rounds, targets, strict=True
+        )
+    ]
+    if fmt == "json":
+        payload = {
+            "valid": True,
+            "errors": [],
+            "warnings": _problems_json(list(result.warnings)),
+            "units": units,
+            "submissions": [s.model_dump(mode="json") for s in result.submissions],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    en = lang == "en"
+    for unit in units:
+        line = (
+            f"{unit['unit_name']}: {unit['self_scores']} self-scores, {unit['appraised_scores']} "
+            f"appraised scores in round {unit['round']}"
+            if en
+            else f"{unit['unit_name']}: {unit['self_scores']} điểm tự đánh giá, "
+            f"{unit['appraised_scores']} điểm thẩm định vòng {unit['round']}"
+        )
+        if unit["file"]:
+            line += f" → {unit['file']}"
+        click.echo(line)
+    for warning in result.warnings:
+        click.echo(("warning: " if en else "lưu ý: ") + warning.describe(lang), err=True)

@@ -80,3 +80,76 @@ def test_bad_submission_exits_1_without_traceback() -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "bad-mini.yaml:7" in result.output
+
+
+# --- Excel: export and import -------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+TNMT = ROOT / "evidence" / "so-tnmt-mau-2023.yaml"
+GTVT = ROOT / "evidence" / "so-gtvt-mau-2023.yaml"
+
+
+def test_export_and_import(tmp_path: Path) -> None:
+    import openpyxl
+
+    from parindex import load_submission
+
+    runner = CliRunner()
+    book = tmp_path / "out" / "bang.xlsx"
+    exported = runner.invoke(main, ["export", str(SET_2023), str(TNMT), str(GTVT), "-o", str(book)])
+    assert exported.exit_code == 0, exported.output
+    assert f"2 đơn vị vào {book}" in exported.output
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "Tổng hợp"
+    back = tmp_path / "back"
+    imported = runner.invoke(main, ["import", str(SET_2023), str(book), "-o", str(back)])
+    assert imported.exit_code == 0, imported.output
+    assert "108 điểm tự đánh giá, 0 điểm thẩm định vòng 1" in imported.output
+    for original in (TNMT, GTVT):
+        submission = load_submission(original)
+        again = load_submission(back / f"{submission.unit.id}.yaml")
+        assert again.model_dump() == submission.model_dump()
+    as_json = runner.invoke(main, ["import", str(SET_2023), str(book), "--format", "json"])
+    payload = json.loads(as_json.output)
+    assert payload["valid"] and payload["errors"] == [] and payload["warnings"] == []
+    assert [u["unit_id"] for u in payload["units"]] == ["so-tnmt-mau", "so-gtvt-mau"]
+    assert payload["units"][1] == {
+        "sheet": "Sở Giao thông vận tải (mẫu)",
+        "unit_id": "so-gtvt-mau",
+        "unit_name": "Sở Giao thông vận tải (mẫu)",
+        "round": 2,
+        "self_scores": len(load_submission(GTVT).self_scores),
+        "appraised_scores": 3,
+        "file": None,
+    }
+    assert payload["submissions"][0]["unit"]["id"] == "so-tnmt-mau"
+
+
+def test_import_errors_as_json(tmp_path: Path) -> None:
+    import openpyxl
+
+    runner = CliRunner()
+    book = tmp_path / "u.xlsx"
+    assert runner.invoke(main, ["export", str(SET_2023), str(TNMT), "-o", str(book)]).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook.worksheets[0]
+    row = next(c.row for c in sheet["A"] if c.value == "1.1")
+    sheet[f"G{row}"] = "nhiều"
+    sheet[f"I{row}"] = 3
+    workbook.save(book)
+    result = runner.invoke(main, ["import", str(SET_2023), str(book), "--format", "json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["valid"] is False
+    assert [(e["kind"], e["code"], e["field"].split("!")[1]) for e in payload["errors"]] == [
+        ("not_a_number", "1.1", f"G{row}"),
+        ("above_max", "1.1", f"I{row}"),
+    ]
+    text = runner.invoke(main, ["import", str(SET_2023), str(book), "--lang", "en"])
+    assert text.exit_code == 1 and "Traceback" not in text.output
+    assert "is above the maximum" in text.output
+
+
+def test_export_refuses_other_suffixes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", str(SET_2023), str(TNMT), "-o", str(tmp_path / "a.xls")])
+    assert result.exit_code == 2 and ".xlsx" in result.output
