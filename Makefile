@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean soffice
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,14 @@ demo: $(STAMP)
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
 
-test: $(STAMP)
+# The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless).
+soffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
+test: $(STAMP) soffice
 	$(BIN)/ruff check parindex tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
