@@ -835,7 +835,8 @@ class _Scorer:
             result.undetermined = np.where(na, 0, np.where(missing, declared, result.undetermined))
         if not result.valid.all():
             result.points = np.where(result.valid, result.points, 0)  # parents add points as is
-        result.included = ~own_na
+        # A parent none of whose parts applies is left out by its own parent, as in the engine.
+        result.included = ~own_na if node.node.is_leaf else ~own_na & result.included
         self.results[code] = result
         return result
 
@@ -883,7 +884,7 @@ class _Scorer:
             any_child,
             np.where(any_child, top, 0).astype(np.int64),
             np.where(any_child & partial, left, 0).astype(np.int64),
-            np.ones(self.n, dtype=bool),
+            any_child,
         )
 
     def provisional(self, code: str) -> Ints | None:

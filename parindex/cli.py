@@ -597,3 +597,128 @@ def import_command(
         click.echo(line)
     for warning in result.warnings:
         click.echo(("warning: " if en else "lưu ý: ") + warning.describe(lang), err=True)
+
+
+# --- rank -----------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    """Missing as ``None``, numpy scalars as Python ones; decimals stay exact."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def ranking_tables(table: Any, criteria: CriteriaSet) -> list[Table]:
+    """Per ranking group: the ranked table, then the area sub-indices (%) of its units."""
+    areas = list(criteria.compiled.children.get(None, ()))
+    tables = []
+    for group, members in table.groupby("group", sort=False):
+        rows = [
+            {k: _json_value(v) for k, v in r.items()} for r in members.to_dict(orient="records")
+        ]
+        synthetic = any(row["synthetic"] for row in rows)
+        ranked = Table(
+            title=f"Xếp hạng nhóm {group} ({len(rows)} đơn vị)",
+            title_justify="left",
+            caption="DỮ LIỆU TỔNG HỢP — không phải số liệu thật" if synthetic else None,
+            caption_justify="left",
+        )
+        ranked.add_column("Hạng", justify="right")
+        ranked.add_column("Đơn vị", overflow="fold")
+        for header in ("Tổng điểm", "Tối đa", "Chỉ số (%)", "Xếp loại", "Đủ số liệu"):
+            ranked.add_column(header, justify="right")
+        by_area = Table(
+            title=f"Chỉ số thành phần theo lĩnh vực (%) — nhóm {group}", title_justify="left"
+        )
+        by_area.add_column("Đơn vị", overflow="fold")
+        for code in areas:
+            by_area.add_column(f"LV {code}", justify="right")
+        for row in rows:
+            ranked.add_row(
+                "–" if row["rank"] is None else str(row["rank"]),
+                escape(str(row["name"])),
+                format_points(row["total"]),
+                format_points(row["max_points"]),
+                "?" if row["index"] is None else format_decimal(row["index"], 2),
+                row["band"] or "?",
+                "có" if row["complete"] else "chưa",
+            )
+            by_area.add_row(
+                escape(str(row["name"])),
+                *(
+                    "–" if row[f"area:{c}"] is None else format_decimal(row[f"area:{c}"], 2)
+                    for c in areas
+                ),
+            )
+        tables += [ranked, by_area]
+    return tables
+
+
+@main.command("rank")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submission_dir", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    help="table: bảng theo nhóm; json/csv cho máy đọc (số thập phân dùng dấu chấm)",
+)
+@click.option("--by", type=click.Choice(["group", "level"]), default="group")
+@user_errors
+def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> None:
+    """Xếp hạng mọi hồ sơ (*.yaml) trong SUBMISSION_DIR theo từng nhóm."""
+    from rich.progress import Progress
+
+    from parindex.batch import score_many
+    from parindex.errors import SubmissionError
+    from parindex.ranking import rank
+
+    criteria = load_criteria(criteria_file)
+    folder = Path(submission_dir)
+    if not folder.is_dir():
+        raise ParindexError(f"{submission_dir}: không phải thư mục hồ sơ (not a directory)")
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not paths:
+        raise ParindexError(f"{submission_dir}: không có tệp hồ sơ .yaml (no .yaml submissions)")
+    submissions = []
+    problems: list[Problem] = []
+    progress = Progress(console=Console(stderr=True), transient=True, disable=len(paths) < 20)
+    with progress:
+        task = progress.add_task("Đọc hồ sơ", total=len(paths))
+        for path in paths:
+            try:
+                submissions.append(load_submission(path))
+            except SubmissionError as exc:
+                problems.extend(exc.problems)
+            progress.advance(task)
+    if problems:
+        raise SubmissionError(problems)
+    others = [s for s in submissions if s.criteria != criteria.id]
+    if others:  # a folder may hold other years' files: said, never silently dropped
+        listed = ", ".join(f"{s.unit.id} ({s.criteria})" for s in others)
+        click.echo(
+            f"Bỏ qua {len(others)} hồ sơ của bộ tiêu chí khác / skipped {len(others)} "
+            f"submission(s) for another set: {listed}",
+            err=True,
+        )
+        submissions = [s for s in submissions if s.criteria == criteria.id]
+    if not submissions:
+        raise ParindexError(f"{submission_dir}: không có hồ sơ nào của bộ {criteria.id}")
+    table = rank(score_many(criteria, submissions), criteria, by=by)
+    if fmt == "json":
+        records = [
+            {k: _json_value(v) for k, v in row.items()} for row in table.to_dict(orient="records")
+        ]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        click.echo(table.to_csv(index=False), nl=False)
+    else:
+        console = _console()
+        for out in ranking_tables(table, criteria):
+            console.print(out)

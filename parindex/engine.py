@@ -594,7 +594,8 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
     ]
     result = _aggregate(node, children, ctx)
     results[position] = result
-    return result
+    # A parent none of whose parts applies does not apply either: its own parent leaves it out.
+    return None if result.status == Status.NOT_APPLICABLE else result
 
 
 def _upper(child: NodeResult) -> Decimal:

@@ -151,5 +151,36 @@ def test_import_errors_as_json(tmp_path: Path) -> None:
 
 
 def test_export_refuses_other_suffixes(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["export", str(SET_2023), str(TNMT), "-o", str(tmp_path / "a.xls")])
+    result = CliRunner().invoke(
+        main, ["export", str(SET_2023), str(TNMT), "-o", str(tmp_path / "a.xls")]
+    )
     assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+def test_rank_a_folder_of_submissions() -> None:
+    runner = CliRunner()
+    folder = ROOT / "evidence"  # the 2023 samples, and one 2021 sample that is skipped aloud
+    table = runner.invoke(main, ["rank", str(SET_2023), str(folder)])
+    assert table.exit_code == 0, table.output
+    assert "Xếp hạng nhóm so (7 đơn vị)" in table.output
+    assert "Sở Tài nguyên và Môi trường (mẫu)" in table.output and "92,02" in table.output
+    assert "Bỏ qua 1 hồ sơ của bộ tiêu chí khác" in table.output  # CliRunner mixes stderr in
+    records = json.loads(
+        runner.invoke(main, ["rank", str(SET_2023), str(folder), "--format", "json"]).stdout
+    )
+    assert [r["rank"] for r in records] == sorted(r["rank"] for r in records)
+    assert records[0] == records[0] | {
+        "unit": "so-tnmt-mau",
+        "rank": 1,
+        "index": "92.02",
+        "band": "Nhóm I",
+    }
+    csv = runner.invoke(main, ["rank", str(SET_2023), str(folder), "--format", "csv"]).stdout
+    assert csv.splitlines()[0].startswith("group,rank,unit,name,level,total")
+    assert len(csv.splitlines()) == 1 + len(records)
+
+
+def test_rank_refuses_an_empty_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["rank", str(SET_2023), str(tmp_path)])
+    assert result.exit_code == 1 and "không có tệp hồ sơ" in result.output
+    assert "Traceback" not in result.output

@@ -114,3 +114,72 @@ def test_explain_in_both_languages(mini: CriteriaSet) -> None:
     assert "is in the band 100%" in report.explain("1.4", "en")
     with pytest.raises(KeyError):
         report.explain("9.9")
+
+
+def test_a_parent_whose_parts_all_do_not_apply_does_not_apply() -> None:
+    from parindex.batch import score_many
+    from parindex.loader import parse_criteria
+
+    leaf = {"kind": "criterion", "rule": {"kind": "check", "value": "co_ke_hoach"}}
+    data: dict[str, Any] = {
+        "format": "parindex.criteria/1",
+        "id": "na-test",
+        "title": "Thử",
+        "province": "Tỉnh Thử",
+        "levels": ["so"],
+        "year": 2023,
+        "total_max": 3,
+        "provenance": {"status": "provisional", "rationale": "kiểm thử"},
+        "facts": [{"name": "co_dvsncl", "label": "Có ĐVSNCL"}],
+        "inputs": [{"name": "co_ke_hoach", "type": "yes_no", "label": "Có kế hoạch"}],
+        "nodes": [
+            {
+                "code": "1",
+                "kind": "area",
+                "title": "A",
+                "max_points": 3,
+                "children": [
+                    {**leaf, "code": "1.1", "title": "Chung", "max_points": 1},
+                    {
+                        "code": "1.2",
+                        "kind": "criterion",
+                        "title": "Chỉ khi có ĐVSNCL",
+                        "max_points": 2,
+                        "children": [
+                            {
+                                **leaf,
+                                "kind": "sub_criterion",
+                                "code": f"1.2.{i}",
+                                "title": f"Phần {i}",
+                                "max_points": 1,
+                                "applies_if": "co_dvsncl",
+                            }
+                            for i in (1, 2)
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    criteria = parse_criteria(data, SourceMap("<na-test>", data, {}))
+    sub = parse_submission(
+        {
+            "format": "parindex.submission/1",
+            "criteria": "na-test",
+            "year": 2023,
+            "unit": {"id": "u", "name": "U", "level": "so", "facts": {"co_dvsncl": False}},
+            "values": {"co_ke_hoach": True},
+        },
+        SourceMap("<test>", {}, {}),
+    )
+    report = score(criteria, sub)
+    assert report.node("1.2").status == Status.NOT_APPLICABLE
+    area = report.node("1")
+    assert area.status == Status.SCORED  # not "partial": nothing is undetermined
+    assert (area.points, area.max_points, report.index) == (
+        Decimal(1),
+        Decimal(1),
+        Decimal("100.00"),
+    )
+    wide = score_many(criteria, [sub])
+    assert wide["1"].iloc[0] == Decimal(1) and wide["max_points"].iloc[0] == Decimal(1)
