@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
+	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
 
 # The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless).
 soffice:
@@ -37,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/score.py
 	$(BIN)/python benchmarks/excel.py
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
