@@ -55,7 +55,7 @@ def main() -> None:
     print(row("check_submission, every unit (not in the batch figure)", check))
     print(row("inputs_frame — submissions → one row per unit", framing))
     print(row("baseline: simpleeval per-unit loop, floats", baseline))
-    print(row("score_many on the inputs frame (median of 5)", batch, baseline))
+    print(row("score_many on the inputs frame (median of 5)", batch))
     print(f"  units per second: baseline {n / baseline:,.0f}, score_many {n / batch:,.0f}")
     print(f"  speed-up over the baseline: {baseline / batch:.1f}×")
     print(
