@@ -92,9 +92,9 @@ def _dyadic_quotient(a: Floats, b: Floats) -> Mask:
     Such a quotient (3/4, 5/8) is exact in float and has few decimal digits, so the
     engine's Decimal division is exact too.
     """
-    small = (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
+    small = _integral(a) & _integral(b) & (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
     top = np.where(small, np.abs(a), 0).astype(np.int64)
-    bottom = np.where(small, np.abs(b), 1).astype(np.int64)
+    bottom = np.where(small, np.abs(b), 1).astype(np.int64)  # never 0: gcd(0, 1) = 1
     denominator = bottom // np.gcd(top, bottom)
     return np.asarray(
         small & (denominator & (denominator - 1) == 0) & (denominator <= 2**16), dtype=bool

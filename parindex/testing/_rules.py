@@ -1,0 +1,353 @@
+"""What the testing tools read from one compiled rule: its metric, edges and direction.
+
+* The **metric** is the number a ``bands``, ``threshold``, ``proportional``, ``deduction``,
+  ``bonus`` or ``penalty`` rule compares or scales (its ``value``); its **edges** are the
+  ends of the rule's ranges (and the target, the point where a deduction reaches 0 …).
+* The **direction** in which the points move when one input grows is read statically:
+  the rule's shape says whether more metric means more points (top band at the top, a
+  threshold ``từ X trở lên``, a proportion), and a sign analysis of the expression says
+  whether the metric grows with the input (a numerator, a sum) or falls (a denominator,
+  a subtracted term). Where either is unknown the direction is ``0`` (“one way or the
+  other, never both”).
+* :func:`construct` finds inputs that put a metric exactly on a value, or just below or
+  above it, including ``percent(a + b, c, …)`` of counts: the ratio is hit exactly by
+  choosing ``c = q·k`` and ``a + b = p·k`` for the reduced fraction ``p/q``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from parindex.compiler import CompiledNode, input_domain
+from parindex.criteria import (
+    BandsRule,
+    BonusRule,
+    CriteriaSet,
+    DeadlineRule,
+    DeductionRule,
+    ExpressionRule,
+    Input,
+    InputType,
+    PenaltyRule,
+    ProportionalRule,
+    ThresholdRule,
+)
+from parindex.errors import EvaluationError
+from parindex.expressions import (
+    Binary,
+    Call,
+    CompiledExpression,
+    Const,
+    Expr,
+    Name,
+    Unary,
+    Value,
+    evaluate,
+)
+from parindex.ranges import Interval, parse_range
+from parindex.testing._linear import NUMERIC, Chooser, Row, Solver, _form, _NotLinear, to_value
+
+__all__ = [
+    "construct",
+    "domain_of",
+    "edges_of",
+    "input_sign",
+    "metric_of",
+    "rule_direction",
+]
+
+_ZERO = Decimal(0)
+_PERCENT = Interval(_ZERO, True, Decimal(100), True)
+_RATIO = Interval(_ZERO, True, Decimal(1), True)
+_EVERYTHING = Interval(None, False, None, False)
+
+METRIC_RULES = (BandsRule, ThresholdRule, ProportionalRule, DeductionRule, BonusRule, PenaltyRule)
+
+
+def metric_of(node: CompiledNode) -> CompiledExpression | None:
+    """The number the rule reads (``None`` for check, levels, deadline, survey, expression)."""
+    if isinstance(node.node.rule, METRIC_RULES) and node.values:
+        return node.values[0]
+    return None
+
+
+def domain_of(node: CompiledNode, criteria: CriteriaSet) -> Interval:
+    """Where the metric lives: the rule's ``domain``, else by its input's type or function."""
+    rule = node.node.rule
+    if isinstance(rule, BandsRule) and rule.domain is not None:
+        return parse_range(rule.domain)
+    metric = metric_of(node)
+    if metric is None:
+        return _EVERYTHING
+    root = metric.root
+    if isinstance(root, Name):
+        spec = next((i for i in criteria.inputs if i.name == root.name), None)
+        return input_domain(spec.type) if spec is not None else _EVERYTHING
+    if isinstance(root, Call) and root.function == "percent":
+        return _PERCENT
+    if isinstance(root, Call) and root.function == "ratio":
+        return _RATIO
+    return _EVERYTHING
+
+
+def edges_of(node: CompiledNode) -> list[Decimal]:
+    """Values of the metric where the points may jump or stop changing, ascending."""
+    rule = node.node.rule
+    edges: set[Decimal] = set()
+    if isinstance(rule, BandsRule | ThresholdRule):
+        for interval in node.intervals:
+            edges.update(e for e in (interval.low, interval.high) if e is not None)
+    elif isinstance(rule, ProportionalRule):
+        edges.update((_ZERO, rule.target))
+    elif isinstance(rule, DeductionRule):
+        edges.add(node.node.max_points / rule.per)
+    elif isinstance(rule, BonusRule | PenaltyRule):
+        edges.update((_ZERO, node.node.max_points))
+    return sorted(edges)
+
+
+# --- directions ---------------------------------------------------------------------
+
+
+def _combine(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None:
+        return None
+    if a == 0:
+        return b
+    if b == 0 or a == b:
+        return a
+    return None
+
+
+def _reads(expr: Expr, name: str) -> bool:
+    if isinstance(expr, Name):
+        return expr.name == name
+    return any(_reads(child, name) for child in _children(expr))
+
+
+def _children(expr: Expr) -> tuple[Expr, ...]:
+    found: list[Expr] = []
+    for value in vars(expr).values():
+        if isinstance(value, Expr):
+            found.append(value)
+        elif isinstance(value, tuple):
+            found += [v for v in value if isinstance(v, Expr)]
+    return tuple(found)
+
+
+def _non_negative(expr: Expr, inputs: Mapping[str, Input]) -> bool:
+    if isinstance(expr, Const):
+        return isinstance(expr.value, Decimal) and expr.value >= 0
+    if isinstance(expr, Name):
+        spec = inputs.get(expr.name)
+        if spec is None:
+            return False
+        if spec.type in (InputType.COUNT, InputType.PERCENT, InputType.RATIO):
+            return True
+        return spec.type == InputType.AMOUNT and spec.min is not None and spec.min >= 0
+    if isinstance(expr, Binary) and expr.op in ("+", "*", "/"):
+        return _non_negative(expr.left, inputs) and _non_negative(expr.right, inputs)
+    return False
+
+
+def input_sign(expr: Expr, name: str, inputs: Mapping[str, Input]) -> int | None:
+    """+1 if ``expr`` never falls as ``name`` grows, −1 if it never rises, 0 if it does
+    not read ``name``; ``None`` when the shape does not tell."""
+    if not _reads(expr, name):
+        return 0
+    if isinstance(expr, Name):
+        return 1
+    if isinstance(expr, Unary):
+        inner = input_sign(expr.operand, name, inputs)
+        return None if inner is None else (-inner if expr.op == "-" else inner)
+    if isinstance(expr, Binary):
+        left = input_sign(expr.left, name, inputs)
+        right = input_sign(expr.right, name, inputs)
+        if expr.op == "+":
+            return _combine(left, right)
+        if expr.op == "-":
+            return _combine(left, None if right is None else -right)
+        constant = expr.right if right == 0 else expr.left if left == 0 else None
+        if expr.op == "*" and isinstance(constant, Const) and isinstance(constant.value, Decimal):
+            other = left if constant is expr.right else right
+            if other is None:
+                return None
+            return other * (1 if constant.value > 0 else -1 if constant.value < 0 else 0)
+        if (
+            expr.op == "/"
+            and isinstance(expr.right, Const)
+            and isinstance(expr.right.value, Decimal)
+            and expr.right.value != 0
+        ):
+            return None if left is None else left * (1 if expr.right.value > 0 else -1)
+        return None
+    if isinstance(expr, Call):
+        if expr.function in ("percent", "ratio"):
+            top, bottom, when_zero = expr.args
+            if _reads(when_zero, name):
+                return None
+            up = input_sign(top, name, inputs)
+            down = input_sign(bottom, name, inputs)
+            if down not in (0, None) and not _non_negative(top, inputs):
+                return None
+            return _combine(up, None if down is None else -down)
+        if expr.function in ("min", "max", "clamp", "round"):
+            args = expr.args[:1] if expr.function == "round" else expr.args
+            result: int | None = 0
+            for arg in args:
+                result = _combine(result, input_sign(arg, name, inputs))
+            if expr.function == "round" and _reads(expr.args[1], name):
+                return None
+            return result
+    return None
+
+
+def rule_direction(node: CompiledNode, criteria: CriteriaSet) -> int | None:
+    """How the points move when the metric (or a deadline's date) grows: +1, −1, 0 (either,
+    one way) or ``None`` (the rule has no numeric metric)."""
+    rule = node.node.rule
+    if isinstance(rule, ProportionalRule | BonusRule | ExpressionRule):
+        return 1
+    if isinstance(rule, DeductionRule | PenaltyRule | DeadlineRule):
+        return -1
+    domain = domain_of(node, criteria)
+    if isinstance(rule, BandsRule):
+        placed = sorted(
+            (
+                (_low(clipped), band.points)
+                for band, interval in zip(rule.bands, node.intervals, strict=True)
+                if (clipped := interval.clip(domain)) is not None
+            ),
+            key=lambda pair: pair[0],
+        )
+        if len(placed) < 2 or placed[0][1] == placed[-1][1]:
+            return 0
+        return 1 if placed[-1][1] > placed[0][1] else -1
+    if isinstance(rule, ThresholdRule):
+        met = node.intervals[0].clip(domain)
+        if met is None or rule.otherwise == node.node.max_points:
+            return 0
+        reaches_top = met.high == domain.high and (met.high is None or met.high_inclusive)
+        reaches_bottom = met.low == domain.low and (met.low is None or met.low_inclusive)
+        if reaches_top and not reaches_bottom:
+            return 1 if node.node.max_points > rule.otherwise else -1
+        if reaches_bottom and not reaches_top:
+            return -1 if node.node.max_points > rule.otherwise else 1
+        return 0
+    return None
+
+
+def _low(interval: Interval) -> Decimal:
+    return interval.low if interval.low is not None else Decimal("-Infinity")
+
+
+# --- putting a metric on a value ----------------------------------------------------
+
+
+def _as_fraction(value: Decimal) -> Fraction:
+    return Fraction(value)
+
+
+def construct(
+    criteria: CriteriaSet,
+    node: CompiledNode,
+    target: Decimal,
+    side: int,
+    solver: Solver,
+    choose: Chooser,
+    scale: int = 1,
+    gap: Decimal = Decimal(1),
+) -> dict[str, Value] | None:
+    """Inputs of the rule putting its metric on ``target`` (``side`` 0), just below it
+    (−1) or just above it (+1), closer than ``gap`` to it; ``None`` when impossible.
+
+    Supported metrics: a numeric input, and ``percent`` / ``ratio`` of sums and
+    differences of numeric inputs. ``choose`` picks the free inputs (see
+    :data:`parindex.testing._linear.Chooser`); ``scale`` multiplies the counts.
+    """
+    metric = metric_of(node)
+    if metric is None:
+        return None
+    numeric = {i.name: i for i in criteria.inputs if i.type in NUMERIC}
+    root = metric.root
+    values: dict[str, Decimal] | None
+    context = list(solver.inputs)
+    linear: tuple[dict[str, Decimal], Decimal] | None
+    try:
+        linear = _form(root, numeric)
+    except _NotLinear:
+        linear = None
+    if linear is not None and linear[0]:
+        coeffs, const = linear
+        step = min(solver.step(n) for n in coeffs)
+        on_grid = (target / step).to_integral_value() * step
+        if side == 0 and on_grid != target:
+            return None
+        value = on_grid + side * step if on_grid == target else on_grid
+        if side < 0 and value >= target:
+            value -= step
+        if side > 0 and value <= target:
+            value += step
+        rows = [
+            Row(coeffs, const - value, "metric"),
+            Row({n: -c for n, c in coeffs.items()}, value - const, "metric"),
+        ]
+        names = list(coeffs)
+        values = solver.solve(names, choose, extra=rows, first=names, context=context)
+    elif isinstance(root, Call) and root.function in ("percent", "ratio"):
+        try:
+            top, top_const = _form(root.args[0], numeric)
+            bottom, bottom_const = _form(root.args[1], numeric)
+        except _NotLinear:
+            return None
+        if not bottom or target < 0:
+            return None
+        share = _as_fraction(target / 100 if root.function == "percent" else target)
+        p, q = share.numerator, share.denominator
+        k = max(scale, 1)
+        if side:
+            unit = Decimal(100) if root.function == "percent" else Decimal(1)
+            needed = int(unit * 2 / (q * gap)) + 1 if gap > 0 else 1
+            k = max(k, needed)
+        top_total = Decimal(p * k + side) - top_const
+        bottom_total = Decimal(q * k) - bottom_const
+        if top_total < 0 and not any(c < 0 for c in top.values()):
+            return None
+        rows = [
+            Row(top, -top_total, "metric"),
+            Row({n: -c for n, c in top.items()}, top_total, "metric"),
+            Row(bottom, -bottom_total, "metric"),
+            Row({n: -c for n, c in bottom.items()}, bottom_total, "metric"),
+        ]
+        names = list(dict.fromkeys([*top, *bottom]))
+        values = solver.solve(names, choose, extra=rows, first=names, context=context)
+    else:
+        return None
+    if values is None:
+        return None
+    typed: dict[str, Value] = {n: to_value(numeric[n].type, v) for n, v in values.items()}
+    try:
+        got = evaluate(metric, typed)
+    except EvaluationError:
+        return None
+    if not isinstance(got, Decimal):
+        return None
+    if (
+        (side == 0 and got != target)
+        or (side < 0 and got >= target)
+        or (side > 0 and got <= target)
+    ):
+        return None
+    return typed
+
+
+def date_inputs(node: CompiledNode) -> list[tuple[str, dt.date]]:
+    """The (input, due date) pairs of a deadline whose values are plain date inputs."""
+    pairs = []
+    for expr, due in zip(node.values, node.dues, strict=True):
+        if isinstance(expr.root, Name):
+            pairs.append((expr.root.name, due))
+    return pairs
