@@ -679,6 +679,33 @@ class _Checker:
                 ("precision",),
                 text=criteria.precision,
             )
+        elif criteria.precision.normalize().as_tuple().digits != (1,) or criteria.precision > 1:
+            # quantize rounds to a number of decimal places, not to a step like 0,25
+            self.add(
+                "invalid_value",
+                "'precision' phải là 1, 0,1, 0,01, 0,001 … (làm tròn đến một số chữ số thập phân)",
+                "'precision' must be 1, 0.1, 0.01, 0.001 … (a number of decimal places)",
+                ("precision",),
+                text=criteria.precision,
+                allowed=("1", "0.1", "0.01", "0.001"),
+            )
+        else:
+            places = max(0, -int(criteria.precision.normalize().as_tuple().exponent))
+            for node in criteria.walk():
+                exponent = int(node.max_points.normalize().as_tuple().exponent)
+                if -exponent > places:  # a leaf rounded to 'precision' could pass its maximum
+                    self.add(
+                        "precision_too_coarse",
+                        f"điểm tối đa {format_decimal(node.max_points)} của {node.code} có nhiều "
+                        f"chữ số thập phân hơn bước làm tròn 'precision' "
+                        f"{format_decimal(criteria.precision)}",
+                        f"maximum {node.max_points} of {node.code} has more decimal places than "
+                        f"'precision' {criteria.precision}",
+                        ("precision",),
+                        node.code,
+                        criteria.precision,
+                    )
+                    break
         constraints = []
         for index, constraint in enumerate(criteria.constraints):
             check = self.expression(
