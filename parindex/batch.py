@@ -48,7 +48,7 @@ from parindex.criteria import (
     SurveyRule,
     ThresholdRule,
 )
-from parindex.engine import classify, leaf_points
+from parindex.engine import applies, classify, leaf_points
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.numbers import parse_decimal, quantize
@@ -801,18 +801,27 @@ class _Scorer:
         if node.applies_if is None:
             return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
         absent = self.units.absent(node.applies_if.names)
-        unknown = np.zeros(n, dtype=bool) if absent is None else absent
+        unknown = np.zeros(n, dtype=bool) if absent is None else absent.copy()
+        decided: dict[int, bool] = {}
+        for row in np.flatnonzero(unknown):  # 'a and b' is false without b when a is false
+            known = applies(node, self.units.values_of(int(row), node.applies_if.names))
+            if known is not None:
+                decided[int(row)] = known
+                unknown[row] = False
         self.evaluator.reset()
-        applies = self.evaluator.truth(node.applies_if.root).copy()
+        holds = self.evaluator.truth(node.applies_if.root).copy()
         for row in np.flatnonzero(self.evaluator.unsure & ~unknown):
-            values = self.units.values_of(int(row), node.applies_if.names)
-            applies[row] = bool(evaluate(node.applies_if, values))
-        return applies & ~unknown, unknown
+            if int(row) not in decided:
+                values = self.units.values_of(int(row), node.applies_if.names)
+                holds[row] = bool(evaluate(node.applies_if, values))
+        for index, known in decided.items():
+            holds[index] = known
+        return holds & ~unknown, unknown
 
     def visit(self, code: str, forced_na: Mask, forced_missing: Mask) -> _Node:
         node = self.compiled.nodes[code]
-        applies, unknown = self.applicability(node)
-        own_na = ~forced_na & ~forced_missing & ~applies & ~unknown
+        holds, unknown = self.applicability(node)
+        own_na = ~forced_na & ~forced_missing & ~holds & ~unknown
         na = forced_na | own_na
         missing = ~na & (forced_missing | unknown)
         active = ~na & ~missing

@@ -34,7 +34,7 @@ from parindex.criteria import (
     ThresholdRule,
 )
 from parindex.errors import EvaluationError
-from parindex.expressions import Call, CompiledExpression, Name, Value, evaluate
+from parindex.expressions import BoolOp, Call, CompiledExpression, Expr, Name, Not, Value, evaluate
 from parindex.numbers import format_date, format_decimal, quantize
 from parindex.report import (
     MissingInput,
@@ -47,7 +47,7 @@ from parindex.report import (
 )
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
-__all__ = ["classify", "leaf_points", "score"]
+__all__ = ["applies", "classify", "leaf_points", "score"]
 
 _ZERO = Decimal(0)
 SURVEY_INPUT = "survey"
@@ -367,18 +367,53 @@ _SCORERS: dict[type, Callable[..., _Outcome]] = {
 
 def classify(index: Decimal, compiled: CompiledSet, level: str | None = None) -> str | None:
     """The classification band (``Nhóm I`` …) an index in % falls in, for a unit level."""
-    return next(
-        (label for label, interval in compiled.bands_for(level) if index in interval), None
-    )
+    return next((label for label, interval in compiled.bands_for(level) if index in interval), None)
+
+
+def _reads(expr: Expr) -> set[str]:
+    if isinstance(expr, Name):
+        return {expr.name}
+    found: set[str] = set()
+    for value in vars(expr).values():
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, Expr):
+                found |= _reads(part)
+    return found
+
+
+def _known(expr: Expr, values: Mapping[str, Value]) -> bool | None:
+    """A condition's truth when some names are missing: ``None`` only if it depends on them.
+
+    ``co_dvsncl and co_tthc`` is false for a unit without ĐVSNCL whatever ``co_tthc`` is.
+    """
+    if isinstance(expr, BoolOp):
+        parts = [_known(v, values) for v in expr.values]
+        decisive = expr.op == "or"  # True decides an 'or', False decides an 'and'
+        if decisive in parts:
+            return decisive
+        return None if None in parts else not decisive
+    if isinstance(expr, Not):
+        inner = _known(expr.operand, values)
+        return None if inner is None else not inner
+    if _reads(expr) <= values.keys():
+        return bool(evaluate(expr, values))
+    return None
+
+
+def applies(node: CompiledNode, values: Mapping[str, Value]) -> bool | None:
+    """Whether a node's ``applies_if`` holds for these values; ``None`` when it cannot be known."""
+    if node.applies_if is None:
+        return True
+    if node.applies_if.names <= values.keys():
+        return bool(evaluate(node.applies_if, values))
+    return _known(node.applies_if.root, values)
 
 
 def _applicability(node: CompiledNode, ctx: _Context) -> tuple[bool | None, list[str]]:
-    if node.applies_if is None:
-        return True, []
-    missing = sorted(node.applies_if.names - ctx.values.keys())
-    if missing:
-        return None, missing
-    return bool(evaluate(node.applies_if, ctx.values)), []
+    known = applies(node, ctx.values)
+    if known is None and node.applies_if is not None:
+        return None, sorted(node.applies_if.names - ctx.values.keys())
+    return known, []
 
 
 def _used_inputs(node: CompiledNode, ctx: _Context) -> list[UsedInput]:

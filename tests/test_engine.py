@@ -183,3 +183,65 @@ def test_a_parent_whose_parts_all_do_not_apply_does_not_apply() -> None:
     )
     wide = score_many(criteria, [sub])
     assert wide["1"].iloc[0] == Decimal(1) and wide["max_points"].iloc[0] == Decimal(1)
+
+
+def test_applicability_is_decided_without_a_missing_fact_when_it_can_be() -> None:
+    from parindex.batch import score_many
+    from parindex.loader import parse_criteria
+
+    data: dict[str, Any] = {
+        "format": "parindex.criteria/1",
+        "id": "and-test",
+        "title": "Thử",
+        "province": "Tỉnh Thử",
+        "levels": ["so"],
+        "year": 2023,
+        "total_max": 2,
+        "provenance": {"status": "provisional", "rationale": "kiểm thử"},
+        "facts": [{"name": "a", "label": "A"}, {"name": "b", "label": "B"}],
+        "inputs": [{"name": "x", "type": "yes_no", "label": "X"}],
+        "nodes": [
+            {
+                "code": "1",
+                "kind": "area",
+                "title": "A",
+                "max_points": 2,
+                "children": [
+                    {
+                        "code": f"1.{i}",
+                        "kind": "criterion",
+                        "title": when,
+                        "max_points": 1,
+                        "applies_if": when,
+                        "rule": {"kind": "check", "value": "x"},
+                    }
+                    for i, when in ((1, "a and b"), (2, "b or not a"))
+                ],
+            }
+        ],
+    }
+    criteria = parse_criteria(data, SourceMap("<and-test>", data, {}))
+    units = [
+        parse_submission(
+            {
+                "format": "parindex.submission/1",
+                "criteria": "and-test",
+                "year": 2023,
+                "unit": {"id": f"u{a}", "name": "U", "level": "so", "facts": {"a": a}},
+                "values": {"x": True},
+            },
+            SourceMap("<test>", {}, {}),
+        )
+        for a in (False, True)
+    ]
+    without_a, with_a = (score(criteria, u) for u in units)
+    # a is false: "a and b" cannot hold and "b or not a" holds, whatever b is.
+    assert without_a.node("1.1").status == Status.NOT_APPLICABLE
+    assert without_a.node("1.2").points == Decimal(1)
+    assert without_a.complete and without_a.index == Decimal("100.00")
+    # a is true: both depend on the missing b.
+    assert with_a.node("1.1").status == with_a.node("1.2").status == Status.MISSING_INPUT
+    assert [m.name for m in with_a.missing_inputs] == ["b"]
+    wide = score_many(criteria, units)
+    assert list(wide["total"]) == [without_a.total, with_a.total]
+    assert list(wide["undetermined_points"]) == [0, 2]
