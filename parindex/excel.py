@@ -590,24 +590,12 @@ def _number(value: Decimal) -> float:
 # --- text of the descriptive columns --------------------------------------------------------------
 
 
-def _document_line(document: Document) -> str:
-    parts = [document.kind]
-    if document.number:
-        parts.append(f"số {document.number}")
-    if document.date:
-        parts.append(f"ngày {format_date(document.date)}")
-    line = f"[{document.id}] {' '.join(parts)}: {document.title}"
-    if document.section:
-        line += f" ({document.section})"
-    return line
-
-
 def _evidence_text(result: NodeResult, documents: Sequence[Document]) -> str:
     lines = []
     if result.evidence_expected:
         lines.append("Yêu cầu: " + "; ".join(result.evidence_expected))
     cited = [d for d in documents if result.code in d.supports]
-    lines += [_document_line(d) for d in cited]
+    lines += [d.describe() for d in cited]
     if result.evidence_missing:
         lines.append("Chưa có TLKC")
     return "\n".join(lines)

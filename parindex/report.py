@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from parindex.numbers import format_date, format_decimal
+from parindex.numbers import format_decimal
 from parindex.submission import Document
 
 if TYPE_CHECKING:
@@ -235,15 +235,7 @@ class ScoreReport(_Model):
                 doc = documents.get(doc_id)
                 if doc is None:
                     continue
-                parts = [doc.kind]
-                if doc.number:
-                    parts.append(f"số {doc.number}")
-                if doc.date:
-                    parts.append(f"ngày {format_date(doc.date)}")
-                line = f"    - [{doc.id}] {' '.join(parts)}: {doc.title}"
-                if doc.section:
-                    line += f" ({doc.section})"
-                lines.append(line)
+                lines.append(f"    - {doc.describe()}")
         if node.evidence_missing:
             lines.append(
                 "  "

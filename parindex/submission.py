@@ -79,6 +79,16 @@ class Document(_Model):
         default=None, description="Mục, trang được trích khi là một phần tài liệu lớn hơn"
     )
 
+    def describe(self) -> str:
+        """One line as a score sheet cites it: ``[id] Kế hoạch số 12/KH-STNMT ngày 20/12/2022: …``."""
+        parts = [self.kind]
+        if self.number:
+            parts.append(f"số {self.number}")
+        if self.date:
+            parts.append(f"ngày {self.date:%d/%m/%Y}")
+        line = f"[{self.id}] {' '.join(parts)}: {self.title}"
+        return f"{line} ({self.section})" if self.section else line
+
 
 class SelfScore(_Model):
     """The unit's own score of a criterion, with its explanation (giải trình)."""
