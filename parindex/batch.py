@@ -41,6 +41,7 @@ from parindex.criteria import (
     DeadlineRule,
     DeductionRule,
     ExpressionRule,
+    Input,
     InputType,
     LevelsRule,
     PenaltyRule,
@@ -54,7 +55,13 @@ from parindex.expressions import Value, ValueType, evaluate
 from parindex.numbers import parse_decimal, quantize
 from parindex.ranges import Interval
 from parindex.report import Status
-from parindex.submission import CheckedSubmission, Submission, check_submission
+from parindex.submission import (
+    CheckedSubmission,
+    Submission,
+    check_submission,
+    parse_yes_no,
+    typed_value,
+)
 from parindex.vectors import (
     REL,
     Bools,
@@ -285,7 +292,7 @@ class _FrameReader:
         rows: Iterable[int],
         value: object = None,
     ) -> None:
-        for row in list(rows)[:20]:
+        for row in rows:
             shown = None if value is None else str(value)
             if value is None and column in self.frame.columns:
                 shown = str(self.frame[column].iloc[row])
@@ -461,7 +468,7 @@ class _FrameReader:
                 raw.append(None)
                 continue
             try:
-                raw.append(_cell_value(kind, cell, spec.choices if spec else None))
+                raw.append(_cell_value(cell, spec, self.meta["year"][row]))
             except ValueError as exc:
                 self.add("invalid_value", f"{name}: {exc}", f"{name}: {exc}", name, [row])
                 raw.append(None)
@@ -580,36 +587,23 @@ class _FrameReader:
 def _missing(value: object) -> bool:
     if value is None:
         return True
+    import pandas as pd
+
+    if value is pd.NA:
+        return True
     try:
-        return bool(value != value)  # NaN, NaT, pd.NA
+        return bool(value != value)  # NaN, NaT
     except (TypeError, ValueError):
-        return value is getattr(__import__("pandas"), "NA", None)
+        return False
 
 
-def _cell_value(kind: ValueType, cell: object, choices: Mapping[str, str] | None) -> Value:
-    if kind == ValueType.NUMBER:
-        return parse_decimal(cell.item() if isinstance(cell, np.generic) else cell)
-    if kind == ValueType.BOOL:
-        if isinstance(cell, bool | np.bool_):
-            return bool(cell)
-        text = str(cell).strip().lower()
-        if text in {"có", "co", "yes", "true", "đúng", "x", "1"}:
-            return True
-        if text in {"không", "khong", "no", "false", "sai", "0"}:
-            return False
-        raise ValueError(f"cần có/không (true/false), nhận {cell!r}")
-    if kind == ValueType.DATE:
-        if cell is False or (isinstance(cell, str) and cell.strip().lower() in {"false", "không"}):
-            return False
-        if hasattr(cell, "date") and callable(cell.date):  # pandas Timestamp, datetime
-            return cell.date()  # type: ignore[no-any-return]
-        from parindex.numbers import parse_date
-
-        return parse_date(cell)
-    text = str(cell)
-    if choices is not None and text not in choices:
-        raise ValueError(f"không thuộc các lựa chọn: {text!r}{did_you_mean(text, choices)}")
-    return text
+def _cell_value(cell: object, spec: Input | None, year: int) -> Value:
+    """One cell read as a submission's value would be (a fact when ``spec`` is ``None``)."""
+    if isinstance(cell, np.generic):
+        cell = cell.item()
+    if spec is None:
+        return parse_yes_no(cell)
+    return typed_value(spec, cell, year)
 
 
 # --- scoring ---------------------------------------------------------------------------

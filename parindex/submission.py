@@ -177,15 +177,20 @@ _YES = {"có", "co", "yes", "true", "đúng", "x"}
 _NO = {"không", "khong", "no", "false", "sai"}
 
 
-def _typed(spec: Input, raw: object, year: int) -> Value:
+def parse_yes_no(raw: object) -> bool:
+    """``true``/``false`` or the Vietnamese ``có``/``không`` (and a few spellings)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
+        return raw.strip().lower() in _YES
+    raise ValueError(f"cần có/không (true/false), nhận {raw!r}")
+
+
+def typed_value(spec: Input, raw: object, year: int) -> Value:
     """Convert one raw value to the declared type; ``ValueError`` says why not."""
     kind = spec.type
     if kind == InputType.YES_NO:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
-            return raw.strip().lower() in _YES
-        raise ValueError(f"cần có/không (true/false), nhận {raw!r}")
+        return parse_yes_no(raw)
     if kind == InputType.DATE:
         if raw is False:
             return NOT_DONE
@@ -293,7 +298,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         if raw is None:
             continue  # an explicit null is a value the unit does not know: missing, never 0
         try:
-            values[name] = _typed(spec, raw, submission.year)
+            values[name] = typed_value(spec, raw, submission.year)
         except ValueError as exc:
             add("invalid_value", f"{spec.label}: {exc}", f"{name}: {exc}", path, raw)
 
