@@ -35,7 +35,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,14 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_cell_to_rowcol, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from parindex.backends.excel import Arith as _Arith
+from parindex.backends.excel import Fn as _Call
+from parindex.backends.excel import Formula, Neg, render
+from parindex.backends.excel import IfAny as _IfAny
+from parindex.backends.excel import IfBlank as _IfBlank
+from parindex.backends.excel import Num as _Num
+from parindex.backends.excel import Ref as _Ref
+from parindex.backends.excel import Round as _Round
 from parindex.criteria import Aggregation, CriteriaSet, SurveyRule
 from parindex.errors import ProblemsError
 from parindex.numbers import format_date, format_decimal
@@ -119,82 +126,10 @@ def safe_text(text: str) -> bool:
     return text.startswith(_DANGEROUS)
 
 
-# --- formulas: one small expression tree, rendered for Excel and evaluated here --------------
+# --- formulas: the backend's formula tree (rendered there), evaluated here ----------------------
 
-
-@dataclass(frozen=True)
-class _Ref:
-    row: int
-    col: int
-
-
-@dataclass(frozen=True)
-class _Num:
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class _Call:
-    name: str  # SUM, MAX, MIN
-    args: tuple[_Expr, ...]
-
-
-@dataclass(frozen=True)
-class _Round:
-    arg: _Expr
-    places: int
-
-
-@dataclass(frozen=True)
-class _IfBlank:
-    """``IF(ref="", then, otherwise)``."""
-
-    ref: _Ref
-    then: _Expr
-    otherwise: _Expr
-
-
-@dataclass(frozen=True)
-class _IfAny:
-    """``IF(COUNT(refs)>0, then, otherwise)``: any number entered among ``refs``."""
-
-    refs: tuple[_Ref, ...]
-    then: _Expr
-    otherwise: _Expr
-
-
-@dataclass(frozen=True)
-class _Arith:
-    op: str  # + - * /
-    left: _Expr
-    right: _Expr
-
-
-_Expr = _Ref | _Num | _Call | _Round | _IfBlank | _IfAny | _Arith
+_Expr = Formula
 _Cell = Decimal | None | _Expr  # a constant, a blank, or a formula
-
-
-@lru_cache(maxsize=65_536)
-def _a1(row: int, col: int) -> str:
-    return str(xl_rowcol_to_cell(row, col))
-
-
-def _render(expr: _Expr) -> str:
-    if isinstance(expr, _Ref):
-        return _a1(expr.row, expr.col)
-    if isinstance(expr, _Num):
-        return format(expr.value, "f")
-    if isinstance(expr, _Call):
-        return f"{expr.name}({','.join(_render(a) for a in expr.args)})"
-    if isinstance(expr, _Round):
-        return f"ROUND({_render(expr.arg)},{expr.places})"
-    if isinstance(expr, _IfBlank):
-        ref = _render(expr.ref)
-        return f'IF({ref}="",{_render(expr.then)},{_render(expr.otherwise)})'
-    if isinstance(expr, _IfAny):
-        refs = ",".join(_render(r) for r in expr.refs)
-        return f"IF(COUNT({refs})>0,{_render(expr.then)},{_render(expr.otherwise)})"
-    return f"({_render(expr.left)}{expr.op}{_render(expr.right)})"
 
 
 class _Evaluator:
@@ -232,7 +167,7 @@ class _Evaluator:
             self.shared[key] = self.compute(expr)
         return self.shared[key]
 
-    def compute(self, expr: _Call | _Round | _IfBlank | _IfAny | _Arith) -> Decimal | None:
+    def compute(self, expr: _Expr) -> Decimal | None:
         if isinstance(expr, _Call):
             values = [v for v in (self.evaluate(a) for a in expr.args) if v is not None]
             if expr.name == "SUM":
@@ -249,6 +184,10 @@ class _Evaluator:
         if isinstance(expr, _IfAny):
             entered = any(self.evaluate(r) is not None for r in expr.refs)
             return self.evaluate(expr.then if entered else expr.otherwise)
+        if isinstance(expr, Neg):
+            return -self.value(expr.arg)
+        if not isinstance(expr, _Arith):
+            raise TypeError(f"not a score sheet formula: {expr!r}")
         left, right = self.value(expr.left), self.value(expr.right)
         if expr.op == "+":
             return left + right
@@ -856,7 +795,7 @@ def _write_cell(
     else:
         value = evaluator.cell(row, col)
         assert value is not None
-        sheet.write_formula(row, col, "=" + _render(content), fmt, _number(value))
+        sheet.write_formula(row, col, "=" + render(content), fmt, _number(value))
 
 
 def _write_totals(
