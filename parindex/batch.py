@@ -4,7 +4,7 @@
 row per unit (:func:`inputs_frame` makes one) — and returns one row per unit: a
 column of points for every node, ``total``, ``max_points`` (what applies), ``index``
 and ``band``. Each compiled expression is evaluated once over all units
-(:mod:`parindex.vectors`); there is no per-unit loop over the rules.
+(:mod:`parindex.backends.vectors`); there is no per-unit loop over the rules.
 
 Exactness: points are carried as integers scaled by ``10**S`` (``S`` decimal places:
 the set's precision, its maxima and any survey points), so sums are exact. Rule
@@ -31,6 +31,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from parindex.backends.vectors import (
+    REL,
+    Bools,
+    Dates,
+    Evaluator,
+    Numbers,
+    Texts,
+    Vector,
+    number_error,
+    round_half_up,
+)
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import (
     Aggregation,
@@ -61,17 +72,6 @@ from parindex.submission import (
     check_submission,
     parse_yes_no,
     typed_value,
-)
-from parindex.vectors import (
-    REL,
-    Bools,
-    Dates,
-    Evaluator,
-    Numbers,
-    Texts,
-    Vector,
-    number_error,
-    round_half_up,
 )
 
 if TYPE_CHECKING:

@@ -260,3 +260,25 @@ def test_synthetic_provinces_score_the_same_in_batch(
     criteria = SETS[which]
     units = synthetic.units(criteria, 12, seed=seed, missing_rate=missing_rate, fact_rate=fact_rate)
     assert_same(criteria, units)
+
+
+@pytest.mark.parametrize(
+    "bonus",
+    [
+        "((((((so_giai_thuong * 1000000000000000) ** 10) ** 10) ** 10) ** 10) ** 10)",
+        "round(so_giai_thuong * 0.25, 999999999999999)",
+        "round(so_giai_thuong * 0.25, -999999999999999)",
+        "1 / ((0.000000001 * so_giai_thuong) ** 10) ** 10",
+    ],
+)
+def test_hostile_but_valid_expressions_score_as_in_the_engine(bonus: str, tmp_path: Path) -> None:
+    # Floats overflow, underflow or cannot round where the engine's decimals can (or
+    # raise): those rows go to the engine, never full points nor a crash (issue 18).
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    assert 'value: "so_giai_thuong * 0.25"' in text
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace("so_giai_thuong * 0.25", bonus), encoding="utf-8")
+    criteria = load_criteria(path)
+    values = {"co_ke_hoach": True, "so_vi_pham": 1}
+    units = [mini_unit(f"u{n}", {**values, "so_giai_thuong": n}) for n in (0, 1, 3, 40)]
+    assert_same(criteria, units)

@@ -1,4 +1,4 @@
-"""Compiled expressions evaluated over whole columns, with a bound on every float error.
+"""The vector backend: compiled expressions over whole columns, a bound on every float error.
 
 The batch path (:mod:`parindex.batch`) evaluates each compiled expression once for
 all units, in float64 with numpy. The single-unit engine is exact (Decimal), so
@@ -8,6 +8,11 @@ within its bound of a tie, a division by a number that may be 0, a rounding with
 its bound of a half — marks the row *unsure*, and the batch path hands that row to
 the engine's own scorer. Integers below 2**52 are exact in both worlds, so counts,
 dates and most percentages never need the fallback.
+
+Floats reach less far than the engine's decimals (10**308 against 10**999999, 10**-308
+against 10**-1000026), so a row where a step overflows, underflows or leaves the
+floats' exact range (``round(x, 999999999999999)``) is unsure too: the engine then
+computes it, or reports the error it raises. Nothing here raises on a value.
 
 Only the allow-listed tree of :mod:`parindex.expressions` is evaluated here; no text.
 """
@@ -45,6 +50,8 @@ Mask = npt.NDArray[np.bool_]
 REL = 2.0**-52
 """Relative error added by one float operation (2u) — far above Decimal's 28 digits."""
 _EXACT_LIMIT = 2.0**52
+_TINY = 2.0**-1000  # below this, a float's relative error bound no longer holds
+_PLACES = 15  # round(x, k) in floats for |k| up to this; the engine decides beyond
 _EPOCH = np.datetime64("0001-01-01", "D")
 
 
@@ -187,18 +194,28 @@ class Evaluator:
         a = self.numbers(node.operand)
         return Numbers(-a.x if node.op == "-" else a.x, a.e)
 
+    def checked(self, result: Numbers, lost: Mask | None = None) -> Numbers:
+        """Flag rows whose float left the range where its bound holds (``lost``: a
+        non-zero result that underflowed to 0)."""
+        x, e = result.x, result.e
+        magnitude = np.abs(x)
+        wrong = ~np.isfinite(x) | ~np.isfinite(e) | ((magnitude < _TINY) & (x != 0))
+        self.flag(wrong if lost is None else wrong | lost)
+        return result
+
     def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
         known = (a.e == 0) & (b.e == 0)
         if op in ("+", "-"):
             x = a.x + b.x if op == "+" else a.x - b.x
             exact = known & _on_grid(a.x, 16) & _on_grid(b.x, 16)
-            return Numbers(x, _bound(x, a.e + b.e, exact))
+            return self.checked(Numbers(x, _bound(x, a.e + b.e, exact)))
         if op == "*":
             x = a.x * b.x
             e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
             whole = _integral(a.x) & _integral(b.x) & _integral(x)
             fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
-            return Numbers(x, _bound(x, e, known & (whole | fine)))
+            lost = (x == 0) & (a.x != 0) & (b.x != 0)
+            return self.checked(Numbers(x, _bound(x, e, known & (whole | fine))), lost)
         if op == "/":
             self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
             safe = np.where(b.x == 0, 1.0, b.x)
@@ -206,7 +223,7 @@ class Evaluator:
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
             exact = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
-            return Numbers(x, _bound(x, e, exact))
+            return self.checked(Numbers(x, _bound(x, e, exact)), (x == 0) & (a.x != 0))
         raise ValueError(op)  # pragma: no cover
 
     def _binary(self, node: Expr) -> Vector:
@@ -223,7 +240,8 @@ class Evaluator:
             return Numbers(np.ones(self.n), np.zeros(self.n))
         x = a.x**k
         e = (np.abs(a.x) + a.e) ** k - np.abs(a.x) ** k
-        return Numbers(x, _bound(x, e, (a.e == 0) & _integral(a.x) & _integral(x)))
+        exact = (a.e == 0) & _integral(a.x) & _integral(x)
+        return self.checked(Numbers(x, _bound(x, e, exact)), (x == 0) & (a.x != 0))
 
     def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
         if isinstance(a, Numbers) and isinstance(b, Numbers):
@@ -371,7 +389,11 @@ def _round(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
     if not isinstance(args[1], Const) or not isinstance(args[1].value, Decimal):
         ev.flag(np.ones(ev.n, dtype=bool))
         return x
-    return ev.rounded(x, int(args[1].value))
+    places = int(args[1].value)
+    if abs(places) > _PLACES:  # beyond floats' reach (and maybe the engine's): exactly
+        ev.flag(np.ones(ev.n, dtype=bool))
+        return x
+    return ev.rounded(x, places)
 
 
 def _clamp(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:

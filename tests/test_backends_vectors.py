@@ -1,0 +1,253 @@
+"""The vector backend's bounds are sound: every row it does not mark unsure is the engine's.
+
+Generated expressions — every node type and function, hostile-but-valid ones included
+(constants up to 10**15, powers, ``round(x, 999999999999999)``, nested powers that overflow
+floats or the engine's decimals) — are evaluated over many rows at once. For each row the
+vector backend does not hand to the engine, the engine must not raise, and the float must
+lie within its stated bound of the engine's exact decimal (booleans, dates, texts equal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from parindex.backends import excel as excel_backend
+from parindex.backends import vectors
+from parindex.backends.vectors import Bools, Dates, Evaluator, Numbers, Texts, Vector
+from parindex.errors import EvaluationError, ExpressionError
+from parindex.expressions import FUNCTIONS, NameInfo, Value, ValueType, compile_expression, evaluate
+
+N, B, D, T = ValueType.NUMBER, ValueType.BOOL, ValueType.DATE, ValueType.TEXT
+ENV = {
+    "a": NameInfo(N),
+    "b": NameInfo(N),
+    "c": NameInfo(N),
+    "p": NameInfo(B),
+    "q": NameInfo(B),
+    "d1": NameInfo(D),
+    "d2": NameInfo(D),
+    "s": NameInfo(T),
+}
+NUMBERS = [
+    "0",
+    "1",
+    "-1",
+    "3",
+    "0.1",
+    "0.5",
+    "2.675",
+    "97.5",
+    "100",
+    "1000000000000000",
+    "123456789.123",
+    "0.000000001",
+]
+PLACES = ["0", "1", "2", "-1", "5", "16", "30", "999999999999999", "-999999999999999"]
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    names = st.sampled_from(["a", "b", "c"])
+    constants = st.sampled_from(NUMBERS)
+    dates_leaf = st.sampled_from(["d1", "d2", "date(2026, 6, 30)"])
+    bools_leaf = st.sampled_from(["p", "q", "True"])
+    texts_leaf = st.sampled_from(["s", "'x'"])
+
+    def extend(
+        parts: st.SearchStrategy[tuple[str, str, str, str]],
+    ) -> st.SearchStrategy[tuple[str, str, str, str]]:
+        def build(
+            draw_parts: tuple[tuple[str, str, str, str], ...], pick: int, k: str
+        ) -> tuple[str, str, str, str]:
+            (n1, b1, d1, t1), (n2, b2, d2, t2), (n3, _, _, _) = draw_parts
+            numbers = [
+                f"({n1} + {n2})",
+                f"({n1} - {n2})",
+                f"({n1} * {n2})",
+                f"({n1} / {n2})",
+                f"({n1}) ** {pick % 11}",
+                f"-({n1})",
+                f"ratio({n1}, {n2}, {n3})",
+                f"percent({n1}, {n2}, 100)",
+                f"min({n1}, {n2}, {n3})",
+                f"max({n1}, {n2})",
+                f"abs({n1})",
+                f"round({n1}, {k})",
+                f"clamp({n1}, {n2}, {n3})",
+                f"days_between({d1}, {d2})",
+                f"year({d1})",
+                f"month({d1})",
+                f"day({d1})",
+                f"quarter({d1})",
+                f"({n1} if {b1} else {n2})",
+            ]
+            bools = [
+                f"({n1} < {n2})",
+                f"({n1} <= {n2} <= {n3})",
+                f"({n1} == {n2})",
+                f"({n1} != {n2})",
+                f"({d1} < {d2})",
+                f"({d1} == {d2})",
+                f"({t1} == {t2})",
+                f"({t1} in ('x', 'Có'))",
+                f"({n1} not in (1, 0.5))",
+                f"({b1} and {b2})",
+                f"({b1} or {b2})",
+                f"(not {b1})",
+                f"({b1} if {b2} else {b1})",
+            ]
+            dates = [f"({d1} if {b1} else {d2})", f"date({n1}, {n2}, {n3})", d1]
+            texts = [f"({t1} if {b1} else {t2})", t1]
+            return (
+                numbers[pick % len(numbers)],
+                bools[pick % len(bools)],
+                dates[pick % len(dates)],
+                texts[pick % len(texts)],
+            )
+
+        return st.builds(
+            build, st.tuples(parts, parts, parts), st.integers(0, 10_000), st.sampled_from(PLACES)
+        )
+
+    leaves = st.tuples(st.one_of(names, constants), bools_leaf, dates_leaf, texts_leaf)
+    return st.recursive(leaves, extend, max_leaves=12).flatmap(
+        lambda parts: st.sampled_from(list(parts))
+    )
+
+
+def _number(draw: st.DrawFn) -> Decimal:
+    return draw(
+        st.one_of(
+            st.sampled_from([Decimal(v) for v in NUMBERS]),
+            st.integers(-(10**6), 10**6).map(Decimal),
+            st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False),
+        )
+    )
+
+
+@st.composite
+def _rows(draw: st.DrawFn, size: int) -> list[dict[str, Value]]:
+    rows = []
+    for _ in range(size):
+        rows.append(
+            {
+                "a": _number(draw),
+                "b": _number(draw),
+                "c": _number(draw),
+                "p": draw(st.booleans()),
+                "q": draw(st.booleans()),
+                "d1": draw(
+                    st.one_of(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)), st.just(False))
+                ),
+                "d2": draw(
+                    st.one_of(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)), st.just(False))
+                ),
+                "s": draw(st.sampled_from(["x", "Có", "có", ""])),
+            }
+        )
+    return rows
+
+
+def _columns(rows: list[dict[str, Value]]) -> dict[str, Vector]:
+    def numbers(name: str) -> Numbers:
+        x = np.array([float(r[name]) for r in rows])  # type: ignore[arg-type]
+        e = np.array(
+            [
+                0.0 if Decimal(f) == r[name] else abs(f) * vectors.REL
+                for f, r in zip(x, rows, strict=True)
+            ]
+        )
+        return Numbers(x, e)
+
+    def dates(name: str) -> Dates:
+        return Dates(
+            np.array([np.nan if r[name] is False else float(r[name].toordinal()) for r in rows])
+        )  # type: ignore[union-attr]
+
+    texts = np.empty(len(rows), dtype=object)
+    texts[:] = [r["s"] for r in rows]
+    return {
+        "a": numbers("a"),
+        "b": numbers("b"),
+        "c": numbers("c"),
+        "p": Bools(np.array([r["p"] for r in rows], dtype=bool)),
+        "q": Bools(np.array([r["q"] for r in rows], dtype=bool)),
+        "d1": dates("d1"),
+        "d2": dates("d2"),
+        "s": Texts(texts),
+    }
+
+
+def _agrees(vector: Vector, row: int, exact: Value) -> bool:
+    if isinstance(vector, Numbers):
+        assert isinstance(exact, Decimal)
+        x, e = vector.x[row], vector.e[row]
+        return bool(np.isfinite(x)) and abs(Decimal(float(x)) - exact) <= Decimal(float(e))
+    if isinstance(vector, Bools):
+        return bool(vector.b[row]) == exact
+    if isinstance(vector, Dates):
+        day = vector.d[row]
+        return exact is False if np.isnan(day) else exact == dt.date.fromordinal(int(day))
+    return bool(vector.s[row] == exact)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=_expressions(), data=st.data())
+def test_rows_the_backend_settles_are_the_engines(text: str, data: st.DataObject) -> None:
+    try:
+        compiled = compile_expression(text, ENV)
+    except ExpressionError:
+        assume(False)
+        return
+    rows = data.draw(_rows(8))
+    evaluator = Evaluator(len(rows), _columns(rows))
+    result = evaluator.evaluate(compiled.root)
+    for row, values in enumerate(rows):
+        if evaluator.unsure[row]:
+            continue
+        try:
+            exact = evaluate(compiled, values)
+        except EvaluationError as exc:
+            pytest.fail(f"{text} on {values}: the engine raises ({exc}), the backend settles it")
+        assert _agrees(result, row, exact), (text, values, exact, result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "round(a, 999999999999999)",
+        "round(a, -999999999999999)",
+        "((((a ** 10) ** 10) ** 10) ** 10) ** 10",
+        "((((0.000000001 * a) ** 10) ** 10) ** 10) ** 10 > 0",
+        "1 / ((0.000000001 * a) ** 10) ** 10",
+        "1000000000000000 * 1000000000000000 * 1000000000000000 * a > 0",
+    ],
+)
+def test_hostile_but_valid_expressions_go_to_the_engine(text: str) -> None:
+    compiled = compile_expression(text, ENV)
+    rows = [{"a": Decimal(v)} for v in ("0", "3", "1000000000000000", "0.5")]
+    columns = _columns(
+        [
+            {**r, "b": 0, "c": 0, "p": True, "q": True, "d1": False, "d2": False, "s": ""}
+            for r in rows
+        ]
+    )
+    evaluator = Evaluator(len(rows), columns)
+    result = evaluator.evaluate(compiled.root)  # never raises
+    for row, values in enumerate(rows):
+        if not evaluator.unsure[row]:
+            assert _agrees(result, row, evaluate(compiled, values)), (text, values)
+
+
+def test_every_function_has_a_vector_and_a_formula_form() -> None:
+    assert set(vectors._FUNCTIONS) == set(FUNCTIONS)
+    formula = excel_backend.formula
+    env = {"x": NameInfo(N), "d": NameInfo(D)}
+    for name, function in FUNCTIONS.items():
+        args = ", ".join("d" if p == D else "x" for p in function.params)
+        assert formula(compile_expression(f"{name}({args})", env), str.upper)
