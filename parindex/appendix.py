@@ -18,9 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import CriteriaSet, Node, NodeKind
+
+if TYPE_CHECKING:
+    from parindex.plans import Plan
 from parindex.deadlines import shift_years
 from parindex.numbers import format_decimal
 
@@ -28,6 +31,7 @@ __all__ = [
     "COLUMNS",
     "Appendix",
     "AppendixRow",
+    "appendix_plan",
     "build_appendix",
     "write_appendix",
     "write_docx",
@@ -44,7 +48,7 @@ COLUMNS = (
 )
 """The columns of seed 000's appendix, as it writes them."""
 
-_WIDTHS = (7, 52, 52, 24, 16, 30)
+_WIDTHS = (9, 52, 50, 24, 16, 30)
 _LOOKS: dict[str, dict[str, Any]] = {
     "cell": {"border": 1},
     "bold": {"border": 1, "bold": True},
@@ -94,11 +98,11 @@ def _header(node: Node) -> str:
     return f"{office} CHỦ TRÌ THỰC HIỆN"
 
 
-def _note(node: Node, priority: Decimal | None, language: str) -> str:
+def _note(node: Node, priority: Decimal | None, language: str, headed: bool) -> str:
     parts = []
     if node.note:
         parts.append(node.note)
-    elif node.in_charge and node.kind is not NodeKind.AREA:
+    elif node.in_charge and not headed:
         lead = f"Chủ trì: {node.in_charge}" if language == "vi" else f"In charge: {node.in_charge}"
         if node.assisting:
             lead += ("; phối hợp: " if language == "vi" else "; assisting: ") + ", ".join(
@@ -149,7 +153,8 @@ def build_appendix(
     for area in criteria.nodes:
         area_has_office = area.in_charge is not None and bool(area.assisting)
         for node in area.walk():
-            if _starts_group(node, area_has_office):
+            headed = _starts_group(node, area_has_office)
+            if headed:
                 rows.append(AppendixRow(node.code, "", _header(node), header=True))
             rows.append(
                 AppendixRow(
@@ -159,7 +164,7 @@ def build_appendix(
                     product=_products(node.evidence),
                     deadline=shift_years(node.deadline or "", shift),
                     funding=node.funding or "",
-                    note=_note(node, priorities.get(node.code), language),
+                    note=_note(node, priorities.get(node.code), language, headed),
                     area=node.kind is NodeKind.AREA,
                     priority=priorities.get(node.code),
                 )
@@ -261,6 +266,9 @@ def write_docx(appendix: Appendix, path: str | Path) -> Path:
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     widths = [Cm(w * 26.7 / sum(_WIDTHS)) for w in _WIDTHS]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice and Word lay out by
     header = table.rows[0]
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -289,11 +297,75 @@ def write_docx(appendix: Appendix, path: str | Path) -> Path:
     return target
 
 
-def write_appendix(appendix: Appendix, path: str | Path) -> Path:
-    """Write ``.xlsx`` or ``.docx`` by the file's suffix."""
+def appendix_plan(criteria: CriteriaSet, appendix: Appendix) -> Plan:
+    """The appendix as a plan file's data (``parindex.plan/1``): one task per row that names
+    a product or a deadline, linked to its criterion code, so ``parindex progress`` can
+    follow it during the year. Offices are the node's own or its nearest ancestor's."""
+    from parindex.criteria import Source
+    from parindex.plans import Funding, Place, Plan, Task
+
+    owners: dict[str, tuple[str, list[str]]] = {}
+    deadlines: dict[str, str] = {}
+    for compiled in criteria.compiled.nodes.values():
+        node, parent = compiled.node, compiled.parent
+        inherited = owners.get(parent, ("", [])) if parent else ("", [])
+        owners[node.code] = (node.in_charge, node.assisting) if node.in_charge else inherited
+        deadlines[node.code] = node.deadline or (deadlines.get(parent, "") if parent else "")
+    shift = appendix.year - criteria.year if criteria.year is not None else 0
+    tasks = []
+    for row in appendix.rows:
+        if row.header or not (row.product or row.deadline):
+            continue
+        office, assisting = owners[row.code]
+        tasks.append(
+            Task(
+                id="tc-" + row.code.lower(),
+                section=row.code,
+                title=row.task,
+                products=[p.removeprefix("- ") for p in row.product.split("\n") if p],
+                in_charge=[office or "Đơn vị"],
+                assisting=list(assisting),
+                deadline=shift_years(deadlines[row.code], shift) or None,
+                funding=Funding(source=row.funding) if row.funding else None,
+                criteria=[row.code],
+                at=Place(source=criteria.id, section=row.code),
+            )
+        )
+    source = Source(id=criteria.id, title=criteria.title, note="Bộ tiêu chí mà phụ lục được lập từ")
+    return Plan(
+        format="parindex.plan/1",
+        id=f"{criteria.id}-phu-luc-{appendix.year}",
+        title=appendix.title,
+        unit=appendix.subtitle.strip("()"),
+        year=appendix.year,
+        criteria=criteria.id,
+        sources=[source],
+        notes=["Lập tự động từ bộ tiêu chí (parindex plan --appendix)"],
+        tasks=tasks,
+    )
+
+
+def write_appendix(
+    appendix: Appendix, path: str | Path, criteria: CriteriaSet | None = None
+) -> Path:
+    """Write ``.xlsx`` or ``.docx`` by the file's suffix; ``.yaml`` (with ``criteria``) writes
+    the appendix as a plan file for ``parindex progress``."""
     suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml") and criteria is not None:
+        import json
+
+        from ruamel.yaml import YAML
+
+        data = json.loads(appendix_plan(criteria, appendix).model_dump_json(exclude_defaults=True))
+        data = {"format": "parindex.plan/1", **data}
+        target = Path(path)
+        with target.open("w", encoding="utf-8") as stream:
+            YAML(typ="safe", pure=True).dump(data, stream)
+        return target
     if suffix == ".xlsx":
         return write_xlsx(appendix, path)
     if suffix == ".docx":
         return write_docx(appendix, path)
-    raise ValueError(f"chỉ ghi được .xlsx hoặc .docx, không phải {suffix or 'tệp không đuôi'}")
+    raise ValueError(
+        f"chỉ ghi được .xlsx, .docx (hoặc .yaml), không phải {suffix or 'tệp không đuôi'}"
+    )

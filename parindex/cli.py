@@ -26,7 +26,7 @@ from parindex.engine import score
 from parindex.errors import ParindexError, Problem, did_you_mean
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
-from parindex.plan_cli import plan_command
+from parindex.plan_cli import plan_command, progress_command
 from parindex.report import STATUS_VI, NodeResult, ScoreReport, Status, format_points
 from parindex.review import SEVERITY_VI, Severity, review
 from parindex.submission import load_submission
@@ -726,3 +726,4 @@ def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> 
 
 
 main.add_command(plan_command)
+main.add_command(progress_command)

@@ -71,7 +71,9 @@ class Place(_Model):
     """Where a value stands in its source: ``{source: seed-003, section: "II.3", line: 47}``."""
 
     source: Text = Field(description="Mã nguồn (một trong 'sources' của kế hoạch)")
-    line: Annotated[int, Field(ge=1)] = Field(description="Dòng trong văn bản nguồn")
+    line: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Dòng trong văn bản nguồn (bắt buộc khi chép từ văn bản)"
+    )
     section: str | None = Field(default=None, description="Mục, ví dụ 'II.3' hoặc 'Phụ lục III.1'")
     quote: str | None = Field(default=None, description="Trích nguyên văn, nếu cần")
 

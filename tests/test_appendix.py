@@ -129,7 +129,7 @@ def test_write_xlsx_and_docx(tmp_path: Path, appendix_2023) -> None:  # type: ig
     table = Document(str(docx)).tables[0]
     assert tuple(c.text for c in table.rows[0].cells) == COLUMNS
     assert len(table.rows) == 1 + len(appendix_2023.rows)
-    with pytest.raises(ValueError, match=r"\.xlsx hoặc \.docx"):
+    with pytest.raises(ValueError, match=r"\.xlsx, \.docx \(hoặc \.yaml\)"):
         write_appendix(appendix_2023, tmp_path / "phu-luc.pdf")
 
 
