@@ -14,7 +14,7 @@ print them on A4 landscape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +33,7 @@ __all__ = [
     "AppendixRow",
     "appendix_plan",
     "build_appendix",
+    "row_height",
     "write_appendix",
     "write_docx",
     "write_xlsx",
@@ -179,11 +180,11 @@ def build_appendix(
     return Appendix(target, title, subtitle, tuple(rows))
 
 
-def _height(values: tuple[str, ...]) -> float:
+def row_height(values: Sequence[str], widths: Sequence[int] = _WIDTHS) -> float:
     """Row height (points) that shows every wrapped line: spreadsheets do not grow a row
     for wrapped text written by a program, so the lines are counted here."""
     lines = 1
-    for value, width in zip(values, _WIDTHS, strict=True):
+    for value, width in zip(values, widths, strict=True):
         count = sum(
             max(1, -(-len(part) // max(1, int(width * 1.15)))) for part in value.split("\n")
         )
@@ -225,7 +226,7 @@ def write_xlsx(appendix: Appendix, path: str | Path) -> Path:
             sheet.write_string(line, 0, row.task, style("office", row.task))
             continue
         values = (row.stt, row.task, row.product, row.deadline, row.funding, row.note)
-        sheet.set_row(line, _height(values))
+        sheet.set_row(line, row_height(values))
         for column, value in enumerate(values):
             name = "marked" if column == 5 and row.priority else "bold" if row.area else "cell"
             sheet.write_string(line, column, value, style(name, value))

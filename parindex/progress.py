@@ -297,6 +297,7 @@ def write_progress_xlsx(result: Progress, path: str, language: str = "vi") -> st
     """Two sheets (tasks per office, targets), A4 landscape, text never read as formulas."""
     import xlsxwriter
 
+    from parindex.appendix import row_height
     from parindex.excel import safe_text
 
     book = xlsxwriter.Workbook(path, {"strings_to_formulas": False})
@@ -330,6 +331,7 @@ def write_progress_xlsx(result: Progress, path: str, language: str = "vi") -> st
         for column, width in enumerate(widths):
             sheet.set_column(column, column, width)
         for line, row in enumerate(rows, start=3):
+            sheet.set_row(line, row_height(row, widths))
             for column, value in enumerate(row):
                 sheet.write_string(line, column, value, quoted if safe_text(value) else plain)
         sheet.set_landscape()
