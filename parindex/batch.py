@@ -45,26 +45,17 @@ from parindex.backends.vectors import (
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import (
     Aggregation,
-    BandsRule,
     BonusRule,
-    CheckRule,
     CriteriaSet,
-    DeadlineRule,
-    DeductionRule,
-    ExpressionRule,
     Input,
     InputType,
-    LevelsRule,
     PenaltyRule,
-    ProportionalRule,
     SurveyRule,
-    ThresholdRule,
 )
 from parindex.engine import applies, classify, leaf_points
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.numbers import parse_decimal, quantize
-from parindex.ranges import Interval
 from parindex.report import Status
 from parindex.submission import (
     CheckedSubmission,
@@ -647,106 +638,20 @@ class _Scorer:
     # --- leaves ---------------------------------------------------------------
 
     def leaf(self, node: CompiledNode) -> tuple[Ints, Mask, Mask]:
-        """Points, rows scored, rows to settle exactly — for rows where the inputs are present."""
-        rule = node.node.rule
-        top = node.node.max_points
+        """Points, rows scored, rows to settle exactly — for rows where the inputs are present.
+
+        The leaf's lowered expression (its kind's :meth:`~parindex.rules.RuleKind.lower`)
+        evaluated over the columns; rows the error bounds cannot settle, and rows with
+        no value (a value in no band), are left to the exact engine.
+        """
+        assert node.leaf is not None and node.leaf.lowered is not None
         ev = self.evaluator
         ev.reset()
-        n = self.n
-        scored = np.ones(n, dtype=bool)
-        if isinstance(rule, CheckRule):
-            met = ev.truth(node.values[0].root)
-            points = np.where(met, self.quantized(top), 0).astype(np.int64)
-        elif isinstance(rule, BandsRule | ThresholdRule):
-            value = ev.numbers(node.values[0].root)
-            if isinstance(rule, BandsRule):
-                points = self.full(0)
-                chosen = np.zeros(n, dtype=bool)
-                for band, interval in zip(rule.bands, node.intervals, strict=True):
-                    inside = self.inside(value, interval) & ~chosen
-                    points = np.where(inside, self.quantized(band.points), points)
-                    chosen |= inside
-                ev.flag(~chosen)  # no band: the engine reports the error
-            else:
-                met = self.inside(value, node.intervals[0])
-                points = np.where(met, self.quantized(top), self.quantized(rule.otherwise))
-        elif isinstance(rule, DeadlineRule):
-            on_time = np.zeros(n, dtype=np.int64)
-            for index, due in enumerate(node.dues):
-                done = ev.evaluate(node.values[index].root)
-                assert isinstance(done, Dates)
-                day = float(due.toordinal())
-                with np.errstate(invalid="ignore"):
-                    ok = (done.d <= day) if rule.inclusive else (done.d < day)
-                on_time += ok & ~np.isnan(done.d)
-            count = len(node.dues)
-            if rule.scoring == "each":
-                table = [self.quantized(top * k / count) for k in range(count + 1)]
-            else:
-                table = [0] * count + [self.quantized(top)]
-            points = np.asarray(table, dtype=np.int64)[on_time]
-        elif isinstance(rule, LevelsRule):
-            choice = ev.evaluate(node.values[0].root)
-            assert isinstance(choice, Texts)
-            points = self.full(0)
-            matched = np.zeros(n, dtype=bool)
-            for level in rule.levels:
-                hit = (choice.s == level.value) & ~matched
-                points = np.where(hit, self.quantized(level.points), points)
-                matched |= hit
-            ev.flag(~matched)
-        else:
-            raw = self.continuous(node, ev.numbers(node.values[0].root))
-            steps, unsure = round_half_up(raw, self.precision_places)
-            ev.flag(unsure)
-            points = steps.astype(np.int64) * 10 ** (self.scale - self.precision_places)
-        return points, scored, ev.unsure.copy()
-
-    def continuous(self, node: CompiledNode, value: Numbers) -> Numbers:
-        """The raw (unrounded) points of the rules whose points vary continuously."""
-        rule = node.node.rule
-        top = node.node.max_points
-        ev = self.evaluator
-        ftop, etop = float(top), (0.0 if Decimal(float(top)) == top else abs(float(top)) * REL)
-        top_v = Numbers(np.full(self.n, ftop), np.full(self.n, etop))
-        zero = np.zeros(self.n)
-        if isinstance(rule, ProportionalRule):
-            target = Numbers(
-                np.full(self.n, float(rule.target)),
-                number_error(np.full(self.n, float(rule.target))),
-            )
-            share = ev.arithmetic("/", value, target)
-            clipped = Numbers(np.clip(share.x, 0.0, 1.0), share.e)
-            return ev.arithmetic("*", top_v, clipped)
-        if isinstance(rule, DeductionRule):
-            per = np.full(self.n, float(rule.per))
-            taken = ev.arithmetic("*", value, Numbers(per, number_error(per)))
-            left = ev.arithmetic("-", top_v, taken)
-            return Numbers(np.maximum(left.x, 0.0), left.e)
-        if isinstance(rule, BonusRule | PenaltyRule):
-            amount = np.maximum(0.0, np.minimum(value.x, ftop))
-            error = np.maximum(value.e, etop)
-            return Numbers(-amount if isinstance(rule, PenaltyRule) else amount, error)
-        assert isinstance(rule, ExpressionRule)
-        return Numbers(np.maximum(0.0, np.minimum(value.x, ftop)), np.maximum(value.e, etop) + zero)
-
-    def inside(self, value: Numbers, interval: Interval) -> Mask:
-        ev = self.evaluator
-        result = np.ones(self.n, dtype=bool)
-        for bound, inclusive, above in (
-            (interval.low, interval.low_inclusive, True),
-            (interval.high, interval.high_inclusive, False),
-        ):
-            if bound is None:
-                continue
-            edge = float(bound)
-            error = value.e + (0.0 if Decimal(edge) == bound else abs(edge) * REL)
-            ev.flag((np.abs(value.x - edge) <= error) & (error > 0))
-            if above:
-                result &= (value.x > edge) | ((value.x == edge) & inclusive)
-            else:
-                result &= (value.x < edge) | ((value.x == edge) & inclusive)
-        return result
+        raw = ev.numbers(node.leaf.lowered)
+        steps, unsure = round_half_up(raw, self.precision_places)
+        ev.flag(unsure)
+        points = steps.astype(np.int64) * 10 ** (self.scale - self.precision_places)
+        return points, np.ones(self.n, dtype=bool), ev.unsure.copy()
 
     def exact(self, node: CompiledNode, rows: Mask, points: Ints, scored: Mask) -> None:
         """Score ``rows`` with the single-unit engine's scorer."""

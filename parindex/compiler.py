@@ -9,39 +9,33 @@ carry the path of the offending value in the file (``("nodes", 0, "children", 2,
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from parindex.criteria import (
     Aggregation,
-    BandsRule,
-    BonusRule,
-    CheckRule,
     CriteriaSet,
-    DeadlineRule,
-    DeductionRule,
     Fact,
     Input,
     InputType,
-    LevelsRule,
     Node,
     NodeKind,
-    PenaltyRule,
-    ProportionalRule,
     Provenance,
     SurveyRule,
-    ThresholdRule,
 )
-from parindex.errors import ExpressionError, did_you_mean
+from parindex.errors import ExpressionError
 from parindex.expressions import CompiledExpression, NameInfo, ValueType, compile_expression
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval, coverage_problems, parse_range
+from parindex.rules import CompiledRule, Leaf, RuleKind, kind_of
+from parindex.rules._domain import PERCENT as _PERCENT
+from parindex.rules._domain import input_domain
 
-__all__ = ["CompiledNode", "CompiledSet", "Issue", "compile_set", "input_domain"]
+__all__ = ["CompiledNode", "CompiledSet", "Issue", "compile_set", "counts_in_max", "input_domain"]
 
 Path = tuple[str | int, ...]
 
@@ -55,19 +49,10 @@ _INPUT_TYPES: Mapping[InputType, ValueType] = {
     InputType.ENUM: ValueType.TEXT,
 }
 
-_PERCENT = Interval(Decimal(0), True, Decimal(100), True)
-_RATIO = Interval(Decimal(0), True, Decimal(1), True)
-_NON_NEGATIVE = Interval(Decimal(0), True, None, False)
-_EVERYTHING = Interval(None, False, None, False)
 
-
-def input_domain(kind: InputType) -> Interval:
-    """The values an input of this type may take."""
-    return {
-        InputType.PERCENT: _PERCENT,
-        InputType.RATIO: _RATIO,
-        InputType.COUNT: _NON_NEGATIVE,
-    }.get(kind, _EVERYTHING)
+def counts_in_max(node: Node) -> bool:
+    """Whether a node's maximum counts in its parent's (a bonus or penalty leaf's does not)."""
+    return node.rule is None or kind_of(node.rule).counts_in_max
 
 
 @dataclass(frozen=True)
@@ -92,9 +77,10 @@ class CompiledNode:
     depth: int
     parent: str | None
     applies_if: CompiledExpression | None = None
-    values: tuple[CompiledExpression, ...] = ()
-    intervals: tuple[Interval, ...] = ()
-    dues: tuple[dt.date, ...] = ()
+    rule: CompiledRule | None = None
+    """The leaf's rule, compiled by its kind (``None`` for a parent)."""
+    leaf: Leaf | None = None
+    """The leaf's code, maximum, rounding and lowered points (``None`` for a parent)."""
     points_provisional: bool = False
     rule_provisional: bool = False
 
@@ -110,12 +96,23 @@ class CompiledNode:
     @cached_property
     def inputs(self) -> frozenset[str]:
         """Names the rule reads (applicability not included)."""
-        return frozenset().union(*(v.names for v in self.values)) if self.values else frozenset()
+        return self.rule.inputs if self.rule is not None else frozenset()
+
+    @property
+    def expressions(self) -> tuple[CompiledExpression, ...]:
+        """The compiled expressions the rule reads, in file order (applicability not included)."""
+        return self.rule.expressions if self.rule is not None else ()
+
+    @property
+    def kind(self) -> RuleKind[Any, Any] | None:
+        """The leaf's rule kind (``None`` for a parent)."""
+        return kind_of(self.node.rule) if self.node.rule is not None else None
 
     @property
     def counts_in_max(self) -> bool:
-        """Bonus and penalty nodes add or take points but are not part of the maximum."""
-        return not isinstance(self.node.rule, BonusRule | PenaltyRule)
+        """Whether the node's maximum counts in its parent's (bonus and penalty do not)."""
+        kind = self.kind
+        return kind is None or kind.counts_in_max
 
 
 @dataclass(frozen=True)
@@ -178,6 +175,7 @@ class _Checker:
         self.issues: list[Issue] = []
         self.env: dict[str, NameInfo] = {}
         self.source_ids = {s.id for s in criteria.sources}
+        self.input_types = {i.name: i.type for i in criteria.inputs}
 
     def add(
         self,
@@ -357,7 +355,7 @@ class _Checker:
             )
 
     def sums(self, node: Node, path: Path) -> None:
-        counted = [c for c in node.children if not isinstance(c.rule, BonusRule | PenaltyRule)]
+        counted = [c for c in node.children if counts_in_max(c)]
         if not counted:
             return
         total = sum((c.max_points for c in counted), Decimal(0))
@@ -396,7 +394,11 @@ class _Checker:
                 format_decimal(node.max_points),
             )
 
+    def input_type(self, name: str) -> InputType | None:
+        return self.input_types.get(name)
+
     def rule(self, node: Node, path: Path, provisional: bool) -> CompiledNode | None:
+        """Check and compile a leaf's rule through its kind, then lower it to one expression."""
         rule = node.rule
         code = node.code
         rpath = (*path, "rule")
@@ -413,246 +415,21 @@ class _Checker:
         rule_provisional = (
             rule.provenance.status == "provisional" if rule.provenance else provisional
         )
-        values: list[CompiledExpression | None] = []
-        intervals: list[Interval | None] = []
-        dues: list[dt.date] = []
-        top = node.max_points
-        expected = {
-            CheckRule: ValueType.BOOL,
-            DeadlineRule: ValueType.DATE,
-            LevelsRule: ValueType.TEXT,
-        }.get(type(rule), ValueType.NUMBER)
-        if isinstance(rule, DeadlineRule):
-            self.deadline(rule, rpath, code, values, dues)
-        elif not isinstance(rule, SurveyRule):
-            values.append(self.expression(rule.value, (*rpath, "value"), code, expected))
-        if isinstance(rule, BandsRule):
-            for index, band in enumerate(rule.bands):
-                intervals.append(self.range(band.when, (*rpath, "bands", index, "when"), code))
-                if band.points > top:
-                    self.add(
-                        "points_above_max",
-                        f"khoảng '{band.when}' cho {format_decimal(band.points)} điểm, "
-                        f"vượt điểm tối đa {format_decimal(top)}",
-                        f"band gives {band.points}, above the maximum {top}",
-                        (*rpath, "bands", index, "points"),
-                        code,
-                        band.points,
-                    )
-            if all(i is not None for i in intervals):
-                domain = self.bands_domain(rule, values[0], rpath, code)
-                ready = [i for i in intervals if i is not None]
-                for problem in coverage_problems(ready, domain) if domain else []:
-                    self.add(
-                        "band_coverage",
-                        f"các khoảng không phủ kín miền {domain.describe()}: {problem}"
-                        if domain
-                        else problem,
-                        f"bands do not tile the domain: {problem}",
-                        (*rpath, "bands"),
-                        code,
-                    )
-            if max(b.points for b in rule.bands) != top:
-                self.add(
-                    "max_unreachable",
-                    f"không khoảng nào cho đủ điểm tối đa {format_decimal(top)}",
-                    f"no band gives the maximum {top}",
-                    (*rpath, "bands"),
-                    code,
-                )
-        elif isinstance(rule, ThresholdRule):
-            intervals.append(self.range(rule.when, (*rpath, "when"), code))
-            if rule.otherwise > top:
-                self.add(
-                    "points_above_max",
-                    "'otherwise' vượt điểm tối đa",
-                    "'otherwise' above the maximum",
-                    (*rpath, "otherwise"),
-                    code,
-                    rule.otherwise,
-                )
-        elif isinstance(rule, ProportionalRule) and rule.target <= 0:
-            self.add(
-                "invalid_value",
-                "'target' phải lớn hơn 0",
-                "'target' must be above 0",
-                (*rpath, "target"),
-                code,
-                rule.target,
-            )
-        elif isinstance(rule, LevelsRule):
-            self.levels(rule, values[0], rpath, code, top)
-        elif isinstance(rule, DeductionRule) and rule.per <= 0:
-            self.add(
-                "invalid_value",
-                "'per' phải lớn hơn 0",
-                "'per' must be above 0",
-                (*rpath, "per"),
-                code,
-                rule.per,
-            )
-        if any(v is None for v in values) or any(i is None for i in intervals):
+        kind = kind_of(rule)
+        leaf = Leaf(code, node.max_points, self.criteria.precision)
+        compiled = kind.compile(rule, leaf, self, rpath)
+        if compiled is None:
             return None
         return CompiledNode(
             node=node,
             path=path,
             depth=0,
             parent=None,
-            values=tuple(v for v in values if v is not None),
-            intervals=tuple(i for i in intervals if i is not None),
-            dues=tuple(dues),
+            rule=compiled,
+            leaf=replace(leaf, lowered=kind.lower(compiled, leaf)),
             points_provisional=provisional,
             rule_provisional=rule_provisional,
         )
-
-    def bands_domain(
-        self, rule: BandsRule, value: CompiledExpression | None, path: Path, code: str
-    ) -> Interval | None:
-        if rule.domain is not None:
-            return self.range(rule.domain, (*path, "domain"), code)
-        if value is None:
-            return None
-        from parindex.expressions import Call, Name
-
-        root = value.root
-        if isinstance(root, Name):
-            spec = next((i for i in self.criteria.inputs if i.name == root.name), None)
-            if spec is not None:
-                return input_domain(spec.type)
-        if isinstance(root, Call) and root.function == "percent":
-            return _PERCENT
-        if isinstance(root, Call) and root.function == "ratio":
-            return _RATIO
-        return _EVERYTHING
-
-    def deadline(
-        self,
-        rule: DeadlineRule,
-        path: Path,
-        code: str,
-        values: list[CompiledExpression | None],
-        dues: list[dt.date],
-    ) -> None:
-        single = rule.value is not None or rule.due is not None
-        periodic = rule.values is not None or rule.quarterly is not None
-        if (
-            single == periodic
-            or (single and (rule.value is None or rule.due is None))
-            or (periodic and (rule.values is None or rule.quarterly is None))
-        ):
-            self.add(
-                "deadline_shape",
-                "deadline cần hoặc 'value' + 'due', hoặc 'values' + 'quarterly'",
-                "a deadline needs either 'value' + 'due' or 'values' + 'quarterly'",
-                path,
-                code,
-                allowed=("value + due", "values + quarterly"),
-            )
-            values.append(None)
-            return
-        if rule.value is not None and rule.due is not None:
-            values.append(self.expression(rule.value, (*path, "value"), code, ValueType.DATE))
-            dues.append(rule.due)
-            return
-        assert rule.values is not None and rule.quarterly is not None
-        if len(rule.values) != 4:
-            self.add(
-                "deadline_shape",
-                f"'quarterly' cần đúng 4 giá trị (quý I–IV), có {len(rule.values)}",
-                f"'quarterly' needs exactly 4 values, got {len(rule.values)}",
-                (*path, "values"),
-                code,
-                len(rule.values),
-            )
-        schedule = rule.quarterly
-        for quarter, text in enumerate(rule.values):
-            values.append(self.expression(text, (*path, "values", quarter), code, ValueType.DATE))
-            month = 3 * min(quarter, 3) + schedule.month
-            try:
-                dues.append(dt.date(schedule.year, month, schedule.day))
-            except ValueError:
-                self.add(
-                    "invalid_date",
-                    f"không có ngày {schedule.day}/{month}/{schedule.year}",
-                    f"no such date {schedule.day}/{month}/{schedule.year}",
-                    (*path, "quarterly", "day"),
-                    code,
-                    schedule.day,
-                )
-                values.append(None)
-
-    def levels(
-        self,
-        rule: LevelsRule,
-        value: CompiledExpression | None,
-        path: Path,
-        code: str,
-        top: Decimal,
-    ) -> None:
-        from parindex.expressions import Name
-
-        if value is None:
-            return
-        info = self.env.get(value.root.name) if isinstance(value.root, Name) else None
-        if info is None or info.choices is None:
-            self.add(
-                "levels_input",
-                "levels cần 'value' là tên một đầu vào kiểu enum",
-                "levels needs 'value' to name an enum input",
-                (*path, "value"),
-                code,
-                rule.value,
-            )
-            return
-        listed = [level.value for level in rule.levels]
-        for index, level in enumerate(rule.levels):
-            if level.value not in info.choices:
-                hint = did_you_mean(level.value, info.choices)
-                self.add(
-                    "unknown_choice",
-                    f"mức '{level.value}' không thuộc các lựa chọn{hint}",
-                    f"level '{level.value}' is not a choice",
-                    (*path, "levels", index, "value"),
-                    code,
-                    level.value,
-                    tuple(sorted(info.choices)),
-                )
-            if listed.count(level.value) > 1:
-                self.add(
-                    "duplicate_level",
-                    f"mức '{level.value}' khai báo hai lần",
-                    f"level '{level.value}' listed twice",
-                    (*path, "levels", index, "value"),
-                    code,
-                    level.value,
-                )
-            if level.points > top:
-                self.add(
-                    "points_above_max",
-                    f"mức '{level.value}' vượt điểm tối đa",
-                    f"level '{level.value}' above the maximum",
-                    (*path, "levels", index, "points"),
-                    code,
-                    level.points,
-                )
-        missing = sorted(info.choices - set(listed))
-        if missing:
-            self.add(
-                "levels_incomplete",
-                f"thiếu điểm cho các lựa chọn: {', '.join(missing)}",
-                f"no points for choices: {', '.join(missing)}",
-                (*path, "levels"),
-                code,
-                allowed=tuple(missing),
-            )
-        if max(level.points for level in rule.levels) != top:
-            self.add(
-                "max_unreachable",
-                f"không mức nào cho đủ điểm tối đa {format_decimal(top)}",
-                f"no level gives the maximum {top}",
-                (*path, "levels"),
-                code,
-            )
 
     # the whole set ------------------------------------------------------------------
 
@@ -793,7 +570,7 @@ class _Checker:
             )
             children.setdefault(parent.code if parent else None, []).append(code)
 
-        counted = [n for n in criteria.nodes if not isinstance(n.rule, BonusRule | PenaltyRule)]
+        counted = [n for n in criteria.nodes if counts_in_max(n)]
         total = sum((n.max_points for n in counted), Decimal(0))
         if total != criteria.total_max:
             listing = " + ".join(f"{n.code}: {format_decimal(n.max_points)}" for n in counted)

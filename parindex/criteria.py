@@ -8,27 +8,49 @@ every node and rule carries an explicit ``kind``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr
+from pydantic import Field, PrivateAttr
 
-from parindex.numbers import parse_date, parse_decimal
+from parindex.rules import rule_union
+from parindex.rules._model import (
+    Date,
+    ExprText,
+    InputType,
+    Model,
+    Name,
+    Number,
+    Points,
+    Provenance,
+    RuleModel,
+)
+from parindex.rules.bands import Band, BandsRule
+from parindex.rules.bonus import BonusRule, PenaltyRule
+from parindex.rules.check import CheckRule
+from parindex.rules.deadline import DeadlineRule, QuarterlySchedule
+from parindex.rules.deduction import DeductionRule
+from parindex.rules.expression import ExpressionRule
+from parindex.rules.levels import Level, LevelsRule
+from parindex.rules.proportional import ProportionalRule
+from parindex.rules.survey import SurveyRule
+from parindex.rules.threshold import ThresholdRule
 
 if TYPE_CHECKING:
     from parindex.compiler import CompiledSet
 
 __all__ = [
     "Aggregation",
+    "Band",
     "BandsRule",
     "BonusRule",
     "CheckRule",
     "ClassBand",
     "Constraint",
     "CriteriaSet",
+    "Date",
     "DeadlineRule",
     "DeductionRule",
     "ExpressionRule",
@@ -40,6 +62,7 @@ __all__ = [
     "Node",
     "NodeKind",
     "PenaltyRule",
+    "Points",
     "ProportionalRule",
     "Provenance",
     "QuarterlySchedule",
@@ -51,49 +74,8 @@ __all__ = [
 ]
 
 
-def _points(value: object) -> Decimal:
-    result = parse_decimal(value)
-    if result < 0:
-        raise ValueError(f"điểm không được âm: {value!r}")
-    return result
-
-
-def _date(value: object) -> dt.date:
-    return parse_date(value)
-
-
-Points = Annotated[
-    Decimal,
-    BeforeValidator(_points),
-    PlainSerializer(str, return_type=str, when_used="json"),
-    Field(json_schema_extra={"type": ["number", "string"], "pattern": r"^\d+([.,]\d+)?$"}),
-]
-"""Non-negative decimal points; ``0.5`` and ``"0,5"`` both accepted."""
-
-Number = Annotated[
-    Decimal,
-    BeforeValidator(parse_decimal),
-    PlainSerializer(str, return_type=str, when_used="json"),
-    Field(json_schema_extra={"type": ["number", "string"]}),
-]
-Date = Annotated[
-    dt.date,
-    BeforeValidator(_date),
-    Field(json_schema_extra={"type": "string", "description": "dd/mm/yyyy hoặc yyyy-mm-dd"}),
-]
-Expr = Annotated[
-    str,
-    Field(
-        min_length=1,
-        description="Biểu thức trên các đầu vào đã khai báo, ví dụ "
-        "'percent(ho_so_dung_han, ho_so_tiep_nhan, 100)'.",
-    ),
-]
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+Expr = ExprText
+_Model = Model
 
 
 class UnitLevel(StrEnum):
@@ -115,20 +97,6 @@ class Source(_Model):
     note: str | None = None
 
 
-class Provenance(_Model):
-    """Where a node's points and thresholds come from.
-
-    ``stated``: a named source states them (``source`` must name one of the set's
-    sources). ``provisional``: no source states them; ``rationale`` says in one
-    line why this value was chosen. Outputs count the points resting on these.
-    """
-
-    status: Literal["stated", "provisional"]
-    source: str | None = None
-    rationale: str | None = None
-    note: str | None = None
-
-
 class ClassBand(_Model):
     """A classification group, e.g. ``Nhóm I`` for ``từ 90% trở lên``."""
 
@@ -138,18 +106,6 @@ class ClassBand(_Model):
         default=None,
         description="Cấp áp dụng (so, huyen, xa); bỏ trống: mọi cấp không có nhóm riêng",
     )
-
-
-class InputType(StrEnum):
-    """Types of a declared input (metric)."""
-
-    COUNT = "count"  # whole number ≥ 0
-    RATIO = "ratio"  # 0 … 1
-    PERCENT = "percent"  # 0 … 100
-    AMOUNT = "amount"  # decimal (money, minutes …)
-    DATE = "date"
-    YES_NO = "yes_no"
-    ENUM = "enum"
 
 
 class Input(_Model):
@@ -182,155 +138,13 @@ class Constraint(_Model):
     message: str
 
 
-# --- rules -------------------------------------------------------------------------
+# --- rules: one module per kind in parindex.rules; the union is built from its registry ---
 
-
-class _Rule(_Model):
-    text: str | None = Field(default=None, description="Cách tính điểm, như văn bản viết")
-    provenance: Provenance | None = Field(
-        default=None, description="Nguồn của ngưỡng; mặc định theo nút"
-    )
-
-
-class CheckRule(_Rule):
-    """Yes/no checklist: full points when ``value`` is true, else 0."""
-
-    kind: Literal["check"]
-    value: Expr
-
-
-class Band(_Model):
-    """One band: the range as the legal text writes it, and its points."""
-
-    when: str = Field(description="Ví dụ 'từ 80% đến dưới 100%'")
-    points: Points
-
-
-class BandsRule(_Rule):
-    """Points by the band that ``value`` falls in; bands must tile ``domain``."""
-
-    kind: Literal["bands"]
-    value: Expr
-    bands: Annotated[list[Band], Field(min_length=1)]
-    domain: str | None = Field(
-        default=None, description="Miền giá trị; mặc định theo kiểu đầu vào (percent: 0–100)"
-    )
-    unit: str | None = Field(default=None, description="Đơn vị khi hiển thị, ví dụ '%'")
-
-
-class ThresholdRule(_Rule):
-    """Full points when ``value`` is in ``when`` (``"trên 30%"``), else ``otherwise``."""
-
-    kind: Literal["threshold"]
-    value: Expr
-    when: str
-    otherwise: Points = Decimal(0)
-    unit: str | None = None
-
-
-class ProportionalRule(_Rule):
-    """``points = max × min(value ÷ target, 1)``, never below 0."""
-
-    kind: Literal["proportional"]
-    value: Expr
-    target: Number = Decimal(1)
-    unit: str | None = None
-
-
-class QuarterlySchedule(_Model):
-    """Per-quarter due dates: ``day`` of the ``month`` (1–3) of each quarter of ``year``."""
-
-    year: Annotated[int, Field(ge=1990, le=2100)]
-    day: Annotated[int, Field(ge=1, le=31)]
-    month: Annotated[int, Field(ge=1, le=3)] = 3
-
-
-class DeadlineRule(_Rule):
-    """Done on or before a date.
-
-    One deadline: ``value`` (a date expression) and ``due``. Per quarter:
-    ``values`` (four date expressions, quarters I–IV) and ``quarterly``. With
-    ``scoring: all`` every report must be on time for the points; with ``each``
-    every on-time report earns an equal share.
-    """
-
-    kind: Literal["deadline"]
-    value: Expr | None = None
-    due: Date | None = None
-    values: list[Expr] | None = None
-    quarterly: QuarterlySchedule | None = None
-    inclusive: bool = Field(default=True, description="Đúng ngày hạn vẫn là đúng hạn")
-    scoring: Literal["all", "each"] = "all"
-
-
-class Level(_Model):
-    """One level of a ``levels`` rule: a choice of the enum input and its points."""
-
-    value: Name
-    points: Points
-    title: str | None = None
-
-
-class LevelsRule(_Rule):
-    """Points by the level reached (``value`` is an enum input); every choice listed."""
-
-    kind: Literal["levels"]
-    value: Expr
-    levels: Annotated[list[Level], Field(min_length=1)]
-
-
-class DeductionRule(_Rule):
-    """Start from the maximum, take ``per`` off for each occurrence, floor at 0."""
-
-    kind: Literal["deduction"]
-    value: Expr
-    per: Points
-
-
-class SurveyRule(_Rule):
-    """Scored by the sociological survey (XHH), not self-scored."""
-
-    kind: Literal["survey"]
-
-
-class BonusRule(_Rule):
-    """Bonus points (điểm cộng) from ``value``, capped at the node's maximum.
-
-    A bonus node adds to its parent's points but not to its maximum.
-    """
-
-    kind: Literal["bonus"]
-    value: Expr
-
-
-class PenaltyRule(_Rule):
-    """Penalty points (điểm trừ) from ``value``, capped at the node's maximum; subtracted."""
-
-    kind: Literal["penalty"]
-    value: Expr
-
-
-class ExpressionRule(_Rule):
-    """Free expression for the points, clamped to [0, maximum]."""
-
-    kind: Literal["expression"]
-    value: Expr
-
-
-Rule = Annotated[
-    CheckRule
-    | BandsRule
-    | ThresholdRule
-    | ProportionalRule
-    | DeadlineRule
-    | LevelsRule
-    | DeductionRule
-    | SurveyRule
-    | BonusRule
-    | PenaltyRule
-    | ExpressionRule,
-    Field(discriminator="kind"),
-]
+if TYPE_CHECKING:
+    Rule = RuleModel
+else:
+    Rule = rule_union()
+"""Any rule: the models of :data:`parindex.rules.REGISTRY`, told apart by ``kind``."""
 
 
 class NodeKind(StrEnum):

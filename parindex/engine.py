@@ -1,7 +1,8 @@
 """The engine: score one unit's submission on a criteria set, exactly.
 
-Leaves are scored by their rule (one scorer per rule kind in ``_SCORERS``), rounded
-half up to the set's ``precision``; parents aggregate their children exactly, so a
+Leaves are scored by their rule kind (:mod:`parindex.rules`): the points are the
+leaf's lowered expression evaluated exactly (rounded half up to the set's
+``precision``), the explanation is the kind's; parents aggregate their children exactly, so a
 parent always equals the sum of its children and the total the sum of the areas.
 Missing inputs are never 0: the node is ``missing_input``, the report lists the
 inputs and how many points they leave undetermined. Not-applicable nodes leave
@@ -10,32 +11,15 @@ the maximum, and the index is taken over what applies.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from parindex.compiler import CompiledNode, CompiledSet
-from parindex.criteria import (
-    Aggregation,
-    BandsRule,
-    BonusRule,
-    CheckRule,
-    CriteriaSet,
-    DeadlineRule,
-    DeductionRule,
-    ExpressionRule,
-    InputType,
-    LevelsRule,
-    PenaltyRule,
-    ProportionalRule,
-    Rule,
-    SurveyRule,
-    ThresholdRule,
-)
+from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
-from parindex.expressions import BoolOp, Call, CompiledExpression, Expr, Name, Not, Value, evaluate
-from parindex.numbers import format_date, format_decimal, quantize
+from parindex.expressions import BoolOp, Expr, Name, Not, Value, evaluate
+from parindex.numbers import quantize
 from parindex.report import (
     MissingInput,
     NodeResult,
@@ -45,23 +29,15 @@ from parindex.report import (
     UsedInput,
     format_points,
 )
+from parindex.rules import Scope, kind_named
+from parindex.rules._explain import canonical, display
+from parindex.rules._scope import scope_of
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
 __all__ = ["applies", "classify", "leaf_points", "score"]
 
 _ZERO = Decimal(0)
-SURVEY_INPUT = "survey"
-"""Name under which a missing survey result is listed among the missing inputs."""
 _HUNDRED = Decimal(100)
-
-
-@dataclass
-class _Outcome:
-    """What a rule scorer found: raw points and the sentence explaining them."""
-
-    points: Decimal
-    vi: str
-    en: str
 
 
 @dataclass
@@ -69,297 +45,26 @@ class _Context:
     criteria: CriteriaSet
     compiled: CompiledSet
     values: Mapping[str, Value]
-    labels: Mapping[str, str]
-    types: Mapping[str, InputType | None]
-    survey: Mapping[str, Decimal] = field(default_factory=dict)
+    scope: Scope
     missing: dict[str, list[str]] = field(default_factory=dict)
     evidence: Mapping[str, list[str]] = field(default_factory=dict)
 
-
-def _labels(criteria: CriteriaSet) -> dict[str, str]:
-    labels = {i.name: i.label for i in criteria.inputs} | {f.name: f.label for f in criteria.facts}
-    labels[SURVEY_INPUT] = "Kết quả điều tra xã hội học (XHH)"
-    return labels
-
-
-_NAMES: dict[int, tuple[CriteriaSet, dict[str, str], dict[str, InputType | None]]] = {}
-
-
-def _names(criteria: CriteriaSet) -> tuple[dict[str, str], dict[str, InputType | None]]:
-    """Labels and types of a set's names, built once per set (a few sets kept)."""
-    entry = _NAMES.get(id(criteria))
-    if entry is None or entry[0] is not criteria:
-        if len(_NAMES) > 16:
-            _NAMES.clear()
-        types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
-        entry = _NAMES[id(criteria)] = (criteria, _labels(criteria), types)
-    return entry[1], entry[2]
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return self.scope.labels
 
 
 def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -> Decimal:
     """The points a rule-scored leaf earns on these values, rounded to the set's precision.
 
-    The single-unit engine's own scorer, for callers (the batch path) that decide
-    status and applicability themselves. Every input the rule reads must be present;
-    raises :class:`EvaluationError` when the rule cannot be evaluated.
+    The leaf's lowered expression (:meth:`parindex.rules.RuleKind.lower`) evaluated
+    exactly, for callers (the batch path) that decide status and applicability
+    themselves. Every input the rule reads must be present; raises
+    :class:`EvaluationError` when the rule cannot be evaluated.
     """
     node = criteria.compiled.nodes[code]
-    rule = node.node.rule
-    assert rule is not None and not isinstance(rule, SurveyRule), code
-    ctx = _Context(criteria, criteria.compiled, values, *_names(criteria))
-    outcome = _SCORERS[type(rule)](rule, node, ctx, node.node.max_points)
-    return quantize(outcome.points, criteria.precision)
-
-
-# --- display helpers ----------------------------------------------------------------
-
-
-def _display(value: Value, kind: InputType | None = None, unit: str | None = None) -> str:
-    if isinstance(value, bool):
-        if kind == InputType.DATE and value is False:
-            return "không thực hiện"
-        return "có" if value else "không"
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, Decimal):
-        if kind == InputType.PERCENT or unit == "%":
-            return format_points(quantize(value, Decimal("0.01"))) + "%"
-        text = format_decimal(
-            quantize(value, Decimal("0.01")) if value != value.to_integral() else value
-        )
-        return f"{text} {unit}" if unit and unit != "%" else text
-    return str(value)
-
-
-def _canonical(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _signed_terms(values: list[Decimal]) -> str:
-    """``0,5 + 0,25 − 0,25``: penalties shown with a minus sign, not ``+ -0,25``."""
-    text = ""
-    for index, value in enumerate(values):
-        shown = format_points(abs(value))
-        if index == 0:
-            text = ("−" if value < 0 else "") + shown
-        else:
-            text += (" − " if value < 0 else " + ") + shown
-    return text
-
-
-def _lower_first(label: str) -> str:
-    """Lower-case a label's first letter unless it starts an acronym (``TTHC``)."""
-    if len(label) > 1 and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _label(expr: CompiledExpression, ctx: _Context) -> str:
-    """A reader's name for the value an expression computes."""
-    root = expr.root
-    if isinstance(root, Name):
-        return ctx.labels.get(root.name, root.name)
-    if isinstance(root, Call) and root.function in ("percent", "ratio"):
-        parts = [a for a in root.args[:2] if isinstance(a, Name)]
-        if len(parts) == 2:
-            first, second = (_lower_first(ctx.labels[p.name]) for p in parts)
-            return f"Tỷ lệ {first} / {second}"
-    return expr.text
-
-
-def _unit_of(expr: CompiledExpression, rule_unit: str | None, ctx: _Context) -> str | None:
-    if rule_unit:
-        return rule_unit
-    root = expr.root
-    if isinstance(root, Call) and root.function == "percent":
-        return "%"
-    if isinstance(root, Name) and ctx.types.get(root.name) == InputType.PERCENT:
-        return "%"
-    return None
-
-
-# --- scorers, one per rule kind -------------------------------------------------------
-
-
-def _scored(points: Decimal, top: Decimal, vi: str, en: str) -> _Outcome:
-    """An outcome whose sentences end in ``→ points/max điểm`` (``points`` in English)."""
-    tail = f" → {format_points(points)}/{format_points(top)}"
-    return _Outcome(points, f"{vi}{tail} điểm", f"{en}{tail} points")
-
-
-def _value(ctx: _Context, node: CompiledNode, index: int = 0) -> Value:
-    return evaluate(node.values[index], ctx.values)
-
-
-def _check(rule: CheckRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    met = bool(_value(ctx, node))
-    label = _label(node.values[0], ctx)
-    points = top if met else _ZERO
-    answer_vi, answer_en = ("có", "yes") if met else ("không", "no")
-    return _scored(points, top, f"{label}: {answer_vi}", f"{label}: {answer_en}")
-
-
-def _bands(rule: BandsRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    unit = _unit_of(node.values[0], rule.unit, ctx)
-    label = _label(node.values[0], ctx)
-    shown = _display(value, unit=unit)
-    for band, interval in zip(rule.bands, node.intervals, strict=True):
-        if value in interval:
-            return _scored(
-                band.points,
-                top,
-                f"{label} {shown} thuộc khoảng {band.when}",
-                f"{label} {shown} is in the band {band.when}",
-            )
-    raise EvaluationError(f"{label} {shown} không thuộc khoảng nào của quy tắc")
-
-
-def _threshold(rule: ThresholdRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    unit = _unit_of(node.values[0], rule.unit, ctx)
-    label = _label(node.values[0], ctx)
-    shown = _display(value, unit=unit)
-    met = value in node.intervals[0]
-    points = top if met else rule.otherwise
-    verb_vi = "đạt" if met else "không đạt"
-    verb_en = "meets" if met else "misses"
-    return _scored(
-        points,
-        top,
-        f"{label} {shown} {verb_vi} ngưỡng {rule.when}",
-        f"{label} {shown} {verb_en} the threshold {rule.when}",
-    )
-
-
-def _proportional(
-    rule: ProportionalRule, node: CompiledNode, ctx: _Context, top: Decimal
-) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    share = max(_ZERO, min(value / rule.target, Decimal(1)))
-    points = top * share
-    unit = _unit_of(node.values[0], rule.unit, ctx)
-    label = _label(node.values[0], ctx)
-    shown = _display(value, unit=unit)
-    target = _display(rule.target, unit=unit)
-    return _Outcome(
-        points,
-        f"{label} {shown} ÷ {target} × {format_points(top)} = "
-        f"{format_points(quantize(points, ctx.criteria.precision))} điểm",
-        f"{label} {shown} ÷ {target} × {format_points(top)} = "
-        f"{format_points(quantize(points, ctx.criteria.precision))} points",
-    )
-
-
-def _deadline(rule: DeadlineRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    parts_vi, parts_en = [], []
-    on_time = 0
-    for index, due in enumerate(node.dues):
-        done = _value(ctx, node, index)
-        label = _label(node.values[index], ctx)
-        if isinstance(done, dt.date):
-            ok = done <= due if rule.inclusive else done < due
-            state_vi = "đúng hạn" if ok else "trễ hạn"
-            state_en = "on time" if ok else "late"
-            parts_vi.append(f"{label} {format_date(done)} ({state_vi}, hạn {format_date(due)})")
-            parts_en.append(f"{label} {format_date(done)} ({state_en}, due {format_date(due)})")
-        else:
-            ok = False
-            parts_vi.append(f"{label}: không thực hiện (hạn {format_date(due)})")
-            parts_en.append(f"{label}: not done (due {format_date(due)})")
-        on_time += ok
-    count = len(node.dues)
-    if rule.scoring == "each":
-        points = top * on_time / count
-    else:
-        points = top if on_time == count else _ZERO
-    points = quantize(points, ctx.criteria.precision)
-    if count == 1:
-        return _scored(points, top, parts_vi[0], parts_en[0])
-    return _scored(
-        points,
-        top,
-        "; ".join(parts_vi) + f" — {on_time}/{count} đúng hạn",
-        "; ".join(parts_en) + f" — {on_time}/{count} on time",
-    )
-
-
-def _levels(rule: LevelsRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    value = _value(ctx, node)
-    level = next(lv for lv in rule.levels if lv.value == value)
-    root = node.values[0].root
-    assert isinstance(root, Name)
-    spec = next(i for i in ctx.criteria.inputs if i.name == root.name)
-    choice = (spec.choices or {}).get(str(value), str(value))
-    label = _label(node.values[0], ctx)
-    return _scored(level.points, top, f"{label}: {choice}", f"{label}: {choice}")
-
-
-def _deduction(rule: DeductionRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    points = max(_ZERO, top - value * rule.per)
-    label = _label(node.values[0], ctx)
-    return _scored(
-        points,
-        top,
-        f"{label}: {format_decimal(value)} × trừ {format_points(rule.per)} từ {format_points(top)}",
-        f"{label}: {format_decimal(value)} × minus {format_points(rule.per)} from "
-        f"{format_points(top)}",
-    )
-
-
-def _bonus(
-    rule: BonusRule | PenaltyRule, node: CompiledNode, ctx: _Context, top: Decimal
-) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    amount = max(_ZERO, min(value, top))
-    capped = " (giới hạn)" if value > top else ""
-    if isinstance(rule, PenaltyRule):
-        return _Outcome(
-            -amount,
-            f"Điểm trừ: {format_points(amount)}{capped} (tối đa {format_points(top)})",
-            f"Penalty: {format_points(amount)} (at most {format_points(top)})",
-        )
-    return _Outcome(
-        amount,
-        f"Điểm cộng: {format_points(amount)}{capped} (tối đa {format_points(top)})",
-        f"Bonus: {format_points(amount)} (at most {format_points(top)})",
-    )
-
-
-def _expression(rule: ExpressionRule, node: CompiledNode, ctx: _Context, top: Decimal) -> _Outcome:
-    value = _value(ctx, node)
-    assert isinstance(value, Decimal)
-    points = quantize(max(_ZERO, min(value, top)), ctx.criteria.precision)
-    shown = ", ".join(
-        f"{ctx.labels.get(n, n)} = {_display(ctx.values[n], ctx.types.get(n))}"
-        for n in sorted(node.inputs)
-    )
-    described = f"{rule.text or rule.value}: {shown}"
-    return _scored(points, top, described, described)
-
-
-_SCORERS: dict[type, Callable[..., _Outcome]] = {
-    CheckRule: _check,
-    BandsRule: _bands,
-    ThresholdRule: _threshold,
-    ProportionalRule: _proportional,
-    DeadlineRule: _deadline,
-    LevelsRule: _levels,
-    DeductionRule: _deduction,
-    BonusRule: _bonus,
-    PenaltyRule: _bonus,
-    ExpressionRule: _expression,
-}
+    assert node.leaf is not None and node.rule is not None, code
+    return node.leaf.points(scope_of(criteria, values))
 
 
 # --- the tree -------------------------------------------------------------------------
@@ -425,8 +130,8 @@ def _used_inputs(node: CompiledNode, ctx: _Context) -> list[UsedInput]:
             UsedInput(
                 name=name,
                 label=ctx.labels.get(name, name),
-                value=None if value is None else _canonical(value),
-                display="(thiếu)" if value is None else _display(value, ctx.types.get(name)),
+                value=None if value is None else canonical(value),
+                display="(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
             )
         )
     return used
@@ -515,35 +220,10 @@ def _mark_subtree(
 
 
 def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
-    rule: Rule | None = node.node.rule
-    assert rule is not None
+    kind, leaf = node.kind, node.leaf
+    assert kind is not None and leaf is not None
     top = node.node.max_points
     counted = top if node.counts_in_max else _ZERO
-    if isinstance(rule, SurveyRule):
-        points = ctx.survey.get(node.code)
-        if points is None:
-            ctx.missing.setdefault(SURVEY_INPUT, []).append(node.code)
-            return _result(
-                node,
-                ctx,
-                status=Status.SURVEY,
-                points=None,
-                max_points=counted,
-                undetermined_points=top,
-                missing=[SURVEY_INPUT],
-                explanation="Chấm bằng điều tra xã hội học; chưa có kết quả điều tra",
-                explanation_en="Scored by the survey; no survey result yet",
-            )
-        return _result(
-            node,
-            ctx,
-            status=Status.SURVEY,
-            points=points,
-            max_points=counted,
-            explanation=f"Kết quả điều tra xã hội học: {format_points(points)}/"
-            f"{format_points(top)} điểm",
-            explanation_en=f"Survey result: {format_points(points)}/{format_points(top)} points",
-        )
     missing = sorted(node.inputs - ctx.values.keys())
     if missing:
         for name in missing:
@@ -561,7 +241,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             explanation_en=f"Not scored: missing {', '.join(missing)}",
         )
     try:
-        outcome = _SCORERS[type(rule)](rule, node, ctx, top)
+        outcome = kind.explain(node.rule, leaf, ctx.scope)
     except EvaluationError as exc:
         return _result(
             node,
@@ -573,13 +253,16 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             explanation=f"Không tính được: {exc}",
             explanation_en=f"Could not be evaluated: {exc}",
         )
-    points = quantize(outcome.points, ctx.criteria.precision)
+    for name in outcome.missing:  # a survey result not given yet
+        ctx.missing.setdefault(name, []).append(node.code)
     return _result(
         node,
         ctx,
-        status=Status.SCORED,
-        points=points,
+        status=Status(outcome.status),
+        points=outcome.points,
         max_points=counted,
+        undetermined_points=top if outcome.points is None else _ZERO,
+        missing=list(outcome.missing),
         explanation=outcome.vi,
         explanation_en=outcome.en,
     )
@@ -633,10 +316,30 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
     return None if result.status == Status.NOT_APPLICABLE else result
 
 
+def _signed_terms(values: list[Decimal]) -> str:
+    """``0,5 + 0,25 − 0,25``: penalties shown with a minus sign, not ``+ -0,25``."""
+    text = ""
+    for index, value in enumerate(values):
+        shown = format_points(abs(value))
+        if index == 0:
+            text = ("−" if value < 0 else "") + shown
+        else:
+            text += (" − " if value < 0 else " + ") + shown
+    return text
+
+
+def _sign(result: NodeResult) -> int:
+    return kind_named(result.rule).sign if result.rule else 1
+
+
+def _counts(result: NodeResult) -> bool:
+    return kind_named(result.rule).counts_in_max if result.rule else True
+
+
 def _upper(child: NodeResult) -> Decimal:
     """The most a child could still be worth once its missing inputs are known."""
     if child.points is None:
-        return _ZERO if child.rule == "penalty" else child.max_points
+        return _ZERO if _sign(child) < 0 else child.max_points
     return child.points + child.undetermined_points
 
 
@@ -652,7 +355,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
             explanation_en="No part applies to this unit",
         )
     aggregation = node.node.aggregation
-    counted = [c for c in children if c.rule not in ("bonus", "penalty")]
+    counted = [c for c in children if _counts(c)]
     determined = [c for c in children if c.points is not None]
     if aggregation == Aggregation.MAX:
         top = max((c.max_points for c in counted), default=_ZERO)
@@ -711,15 +414,13 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         else check_submission(criteria, submission)
     )
     compiled = criteria.compiled
-    labels = _labels(criteria)
-    types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
+    scope = scope_of(criteria, checked.values, checked.submission.survey)
+    labels = scope.labels
     ctx = _Context(
         criteria,
         compiled,
         checked.values,
-        labels,
-        types,
-        survey=checked.submission.survey,
+        scope,
         evidence=_evidence_by_node(compiled, checked.submission),
     )
     results: list[NodeResult] = []
@@ -753,7 +454,7 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         (
             r.points
             for r in results
-            if r.rule not in (None, "bonus", "penalty") and r.provisional and r.points is not None
+            if r.rule is not None and _counts(r) and r.provisional and r.points is not None
         ),
         _ZERO,
     )

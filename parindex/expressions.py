@@ -39,6 +39,7 @@ __all__ = [
     "CompiledExpression",
     "Const",
     "Expr",
+    "Fail",
     "IfElse",
     "In",
     "Name",
@@ -152,6 +153,17 @@ class In(Expr):
 class Call(Expr):
     function: str
     args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Fail(Expr):
+    """No value: evaluating it is an error (a rule's value outside every band).
+
+    Never written in a criteria file; rule kinds lower to it (:mod:`parindex.rules`).
+    """
+
+    message: str
+    message_en: str
 
 
 @dataclass(frozen=True)
@@ -729,6 +741,8 @@ def _eval(node: Expr, values: Mapping[str, Value]) -> Value:
         return not found if node.negated else found
     if isinstance(node, Call):
         return FUNCTIONS[node.function].impl(*(_eval(a, values) for a in node.args))
+    if isinstance(node, Fail):
+        raise EvaluationError(node.message)
     raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
 
 

@@ -36,21 +36,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from parindex.compiler import CompiledNode
-from parindex.criteria import (
-    BandsRule,
-    CriteriaSet,
-    DeadlineRule,
-    DeductionRule,
-    Input,
-    InputType,
-    LevelsRule,
-    PenaltyRule,
-    ProportionalRule,
-    SurveyRule,
-    ThresholdRule,
-    UnitLevel,
-)
+from parindex.criteria import CriteriaSet, Input, InputType, UnitLevel
 from parindex.errors import EvaluationError, SyntheticError
 from parindex.expressions import (
     Binary,
@@ -66,6 +52,7 @@ from parindex.expressions import (
     Value,
     evaluate,
 )
+from parindex.rules import SyntheticHint
 from parindex.submission import SelfScore, Submission
 
 __all__ = ["SYNTHETIC_MARK", "units"]
@@ -261,42 +248,16 @@ def _pairs(node: Expr) -> Iterator[tuple[set[str], set[str]]]:
                 yield _names(left), _names(right)
 
 
-def _direction(node: CompiledNode) -> int:
-    """+1 when a larger rule value earns more points, −1 when fewer."""
-    rule = node.node.rule
-    if isinstance(rule, DeductionRule | PenaltyRule):
-        return _BAD
-    if isinstance(rule, ThresholdRule) and node.intervals:
-        interval = node.intervals[0]
-        return _BAD if interval.low is None and interval.high is not None else _GOOD
-    if isinstance(rule, BandsRule) and node.intervals:
-        points = [b.points for b in rule.bands]
-        best = node.intervals[points.index(max(points))]
-        worst = node.intervals[points.index(min(points))]
-        best_low = best.low if best.low is not None else Decimal("-Infinity")
-        worst_low = worst.low if worst.low is not None else Decimal("-Infinity")
-        return _GOOD if best_low >= worst_low else _BAD
-    return _GOOD
-
-
-def _target(node: CompiledNode, full: Decimal) -> tuple[str, Decimal, bool] | None:
+def _target(hint: SyntheticHint, full: Decimal) -> tuple[str, Decimal, bool] | None:
     """The name a threshold, band or proportional rule reads alone, and what it needs.
 
     For ``percent(x, y, …) >= 30%``: ``("x", 0.3, False)``, a share of ``y``; for a bare
     count ``x`` "từ 3 trở lên": ``("x", 3, True)``, an absolute value.
     """
-    rule = node.node.rule
-    if not node.values:
+    if not hint.values:
         return None
-    root = node.values[0].root
-    needed: Decimal | None = None
-    if isinstance(rule, ThresholdRule) and node.intervals:
-        needed = node.intervals[0].low
-    elif isinstance(rule, BandsRule) and node.intervals:
-        points = [b.points for b in rule.bands]
-        needed = node.intervals[points.index(max(points))].low
-    elif isinstance(rule, ProportionalRule):
-        needed = rule.target
+    root = hint.values[0].root
+    needed = hint.needed
     if needed is None:
         return None
     if isinstance(root, Call) and root.function in ("percent", "ratio"):
@@ -384,7 +345,7 @@ def _implied(
 
     found = []
     for node in criteria.compiled.leaves():
-        for value in node.values:
+        for value in node.expressions:
             for sub in _walk(value.root):
                 if not (isinstance(sub, Call) and sub.function in ("percent", "ratio")):
                     continue
@@ -463,27 +424,27 @@ def _plan(criteria: CriteriaSet) -> _Plan:
     survey: list[tuple[str, Decimal]] = []
     dates = {n for n, i in inputs.items() if i.type == InputType.DATE}
     for node in compiled.leaves():
-        rule = node.node.rule
-        if isinstance(rule, SurveyRule):
+        assert node.kind is not None
+        hint = node.kind.synthetic(node.rule)
+        if hint.survey:
             survey.append((node.code, node.node.max_points))
             continue
-        if isinstance(rule, DeadlineRule):
-            for value, due in zip(node.values, node.dues, strict=False):
+        if hint.dues:
+            for value, due in hint.dues:
                 if isinstance(value.root, Name):
                     name = value.root.name
                     dues[name] = min(dues.get(name, due), due)
             continue
-        if isinstance(rule, LevelsRule) and node.values and isinstance(node.values[0].root, Name):
-            ranked = sorted(rule.levels, key=lambda level: -level.points)
-            levels[node.values[0].root.name] = [level.value for level in ranked]
+        if hint.levels is not None:
+            levels[hint.levels[0]] = list(hint.levels[1])
             continue
-        direction = _direction(node)
-        for value in node.values:
+        direction = hint.direction
+        for value in hint.values:
             found: dict[str, int] = {}
             _signs(value.root, direction, found, events)
             for name, weight in found.items():
                 totals[name] = totals.get(name, 0) + weight
-                if weight < 0 and isinstance(rule, DeductionRule | PenaltyRule):
+                if weight < 0 and hint.events:
                     events.add(name)
             _date_windows(value.root, dues, earliest, dates)
             for one, other in _pairs(value.root):
@@ -493,10 +454,10 @@ def _plan(criteria: CriteriaSet) -> _Plan:
                     partners.setdefault(name, set()).update(one - {name})
         if direction == _GOOD:
             spec = None
-            if node.values and isinstance(node.values[0].root, Name):
-                spec = inputs.get(node.values[0].root.name)
+            if hint.values and isinstance(hint.values[0].root, Name):
+                spec = inputs.get(hint.values[0].root.name)
             full = _FULL_SCALE.get(spec.type, Decimal(0)) if spec else Decimal(0)
-            goal = _target(node, full)
+            goal = _target(hint, full)
             if goal is not None:
                 reader, needed, absolute = goal
                 into = value_target if absolute else share_target

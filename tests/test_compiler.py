@@ -22,6 +22,7 @@ from parindex.errors import CriteriaError
 from parindex.expressions import ValueType
 from parindex.loader import load_criteria, read_document
 from parindex.ranges import Interval, parse_range
+from parindex.testing._rules import dues_of, intervals_of
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 
@@ -138,15 +139,15 @@ def test_inputs_and_applicability(compiled: CompiledSet) -> None:
 
 
 def test_dates_and_intervals_are_resolved(compiled: CompiledSet) -> None:
-    assert compiled.nodes["1.2"].dues == (dt.date(2022, 12, 31),)
-    assert compiled.nodes["1.3"].dues == tuple(dt.date(2023, m, 15) for m in (3, 6, 9, 12))
-    assert len(compiled.nodes["1.3"].values) == 4
-    assert compiled.nodes["1.4"].intervals == (
+    assert tuple(dues_of(compiled.nodes["1.2"])) == (dt.date(2022, 12, 31),)
+    assert tuple(dues_of(compiled.nodes["1.3"])) == tuple(dt.date(2023, m, 15) for m in (3, 6, 9, 12))
+    assert len(compiled.nodes["1.3"].expressions) == 4
+    assert tuple(intervals_of(compiled.nodes["1.4"])) == (
         parse_range("100%"),
         parse_range("từ 80% đến dưới 100%"),
         parse_range("dưới 80%"),
     )
-    assert compiled.nodes["1.5"].intervals == (Interval(Decimal(30), False, None, False),)
+    assert tuple(intervals_of(compiled.nodes["1.5"])) == (Interval(Decimal(30), False, None, False),)
 
 
 def test_environment_constraints_and_classification(compiled: CompiledSet) -> None:

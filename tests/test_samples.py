@@ -14,6 +14,7 @@ from parindex import CriteriaSet, load_criteria, review, score
 from parindex.criteria import Aggregation
 from parindex.report import ScoreReport, Status
 from parindex.submission import Submission, load_submission
+from parindex.testing._rules import dues_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
@@ -117,8 +118,8 @@ def test_deadlines_single_and_quarterly_and_max_aggregation(
     criteria: CriteriaSet, samples: dict[str, tuple[Submission, ScoreReport]]
 ) -> None:
     compiled = criteria.compiled
-    single = {c for c, n in compiled.nodes.items() if n.node.rule and len(n.dues) == 1}
-    quarterly = {c for c, n in compiled.nodes.items() if n.node.rule and len(n.dues) == 4}
+    single = {c for c, n in compiled.nodes.items() if n.node.rule and len(dues_of(n)) == 1}
+    quarterly = {c for c, n in compiled.nodes.items() if n.node.rule and len(dues_of(n)) == 4}
     maxed = {c for c, n in compiled.nodes.items() if n.node.aggregation == Aggregation.MAX}
     assert single and quarterly and maxed
     for codes in (single, quarterly, maxed):
@@ -213,7 +214,7 @@ def test_survey_left_out_for_one_unit(samples: dict[str, tuple[Submission, Score
 def test_late_quarterly_report(
     criteria: CriteriaSet, samples: dict[str, tuple[Submission, ScoreReport]]
 ) -> None:
-    quarterly = [c for c, n in criteria.compiled.nodes.items() if len(n.dues) == 4]
+    quarterly = [c for c, n in criteria.compiled.nodes.items() if len(dues_of(n)) == 4]
     late = [
         report.node(code)
         for _, report in samples.values()

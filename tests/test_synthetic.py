@@ -15,6 +15,7 @@ from parindex import CriteriaSet, check_submission, load_criteria, review, score
 from parindex.criteria import InputType
 from parindex.errors import SyntheticError
 from parindex.synthetic import SYNTHETIC_MARK, units
+from parindex.testing._rules import dues_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
@@ -112,7 +113,7 @@ def test_dates_mostly_on_time_with_a_late_tail() -> None:
     dues = {
         value.root.name: due
         for node in criteria.compiled.leaves()
-        for value, due in zip(node.values, node.dues, strict=False)
+        for value, due in zip(node.expressions, dues_of(node), strict=False)
         if hasattr(value.root, "name")
     }
     on_time = late = not_done = 0

@@ -23,7 +23,7 @@ from parindex.criteria import BandsRule, DeadlineRule, ThresholdRule
 from parindex.errors import ParindexError
 from parindex.expressions import evaluate
 from parindex.loader import SourceMap, parse_criteria
-from parindex.testing._rules import edges_of, metric_of
+from parindex.testing._rules import dues_of, edges_of, metric_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANTED = sorted((Path(__file__).parent / "data" / "planted").glob("*.yaml"))
@@ -243,7 +243,7 @@ def test_deadline_dates_are_on_the_day_or_one_day_off() -> None:
     dues = dict(
         zip(
             criteria.node("1.2.a").rule.values or [],
-            criteria.compiled.nodes["1.2.a"].dues,
+            dues_of(criteria.compiled.nodes["1.2.a"]),
             strict=True,
         )
     )  # type: ignore[union-attr]

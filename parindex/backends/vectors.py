@@ -34,6 +34,7 @@ from parindex.expressions import (
     Compare,
     Const,
     Expr,
+    Fail,
     IfElse,
     In,
     Name,
@@ -294,8 +295,15 @@ class Evaluator:
         needle = self._eval(node.needle)
         found = np.zeros(self.n, dtype=bool)
         for option in node.options:
+            if isinstance(needle, Dates) and option is False:  # a date given as not done
+                found |= np.isnan(needle.d)
+                continue
             found |= self._compare_pair("==", needle, self._const(option))
         return Bools(~found if node.negated else found)
+
+    def _fail(self, node: Expr) -> Vector:
+        """No value: NaN, which the caller leaves to the exact engine (it reports the error)."""
+        return Numbers(np.full(self.n, np.nan), np.zeros(self.n))
 
     def _call(self, node: Expr) -> Vector:
         assert isinstance(node, Call)
@@ -483,6 +491,7 @@ _HANDLERS: dict[type, Callable[[Evaluator, Expr], Vector]] = {
     IfElse: Evaluator._ifelse,
     In: Evaluator._in,
     Call: Evaluator._call,
+    Fail: Evaluator._fail,
 }
 
 _COMPARE: dict[str, Callable[[object, object], object]] = {

@@ -48,13 +48,18 @@ from parindex.expressions import (
     evaluate,
 )
 from parindex.ranges import Interval, parse_range
+from parindex.rules.bands import CompiledBands
+from parindex.rules.deadline import CompiledDeadline
+from parindex.rules.threshold import CompiledThreshold
 from parindex.testing._linear import NUMERIC, Chooser, Row, Solver, _form, _NotLinear, to_value
 
 __all__ = [
     "construct",
     "domain_of",
+    "dues_of",
     "edges_of",
     "input_sign",
+    "intervals_of",
     "metric_of",
     "rule_direction",
 ]
@@ -67,10 +72,25 @@ _EVERYTHING = Interval(None, False, None, False)
 METRIC_RULES = (BandsRule, ThresholdRule, ProportionalRule, DeductionRule, BonusRule, PenaltyRule)
 
 
+def intervals_of(node: CompiledNode) -> list[Interval]:
+    """The ranges of a ``bands`` (in file order) or ``threshold`` rule; empty for others."""
+    rule = node.rule
+    if isinstance(rule, CompiledBands):
+        return [interval for interval, _, _ in rule.bands]
+    if isinstance(rule, CompiledThreshold):
+        return [rule.interval]
+    return []
+
+
+def dues_of(node: CompiledNode) -> list[dt.date]:
+    """The due dates of a ``deadline`` rule, in file order; empty for others."""
+    return [due for _, due in node.rule.reports] if isinstance(node.rule, CompiledDeadline) else []
+
+
 def metric_of(node: CompiledNode) -> CompiledExpression | None:
     """The number the rule reads (``None`` for check, levels, deadline, survey, expression)."""
-    if isinstance(node.node.rule, METRIC_RULES) and node.values:
-        return node.values[0]
+    if isinstance(node.node.rule, METRIC_RULES) and node.expressions:
+        return node.expressions[0]
     return None
 
 
@@ -98,7 +118,7 @@ def edges_of(node: CompiledNode) -> list[Decimal]:
     rule = node.node.rule
     edges: set[Decimal] = set()
     if isinstance(rule, BandsRule | ThresholdRule):
-        for interval in node.intervals:
+        for interval in intervals_of(node):
             edges.update(e for e in (interval.low, interval.high) if e is not None)
     elif isinstance(rule, ProportionalRule):
         edges.update((_ZERO, rule.target))
@@ -218,7 +238,7 @@ def rule_direction(node: CompiledNode, criteria: CriteriaSet) -> int | None:
         placed = sorted(
             (
                 (_low(clipped), band.points)
-                for band, interval in zip(rule.bands, node.intervals, strict=True)
+                for band, interval in zip(rule.bands, intervals_of(node), strict=True)
                 if (clipped := interval.clip(domain)) is not None
             ),
             key=lambda pair: pair[0],
@@ -227,7 +247,7 @@ def rule_direction(node: CompiledNode, criteria: CriteriaSet) -> int | None:
             return 0
         return 1 if placed[-1][1] > placed[0][1] else -1
     if isinstance(rule, ThresholdRule):
-        met = node.intervals[0].clip(domain)
+        met = intervals_of(node)[0].clip(domain)
         if met is None or rule.otherwise == node.node.max_points:
             return 0
         reaches_top = met.high == domain.high and (met.high is None or met.high_inclusive)
@@ -347,7 +367,7 @@ def construct(
 def date_inputs(node: CompiledNode) -> list[tuple[str, dt.date]]:
     """The (input, due date) pairs of a deadline whose values are plain date inputs."""
     pairs = []
-    for expr, due in zip(node.values, node.dues, strict=True):
+    for expr, due in zip(node.expressions, dues_of(node), strict=True):
         if isinstance(expr.root, Name):
             pairs.append((expr.root.name, due))
     return pairs

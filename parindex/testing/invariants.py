@@ -59,6 +59,7 @@ from parindex.testing._rules import (
     domain_of,
     edges_of,
     input_sign,
+    intervals_of,
     metric_of,
     rule_direction,
 )
@@ -523,7 +524,7 @@ def _calls(expr: Expr) -> Iterable[Call]:
 def _zero_denominator(node: CompiledNode, values: Mapping[str, Value]) -> bool:
     """A ``percent``/``ratio`` of the rule divides by 0: its ``when_zero`` is a convention,
     not a point of the ratio, so monotonicity does not look at it."""
-    for expression in node.values:
+    for expression in node.expressions:
         for call in _calls(expression.root):
             if call.function in ("percent", "ratio"):
                 try:
@@ -550,7 +551,7 @@ def _probes(node: CompiledNode, name: str, criteria: CriteriaSet) -> list[tuple[
         for child in _children(expr):
             compares(child)
 
-    for expression in node.values:
+    for expression in node.expressions:
         compares(expression.root)
     return probes
 
@@ -609,7 +610,7 @@ def _direction_of(
         return None  # a date window (from … to …) is legitimately not monotonic
     inputs = {i.name: i for i in criteria.inputs}
     sign: int | None = 0
-    for expression in node.values:
+    for expression in node.expressions:
         part = input_sign(expression.root, name, inputs)
         if part is None or sign is None:
             sign = None
@@ -856,23 +857,23 @@ def _claims(text: str) -> dict[Decimal, dict[bool, str]]:
 def _declared(node: CompiledNode, value: Decimal) -> Decimal | None:
     rule = node.node.rule
     if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, node.intervals, strict=True):
+        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
             if value in interval:
                 return band.points
         return None
     assert isinstance(rule, ThresholdRule)
-    return node.node.max_points if value in node.intervals[0] else rule.otherwise
+    return node.node.max_points if value in intervals_of(node)[0] else rule.otherwise
 
 
 def _band_text(node: CompiledNode, value: Decimal) -> str:
     rule = node.node.rule
     if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, node.intervals, strict=True):
+        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
             if value in interval:
                 return band.when
         return "?"
     assert isinstance(rule, ThresholdRule)
-    return rule.when if value in node.intervals[0] else f"không đạt '{rule.when}'"
+    return rule.when if value in intervals_of(node)[0] else f"không đạt '{rule.when}'"
 
 
 def check_band_edges(

@@ -43,6 +43,7 @@ from parindex.criteria import (
 )
 from parindex.loader import SourceMap, parse_criteria
 from parindex.numbers import format_decimal, parse_date, parse_decimal
+from parindex.rules import REGISTRY
 from parindex.submission import Submission
 from parindex.testing._linear import NUMERIC, ConstructionError, Solver, to_value
 from parindex.testing._rules import construct, date_inputs, domain_of, edges_of, metric_of
@@ -60,19 +61,7 @@ __all__ = [
 _ZERO = Decimal(0)
 _QUARTER = Decimal("0.25")
 
-RULE_KINDS: tuple[str, ...] = (
-    "check",
-    "bands",
-    "threshold",
-    "proportional",
-    "deadline",
-    "levels",
-    "deduction",
-    "survey",
-    "bonus",
-    "penalty",
-    "expression",
-)
+RULE_KINDS: tuple[str, ...] = tuple(REGISTRY)
 """Every rule kind :func:`criteria_sets` can put on a leaf."""
 
 
@@ -410,166 +399,9 @@ class _Builder:
         raw = self.draw(st.lists(st.integers(1, grid), min_size=1, max_size=3, unique=True))
         return [end * v / grid for v in sorted(raw)]
 
-    def bands(self, top: Decimal) -> dict[str, Any]:
-        value, end, unit = self.metric()
-        cuts = self.cuts(end)
-        # upper[i]: does cut i belong to the band above it?
-        upper = [self.draw(st.booleans()) for _ in cuts]
-        if end is not None and cuts[-1] == end:
-            upper[-1] = True
-        phrases = []
-        low: Decimal | None = None
-        low_in = True
-        for cut, goes_up in zip(cuts, upper, strict=True):
-            high_in = not goes_up
-            if low is None:
-                phrases.append(f"{'không quá' if high_in else 'dưới'} {_num(cut)}{unit}")
-            else:
-                start = "từ" if low_in else "trên"
-                middle = "đến" if high_in else "đến dưới"
-                phrases.append(f"{start} {_num(low)}{unit} {middle} {_num(cut)}{unit}")
-            low, low_in = cut, goes_up
-        assert low is not None
-        if end is not None and low == end:
-            phrases.append(
-                self.draw(st.sampled_from((f"{_num(end)}{unit}", f"từ {_num(end)}{unit}")))
-            )
-        elif low_in:
-            phrases.append(
-                self.draw(
-                    st.sampled_from(
-                        (f"từ {_num(low)}{unit} trở lên", f"tối thiểu {_num(low)}{unit}")
-                    )
-                )
-            )
-        else:
-            phrases.append(f"trên {_num(low)}{unit}")
-        points = [*sorted(self.points(top) for _ in phrases[:-1]), top]
-        if self.draw(st.integers(0, 3)) == 3:
-            points.reverse()  # lower is better, e.g. a share of late dossiers
-        bands = [{"when": w, "points": str(p)} for w, p in zip(phrases, points, strict=True)]
-        order = self.draw(st.permutations(range(len(bands))))
-        rule: dict[str, Any] = {"kind": "bands", "value": value, "bands": [bands[i] for i in order]}
-        if unit:
-            rule["unit"] = unit
-        rule["text"] = "; ".join(f"{b['when']}: {b['points']} điểm" for b in rule["bands"])
-        return rule
-
-    def threshold(self, top: Decimal) -> dict[str, Any]:
-        value, end, unit = self.metric()
-        cut = self.cuts(end)[0]
-        if end is not None and cut == end:
-            when = f"{_num(cut)}{unit}"
-        else:
-            when = self.draw(
-                st.sampled_from(
-                    (
-                        f"từ {_num(cut)}{unit} trở lên",
-                        f"trên {_num(cut)}{unit}",
-                        f"dưới {_num(cut)}{unit}",
-                        f"không quá {_num(cut)}{unit}",
-                        f"ít nhất {_num(cut)}{unit}",
-                    )
-                )
-            )
-        otherwise = self.points(top) if self.draw(st.booleans()) else _ZERO
-        if otherwise == top:
-            otherwise = _ZERO
-        return {
-            "kind": "threshold",
-            "value": value,
-            "when": when,
-            "otherwise": str(otherwise),
-            "text": f"Đạt {when}: điểm tối đa; không đạt: {_num(otherwise)} điểm",
-        }
-
     def leaf(self, kind: str, top: Decimal) -> dict[str, Any]:
-        draw = self.draw
-        if kind == "check":
-            if draw(st.booleans()):
-                return {"kind": "check", "value": self.name("yes_no", "Đã ban hành kế hoạch")}
-            count = self.name("count", "Số văn bản bị đình chỉ")
-            return {"kind": "check", "value": f"{count} == 0"}
-        if kind == "bands":
-            return self.bands(top)
-        if kind == "threshold":
-            return self.threshold(top)
-        if kind == "proportional":
-            value, end, _unit = self.metric()
-            target = end if end is not None else Decimal(draw(st.integers(1, 10)))
-            if end is not None and draw(st.booleans()):
-                target = end * Decimal(draw(st.integers(5, 10))) / 10
-            return {"kind": "proportional", "value": value, "target": str(target)}
-        if kind == "deadline":
-            if draw(st.booleans()):
-                day = dt.date(self.year - 1, 12, 1) + dt.timedelta(days=draw(st.integers(0, 395)))
-                return {
-                    "kind": "deadline",
-                    "value": self.name("date", "Ngày ban hành kế hoạch"),
-                    "due": day.strftime("%d/%m/%Y"),
-                    "inclusive": draw(st.booleans()),
-                }
-            names = [
-                self.name("date", f"Ngày gửi báo cáo quý {q}") for q in ("I", "II", "III", "IV")
-            ]
-            if draw(st.booleans()):
-                self.constraints.append(
-                    {"rule": " <= ".join(names), "message": "Các báo cáo gửi theo thứ tự quý"}
-                )
-            return {
-                "kind": "deadline",
-                "values": names,
-                "quarterly": {
-                    "year": self.year,
-                    "day": draw(st.integers(1, 28)),
-                    "month": draw(st.integers(1, 3)),
-                },
-                "scoring": draw(st.sampled_from(("all", "each"))),
-            }
-        if kind == "levels":
-            how_many = draw(st.integers(2, 4))
-            choices = {f"muc_{i}": f"Mức {i}" for i in range(1, how_many + 1)}
-            name = self.name("enum", "Cấp công nhận cao nhất", choices=choices)
-            points = [*(self.points(top) for _ in range(how_many - 1)), top]
-            return {
-                "kind": "levels",
-                "value": name,
-                "levels": [
-                    {"value": c, "points": str(p)} for c, p in zip(choices, points, strict=True)
-                ],
-            }
-        if kind == "deduction":
-            first = self.name("count", "Số vụ kỷ luật")
-            value = first
-            if draw(st.booleans()):
-                value = f"{first} + {self.name('count', 'Số vụ vi phạm')}"
-            per = draw(st.sampled_from(("0.25", "0,5", "1")))
-            return {"kind": "deduction", "value": value, "per": per}
-        if kind in ("bonus", "penalty"):
-            count = self.name("count", "Số giải thưởng" if kind == "bonus" else "Số lần bị nhắc")
-            return {"kind": kind, "value": f"{count} * 0.25"}
-        if kind == "expression":
-            shape = draw(st.sampled_from(("scaled", "steps", "parts")))
-            if shape == "scaled":
-                value, _end, _unit = self.metric()
-                cut = draw(st.sampled_from(("50", "2.5", "100")))
-                return {"kind": "expression", "value": f"{top} * min({value} / {cut}, 1)"}
-            if shape == "steps":
-                value, _end, _unit = self.metric()
-                half = (top / 2).quantize(_QUARTER)
-                return {
-                    "kind": "expression",
-                    "value": f"{top} if {value} >= 0.9 else {half} if {value} > 0 else 0",
-                    "text": "Đạt mức cao: tối đa; có kết quả: một nửa; không: 0",
-                }
-            share = self.points(top)
-            a = self.name("yes_no", "Đúng thẩm quyền")
-            b = self.name("yes_no", "Đúng thể thức")
-            return {
-                "kind": "expression",
-                "value": f"{share} * (1 if {a} else 0) + {top - share} * (1 if {b} else 0)",
-            }
-        raise AssertionError(kind)  # pragma: no cover
+        """A rule of ``kind``, drawn by the kind's own strategy (:mod:`parindex.rules`)."""
+        return REGISTRY[kind].strategy(self, top)
 
     def applies_if(self) -> str | None:
         choice = self.draw(st.integers(0, 5))
@@ -594,18 +426,14 @@ class _Builder:
         leaf = depth >= max_depth or (depth > 0 and draw(st.booleans()))
         if leaf:
             rule_kind = draw(
-                st.sampled_from([k for k in self.kinds if k not in ("bonus", "penalty")])
+                st.sampled_from([k for k in self.kinds if REGISTRY[k].counts_in_max])
             )
             top = self.points(Decimal(3), _QUARTER)
             data["max_points"] = str(top)
-            if rule_kind == "survey":
-                data["rule"] = {"kind": "survey"}
-                self.survey += top
-            else:
-                rule = self.leaf(rule_kind, top)
-                if draw(st.integers(0, 3)) == 0:
-                    rule["provenance"] = self.provenance()
-                data["rule"] = rule
+            rule = self.leaf(rule_kind, top)
+            if draw(st.integers(0, 3)) == 0:
+                rule["provenance"] = self.provenance()
+            data["rule"] = rule
             return data
         child_kind = {"area": "criterion", "criterion": "sub_criterion"}.get(kind, "item")
         count = draw(st.integers(1, width))
@@ -627,7 +455,7 @@ class _Builder:
             top = max(maxima)
         else:
             aggregation, top = "sum", total
-        extras = [k for k in ("bonus", "penalty") if k in self.kinds]
+        extras = [k for k in self.kinds if not REGISTRY[k].counts_in_max]
         if extras and draw(st.integers(0, 3)) == 0:
             extra = draw(st.sampled_from(extras))
             segment = (
@@ -637,7 +465,7 @@ class _Builder:
                 {
                     "code": f"{code}.{segment}",
                     "kind": child_kind,
-                    "title": "Điểm cộng" if extra == "bonus" else "Điểm trừ",
+                    "title": "Điểm trừ" if REGISTRY[extra].sign < 0 else "Điểm cộng",
                     "max_points": str(self.points(Decimal(1), _QUARTER)),
                     "rule": self.leaf(extra, Decimal(1)),
                 }

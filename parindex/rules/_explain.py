@@ -1,0 +1,87 @@
+"""How explanations name and show values: labels, units, the ``→ points/max`` tail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from parindex.expressions import Call, CompiledExpression, Name, Value
+from parindex.numbers import format_date, format_decimal, quantize
+from parindex.rules._base import Outcome, Scope
+from parindex.rules._model import InputType
+
+__all__ = ["canonical", "display", "format_points", "label", "scored", "unit_of"]
+
+_HUNDREDTH = Decimal("0.01")
+
+
+def format_points(value: Decimal | None) -> str:
+    """Points for display (``1,0``, ``0,25``), as :func:`parindex.report.format_points`."""
+    from parindex.report import format_points as shown  # report imports the criteria model
+
+    return shown(value)
+
+
+def display(value: Value, kind: InputType | None = None, unit: str | None = None) -> str:
+    """A value as a person reads it: ``có``, ``31/12/2023``, ``97,22%``, ``3 lần``."""
+    if isinstance(value, bool):
+        if kind == InputType.DATE and value is False:
+            return "không thực hiện"
+        return "có" if value else "không"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        if kind == InputType.PERCENT or unit == "%":
+            return format_points(quantize(value, _HUNDREDTH)) + "%"
+        text = format_decimal(
+            quantize(value, _HUNDREDTH) if value != value.to_integral() else value
+        )
+        return f"{text} {unit}" if unit and unit != "%" else text
+    return str(value)
+
+
+def canonical(value: Value) -> str:
+    """A value as data (``true``, ``2023-12-31``, ``0.5``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case a label's first letter unless it starts an acronym (``TTHC``)."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def label(expr: CompiledExpression, scope: Scope) -> str:
+    """A reader's name for the value an expression computes."""
+    root = expr.root
+    if isinstance(root, Name):
+        return scope.labels.get(root.name, root.name)
+    if isinstance(root, Call) and root.function in ("percent", "ratio"):
+        parts = [a for a in root.args[:2] if isinstance(a, Name)]
+        if len(parts) == 2:
+            first, second = (_lower_first(scope.labels[p.name]) for p in parts)
+            return f"Tỷ lệ {first} / {second}"
+    return expr.text
+
+
+def unit_of(expr: CompiledExpression, rule_unit: str | None, scope: Scope) -> str | None:
+    """The unit a rule's value is shown in: the rule's own, or ``%`` for percentages."""
+    if rule_unit:
+        return rule_unit
+    root = expr.root
+    if isinstance(root, Call) and root.function == "percent":
+        return "%"
+    if isinstance(root, Name) and scope.types.get(root.name) == InputType.PERCENT:
+        return "%"
+    return None
+
+
+def scored(points: Decimal, top: Decimal, vi: str, en: str) -> Outcome:
+    """An outcome whose sentences end in ``→ points/max điểm`` (``points`` in English)."""
+    tail = f" → {format_points(points)}/{format_points(top)}"
+    return Outcome(points, f"{vi}{tail} điểm", f"{en}{tail} points")

@@ -1,0 +1,64 @@
+"""``check``: a yes/no checklist item — full points when the value holds, else 0."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Literal
+
+from parindex.expressions import Expr, ValueType
+from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.rules._explain import label, scored
+from parindex.rules._inverse import Problem, search
+from parindex.rules._lower import choose, number, points
+from parindex.rules._model import ExprText, RuleModel
+from parindex.rules._value import CompiledValue
+
+__all__ = ["Check", "CheckRule", "CompiledCheck"]
+
+
+class CheckRule(RuleModel):
+    """Yes/no checklist: full points when ``value`` is true, else 0."""
+
+    kind: Literal["check"]
+    value: ExprText
+
+
+@dataclass(frozen=True)
+class CompiledCheck(CompiledValue):
+    kind: ClassVar[str] = "check"
+
+
+class Check(RuleKind[CheckRule, CompiledCheck]):
+    name = "check"
+    model = CheckRule
+    compiled = CompiledCheck
+
+    def compile(
+        self, rule: CheckRule, leaf: Leaf, checker: Checker, path: tuple[str | int, ...]
+    ) -> CompiledCheck | None:
+        value = checker.expression(rule.value, (*path, "value"), leaf.code, ValueType.BOOL)
+        return None if value is None else CompiledCheck(value)
+
+    def lower(self, compiled: CompiledCheck, leaf: Leaf) -> Expr:
+        return choose(compiled.value.root, points(leaf.top, leaf), number(0))
+
+    def explain(self, compiled: CompiledCheck, leaf: Leaf, scope: Scope) -> Outcome:
+        got = leaf.points(scope)
+        met = bool(scope.value(compiled.value))
+        answer_vi, answer_en = ("có", "yes") if met else ("không", "no")
+        shown = label(compiled.value, scope)
+        return scored(got, leaf.top, f"{shown}: {answer_vi}", f"{shown}: {answer_en}")
+
+    def inverse(self, compiled: CompiledCheck, problem: Problem) -> list[Suggestion]:
+        return search(replace(problem, shown=compiled.value), sorted(compiled.inputs))
+
+    def strategy(self, builder: Any, top: Any) -> dict[str, Any]:
+        import hypothesis.strategies as st
+
+        if builder.draw(st.booleans()):
+            return {"kind": "check", "value": builder.name("yes_no", "Đã ban hành kế hoạch")}
+        count = builder.name("count", "Số văn bản bị đình chỉ")
+        return {"kind": "check", "value": f"{count} == 0"}
+
+    def synthetic(self, compiled: CompiledCheck) -> SyntheticHint:
+        return SyntheticHint(values=(compiled.value,))

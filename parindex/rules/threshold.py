@@ -1,0 +1,141 @@
+"""``threshold``: full points when the value is in one range (``trên 30%``), else ``otherwise``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from parindex.expressions import CompiledExpression, Expr, ValueType
+from parindex.numbers import format_decimal
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    CompiledRule,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Suggestion,
+    SyntheticHint,
+)
+from parindex.rules._explain import display, label, scored, unit_of
+from parindex.rules._inverse import Problem, search
+from parindex.rules._lower import choose, inside, points
+from parindex.rules._model import ExprText, Points, RuleModel
+
+__all__ = ["CompiledThreshold", "Threshold", "ThresholdRule"]
+
+
+class ThresholdRule(RuleModel):
+    """Full points when ``value`` is in ``when`` (``"trên 30%"``), else ``otherwise``."""
+
+    kind: Literal["threshold"]
+    value: ExprText
+    when: str
+    otherwise: Points = Decimal(0)
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class CompiledThreshold(CompiledRule):
+    kind: ClassVar[str] = "threshold"
+    value: CompiledExpression
+    interval: Interval
+    when: str
+    otherwise: Decimal
+    unit: str | None = None
+
+    @property
+    def expressions(self) -> tuple[CompiledExpression, ...]:
+        return (self.value,)
+
+
+class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
+    name = "threshold"
+    model = ThresholdRule
+    compiled = CompiledThreshold
+
+    def compile(
+        self, rule: ThresholdRule, leaf: Leaf, checker: Checker, path: tuple[str | int, ...]
+    ) -> CompiledThreshold | None:
+        value = checker.expression(rule.value, (*path, "value"), leaf.code, ValueType.NUMBER)
+        interval = checker.range(rule.when, (*path, "when"), leaf.code)
+        if rule.otherwise > leaf.top:
+            checker.add(
+                "points_above_max",
+                "'otherwise' vượt điểm tối đa",
+                "'otherwise' above the maximum",
+                (*path, "otherwise"),
+                leaf.code,
+                rule.otherwise,
+            )
+        if value is None or interval is None:
+            return None
+        return CompiledThreshold(value, interval, rule.when, rule.otherwise, rule.unit)
+
+    def lower(self, compiled: CompiledThreshold, leaf: Leaf) -> Expr:
+        return choose(
+            inside(compiled.value.root, compiled.interval),
+            points(leaf.top, leaf),
+            points(compiled.otherwise, leaf),
+        )
+
+    def explain(self, compiled: CompiledThreshold, leaf: Leaf, scope: Scope) -> Outcome:
+        value = scope.value(compiled.value)
+        assert isinstance(value, Decimal)
+        shown = f"{label(compiled.value, scope)} "
+        shown += display(value, unit=unit_of(compiled.value, compiled.unit, scope))
+        met = value in compiled.interval
+        verb_vi = "đạt" if met else "không đạt"
+        verb_en = "meets" if met else "misses"
+        return scored(
+            leaf.points(scope),
+            leaf.top,
+            f"{shown} {verb_vi} ngưỡng {compiled.when}",
+            f"{shown} {verb_en} the threshold {compiled.when}",
+        )
+
+    def inverse(self, compiled: CompiledThreshold, problem: Problem) -> list[Suggestion]:
+        unit = unit_of(compiled.value, compiled.unit, problem.scope)
+        return search(replace(problem, shown=compiled.value, unit=unit), sorted(compiled.inputs))
+
+    def strategy(self, builder: Any, top: Decimal) -> dict[str, Any]:
+        import hypothesis.strategies as st
+
+        num = format_decimal
+        value, end, unit = builder.metric()
+        cut = builder.cuts(end)[0]
+        if end is not None and cut == end:
+            when = f"{num(cut)}{unit}"
+        else:
+            when = builder.draw(
+                st.sampled_from(
+                    (
+                        f"từ {num(cut)}{unit} trở lên",
+                        f"trên {num(cut)}{unit}",
+                        f"dưới {num(cut)}{unit}",
+                        f"không quá {num(cut)}{unit}",
+                        f"ít nhất {num(cut)}{unit}",
+                    )
+                )
+            )
+        otherwise = builder.points(top) if builder.draw(st.booleans()) else Decimal(0)
+        if otherwise == top:
+            otherwise = Decimal(0)
+        return {
+            "kind": "threshold",
+            "value": value,
+            "when": when,
+            "otherwise": str(otherwise),
+            "text": f"Đạt {when}: điểm tối đa; không đạt: {num(otherwise)} điểm",
+        }
+
+    def synthetic(self, compiled: CompiledThreshold) -> SyntheticHint:
+        interval = compiled.interval
+        below = interval.low is None and interval.high is not None
+        return SyntheticHint(
+            values=(compiled.value,),
+            direction=-1 if below else 1,
+            needed=None if below else interval.low,
+        )
