@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from parindex import tree
 from parindex.backends.vectors import (
     REL,
     Bools,
@@ -44,15 +45,12 @@ from parindex.backends.vectors import (
 )
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import (
-    Aggregation,
-    BonusRule,
     CriteriaSet,
     Input,
     InputType,
-    PenaltyRule,
     SurveyRule,
 )
-from parindex.engine import applies, classify, leaf_points
+from parindex.engine import applies, leaf_points
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.numbers import parse_decimal, quantize
@@ -100,7 +98,6 @@ SURVEY_PREFIX = "survey:"
 
 _STATUSES = tuple(Status)
 _CODE = {status: index for index, status in enumerate(_STATUSES)}
-_ABSENT = int(np.iinfo(np.int64).min // 4)
 
 
 def _places(value: Decimal) -> int:
@@ -625,6 +622,7 @@ class _Scorer:
         places += [survey.places for survey in units.survey.values()]
         self.scale = max(places)
         self.results: dict[str, _Node] = {}
+        self.algebra = tree.columns(self.n)
 
     def scaled(self, value: Decimal) -> int:
         return int(value.scaleb(self.scale))
@@ -749,74 +747,36 @@ class _Scorer:
         return result
 
     def aggregate(self, node: CompiledNode, codes: Sequence[str], parts: Sequence[_Node]) -> _Node:
-        """The parent over all units at once: children stacked, one reduction per quantity."""
-        rules = [self.compiled.nodes[c].node.rule for c in codes]
-        counted = [i for i, r in enumerate(rules) if not isinstance(r, BonusRule | PenaltyRule)]
-        penalties = [i for i, r in enumerate(rules) if isinstance(r, PenaltyRule)]
-        included = np.stack([p.included for p in parts])
-        valid = np.stack([p.valid for p in parts]) & included
-        points = np.stack([p.points for p in parts])  # 0 where not valid
-        tops = np.stack([p.max_points for p in parts])
-        undetermined = np.stack([p.undetermined for p in parts])
-        upper = np.where(valid, points + undetermined, tops)
-        if penalties:  # an undetermined penalty could only lower the parent
-            upper[penalties] = np.where(valid[penalties], upper[penalties], 0)
-        everyone = bool(included.all())
-        if not everyone:
-            points = np.where(included, points, 0)
-        any_child = np.asarray(included.any(axis=0), dtype=bool)
-        partial = (included & (~valid | (undetermined != 0))).any(axis=0)
-        if node.node.aggregation == Aggregation.MAX:
-            absent = ~included
-            top = np.where(absent[counted], _ABSENT, tops[counted]).max(axis=0, initial=_ABSENT)
-            best = np.where(valid, points, _ABSENT).max(axis=0)
-            high = np.where(absent, _ABSENT, upper).max(axis=0)
-            top, total, high = (np.where(a == _ABSENT, 0, a) for a in (top, best, high))
-        else:
-            if everyone:
-                top = tops[counted].sum(axis=0) if counted else self.full(0)
-                high = upper.sum(axis=0)
-            else:
-                top = np.where(included[counted], tops[counted], 0).sum(axis=0)
-                high = np.where(included, upper, 0).sum(axis=0)
-            total = points.sum(axis=0)
-            if node.node.aggregation == Aggregation.CAPPED_SUM:
-                top = np.minimum(top, self.scaled(node.node.max_points))
-        total = np.maximum(np.minimum(total, top), 0)
-        left = np.maximum(0, np.minimum(high, top) - total)
-        status = np.where(partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED]).astype(np.int8)
-        status = np.where(any_child, status, _CODE[Status.NOT_APPLICABLE]).astype(np.int8)
+        """The parent over all units at once: the one aggregation of :mod:`parindex.tree`."""
+        children = [self.compiled.nodes[c] for c in codes]
+        combined = tree.aggregate(
+            node.node.aggregation,
+            [
+                tree.Part(
+                    p.included,
+                    p.valid,
+                    p.points,
+                    p.max_points,
+                    p.undetermined,
+                    c.counts_in_max,
+                    c.sign,
+                )
+                for p, c in zip(parts, children, strict=True)
+            ],
+            self.full(self.scaled(node.node.max_points)),
+            self.algebra,
+        )
+        status = np.where(combined.partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED])
+        status = np.where(combined.applies, status, _CODE[Status.NOT_APPLICABLE]).astype(np.int8)
+        applies = np.asarray(combined.applies, dtype=bool)
         return _Node(
             status,
-            np.asarray(total, dtype=np.int64),
-            any_child,
-            np.where(any_child, top, 0).astype(np.int64),
-            np.where(any_child & partial, left, 0).astype(np.int64),
-            any_child,
+            np.asarray(combined.points, dtype=np.int64),
+            applies,
+            np.asarray(combined.top, dtype=np.int64),
+            np.asarray(combined.undetermined, dtype=np.int64),
+            applies,
         )
-
-    def provisional(self, code: str) -> Ints | None:
-        """Points of the applicable maximum resting on provisional values (``None``: none).
-
-        A node that does not apply has a maximum of 0, and so do all its descendants,
-        so no mask is needed: the maxima already carry applicability.
-        """
-        node = self.compiled.nodes[code]
-        if not node.counts_in_max:
-            return None
-        if node.node.is_leaf:
-            return self.results[code].max_points if node.provisional else None
-        parts = [
-            p
-            for c in self.compiled.children.get(code, ())
-            if (p := self.provisional(c)) is not None
-        ]
-        if not parts:
-            return None
-        if node.node.aggregation == Aggregation.MAX:
-            return np.asarray(np.maximum.reduce(parts), dtype=np.int64)
-        combined = parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
-        return np.asarray(np.minimum(combined, self.results[code].max_points), dtype=np.int64)
 
     def run(self) -> dict[str, Any]:
         n = self.n
@@ -842,7 +802,7 @@ class _Scorer:
         def band_of(hundredths: int, level: str) -> str | None:
             key = (hundredths, level)
             if key not in memo:
-                memo[key] = classify(Decimal(hundredths).scaleb(-2), self.compiled, level)
+                memo[key] = tree.classify(Decimal(hundredths).scaleb(-2), self.compiled, level)
             return memo[key]
 
         for row in range(n):
@@ -853,15 +813,12 @@ class _Scorer:
             if undetermined[row] and band_of(int(upper_index[row]), levels[row]) != band:
                 band = None
             bands.append(band)
-        provisional = self.full(0)
-        for code in self.compiled.children.get(None, ()):
-            part = self.provisional(code)
-            if part is not None:
-                provisional = provisional + part
+        provisional = tree.provisional_points(
+            self.compiled, None, lambda c: self.results[c].max_points, self.algebra
+        )
         scored_provisional = self.full(0)
         for code, node in self.compiled.nodes.items():
-            rule = node.node.rule
-            if rule is None or isinstance(rule, BonusRule | PenaltyRule) or not node.provisional:
+            if node.rule is None or not node.counts_in_max or not node.provisional:
                 continue
             result = self.results[code]
             scored_provisional += np.where(result.valid, result.points, 0)

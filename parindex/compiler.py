@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from parindex import tree
 from parindex.criteria import (
     Aggregation,
     CriteriaSet,
@@ -114,6 +115,12 @@ class CompiledNode:
         kind = self.kind
         return kind is None or kind.counts_in_max
 
+    @property
+    def sign(self) -> int:
+        """−1 when the node's points are taken off its parent's (a penalty), else +1."""
+        kind = self.kind
+        return 1 if kind is None else kind.sign
+
 
 @dataclass(frozen=True)
 class CompiledSet:
@@ -148,25 +155,13 @@ class CompiledSet:
         gives a node's applicable maximum (``None``: not applicable); by default the
         declared one.
         """
-        if maximum is None:
+        given = maximum
 
-            def maximum(c: str) -> Decimal | None:
-                return self.nodes[c].node.max_points
+        def applicable(c: str) -> Decimal:
+            top = self.nodes[c].node.max_points if given is None else given(c)
+            return Decimal(0) if top is None else top
 
-        def visit(c: str) -> Decimal:
-            node = self.nodes[c]
-            top = maximum(c)
-            if top is None or not node.counts_in_max:
-                return Decimal(0)
-            if node.node.is_leaf:
-                return top if node.provisional else Decimal(0)
-            parts = [visit(k) for k in self.children.get(c, ())]
-            if node.node.aggregation == Aggregation.MAX:
-                return max(parts, default=Decimal(0))
-            return min(sum(parts, Decimal(0)), top)
-
-        codes = self.children.get(None, ()) if code is None else (code,)
-        return sum((visit(c) for c in codes), Decimal(0))
+        return tree.provisional_points(self, code, applicable, tree.DECIMALS)
 
 
 class _Checker:

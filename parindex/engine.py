@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from parindex import tree
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
 from parindex.expressions import BoolOp, Expr, Name, Not, Value, evaluate
-from parindex.numbers import quantize
 from parindex.report import (
     MissingInput,
     NodeResult,
@@ -33,6 +33,7 @@ from parindex.rules import Scope, kind_named
 from parindex.rules._explain import canonical, display
 from parindex.rules._scope import scope_of
 from parindex.submission import CheckedSubmission, Submission, check_submission
+from parindex.tree import classify
 
 __all__ = ["applies", "classify", "leaf_points", "score"]
 
@@ -68,11 +69,6 @@ def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -
 
 
 # --- the tree -------------------------------------------------------------------------
-
-
-def classify(index: Decimal, compiled: CompiledSet, level: str | None = None) -> str | None:
-    """The classification band (``Nhóm I`` …) an index in % falls in, for a unit level."""
-    return next((label for label, interval in compiled.bands_for(level) if index in interval), None)
 
 
 def _reads(expr: Expr) -> set[str]:
@@ -336,13 +332,6 @@ def _counts(result: NodeResult) -> bool:
     return kind_named(result.rule).counts_in_max if result.rule else True
 
 
-def _upper(child: NodeResult) -> Decimal:
-    """The most a child could still be worth once its missing inputs are known."""
-    if child.points is None:
-        return _ZERO if _sign(child) < 0 else child.max_points
-    return child.points + child.undetermined_points
-
-
 def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> NodeResult:
     if not children:
         return _result(
@@ -354,36 +343,40 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
             explanation="Không có nội dung nào áp dụng cho đơn vị",
             explanation_en="No part applies to this unit",
         )
-    aggregation = node.node.aggregation
-    counted = [c for c in children if _counts(c)]
-    determined = [c for c in children if c.points is not None]
-    if aggregation == Aggregation.MAX:
-        top = max((c.max_points for c in counted), default=_ZERO)
-        points = max((c.points for c in determined if c.points is not None), default=_ZERO)
-        upper = max((_upper(c) for c in children), default=_ZERO)
-        formula = "cao nhất của " + ", ".join(format_points(c.points) for c in determined)
-        formula_en = "best of " + ", ".join(format_points(c.points) for c in determined)
-    else:
-        raw_top = sum((c.max_points for c in counted), _ZERO)
-        top = (
-            min(raw_top, node.node.max_points) if aggregation == Aggregation.CAPPED_SUM else raw_top
+    parts = [
+        tree.Part(
+            True,
+            c.points is not None,
+            _ZERO if c.points is None else c.points,
+            c.max_points,
+            c.undetermined_points,
+            _counts(c),
+            _sign(c),
         )
-        points = sum((c.points for c in determined if c.points is not None), _ZERO)
-        upper = sum((_upper(c) for c in children), _ZERO)
-        terms = _signed_terms([c.points for c in determined if c.points is not None])
+        for c in children
+    ]
+    combined = tree.aggregate(node.node.aggregation, parts, node.node.max_points, tree.DECIMALS)
+    points, top, undetermined, partial = (
+        combined.points,
+        combined.top,
+        combined.undetermined,
+        combined.partial,
+    )
+    shown = [c.points for c in children if c.points is not None]
+    if node.node.aggregation == Aggregation.MAX:
+        formula = "cao nhất của " + ", ".join(map(format_points, shown))
+        formula_en = "best of " + ", ".join(map(format_points, shown))
+    else:
+        terms = _signed_terms(shown)
         formula, formula_en = f"tổng {terms}", f"sum {terms}"
     capped_vi = capped_en = ""
-    if points > top:
+    if combined.raw > top:
         capped_vi, capped_en = (
             f" (vượt tối đa, lấy {format_points(top)})",
             f" (capped at {format_points(top)})",
         )
-        points = top
-    if points < 0:
+    elif combined.raw < 0:
         capped_vi, capped_en = " (không âm, lấy 0)", " (floored at 0)"
-        points = _ZERO
-    undetermined = max(_ZERO, min(upper, top) - points)
-    partial = any(c.points is None or c.undetermined_points for c in children)
     excluded = len(ctx.compiled.children.get(node.code, ())) - len(children)
     note_vi = f"; {excluded} nội dung không áp dụng" if excluded else ""
     note_en = f"; {excluded} part(s) not applicable" if excluded else ""
@@ -396,7 +389,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
         status=Status.PARTIAL if partial else Status.SCORED,
         points=points,
         max_points=top,
-        undetermined_points=undetermined if partial else _ZERO,
+        undetermined_points=undetermined,
         explanation=f"{formula} = {format_points(points)}/{format_points(top)} điểm{capped_vi}{note_vi}",
         explanation_en=f"{formula_en} = {format_points(points)}/{format_points(top)} points{capped_en}{note_en}",
     )
@@ -433,22 +426,16 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     max_points = sum((a.max_points for a in areas), _ZERO)
     total = min(max(total, _ZERO), max_points)
     undetermined = sum((a.undetermined_points for a in areas), _ZERO)
-    index = quantize(total * _HUNDRED / max_points, Decimal("0.01")) if max_points else None
+    index = tree.index(total, max_points)
     band = None
     if index is not None:
-        level = checked.submission.unit.level.value
-        band = classify(index, compiled, level)
-        if undetermined:
-            upper = quantize(
-                min(total + undetermined, max_points) * _HUNDRED / max_points, Decimal("0.01")
-            )
-            if classify(upper, compiled, level) != band:
-                band = None
+        upper = tree.index(min(total + undetermined, max_points), max_points)
+        band = tree.band(compiled, checked.submission.unit.level.value, index, upper)
     by_code = {r.code: r for r in results}
 
-    def applicable_max(code: str) -> Decimal | None:
+    def applicable_max(code: str) -> Decimal:
         result = by_code[code]
-        return None if result.status == Status.NOT_APPLICABLE else result.max_points
+        return _ZERO if result.status == Status.NOT_APPLICABLE else result.max_points
 
     provisional_scored = sum(
         (
@@ -478,7 +465,7 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         band=band,
         complete=not undetermined,
         undetermined_points=undetermined,
-        provisional_points=compiled.provisional_points(maximum=applicable_max),
+        provisional_points=tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS),
         provisional_points_scored=provisional_scored,
         missing_inputs=[
             MissingInput(name=n, label=labels.get(n, n), codes=codes)

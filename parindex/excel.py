@@ -990,15 +990,10 @@ def _group(unit: _Unit) -> str:
 
 
 def ranks(indices: Sequence[tuple[str, Decimal | None]]) -> list[int | None]:
-    """Competition ranks within each group (1, 1, 3 …); a unit with no index has none."""
-    result: list[int | None] = []
-    for group, index in indices:
-        if index is None:
-            result.append(None)
-            continue
-        better = sum(1 for g, i in indices if g == group and i is not None and i > index)
-        result.append(better + 1)
-    return result
+    """Ranks within each group, as everywhere: :func:`parindex.ranking.competition_ranks`."""
+    from parindex.ranking import competition_ranks
+
+    return competition_ranks(indices)
 
 
 def _write_summary(

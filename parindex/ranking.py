@@ -2,7 +2,10 @@
 
 Groups are ranked separately (departments, districts, communes — by default a
 unit's ``group``, which defaults to its level). Units with equal indices share a
-rank and the next index takes the next rank (dense: 1, 1, 2). A unit's band comes
+rank and the next unit's rank counts everyone above it (competition ranking:
+1, 1, 3), so "xếp thứ 3/20" always means two units did better — the way published
+PAR INDEX results read (``docs/scoring.md`` says why). :func:`competition_ranks` is
+the one ranking: ``parindex rank``, :func:`rank` and the Excel summary sheet call it. A unit's band comes
 from the classification its level has in the criteria set (``level:`` on the
 set's ``classification`` entries); it is blank while undetermined points could
 still move the unit to another band. Area sub-indices are points ÷ applicable
@@ -11,21 +14,48 @@ maximum × 100, two decimals, half up.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from parindex.batch import MAX_PREFIX
-from parindex.criteria import CriteriaSet
 from parindex.numbers import quantize
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["AREA_PREFIX", "rank"]
+    from parindex.criteria import CriteriaSet
+
+__all__ = ["AREA_PREFIX", "competition_ranks", "rank"]
 
 AREA_PREFIX = "area:"
 """Ranking tables carry each area's sub-index (%) in column ``area:<code>``."""
 _HUNDREDTH = Decimal("0.01")
+
+
+def competition_ranks(keys: Sequence[tuple[Hashable, Decimal | None]]) -> list[int | None]:
+    """Ranks within each group: 1 + how many of the group are strictly higher.
+
+    ``keys`` are ``(group, value)`` pairs in any order; equal values share a rank and
+    the next rank skips (1, 1, 3). A unit without a value (nothing applies) has no rank.
+
+    >>> competition_ranks([("so", Decimal(90)), ("so", Decimal(90)), ("so", Decimal(80))])
+    [1, 1, 3]
+    """
+    ascending: dict[Hashable, list[Decimal]] = {}
+    for group, value in keys:
+        if value is not None:
+            ascending.setdefault(group, []).append(value)
+    for values in ascending.values():
+        values.sort()
+    result: list[int | None] = []
+    for group, value in keys:
+        if value is None:
+            result.append(None)
+            continue
+        values = ascending[group]
+        result.append(len(values) - bisect.bisect_right(values, value) + 1)
+    return result
 
 
 def _sub_index(points: object, top: object) -> Decimal | None:
@@ -52,6 +82,8 @@ def rank(
     """
     import pandas as pd
     import pyarrow as pa
+
+    from parindex.batch import MAX_PREFIX
 
     if on not in ("index", "total"):
         raise ValueError(f"xếp hạng theo 'index' hoặc 'total', không phải {on!r}")
@@ -85,14 +117,11 @@ def rank(
             ],
             dtype=percent,
         )
-    key = table[on]
-    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    for _, members in table.groupby("group", sort=False).groups.items():
-        values = key.loc[members]
-        ranked = values[values.notna()]
-        # Dense ranks on exact decimals: equal values share a rank, the next value is +1.
-        order = {v: i + 1 for i, v in enumerate(sorted(set(ranked.tolist()), reverse=True))}
-        ranks.loc[ranked.index] = [order[v] for v in ranked.tolist()]
+    keys = [
+        (group, value if isinstance(value, Decimal) else None)
+        for group, value in zip(table["group"].tolist(), table[on].tolist(), strict=True)
+    ]
+    ranks = pd.Series(competition_ranks(keys), index=table.index, dtype="Int64")
     table.insert(1, "rank", ranks)
     first_seen = {g: i for i, g in enumerate(dict.fromkeys(table["group"]))}
     table["_group_order"] = table["group"].map(first_seen)

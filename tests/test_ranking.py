@@ -1,8 +1,10 @@
-"""Rankings: dense ranks within groups, each level's bands at their exact edges."""
+"""Rankings: competition ranks within groups (one ranking for CLI, API, Excel), each level's bands at their exact edges."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -11,7 +13,7 @@ import pytest
 from parindex import CriteriaSet, score
 from parindex.batch import score_many
 from parindex.loader import SourceMap, parse_criteria
-from parindex.ranking import rank
+from parindex.ranking import competition_ranks, rank
 from parindex.submission import Submission, parse_submission
 
 # One expression leaf worth 100 points: a unit's index is exactly its ``diem``.
@@ -121,7 +123,9 @@ def test_bands_of_each_level_at_their_exact_edges(criteria: CriteriaSet) -> None
     assert {u.unit.id: score(criteria, u).band for u in units} == bands
 
 
-def test_equal_indices_share_a_rank_and_the_next_is_dense(criteria: CriteriaSet) -> None:
+def test_equal_indices_share_a_rank_and_the_next_counts_those_above(
+    criteria: CriteriaSet,
+) -> None:
     units = [
         unit("a", "so", "80"),
         unit("b", "so", "85"),
@@ -130,7 +134,7 @@ def test_equal_indices_share_a_rank_and_the_next_is_dense(criteria: CriteriaSet)
     ]
     table = rank(score_many(criteria, units), criteria)
     assert list(table["unit"]) == ["b", "a", "c", "d"]
-    assert list(table["rank"]) == [1, 2, 2, 3]
+    assert list(table["rank"]) == [1, 2, 2, 4]
     assert table.loc[table["unit"] == "b", "index"].iloc[0] == Decimal("95.00")
 
 
@@ -174,3 +178,51 @@ def test_ranking_by_total_and_bad_arguments(criteria: CriteriaSet) -> None:
     assert list(rank(scores, criteria, on="total")["unit"]) == ["b", "a"]
     with pytest.raises(KeyError, match="tinh"):
         rank(scores, criteria, by="tinh")
+
+
+def test_competition_ranks_within_groups() -> None:
+    keys = [("so", Decimal(90)), ("so", Decimal(90)), ("so", Decimal(80)), ("xa", Decimal(1))]
+    keys += [("so", None), ("so", Decimal(95))]
+    assert competition_ranks(keys) == [2, 2, 4, 1, None, 1]
+    assert competition_ranks([]) == []
+
+
+def test_cli_api_and_excel_summary_rank_ties_alike(criteria: CriteriaSet, tmp_path: Path) -> None:
+    """``parindex rank``, ``parindex.rank`` and the workbook's summary sheet: one ranking."""
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from parindex.cli import main
+    from parindex.excel import SUMMARY_SHEET, export_workbook
+
+    units = [unit("a", "so", "80"), unit("b", "so", "85"), unit("c", "so", "80")]
+    units += [unit("d", "so", "70,5"), unit("e", "so", "85"), unit("f", "so", "60")]
+    api = dict(
+        zip(
+            *(rank(score_many(criteria, units), criteria)[k] for k in ("unit", "rank")), strict=True
+        )
+    )
+    assert api == {"b": 1, "e": 1, "a": 3, "c": 3, "d": 5, "f": 6}
+
+    # JSON is YAML: the files are written as JSON and read by the YAML loader
+    (tmp_path / "set.yaml").write_text(json.dumps(SET, ensure_ascii=False), encoding="utf-8")
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for one in units:
+        data = one.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        data["format"] = "parindex.submission/1"
+        (folder / f"{one.unit.id}.yaml").write_text(json.dumps(data, ensure_ascii=False))
+    result = CliRunner().invoke(
+        main, ["rank", str(tmp_path / "set.yaml"), str(folder), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    cli = {row["unit"]: row["rank"] for row in json.loads(result.stdout)}
+    assert cli == api
+
+    book = export_workbook(criteria, units, tmp_path / "tong-hop.xlsx")
+    sheet = load_workbook(book, read_only=True)[SUMMARY_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "Nhóm")
+    column_rank, column_id = rows[head].index("Hạng"), rows[head].index("Mã đơn vị")
+    excel = {r[column_id]: r[column_rank] for r in rows[head + 1 :] if r and r[column_id]}
+    assert excel == api

@@ -1,0 +1,304 @@
+"""The tree: how parents combine their children, the index and the class — written once.
+
+A parent's points, maximum and undetermined points follow its ``aggregation``
+(``sum``, ``capped_sum``, ``max``) over the children that apply; bonus and penalty
+children add or take points but not maximum; an undetermined penalty could only
+lower the parent. The same rules serve one unit (exact decimals, the engine) and
+many units at once (integer columns, the batch path): :func:`aggregate` and
+:func:`provisional_points` are written over an :class:`Algebra`, with
+:data:`DECIMALS` for one unit and :func:`columns` for many.
+
+>>> parts = [Part(True, True, Decimal(1), Decimal(2), Decimal(0)),
+...          Part(True, False, Decimal(0), Decimal(1), Decimal(0))]
+>>> aggregate(Aggregation.SUM, parts, Decimal(3), DECIMALS).undetermined
+Decimal('1')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from parindex.criteria import Aggregation
+from parindex.numbers import quantize
+
+if TYPE_CHECKING:
+    from parindex.compiler import CompiledSet
+
+__all__ = [
+    "DECIMALS",
+    "Aggregate",
+    "Algebra",
+    "Part",
+    "aggregate",
+    "band",
+    "classify",
+    "columns",
+    "index",
+    "provisional_points",
+]
+
+T = TypeVar("T")
+M = TypeVar("M")
+_HUNDRED = Decimal(100)
+_HUNDREDTH = Decimal("0.01")
+
+
+class Algebra(Protocol[T, M]):
+    """Points (``T``: a decimal, or a column of scaled integers) and truths (``M``)."""
+
+    def constant(self, value: int) -> T: ...
+    def where(self, test: M, body: T, orelse: T) -> T: ...
+    def both(self, a: M, b: M) -> M: ...
+    def either(self, masks: Sequence[M]) -> M: ...
+    def nonzero(self, value: T) -> M: ...
+    def negate(self, mask: M) -> M: ...
+    def add(self, a: T, b: T) -> T: ...
+    def subtract(self, a: T, b: T) -> T: ...
+    def total(self, values: Sequence[T]) -> T: ...
+    def best(self, values: Sequence[T], present: Sequence[M]) -> T: ...
+    def minimum(self, a: T, b: T) -> T: ...
+    def maximum(self, a: T, b: T) -> T: ...
+
+
+@dataclass(frozen=True)
+class Part(Generic[T, M]):
+    """One child as its parent sees it.
+
+    ``included``: it applies (it is one of the parent's parts); ``valid``: its points
+    are determined (``points`` is 0 where not); ``counts``: its maximum counts in the
+    parent's (not a bonus or penalty); ``sign``: −1 for a penalty.
+    """
+
+    included: M
+    valid: M
+    points: T
+    top: T
+    undetermined: T
+    counts: bool = True
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class Aggregate(Generic[T, M]):
+    """A parent's points (capped to ``[0, top]``; ``raw`` before), maximum, undetermined
+    points, and whether some of them are undetermined (``partial``) or any part applies."""
+
+    raw: T
+    points: T
+    top: T
+    undetermined: T
+    partial: M
+    applies: M
+
+
+def aggregate(
+    how: Aggregation, parts: Sequence[Part[T, M]], cap: T, algebra: Algebra[T, M]
+) -> Aggregate[T, M]:
+    """Combine ``parts`` as a parent aggregating by ``how`` (``cap``: its declared maximum)."""
+    zero = algebra.constant(0)
+    counted = [p for p in parts if p.counts]
+    determined = [algebra.both(p.included, p.valid) for p in parts]
+    # the most each part could still be worth; an undetermined penalty only lowers
+    upper = [
+        algebra.where(p.valid, algebra.add(p.points, p.undetermined), zero if p.sign < 0 else p.top)
+        for p in parts
+    ]
+    if how == Aggregation.MAX:
+        top = algebra.best([p.top for p in counted], [p.included for p in counted])
+        points = algebra.best([p.points for p in parts], determined)
+        high = algebra.best(upper, [p.included for p in parts])
+    else:
+        top = algebra.total([algebra.where(p.included, p.top, zero) for p in counted])
+        points = algebra.total(
+            [algebra.where(d, p.points, zero) for d, p in zip(determined, parts, strict=True)]
+        )
+        high = algebra.total(
+            [algebra.where(p.included, u, zero) for p, u in zip(parts, upper, strict=True)]
+        )
+        if how == Aggregation.CAPPED_SUM:
+            top = algebra.minimum(top, cap)
+    raw = points
+    points = algebra.maximum(algebra.minimum(raw, top), zero)
+    left = algebra.maximum(zero, algebra.subtract(algebra.minimum(high, top), points))
+    partial = algebra.either(
+        [
+            algebra.both(
+                p.included,
+                algebra.either([algebra.negate(p.valid), algebra.nonzero(p.undetermined)]),
+            )
+            for p in parts
+        ]
+    )
+    applies = algebra.either([p.included for p in parts])
+    undetermined = algebra.where(algebra.both(applies, partial), left, zero)
+    return Aggregate(raw, points, top, undetermined, partial, applies)
+
+
+def provisional_points(
+    compiled: CompiledSet,
+    code: str | None,
+    maximum: Callable[[str], T],
+    algebra: Algebra[T, Any],
+) -> T:
+    """Points of the applicable maximum that rest on provisional values, under ``code``.
+
+    ``maximum(c)`` is a node's applicable maximum (0 where it does not apply).
+    Alternatives (``max``) count once; a sum is capped at the parent's maximum.
+    """
+
+    def visit(c: str) -> T | None:
+        node = compiled.nodes[c]
+        if not node.counts_in_max:
+            return None
+        if node.node.is_leaf:
+            return maximum(c) if node.provisional else None
+        parts = [p for k in compiled.children.get(c, ()) if (p := visit(k)) is not None]
+        if not parts:
+            return None
+        if node.node.aggregation == Aggregation.MAX:
+            return algebra.best(parts, [])
+        return algebra.minimum(algebra.total(parts), maximum(c))
+
+    codes = compiled.children.get(None, ()) if code is None else (code,)
+    found = [p for c in codes if (p := visit(c)) is not None]
+    return algebra.total(found)
+
+
+def index(total: Decimal, maximum: Decimal) -> Decimal | None:
+    """The index in %: points ÷ applicable maximum × 100, two decimals, half up."""
+    return quantize(total * _HUNDRED / maximum, _HUNDREDTH) if maximum else None
+
+
+def classify(index: Decimal, compiled: CompiledSet, level: str | None = None) -> str | None:
+    """The classification band (``Nhóm I`` …) an index in % falls in, for a unit level."""
+    return next((label for label, interval in compiled.bands_for(level) if index in interval), None)
+
+
+def band(
+    compiled: CompiledSet,
+    level: str | None,
+    at: Decimal,
+    at_most: Decimal | None = None,
+    classes: Mapping[Decimal, str | None] | None = None,
+) -> str | None:
+    """The band of index ``at``; ``None`` while undetermined points could move the unit
+    to another band (``at_most``: the index with every undetermined point earned)."""
+    found = classify(at, compiled, level)
+    if at_most is not None and at_most != at and classify(at_most, compiled, level) != found:
+        return None
+    return found
+
+
+# --- the two algebras --------------------------------------------------------------------
+
+
+class _Decimals:
+    """One unit: exact decimals and booleans."""
+
+    def constant(self, value: int) -> Decimal:
+        return Decimal(value)
+
+    def where(self, test: bool, body: Decimal, orelse: Decimal) -> Decimal:
+        return body if test else orelse
+
+    def both(self, a: bool, b: bool) -> bool:
+        return a and b
+
+    def either(self, masks: Sequence[bool]) -> bool:
+        return any(masks)
+
+    def nonzero(self, value: Decimal) -> bool:
+        return value != 0
+
+    def negate(self, mask: bool) -> bool:
+        return not mask
+
+    def add(self, a: Decimal, b: Decimal) -> Decimal:
+        return a + b
+
+    def subtract(self, a: Decimal, b: Decimal) -> Decimal:
+        return a - b
+
+    def total(self, values: Sequence[Decimal]) -> Decimal:
+        return sum(values, Decimal(0))
+
+    def best(self, values: Sequence[Decimal], present: Sequence[bool]) -> Decimal:
+        if present:
+            values = [v for v, p in zip(values, present, strict=True) if p]
+        return max(values, default=Decimal(0))
+
+    def minimum(self, a: Decimal, b: Decimal) -> Decimal:
+        return min(a, b)
+
+    def maximum(self, a: Decimal, b: Decimal) -> Decimal:
+        return max(a, b)
+
+
+DECIMALS: Algebra[Decimal, bool] = _Decimals()
+"""The algebra of one unit (the engine)."""
+
+
+class _Columns:
+    """Many units: columns of integers (points scaled by ``10**S``) and boolean masks."""
+
+    def __init__(self, n: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.n = n
+        self.absent = int(np.iinfo(np.int64).min // 4)
+
+    def constant(self, value: int) -> Any:
+        return self.np.full(self.n, value, dtype=self.np.int64)
+
+    def where(self, test: Any, body: Any, orelse: Any) -> Any:
+        return self.np.where(test, body, orelse)
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def either(self, masks: Sequence[Any]) -> Any:
+        if not masks:
+            return self.np.zeros(self.n, dtype=bool)
+        return self.np.logical_or.reduce(list(masks))
+
+    def nonzero(self, value: Any) -> Any:
+        return value != 0
+
+    def negate(self, mask: Any) -> Any:
+        return ~mask
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def subtract(self, a: Any, b: Any) -> Any:
+        return a - b
+
+    def total(self, values: Sequence[Any]) -> Any:
+        if not values:
+            return self.constant(0)
+        return self.np.sum(self.np.stack(list(values)), axis=0)
+
+    def best(self, values: Sequence[Any], present: Sequence[Any]) -> Any:
+        np = self.np
+        if not values:
+            return self.constant(0)
+        stacked = np.stack(list(values))
+        if present:
+            stacked = np.where(np.stack(list(present)), stacked, self.absent)
+        top = stacked.max(axis=0)
+        return np.where(top == self.absent, 0, top)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return self.np.minimum(a, b)
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return self.np.maximum(a, b)
+
+
+def columns(n: int) -> Algebra[Any, Any]:
+    """The algebra of ``n`` units at once (the batch path); numpy is imported here."""
+    return _Columns(n)
