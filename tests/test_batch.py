@@ -282,3 +282,39 @@ def test_hostile_but_valid_expressions_score_as_in_the_engine(bonus: str, tmp_pa
     values = {"co_ke_hoach": True, "so_vi_pham": 1}
     units = [mini_unit(f"u{n}", {**values, "so_giai_thuong": n}) for n in (0, 1, 3, 40)]
     assert_same(criteria, units)
+
+
+HOSTILE = (
+    # overflows Decimal's exponent: score() reports the node as an error, never full points
+    "((((chi_2021 ** 10) ** 10) ** 10) ** 10) ** 10",
+    "clamp(((((chi_2021 ** 10) ** 10) ** 10) ** 10) ** 10, 0, 1)",
+    # a rounding to more places than any number has
+    "round(chi_2021, 999999999999999)",
+    "round(chi_2021 / 3, 999999999999999) - chi_2021",
+    "chi_2021 / (chi_nam_nay - chi_nam_nay)",
+    "1 if chi_2021 * 10 ** 10 * 10 ** 10 > 10 ** 10 else 0",
+)
+
+
+@pytest.mark.parametrize("expression", HOSTILE)
+def test_hostile_but_valid_expressions_score_the_same_in_batch(
+    expression: str, tmp_path: Path
+) -> None:
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    original = (
+        'value: "1 if percent(chi_2021 - chi_nam_nay, chi_2021, 0) >= 2.5 else 0.5 if '
+        'chi_nam_nay < chi_2021 else 0"'
+    )
+    assert original in text
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text.replace(original, f'value: "{expression}"'), encoding="utf-8")
+    criteria = load_criteria(path)
+    units = [
+        mini_unit(f"u{i}", {"chi_2021": chi, "chi_nam_nay": "5"})
+        for i, chi in enumerate(["0", "1", "2,5", "1000000", "1000000000000000", "0,333"])
+    ]
+    assert_same(criteria, units)
+    for unit in units:
+        node = score(criteria, unit).node("2.2")
+        if node.status.value == "error":
+            assert node.points is None

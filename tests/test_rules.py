@@ -104,7 +104,7 @@ def test_an_incomplete_kind_is_refused_naming_each_missing_piece(tmp_path: Path)
     (package / "__init__.py").write_text("")
     (package / "trivial.py").write_text(
         textwrap.dedent(
-            '''
+            """
             from typing import Any, Literal
 
             from parindex.rules import RuleKind
@@ -121,7 +121,7 @@ def test_an_incomplete_kind_is_refused_naming_each_missing_piece(tmp_path: Path)
 
                 def compile(self, rule: Any, leaf: Any, checker: Any, path: Any) -> Any:
                     return None
-            '''
+            """
         )
     )
     sys.path.insert(0, str(tmp_path))
@@ -219,3 +219,10 @@ def test_every_suggestion_gains_what_the_engine_gives(criteria: CriteriaSet) -> 
                     criteria, leaf.code, {**values, suggestion.name: suggestion.proposed}
                 )
                 assert after - before == suggestion.gain > 0
+
+
+def test_the_docs_tables_of_kinds_list_every_kind() -> None:
+    lines = (ROOT / "docs" / "criteria-format.md").read_text(encoding="utf-8").splitlines()
+    first_cells = [line.split("|")[1] for line in lines if line.startswith("| `")]
+    for name in REGISTRY:  # a row in the Vietnamese table and one in its English twin
+        assert sum(f"`{name}`" in cell for cell in first_cells) >= 2, name

@@ -31,7 +31,7 @@ import itertools
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from parindex.compiler import CompiledNode
 from parindex.criteria import (
@@ -1029,38 +1029,66 @@ def _missing_cell(value: object) -> bool:
 
 def check_batch_matches(criteria: CriteriaSet, submissions: Sequence[Submission]) -> None:
     """The batch path (:func:`parindex.batch.score_many`) gives every unit, node by node, the
-    points, maximum, index and band of the single-unit :func:`parindex.score`."""
+    points, status, maximum and undetermined points, and the total, index, band and
+    provisional points of the single-unit :func:`parindex.score`."""
     from parindex.batch import score_many
 
     units = list(submissions)
     frame = score_many(criteria, units)
+    long = score_many(criteria, units, long=True).set_index(["unit", "code"])
     columns = [c for c in frame.columns if c in criteria.compiled.nodes]
-    totals = ["total", "max_points", "index", "band", "complete", "undetermined_points"]
+    totals = [
+        "total",
+        "max_points",
+        "index",
+        "band",
+        "complete",
+        "undetermined_points",
+        "provisional_points",
+        "provisional_points_scored",
+    ]
     for row, submission in enumerate(units):
         report = score(criteria, submission)
         expected: dict[str, object] = {c: report.node(c).points for c in columns}
         expected.update({name: getattr(report, name) for name in totals})
+        got_by: dict[str, object] = {column: frame.iloc[row][column] for column in expected}
+        for node in report.nodes:
+            line: Any = long.loc[(submission.unit.id, node.code)]
+            fields: tuple[tuple[str, object], ...] = (
+                ("status", node.status.value),
+                ("max_points", node.max_points),
+                ("undetermined_points", node.undetermined_points),
+            )
+            for field, value in fields:
+                expected[f"{node.code} {field}"] = value
+                got_by[f"{node.code} {field}"] = line[field]
         for column, wanted in expected.items():
-            got = frame.iloc[row][column]
+            got = got_by[column]
             same = (wanted is None and _missing_cell(got)) or (
                 wanted is not None and not _missing_cell(got) and got == wanted
             )
             if not same:
-                unit = submission.unit.id
-                where = f"{column}"
-                if column in criteria.compiled.nodes:
-                    vi, en = _where(criteria.compiled.nodes[column].node)
-                    where = vi
-                else:
-                    en = column
-                raise InvariantViolation(
-                    "batch",
-                    f"Đơn vị {unit}, {where}: chấm cả loạt cho {got}, chấm từng đơn vị cho "
-                    f"{wanted if not isinstance(wanted, Decimal) else _pts(wanted)}",
-                    f"Unit {unit}, {en}: the batch path gives {got}, the single-unit path {wanted}",
-                    code=column if column in criteria.compiled.nodes else None,
-                    details=[describe_submission(criteria, submission)],
-                )
+                _batch_differs(criteria, submission, column, got, wanted)
+
+
+def _batch_differs(
+    criteria: CriteriaSet, submission: Submission, column: str, got: object, wanted: object
+) -> None:
+    unit = submission.unit.id
+    code = column.split(" ")[0]
+    where, en = column, column
+    if code in criteria.compiled.nodes:
+        vi, en = _where(criteria.compiled.nodes[code].node)
+        where = vi + column[len(code) :]
+        en += column[len(code) :]
+    raise InvariantViolation(
+        "batch",
+        f"Đơn vị {unit}, {where}: chấm cả loạt cho {got}, chấm từng đơn vị cho "
+        f"{wanted if not isinstance(wanted, Decimal) else _pts(wanted)}",
+        f"Unit {unit}, {en}: the batch path gives {got}, the single-unit path {wanted}",
+        code=code if code in criteria.compiled.nodes else None,
+        details=[describe_submission(criteria, submission)],
+    )
 
 
 def check_excel_round_trip(
