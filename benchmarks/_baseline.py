@@ -30,6 +30,7 @@ from parindex.criteria import (
     ThresholdRule,
 )
 from parindex.ranges import Interval
+from parindex.testing._rules import dues_of, intervals_of
 
 
 def _ratio(a: float, b: float, when_zero: float) -> float:
@@ -84,7 +85,7 @@ class SimpleevalScorer:
         self.parsed: dict[str, list[Any]] = {}
         self.applies: dict[str, Any] = {}
         for code, node in self.compiled.nodes.items():
-            self.parsed[code] = [self.evaluator.parse(v.text) for v in node.values]
+            self.parsed[code] = [self.evaluator.parse(v.text) for v in node.expressions]
             if node.node.applies_if is not None:
                 self.applies[code] = self.evaluator.parse(node.node.applies_if)
 
@@ -131,22 +132,22 @@ class SimpleevalScorer:
         if isinstance(rule, CheckRule):
             return top if value else 0.0
         if isinstance(rule, BandsRule):
-            for band, interval in zip(rule.bands, node.intervals, strict=True):
+            for band, interval in zip(rule.bands, intervals_of(node), strict=True):
                 if _inside(value, interval):
                     return float(band.points)
             return 0.0
         if isinstance(rule, ThresholdRule):
-            return top if _inside(value, node.intervals[0]) else float(rule.otherwise)
+            return top if _inside(value, intervals_of(node)[0]) else float(rule.otherwise)
         if isinstance(rule, ProportionalRule):
             return top * max(0.0, min(value / float(rule.target), 1.0))
         if isinstance(rule, DeadlineRule):
             on_time = sum(
                 isinstance(done, dt.date) and done <= due
-                for done, due in zip(results, node.dues, strict=True)
+                for done, due in zip(results, dues_of(node), strict=True)
             )
             if rule.scoring == "each":
-                return top * on_time / len(node.dues)
-            return top if on_time == len(node.dues) else 0.0
+                return top * on_time / len(dues_of(node))
+            return top if on_time == len(dues_of(node)) else 0.0
         if isinstance(rule, LevelsRule):
             return next((float(lv.points) for lv in rule.levels if lv.value == value), 0.0)
         if isinstance(rule, DeductionRule):
