@@ -20,12 +20,14 @@ from parindex.rules._model import (
     Date,
     ExprText,
     InputType,
-    Model,
     Name,
     Number,
     Points,
     Provenance,
     RuleModel,
+)
+from parindex.rules._model import (
+    Model as _Model,
 )
 from parindex.rules.bands import Band, BandsRule
 from parindex.rules.bonus import BonusRule, PenaltyRule
@@ -61,6 +63,7 @@ __all__ = [
     "LevelsRule",
     "Node",
     "NodeKind",
+    "Number",
     "PenaltyRule",
     "Points",
     "ProportionalRule",
@@ -75,7 +78,6 @@ __all__ = [
 
 
 Expr = ExprText
-_Model = Model
 
 
 class UnitLevel(StrEnum):
