@@ -35,6 +35,8 @@ from parindex.expressions import compile_expression
 from parindex.loader import load_criteria
 from parindex.mapping import CodeMapping, MappingEntry, compare_years, load_mapping
 from parindex.numbers import format_decimal, parse_decimal
+from parindex.planner import plan, what_if
+from parindex.plans import PlanError, load_plan
 from parindex.ranges import Interval, parse_range
 from parindex.ranking import rank
 from parindex.report import MissingInput, NodeResult, ScoreReport, Status, UsedInput
@@ -77,6 +79,7 @@ __all__ = [
     "NodeKind",
     "NodeResult",
     "ParindexError",
+    "PlanError",
     "Problem",
     "Provenance",
     "Review",
@@ -105,12 +108,15 @@ __all__ = [
     "inputs_frame",
     "load_criteria",
     "load_mapping",
+    "load_plan",
     "load_submission",
     "parse_decimal",
     "parse_range",
+    "plan",
     "rank",
     "review",
     "score",
     "score_many",
     "synthetic",
+    "what_if",
 ]

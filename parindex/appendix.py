@@ -332,7 +332,9 @@ def appendix_plan(criteria: CriteriaSet, appendix: Appendix) -> Plan:
                 at=Place(source=criteria.id, section=row.code),
             )
         )
-    source = Source(id=criteria.id, title=criteria.title, note="Bộ tiêu chí mà phụ lục được lập từ")
+    source = Source.model_validate(
+        {"id": criteria.id, "title": criteria.title, "note": "Bộ tiêu chí mà phụ lục được lập từ"}
+    )
     return Plan(
         format="parindex.plan/1",
         id=f"{criteria.id}-phu-luc-{appendix.year}",

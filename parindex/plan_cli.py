@@ -5,12 +5,22 @@ Registered in :mod:`parindex.cli` with one line each.
 
 from __future__ import annotations
 
+import json
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from parindex.errors import ParindexError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from parindex.criteria import CriteriaSet
+    from parindex.planner import UnitPlan
+    from parindex.submission import Submission
 
 __all__ = ["plan_command", "progress_command"]
 
@@ -23,7 +33,9 @@ def _fail(exc: ParindexError) -> None:
 @click.command("plan")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submission_file", type=click.Path())
-@click.option("--appendix", is_flag=True, help="Ghi Phụ lục nhiệm vụ năm sau (.xlsx hoặc .docx).")
+@click.option(
+    "--appendix", is_flag=True, help="Ghi Phụ lục nhiệm vụ năm sau (.xlsx, .docx, .yaml)."
+)
 @click.option(
     "-o",
     "--output",
@@ -31,6 +43,15 @@ def _fail(exc: ParindexError) -> None:
     help="Phụ lục ghi ra: .xlsx, .docx, hoặc .yaml (tệp kế hoạch).",
 )
 @click.option("--year", type=int, default=None, help="Năm của phụ lục (mặc định: năm sau).")
+@click.option(
+    "--apply", "apply", type=int, multiple=True, help="Áp dụng gợi ý số N (lặp lại được)."
+)
+@click.option(
+    "--group", type=click.Path(), default=None, help="Thư mục hồ sơ cùng nhóm (thứ hạng)."
+)
+@click.option("--effort", type=click.Path(), default=None, help="Tệp trọng số công sức (YAML).")
+@click.option("--top", type=int, default=15, show_default=True, help="Số gợi ý hiện ra.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
 def plan_command(
     criteria_file: str,
@@ -38,26 +59,57 @@ def plan_command(
     appendix: bool,
     output: str | None,
     year: int | None,
+    apply: tuple[int, ...],
+    group: str | None,
+    effort: str | None,
+    top: int,
+    fmt: str,
     lang: str,
 ) -> None:
-    """Kế hoạch nâng điểm của một đơn vị; với --appendix: Phụ lục nhiệm vụ năm sau."""
-    from parindex.appendix import build_appendix, write_appendix
-    from parindex.engine import score
+    """Kế hoạch nâng điểm: điểm bị mất, thay đổi nhỏ nhất để được thêm điểm, xếp theo điểm
+    trên công sức; SUBMISSION là thư mục: cả tỉnh. Với --appendix: Phụ lục năm sau."""
     from parindex.loader import load_criteria
-    from parindex.planner import lost_points
+    from parindex.planner import load_effort, plan
     from parindex.submission import load_submission
 
+    if appendix and (output is None or Path(output).suffix.lower() not in _APPENDIX):
+        raise click.UsageError("--appendix cần -o TỆP.xlsx, TỆP.docx hoặc TỆP.yaml (kế hoạch)")
     try:
         criteria = load_criteria(criteria_file)
-        report = score(criteria, load_submission(submission_file))
+        if Path(submission_file).is_dir():
+            _province(criteria, submission_file, fmt, lang)
+            return
+        submission = load_submission(submission_file)
+        advice = plan(criteria, submission, load_effort(effort) if effort else None)
+        if appendix and output is not None:
+            _write_appendix(criteria, advice, year, output, lang)
+            return
+        others = _same_set(criteria, _folder(group), lang) if group else []
     except ParindexError as exc:
         _fail(exc)
         return
-    if not appendix:
-        raise click.UsageError("cần --appendix -o TỆP (.xlsx hoặc .docx)")
-    if output is None or Path(output).suffix.lower() not in (".xlsx", ".docx", ".yaml"):
-        raise click.UsageError("--appendix cần -o TỆP.xlsx, TỆP.docx hoặc TỆP.yaml (kế hoạch)")
-    book = build_appendix(criteria, year, lost_points(report), unit=report.unit.name, language=lang)
+    if fmt == "json":
+        click.echo(json.dumps(advice.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_plan(advice, top, lang)
+    if apply:
+        try:
+            _apply(criteria, submission, advice, apply, others, lang)
+        except ParindexError as exc:
+            _fail(exc)
+
+
+_APPENDIX = (".xlsx", ".docx", ".yaml")
+
+
+def _write_appendix(
+    criteria: CriteriaSet, advice: UnitPlan, year: int | None, output: str, lang: str
+) -> None:
+    from parindex.appendix import build_appendix, write_appendix
+
+    book = build_appendix(
+        criteria, year, advice.priorities(), unit=advice.report.unit.name, language=lang
+    )
     written = write_appendix(book, output, criteria)
     marked = sum(1 for row in book.rows if row.priority)
     click.echo(
@@ -65,6 +117,164 @@ def plan_command(
         if lang == "vi"
         else f"Written {written}: {len(book.rows)} rows, {marked} priorities (points lost)"
     )
+
+
+def _folder(folder: str) -> list[Submission]:
+    from parindex.submission import load_submission
+
+    return [load_submission(p) for p in sorted(Path(folder).glob("*.y*ml"))]
+
+
+def _same_set(criteria: CriteriaSet, units: list[Submission], lang: str) -> list[Submission]:
+    """Units of this set; the others are named on stderr, never dropped silently."""
+    others = [u.unit.id + f" ({u.criteria})" for u in units if u.criteria != criteria.id]
+    if others:
+        click.echo(
+            ("Bỏ qua hồ sơ của bộ tiêu chí khác: " if lang == "vi" else "Skipped, another set: ")
+            + ", ".join(others),
+            err=True,
+        )
+    return [u for u in units if u.criteria == criteria.id]
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 100)
+
+
+def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from parindex.numbers import format_decimal as fd
+
+    console = _console()
+    report, where = advice.report, advice.standing
+    vi = lang == "vi"
+    index = "—" if report.index is None else fd(report.index, 2) + "%"
+    console.print(
+        escape(
+            f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} điểm, chỉ số {index}, "
+            f"{report.band or 'chưa xếp nhóm'}; mất {fd(sum(advice.lost.values(), Decimal(0)))} "
+            f"điểm ở {len(advice.lost)} nội dung"
+            if vi
+            else f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} points, index "
+            f"{index}, {report.band or 'no class'}; {len(advice.lost)} leaves lost points"
+        )
+    )
+    if where.next_band and where.to_next is not None:
+        console.print(
+            escape(
+                f"Lên {where.next_band} (từ {fd(where.next_index or Decimal(0))}%): cần thêm "
+                f"{fd(where.to_next)} điểm"
+                if vi
+                else f"To reach {where.next_band}: {fd(where.to_next)} more points"
+            )
+        )
+    if where.margin is not None and report.band:
+        console.print(
+            escape(
+                f"Giữ {report.band}: được mất tối đa {fd(where.margin)} điểm"
+                if vi
+                else f"Stays in {report.band} while it loses at most {fd(where.margin)} points"
+            )
+        )
+    table = Table(
+        "#",
+        "Mã" if vi else "Code",
+        "Thay đổi" if vi else "Change",
+        "Điểm thêm" if vi else "Gain",
+        "Công sức" if vi else "Effort",
+    )
+    for number, step in enumerate(advice.steps[:top], start=1):
+        table.add_row(
+            str(number),
+            step.code,
+            escape(step.vi if vi else step.en),
+            fd(step.gain),
+            fd(step.effort),
+        )
+    console.print(table)
+    if advice.effort.provisional:
+        console.print(
+            "Trọng số công sức là TẠM TÍNH (không có nguồn), chỉ dùng để xếp thứ tự."
+            if vi
+            else "Effort weights are PROVISIONAL (no source); they only order the suggestions."
+        )
+
+
+def _apply(
+    criteria: CriteriaSet,
+    submission: Submission,
+    advice: UnitPlan,
+    numbers: tuple[int, ...],
+    others: list[Submission],
+    lang: str,
+) -> None:
+    from parindex.numbers import format_decimal as fd
+    from parindex.planner import what_if
+
+    chosen = {}
+    for number in numbers:
+        if not 1 <= number <= len(advice.steps):
+            raise click.BadParameter(f"không có gợi ý số {number}", param_hint="--apply")
+        step = advice.steps[number - 1]
+        chosen[step.name] = step.proposed
+    result = what_if(criteria, submission, chosen, others)
+    after = result.after
+    index = "—" if after.index is None else fd(after.index, 2) + "%"
+    place = ""
+    if result.rank_after is not None:
+        place = f"; hạng {result.rank_before} → {result.rank_after}/{result.group_size}"
+    click.echo(
+        f"Nếu áp dụng: {fd(after.total)} điểm (+{fd(result.gain)}), chỉ số {index}, "
+        f"{after.band or 'chưa xếp nhóm'}{place}"
+        if lang == "vi"
+        else f"If applied: {fd(after.total)} points (+{fd(result.gain)}), index {index}, "
+        f"{after.band or 'no class'}{place.replace('hạng', 'rank')}"
+    )
+
+
+def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> None:
+    from parindex.engine import score
+    from parindex.numbers import format_decimal as fd
+    from parindex.planner import boundaries, most_lost
+
+    reports = [score(criteria, s) for s in _same_set(criteria, _folder(folder), lang)]
+    edges = boundaries(reports, criteria)
+    worst = most_lost(reports)
+    if fmt == "json":
+        data = {
+            "boundaries": [
+                {
+                    "band": b.band,
+                    "index": str(b.index),
+                    "below": [[u, str(d)] for u, d in b.below],
+                    "above": [[u, str(d)] for u, d in b.above],
+                }
+                for b in edges
+            ],
+            "most_lost": [[code, units, str(points)] for code, units, points in worst],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    vi = lang == "vi"
+    for edge in edges:
+        below = ", ".join(f"{u} (thiếu {fd(d)})" for u, d in edge.below) or "—"
+        above = ", ".join(f"{u} (dư {fd(d)})" for u, d in edge.above) or "—"
+        click.echo(
+            f"{edge.band} (từ {fd(edge.index)}%): gần nhất bên dưới: {below}; vừa qua: {above}"
+            if vi
+            else f"{edge.band} (from {fd(edge.index)}%): nearest below: {below}; just above: {above}"
+        )
+    click.echo("Nội dung nhiều đơn vị mất điểm nhất:" if vi else "Criteria most units lose on:")
+    for code, units, points in worst:
+        click.echo(
+            f"  {code}: {units} đơn vị, {fd(points)} điểm"
+            if vi
+            else f"  {code}: {units} units, {fd(points)} points"
+        )
 
 
 @click.command("progress")
@@ -91,7 +301,6 @@ def progress_command(
     lang: str,
 ) -> None:
     """Tiến độ thực hiện kế hoạch của một đơn vị tại một ngày, theo đơn vị chủ trì."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -128,7 +337,7 @@ def progress_command(
             err=True,
         )
     result = progress(plan, submission, day, within, criteria)
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    console = _console()
     console.print(escape(summary(result, lang)))
     for office, rows in _by_office(task_rows(result, lang)).items():
         table = Table(title=escape(office), title_justify="left", expand=False)

@@ -26,11 +26,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_EFFORT_PATH",
+    "Boundary",
     "Effort",
     "Standing",
+    "Step",
+    "UnitPlan",
     "WhatIf",
+    "boundaries",
     "load_effort",
     "lost_points",
+    "most_lost",
+    "plan",
     "standing",
     "what_if",
 ]
@@ -172,7 +178,8 @@ def what_if(
 
 @dataclass(frozen=True)
 class Effort:
-    """Effort weights by input type (``count`` per unit of change, others per change)."""
+    """Effort weights by input type: numeric types (``count``, ``amount``, ``percent``,
+    ``ratio``) per unit of change, the others (``yes_no``, ``date``, ``enum``) per change."""
 
     weights: Mapping[str, Decimal]
     provisional: bool = True
@@ -180,7 +187,9 @@ class Effort:
 
     def of(self, input_type: str, size: Decimal = Decimal(1)) -> Decimal:
         weight = self.weights.get(input_type, self.weights.get("default", Decimal(1)))
-        return weight * max(Decimal(1), abs(size)) if input_type in ("count", "number") else weight
+        if input_type in ("count", "amount", "percent"):
+            return weight * max(Decimal(1), abs(size))
+        return weight * abs(size) if input_type == "ratio" and size else weight
 
 
 def load_effort(path: str | Path = DEFAULT_EFFORT_PATH) -> Effort:
@@ -264,3 +273,132 @@ def boundaries(
             above = sorted(((u, -d) for u, d in distances if d <= 0), key=lambda d: d[1])[:near]
             result.append(Boundary(label, edge, below, above))
     return result
+
+
+@dataclass(frozen=True)
+class Step:
+    """One suggestion, checked by rescoring: the change of one input and what it gains.
+
+    ``gain`` is the exact difference of the unit's total after rescoring with the change;
+    ``leaf_gain`` is what the rule kind's inverse states for the leaf itself (they differ
+    only where a parent caps or takes the best of its parts).
+    """
+
+    code: str
+    title: str
+    name: str
+    label: str
+    current: Any
+    proposed: Any
+    gain: Decimal
+    leaf_gain: Decimal
+    effort: Decimal
+    vi: str
+    en: str
+
+    @property
+    def per_effort(self) -> Decimal:
+        return self.gain / self.effort
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``code``, ``change`` (Vietnamese), ``gain`` (points, exact text)."""
+        return {
+            "code": self.code,
+            "change": self.vi,
+            "change_en": self.en,
+            "gain": str(self.gain),
+            "input": self.name,
+            "current": _plain(self.current),
+            "proposed": _plain(self.proposed),
+            "effort": str(self.effort),
+        }
+
+
+def _plain(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    """The planner's answer for one unit: where points were lost and the ranked steps."""
+
+    report: ScoreReport
+    standing: Standing
+    lost: Mapping[str, Decimal]
+    steps: list[Step]
+    effort: Effort
+
+    def priorities(self) -> dict[str, Decimal]:
+        """The best gain found per code (for the appendix), else the points lost."""
+        best: dict[str, Decimal] = dict(self.lost)
+        for step in self.steps:
+            if step.gain > 0:
+                best[step.code] = max(step.gain, best.get(step.code, Decimal(0)))
+        return best
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.report.unit.id,
+            "total": str(self.report.total),
+            "index": None if self.report.index is None else str(self.report.index),
+            "band": self.report.band,
+            "next_band": self.standing.next_band,
+            "to_next": None if self.standing.to_next is None else str(self.standing.to_next),
+            "margin": None if self.standing.margin is None else str(self.standing.margin),
+            "lost": {code: str(points) for code, points in self.lost.items()},
+            "effort_provisional": self.effort.provisional,
+            "suggestions": [step.to_dict() for step in self.steps],
+        }
+
+
+def _size(current: Any, proposed: Any) -> Decimal:
+    if isinstance(current, Decimal) and isinstance(proposed, Decimal):
+        return proposed - current
+    return Decimal(1)
+
+
+def plan(criteria: CriteriaSet, submission: Submission, effort: Effort | None = None) -> UnitPlan:
+    """For every leaf that lost points, the smallest change of each input that gains points
+    (from the rule kinds' inverse), each rescored exactly, ranked by points per effort.
+
+    >>> advice = plan(criteria, load_submission("evidence/so-tnmt-mau-2023.yaml"))  # doctest: +SKIP
+    >>> advice.steps[0].vi, advice.steps[0].gain  # doctest: +SKIP
+    """
+    from parindex.engine import score
+    from parindex.rules import suggestions
+    from parindex.submission import check_submission
+
+    weights = effort if effort is not None else load_effort()
+    report = score(criteria, submission)
+    values = check_submission(criteria, submission).values
+    specs = {spec.name: spec for spec in criteria.inputs}
+    lost = lost_points(report)
+    steps = []
+    for code in lost:
+        for hint in suggestions(criteria, code, values):
+            after = score(criteria, _changed(submission, {hint.name: hint.proposed}))
+            spec = specs.get(hint.name)
+            kind = str(spec.type) if spec is not None else "default"
+            steps.append(
+                Step(
+                    code=code,
+                    title=report.node(code).title,
+                    name=hint.name,
+                    label=spec.label if spec is not None else hint.name,
+                    current=hint.current,
+                    proposed=hint.proposed,
+                    gain=after.total - report.total,
+                    leaf_gain=hint.gain,
+                    effort=weights.of(kind, _size(hint.current, hint.proposed)),
+                    vi=hint.vi,
+                    en=hint.en,
+                )
+            )
+    steps.sort(key=lambda s: (-s.per_effort, -s.gain, s.code, s.name))
+    return UnitPlan(report, standing(report, criteria), lost, steps, weights)

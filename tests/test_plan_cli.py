@@ -37,3 +37,42 @@ def test_bad_file_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "--appendix", CRITERIA, str(bad), "-o", "a.xlsx"])
     assert result.exit_code == 1
     assert "x.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_planner_text_and_what_if() -> None:
+    unit = str(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    result = CliRunner().invoke(
+        main,
+        ["plan", CRITERIA, unit, "--top", "3", "--apply", "1", "--group", str(ROOT / "evidence")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Lên Nhóm I (từ 90%): cần thêm 1,1 điểm" in result.output
+    assert "Giữ Nhóm II" in result.output and "TẠM TÍNH" in result.output
+    assert "Nếu áp dụng:" in result.output and "hạng" in result.output
+    assert "Bỏ qua hồ sơ của bộ tiêu chí khác: so-tnmt-mau" in result.output  # the 2021 file
+
+
+def test_planner_json_gives_code_change_gain() -> None:
+    import json
+    from decimal import Decimal
+
+    unit = str(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    result = CliRunner().invoke(main, ["plan", CRITERIA, unit, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["suggestions"]
+    for item in data["suggestions"]:
+        assert {"code", "change", "gain"} <= set(item)
+        assert Decimal(item["gain"]) > 0 and item["change"]
+
+
+def test_province_view() -> None:
+    result = CliRunner().invoke(main, ["plan", CRITERIA, str(ROOT / "evidence")])
+    assert result.exit_code == 0, result.output
+    assert "Nhóm I (từ 90%): gần nhất bên dưới: ban-dan-toc-mau (thiếu 1,1)" in result.output
+    assert "Nội dung nhiều đơn vị mất điểm nhất:" in result.output
+
+
+def test_apply_out_of_range() -> None:
+    result = CliRunner().invoke(main, ["plan", CRITERIA, UNIT, "--apply", "999"])
+    assert result.exit_code == 2 and "999" in result.output
