@@ -21,6 +21,8 @@ demo: $(STAMP)
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
 	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
+	$(BIN)/parindex plan criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml --top 5 --apply 1 --group evidence
+	$(BIN)/parindex plan --appendix criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml -o out/phu-luc-2024.xlsx
 
 # The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless).
 soffice:
