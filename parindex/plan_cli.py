@@ -153,14 +153,16 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
     report, where = advice.report, advice.standing
     vi = lang == "vi"
     index = "—" if report.index is None else fd(report.index, 2) + "%"
+    gap = report.max_points - report.total
     console.print(
         escape(
             f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} điểm, chỉ số {index}, "
-            f"{report.band or 'chưa xếp nhóm'}; mất {fd(sum(advice.lost.values(), Decimal(0)))} "
-            f"điểm ở {len(advice.lost)} nội dung"
+            f"{report.band or 'chưa xếp nhóm'}; còn thiếu {fd(gap)} điểm so với tối đa, "
+            f"{len(advice.lost)} nội dung tự chấm còn mất điểm"
             if vi
             else f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} points, index "
-            f"{index}, {report.band or 'no class'}; {len(advice.lost)} leaves lost points"
+            f"{index}, {report.band or 'no class'}; {fd(gap)} points short of the maximum, "
+            f"{len(advice.lost)} self-scored leaves lost points"
         )
     )
     if where.next_band and where.to_next is not None:
