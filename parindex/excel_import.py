@@ -29,7 +29,7 @@ from xlsxwriter.utility import quote_sheetname
 from parindex.criteria import CriteriaSet
 from parindex.engine import score
 from parindex.errors import Problem, SubmissionError
-from parindex.excel import (
+from parindex.excel_layout import (
     APPRAISED,
     CODE,
     FORMAT_ID,

@@ -1,0 +1,227 @@
+"""The score columns' formulas: the backend's formula tree (:mod:`parindex.backends.excel`),
+evaluated here exactly (in decimals), so every formula cell also stores the value it computes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from parindex.backends.excel import Arith as _Arith
+from parindex.backends.excel import Fn as _Call
+from parindex.backends.excel import Formula, Neg
+from parindex.backends.excel import IfAny as _IfAny
+from parindex.backends.excel import IfBlank as _IfBlank
+from parindex.backends.excel import Num as _Num
+from parindex.backends.excel import Ref as _Ref
+from parindex.backends.excel import Round as _Round
+from parindex.criteria import Aggregation
+from parindex.excel_layout import (
+    APPRAISED,
+    COMPUTED,
+    DIFF,
+    MAX,
+    SELF,
+    SheetLayout,
+    SheetRow,
+    appraised_as_of,
+)
+from parindex.submission import Submission
+
+_CLEAN = 9  # sums are rounded to 9 places in formulas: removes binary noise, never a real digit
+
+# --- formulas: the backend's formula tree (rendered there), evaluated here ----------------------
+
+_Expr = Formula
+Cell = Decimal | None | _Expr  # a constant, a blank, or a formula
+
+
+class Evaluator:
+    """Evaluates formulas as a spreadsheet does, in exact decimals.
+
+    Blank cells are ignored by SUM, MAX and MIN (MAX and MIN of nothing are 0), count as
+    0 in arithmetic, and equal ``""``; a formula cell is never blank.
+    """
+
+    def __init__(self, cells: Mapping[tuple[int, int], Cell]) -> None:
+        self.cells = cells
+        self.memo: dict[tuple[int, int], Decimal] = {}
+        self.shared: dict[int, Decimal | None] = {}  # by id: expressions are shared and immutable
+
+    def cell(self, row: int, col: int) -> Decimal | None:
+        content = self.cells.get((row, col))
+        if content is None or isinstance(content, Decimal):
+            return content
+        key = (row, col)
+        if key not in self.memo:
+            self.memo[key] = self.value(content)
+        return self.memo[key]
+
+    def value(self, expr: _Expr) -> Decimal:
+        result = self.evaluate(expr)
+        return Decimal(0) if result is None else result
+
+    def evaluate(self, expr: _Expr) -> Decimal | None:
+        if isinstance(expr, _Ref):
+            return self.cell(expr.row, expr.col)
+        if isinstance(expr, _Num):
+            return expr.value
+        key = id(expr)
+        if key not in self.shared:
+            self.shared[key] = self.compute(expr)
+        return self.shared[key]
+
+    def compute(self, expr: _Expr) -> Decimal | None:
+        if isinstance(expr, _Call):
+            values = [v for v in (self.evaluate(a) for a in expr.args) if v is not None]
+            if expr.name == "SUM":
+                return sum(values, Decimal(0))
+            if not values:
+                return Decimal(0)
+            return max(values) if expr.name == "MAX" else min(values)
+        if isinstance(expr, _Round):
+            step = Decimal(1).scaleb(-expr.places)
+            return self.value(expr.arg).quantize(step, rounding=ROUND_HALF_UP)
+        if isinstance(expr, _IfBlank):
+            blank = self.evaluate(expr.ref) is None
+            return self.evaluate(expr.then if blank else expr.otherwise)
+        if isinstance(expr, _IfAny):
+            entered = any(self.evaluate(r) is not None for r in expr.refs)
+            return self.evaluate(expr.then if entered else expr.otherwise)
+        if isinstance(expr, Neg):
+            return -self.value(expr.arg)
+        if not isinstance(expr, _Arith):
+            raise TypeError(f"not a score sheet formula: {expr!r}")
+        left, right = self.value(expr.left), self.value(expr.right)
+        if expr.op == "+":
+            return left + right
+        if expr.op == "-":
+            return left - right
+        if expr.op == "*":
+            return left * right
+        return left / right
+
+
+# --- the formulas of a unit's sheet --------------------------------------------------------------
+
+
+class Formulas:
+    """Builds every cell of the score columns: constants, blanks and formulas.
+
+    Rows are visited children first, so each row's expressions are built once from its
+    children's and shared (expressions are immutable).
+    """
+
+    def __init__(self, sheet: SheetLayout) -> None:
+        self.sheet = sheet
+        self.own: dict[str, _Expr] = {}
+        """The unit's value of each applicable row: what the review's self column holds."""
+        self.appraised: dict[str, _Expr] = {}
+        """The appraised value of each applicable row, as the review resolves it."""
+
+    def clamp(self, row: SheetRow, total: _Expr) -> _Expr:
+        """``MAX(0, MIN(total, max))`` like the engine and the review cap a sum."""
+        return _Call("MAX", (_Num(Decimal(0)), _Call("MIN", (total, _Ref(row.row, MAX)))))
+
+    def aggregate(self, row: SheetRow, parts: tuple[_Expr, ...], computed: bool) -> _Expr:
+        if row.aggregation == Aggregation.MAX:
+            best = _Call("MAX", parts)
+            return self.clamp(row, best) if computed else best
+        return self.clamp(row, _Round(_Call("SUM", parts), _CLEAN))
+
+    def maximum(self, row: SheetRow) -> Cell:
+        if not row.applicable or row.leaf:
+            return row.result.declared_max
+        if not row.children:
+            return row.result.max_points
+        by_code = self.sheet.by_code
+        counted = tuple(_Ref(by_code[c].row, MAX) for c in row.children if by_code[c].counted)
+        if row.aggregation == Aggregation.MAX:
+            return _Call("MAX", counted)
+        total = _Round(_Call("SUM", counted), _CLEAN)
+        if row.aggregation == Aggregation.CAPPED_SUM:
+            return _Call("MIN", (total, _Num(row.result.declared_max)))
+        return total
+
+    def computed(self, row: SheetRow) -> Cell:
+        if not row.children or row.result.points is None:
+            return row.result.points
+        parts = tuple(_Ref(self.sheet.by_code[c].row, COMPUTED) for c in row.children)
+        return self.aggregate(row, parts, True)
+
+    def visit(self, row: SheetRow, cells: dict[tuple[int, int], Cell]) -> None:
+        """Build a row's self and appraised expressions (its children's are built)."""
+        at = row.row
+        self_cell, appraised_cell = _Ref(at, SELF), _Ref(at, APPRAISED)
+        parts: tuple[_Expr, _Expr] | None = None
+        if row.children:
+            parts = (
+                self.aggregate(row, tuple(self.own[c] for c in row.children), False),
+                self.aggregate(row, tuple(self.appraised[c] for c in row.children), False),
+            )
+        if not row.entry:  # a parent whose cells hold the aggregates (blank if it has none)
+            cells[at, SELF], cells[at, APPRAISED] = parts or (None, None)
+            self.own[row.code], self.appraised[row.code] = self_cell, appraised_cell
+            return
+        own: _Expr = self_cell
+        if row.survey and row.result.points is not None:
+            own = _Ref(at, COMPUTED)  # the survey result replaces any self-score
+        elif parts is not None:
+            own = _IfBlank(self_cell, parts[0], self_cell)  # scored at this level, or not
+        appraised = own
+        if parts is not None:
+            # An appraisal that scores nothing under this row keeps the unit's score for it;
+            # a survey result below counts as scored (as in the review).
+            appraised = parts[1]
+            below = [self.sheet.by_code[c] for c in row.below]
+            if not any(d.survey and d.applicable and d.result.points is not None for d in below):
+                entries = tuple(_Ref(d.row, APPRAISED) for d in below if d.entry)
+                appraised = _IfAny(entries, parts[1], own) if entries else own
+        self.own[row.code] = own
+        self.appraised[row.code] = _IfBlank(appraised_cell, appraised, appraised_cell)
+
+    def cells(
+        self, self_scores: Mapping[str, Decimal], appraised: Mapping[str, Decimal]
+    ) -> dict[tuple[int, int], Cell]:
+        cells: dict[tuple[int, int], Cell] = {}
+        for row in reversed(self.sheet.rows):
+            at = row.row
+            cells[at, MAX] = self.maximum(row)
+            if row.entry:
+                cells[at, SELF] = self_scores.get(row.code)
+                cells[at, APPRAISED] = appraised.get(row.code)
+            if not row.applicable:
+                cells[at, COMPUTED] = None
+                continue
+            cells[at, COMPUTED] = self.computed(row)
+            self.visit(row, cells)
+            cells[at, DIFF] = _Arith("-", self.appraised[row.code], self.own[row.code])
+        total, index = self.sheet.total_row, self.sheet.index_row
+        areas = [self.sheet.by_code[a] for a in self.sheet.areas]
+        cells[total, MAX] = _Round(_Call("SUM", tuple(_Ref(a.row, MAX) for a in areas)), _CLEAN)
+        cells[total, SELF] = _Round(_Call("SUM", tuple(self.own[a.code] for a in areas)), _CLEAN)
+        computed_sum = _Round(_Call("SUM", tuple(_Ref(a.row, COMPUTED) for a in areas)), _CLEAN)
+        cells[total, COMPUTED] = _Call(
+            "MAX", (_Num(Decimal(0)), _Call("MIN", (computed_sum, _Ref(total, MAX))))
+        )
+        cells[total, APPRAISED] = _Round(
+            _Call("SUM", tuple(self.appraised[a.code] for a in areas)), _CLEAN
+        )
+        cells[total, DIFF] = _Arith("-", _Ref(total, APPRAISED), _Ref(total, SELF))
+        if self.sheet.max_points:
+            hundred = _Num(Decimal(100))
+            for col in (SELF, COMPUTED, APPRAISED):
+                share = _Arith("/", _Arith("*", _Ref(total, col), hundred), _Ref(total, MAX))
+                cells[index, col] = _Round(share, 2)
+            cells[index, DIFF] = _Arith("-", _Ref(index, APPRAISED), _Ref(index, SELF))
+        return cells
+
+
+def sheet_values(
+    grid: SheetLayout, submission: Submission
+) -> tuple[dict[tuple[int, int], Cell], Evaluator]:
+    """Every score cell of a unit's sheet (constants and formulas) and their evaluator."""
+    cells = Formulas(grid).cells(
+        {c: s.points for c, s in submission.self_scores.items()},
+        {c: p for c, (p, _) in appraised_as_of(submission, grid.round).items()},
+    )
+    return cells, Evaluator(cells)

@@ -1,0 +1,190 @@
+"""Where everything is on a unit's score sheet: columns, headers, rows, the appraisal round.
+
+Export (:mod:`parindex.excel`) and import (:mod:`parindex.excel_import`) derive the same
+:class:`SheetLayout` from the set, the unit's report and its submission, so an import can
+check a sheet row by row against what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parindex.criteria import Aggregation, CriteriaSet, SurveyRule
+from parindex.errors import ProblemsError
+from parindex.report import NodeResult, ScoreReport, Status
+from parindex.submission import Submission
+
+FORMAT_ID = "parindex.workbook/1"
+"""Recorded in the hidden sheet; the importer refuses other layouts."""
+META_SHEET = "_parindex"
+SUMMARY_SHEET = "Tổng hợp"
+FINDINGS_SHEET = "Phát hiện thẩm định"
+TOTAL_TITLE = "TỔNG ĐIỂM"
+INDEX_TITLE = "CHỈ SỐ (%)"
+
+# Columns of a unit's sheet, in order (0-based indices).
+CODE, TITLE, MAX, INPUTS, RULE, EVIDENCE, SELF, COMPUTED, APPRAISED, DIFF, UNIT_NOTE, NOTE = range(
+    12
+)
+HEADERS: tuple[str, ...] = (
+    "STT",
+    "Lĩnh vực / Tiêu chí / Tiêu chí thành phần",
+    "Điểm tối đa",
+    "Số liệu kê khai",
+    "Cách tính điểm",
+    "Yêu cầu và TLKC",
+    "Điểm tự đánh giá",
+    "Điểm theo quy tắc",
+    "Điểm thẩm định",
+    "Chênh lệch (thẩm định − tự đánh giá)",
+    "Ghi chú của đơn vị",
+    "Ghi chú của thẩm định",
+)
+_WIDTHS = (8, 40, 8.5, 28, 30, 30, 10, 10, 10, 10.5, 24, 24)
+_WRAPPED = {TITLE, INPUTS, RULE, EVIDENCE, UNIT_NOTE, NOTE}
+HEADER_ROW = 4
+"""0-based row of the column headers; the title block is above it."""
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class WorkbookError(ProblemsError):
+    """A filled workbook cannot be imported; ``problems`` names sheet, cell and criterion."""
+
+    title_vi = "Bảng điểm Excel không nhập được"
+    title_en = "The workbook cannot be imported"
+
+
+def safe_text(text: str) -> bool:
+    """True when ``text`` would be read as a formula if typed into a cell (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return first): such text is written with Excel's quote prefix."""
+    return text.startswith(_DANGEROUS)
+
+
+# --- the layout of one unit's sheet ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One criteria row of a unit's sheet.
+
+    ``entry`` rows take scores and notes: every leaf, and a parent the unit or an
+    appraiser scored at its own level. Other parents hold formulas.
+    """
+
+    row: int
+    result: NodeResult
+    title: str
+    entry: bool
+    applicable: bool
+    survey: bool
+    counted: bool
+    aggregation: Aggregation
+    leaf: bool
+    children: tuple[str, ...]
+    """Applicable children, in order (none for a leaf, nor for a parent none of whose parts
+    applies while it itself does — the engine then scores it 0 of 0)."""
+    below: tuple[str, ...]
+    """Every descendant, applicable or not, in tree order."""
+
+    @property
+    def code(self) -> str:
+        return self.result.code
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """Where everything is on one unit's sheet (0-based rows), derived from the set, the
+    unit's score report and its submission; import derives the same layout to check a sheet."""
+
+    rows: tuple[SheetRow, ...]
+    round: int
+    areas: tuple[str, ...]
+    """Applicable areas."""
+    max_points: Decimal
+    """The unit's applicable maximum; no index when it is 0 (nothing applies)."""
+    by_code: Mapping[str, SheetRow] = field(default_factory=dict)
+
+    @property
+    def first_row(self) -> int:
+        return HEADER_ROW + 1
+
+    @property
+    def total_row(self) -> int:
+        return self.first_row + len(self.rows)
+
+    @property
+    def index_row(self) -> int:
+        return self.total_row + 1
+
+    def headers(self) -> tuple[str, ...]:
+        return (*HEADERS[:APPRAISED], f"Điểm thẩm định (vòng {self.round})", *HEADERS[DIFF:])
+
+
+def _display_title(result: NodeResult) -> str:
+    """A node's title as the sheet shows it: areas in upper case."""
+    return result.title.upper() if result.kind == "area" else result.title
+
+
+def last_round(submission: Submission) -> int:
+    """The round a sheet shows by default: the last appraisal round, or 1 before any."""
+    return max((a.round for a in submission.appraisals), default=1)
+
+
+def layout(
+    criteria: CriteriaSet, report: ScoreReport, submission: Submission, round: int
+) -> SheetLayout:
+    """The rows of a unit's sheet showing appraisal ``round``."""
+    compiled = criteria.compiled
+    scored_here = set(submission.self_scores) | {
+        code for appraisal in submission.appraisals for code in appraisal.scores
+    }
+    survey = {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
+    nodes = report.nodes
+    rows = []
+    for position, result in enumerate(nodes):
+        compiled_node = compiled.nodes[result.code]
+        end = position + 1
+        while end < len(nodes) and nodes[end].depth > result.depth:
+            end += 1
+        below = nodes[position + 1 : end]
+        children = tuple(
+            c.code for c in below if c.parent == result.code and c.status != Status.NOT_APPLICABLE
+        )
+        leaf = compiled_node.node.is_leaf
+        rows.append(
+            SheetRow(
+                row=HEADER_ROW + 1 + position,
+                result=result,
+                title=_display_title(result),
+                entry=leaf or result.code in scored_here,
+                applicable=result.status != Status.NOT_APPLICABLE,
+                survey=result.code in survey,
+                counted=compiled_node.counts_in_max,
+                aggregation=compiled_node.node.aggregation,
+                leaf=leaf,
+                children=() if leaf else children,
+                below=tuple(c.code for c in below),
+            )
+        )
+    by_code = {r.code: r for r in rows}
+    areas = tuple(r.code for r in rows if r.result.parent is None and r.applicable)
+    return SheetLayout(
+        rows=tuple(rows),
+        round=round,
+        areas=areas,
+        max_points=report.max_points,
+        by_code=by_code,
+    )
+
+
+def appraised_as_of(submission: Submission, round: int) -> dict[str, tuple[Decimal, str | None]]:
+    """Each criterion's appraised score and note as of ``round``: the last round up to it
+    that scored the criterion (what the review takes as final after that round)."""
+    scores: dict[str, tuple[Decimal, str | None]] = {}
+    for appraisal in sorted(submission.appraisals, key=lambda a: a.round):
+        if appraisal.round <= round:
+            scores.update({c: (s.points, s.note) for c, s in appraisal.scores.items()})
+    return scores
