@@ -535,8 +535,8 @@ def import_command(
     lang: str,
 ) -> None:
     """Nhập bảng điểm Excel đã điền vào hồ sơ (import a filled score sheet)."""
-    from parindex.excel import WorkbookError
     from parindex.excel_import import import_workbook
+    from parindex.excel_layout import WorkbookError
 
     criteria = load_criteria(criteria_file)
     try:
@@ -545,12 +545,10 @@ def import_command(
         if fmt != "json":
             click.echo(exc.describe(lang), err=True)
             sys.exit(1)
-        errors = [p for p in exc.problems if p.kind != "row_added"]
-        warnings = [p for p in exc.problems if p.kind == "row_added"]
         payload = {
             "valid": False,
-            "errors": _problems_json(errors),
-            "warnings": _problems_json(warnings),
+            "errors": _problems_json(list(exc.errors)),
+            "warnings": _problems_json(list(exc.warnings)),
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         sys.exit(1)
@@ -576,14 +574,15 @@ def import_command(
     ]
     if fmt == "json":
         payload = {
-            "valid": True,
-            "errors": [],
+            "valid": result.complete,
+            "errors": _problems_json(list(result.problems)),
             "warnings": _problems_json(list(result.warnings)),
+            "refused": list(result.refused),
             "units": units,
             "submissions": [s.model_dump(mode="json") for s in result.submissions],
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
+        sys.exit(0 if result.complete else 1)
     en = lang == "en"
     for unit in units:
         line = (
@@ -598,6 +597,9 @@ def import_command(
         click.echo(line)
     for warning in result.warnings:
         click.echo(("warning: " if en else "lưu ý: ") + warning.describe(lang), err=True)
+    if not result.complete:  # the other units were imported; these were not
+        click.echo(WorkbookError(result.problems).describe(lang), err=True)
+        sys.exit(1)
 
 
 # --- rank -----------------------------------------------------------------------------

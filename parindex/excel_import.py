@@ -1,69 +1,64 @@
-"""Read a filled score sheet back into submissions: self-scores, appraised scores, notes.
+"""Read filled score sheets back into submissions, unit by unit.
 
-:func:`import_workbook` reads a workbook written by :mod:`parindex.excel`, checks it
-against the criteria set it was made from (the hash in its hidden sheet), and rebuilds
-each unit's submission with the scores and notes of its sheet. Every problem is
-reported at once, each naming the sheet, the cell and the criterion code; nothing a
-person typed is dropped silently (rows added by hand are reported too).
+:func:`import_workbook` reads a workbook written by :mod:`parindex.excel` within declared
+bounds (:mod:`parindex.excel_read`), checks its hidden sheet's signatures
+(:mod:`parindex.excel_meta`) and the criteria set it was made from, then rebuilds each
+unit's submission from its sheet (:mod:`parindex.excel_rows`). A bad unit never blocks
+the others: every good unit is imported and every problem of each bad one is reported,
+naming the sheet, the cell, the criterion and what to write instead.
 
-Scores may be written ``0,5`` or ``0.5``, as numbers or as text.
+Scores may be written ``0,5`` or ``0.5``, as numbers or as text. A score above the
+maximum is imported as typed (with a warning): the review reports it as a finding.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import zipfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from xlsxwriter.utility import quote_sheetname
 
 from parindex.criteria import CriteriaSet
 from parindex.engine import score
 from parindex.errors import Problem, SubmissionError
 from parindex.excel_layout import (
-    APPRAISED,
-    CODE,
+    FINDINGS_SHEET,
     FORMAT_ID,
-    INDEX_TITLE,
     META_SHEET,
-    NOTE,
-    SELF,
-    TITLE,
-    TOTAL_TITLE,
-    UNIT_NOTE,
-    SheetLayout,
-    SheetRow,
+    SUMMARY_SHEET,
     WorkbookError,
-    appraised_as_of,
     layout,
 )
+from parindex.excel_meta import (
+    Meta,
+    MetaRow,
+    criteria_shape,
+    json_depth_ok,
+    key_id,
+    read_meta_rows,
+    workbook_key,
+)
+from parindex.excel_read import LIMITS, Limits, Xlsx, XlsxProblem
+from parindex.excel_rows import COLUMNS, MARGIN, Reader, read_unit_sheet
 from parindex.loader import SourceMap
-from parindex.numbers import format_decimal, parse_decimal, quantize
-from parindex.report import format_points
-from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission, parse_submission
+from parindex.submission import Submission, parse_submission
 
 __all__ = ["ImportResult", "import_workbook"]
 
-_COLUMNS = 12
-_NOISE = Decimal("1e-9")
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_META_COLUMNS = 256
+"""Columns of the hidden sheet read: 250 chunks of 30,000 characters per submission."""
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The submissions rebuilt from a workbook, one per unit sheet, in sheet order.
+    """The submissions rebuilt from a workbook, one per unit sheet that imported, in sheet
+    order; ``problems`` lists every problem of the units that did not (``refused``).
 
-    ``warnings`` lists what was read but not imported (rows added by hand).
+    ``warnings`` lists what was read but not imported (rows added by hand, data outside
+    the table) and what was imported but needs a look (scores above the maximum).
     """
 
     submissions: tuple[Submission, ...]
@@ -71,512 +66,290 @@ class ImportResult:
     rounds: tuple[int, ...]
     """The appraisal round each unit's appraised scores were imported into."""
     warnings: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    refused: tuple[str, ...] = ()
+    """The sheets (or unit ids) of the units that were not imported."""
 
-
-@dataclass
-class _Reader:
-    criteria: CriteriaSet
-    file: str
-    fixes: Mapping[str, str]
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    def add(
-        self,
-        kind: str,
-        message: str,
-        message_en: str,
-        where: str | None = None,
-        code: str | None = None,
-        text: object = None,
-        allowed: tuple[str, ...] = (),
-        warning: bool = False,
-    ) -> None:
-        problem = Problem(
-            kind=kind,
-            message=message,
-            message_en=message_en,
-            file=self.file,
-            code=code,
-            field=where,
-            text=None if text is None else str(text),
-            allowed=allowed,
-        )
-        (self.warnings if warning else self.problems).append(problem)
-
-    def text(self, value: object) -> str | None:
-        """A text cell's content, with OOXML ``_xHHHH_`` escapes decoded exactly."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return self.fixes.get(value, value)
-        return str(value)
-
-
-def _where(sheet: str, row: int, col: int) -> str:
-    """``'Sở Tư pháp (mẫu)'!G12`` for a 0-based row and column."""
-    return f"{quote_sheetname(sheet)}!{get_column_letter(col + 1)}{row + 1}"
-
-
-def _string_fixes(path: Path) -> dict[str, str]:
-    """Shared strings as openpyxl reads them → as written, where the two differ.
-
-    openpyxl leaves OOXML escapes (``_x000D_`` for a carriage return, ``_x0001_`` …)
-    undecoded; this decodes them from the file itself. A string whose decoding is
-    ambiguous from openpyxl's reading is left as openpyxl reads it.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            name = next(
-                (n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None
-            )
-            if name is None:
-                return {}
-            seen: dict[str, set[str]] = {}
-            with archive.open(name) as handle:
-                for _, node in ElementTree.iterparse(handle):
-                    if node.tag != f"{_NS}si":
-                        continue
-                    parts = []
-                    for child in node:
-                        if child.tag == f"{_NS}t":
-                            parts.append(child.text or "")
-                        elif child.tag == f"{_NS}r":
-                            parts += [t.text or "" for t in child.findall(f"{_NS}t")]
-                    raw = "".join(parts)
-                    as_read = raw.replace("x005F_", "")
-                    proper = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), raw)
-                    seen.setdefault(as_read, set()).add(proper)
-                    node.clear()
-    except (zipfile.BadZipFile, OSError, ElementTree.ParseError):
-        return {}
-    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in v}
+    @property
+    def complete(self) -> bool:
+        """True when every unit of the workbook imported."""
+        return not self.problems
 
 
 def import_workbook(
-    criteria: CriteriaSet, path: str | Path, *, round: int | None = None
+    criteria: CriteriaSet,
+    path: str | Path,
+    *,
+    round: int | None = None,
+    key: bytes | None = None,
+    limits: Limits = LIMITS,
 ) -> ImportResult:
-    """Rebuild each unit's submission from a filled workbook; raise :class:`WorkbookError`.
+    """Rebuild each unit's submission from a filled workbook.
 
     Self-scores and the unit's notes replace the submission's; the appraised scores and
     the appraisers' notes go to appraisal ``round`` (default: the round the sheet shows).
     A score left as an earlier round set it stays in that round; a changed one is the
-    new round's. The error lists every problem at once: values above the maximum or
-    below 0, text where a number belongs, formulas typed into score cells, rows whose
-    code or title was changed or deleted, a workbook made from another criteria set.
-    Rows added by hand are reported too (as ``warnings`` when nothing else is wrong).
+    new round's. Units with problems are left out and their problems listed in
+    :attr:`ImportResult.problems`; :class:`WorkbookError` is raised only when no unit
+    imports (a file that is no workbook of this set, an edited hidden sheet, every unit
+    bad). ``key`` checks the hidden sheet's signatures (default :func:`workbook_key`).
     """
     source = Path(path)
-    reader = _Reader(criteria, str(source), _string_fixes(source))
+    reader = Reader(criteria, str(source))
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        reader.add(
-            "not_a_workbook",
-            f"không đọc được tệp Excel (.xlsx): {exc}",
-            f"cannot read the Excel (.xlsx) file: {exc}",
-        )
-        raise WorkbookError(reader.problems) from exc
-    try:
-        submissions, sheets, rounds = _read(workbook, reader, round)
-    finally:
-        workbook.close()
-    if reader.problems:
-        raise WorkbookError([*reader.problems, *reader.warnings])
-    return ImportResult(tuple(submissions), tuple(sheets), tuple(rounds), tuple(reader.warnings))
+        book = Xlsx(source, limits)
+    except XlsxProblem as exc:
+        reader.add(exc.kind, exc.message, exc.message_en, exc.where, text=exc.text)
+        raise WorkbookError(reader.problems) from None
+    with book:
+        meta = _read_meta(book, reader, workbook_key() if key is None else key)
+        titles = _check_set(meta, reader) if meta is not None else None
+        if meta is None or titles is None:
+            raise WorkbookError(reader.problems, reader.warnings)
+        results = [_unit(book, reader, row, titles, round) for row in meta.units]
+        _unknown_sheets(book, reader, meta)
+    imported = [r for r in results if isinstance(r, tuple)]
+    if not imported:
+        if not meta.units:
+            reader.add("no_units", "bảng điểm không có đơn vị nào", "the workbook lists no unit")
+        raise WorkbookError(reader.problems, reader.warnings)
+    return ImportResult(
+        submissions=tuple(s for s, _, _ in imported),
+        sheets=tuple(n for _, n, _ in imported),
+        rounds=tuple(r for _, _, r in imported),
+        warnings=tuple(reader.warnings),
+        problems=tuple(reader.problems),
+        refused=tuple(r for r in results if isinstance(r, str)),
+    )
 
 
-def _read(
-    workbook: Any, reader: _Reader, round: int | None
-) -> tuple[list[Submission], list[str], list[int]]:
-    criteria = reader.criteria
-    if META_SHEET not in workbook.sheetnames:
+def _read_meta(book: Xlsx, reader: Reader, key: bytes) -> Meta | None:
+    """The hidden sheet with each row's signature checked; problems for edited rows."""
+    if META_SHEET not in book.sheets:
         reader.add(
             "not_parindex",
-            f"tệp không do parindex xuất: thiếu trang ẩn '{META_SHEET}'",
-            f"not a parindex workbook: the hidden sheet '{META_SHEET}' is missing",
+            f"tệp không do parindex xuất, hoặc trang ẩn '{META_SHEET}' đã bị xóa: hãy xuất lại "
+            "bảng điểm",
+            f"not a parindex workbook, or its hidden sheet '{META_SHEET}' was deleted",
         )
-        return [], [], []
-    meta: dict[str, tuple[str | None, str]] = {}
-    units: list[tuple[int, list[str | None]]] = []
-    for at, values in enumerate(workbook[META_SHEET].iter_rows(values_only=True)):
-        cells = [reader.text(v) for v in values]
-        key = cells[0] if cells else None
-        if key == "unit" and len(cells) > 1 and cells[1] != "sheet":
-            units.append((at, cells))
-        elif key:
-            meta[key] = (cells[1] if len(cells) > 1 else None, _where(META_SHEET, at, 1))
-    expected = {
-        "format": FORMAT_ID,
-        "criteria_id": criteria.id,
-        "criteria_digest": criteria.digest,
-    }
-    for key, wanted in expected.items():
-        found, where = meta.get(key, (None, f"{META_SHEET}!B"))
-        if found == wanted:
-            continue
-        if key == "criteria_id":
-            message = f"bảng điểm lập theo bộ tiêu chí '{found}', không phải '{wanted}'"
-            message_en = f"the workbook was made for criteria set '{found}', not '{wanted}'"
-        elif key == "criteria_digest":
-            message = (
-                "bảng điểm lập theo một phiên bản khác của bộ tiêu chí (mã băm khác); "
-                "hãy xuất lại bảng điểm từ bộ tiêu chí hiện hành"
+        return None
+    try:
+        data = book.sheet(META_SHEET, rows=1_000_000, cols=_META_COLUMNS)
+    except XlsxProblem as exc:
+        reader.add(exc.kind, exc.message, exc.message_en, exc.where, text=exc.text)
+        return None
+    rows: list[list[str]] = []
+    for (row, col), cell in sorted(data.cells.items()):
+        while len(rows) <= row:
+            rows.append([])
+        while len(rows[row]) < col:
+            rows[row].append("")
+        rows[row].append(cell.value)
+    meta = read_meta_rows(rows, key)
+    bad = [r for r in meta.fields.values() if not r.valid]
+    if bad and meta.key_id and meta.key_id != key_id(key):
+        reader.add(
+            "signed_other_key",
+            f"bảng điểm được ký bằng khóa khác (mã khóa {meta.key_id}, máy này {key_id(key)}): "
+            "hãy nhập trên máy đã xuất bảng điểm, hoặc dùng khóa đó (biến môi trường "
+            "PARINDEX_WORKBOOK_KEY hoặc tệp ~/.config/parindex/workbook.key)",
+            f"the workbook was signed with another key ({meta.key_id}, here {key_id(key)}): "
+            "import where it was exported, or use that key",
+            f"{META_SHEET}!B{bad[0].row + 1}",
+            text=meta.key_id,
+        )
+        return None
+    for edited in bad:
+        reader.add(
+            "meta_edited",
+            f"trang ẩn '{META_SHEET}' bị sửa ở dòng '{edited.cells[0]}' (chữ ký không khớp): "
+            "không tin được bảng điểm; hãy xuất lại",
+            f"the hidden sheet was edited on row '{edited.cells[0]}' (signature mismatch)",
+            f"{META_SHEET}!C{edited.row + 1}",
+            text=(edited.cells[1] if len(edited.cells) > 1 else "")[:200],
+        )
+    if "format" not in meta.fields:
+        reader.add(
+            "wrong_format",
+            "bảng điểm xuất bằng phiên bản parindex cũ (không có chữ ký): hãy xuất lại",
+            "the workbook was made by an older parindex (unsigned): export it again",
+            f"{META_SHEET}!A1",
+            allowed=(FORMAT_ID,),
+        )
+    return None if reader.problems else meta
+
+
+def _check_set(meta: Meta, reader: Reader) -> dict[str, str] | None:
+    """Each code's title as the sheet was exported, or ``None`` when the workbook was made
+    for another set, or for a version of this set that scores differently."""
+    criteria = reader.criteria
+    for name, wanted in (("format", FORMAT_ID), ("criteria_id", criteria.id)):
+        found = meta.value(name)
+        if found != wanted:
+            reader.add(
+                "wrong_format" if name == "format" else "wrong_criteria",
+                f"bảng điểm lập theo '{found}', không phải '{wanted}'",
+                f"the workbook was made for '{found}', not '{wanted}'",
+                f"{META_SHEET}!C{meta.fields[name].row + 1}" if name in meta.fields else None,
+                text=found,
+                allowed=(wanted,),
             )
-            message_en = "the workbook was made from another version of the criteria set"
-        else:
-            message = f"định dạng bảng điểm không đúng: '{found}'"
-            message_en = f"unknown workbook format '{found}'"
-        kind = "wrong_format" if key == "format" else "wrong_criteria"
-        reader.add(kind, message, message_en, where, text=found, allowed=(wanted,))
-    if reader.problems:
-        return [], [], []
-    if not units:
-        reader.add("no_units", "bảng điểm không có đơn vị nào", "the workbook lists no unit")
-    submissions, sheets, rounds = [], [], []
-    for at, cells in units:
-        unit = _unit(workbook, reader, at, cells, round)
-        if unit is not None:
-            submissions.append(unit[0])
-            sheets.append(unit[1])
-            rounds.append(unit[2])
-    return submissions, sheets, rounds
+            return None
+    current = criteria_shape(criteria)
+    if meta.value("criteria_digest") == criteria.digest:
+        return {code: title for code, (_, _, title) in current["nodes"].items()}
+    try:
+        shape = json.loads(meta.value("shape") or "")
+        old: dict[str, list[str]] = shape["nodes"]
+        same_set = shape["set"] == current["set"]
+    except (ValueError, KeyError, TypeError):
+        old, same_set = {}, False
+    return _compare_versions(reader, old, current["nodes"], same_set)
+
+
+def _compare_versions(
+    reader: Reader, old: Mapping[str, list[str]], new: Mapping[str, list[str]], same_set: bool
+) -> dict[str, str] | None:
+    changed = sorted(
+        code
+        for code in {*old, *new}
+        if code not in old or code not in new or old[code][:2] != new[code][:2]
+    )
+    if not same_set:
+        reader.add(
+            "criteria_changed",
+            "bảng điểm lập theo phiên bản khác của bộ tiêu chí, khác cả cách chấm chung (điểm "
+            "tối đa, số liệu, xếp loại …): hãy xuất lại bảng điểm từ bộ tiêu chí hiện hành",
+            "the workbook was made for another version of the set, which scores differently",
+            f"{META_SHEET}!C1",
+        )
+    for code in changed:
+        what = (
+            "thêm mới"
+            if code not in old
+            else "bị bỏ"
+            if code not in new
+            else "đổi điểm tối đa hoặc quy tắc"
+        )
+        reader.add(
+            "criteria_changed",
+            f"tiêu chí {code} {what} trong phiên bản hiện hành của bộ tiêu chí: không nhập được "
+            "bảng điểm lập theo phiên bản cũ; hãy xuất lại",
+            f"criterion {code} was added, removed, or its maximum or rule changed since the "
+            "workbook was made: export it again",
+            code=code,
+        )
+    if changed or not same_set:
+        return None
+    for code, (_, _, title) in old.items():
+        if title != new[code][2]:
+            reader.add(
+                "title_changed_in_set",
+                f"tên tiêu chí {code} đã đổi trong bộ tiêu chí hiện hành ('{title}' → "
+                f"'{new[code][2]}'); điểm và quy tắc không đổi nên bảng điểm vẫn được nhập",
+                f"the title of {code} changed in the current set; scores and rules did not, "
+                "so the workbook imports",
+                code=code,
+                text=title,
+                warning=True,
+            )
+    return {code: title for code, (_, _, title) in old.items()}
 
 
 def _unit(
-    workbook: Any, reader: _Reader, at: int, cells: Sequence[str | None], round: int | None
-) -> tuple[Submission, str, int] | None:
-    sheet_name = cells[1] or ""
-    where = _where(META_SHEET, at, 4)
-    try:
-        shown = int(cells[3] or "")
-        data = json.loads("".join(c or "" for c in cells[4:]))
-        original = parse_submission(data, SourceMap(f"{reader.file}[{META_SHEET}]", data, {}))
-        report = score(reader.criteria, original)
-    except SubmissionError as exc:
-        reader.problems.extend(exc.problems)
-        return None
-    except (ValueError, TypeError, IndexError) as exc:
-        reader.add(
-            "bad_metadata",
-            f"trang ẩn '{META_SHEET}' bị sửa, không đọc được hồ sơ của trang '{sheet_name}'",
-            f"the hidden sheet was altered: cannot read the submission of '{sheet_name}' ({exc})",
-            where,
-        )
-        return None
-    if sheet_name not in workbook.sheetnames:
+    book: Xlsx, reader: Reader, row: MetaRow, titles: Mapping[str, str], round: int | None
+) -> tuple[Submission, str, int] | str:
+    """One unit imported, or the name of its sheet when it was refused (problems added)."""
+    before = len(reader.problems)
+    sheet_name = row.cells[1] if len(row.cells) > 1 else ""
+    found = _original(reader, row, sheet_name)
+    if found is None:
+        return sheet_name or f"{META_SHEET}!{row.row + 1}"
+    original, shown = found
+    if sheet_name not in book.sheets or sheet_name in book.hidden:
         reader.add(
             "sheet_missing",
             f"không thấy trang '{sheet_name}' của đơn vị {original.unit.name} "
-            "(trang bị xóa hoặc đổi tên)",
-            f"sheet '{sheet_name}' of unit {original.unit.id} is missing (deleted or renamed)",
+            "(trang bị xóa, ẩn hoặc đổi tên): hãy đặt lại tên trang như cũ",
+            f"sheet '{sheet_name}' of unit {original.unit.id} is missing (deleted, hidden or "
+            "renamed): give it back its name",
             quote_sheetname(sheet_name),
-            allowed=tuple(n for n in workbook.sheetnames if n != META_SHEET),
+            text=sheet_name,
+            allowed=(sheet_name,),
         )
-        return None
+        return sheet_name
+    report = score(reader.criteria, original)
     grid = layout(reader.criteria, report, original, shown)
-    target = round if round is not None else shown
-    rows = [tuple(row) for row in workbook[sheet_name].iter_rows(max_col=_COLUMNS)]
-    found = _match_rows(reader, sheet_name, grid, rows)
-    if found is None:
-        return None
-    return _rebuild(reader, sheet_name, grid, rows, found, original, target), sheet_name, target
-
-
-def _value(row: Sequence[Any], col: int) -> Any:
-    return row[col].value if col < len(row) else None
-
-
-def _kind(row: Sequence[Any], col: int) -> str | None:
-    return getattr(row[col], "data_type", None) if col < len(row) else None
-
-
-def _match_rows(
-    reader: _Reader, sheet: str, grid: SheetLayout, rows: Sequence[Sequence[Any]]
-) -> dict[str, int] | None:
-    """Each expected criterion's row in the sheet (0-based); problems for rows changed."""
-    header = next(
-        (i for i, row in enumerate(rows) if reader.text(_value(row, CODE)) == "STT"), None
-    )
-    if header is None:
-        reader.add(
-            "header_missing",
-            f"trang '{sheet}' không có dòng tiêu đề cột (ô 'STT')",
-            f"sheet '{sheet}' has no column header row (cell 'STT')",
-            quote_sheetname(sheet),
-        )
-        return None
-    for col, wanted in enumerate(grid.headers()):
-        got = reader.text(_value(rows[header], col))
-        if got != wanted:
-            reader.add(
-                "header_changed",
-                f"tiêu đề cột bị sửa hoặc cột bị chèn, xóa: cần '{wanted}'",
-                f"a column header was changed, or a column inserted or deleted: expected "
-                f"'{wanted}'",
-                _where(sheet, header, col),
-                text=got,
-                allowed=(wanted,),
-            )
-    if reader.problems and any(p.kind == "header_changed" for p in reader.problems):
-        return None
-    expected = {r.code: r for r in grid.rows}
-    found: dict[str, int] = {}
-    strangers: list[tuple[int, str | None, str | None]] = []
-    for at in range(header + 1, len(rows)):
-        row = rows[at]
-        code = reader.text(_value(row, CODE))
-        code = code.strip() if code else code
-        title = reader.text(_value(row, TITLE))
-        if code in expected:
-            if code in found:
-                reader.add(
-                    "duplicate_row",
-                    f"tiêu chí {code} có hai dòng (dòng {found[code] + 1} và dòng {at + 1})",
-                    f"criterion {code} appears on two rows ({found[code] + 1} and {at + 1})",
-                    _where(sheet, at, CODE),
-                    code,
-                    code,
-                )
-                continue
-            found[code] = at
-            if title != expected[code].title:
-                reader.add(
-                    "title_changed",
-                    f"tên tiêu chí {code} bị sửa: cần '{expected[code].title}'",
-                    f"the title of criterion {code} was changed",
-                    _where(sheet, at, TITLE),
-                    code,
-                    title,
-                    (expected[code].title,),
-                )
-            continue
-        if not code and title in (TOTAL_TITLE, INDEX_TITLE):
-            continue
-        if any(_value(row, col) not in (None, "") for col in range(_COLUMNS)):
-            strangers.append((at, code, title))
-    titles = {r.title: r.code for r in grid.rows if r.code not in found}
-    for at, code, title in strangers:
-        if title in titles and titles[title] not in found:
-            wanted = titles.pop(title)
-            reader.add(
-                "code_changed",
-                f"mã của tiêu chí '{title}' bị sửa thành '{code}': cần {wanted}",
-                f"the code of '{title}' was changed to '{code}': expected {wanted}",
-                _where(sheet, at, CODE),
-                wanted,
-                code,
-                (wanted,),
-            )
-            found[wanted] = -1
-            continue
-        shown = " | ".join(
-            str(reader.text(_value(rows[at], c))) for c in range(_COLUMNS) if _value(rows[at], c)
-        )
-        reader.add(
-            "row_added",
-            f"dòng {at + 1} không thuộc bộ tiêu chí (thêm bằng tay), không được nhập: {shown}",
-            f"row {at + 1} is not part of the criteria set (added by hand), not imported",
-            _where(sheet, at, CODE),
-            code or None,
-            shown,
-            warning=True,
-        )
-    for row_spec in grid.rows:
-        if row_spec.code not in found:
-            reader.add(
-                "row_missing",
-                f"dòng của tiêu chí {row_spec.code} '{row_spec.title}' bị xóa hoặc sửa mã",
-                f"the row of criterion {row_spec.code} was deleted or its code changed",
-                quote_sheetname(sheet),
-                row_spec.code,
-            )
-    return {code: at for code, at in found.items() if at >= 0}
-
-
-def _score_cell(
-    reader: _Reader, sheet: str, row: Sequence[Any], at: int, col: int, spec: SheetRow
-) -> Decimal | None:
-    value = _value(row, col)
-    kind = _kind(row, col)
-    where = _where(sheet, at, col)
-    code = spec.code
-    column = "điểm tự đánh giá" if col == SELF else "điểm thẩm định"
-    if value is None or (isinstance(value, str) and not value.strip() and kind != "f"):
-        return None
-    if kind == "f":
-        reader.add(
-            "formula_in_score",
-            f"ô {column} của tiêu chí {code} chứa công thức; chỉ nhập số",
-            f"the {'self' if col == SELF else 'appraised'} score of {code} is a formula; "
-            "enter a number",
-            where,
-            code,
-            value,
-        )
-        return None
+    display = {r.code: _display(titles[r.code], r.result.kind) for r in grid.rows}
     try:
-        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-            raise ValueError(value)
-        points = parse_decimal(value.strip() if isinstance(value, str) else value)
-    except ValueError:
+        data = book.sheet(sheet_name, rows=grid.index_row + 1 + MARGIN, cols=COLUMNS)
+    except XlsxProblem as exc:
         reader.add(
-            "not_a_number",
-            f"{column} của tiêu chí {code} không phải là số (viết 0,5 hoặc 0.5)",
-            f"the score of {code} is not a number (write 0,5 or 0.5)",
-            where,
-            code,
-            reader.text(value),
+            exc.kind, exc.message, exc.message_en, quote_sheetname(sheet_name), text=exc.text
+        )
+        return sheet_name
+    target = round if round is not None else shown
+    submission = read_unit_sheet(reader, data, grid, original, target, display)
+    if submission is None or len(reader.problems) > before:
+        return sheet_name
+    return submission, sheet_name, target
+
+
+def _display(title: str, kind: str) -> str:
+    """A title as the sheet shows it (areas in upper case), as :func:`layout` does."""
+    return title.upper() if kind == "area" else title
+
+
+def _original(reader: Reader, row: MetaRow, sheet_name: str) -> tuple[Submission, int] | None:
+    """The unit's submission as exported, and the round its sheet shows."""
+    at = f"{META_SHEET}!F{row.row + 1}"
+    if not row.valid:
+        unit_id = row.cells[2] if len(row.cells) > 2 else "?"
+        reader.add(
+            "meta_edited",
+            f"trang ẩn '{META_SHEET}' bị sửa ở hồ sơ của đơn vị '{unit_id}' (trang "
+            f"'{sheet_name}'; chữ ký không khớp): không tin được số liệu; hãy xuất lại bảng "
+            "điểm của đơn vị này",
+            f"the hidden sheet was edited in the submission of unit '{unit_id}' (signature "
+            "mismatch): export this unit's sheet again",
+            at,
+            unit_id,
         )
         return None
-    step = reader.criteria.precision
-    if isinstance(value, float):
-        rounded = quantize(points, step)
-        if abs(points - rounded) <= _NOISE:  # binary noise of a value computed elsewhere
-            points = rounded
-    top = spec.result.declared_max
-    shown = format_decimal(points)
-    if points < 0:
+    text = "".join(row.cells[4:])
+    try:
+        shown = int(row.cells[3])
+        if not json_depth_ok(text):
+            raise ValueError("JSON nested too deeply")
+        data: Any = json.loads(text)
+        original = parse_submission(data, SourceMap(f"{reader.file}[{META_SHEET}]", data, {}))
+    except SubmissionError as exc:
+        reader.problems.extend(exc.problems)
+        return None
+    except (ValueError, TypeError, IndexError, RecursionError) as exc:
         reader.add(
-            "below_zero",
-            f"{column} của tiêu chí {code} âm ({shown})",
-            f"the score of {code} is below 0 ({points})",
-            where,
-            code,
-            shown,
-        )
-    elif points > top:
-        reader.add(
-            "above_max",
-            f"{column} của tiêu chí {code} ({shown}) vượt điểm tối đa {format_points(top)}",
-            f"the score of {code} ({points}) is above the maximum {top}",
-            where,
-            code,
-            shown,
-        )
-    elif points != points.quantize(step):
-        reader.add(
-            "too_precise",
-            f"{column} của tiêu chí {code} ({shown}) có nhiều chữ số thập phân hơn bước "
-            f"{format_decimal(step)} của bộ tiêu chí",
-            f"the score of {code} ({points}) has more decimals than the set's step {step}",
-            where,
-            code,
-            shown,
-        )
-    else:
-        return points
-    return None
-
-
-def _note_cell(
-    reader: _Reader, sheet: str, row: Sequence[Any], at: int, col: int, code: str
-) -> str | None:
-    value = _value(row, col)
-    if _kind(row, col) == "f":
-        reader.add(
-            "formula_in_note",
-            f"ô ghi chú của tiêu chí {code} chứa công thức; ghi chú phải là chữ",
-            f"the note of {code} is a formula; notes are text",
-            _where(sheet, at, col),
-            code,
-            value,
+            "bad_metadata",
+            f"không đọc được hồ sơ của trang '{sheet_name}' trong trang ẩn '{META_SHEET}'",
+            f"cannot read the submission of '{sheet_name}' in the hidden sheet ({exc})",
+            at,
         )
         return None
-    text = reader.text(value)
-    if isinstance(value, float):
-        text = format(parse_decimal(value), "f")
-    return text or None
+    return original, shown
 
 
-def _rebuild(
-    reader: _Reader,
-    sheet: str,
-    grid: SheetLayout,
-    rows: Sequence[Sequence[Any]],
-    found: Mapping[str, int],
-    original: Submission,
-    target: int,
-) -> Submission:
-    carried = appraised_as_of(original, target - 1)
-    before = next((a for a in original.appraisals if a.round == target), None)
-    self_scores: dict[str, SelfScore] = {}
-    appraised: dict[str, AppraisedScore] = {}
-    for spec in grid.rows:
-        at = found.get(spec.code)
-        if at is None:
-            continue
-        row = rows[at]
-        if not spec.entry:
-            _computed_untouched(reader, sheet, row, at, spec)
-            continue
-        code = spec.code
-        points = _score_cell(reader, sheet, row, at, SELF, spec)
-        explanation = _note_cell(reader, sheet, row, at, UNIT_NOTE, code)
-        if points is not None:
-            self_scores[code] = SelfScore(points=points, explanation=explanation)
-        elif explanation and _value(row, SELF) is None:
+def _unknown_sheets(book: Xlsx, reader: Reader, meta: Meta) -> None:
+    """Visible sheets no unit owns (a renamed sheet, one added by hand): read, not imported."""
+    known = {META_SHEET, SUMMARY_SHEET, FINDINGS_SHEET}
+    known |= {r.cells[1] for r in meta.units if len(r.cells) > 1}
+    for name in book.sheetnames:
+        if name not in known and name not in book.hidden:
             reader.add(
-                "note_without_score",
-                f"ghi chú của đơn vị ở tiêu chí {code} cần kèm điểm tự đánh giá",
-                f"the unit's note on {code} needs a self-score",
-                _where(sheet, at, SELF),
-                code,
-                explanation,
+                "sheet_unknown",
+                f"trang '{name}' không thuộc đơn vị nào của bảng điểm (đổi tên hoặc thêm bằng "
+                "tay), không được nhập",
+                f"sheet '{name}' belongs to no unit of the workbook (renamed or added), not "
+                "imported",
+                quote_sheetname(name),
+                text=name,
+                warning=True,
             )
-        points = _score_cell(reader, sheet, row, at, APPRAISED, spec)
-        note = _note_cell(reader, sheet, row, at, NOTE, code)
-        if points is None:
-            if _value(row, APPRAISED) is not None:
-                continue  # already reported
-            if note:
-                reader.add(
-                    "note_without_score",
-                    f"ghi chú thẩm định ở tiêu chí {code} cần kèm điểm thẩm định",
-                    f"the appraiser's note on {code} needs an appraised score",
-                    _where(sheet, at, APPRAISED),
-                    code,
-                    note,
-                )
-            elif code in carried:
-                reader.add(
-                    "cleared_earlier_round",
-                    f"điểm thẩm định của tiêu chí {code} do vòng trước chấm "
-                    f"({format_points(carried[code][0])}) không xóa được ở vòng {target}; "
-                    "hãy nhập điểm mới",
-                    f"the appraised score of {code} set in an earlier round cannot be cleared "
-                    f"in round {target}; enter a new score",
-                    _where(sheet, at, APPRAISED),
-                    code,
-                )
-            continue
-        kept = before is not None and code in before.scores
-        if kept or carried.get(code) != (points, note):
-            appraised[code] = AppraisedScore(points=points, note=note)
-    appraisals = [a for a in original.appraisals if a.round != target]
-    if before is not None:
-        appraisals.append(before.model_copy(update={"scores": appraised}))
-    elif appraised:
-        appraisals.append(Appraisal(round=target, scores=appraised))
-    appraisals.sort(key=lambda a: a.round)
-    return original.model_copy(update={"self_scores": self_scores, "appraisals": appraisals})
-
-
-def _computed_untouched(
-    reader: _Reader, sheet: str, row: Sequence[Any], at: int, spec: SheetRow
-) -> None:
-    """A row whose scores are formulas takes no entry; report any value typed over them."""
-    for col in (SELF, APPRAISED, UNIT_NOTE, NOTE):
-        value = _value(row, col)
-        if value is None or _kind(row, col) == "f" or value == "":
-            continue
-        reader.add(
-            "computed_row_edited",
-            f"dòng {spec.code} tính từ các tiêu chí thành phần: không nhập điểm hay ghi chú ở "
-            "đây mà ở các dòng con (nền vàng)",
-            f"row {spec.code} is computed from its sub-criteria: enter scores and notes on "
-            "the rows below it",
-            _where(sheet, at, col),
-            spec.code,
-            reader.text(value),
-        )

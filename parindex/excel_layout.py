@@ -7,16 +7,16 @@ check a sheet row by row against what was written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from parindex.criteria import Aggregation, CriteriaSet, SurveyRule
-from parindex.errors import ProblemsError
+from parindex.errors import Problem, ProblemsError
 from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import Submission
 
-FORMAT_ID = "parindex.workbook/1"
+FORMAT_ID = "parindex.workbook/2"
 """Recorded in the hidden sheet; the importer refuses other layouts."""
 META_SHEET = "_parindex"
 SUMMARY_SHEET = "Tổng hợp"
@@ -51,10 +51,19 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class WorkbookError(ProblemsError):
-    """A filled workbook cannot be imported; ``problems`` names sheet, cell and criterion."""
+    """No unit of a workbook can be imported; ``problems`` names sheet, cell and criterion.
+
+    ``problems`` lists the errors, then the warnings (what was read but not imported);
+    ``errors`` and ``warnings`` hold each part.
+    """
 
     title_vi = "Bảng điểm Excel không nhập được"
     title_en = "The workbook cannot be imported"
+
+    def __init__(self, errors: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
+        self.errors: tuple[Problem, ...] = tuple(errors)
+        self.warnings: tuple[Problem, ...] = tuple(warnings)
+        super().__init__([*self.errors, *self.warnings])
 
 
 def safe_text(text: str) -> bool:

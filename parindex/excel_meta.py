@@ -1,11 +1,26 @@
-"""The hidden ``_parindex`` sheet: format, criteria set, and each unit's submission."""
+"""The hidden ``_parindex`` sheet: what was exported, signed so an edit is detected.
+
+The sheet records the format, the criteria set (id, digest, and the *shape* that scoring
+depends on: each node's maximum, rule and title), and per unit its sheet, id, round and
+the submission as exported. A unit can unhide and edit that sheet, so nothing in it is
+trusted as read: every row carries a keyed digest (HMAC-SHA-256) of its cells and of the
+export's random id, with a key that never leaves the exporting office
+(:func:`workbook_key`). An edited row (dossiers received 1250 → 99999) fails its digest
+and is refused with its cell; a unit row spoils only that unit.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
+import hmac
 import json
+import os
+import re
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import CriteriaSet
@@ -16,48 +31,221 @@ from parindex.submission import Submission
 if TYPE_CHECKING:
     from parindex.excel import UnitSheet
 
+__all__ = [
+    "KEY_ENV",
+    "Meta",
+    "MetaRow",
+    "criteria_shape",
+    "json_depth_ok",
+    "key_id",
+    "read_meta_rows",
+    "sign",
+    "submission_json",
+    "workbook_key",
+    "write_meta",
+]
+
+KEY_ENV = "PARINDEX_WORKBOOK_KEY"
+"""Environment variable holding the signing key (else the key file is used)."""
+_CHUNK = 30_000
+_UNIT_HEAD = ("unit", "sheet", "unit_id", "round", "signature", "submission (JSON) …")
+MAX_JSON_DEPTH = 64
+"""Deepest nesting accepted in a submission read from the hidden sheet (ours is about 8)."""
+
+
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "parindex" / "workbook.key"
+
+
+def workbook_key() -> bytes:
+    """The key that signs exported workbooks: ``$PARINDEX_WORKBOOK_KEY``, else the file
+    ``~/.config/parindex/workbook.key``, made with 256 random bits on first use (mode 600).
+
+    Import checks with the same key, so workbooks are imported where they were exported
+    (or where the key file was copied). A unit never sees the key.
+    """
+    given = os.environ.get(KEY_ENV)
+    if given:
+        return given.encode("utf-8")
+    path = _key_file()
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another process
+        return path.read_bytes().strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_bytes().strip()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of a key (shows which key signed, never the key)."""
+    return hashlib.sha256(b"parindex key id\0" + key).hexdigest()[:12]
+
+
+def sign(key: bytes, export_id: str, cells: Sequence[str]) -> str:
+    """The keyed digest of one row of the hidden sheet."""
+    message = json.dumps([export_id, *cells], ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _digest(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def criteria_shape(criteria: CriteriaSet) -> dict[str, Any]:
+    """What scoring depends on, per node (maximum, rule digest, title) and for the set.
+
+    Two versions of a set with the same shape but for titles score every submission
+    alike, so a sheet of the one imports under the other (the titles are named).
+    """
+    scoring = criteria.model_dump(
+        mode="json",
+        include={
+            "levels",
+            "total_max",
+            "survey_max",
+            "precision",
+            "classification",
+            "facts",
+            "inputs",
+            "constraints",
+        },
+    )
+    nodes: dict[str, list[str]] = {}
+    for node in criteria.walk():
+        rule = (
+            node.rule.model_dump(mode="json", exclude={"text", "provenance"}) if node.rule else None
+        )
+        part = node.model_dump(mode="json", include={"kind", "aggregation", "applies_if"})
+        children = [c.code for c in node.children]
+        nodes[node.code] = [
+            str(node.max_points),
+            _digest([rule, part, children]),
+            node.title,
+        ]
+    return {"set": _digest(scoring), "nodes": nodes}
+
+
+def _chunks(text: str) -> list[str]:
+    return [text[i : i + _CHUNK] for i in range(0, len(text), _CHUNK)] or [""]
+
+
+def submission_json(submission: Submission) -> str:
+    return json.dumps(submission.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
 
 def write_meta(
-    workbook: Any, formats: Formats, criteria: CriteriaSet, units: Sequence[UnitSheet]
+    workbook: Any,
+    formats: Formats,
+    criteria: CriteriaSet,
+    units: Sequence[UnitSheet],
+    key: bytes | None = None,
 ) -> None:
-    """The hidden sheet: format, criteria id and hash, and each unit's sheet and submission."""
-    sheet = workbook.add_worksheet(META_SHEET)
-    text = formats.get()
-    rows: list[tuple[str, str]] = [
-        ("format", FORMAT_ID),
-        ("criteria_id", criteria.id),
-        ("criteria_digest", criteria.digest),
-        ("criteria_title", criteria.title),
-        ("parindex", version("parindex")),
-        ("units", str(len(units))),
+    """The hidden sheet: each row ``key | value … | signature`` and one row per unit."""
+    key = workbook_key() if key is None else key
+    export_id = secrets.token_hex(16)
+    shape = json.dumps(criteria_shape(criteria), ensure_ascii=False, separators=(",", ":"))
+    head: list[list[str]] = [
+        ["format", FORMAT_ID],
+        ["export_id", export_id],
+        ["key_id", key_id(key)],
+        ["criteria_id", criteria.id],
+        ["criteria_digest", criteria.digest],
+        ["criteria_title", criteria.title],
+        ["parindex", version("parindex")],
+        ["units", str(len(units))],
+        ["shape", *_chunks(shape)],
     ]
-    for at, (key, value) in enumerate(rows):
-        sheet.write_string(at, 0, key, text)
-        write_text(sheet, at, 1, value, formats)
-    sheet.write_string(len(rows), 0, "exported", text)
-    sheet.write_datetime(
-        len(rows), 1, dt.datetime.now(), formats.get(num_format="dd/mm/yyyy hh:mm")
-    )
-    start = len(rows) + 2
-    for col, head in enumerate(("unit", "sheet", "unit_id", "round", "submission (JSON) …")):
-        sheet.write_string(start, col, head, text)
+    sheet = workbook.add_worksheet(META_SHEET)
+    for at, cells in enumerate(head):
+        # the signature first: its column is fixed whatever the number of chunks
+        for col, text in enumerate([cells[0], sign(key, export_id, cells), *cells[1:]]):
+            write_text(sheet, at, col, text, formats)
+    start = len(head) + 1
+    for col, text in enumerate(_UNIT_HEAD):
+        write_text(sheet, start, col, text, formats)
     for offset, unit in enumerate(units, start=1):
-        at = start + offset
-        sheet.write_string(at, 0, "unit", text)
-        write_text(sheet, at, 1, unit.sheet_name, formats)
-        write_text(sheet, at, 2, unit.submission.unit.id, formats)
-        sheet.write_string(at, 3, str(unit.layout.round), text)
-        for col, chunk in enumerate(_chunks(_submission_json(unit.submission)), start=4):
-            write_text(sheet, at, col, chunk, formats)
+        cells = [
+            "unit",
+            unit.sheet_name,
+            unit.submission.unit.id,
+            str(unit.layout.round),
+            *_chunks(submission_json(unit.submission)),
+        ]
+        signature = sign(key, export_id, cells)
+        for col, text in enumerate([*cells[:4], signature, *cells[4:]]):
+            write_text(sheet, start + offset, col, text, formats)
     sheet.protect("", {})
     sheet.hide()
 
 
-def _submission_json(submission: Submission) -> str:
-    """ASCII JSON with every ``_`` escaped, so no cell text looks like an OOXML ``_xHHHH_``."""
-    text = json.dumps(submission.model_dump(mode="json"), ensure_ascii=True, separators=(",", ":"))
-    return text.replace("_", "\\u005f")
+@dataclass(frozen=True)
+class MetaRow:
+    """One row of the hidden sheet as read: its 0-based row, the signed cells, the
+    signature and whether it matched."""
+
+    row: int
+    cells: tuple[str, ...]
+    signature: str
+    valid: bool
 
 
-def _chunks(text: str, size: int = 30_000) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+@dataclass
+class Meta:
+    """The hidden sheet, read and checked against the key."""
+
+    fields: dict[str, MetaRow] = field(default_factory=dict)
+    units: list[MetaRow] = field(default_factory=list)
+    export_id: str = ""
+    key_id: str = ""
+
+    def value(self, name: str) -> str | None:
+        row = self.fields.get(name)
+        return None if row is None or len(row.cells) < 2 else "".join(row.cells[1:])
+
+
+def read_meta_rows(rows: Sequence[Sequence[str]], key: bytes) -> Meta:
+    """Check every row of the hidden sheet (given as texts, row by row) against ``key``."""
+    meta = Meta()
+    parsed: list[tuple[int, list[str], str]] = []
+    for at, row in enumerate(rows):
+        if not row or not row[0] or list(row[:2]) == list(_UNIT_HEAD[:2]):
+            continue  # blank, or the units' column headings
+        if row[0] == "unit":
+            cells, signature = [*row[:4], *row[5:]], row[4] if len(row) > 4 else ""
+        else:
+            cells, signature = [row[0], *row[2:]], row[1] if len(row) > 1 else ""
+        parsed.append((at, cells, signature))
+        if row[0] == "export_id" and len(row) > 2:
+            meta.export_id = row[2]
+    for at, cells, signature in parsed:
+        expected = sign(key, meta.export_id, cells)
+        entry = MetaRow(at, tuple(cells), signature, hmac.compare_digest(expected, signature))
+        if cells[0] == "unit":
+            meta.units.append(entry)
+        else:
+            meta.fields.setdefault(cells[0], entry)
+    meta.key_id = meta.value("key_id") or ""
+    return meta
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when JSON ``text`` nests no deeper than ``limit`` (checked before parsing, so a
+    deeply nested document never reaches the recursive parser)."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            return False
+    return True

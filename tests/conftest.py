@@ -11,3 +11,7 @@ from hypothesis import settings
 settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
 settings.register_profile("thorough", max_examples=2000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Exported workbooks are signed with a key (parindex.excel_meta.workbook_key); tests use a
+# fixed one so that no test writes a key file into the home directory.
+os.environ.setdefault("PARINDEX_WORKBOOK_KEY", "parindex-tests-key")

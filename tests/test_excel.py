@@ -312,8 +312,9 @@ def test_only_scores_and_notes_are_editable(criteria: CriteriaSet, tmp_path: Pat
     assert f"I{leaf}" in str(rule.sqref).split()
     meta = workbook[META_SHEET]
     assert meta.sheet_state == "hidden"
-    assert meta["B1"].value == "parindex.workbook/1"
-    assert (meta["B2"].value, meta["B3"].value) == (criteria.id, criteria.digest)
+    assert meta["C1"].value == "parindex.workbook/2"
+    assert (meta["C4"].value, meta["C5"].value) == (criteria.id, criteria.digest)
+    assert len(meta["B1"].value) == 64  # each row signed (HMAC-SHA-256)
     locked = export_unit(criteria, submission, tmp_path / "p.xlsx", password="mật khẩu")
     assert openpyxl.load_workbook(locked).worksheets[0].protection.password
 
@@ -452,19 +453,21 @@ def test_import_round_trip_of_samples(criteria: CriteriaSet, tmp_path: Path) -> 
     assert result.rounds == tuple(max((a.round for a in u.appraisals), default=1) for u in units)
 
 
-def test_import_refuses_the_over_claiming_sample(criteria: CriteriaSet, tmp_path: Path) -> None:
-    """The sample with every finding self-scores 2.1 above its maximum: import names the cell."""
-    path = export_unit(
-        criteria,
-        load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"),
-        tmp_path / "tp.xlsx",
-    )
-    with pytest.raises(WorkbookError) as caught:
-        import_workbook(criteria, path)
-    (problem,) = caught.value.problems
-    assert problem.kind == "above_max" and problem.code == "2.1"
-    assert problem.field == "'Sở Tư pháp (mẫu)'!G26" and problem.file == str(path)
-    assert "vượt điểm tối đa 1,0" in problem.message
+def test_the_over_claim_imports_and_is_a_finding(criteria: CriteriaSet, tmp_path: Path) -> None:
+    """The demo's own workbook round-trips: Sở Tư pháp self-scores 2.1 at 5 of 1, which is
+    imported as typed (a warning names the cell) and stays a review finding."""
+    path = export_workbook(criteria, samples(), tmp_path / "demo.xlsx")
+    result = import_workbook(criteria, path)
+    assert result.complete and not result.refused
+    assert [s.model_dump() for s in result.submissions] == [u.model_dump() for u in samples()]
+    (warning,) = result.warnings
+    assert warning.kind == "above_max" and warning.code == "2.1"
+    assert warning.field == "'Sở Tư pháp (mẫu)'!G26" and warning.file == str(path)
+    assert "vượt điểm tối đa 1,0" in warning.message
+    tu_phap = next(s for s in result.submissions if s.unit.id == "so-tu-phap-mau")
+    assert tu_phap.self_scores["2.1"].points == 5
+    kinds = {(f.code, f.criterion) for f in review(criteria, tu_phap).findings}
+    assert ("above_max", "2.1") in kinds
 
 
 def edit(
@@ -584,12 +587,12 @@ def test_import_refuses_another_criteria_set(
     with pytest.raises(WorkbookError) as caught:
         import_workbook(mini, path)
     assert {p.kind for p in caught.value.problems} == {"wrong_criteria"}
-    assert any(p.field == f"{META_SHEET}!B3" for p in caught.value.problems)  # the hash
-    changed = edit(path, {"B3": "0" * 64}, tmp_path / "h.xlsx", sheet=META_SHEET)
+    assert any(p.field == f"{META_SHEET}!C4" for p in caught.value.problems)  # the set's id
+    changed = edit(path, {"C5": "0" * 64}, tmp_path / "h.xlsx", sheet=META_SHEET)
     with pytest.raises(WorkbookError) as caught:
         import_workbook(criteria, changed)
     (problem,) = caught.value.problems
-    assert problem.kind == "wrong_criteria" and "mã băm" in problem.message
+    assert problem.kind == "meta_edited" and problem.field == f"{META_SHEET}!C5"
     not_ours = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(not_ours)
     with pytest.raises(WorkbookError, match="_parindex"):

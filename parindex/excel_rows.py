@@ -1,0 +1,534 @@
+"""Read one unit's filled sheet against the layout it was exported with.
+
+Rows are found by criterion code, so each row's scores and notes are read from the row
+the criterion is on; every difference from what was written (a row deleted, swapped,
+inserted, a code or title changed, a formula typed where a score belongs, cells merged
+over data, data outside the table) is a located problem of that unit. Scores above the
+maximum are imported as typed: the review reports them as findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlsxwriter.utility import quote_sheetname
+
+from parindex.criteria import CriteriaSet
+from parindex.errors import Problem
+from parindex.excel_layout import (
+    APPRAISED,
+    CODE,
+    HEADER_ROW,
+    INDEX_TITLE,
+    NOTE,
+    SELF,
+    TITLE,
+    TOTAL_TITLE,
+    UNIT_NOTE,
+    SheetLayout,
+    SheetRow,
+    appraised_as_of,
+)
+from parindex.excel_read import Cell, SheetData, column_letter
+from parindex.numbers import format_decimal, parse_decimal, quantize
+from parindex.report import format_points
+from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission
+
+__all__ = ["COLUMNS", "MARGIN", "Reader", "read_unit_sheet", "where"]
+
+COLUMNS = 12
+MARGIN = 200
+"""Rows read below the index row: rows inserted by hand push the table down this far."""
+_NOISE = Decimal("1e-9")
+
+
+@dataclass
+class Reader:
+    """Collects problems (which refuse a unit) and warnings (read, not imported)."""
+
+    criteria: CriteriaSet
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: str,
+        message: str,
+        message_en: str,
+        where: str | None = None,
+        code: str | None = None,
+        text: object = None,
+        allowed: tuple[str, ...] = (),
+        warning: bool = False,
+    ) -> None:
+        problem = Problem(
+            kind=kind,
+            message=message,
+            message_en=message_en,
+            file=self.file,
+            code=code,
+            field=where,
+            text=None if text is None else str(text),
+            allowed=allowed,
+        )
+        (self.warnings if warning else self.problems).append(problem)
+
+
+def where(sheet: str, row: int, col: int) -> str:
+    """``'Sở Tư pháp (mẫu)'!G12`` for a 0-based row and column."""
+    return f"{quote_sheetname(sheet)}!{column_letter(col)}{row + 1}"
+
+
+def _text(cell: Cell | None) -> str | None:
+    return None if cell is None else cell.value
+
+
+@dataclass
+class _Sheet:
+    """One unit's sheet being read: its cells, the layout it must match, where problems go."""
+
+    reader: Reader
+    data: SheetData
+    grid: SheetLayout
+    titles: Mapping[str, str]
+    """Each code's title as the exported sheet showed it."""
+
+    @property
+    def name(self) -> str:
+        return self.data.name
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        return self.data.cells.get((row, col))
+
+    def at(self, row: int, col: int) -> str:
+        return where(self.name, row, col)
+
+    def blank_row(self, row: int) -> bool:
+        return all(self._blank(self.cell(row, c)) for c in range(COLUMNS))
+
+    @staticmethod
+    def _blank(cell: Cell | None) -> bool:
+        return cell is None or (cell.kind == "s" and not cell.value)
+
+
+def read_unit_sheet(
+    reader: Reader,
+    data: SheetData,
+    grid: SheetLayout,
+    original: Submission,
+    target: int,
+    titles: Mapping[str, str] | None = None,
+) -> Submission | None:
+    """The unit's submission with the sheet's scores and notes, or ``None`` (problems added)."""
+    titles = titles if titles is not None else {r.code: r.title for r in grid.rows}
+    sheet = _Sheet(reader, data, grid, titles)
+    before = len(reader.problems)
+    _check_shape(sheet)
+    if len(reader.problems) > before:
+        return None
+    found = _match_rows(sheet)
+    if found is None:
+        return None
+    rebuilt = _rebuild(sheet, found, original, target)
+    return rebuilt if len(reader.problems) == before else None
+
+
+def _check_shape(sheet: _Sheet) -> None:
+    """Merged ranges over the table, text longer than a cell holds, data outside the table."""
+    reader = sheet.reader
+    for first_row, first_col, last_row, last_col in sheet.data.merges:
+        if last_row < HEADER_ROW:
+            continue  # the title block is merged on purpose
+        span = f"{sheet.at(first_row, first_col)}:{column_letter(last_col)}{last_row + 1}"
+        reader.add(
+            "merged_cells",
+            f"các ô {span} bị gộp: ô gộp che giá trị của các ô bên dưới; hãy bỏ gộp ô "
+            "(Merge & Center → Unmerge) rồi nhập lại",
+            f"cells {span} are merged over the table: unmerge them and import again",
+            span,
+        )
+    for row, col, length in sheet.data.too_long:
+        reader.add(
+            "text_too_long",
+            f"ô có {length} ký tự, quá giới hạn 32.767 ký tự của một ô Excel: hãy rút gọn "
+            "(tệp không do Excel lưu)",
+            f"the cell holds {length} characters, over Excel's 32,767 per cell",
+            sheet.at(row, col),
+            text=str(length),
+        )
+    data = sheet.data
+    for row, col, cell in data.outside:
+        reader.add(
+            "outside_table",
+            "dữ liệu nằm ngoài vùng bảng điểm, không được nhập: hãy chuyển vào đúng ô "
+            "(cột điểm hoặc ghi chú của tiêu chí) hoặc xóa",
+            "data outside the score table, not imported: move it into the right cell or delete it",
+            sheet.at(row, col),
+            text=cell.value[:200],
+            warning=True,
+        )
+    hidden = data.outside_count - len(data.outside)
+    if hidden > 0:
+        reader.add(
+            "outside_table",
+            f"và {hidden} ô có dữ liệu khác nằm ngoài vùng bảng điểm, không được nhập",
+            f"and {hidden} more cells with data outside the score table, not imported",
+            quote_sheetname(sheet.name),
+            text=str(hidden),
+            warning=True,
+        )
+
+
+def _header(sheet: _Sheet) -> int | None:
+    reader = sheet.reader
+    header = next(
+        (r for r in range(HEADER_ROW + MARGIN) if _text(sheet.cell(r, CODE)) == "STT"), None
+    )
+    if header is None:
+        reader.add(
+            "header_missing",
+            f"trang '{sheet.name}' không có dòng tiêu đề cột (ô 'STT')",
+            f"sheet '{sheet.name}' has no column header row (cell 'STT')",
+            quote_sheetname(sheet.name),
+        )
+        return None
+    changed = False
+    for col, wanted in enumerate(sheet.grid.headers()):
+        got = _text(sheet.cell(header, col))
+        if got != wanted:
+            changed = True
+            reader.add(
+                "header_changed",
+                f"tiêu đề cột bị sửa hoặc cột bị chèn, xóa: cần '{wanted}'",
+                f"a column header was changed, or a column inserted or deleted: expected "
+                f"'{wanted}'",
+                sheet.at(header, col),
+                text=got,
+                allowed=(wanted,),
+            )
+    return None if changed else header
+
+
+def _match_rows(sheet: _Sheet) -> dict[str, int] | None:
+    """Each expected criterion's row in the sheet (0-based); problems for rows changed."""
+    header = _header(sheet)
+    if header is None:
+        return None
+    reader = sheet.reader
+    expected = {r.code: r for r in sheet.grid.rows}
+    found: dict[str, int] = {}
+    strangers: list[tuple[int, str | None, str | None]] = []
+    last = sheet.grid.index_row + MARGIN
+    for at in range(header + 1, last + 1):
+        code = _text(sheet.cell(at, CODE))
+        code = code.strip() if code else code
+        title = _text(sheet.cell(at, TITLE))
+        if code in expected:
+            if code in found:
+                reader.add(
+                    "duplicate_row",
+                    f"tiêu chí {code} có hai dòng (dòng {found[code] + 1} và dòng {at + 1})",
+                    f"criterion {code} appears on two rows ({found[code] + 1} and {at + 1})",
+                    sheet.at(at, CODE),
+                    code,
+                    code,
+                )
+                continue
+            found[code] = at
+            if title != sheet.titles[code]:
+                reader.add(
+                    "title_changed",
+                    f"tên tiêu chí {code} bị sửa: cần '{sheet.titles[code]}'",
+                    f"the title of criterion {code} was changed",
+                    sheet.at(at, TITLE),
+                    code,
+                    title,
+                    (sheet.titles[code],),
+                )
+            continue
+        if not code and title in (TOTAL_TITLE, INDEX_TITLE):
+            continue
+        if not sheet.blank_row(at):
+            strangers.append((at, code, title))
+    _strangers(sheet, strangers, found)
+    _moved(sheet, found)
+    for row_spec in sheet.grid.rows:
+        if row_spec.code not in found:
+            reader.add(
+                "row_missing",
+                f"dòng của tiêu chí {row_spec.code} '{sheet.titles[row_spec.code]}' bị xóa "
+                "hoặc sửa mã",
+                f"the row of criterion {row_spec.code} was deleted or its code changed",
+                quote_sheetname(sheet.name),
+                row_spec.code,
+            )
+    return {code: at for code, at in found.items() if at >= 0}
+
+
+def _moved(sheet: _Sheet, found: Mapping[str, int]) -> None:
+    """Rows out of the exported order (rows swapped or moved): read by their code, with a
+    warning naming each."""
+    previous: tuple[str, int] | None = None
+    for spec in sheet.grid.rows:
+        at = found.get(spec.code, -1)
+        if at < 0:
+            continue
+        if previous is not None and at < previous[1]:
+            sheet.reader.add(
+                "row_moved",
+                f"dòng của tiêu chí {spec.code} bị chuyển lên trên tiêu chí {previous[0]} "
+                "(dòng bị đổi chỗ): điểm vẫn được đọc theo mã tiêu chí; hãy kiểm tra lại",
+                f"the row of {spec.code} was moved above {previous[0]} (rows swapped): read "
+                "by its code; check it",
+                sheet.at(at, CODE),
+                spec.code,
+                warning=True,
+            )
+        previous = (spec.code, at)
+
+
+def _strangers(
+    sheet: _Sheet, strangers: list[tuple[int, str | None, str | None]], found: dict[str, int]
+) -> None:
+    """Rows that are no criterion's: a code changed (the title names it), or added by hand."""
+    reader = sheet.reader
+    titles = {sheet.titles[r.code]: r.code for r in sheet.grid.rows if r.code not in found}
+    for at, code, title in strangers:
+        if title in titles and titles[title] not in found:
+            wanted = titles.pop(title)
+            reader.add(
+                "code_changed",
+                f"mã của tiêu chí '{title}' bị sửa thành '{code}': cần {wanted}",
+                f"the code of '{title}' was changed to '{code}': expected {wanted}",
+                sheet.at(at, CODE),
+                wanted,
+                code,
+                (wanted,),
+            )
+            found[wanted] = -1
+            continue
+        shown = " | ".join(
+            c.value for c in (sheet.cell(at, col) for col in range(COLUMNS)) if c and c.value
+        )
+        reader.add(
+            "row_added",
+            f"dòng {at + 1} không thuộc bộ tiêu chí (thêm bằng tay), không được nhập: {shown}",
+            f"row {at + 1} is not part of the criteria set (added by hand), not imported",
+            sheet.at(at, CODE),
+            code or None,
+            shown,
+            warning=True,
+        )
+
+
+def _score_cell(sheet: _Sheet, at: int, col: int, spec: SheetRow) -> Decimal | None:
+    cell = sheet.cell(at, col)
+    reader, code, here = sheet.reader, spec.code, sheet.at(at, col)
+    column = "điểm tự đánh giá" if col == SELF else "điểm thẩm định"
+    if cell is None or (cell.kind == "s" and not cell.value.strip()):
+        return None
+    if cell.kind == "f":
+        reader.add(
+            "formula_in_score",
+            f"ô {column} của tiêu chí {code} chứa công thức; chỉ nhập số",
+            f"the {'self' if col == SELF else 'appraised'} score of {code} is a formula; "
+            "enter a number",
+            here,
+            code,
+            "=" + cell.value,
+        )
+        return None
+    try:
+        if cell.kind not in ("n", "s"):
+            raise ValueError(cell.value)
+        points = parse_decimal(float(cell.value) if cell.kind == "n" else cell.value.strip())
+    except (ValueError, OverflowError):
+        reader.add(
+            "not_a_number",
+            f"{column} của tiêu chí {code} không phải là số (viết 0,5 hoặc 0.5)",
+            f"the score of {code} is not a number (write 0,5 or 0.5)",
+            here,
+            code,
+            cell.value[:200],
+        )
+        return None
+    step = reader.criteria.precision
+    if cell.kind == "n":
+        rounded = quantize(points, step)
+        if abs(points - rounded) <= _NOISE:  # binary noise of a value computed elsewhere
+            points = rounded
+    return _checked_points(sheet, here, column, spec, points)
+
+
+def _checked_points(
+    sheet: _Sheet, here: str, column: str, spec: SheetRow, points: Decimal
+) -> Decimal | None:
+    """Points below 0 or finer than the set's step are refused; above the maximum they
+    are imported (the review makes them a finding) with a warning."""
+    reader, code = sheet.reader, spec.code
+    step = reader.criteria.precision
+    top = spec.result.declared_max
+    shown = format_decimal(points)
+    if points < 0:
+        reader.add(
+            "below_zero",
+            f"{column} của tiêu chí {code} âm ({shown}): viết một số từ 0",
+            f"the score of {code} is below 0 ({points})",
+            here,
+            code,
+            shown,
+        )
+        return None
+    if points != points.quantize(step):
+        reader.add(
+            "too_precise",
+            f"{column} của tiêu chí {code} ({shown}) có nhiều chữ số thập phân hơn bước "
+            f"{format_decimal(step)} của bộ tiêu chí",
+            f"the score of {code} ({points}) has more decimals than the set's step {step}",
+            here,
+            code,
+            shown,
+        )
+        return None
+    if points > top:
+        reader.add(
+            "above_max",
+            f"{column} của tiêu chí {code} ({shown}) vượt điểm tối đa "
+            f"{format_points(top)}: đã nhập, và là một phát hiện thẩm định",
+            f"the score of {code} ({points}) is above the maximum {top}: imported, and a "
+            "review finding",
+            here,
+            code,
+            shown,
+            warning=True,
+        )
+    return points
+
+
+def _note_cell(sheet: _Sheet, at: int, col: int, code: str) -> str | None:
+    cell = sheet.cell(at, col)
+    if cell is None:
+        return None
+    if cell.kind == "f":
+        sheet.reader.add(
+            "formula_in_note",
+            f"ô ghi chú của tiêu chí {code} chứa công thức; ghi chú phải là chữ",
+            f"the note of {code} is a formula; notes are text",
+            sheet.at(at, col),
+            code,
+            "=" + cell.value,
+        )
+        return None
+    if cell.kind == "n":
+        try:
+            return format(parse_decimal(float(cell.value)), "f")
+        except (ValueError, OverflowError):
+            return cell.value
+    return cell.value or None
+
+
+def _rebuild(
+    sheet: _Sheet, found: Mapping[str, int], original: Submission, target: int
+) -> Submission:
+    carried = appraised_as_of(original, target - 1)
+    before = next((a for a in original.appraisals if a.round == target), None)
+    self_scores: dict[str, SelfScore] = {}
+    appraised: dict[str, AppraisedScore] = {}
+    for spec in sheet.grid.rows:
+        at = found.get(spec.code)
+        if at is None:
+            continue
+        if not spec.entry:
+            _computed_untouched(sheet, at, spec)
+            continue
+        own = _self_score(sheet, at, spec.code, spec)
+        if own is not None:
+            self_scores[spec.code] = own
+        score = _appraised_score(sheet, at, spec, carried, target)
+        if score is None:
+            continue
+        kept = before is not None and spec.code in before.scores
+        if kept or carried.get(spec.code) != (score.points, score.note):
+            appraised[spec.code] = score
+    appraisals = [a for a in original.appraisals if a.round != target]
+    if before is not None:
+        appraisals.append(before.model_copy(update={"scores": appraised}))
+    elif appraised:
+        appraisals.append(Appraisal(round=target, scores=appraised))
+    appraisals.sort(key=lambda a: a.round)
+    return original.model_copy(update={"self_scores": self_scores, "appraisals": appraisals})
+
+
+def _self_score(sheet: _Sheet, at: int, code: str, spec: SheetRow) -> SelfScore | None:
+    points = _score_cell(sheet, at, SELF, spec)
+    explanation = _note_cell(sheet, at, UNIT_NOTE, code)
+    if points is not None:
+        return SelfScore(points=points, explanation=explanation)
+    if explanation and sheet.cell(at, SELF) is None:
+        sheet.reader.add(
+            "note_without_score",
+            f"ghi chú của đơn vị ở tiêu chí {code} cần kèm điểm tự đánh giá",
+            f"the unit's note on {code} needs a self-score",
+            sheet.at(at, SELF),
+            code,
+            explanation,
+        )
+    return None
+
+
+def _appraised_score(
+    sheet: _Sheet,
+    at: int,
+    spec: SheetRow,
+    carried: Mapping[str, tuple[Decimal, str | None]],
+    target: int,
+) -> AppraisedScore | None:
+    code, reader = spec.code, sheet.reader
+    points = _score_cell(sheet, at, APPRAISED, spec)
+    note = _note_cell(sheet, at, NOTE, code)
+    if points is not None:
+        return AppraisedScore(points=points, note=note)
+    if sheet.cell(at, APPRAISED) is not None:
+        return None  # already reported
+    if note:
+        reader.add(
+            "note_without_score",
+            f"ghi chú thẩm định ở tiêu chí {code} cần kèm điểm thẩm định",
+            f"the appraiser's note on {code} needs an appraised score",
+            sheet.at(at, APPRAISED),
+            code,
+            note,
+        )
+    elif code in carried:
+        reader.add(
+            "cleared_earlier_round",
+            f"điểm thẩm định của tiêu chí {code} do vòng trước chấm "
+            f"({format_points(carried[code][0])}) không xóa được ở vòng {target}; "
+            "hãy nhập điểm mới",
+            f"the appraised score of {code} set in an earlier round cannot be cleared "
+            f"in round {target}; enter a new score",
+            sheet.at(at, APPRAISED),
+            code,
+        )
+    return None
+
+
+def _computed_untouched(sheet: _Sheet, at: int, spec: SheetRow) -> None:
+    """A row whose scores are formulas takes no entry; report any value typed over them."""
+    for col in (SELF, APPRAISED, UNIT_NOTE, NOTE):
+        cell = sheet.cell(at, col)
+        if cell is None or cell.kind == "f" or cell.value == "":
+            continue
+        sheet.reader.add(
+            "computed_row_edited",
+            f"dòng {spec.code} tính từ các tiêu chí thành phần: không nhập điểm hay ghi chú ở "
+            "đây mà ở các dòng con (nền vàng)",
+            f"row {spec.code} is computed from its sub-criteria: enter scores and notes on "
+            "the rows below it",
+            sheet.at(at, col),
+            spec.code,
+            cell.value,
+        )

@@ -1,0 +1,61 @@
+"""The hidden sheet's signatures, the set's shape, and the signing key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parindex import load_criteria
+from parindex.excel_meta import (
+    KEY_ENV,
+    criteria_shape,
+    json_depth_ok,
+    key_id,
+    read_meta_rows,
+    sign,
+    workbook_key,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_an_edited_row_fails_its_signature() -> None:
+    key = b"k"
+    rows = [
+        ["format", sign(key, "e1", ["format", "x"]), "x"],
+        ["export_id", sign(key, "e1", ["export_id", "e1"]), "e1"],
+        ["unit", "S", "u1", "1", sign(key, "e1", ["unit", "S", "u1", "1", '{"a":1}']), '{"a":1}'],
+        ["unit", "T", "u2", "1", sign(key, "e1", ["unit", "T", "u2", "1", "{}"]), '{"a":9}'],
+    ]
+    meta = read_meta_rows(rows, key)
+    assert meta.export_id == "e1" and meta.fields["format"].valid
+    assert [u.valid for u in meta.units] == [True, False]
+    assert not read_meta_rows(rows, b"other").fields["format"].valid
+
+
+def test_shape_names_maxima_rules_and_titles() -> None:
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    shape = criteria_shape(criteria)
+    assert shape == criteria_shape(criteria)
+    maximum, rule, title = shape["nodes"]["1.1"]
+    assert maximum == str(criteria.node("1.1").max_points) and title == criteria.node("1.1").title
+    assert len(rule) == 24
+
+
+def test_key_from_environment_or_a_file_made_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(KEY_ENV, "secret")
+    assert workbook_key() == b"secret"
+    monkeypatch.delenv(KEY_ENV)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    first = workbook_key()
+    path = tmp_path / "parindex" / "workbook.key"
+    assert len(first) == 64 and path.stat().st_mode & 0o777 == 0o600
+    assert workbook_key() == first and key_id(first) != key_id(b"secret")
+
+
+def test_json_depth() -> None:
+    assert json_depth_ok('["[[[[[", {"a": [1]}]', limit=3)
+    assert not json_depth_ok("[[[[]]]]", limit=3)
