@@ -20,16 +20,22 @@ demo: $(STAMP)
 	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
+	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bang-tong-hop-2023.xlsx -o out/nhap-lai-2023
 	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
 	$(BIN)/parindex plan criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml --top 5 --apply 1 --group evidence
 	$(BIN)/parindex plan --appendix criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml -o out/phu-luc-2024.xlsx
 
-# The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless).
+# The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless) and read
+# their PDF print-outs back with pdftotext (poppler-utils).
 soffice:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 test: $(STAMP) soffice
 	$(BIN)/ruff check parindex tests benchmarks

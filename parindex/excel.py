@@ -46,6 +46,7 @@ from parindex.excel_layout import (
     APPRAISED,
     CODE,
     COMPUTED,
+    DATE_LINE,
     DIFF,
     EVIDENCE,
     FINDINGS_SHEET,
@@ -59,6 +60,8 @@ from parindex.excel_layout import (
     NOTE,
     RULE,
     SELF,
+    SIGN_HINTS,
+    SIGNERS,
     SUMMARY_SHEET,
     TITLE,
     TOTAL_TITLE,
@@ -159,16 +162,26 @@ class UnitSheet:
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, no ``[]:*?/\\``, not the reserved ones)."""
-    base = _INVALID_SHEET_CHARS.sub(" ", name).strip().strip("'") or "Đơn vị"
-    base = base[:31]
+    """A valid, unique sheet name: at most 31 characters, cut between words, no
+    ``[]:*?/\\``, no apostrophe at either end, not a name already used."""
+    base = _shortened(_INVALID_SHEET_CHARS.sub(" ", name), 31) or "Đơn vị"
     candidate, counter = base, 2
     while candidate.casefold() in taken:
         suffix = f" ({counter})"
-        candidate = base[: 31 - len(suffix)] + suffix
+        candidate = _shortened(base, 31 - len(suffix)) + suffix
         counter += 1
     taken.add(candidate.casefold())
     return candidate
+
+
+def _shortened(text: str, size: int) -> str:
+    """``text`` cut to ``size`` characters at a word boundary (mid-word only for a single
+    word longer than ``size``), without apostrophes or spaces at its ends."""
+    text = " ".join(text.split()).strip("'")
+    if len(text) > size:
+        cut = text[: size + 1].rsplit(" ", 1)[0] if " " in text[: size + 1] else text[:size]
+        text = cut[:size]
+    return text.strip(" ',;:-")
 
 
 def _write_unit(
@@ -213,6 +226,7 @@ def _write_unit(
             cells_here = [xl_rowcol_to_cell(row.row, c) for c in (SELF, APPRAISED)]
             validations.setdefault(row.result.declared_max, []).extend(cells_here)
     _write_totals(sheet, formats, grid, cells, evaluator)
+    _write_signatures(sheet, formats, grid.index_row + 2)
     for top, refs in validations.items():
         _validate(sheet, refs, top)
 
@@ -228,6 +242,24 @@ def _write_unit(
         password,
         {"format_columns": True, "format_rows": True, "select_locked_cells": True},
     )
+
+
+def _write_signatures(sheet: Any, formats: Formats, at: int) -> None:
+    """The date line and the signature blocks of the head of the unit and of the appraisers,
+    kept on one printed page with the totals above them."""
+    italic = formats.get(italic=True, align="center")
+    bold = formats.get(bold=True, align="center")
+    hint = formats.get(italic=True, align="center", font_size=10)
+    left, right = (TITLE, TITLE), (APPRAISED, NOTE)
+    sheet.merge_range(at, right[0], at, right[1], DATE_LINE, italic)
+    for (first, last), signer, note in zip((left, right), SIGNERS, SIGN_HINTS, strict=True):
+        if first == last:
+            sheet.write_string(at + 1, first, signer, bold)
+            sheet.write_string(at + 2, first, note, hint)
+        else:
+            sheet.merge_range(at + 1, first, at + 1, last, signer, bold)
+            sheet.merge_range(at + 2, first, at + 2, last, note, hint)
+    sheet.set_row(at + 3, 60)  # room to sign
 
 
 def _header_lines(unit: UnitSheet, criteria: CriteriaSet, flags: str) -> list[str]:

@@ -23,6 +23,11 @@ SUMMARY_SHEET = "Tổng hợp"
 FINDINGS_SHEET = "Phát hiện thẩm định"
 TOTAL_TITLE = "TỔNG ĐIỂM"
 INDEX_TITLE = "CHỈ SỐ (%)"
+DATE_LINE = "…, ngày … tháng … năm …"
+SIGNERS = ("THỦ TRƯỞNG CƠ QUAN", "TỔ THẨM ĐỊNH")
+SIGN_HINTS = ("(Ký, ghi rõ họ tên, đóng dấu)", "(Ký, ghi rõ họ tên)")
+FOOTER_TEXTS = frozenset({DATE_LINE, *SIGNERS, *SIGN_HINTS})
+"""The signature block under the table: written on export, recognised (not imported) on import."""
 
 # Columns of a unit's sheet, in order (0-based indices).
 CODE, TITLE, MAX, INPUTS, RULE, EVIDENCE, SELF, COMPUTED, APPRAISED, DIFF, UNIT_NOTE, NOTE = range(

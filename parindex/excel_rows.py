@@ -20,6 +20,7 @@ from parindex.errors import Problem
 from parindex.excel_layout import (
     APPRAISED,
     CODE,
+    FOOTER_TEXTS,
     HEADER_ROW,
     INDEX_TITLE,
     NOTE,
@@ -109,6 +110,11 @@ class _Sheet:
     def blank_row(self, row: int) -> bool:
         return all(self._blank(self.cell(row, c)) for c in range(COLUMNS))
 
+    def footer_row(self, row: int) -> bool:
+        """A row of the signature block, as exported (nothing else typed in it)."""
+        texts = {c.value for c in (self.cell(row, col) for col in range(COLUMNS)) if c}
+        return bool(texts) and texts <= FOOTER_TEXTS
+
     @staticmethod
     def _blank(cell: Cell | None) -> bool:
         return cell is None or (cell.kind == "s" and not cell.value)
@@ -142,6 +148,8 @@ def _check_shape(sheet: _Sheet) -> None:
     for first_row, first_col, last_row, last_col in sheet.data.merges:
         if last_row < HEADER_ROW:
             continue  # the title block is merged on purpose
+        if all(sheet.footer_row(r) or sheet.blank_row(r) for r in range(first_row, last_row + 1)):
+            continue  # so is the signature block (rows inserted above it may leave it on blanks)
         span = f"{sheet.at(first_row, first_col)}:{column_letter(last_col)}{last_row + 1}"
         reader.add(
             "merged_cells",
@@ -251,7 +259,7 @@ def _match_rows(sheet: _Sheet) -> dict[str, int] | None:
             continue
         if not code and title in (TOTAL_TITLE, INDEX_TITLE):
             continue
-        if not sheet.blank_row(at):
+        if not sheet.blank_row(at) and not sheet.footer_row(at):
             strangers.append((at, code, title))
     _strangers(sheet, strangers, found)
     _moved(sheet, found)

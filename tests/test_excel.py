@@ -336,14 +336,23 @@ def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
         assert number(row[4]) == result.report.total and number(row[6]) == result.report.index
         assert row[7] == (result.report.band or "chưa xác định")
         assert number(row[10]) == result.self_index
+        if any(u.appraisals for u in units if u.unit.name == row[2]):
+            assert number(row[11]) == result.appraised_index
+        else:  # never a self-score shown as appraised
+            assert row[11] == "chưa thẩm định"
+        assert isinstance(row[12], int) and row[12] >= 0  # criteria not yet appraised
         area = result.report.node("1")
-        assert number(row[12]) == (area.points * 100 / area.max_points).quantize(Decimal("0.01"))  # type: ignore[operator]
+        assert number(row[13]) == (area.points * 100 / area.max_points).quantize(Decimal("0.01"))  # type: ignore[operator]
+    assert summary["A3"].value.startswith("Ngày lập: ") and "/" in summary["A3"].value
     formulas = openpyxl.load_workbook(path)[SUMMARY_SHEET]
     assert str(formulas["K6"].value).startswith("='")
     scales = [r.type for rules in formulas.conditional_formatting for r in rules.rules]
     assert scales.count("colorScale") >= 1 + len(criteria.nodes)
     findings = workbook[FINDINGS_SHEET]
     assert findings.max_row - 1 == sum(len(r.findings) for r in reviews.values())
+    kinds = {row[2] for row in findings.iter_rows(min_row=2, values_only=True)}
+    assert "Tự chấm cao hơn điểm tính theo số liệu" in kinds  # in words, never over_claimed
+    assert not any(re.fullmatch(r"[a-z_]+", str(kind)) for kind in kinds)
 
 
 def test_ranks_share_equal_indices() -> None:
@@ -513,7 +522,7 @@ def test_import_accepts_decimal_comma_and_point(criteria: CriteriaSet, tmp_path:
 def test_import_reports_every_problem_at_once(criteria: CriteriaSet, tmp_path: Path) -> None:
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "u.xlsx")
-    sheet_name = "Sở Tài nguyên và Môi trường (mẫ"
+    sheet_name = "Sở Tài nguyên và Môi trường"
     at = rows_by_code(openpyxl.load_workbook(path).worksheets[0])
 
     def rows(sheet: Any) -> None:

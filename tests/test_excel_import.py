@@ -40,7 +40,7 @@ from parindex.excel_read import Xlsx
 ROOT = Path(__file__).resolve().parent.parent
 CRITERIA = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
 SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
-TNMT = "Sở Tài nguyên và Môi trường (mẫ"
+TNMT = "Sở Tài nguyên và Môi trường"
 """The first sample's sheet name (31 characters)."""
 
 

@@ -29,7 +29,7 @@ def test_column_letters() -> None:
 
 def test_reads_names_visibility_cells_and_merges(workbook: Path) -> None:
     with Xlsx(workbook) as book:
-        assert book.sheetnames == ["Sở Tài nguyên và Môi trường (mẫ", META_SHEET]
+        assert book.sheetnames == ["Sở Tài nguyên và Môi trường", META_SHEET]
         assert book.hidden == {META_SHEET}
         sheet = book.sheet(book.sheetnames[0], rows=5, cols=12)
     header = sheet.cells[4, 0]
