@@ -51,6 +51,7 @@ from parindex.submission import (
     Unit,
     check_submission,
     load_submission,
+    save_submission,
 )
 
 __all__ = [
@@ -115,6 +116,7 @@ __all__ = [
     "plan",
     "rank",
     "review",
+    "save_submission",
     "score",
     "score_many",
     "synthetic",

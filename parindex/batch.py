@@ -15,8 +15,9 @@ on a half) is scored by the single-unit engine's own scorer
 undetermined points and provisional points follow :func:`parindex.score` exactly;
 a property test holds the two paths equal node by node.
 
-Results are pandas columns of exact decimals (``decimal128`` through pyarrow); a
-missing value is ``<NA>``, never 0.
+Results are float64 columns for analysis with the exact decimals beside them as
+``exact:<column>`` (``decimal128`` through pyarrow; :mod:`parindex.frames`); a missing
+value is ``NaN``/``<NA>``, never 0.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from parindex.criteria import (
 from parindex.engine import applies, leaf_points
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
+from parindex.frames import numeric
 from parindex.numbers import parse_decimal, quantize
 from parindex.report import Status
 from parindex.submission import (
@@ -892,7 +894,7 @@ def score_many(
     scale = scorer.scale
     codes = list(criteria.compiled.nodes)
     if long:
-        return _long_frame(table, scorer, codes)
+        return numeric(_long_frame(table, scorer, codes))
     data: dict[str, Any] = {name: table.meta[name] for name in META_COLUMNS}
     for code in codes:
         result = scorer.results[code]
@@ -908,7 +910,7 @@ def score_many(
     data["undetermined_points"] = _decimals(totals["undetermined_points"], None, scale)
     data["provisional_points"] = _decimals(totals["provisional_points"], None, scale)
     data["provisional_points_scored"] = _decimals(totals["provisional_points_scored"], None, scale)
-    return pd.DataFrame(data)
+    return numeric(pd.DataFrame(data))
 
 
 def _long_frame(table: _Units, scorer: _Scorer, codes: list[str]) -> pd.DataFrame:

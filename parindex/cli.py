@@ -479,20 +479,11 @@ def export_command(
 
 
 def _write_submission(submission: Any, path: Path) -> None:
-    data = submission.model_dump(mode="json", exclude_defaults=True)
-    data = {"format": submission.format, **data}
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return
-    from ruamel.yaml import YAML
+    from parindex.submission import save_submission
 
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write(f"# Nhập từ bảng điểm Excel bằng parindex ({submission.unit.name})\n")
-        yaml.dump(data, handle)
+    save_submission(
+        submission, path, comment=f"Nhập từ bảng điểm Excel bằng parindex ({submission.unit.name})"
+    )
 
 
 def _import_targets(output: str | None, submissions: tuple[Any, ...]) -> list[Path | None]:
@@ -680,6 +671,7 @@ def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> 
 
     from parindex.batch import score_many
     from parindex.errors import SubmissionError
+    from parindex.frames import exact
     from parindex.ranking import rank
 
     criteria = load_criteria(criteria_file)
@@ -713,7 +705,7 @@ def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> 
         submissions = [s for s in submissions if s.criteria == criteria.id]
     if not submissions:
         raise ParindexError(f"{submission_dir}: không có hồ sơ nào của bộ {criteria.id}")
-    table = rank(score_many(criteria, submissions), criteria, by=by)
+    table = exact(rank(score_many(criteria, submissions), criteria, by=by))
     if fmt == "json":
         records = [
             {k: _json_value(v) for k, v in row.items()} for row in table.to_dict(orient="records")

@@ -295,6 +295,19 @@ class CriteriaSet(_Model):
                 return node
         raise KeyError(code)
 
+    def __repr__(self) -> str:
+        from parindex.notebook import criteria_repr
+
+        return criteria_repr(self)
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        from parindex.notebook import criteria_html
+
+        return criteria_html(self)
+
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         """The JSON Schema of the file format, for editors."""

@@ -19,6 +19,7 @@ from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
+from parindex.frames import exact, numeric
 from parindex.numbers import quantize
 
 if TYPE_CHECKING:
@@ -75,8 +76,9 @@ def rank(
 
     Returns one row per unit, groups in order of first appearance and units by rank
     (then by unit id): ``group, rank, unit, name, level, total, max_points, index,
-    band, complete, synthetic``, then ``area:<code>`` sub-indices. Units without an
-    index (nothing applies) get no rank.
+    band, complete, synthetic``, then ``area:<code>`` sub-indices; numbers as float64
+    with their exact decimals in ``exact:<column>`` (:mod:`parindex.frames`). Units
+    without an index (nothing applies) get no rank.
 
     >>> rank(score_many(criteria, units), criteria)  # doctest: +SKIP
     """
@@ -85,6 +87,7 @@ def rank(
 
     from parindex.batch import MAX_PREFIX
 
+    scores = exact(scores)
     if on not in ("index", "total"):
         raise ValueError(f"xếp hạng theo 'index' hoặc 'total', không phải {on!r}")
     if by not in scores.columns:
@@ -127,4 +130,4 @@ def rank(
     table["_group_order"] = table["group"].map(first_seen)
     table["_rank_order"] = table["rank"].fillna(len(table) + 1)
     table = table.sort_values(["_group_order", "_rank_order", "unit"], kind="stable")
-    return table.drop(columns=["_group_order", "_rank_order"]).reset_index(drop=True)
+    return numeric(table.drop(columns=["_group_order", "_rank_order"]).reset_index(drop=True))

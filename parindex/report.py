@@ -169,13 +169,31 @@ class ScoreReport(_Model):
 
     # --- renderers ----------------------------------------------------------------
 
+    def __repr__(self) -> str:
+        from parindex.notebook import report_repr
+
+        return report_repr(self)
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        from parindex.notebook import report_html
+
+        return report_html(self)
+
     def to_json(self, indent: int | None = 2) -> str:
         """JSON; decimals are strings. Loads back with ``ScoreReport.model_validate_json``."""
         return self.model_dump_json(indent=indent)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per node, tidy columns; points stay exact :class:`~decimal.Decimal`."""
+        """One row per node, tidy columns; points as float64 with exact twins ``exact:<col>``.
+
+        See :mod:`parindex.frames` for why the numbers come twice.
+        """
         import pandas as pd
+
+        from parindex.frames import numeric
 
         rows = [
             {
@@ -199,7 +217,9 @@ class ScoreReport(_Model):
             }
             for n in self.nodes
         ]
-        return pd.DataFrame(rows)
+        return numeric(
+            pd.DataFrame(rows), ("points", "max_points", "declared_max", "undetermined_points")
+        )
 
     def explain(self, code: str, language: str = "vi") -> str:
         """One node's explanation with its inputs and evidence, as text lines."""

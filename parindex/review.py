@@ -112,7 +112,58 @@ class Review(_Model):
     history: dict[str, list[RoundScore]] = Field(default_factory=dict)
     final_scores: dict[str, Dec] = Field(default_factory=dict)
     not_self_scored: list[str] = Field(default_factory=list)
+    node_self: dict[str, Dec] = Field(
+        default_factory=dict, description="Điểm tự chấm của mỗi nút (tổng hợp như quy tắc)"
+    )
+    node_appraised: dict[str, Dec] = Field(
+        default_factory=dict, description="Điểm thẩm định cuối của mỗi nút (khi đã thẩm định)"
+    )
     report: ScoreReport
+
+    def __repr__(self) -> str:
+        from parindex.notebook import review_repr
+
+        return review_repr(self)
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        from parindex.notebook import review_html
+
+        return review_html(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per node: maximum, self / computed / appraised points, findings.
+
+        Points are float64 with exact twins ``exact:<column>`` (:mod:`parindex.frames`).
+        """
+        import pandas as pd
+
+        from parindex.frames import numeric
+
+        by_code: dict[str, list[Finding]] = {}
+        for finding in self.sorted_findings():
+            by_code.setdefault(finding.criterion, []).append(finding)
+        rows = [
+            {
+                "unit": self.unit_id,
+                "code": n.code,
+                "parent": n.parent,
+                "depth": n.depth,
+                "title": n.title,
+                "status": n.status.value,
+                "max_points": n.max_points,
+                "self_score": self.node_self.get(n.code),
+                "computed_score": n.points,
+                "appraised_score": self.node_appraised.get(n.code),
+                "findings": ", ".join(f.code for f in by_code.get(n.code, [])),
+                "severity": by_code[n.code][0].severity.value if n.code in by_code else None,
+            }
+            for n in self.report.nodes
+        ]
+        scores = ("max_points", "self_score", "computed_score", "appraised_score")
+        return numeric(pd.DataFrame(rows), scores)
 
     def sorted_findings(self) -> list[Finding]:
         """Most severe first, then in tree order."""
@@ -561,6 +612,8 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
         history=history,
         final_scores=final,
         not_self_scored=unscored,
+        node_self={c: v for c, v in self_values.items() if v is not None},
+        node_appraised={c: v for c, v in appraised_values.items() if v is not None},
         report=report,
     )
 

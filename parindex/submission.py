@@ -34,6 +34,7 @@ __all__ = [
     "check_submission",
     "load_submission",
     "parse_submission",
+    "save_submission",
 ]
 
 NOT_DONE = False
@@ -162,6 +163,69 @@ def load_submission(path: str | FsPath) -> Submission:
     """
     data, source = read_document(path, "tệp hồ sơ", SubmissionError)
     return parse_submission(data, source)
+
+
+def _number(value: Any) -> Any:
+    """A decimal input value as the YAML number a person would type (read back the same)."""
+    from decimal import Decimal
+
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return int(value)
+    shortest = float(value)
+    return shortest if Decimal(repr(shortest)) == value else value
+
+
+def _plain(value: Any) -> Any:
+    """Decimals as text (read back exactly), enums as their value; containers walked."""
+    from decimal import Decimal
+    from enum import Enum
+
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def save_submission(
+    submission: Submission, path: str | FsPath, *, comment: str | None = None
+) -> FsPath:
+    """Write a submission as YAML (``.json``: JSON) that :func:`load_submission` reads back equal.
+
+    Only what differs from the defaults is written; points are written as text
+    (``"0.25"``) so they stay exact, input values as the numbers a person types (a
+    :class:`~decimal.Decimal` value built in Python reads back as that number, which
+    :func:`check_submission` types to the same decimal); dates stay dates. ``comment`` becomes a first
+    ``#`` line (for example where the file came from).
+    """
+    import json
+
+    target = FsPath(path)
+    data = {"format": submission.format, **submission.model_dump(exclude_defaults=True)}
+    if "values" in data:
+        data["values"] = {k: _number(v) for k, v in data["values"].items()}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix.lower() == ".json":
+        text = json.dumps(_plain(data), ensure_ascii=False, indent=2, default=dt.date.isoformat)
+        target.write_text(text + "\n", encoding="utf-8")
+        return target
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    with target.open("w", encoding="utf-8") as handle:
+        if comment:
+            handle.write(f"# {comment}\n")
+        yaml.dump(_plain(data), handle)
+    return target
 
 
 @dataclass(frozen=True)

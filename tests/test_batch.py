@@ -16,9 +16,16 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score, synthetic
-from parindex.batch import TOTAL_COLUMNS, inputs_frame, score_many
+from parindex.batch import TOTAL_COLUMNS, inputs_frame
+from parindex.batch import score_many as _score_many
+from parindex.frames import exact
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
+
+
+def score_many(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """The batch result's exact columns: these tests compare exact decimals."""
+    return exact(_score_many(*args, **kwargs))
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"

@@ -12,9 +12,17 @@ import pytest
 
 from parindex import CriteriaSet, score
 from parindex.batch import score_many
+from parindex.frames import exact
 from parindex.loader import SourceMap, parse_criteria
-from parindex.ranking import competition_ranks, rank
+from parindex.ranking import competition_ranks
+from parindex.ranking import rank as _rank
 from parindex.submission import Submission, parse_submission
+
+
+def rank(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """The ranking's exact columns: these tests compare exact decimals."""
+    return exact(_rank(*args, **kwargs))
+
 
 # One expression leaf worth 100 points: a unit's index is exactly its ``diem``.
 SET: dict[str, Any] = {

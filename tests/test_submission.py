@@ -93,3 +93,24 @@ def test_a_report_never_sent_does_not_break_a_date_ordering_constraint() -> None
     with pytest.raises(SubmissionError) as caught:
         check_submission(criteria, sample.model_copy(update={"values": late}))
     assert caught.value.kinds() == ["constraint"]
+
+
+def test_save_submission_loads_back_equal(tmp_path: Path) -> None:
+    from parindex import save_submission, synthetic
+
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+    submissions = [load_submission(p) for p in sorted((root / "evidence").glob("*.yaml"))]
+    for i, submission in enumerate(submissions):
+        for suffix in (".yaml", ".json"):
+            path = save_submission(submission, tmp_path / f"{i}{suffix}", comment="thử")
+            again = load_submission(path)
+            assert again.model_dump() == submission.model_dump(), (i, suffix)
+    # Built in Python with Decimal values: read back as numbers, typed to the same values.
+    for j, built in enumerate(synthetic.units(criteria, 2, self_scores=True, missing_rate=0.1)):
+        for suffix in (".yaml", ".json"):
+            again = load_submission(save_submission(built, tmp_path / f"s{j}{suffix}"))
+            assert again.model_dump(exclude={"values"}) == built.model_dump(exclude={"values"})
+            typed = check_submission(criteria, again).values
+            assert typed == check_submission(criteria, built).values
+    assert (tmp_path / "0.yaml").read_text(encoding="utf-8").startswith("# thử\n")

@@ -1032,10 +1032,11 @@ def check_batch_matches(criteria: CriteriaSet, submissions: Sequence[Submission]
     points, status, maximum and undetermined points, and the total, index, band and
     provisional points of the single-unit :func:`parindex.score`."""
     from parindex.batch import score_many
+    from parindex.frames import exact
 
     units = list(submissions)
-    frame = score_many(criteria, units)
-    long = score_many(criteria, units, long=True).set_index(["unit", "code"])
+    frame = exact(score_many(criteria, units))
+    long = exact(score_many(criteria, units, long=True)).set_index(["unit", "code"])
     columns = [c for c in frame.columns if c in criteria.compiled.nodes]
     totals = [
         "total",

@@ -1,0 +1,110 @@
+"""Frames for analysis: float64 columns pandas computes with, exact decimals beside them.
+
+The choice. Every numeric column of the frames people get (:func:`~parindex.score_many`,
+:func:`~parindex.rank`, ``ScoreReport.to_frame()``, ``Review.to_frame()``) is **float64
+under its plain name** — ``describe()``, ``groupby().mean()``, ``plot()`` and numpy work
+as on any frame — and the **exact decimal** of the same column sits beside it under
+``exact:<name>`` (pyarrow ``decimal128``, ``<NA>`` when missing). Points are multiples of
+``10**-S`` far below ``2**53``, so the float column is the nearest double of the exact
+value; but sums and means computed in float are float arithmetic, and nothing shown to
+a person as points is ever taken from a float column: renderers, the ranking and the
+exports read the exact columns (:func:`exact` turns a frame back into exact columns
+under their plain names).
+
+>>> scores = parindex.score_many(criteria, units)  # doctest: +SKIP
+>>> scores.groupby("group")["index"].mean()  # float64, for analysis  # doctest: +SKIP
+>>> scores["exact:total"].iloc[0]  # Decimal('87.25'), what reports show  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["EXACT_PREFIX", "decimal_column", "exact", "numeric"]
+
+EXACT_PREFIX = "exact:"
+"""An exact decimal column ``exact:<name>`` stands beside the float64 column ``<name>``."""
+
+
+def _is_decimal(dtype: object) -> bool:
+    import pandas as pd
+    import pyarrow as pa
+
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)
+
+
+def decimal_column(values: Iterable[Decimal | None]) -> Any:
+    """An exact nullable ``decimal128`` array from Python decimals (scale: the finest seen)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    listed = list(values)
+    places = 0
+    for value in listed:
+        if value is not None:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int):
+                places = max(places, -exponent)
+    return pd.array(listed, dtype=pd.ArrowDtype(pa.decimal128(38, places)))  # type: ignore[call-overload]
+
+
+def numeric(frame: pd.DataFrame, decimals: Iterable[str] = ()) -> pd.DataFrame:
+    """Decimal columns as float64 under their names, exact twins appended as ``exact:<name>``.
+
+    Python :class:`~decimal.Decimal` object columns count as decimal columns too, and
+    so do the ``decimals`` named (even when every value is missing). A frame that
+    already has its twins is returned unchanged.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if any(str(c).startswith(EXACT_PREFIX) for c in frame.columns):
+        return frame
+    floats: dict[Any, Any] = {}
+    twins: dict[str, Any] = {}
+    named = set(decimals)
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object and (name in named or _all_decimal(column)):
+            column = pd.Series(decimal_column(column.tolist()), index=frame.index)
+        if not _is_decimal(column.dtype):
+            continue
+        floats[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        twins[EXACT_PREFIX + str(name)] = column.array
+    if not floats:
+        return frame
+    out = frame.copy()
+    for name, values in floats.items():
+        out[name] = values
+    return pd.concat([out, pd.DataFrame(twins, index=frame.index)], axis=1)
+
+
+def _all_decimal(column: pd.Series[Any]) -> bool:
+    seen = False
+    for value in column.tolist():
+        if value is None:
+            continue
+        if not isinstance(value, Decimal):
+            return False
+        seen = True
+    return seen
+
+
+def exact(frame: pd.DataFrame) -> pd.DataFrame:
+    """The exact columns back under their plain names (the ``exact:`` twins replace the floats).
+
+    A frame without twins is returned unchanged, so code reading exact points can take
+    either form.
+    """
+    twins = [c for c in frame.columns if str(c).startswith(EXACT_PREFIX)]
+    if not twins:
+        return frame
+    out = frame.drop(columns=twins)
+    for twin in twins:
+        out[str(twin)[len(EXACT_PREFIX) :]] = frame[twin].array
+    return out
