@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean soffice
+.PHONY: demo test lint typecheck bench clean soffice chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,8 @@ demo: $(STAMP)
 	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
 	$(BIN)/parindex plan criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml --top 5 --apply 1 --group evidence
 	$(BIN)/parindex plan --appendix criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml -o out/phu-luc-2024.xlsx
+	$(BIN)/parindex report criteria/namdinh-stnmt-2023.yaml evidence -o out/bao-cao-2023.html
+	$(BIN)/parindex report criteria/namdinh-stnmt-2023.yaml evidence -o out/bao-cao-2023.docx
 
 # The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless) and read
 # their PDF print-outs back with pdftotext (poppler-utils).
@@ -37,7 +39,15 @@ soffice:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(STAMP) soffice
+# The HTML report tests open the page in headless Chromium (Debian's chromium; no
+# browser download); the Word report tests read the converted PDF with pdftotext.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || { \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+
+test: $(STAMP) soffice chromium
 	$(BIN)/ruff check parindex tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -47,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/score.py
 	$(BIN)/python benchmarks/excel.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -40,6 +40,7 @@ from parindex.plans import PlanError, load_plan
 from parindex.ranges import Interval, parse_range
 from parindex.ranking import rank
 from parindex.report import MissingInput, NodeResult, ScoreReport, Status, UsedInput
+from parindex.results import ProvinceResults, province_results
 from parindex.review import AreaSummary, Finding, Review, RoundScore, Severity, review
 from parindex.submission import (
     Appraisal,
@@ -83,6 +84,7 @@ __all__ = [
     "PlanError",
     "Problem",
     "Provenance",
+    "ProvinceResults",
     "Review",
     "RoundScore",
     "Rule",
@@ -114,6 +116,7 @@ __all__ = [
     "parse_decimal",
     "parse_range",
     "plan",
+    "province_results",
     "rank",
     "review",
     "save_submission",

@@ -1,0 +1,140 @@
+"""``parindex report``: a province's results as one offline HTML page or Word reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from parindex.errors import ParindexError, Problem, SubmissionError
+from parindex.loader import load_criteria
+from parindex.submission import Submission, load_submission
+
+__all__ = ["read_submissions", "report"]
+
+
+def read_submissions(
+    paths: tuple[str, ...] | list[str], criteria_id: str
+) -> tuple[list[Submission], list[Problem]]:
+    """Files and folders (their ``*.yaml``) read one by one: a bad file or one of another set
+    is listed as a problem, never silently dropped, and never blocks the others."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        else:
+            files.append(path)
+    submissions: list[Submission] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            submission = load_submission(file)
+        except SubmissionError as exc:
+            problems.extend(exc.problems)
+            continue
+        if submission.criteria != criteria_id:
+            problems.append(
+                Problem(
+                    kind="other_set",
+                    message=f"hồ sơ của bộ tiêu chí khác ({submission.criteria}), bỏ qua",
+                    message_en=f"submission for another set ({submission.criteria}), skipped",
+                    file=str(file),
+                    text=submission.criteria,
+                    allowed=(criteria_id,),
+                )
+            )
+            continue
+        submissions.append(submission)
+    return submissions, problems
+
+
+@click.command("report")
+@click.argument("criteria_file", type=click.Path())
+@click.argument("submissions", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(), help="ket-qua.html hoặc .docx")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "docx"]),
+    default=None,
+    help="Mặc định theo đuôi tệp ghi ra.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option(
+    "--previous-criteria",
+    type=click.Path(),
+    default=None,
+    help="Bộ tiêu chí năm trước (để so sánh với năm trước).",
+)
+@click.option(
+    "--previous",
+    "previous_paths",
+    multiple=True,
+    type=click.Path(),
+    help="Hồ sơ năm trước (tệp hoặc thư mục; lặp lại được).",
+)
+def report(
+    criteria_file: str,
+    submissions: tuple[str, ...],
+    output: str,
+    fmt: str | None,
+    lang: str,
+    previous_criteria: str | None,
+    previous_paths: tuple[str, ...],
+) -> None:
+    """Báo cáo kết quả toàn tỉnh: một trang HTML dùng offline, hoặc báo cáo Word (.docx)."""
+    from parindex.cli import user_errors
+
+    user_errors(_report)(
+        criteria_file, submissions, output, fmt, lang, previous_criteria, previous_paths
+    )
+
+
+def _report(
+    criteria_file: str,
+    paths: tuple[str, ...],
+    output: str,
+    fmt: str | None,
+    lang: str,
+    previous_criteria: str | None,
+    previous_paths: tuple[str, ...],
+) -> None:
+    from parindex.results import province_results
+
+    kind = fmt or ("docx" if output.lower().endswith(".docx") else "html")
+    criteria = load_criteria(criteria_file)
+    submissions, problems = read_submissions(paths, criteria.id)
+    for problem in problems:
+        click.echo(problem.describe(lang), err=True)
+    if not submissions:
+        raise ParindexError(f"không có hồ sơ nào của bộ {criteria.id} (no submission for this set)")
+    previous = None
+    if previous_paths:
+        if previous_criteria is None:
+            raise click.BadParameter("cần --previous-criteria cùng --previous")
+        old_set = load_criteria(previous_criteria)
+        old, old_problems = read_submissions(previous_paths, old_set.id)
+        for problem in old_problems:
+            click.echo(problem.describe(lang), err=True)
+        previous = province_results(old_set, old)
+    results = province_results(criteria, submissions, previous=previous)
+    results = type(results)(
+        results.criteria,
+        results.reviews,
+        results.rows,
+        [*problems, *results.skipped],
+        results.previous_year,
+    )
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "docx":
+        from parindex.word_report import write_docx
+
+        written = write_docx(results, target, language=lang)
+        click.echo(f"Đã ghi {len(written)} báo cáo Word: {written[0]} …")
+        return
+    from parindex.html_report import write_html
+
+    write_html(results, str(target), language=lang)
+    click.echo(f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}")

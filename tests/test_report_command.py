@@ -1,0 +1,46 @@
+"""``parindex report``: HTML by default, Word with --format docx; other sets' files listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from parindex.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_2023 = str(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+def test_html_and_docx(tmp_path: Path) -> None:
+    runner = CliRunner()
+    html = tmp_path / "ket-qua.html"
+    result = runner.invoke(main, ["report", SET_2023, str(ROOT / "evidence"), "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "bộ tiêu chí khác" in result.output  # the 2021 sample is listed, not dropped silently
+    text = html.read_text(encoding="utf-8")
+    assert "Hồ sơ không đưa vào báo cáo" in text and "so-tnmt-mau-2021.yaml" in text
+    docx = tmp_path / "bao-cao.docx"
+    result = runner.invoke(
+        main,
+        ["report", SET_2023, str(ROOT / "evidence" / "so-tnmt-mau-2023.yaml"), "-o", str(docx)],
+    )
+    assert result.exit_code == 0, result.output
+    assert docx.stat().st_size > 0 and (tmp_path / "bao-cao-don-vi" / "so-tnmt-mau.docx").exists()
+
+
+def test_english_and_previous_year(tmp_path: Path) -> None:
+    out = tmp_path / "results.html"
+    sample = str(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    args = ["report", SET_2023, sample, "-o", str(out), "--lang", "en"]
+    args += ["--previous-criteria", SET_2023, "--previous", sample]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "same rank" in text
+
+
+def test_no_submission_of_the_set_is_an_error(tmp_path: Path) -> None:
+    other = str(ROOT / "evidence" / "so-tnmt-mau-2021.yaml")
+    result = CliRunner().invoke(main, ["report", SET_2023, other, "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "không có hồ sơ nào" in result.output

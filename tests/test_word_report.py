@@ -1,0 +1,80 @@
+"""The Word appraisal report: converts to PDF in LibreOffice (one soffice call for all);
+the PDF text has the heading, the national motto, the ranking table and the signature lines."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from parindex import load_criteria, load_submission
+from parindex.results import ProvinceResults, province_results
+from parindex.word_report import write_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def results() -> ProvinceResults:
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    submissions = [load_submission(p) for p in sorted((ROOT / "evidence").glob("*-2023.yaml"))]
+    return province_results(criteria, submissions)
+
+
+@pytest.fixture(scope="module")
+def texts(results: ProvinceResults, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("docx")
+    written = write_docx(results, folder / "bao-cao-2023.docx")
+    assert len(written) == len(results.rows) + 1
+    unit = next(p for p in written if p.stem == "so-tu-phap-mau")
+    soffice = shutil.which("soffice")
+    assert soffice, "make test installs LibreOffice (soffice)"
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(written[0]),
+            str(unit),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    out = {}
+    for name in ("bao-cao-2023", "so-tu-phap-mau"):
+        pdf = folder / f"{name}.pdf"
+        out[name] = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+    return out
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_province_report_pdf_has_heading_ranking_and_signature(
+    texts: dict[str, str], results: ProvinceResults
+) -> None:
+    text = _flat(texts["bao-cao-2023"])
+    assert "BÁO CÁO" in text and "Kết quả thẩm định Chỉ số cải cách hành chính năm 2023" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Số: …/BC-SNV" in text and "ngày … tháng … năm …" in text
+    for header in ("Hạng", "Đơn vị", "Chỉ số (%)", "Xếp loại"):
+        assert header in text
+    assert "92,02" in text  # the first unit's index, decimal comma
+    assert "Phân tích theo lĩnh vực" in text
+    assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text and "(Ký, ghi rõ họ tên và đóng dấu)" in text
+    assert "over_claimed" not in text
+
+
+def test_unit_report_pdf(texts: dict[str, str]) -> None:
+    text = _flat(texts["so-tu-phap-mau"])
+    assert "Sở Tư pháp (mẫu)" in text and "Phát hiện thẩm định" in text
+    assert "Tự chấm" in text and "Thẩm định" in text and "Nơi nhận:" in text
