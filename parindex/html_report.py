@@ -53,34 +53,60 @@ class _Strings:
         return found
 
 
-def _unit_data(result: Review, row: UnitRow, strings: _Strings, en: bool) -> dict[str, Any]:
+_STATUSES = list(Status)
+_STATUS_INDEX = {s: i for i, s in enumerate(_STATUSES)}
+
+
+def _trimmed(entry: list[Any]) -> list[Any]:
+    """An entry without its trailing empty fields (the script reads a missing field as empty)."""
+    while entry and entry[-1] in ("", [], None):
+        entry.pop()
+    return entry
+
+
+def _unit_data(
+    result: Review,
+    row: UnitRow,
+    strings: _Strings,
+    en: bool,
+    inputs: dict[str, int],
+    compiled_order: dict[str, int],
+) -> dict[str, Any]:
+    """One unit, compactly: nodes and input values as arrays in the set's order, texts interned.
+
+    A node entry is ``[points, max (empty when the declared one), status, self, appraised,
+    explanation, evidence ids, missing inputs, expected evidence missing, findings]``.
+    """
     report: ScoreReport = result.report
     findings: dict[str, list[int]] = {}
     listed = []
     for i, finding in enumerate(result.sorted_findings()):
         findings.setdefault(finding.criterion, []).append(i)
-        severity = (_SEVERITY_EN if en else SEVERITY_VI)[finding.severity]
         message = finding.message_en if en else finding.message
-        listed.append([finding.severity.value, severity, finding.criterion, strings(message)])
-    nodes = {}
-    values: dict[str, str] = {}
+        listed.append([finding.severity.value, finding.criterion, strings(message)])
+    nodes: list[Any] = [None] * len(compiled_order)
+    values: list[str | None] = [None] * len(inputs)
     for node in report.nodes:
         for used in node.inputs:
-            values[used.name] = used.display
-        nodes[node.code] = [
-            format_points(node.points) if node.points is not None else "",
-            format_points(node.max_points),
-            node.status.value,
-            format_points(result.node_self[node.code]) if node.code in result.node_self else "",
-            format_points(result.node_appraised[node.code])
-            if node.code in result.node_appraised
-            else "",
-            strings(node.explanation_en if en else node.explanation),
-            node.evidence,
-            node.missing,
-            node.evidence_expected if node.evidence_missing else [],
-            findings.get(node.code, []),
-        ]
+            if used.name in inputs:
+                values[inputs[used.name]] = used.display
+        shown_max = "" if node.max_points == node.declared_max else format_points(node.max_points)
+        nodes[compiled_order[node.code]] = _trimmed(
+            [
+                format_points(node.points) if node.points is not None else "",
+                shown_max,
+                _STATUS_INDEX[node.status],
+                format_points(result.node_self[node.code]) if node.code in result.node_self else "",
+                format_points(result.node_appraised[node.code])
+                if node.code in result.node_appraised
+                else "",
+                strings(node.explanation_en if en else node.explanation),
+                node.evidence,
+                [inputs.get(m, m) for m in node.missing],
+                [strings(e) for e in node.evidence_expected] if node.evidence_missing else [],
+                findings.get(node.code, []),
+            ]
+        )
     return {
         "id": row.unit,
         "name": row.name,
@@ -119,8 +145,10 @@ def page_data(results: ProvinceResults, language: str = "vi") -> dict[str, Any]:
     en = language == "en"
     compiled = results.criteria.compiled
     strings = _Strings()
+    names = [i.name for i in results.criteria.inputs] + [f.name for f in results.criteria.facts]
     labels = {i.name: i.label for i in results.criteria.inputs}
     labels.update({f.name: f.label for f in results.criteria.facts})
+    inputs = {name: i for i, name in enumerate(names)}
     nodes = []
     for code, node in compiled.nodes.items():
         rule_text = (node.node.rule.text if node.node.rule else None) or ""
@@ -132,17 +160,26 @@ def page_data(results: ProvinceResults, language: str = "vi") -> dict[str, Any]:
                 node.node.title,
                 format_points(node.node.max_points),
                 strings(rule_text) if rule_text else -1,
-                sorted(node.inputs) if node.node.is_leaf else [],
+                [inputs[n] for n in sorted(node.inputs) if n in inputs]
+                if node.node.is_leaf
+                else [],
                 node.provisional,
             ]
         )
-    units = [_unit_data(results.reviews[row.unit], row, strings, en) for row in results.rows]
-    statuses = {s.value: (_STATUS_EN if en else STATUS_VI)[s] for s in Status}
+    order = {code: i for i, code in enumerate(compiled.nodes)}
+    units = [
+        _unit_data(results.reviews[row.unit], row, strings, en, inputs, order)
+        for row in results.rows
+    ]
+    statuses = [(_STATUS_EN if en else STATUS_VI)[s] for s in _STATUSES]
+    severities = {s.value: (_SEVERITY_EN if en else SEVERITY_VI)[s] for s in Severity}
     return {
         "lang": "en" if en else "vi",
         "words": words(language),
         "statuses": statuses,
-        "labels": labels,
+        "statusCodes": [s.value for s in _STATUSES],
+        "severities": severities,
+        "labels": [labels.get(n, n) for n in names],
         "nodes": nodes,
         "strings": strings.table,
         "units": units,

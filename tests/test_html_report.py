@@ -69,7 +69,7 @@ def test_opens_offline_without_errors(page: Page) -> None:
 
 def test_every_unit_page_is_reachable(page: Page, results: ProvinceResults) -> None:
     names = page.evaluate(
-        """parindexReport.units.map(function (id) {
+        """parindexReport.units().map(function (id) {
              location.hash = "u=" + id; parindexReport.route();
              var tree = document.querySelectorAll("#unit details").length;
              return [document.getElementById("unit-title").textContent, tree];

@@ -1,18 +1,25 @@
 /* parindex report: unit pages drawn from the inlined data; search and filter; no network. */
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("data").textContent);
-  var W = data.words, S = data.strings;
+  /* The data block is parsed on first need (a unit page, a search), not before the page
+     shows: the province page is plain HTML. */
+  var data = null, W = null, S = null;
   var nodes = {}, kids = {}, order = [], units = {};
-  data.nodes.forEach(function (n) {
-    var node = { code: n[0], parent: n[1], depth: n[2], title: n[3], max: n[4],
-      rule: n[5] >= 0 ? S[n[5]] : "", inputs: n[6], provisional: n[7] };
-    nodes[node.code] = node;
-    order.push(node);
-    var key = node.parent === null ? "" : node.parent;
-    (kids[key] = kids[key] || []).push(node.code);
-  });
-  data.units.forEach(function (u) { units[u.id] = u; });
+  function ready() {
+    if (data) { return; }
+    data = JSON.parse(document.getElementById("data").textContent);
+    W = data.words;
+    S = data.strings;
+    data.nodes.forEach(function (n, i) {
+      var node = { index: i, code: n[0], parent: n[1], depth: n[2], title: n[3], max: n[4],
+        rule: n[5] >= 0 ? S[n[5]] : "", inputs: n[6], provisional: n[7] };
+      nodes[node.code] = node;
+      order.push(node);
+      var key = node.parent === null ? "" : node.parent;
+      (kids[key] = kids[key] || []).push(node.code);
+    });
+    data.units.forEach(function (u) { units[u.id] = u; });
+  }
   var province = document.getElementById("province");
   var page = document.getElementById("unit");
   var query = document.getElementById("q");
@@ -31,6 +38,15 @@
     });
     return el;
   }
+  /* A unit's node entry, its trailing empty fields restored (see html_report._unit_data). */
+  function entryOf(u, code) {
+    var e = u.nodes[nodes[code].index];
+    if (!e) { return null; }
+    return { points: e[0] || "", max: e[1] || nodes[code].max, status: e[2],
+      self: e[3] || "", appraised: e[4] || "", explanation: S[e[5]] || "",
+      evidence: e[6] || [], missing: e[7] || [], expected: e[8] || [], findings: e[9] || [] };
+  }
+  function inputLabel(m) { return typeof m === "number" ? data.labels[m] : m; }
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
@@ -63,38 +79,38 @@
     }
     if (node.parent !== null) { item(W.parent, [link(u.id, node.parent, node.parent + " " + nodes[node.parent].title)]); }
     item(W.rule, node.rule ? [node.rule] : []);
-    item(W.result, [S[entry[5]]]);
-    item(W.inputs, node.inputs.filter(function (name) { return name in u.values; }).map(function (name) {
-      return (data.labels[name] || name) + ": " + u.values[name];
+    item(W.result, [entry.explanation]);
+    item(W.inputs, node.inputs.filter(function (i) { return u.values[i] !== null && u.values[i] !== undefined; }).map(function (i) {
+      return data.labels[i] + ": " + u.values[i];
     }));
-    item(W.missing, entry[7].map(function (name) { return data.labels[name] || name; }));
-    item(W.evidence, entry[6].map(function (id) { return u.documents[id] || id; }));
-    item(W.evidence_missing, entry[8]);
-    item(W.findings, entry[9].map(function (i) {
+    item(W.missing, entry.missing.map(inputLabel));
+    item(W.evidence, entry.evidence.map(function (id) { return u.documents[id] || id; }));
+    item(W.evidence_missing, entry.expected.map(function (i) { return S[i]; }));
+    item(W.findings, entry.findings.map(function (i) {
       var f = u.findings[i];
-      return h("span", { class: "sev-" + f[0] }, [f[1] + ": " + S[f[3]]]);
+      return h("span", { class: "sev-" + f[0] }, [data.severities[f[0]] + ": " + S[f[2]]]);
     }));
     item(W.parts, (kids[code] || []).map(function (c) { return link(u.id, c, c + " " + nodes[c].title); }));
     return h("div", { class: "body" }, [dl]);
   }
 
   function nodeElement(u, code) {
-    var node = nodes[code], entry = u.nodes[code];
+    var node = nodes[code], entry = entryOf(u, code);
     if (!entry) { return null; }
-    var status = data.statuses[entry[2]] || entry[2];
-    var points = (entry[0] || "?") + "/" + entry[1];
+    var status = data.statuses[entry.status];
+    var points = (entry.points || "?") + "/" + entry.max;
     var extra = [];
-    if (entry[3]) { extra.push(W.self + " " + entry[3]); }
-    if (entry[4]) { extra.push(W.appraised_col + " " + entry[4]); }
-    if (entry[9].length) { extra.push(entry[9].length + " " + W.findings.toLowerCase()); }
+    if (entry.self) { extra.push(W.self + " " + entry.self); }
+    if (entry.appraised) { extra.push(W.appraised_col + " " + entry.appraised); }
+    if (entry.findings.length) { extra.push(entry.findings.length + " " + W.findings.toLowerCase()); }
     var summary = h("summary", null, [
       h("b", { text: code }), " " + node.title + " — ",
       h("span", { class: "pts", text: points }), " ",
-      h("span", { class: "st-" + entry[2], text: "(" + status + ")" }),
+      h("span", { class: "st-" + data.statusCodes[entry.status], text: "(" + status + ")" }),
       extra.length ? " · " + extra.join(" · ") : ""
     ]);
     var el = h("details", { id: "n-" + code, "data-code": code,
-      "data-search": fold(code + " " + node.title + " " + node.rule + " " + S[entry[5]]) }, [summary]);
+      "data-search": fold(code + " " + node.title + " " + node.rule + " " + entry.explanation) }, [summary]);
     el.appendChild(nodeBody(u, code, entry));
     (kids[code] || []).forEach(function (c) {
       var child = nodeElement(u, c);
@@ -122,15 +138,18 @@
     if (u.findings.length) {
       page.appendChild(h("h3", { text: W.findings + " (" + u.findings.length + ")" }));
       page.appendChild(h("ol", null, u.findings.map(function (f) {
-        return h("li", null, [h("span", { class: "sev-" + f[0], text: f[1] }), ": ", link(u.id, f[2], S[f[3]])]);
+        return h("li", null, [h("span", { class: "sev-" + f[0], text: data.severities[f[0]] }), ": ", link(u.id, f[1], S[f[2]])]);
       })));
     }
     var missing = {};
-    Object.keys(u.nodes).forEach(function (c) { u.nodes[c][7].forEach(function (m) { missing[m] = true; }); });
+    order.forEach(function (node) {
+      var e = entryOf(u, node.code);
+      if (e) { e.missing.forEach(function (m) { missing[inputLabel(m)] = true; }); }
+    });
     var names = Object.keys(missing);
     if (names.length) {
       page.appendChild(h("h3", { text: W.missing + " (" + names.length + ")" }));
-      page.appendChild(h("ul", null, names.map(function (m) { return h("li", { text: data.labels[m] || m }); })));
+      page.appendChild(h("ul", null, names.map(function (m) { return h("li", { text: m }); })));
     }
     page.appendChild(h("h3", { text: W.tree }));
     var tree = h("div", { class: "tree" }, []);
@@ -154,6 +173,7 @@
 
   function route() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    if (params.get("u")) { ready(); }
     var u = units[params.get("u")];
     if (u) { renderUnit(u, params.get("n")); return; }
     page.hidden = true;
@@ -165,6 +185,12 @@
   function filter() {
     var q = fold(query.value.trim());
     var shown = 0, total = 0;
+    if (!q && page.hidden) {
+      Array.prototype.forEach.call(province.querySelectorAll("tr[data-search]"), function (r) { r.hidden = false; });
+      count.textContent = "";
+      return;
+    }
+    ready();
     if (!page.hidden) {
       var all = Array.prototype.slice.call(page.querySelectorAll("details")).reverse();
       all.forEach(function (d) {
@@ -196,6 +222,6 @@
   document.getElementById("print").addEventListener("click", function () { openAll(); window.print(); });
   window.addEventListener("beforeprint", openAll);
   window.addEventListener("hashchange", route);
-  window.parindexReport = { units: Object.keys(units), route: route };
+  window.parindexReport = { units: function () { ready(); return Object.keys(units); }, route: route };
   route();
 }());
