@@ -27,8 +27,8 @@ from parindex.errors import ParindexError, Problem, did_you_mean
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
 from parindex.plan_cli import plan_command, progress_command
-from parindex.report_command import report as report_command
 from parindex.report import STATUS_VI, NodeResult, ScoreReport, Status, format_points
+from parindex.report_command import report as report_command
 from parindex.review import SEVERITY_VI, Severity, review
 from parindex.submission import load_submission
 
