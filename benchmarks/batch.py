@@ -83,6 +83,7 @@ def before(revision: str, frame: Any) -> tuple[float, list[str]]:
                 capture_output=True,
                 text=True,
                 env={"PYTHONPATH": str(tree)},
+                cwd=folder,  # not this checkout: its parindex must not shadow the other
             )
             if done.returncode:
                 raise RuntimeError(f"score_many of {revision} failed: {done.stderr}")
