@@ -245,6 +245,7 @@ class Evaluator:
 
     def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
         if isinstance(a, Numbers) and isinstance(b, Numbers):
+            self.flag(np.isnan(a.x) | np.isnan(b.x))  # no value (Fail): the engine reports it
             tolerance = a.e + b.e
             self.flag((np.abs(a.x - b.x) <= tolerance) & (tolerance > 0))
             left, right = a.x, b.x
