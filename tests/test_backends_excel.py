@@ -44,6 +44,7 @@ from parindex.expressions import (
     Compare,
     Const,
     Expr,
+    Fail,
     IfElse,
     In,
     Name,
@@ -369,3 +370,13 @@ def test_the_workbook_tree_renders_as_before() -> None:
     assert render(IfAny((Ref(0, 26),), Num(Decimal("0.5")), Ref(1, 701))) == (
         "IF(COUNT(AA1)>0,0.5,ZZ2)"
     )
+
+
+def test_no_value_is_an_excel_error_and_keeps_the_branch_lazy() -> None:
+    env = {"a": NameInfo(N)}
+    fail = Fail(N, "ngoài mọi khoảng", "outside every band")
+    band = IfElse(N, compile_expression("a >= 80", env).root, Const(N, Decimal(1)), fail)
+    text = formula(band, {"a": "$B$2"}.__getitem__)
+    assert text == 'IF(($B$2=""),"",IF(($B$2>=80),1,NA()))'
+    with pytest.raises(EvaluationError):
+        evaluate(band, {"a": Decimal(3)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -19,6 +20,7 @@ from parindex import CriteriaSet, SubmissionError, load_criteria, load_submissio
 from parindex.batch import TOTAL_COLUMNS, inputs_frame
 from parindex.batch import score_many as _score_many
 from parindex.frames import exact
+from parindex import testing as pt
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
 
@@ -254,7 +256,11 @@ SETS = {
 }
 
 
-@settings(max_examples=max(5, settings().max_examples // 5))
+# Thorough profile (2,000 examples): 500 examples × 12 units = 6,000 units of each kind below.
+_UNITS_PER_EXAMPLE = 12
+
+
+@settings(max_examples=max(5, settings().max_examples // 4))
 @given(
     which=st.sampled_from(sorted(SETS)),
     seed=st.integers(0, 2**32 - 1),
@@ -265,7 +271,28 @@ def test_synthetic_provinces_score_the_same_in_batch(
     which: str, seed: int, missing_rate: float, fact_rate: float
 ) -> None:
     criteria = SETS[which]
-    units = synthetic.units(criteria, 12, seed=seed, missing_rate=missing_rate, fact_rate=fact_rate)
+    units = synthetic.units(
+        criteria, _UNITS_PER_EXAMPLE, seed=seed, missing_rate=missing_rate, fact_rate=fact_rate
+    )
+    assert_same(criteria, units)
+
+
+@settings(
+    max_examples=max(5, settings().max_examples // 4),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_generated_sets_score_the_same_in_batch(data: st.DataObject) -> None:
+    # Criteria sets drawn by parindex.testing (every rule kind, applicability, bonus and
+    # penalty, caps), synthetic units with missing values and facts off.
+    criteria = data.draw(pt.criteria_sets(), label="criteria")
+    units = synthetic.units(
+        criteria,
+        _UNITS_PER_EXAMPLE,
+        seed=data.draw(st.integers(0, 2**32 - 1), label="seed"),
+        missing_rate=data.draw(st.sampled_from([0.0, 0.1, 0.3]), label="missing"),
+        fact_rate=data.draw(st.sampled_from([0.0, 0.5, 1.0]), label="facts"),
+    )
     assert_same(criteria, units)
 
 
@@ -325,3 +352,19 @@ def test_hostile_but_valid_expressions_score_the_same_in_batch(
         node = score(criteria, unit).node("2.2")
         if node.status.value == "error":
             assert node.points is None
+
+
+def test_the_hand_written_numpy_baseline_gives_the_engines_totals() -> None:
+    # benchmarks/batch.py asserts it on 10,000 units; here on a few, against score().
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import _numpy_2023
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    criteria = load_criteria(SET_2023)
+    units = synthetic.units(criteria, 40, seed=17, fact_rate=0.6)
+    totals, maxima = _numpy_2023.totals(inputs_frame(criteria, units))
+    reports = [score(criteria, unit) for unit in units]
+    assert [r.total.scaleb(2) for r in reports] == totals.tolist()
+    assert [r.max_points.scaleb(2) for r in reports] == maxima.tolist()
+    assert len(set(maxima.tolist())) > 1  # units with and without the optional areas

@@ -238,6 +238,8 @@ def may_fail(node: ex.Expr) -> bool:
     elif isinstance(node, ex.Call):
         if node.function in ("round", "date", "days_between", *_DATE_PARTS, "quarter"):
             return True
+    elif isinstance(node, ex.Fail):
+        return True
     elif isinstance(node, ex.Compare):
         ordered = any(op not in ("==", "!=") for op in node.ops)
         if ordered and node.operands[0].type == ex.ValueType.DATE:
@@ -315,6 +317,8 @@ class _Lowering:
             return self.membership(node)
         if isinstance(node, ex.Call):
             return self.call(node)
+        if isinstance(node, ex.Fail):  # no value (outside every band): the engine's error
+            return _NA
         raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
 
     def const(self, value: ex.Value) -> Formula:

@@ -195,13 +195,12 @@ class Evaluator:
         a = self.numbers(node.operand)
         return Numbers(-a.x if node.op == "-" else a.x, a.e)
 
-    def checked(self, result: Numbers, lost: Mask | None = None) -> Numbers:
-        """Flag rows whose float left the range where its bound holds (``lost``: a
-        non-zero result that underflowed to 0)."""
-        x, e = result.x, result.e
-        magnitude = np.abs(x)
-        wrong = ~np.isfinite(x) | ~np.isfinite(e) | ((magnitude < _TINY) & (x != 0))
-        self.flag(wrong if lost is None else wrong | lost)
+    def checked(self, result: Numbers, tiny: Mask | None = None) -> Numbers:
+        """Flag rows whose float left the range where its bound holds: a value or bound
+        that overflowed (``x + e`` not finite), or ``tiny``: a product, quotient or power
+        of non-zero numbers below 2**-1000, where floats lose digits or reach 0."""
+        wrong = ~np.isfinite(result.x + result.e)
+        self.flag(wrong if tiny is None else wrong | tiny)
         return result
 
     def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
@@ -215,8 +214,8 @@ class Evaluator:
             e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
             whole = _integral(a.x) & _integral(b.x) & _integral(x)
             fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
-            lost = (x == 0) & (a.x != 0) & (b.x != 0)
-            return self.checked(Numbers(x, _bound(x, e, known & (whole | fine))), lost)
+            tiny = (np.abs(x) < _TINY) & (a.x != 0) & (b.x != 0)
+            return self.checked(Numbers(x, _bound(x, e, known & (whole | fine))), tiny)
         if op == "/":
             self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
             safe = np.where(b.x == 0, 1.0, b.x)
@@ -224,7 +223,7 @@ class Evaluator:
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
             exact = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
-            return self.checked(Numbers(x, _bound(x, e, exact)), (x == 0) & (a.x != 0))
+            return self.checked(Numbers(x, _bound(x, e, exact)), (np.abs(x) < _TINY) & (a.x != 0))
         raise ValueError(op)  # pragma: no cover
 
     def _binary(self, node: Expr) -> Vector:
@@ -242,10 +241,11 @@ class Evaluator:
         x = a.x**k
         e = (np.abs(a.x) + a.e) ** k - np.abs(a.x) ** k
         exact = (a.e == 0) & _integral(a.x) & _integral(x)
-        return self.checked(Numbers(x, _bound(x, e, exact)), (x == 0) & (a.x != 0))
+        return self.checked(Numbers(x, _bound(x, e, exact)), (np.abs(x) < _TINY) & (a.x != 0))
 
     def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
         if isinstance(a, Numbers) and isinstance(b, Numbers):
+            self.flag(np.isnan(a.x) | np.isnan(b.x))  # no value (Fail): the engine reports it
             tolerance = a.e + b.e
             self.flag((np.abs(a.x - b.x) <= tolerance) & (tolerance > 0))
             left, right = a.x, b.x
