@@ -17,10 +17,11 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from parindex.compiler import compile_set
+from parindex.compiler import Issue, compile_set
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
 from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
+from parindex.salvage import salvage
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
 
@@ -154,30 +155,34 @@ def _allowed(error: Mapping[str, Any], loc: Sequence[str | int], data: Any) -> t
     return ()
 
 
+def clean_loc(loc: Sequence[str | int], data: Any) -> Path:
+    """A pydantic error location as a path in the file (discriminator tags dropped)."""
+    clean: list[str | int] = []
+    current: Any = data
+    for position, step in enumerate(loc):
+        # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
+        if (
+            position > 0
+            and loc[position - 1] == "rule"
+            and isinstance(current, dict)
+            and current.get("kind") == step
+        ):
+            continue
+        clean.append(step)
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            current = None
+    return tuple(clean)
+
+
 def validation_problems(
     exc: ValidationError, source: SourceMap, model: type[BaseModel]
 ) -> list[Problem]:
     """Translate a pydantic error into located Vietnamese problems, one per error."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(step for step in error["loc"])
-        # drop discriminator tags pydantic inserts into the location (…'rule', 'bands', …)
-        clean: list[str | int] = []
-        current: Any = source.data
-        for position, step in enumerate(loc):
-            # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
-            if (
-                position > 0
-                and loc[position - 1] == "rule"
-                and isinstance(current, dict)
-                and current.get("kind") == step
-            ):
-                continue
-            clean.append(step)
-            try:
-                current = current[step]
-            except (KeyError, IndexError, TypeError):
-                current = None
+        clean = list(clean_loc(error["loc"], source.data))
         kind = _KIND.get(error["type"], "invalid_value")
         allowed = _allowed(error, clean, source.data)
         message_vi = _PYDANTIC_VI.get(error["type"])
@@ -232,28 +237,57 @@ def validate_model(
 
 
 def parse_criteria(data: Any, source: SourceMap) -> CriteriaSet:
-    """Validate plain data as a criteria set, compile it, and raise every problem at once."""
-    criteria = validate_model(
-        CriteriaSet, data, source, CriteriaError, "tệp tiêu chí (format, id, nodes …)"
-    )
+    """Validate plain data as a criteria set, compile it, and raise every problem at once.
+
+    When the structure is wrong, the parts it leaves intact are still compiled
+    (:func:`parindex.salvage.salvage`), so a misspelt key does not hide a bad expression
+    elsewhere in the file.
+    """
+    try:
+        criteria = validate_model(
+            CriteriaSet, data, source, CriteriaError, "tệp tiêu chí (format, id, nodes …)"
+        )
+    except CriteriaError as error:
+        later = _later_problems(data, source)
+        raise CriteriaError([*error.problems, *later]) from None
     compiled, issues = compile_set(criteria)
     if issues:
-        raise CriteriaError(
-            [
-                source.problem(
-                    i.kind,
-                    i.message,
-                    i.message_en,
-                    i.path,
-                    code=i.code,
-                    text=i.text,
-                    allowed=i.allowed,
-                )
-                for i in issues
-            ]
-        )
+        raise CriteriaError([_issue_problem(i, source) for i in issues])
     criteria._attach(compiled, source.file, json.dumps(data, sort_keys=True, default=str))
     return criteria
+
+
+def _issue_problem(issue: Issue, source: SourceMap, path: Path | None = None) -> Problem:
+    return source.problem(
+        issue.kind,
+        issue.message,
+        issue.message_en,
+        issue.path if path is None else path,
+        code=issue.code,
+        text=issue.text,
+        allowed=issue.allowed,
+    )
+
+
+def _later_problems(data: Any, source: SourceMap) -> list[Problem]:
+    """The compile-phase problems of what the structural errors leave intact."""
+    if not isinstance(data, dict):
+        return []
+    try:
+        CriteriaSet.model_validate(data)
+    except ValidationError as exc:
+        errors = [(clean_loc(e["loc"], data), e["type"]) for e in exc.errors()]
+    else:  # pragma: no cover - validate_model refused it
+        return []
+    kept = salvage(CriteriaSet, data, errors)
+    if kept is None:
+        return []
+    _, issues = compile_set(kept.model)
+    return [
+        _issue_problem(i, source, kept.original(i.path))
+        for i in issues
+        if not kept.may_cause(i.kind)
+    ]
 
 
 def load_criteria(path: str | FsPath) -> CriteriaSet:
