@@ -83,12 +83,13 @@ class SourceMap:
         file: str,
         data: Any,
         lines: dict[Path, int],
-        scalars: dict[Path, Scalar] | None = None,
+        scalars: dict[Path, tuple[str, bool, int, int]] | None = None,
     ) -> None:
         self.file = file
         self.data = data
         self.lines = lines
-        self.scalars: dict[Path, Scalar] = scalars if scalars is not None else {}
+        self.scalars = scalars if scalars is not None else {}
+        """``(text as written, quoted, line, column)`` by path; :meth:`scalar` names them."""
 
     def line(self, path: Sequence[str | int]) -> int | None:
         path = tuple(path)
@@ -101,7 +102,8 @@ class SourceMap:
 
     def scalar(self, path: Sequence[str | int]) -> Scalar | None:
         """The value at ``path`` as written (``None`` for a mapping, a list, or no file)."""
-        return self.scalars.get(tuple(path))
+        found = self.scalars.get(tuple(path))
+        return None if found is None else Scalar(*found)
 
     def code(self, path: Sequence[str | int]) -> str | None:
         """Code of the innermost tree node (under ``nodes``/``children``) on the path."""
@@ -309,10 +311,11 @@ _NO_KEY = object()
 
 
 class _Frame:
-    __slots__ = ("container", "key", "path")
+    __slots__ = ("container", "is_map", "key", "path")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
         self.container = container
+        self.is_map = type(container) is dict
         self.path = path
         self.key: Any = _NO_KEY
 
@@ -325,114 +328,180 @@ def _events(text: str, careful: bool) -> Any:
     return CParser(text)
 
 
-def _build(
-    text: str, bounds: Bounds, careful: bool
-) -> tuple[Any, dict[Path, int], dict[Path, Scalar]]:
-    """Build plain data from the event stream, checking every bound as it goes."""
-    parser = _events(text, careful)
-    lines: dict[Path, int] = {}
-    scalars: dict[Path, Scalar] = {}
-    stack: list[_Frame] = []
-    root: Any = None
-    documents = 0
-    nodes = 0
-    try:
-        get_event = parser.get_event
+_PLAIN_STYLES = (None, "")  # libyaml says '' for a plain scalar, PyYAML None
+_RESOLVED_FIRST = frozenset("0123456789+-.~nNtTfF")
+
+
+class _Builder:
+    """Plain data, lines and scalars as written, from a parser's events, within bounds."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        self.bounds = bounds
+        self.lines: dict[Path, int] = {}
+        self.scalars: dict[Path, tuple[str, bool, int, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self.nodes = 0
+
+    def run(self, parser: Any) -> Any:
+        """Read every event; the hot path (a scalar in a mapping or a list) stays inline."""
+        get_event, stack, lines, scalars = parser.get_event, self.stack, self.lines, self.scalars
+        scalar_event, max_text, max_nodes = (
+            ev.ScalarEvent,
+            self.bounds.max_text,
+            self.bounds.max_nodes,
+        )
+        end_events = (ev.MappingEndEvent, ev.SequenceEndEvent)
         while True:
             event = get_event()
             kind = type(event)
-            if (
-                kind is ev.ScalarEvent
-                or kind is ev.MappingStartEvent
-                or kind is ev.SequenceStartEvent
-            ):
-                nodes += 1
-                if nodes > bounds.max_nodes:
-                    raise _Stop(
-                        "too_many_nodes",
-                        f"tệp có quá nhiều mục (hơn {bounds.max_nodes})",
-                        f"too many nodes (more than {bounds.max_nodes})",
-                        event.start_mark.line + 1,
-                    )
+            if kind is scalar_event and stack:
+                self.nodes += 1
+                text = event.value
                 line = event.start_mark.line + 1
-                frame = stack[-1] if stack else None
-                if frame is not None and type(frame.container) is dict and frame.key is _NO_KEY:
-                    if kind is not ev.ScalarEvent:
-                        raise _Stop(
-                            "complex_key",
-                            "khóa phải là một chữ hoặc số, không phải bảng hay danh sách",
-                            "a key must be a scalar",
-                            line,
-                        )
-                    key = event.value
-                    if len(key) > bounds.max_text:
-                        raise _Stop("text_too_long", *_too_long(len(key), bounds), line)
-                    if key in frame.container:
-                        raise _Stop(
-                            "duplicate_key",
-                            f'khóa bị trùng: found duplicate key "{key}"',
-                            f'YAML error: found duplicate key "{key}"',
-                            line,
-                            key,
-                        )
-                    frame.key = key
-                    lines[(*frame.path, key)] = line
-                    continue
-                if frame is None:
-                    path: Path = ()
-                    if documents:
-                        raise _Stop(
-                            "several_documents",
-                            "tệp chỉ được có một tài liệu YAML (bỏ dòng '---' thứ hai)",
-                            "a file holds one YAML document",
-                            line,
-                        )
-                elif type(frame.container) is dict:
+                if len(text) > max_text or self.nodes > max_nodes:
+                    self.too_much(len(text), line)
+                frame = stack[-1]
+                if frame.is_map:
+                    if frame.key is _NO_KEY:
+                        if text in frame.container:
+                            self.duplicate(text, line)
+                        frame.key = text
+                        lines[(*frame.path, text)] = line
+                        continue
                     path = (*frame.path, frame.key)
                 else:
                     path = (*frame.path, len(frame.container))
                     lines[path] = line
-                if event.anchor is not None:
-                    raise _Stop(*_ALIAS, line, "&" + event.anchor)
-                if kind is ev.ScalarEvent:
-                    value = _scalar(event, bounds, line)
-                    scalars[path] = Scalar(
-                        event.value,
-                        event.style not in (None, ""),
-                        line,
-                        event.start_mark.column + 1,
-                    )
-                    _put(frame, value)
-                    if frame is None:
-                        root = value
-                        documents += 1
-                    continue
-                if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise _Stop(*_tag(event.tag), line, event.tag)
-                if len(stack) >= bounds.max_depth:
-                    raise _Stop(*_deep(bounds), line)
-                container: dict[str, Any] | list[Any] = {} if kind is ev.MappingStartEvent else []
-                _put(frame, container)
-                if frame is None:
-                    root = container
-                    documents += 1
-                    lines[()] = line
-                stack.append(_Frame(container, path))
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                plain = event.style in _PLAIN_STYLES
+                if event.tag is not None or event.anchor is not None:
+                    value = self.special(event, line)
+                elif plain and (not text or text[0] in _RESOLVED_FIRST):
+                    value = self.resolve(text, line)
+                else:
+                    value = text
+                scalars[path] = (text, not plain, line, event.start_mark.column + 1)
+                if frame.is_map:
+                    frame.container[frame.key] = value
+                    frame.key = _NO_KEY
+                else:
+                    frame.container.append(value)  # type: ignore[union-attr]
+            elif kind in end_events:
                 stack.pop()
-            elif kind is ev.AliasEvent:
-                raise _Stop(*_ALIAS, event.start_mark.line + 1, "*" + str(event.anchor))
             elif kind is ev.StreamEndEvent:
-                return root, lines, scalars
-            elif kind is ev.DocumentStartEvent and documents:
-                raise _Stop(
-                    "several_documents",
-                    "tệp chỉ được có một tài liệu YAML (bỏ dòng '---' thứ hai)",
-                    "a file holds one YAML document",
-                    event.start_mark.line + 1,
-                )
+                return self.root
+            else:
+                self.other(event, kind)
+
+    def resolve(self, text: str, line: int) -> object:
+        try:
+            return resolve_plain(text, self.bounds)
+        except _Bad as bad:
+            raise _Stop(bad.kind, bad.message, bad.message_en, line, text[:200]) from None
+
+    def special(self, event: Any, line: int) -> object:
+        """A scalar with an anchor (refused) or a tag (the standard ones only)."""
+        if event.anchor is not None:
+            raise _Stop(*_ALIAS, line, "&" + event.anchor)
+        convert = _TAGGED.get(event.tag)
+        if convert is None:
+            raise _Stop(*_tag(event.tag), line, event.tag)
+        try:
+            return convert(event.value, self.bounds)
+        except _Bad as bad:
+            raise _Stop(bad.kind, bad.message, bad.message_en, line, event.value[:200]) from None
+
+    def too_much(self, length: int, line: int) -> None:
+        if length > self.bounds.max_text:
+            raise _Stop("text_too_long", *_too_long(length, self.bounds), line)
+        raise _Stop(
+            "too_many_nodes",
+            f"tệp có quá nhiều mục (hơn {self.bounds.max_nodes})",
+            f"too many nodes (more than {self.bounds.max_nodes})",
+            line,
+        )
+
+    def duplicate(self, key: str, line: int) -> None:
+        raise _Stop(
+            "duplicate_key",
+            f'khóa bị trùng: found duplicate key "{key}"',
+            f'YAML error: found duplicate key "{key}"',
+            line,
+            key,
+        )
+
+    def other(self, event: Any, kind: type) -> None:
+        """Every event but a scalar inside a container, an end and the stream's end."""
+        if kind is ev.AliasEvent:
+            raise _Stop(*_ALIAS, event.start_mark.line + 1, "*" + str(event.anchor))
+        if kind is ev.DocumentStartEvent and self.documents:
+            raise _Stop(*_SEVERAL, event.start_mark.line + 1)
+        if kind not in (ev.MappingStartEvent, ev.SequenceStartEvent, ev.ScalarEvent):
+            return  # stream and document start and end
+        line = event.start_mark.line + 1
+        self.nodes += 1
+        if self.nodes > self.bounds.max_nodes:
+            self.too_much(0, line)
+        frame = self.stack[-1] if self.stack else None
+        if frame is None:
+            path: Path = ()
+            self.documents += 1
+        elif frame.is_map:
+            if frame.key is _NO_KEY:
+                raise _Stop(*_COMPLEX, line)
+            path = (*frame.path, frame.key)
+        else:
+            path = (*frame.path, len(frame.container))
+            self.lines[path] = line
+        if kind is ev.ScalarEvent:  # the whole document is one scalar
+            if event.tag is not None or event.anchor is not None:
+                self.root = self.special(event, line)
+            elif event.style in _PLAIN_STYLES:
+                self.root = self.resolve(event.value, line)
+            else:
+                self.root = event.value
+            return
+        if event.anchor is not None:
+            raise _Stop(*_ALIAS, line, "&" + event.anchor)
+        if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            raise _Stop(*_tag(event.tag), line, event.tag)
+        if len(self.stack) >= self.bounds.max_depth:
+            raise _Stop(*_deep(self.bounds), line)
+        container: dict[str, Any] | list[Any] = {} if kind is ev.MappingStartEvent else []
+        if frame is None:
+            self.root = container
+            self.lines[()] = line
+        elif frame.is_map:
+            frame.container[frame.key] = container
+            frame.key = _NO_KEY
+        else:
+            frame.container.append(container)  # type: ignore[union-attr]
+        self.stack.append(_Frame(container, path))
+
+
+def _build(
+    text: str, bounds: Bounds, careful: bool
+) -> tuple[Any, dict[Path, int], dict[Path, tuple[str, bool, int, int]]]:
+    """Build plain data from the event stream, checking every bound as it goes."""
+    parser = _events(text, careful)
+    builder = _Builder(bounds)
+    try:
+        return builder.run(parser), builder.lines, builder.scalars
     finally:
         parser.dispose()
+
+
+_SEVERAL = (
+    "several_documents",
+    "tệp chỉ được có một tài liệu YAML (bỏ dòng '---' thứ hai)",
+    "a file holds one YAML document",
+)
+_COMPLEX = (
+    "complex_key",
+    "khóa phải là một chữ hoặc số, không phải bảng hay danh sách",
+    "a key must be a scalar",
+)
 
 
 _ALIAS = (
@@ -463,34 +532,6 @@ def _too_long(length: int, bounds: Bounds) -> tuple[str, str]:
         f"văn bản quá dài ({length} ký tự, tối đa {bounds.max_text} như một ô Excel)",
         f"text too long ({length} characters, at most {bounds.max_text})",
     )
-
-
-def _put(frame: _Frame | None, value: Any) -> None:
-    if frame is None:
-        return
-    container = frame.container
-    if type(container) is dict:
-        container[frame.key] = value
-        frame.key = _NO_KEY
-    else:
-        container.append(value)  # type: ignore[union-attr]
-
-
-def _scalar(event: Any, bounds: Bounds, line: int) -> object:
-    text: str = event.value
-    if len(text) > bounds.max_text:
-        raise _Stop("text_too_long", *_too_long(len(text), bounds), line)
-    try:
-        if event.tag is not None:
-            convert = _TAGGED.get(event.tag)
-            if convert is None:
-                raise _Stop(*_tag(event.tag), line, event.tag)
-            return convert(text, bounds)
-        if event.style in (None, ""):
-            return resolve_plain(text, bounds)
-        return text
-    except _Bad as bad:
-        raise _Stop(bad.kind, bad.message, bad.message_en, line, text[:200]) from None
 
 
 # What YAML refuses to read (YAML 1.1 printable set), found here so it has a line.

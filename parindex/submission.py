@@ -136,6 +136,7 @@ class Submission(_Model):
     note: str | None = None
 
     _source: SourceMap | None = PrivateAttr(default=None)
+    _checked: tuple[CriteriaSet, CheckedSubmission] | None = PrivateAttr(default=None)
 
     @property
     def source(self) -> SourceMap:
@@ -220,7 +221,12 @@ def typed_value(spec: Input, raw: object, year: int) -> Value:
 
 
 def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission:
-    """Type every value against the set and check every reference; all problems at once."""
+    """Type every value against the set and check every reference; all problems at once.
+
+    The result is kept on the submission, so checking it again against the same set is free.
+    """
+    if submission._checked is not None and submission._checked[0] is criteria:
+        return submission._checked[1]
     source = submission.source
     problems: list[Problem] = []
 
@@ -405,4 +411,6 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
             )
     if problems:
         raise SubmissionError(problems)
-    return CheckedSubmission(submission=submission, values=values)
+    checked = CheckedSubmission(submission=submission, values=values)
+    submission._checked = (criteria, checked)
+    return checked
