@@ -225,8 +225,9 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
 
     The result is kept on the submission, so checking it again against the same set is free.
     """
-    if submission._checked is not None and submission._checked[0] is criteria:
-        return submission._checked[1]
+    kept = submission._checked
+    if kept is not None and kept[0] is criteria and kept[1].submission is submission:
+        return kept[1]  # a copy (model_copy) carries its original's result: not reused
     source = submission.source
     problems: list[Problem] = []
 

@@ -93,3 +93,18 @@ def test_a_report_never_sent_does_not_break_a_date_ordering_constraint() -> None
     with pytest.raises(SubmissionError) as caught:
         check_submission(criteria, sample.model_copy(update={"values": late}))
     assert caught.value.kinds() == ["constraint"]
+
+
+def test_a_checked_result_is_kept_but_never_for_a_copy() -> None:
+    """check_submission keeps its result on the submission; a model_copy is checked anew."""
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(root / "evidence" / "so-gtvt-mau-2023.yaml")
+    first = check_submission(criteria, submission)
+    assert check_submission(criteria, submission) is first
+    changed = submission.model_copy(
+        update={"values": {**submission.values, "so_don_vi_truc_thuoc": 9}}
+    )
+    again = check_submission(criteria, changed)
+    assert again is not first and again.submission is changed
+    assert again.values["so_don_vi_truc_thuoc"] == 9
