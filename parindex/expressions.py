@@ -638,6 +638,8 @@ def _refuse_hidden_text(text: str) -> None:
     Python drops a comment and reads the fullwidth ``ｒeceived`` as ``received``; both
     would let an expression say one thing to a reader and do another.
     """
+    if text.isascii() and "#" not in text:
+        return  # NFKC leaves ASCII alone, and there is no comment: skip the slow tokenizer
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):  # ast.parse accepted it; nothing hidden

@@ -331,7 +331,11 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
             )
 
     codes = set(criteria.compiled.nodes)
-    survey_codes = {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
+    survey_codes = {
+        code
+        for code, node in criteria.compiled.nodes.items()
+        if isinstance(node.node.rule, SurveyRule)
+    }
 
     def check_code(code: str, path: tuple[str | int, ...]) -> bool:
         if code in codes:
