@@ -54,6 +54,7 @@ test: $(STAMP) soffice chromium
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/files.py
 	$(BIN)/python benchmarks/score.py
 	$(BIN)/python benchmarks/excel.py
 	$(BIN)/python benchmarks/batch.py

@@ -32,6 +32,7 @@ from parindex.errors import (
 from parindex.excel import WorkbookError, export_unit, export_workbook
 from parindex.excel_import import ImportResult, import_workbook
 from parindex.expressions import compile_expression
+from parindex.folders import load_submissions
 from parindex.loader import load_criteria
 from parindex.mapping import CodeMapping, MappingEntry, compare_years, load_mapping
 from parindex.numbers import format_decimal, parse_decimal
@@ -113,6 +114,7 @@ __all__ = [
     "load_mapping",
     "load_plan",
     "load_submission",
+    "load_submissions",
     "parse_decimal",
     "parse_range",
     "plan",

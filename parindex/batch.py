@@ -23,6 +23,7 @@ value is ``NaN``/``<NA>``, never 0.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,7 +67,17 @@ from parindex.submission import (
 )
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import pandas as pd
+
+    Units: TypeAlias = (
+        Iterable[Submission | CheckedSubmission]
+        | pd.DataFrame
+        | str
+        | os.PathLike[str]
+        | tuple[list[Submission], pd.DataFrame]
+    )
 
 __all__ = [
     "MAX_PREFIX",
@@ -859,25 +870,30 @@ def _decimals(values: Ints, valid: Mask | None, scale: int) -> Any:
 
 
 def _units_of(
-    criteria: CriteriaSet, units: Iterable[Submission | CheckedSubmission] | pd.DataFrame
-) -> _Units:
+    criteria: CriteriaSet, units: Units) -> _Units:
     import pandas as pd
 
     if isinstance(units, pd.DataFrame):
         return _FrameReader(criteria, units).read()
+    if isinstance(units, str | os.PathLike):  # a folder or a file: read as load_submissions does
+        from parindex.folders import load_submissions
+
+        units = load_submissions(units, criteria, on_error="raise").submissions
+    elif isinstance(units, tuple) and len(units) == 2 and isinstance(units[1], pd.DataFrame):
+        units = units[0]  # the (submissions, problems) that load_submissions returns
     return _from_submissions(criteria, list(units))
 
 
 def score_many(
     criteria: CriteriaSet,
-    units: Iterable[Submission | CheckedSubmission] | pd.DataFrame,
+    units: Units,
     *,
     long: bool = False,
 ) -> pd.DataFrame:
     """Score many units at once; one row per unit in input order (``long``: per unit and node).
 
     ``units`` are submissions (checked against the set, every problem of every unit
-    reported together) or a DataFrame of inputs as :func:`inputs_frame` makes. The
+    reported together; a folder or what :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame` makes. The
     wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
     node code, each area's applicable maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
     max_points, undetermined_points, status``. Points are exact decimals; a node

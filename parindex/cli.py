@@ -668,10 +668,9 @@ def ranking_tables(table: Any, criteria: CriteriaSet) -> list[Table]:
 @user_errors
 def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> None:
     """Xếp hạng mọi hồ sơ (*.yaml) trong SUBMISSION_DIR theo từng nhóm."""
-    from rich.progress import Progress
 
     from parindex.batch import score_many
-    from parindex.errors import SubmissionError
+    from parindex.folders import load_submissions
     from parindex.frames import exact
     from parindex.ranking import rank
 
@@ -682,28 +681,15 @@ def rank_command(criteria_file: str, submission_dir: str, fmt: str, by: str) -> 
     paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
     if not paths:
         raise ParindexError(f"{submission_dir}: không có tệp hồ sơ .yaml (no .yaml submissions)")
-    submissions = []
-    problems: list[Problem] = []
-    progress = Progress(console=Console(stderr=True), transient=True, disable=len(paths) < 20)
-    with progress:
-        task = progress.add_task("Đọc hồ sơ", total=len(paths))
-        for path in paths:
-            try:
-                submissions.append(load_submission(path))
-            except SubmissionError as exc:
-                problems.extend(exc.problems)
-            progress.advance(task)
-    if problems:
-        raise SubmissionError(problems)
-    others = [s for s in submissions if s.criteria != criteria.id]
-    if others:  # a folder may hold other years' files: said, never silently dropped
-        listed = ", ".join(f"{s.unit.id} ({s.criteria})" for s in others)
+    submissions, skipped = load_submissions(paths, criteria, on_error="raise")
+    if len(skipped):  # a folder may hold other years' files: said, never silently dropped
         click.echo(
-            f"Bỏ qua {len(others)} hồ sơ của bộ tiêu chí khác / skipped {len(others)} "
-            f"submission(s) for another set: {listed}",
+            f"Bỏ qua {len(skipped)} hồ sơ của bộ tiêu chí khác / skipped {len(skipped)} "
+            "submission(s) for another set:",
             err=True,
         )
-        submissions = [s for s in submissions if s.criteria == criteria.id]
+        for _, row in skipped.iterrows():
+            click.echo(f"  {row['file']}: {row['text']}", err=True)
     if not submissions:
         raise ParindexError(f"{submission_dir}: không có hồ sơ nào của bộ {criteria.id}")
     table = exact(rank(score_many(criteria, submissions), criteria, by=by))

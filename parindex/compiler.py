@@ -32,6 +32,7 @@ from parindex.errors import ExpressionError
 from parindex.expressions import CompiledExpression, NameInfo, ValueType, compile_expression
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval, coverage_problems, parse_range
+from parindex.reading import dotted
 from parindex.rules import CompiledRule, Leaf, RuleKind, kind_of
 from parindex.rules._domain import PERCENT as _PERCENT
 from parindex.rules._domain import input_domain
@@ -507,7 +508,7 @@ class _Checker:
         compiled: dict[str, CompiledNode] = {}
         children: dict[str | None, list[str]] = {None: []}
         provisional_of: dict[str, bool] = {}
-        seen_paths: dict[str, Path] = {}
+        seen_paths: dict[str, tuple[Path, Node | None]] = {}
         default_provisional = (
             criteria.provenance is None or criteria.provenance.status == "provisional"
         )
@@ -523,16 +524,9 @@ class _Checker:
         for node, path, depth, parent in self.walk():
             code = node.code
             if code in seen_paths:
-                self.add(
-                    "duplicate_code",
-                    f"mã {code} bị trùng",
-                    f"code {code} appears twice",
-                    (*path, "code"),
-                    code,
-                    code,
-                )
+                self.duplicate(code, seen_paths[code], (path, parent))
                 continue
-            seen_paths[code] = path
+            seen_paths[code] = (path, parent)
             self.code_and_kind(node, path, depth, parent)
             self.provenance(node.provenance, (*path, "provenance"), code)
             inherited = provisional_of[parent.code] if parent else default_provisional
@@ -604,6 +598,39 @@ class _Checker:
             children={k: tuple(v) for k, v in children.items()},
         )
 
+    def duplicate(
+        self, code: str, first: tuple[Path, Node | None], here: tuple[Path, Node | None]
+    ) -> None:
+        """A code seen twice: name the one out of its place as misplaced, else a duplicate."""
+        fits = [_fits_place(code, parent) for _, parent in (first, here)]
+        if fits[0] == fits[1]:
+            self.add(
+                "duplicate_code",
+                f"mã {code} bị trùng",
+                f"code {code} appears twice",
+                (*here[0], "code"),
+                code,
+                code,
+            )
+            return
+        wrong, right = (here, first) if fits[0] else (first, here)
+        parent = wrong[1]
+        where = (*wrong[0], "code")
+        self.issues = [i for i in self.issues if (i.kind, i.path) != ("code_mismatch", where)]
+        place = f"dưới {parent.code}" if parent else "ở cấp lĩnh vực"
+        self.add(
+            "misplaced_code",
+            f"mã {code} đặt sai chỗ: nút này nằm {place}, còn mã {code} thuộc nút ở "
+            f"{dotted(right[0])}; sửa mã nút này "
+            f"({parent.code + '.<x>' if parent else 'một phần, không dấu chấm'})",
+            f"code {code} is misplaced: this node is "
+            f"{'under ' + parent.code if parent else 'an area'}, and {code} belongs to the "
+            f"node at {dotted(right[0])}",
+            where,
+            code,
+            code,
+        )
+
     def level_names(self) -> Iterator[tuple[str, str, str, Path, str | None, object]]:
         """Item codes use a letter or number segment; other codes numbers (or XHH-like)."""
         pattern = re.compile(r"^(\d+|[A-Z]+)$")
@@ -619,6 +646,13 @@ class _Checker:
                     node.code,
                     node.code,
                 )
+
+
+def _fits_place(code: str, parent: Node | None) -> bool:
+    if parent is None:
+        return "." not in code
+    prefix = parent.code + "."
+    return code.startswith(prefix) and "." not in code[len(prefix) :]
 
 
 def compile_set(criteria: CriteriaSet) -> tuple[CompiledSet, list[Issue]]:

@@ -23,6 +23,9 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import io
+import tokenize
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
@@ -629,6 +632,46 @@ def _max_bracket_depth(text: str) -> int:
     return deepest
 
 
+def _refuse_hidden_text(text: str) -> None:
+    """Refuse what Python reads silently: ``#`` comments and names NFKC changes.
+
+    Python drops a comment and reads the fullwidth ``ｒeceived`` as ``received``; both
+    would let an expression say one thing to a reader and do another.
+    """
+    if text.isascii() and "#" not in text:
+        return  # NFKC leaves ASCII alone, and there is no comment: skip the slow tokenizer
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):  # ast.parse accepted it; nothing hidden
+        return
+    for token in tokens:
+        column = token.start[1]
+        if token.type == tokenize.COMMENT:
+            raise ExpressionError(
+                f"biểu thức không được có chú thích '#' (vị trí {column + 1}): "
+                "ghi chú đặt ở khóa 'text' hoặc 'note'",
+                f"comments are not allowed in an expression (column {column + 1})",
+                text,
+                kind="forbidden_syntax",
+                column=column,
+            )
+        if (
+            token.type == tokenize.NAME
+            and unicodedata.normalize("NFKC", token.string) != token.string
+        ):
+            plain = unicodedata.normalize("NFKC", token.string)
+            raise ExpressionError(
+                f"tên '{token.string}' có ký tự trông giống nhưng khác chữ thường "
+                f"(đọc thành '{plain}', vị trí {column + 1}): gõ lại bằng chữ a-z, 0-9, _",
+                f"name '{token.string}' has look-alike characters (read as '{plain}', "
+                f"column {column + 1})",
+                text,
+                kind="confusable_name",
+                allowed=(plain,),
+                column=column,
+            )
+
+
 def compile_expression(
     text: str, env: Mapping[str, NameInfo], expected: ValueType | None = None
 ) -> CompiledExpression:
@@ -671,6 +714,7 @@ def compile_expression(
         raise ExpressionError(
             "không đọc được biểu thức", f"unreadable expression: {exc}", text, kind="syntax_error"
         ) from None
+    _refuse_hidden_text(text.strip())
     compiler = _Compiler(text.strip(), env)
     root = compiler.compile(tree.body)
     if expected is not None and root.type != expected:

@@ -1,227 +1,71 @@
 """Read files with line numbers and turn every problem into a located :class:`Problem`.
 
-YAML is parsed with ruamel.yaml, which remembers the line of every key and item;
-:class:`SourceMap` keeps them by path so a pydantic error at
+YAML is read by :mod:`parindex.reading` (bounded, libyaml's events with the line of every
+key and item); :class:`SourceMap` keeps the lines by path so a pydantic error at
 ``("nodes", 2, "children", 0, "max_points")`` is reported at its line, with the code
 of the node it is in. :func:`load_criteria` is the public entry point.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import difflib
 import json
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from parindex.compiler import compile_set
+from parindex.compiler import Issue, compile_set
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
+from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
+from parindex.salvage import salvage
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
 
 Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
-_MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-class SourceMap:
-    """Lines of a parsed document by path; finds the nearest known line for any path."""
-
-    def __init__(self, file: str, data: Any, lines: dict[Path, int]) -> None:
-        self.file = file
-        self.data = data
-        self.lines = lines
-
-    def line(self, path: Sequence[str | int]) -> int | None:
-        path = tuple(path)
-        while True:
-            if path in self.lines:
-                return self.lines[path]
-            if not path:
-                return None
-            path = path[:-1]
-
-    def code(self, path: Sequence[str | int]) -> str | None:
-        """Code of the innermost tree node (under ``nodes``/``children``) on the path."""
-        current = self.data
-        found = None
-        for index, step in enumerate(path):
-            try:
-                current = current[step]
-            except (KeyError, IndexError, TypeError):
-                break
-            if (
-                isinstance(current, Mapping)
-                and index >= 1
-                and path[index - 1] in ("nodes", "children")
-                and isinstance(current.get("code"), str | int)
-            ):
-                found = str(current["code"])
-        return found
-
-    def problem(
-        self,
-        kind: str,
-        message: str,
-        message_en: str,
-        path: Sequence[str | int],
-        *,
-        code: str | None = None,
-        text: str | None = None,
-        allowed: Sequence[str] = (),
-    ) -> Problem:
-        return Problem(
-            kind=kind,
-            message=message,
-            message_en=message_en,
-            file=self.file,
-            line=self.line(path),
-            code=code if code is not None else self.code(path),
-            field=_dotted(path),
-            text=text,
-            allowed=tuple(allowed),
-        )
-
-
-def _dotted(path: Sequence[str | int]) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
-    return text
-
-
-def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
-    """Turn ruamel's commented containers into plain ones, recording 1-based lines."""
-    if isinstance(node, CommentedMap):
-        result = {}
-        for key in node:
-            try:
-                line, _ = node.lc.key(key)
-                lines[(*path, str(key))] = line + 1
-            except (KeyError, TypeError):  # pragma: no cover - ruamel always records them
-                pass
-            result[str(key)] = _plain(node[key], (*path, str(key)), lines)
-        if path not in lines and node.lc.line is not None:
-            lines[path] = node.lc.line + 1
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, item in enumerate(node):
-            try:
-                line, _ = node.lc.item(index)
-                lines[(*path, index)] = line + 1
-            except (KeyError, TypeError):  # pragma: no cover
-                pass
-            items.append(_plain(item, (*path, index), lines))
-        return items
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, float):
-        # YAML floats go through their shortest repr so 0.1 stays exactly 0.1.
-        return Decimal(repr(float(node)))
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, dt.datetime | dt.date):
-        return node
-    if isinstance(node, str):
-        return str(node)
-    return node
-
 
 def read_document(
-    path: str | FsPath, kind: str = "tệp", error: type[ProblemsError] = CriteriaError
+    path: str | FsPath,
+    kind: str = "tệp",
+    error: type[ProblemsError] = CriteriaError,
+    *,
+    careful: bool = False,
 ) -> tuple[Any, SourceMap]:
     """Read a YAML or JSON file into plain data and its :class:`SourceMap`.
 
     Raises ``error`` (a :class:`CriteriaError` by default) with a located problem when the
-    file cannot be read.
+    file cannot be read, is damaged or goes past a bound of :data:`parindex.reading.BOUNDS`.
+    ``careful`` reads with the pure Python parser (the same result, slower).
     """
     file = str(path)
-    empty = SourceMap(file, None, {})
     try:
-        raw = FsPath(path).read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(BOUNDS.max_bytes + 1)
     except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
         raise error(
             [
-                empty.problem(
-                    "unreadable_file",
-                    f"không đọc được {kind}: {exc.strerror}",
-                    f"cannot read file: {exc.strerror}",
-                    (),
+                Problem(
+                    kind="unreadable_file",
+                    message=f"không đọc được {kind}: {reason}",
+                    message_en=f"cannot read file: {reason}",
+                    file=file,
                 )
             ]
         ) from None
-    if len(raw) > _MAX_FILE_BYTES:
-        raise error(
-            [
-                empty.problem(
-                    "file_too_large",
-                    f"{kind} quá lớn ({len(raw)} byte, tối đa {_MAX_FILE_BYTES})",
-                    f"file too large ({len(raw)} bytes)",
-                    (),
-                )
-            ]
-        )
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad_line = raw[: exc.start].count(b"\n") + 1
-        raise error(
-            [
-                Problem(
-                    kind="encoding",
-                    message="tệp phải mã hóa UTF-8",
-                    message_en="file must be UTF-8",
-                    file=file,
-                    line=bad_line,
-                    text=repr(raw[exc.start : exc.start + 8]),
-                )
-            ]
-        ) from None
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
-    try:
-        document = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line: int | None = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or exc.context or "").strip()
-        kind_ = "duplicate_key" if "duplicate key" in str(exc) else "yaml_syntax"
-        message = "khóa bị trùng" if kind_ == "duplicate_key" else "lỗi cú pháp YAML"
-        raise error(
-            [
-                Problem(
-                    kind=kind_,
-                    message=f"{message}: {problem}",
-                    message_en=f"YAML error: {problem}",
-                    file=file,
-                    line=line,
-                )
-            ]
-        ) from None
-    except YAMLError as exc:
-        raise error(
-            [
-                Problem(
-                    kind="yaml_syntax",
-                    message=f"lỗi YAML: {exc}",
-                    message_en=f"YAML error: {exc}",
-                    file=file,
-                )
-            ]
-        ) from None
-    lines: dict[Path, int] = {}
-    data = _plain(document, (), lines)
-    return data, SourceMap(file, data, lines)
+        source = read_yaml(raw, file, careful=careful)
+    except ReadError as exc:
+        problem = exc.problem
+        if problem.kind == "file_too_large":
+            problem = dataclasses.replace(problem, message=kind + problem.message[3:])
+        raise error([problem]) from None
+    return source.data, source
 
 
 _PYDANTIC_VI: dict[str, str] = {
@@ -311,30 +155,34 @@ def _allowed(error: Mapping[str, Any], loc: Sequence[str | int], data: Any) -> t
     return ()
 
 
+def clean_loc(loc: Sequence[str | int], data: Any) -> Path:
+    """A pydantic error location as a path in the file (discriminator tags dropped)."""
+    clean: list[str | int] = []
+    current: Any = data
+    for position, step in enumerate(loc):
+        # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
+        if (
+            position > 0
+            and loc[position - 1] == "rule"
+            and isinstance(current, dict)
+            and current.get("kind") == step
+        ):
+            continue
+        clean.append(step)
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            current = None
+    return tuple(clean)
+
+
 def validation_problems(
     exc: ValidationError, source: SourceMap, model: type[BaseModel]
 ) -> list[Problem]:
     """Translate a pydantic error into located Vietnamese problems, one per error."""
     problems = []
     for error in exc.errors(include_url=False):
-        loc = tuple(step for step in error["loc"])
-        # drop discriminator tags pydantic inserts into the location (…'rule', 'bands', …)
-        clean: list[str | int] = []
-        current: Any = source.data
-        for position, step in enumerate(loc):
-            # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
-            if (
-                position > 0
-                and loc[position - 1] == "rule"
-                and isinstance(current, dict)
-                and current.get("kind") == step
-            ):
-                continue
-            clean.append(step)
-            try:
-                current = current[step]
-            except (KeyError, IndexError, TypeError):
-                current = None
+        clean = list(clean_loc(error["loc"], source.data))
         kind = _KIND.get(error["type"], "invalid_value")
         allowed = _allowed(error, clean, source.data)
         message_vi = _PYDANTIC_VI.get(error["type"])
@@ -389,28 +237,57 @@ def validate_model(
 
 
 def parse_criteria(data: Any, source: SourceMap) -> CriteriaSet:
-    """Validate plain data as a criteria set, compile it, and raise every problem at once."""
-    criteria = validate_model(
-        CriteriaSet, data, source, CriteriaError, "tệp tiêu chí (format, id, nodes …)"
-    )
+    """Validate plain data as a criteria set, compile it, and raise every problem at once.
+
+    When the structure is wrong, the parts it leaves intact are still compiled
+    (:func:`parindex.salvage.salvage`), so a misspelt key does not hide a bad expression
+    elsewhere in the file.
+    """
+    try:
+        criteria = validate_model(
+            CriteriaSet, data, source, CriteriaError, "tệp tiêu chí (format, id, nodes …)"
+        )
+    except CriteriaError as error:
+        later = _later_problems(data, source)
+        raise CriteriaError([*error.problems, *later]) from None
     compiled, issues = compile_set(criteria)
     if issues:
-        raise CriteriaError(
-            [
-                source.problem(
-                    i.kind,
-                    i.message,
-                    i.message_en,
-                    i.path,
-                    code=i.code,
-                    text=i.text,
-                    allowed=i.allowed,
-                )
-                for i in issues
-            ]
-        )
+        raise CriteriaError([_issue_problem(i, source) for i in issues])
     criteria._attach(compiled, source.file, json.dumps(data, sort_keys=True, default=str))
     return criteria
+
+
+def _issue_problem(issue: Issue, source: SourceMap, path: Path | None = None) -> Problem:
+    return source.problem(
+        issue.kind,
+        issue.message,
+        issue.message_en,
+        issue.path if path is None else path,
+        code=issue.code,
+        text=issue.text,
+        allowed=issue.allowed,
+    )
+
+
+def _later_problems(data: Any, source: SourceMap) -> list[Problem]:
+    """The compile-phase problems of what the structural errors leave intact."""
+    if not isinstance(data, dict):
+        return []
+    try:
+        CriteriaSet.model_validate(data)
+    except ValidationError as exc:
+        errors = [(clean_loc(e["loc"], data), e["type"]) for e in exc.errors()]
+    else:  # pragma: no cover - validate_model refused it
+        return []
+    kept = salvage(CriteriaSet, data, errors)
+    if kept is None:
+        return []
+    _, issues = compile_set(kept.model)
+    return [
+        _issue_problem(i, source, kept.original(i.path))
+        for i in issues
+        if not kept.may_cause(i.kind)
+    ]
 
 
 def load_criteria(path: str | FsPath) -> CriteriaSet:

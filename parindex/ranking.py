@@ -25,6 +25,7 @@ from parindex.numbers import quantize
 if TYPE_CHECKING:
     import pandas as pd
 
+    from parindex.batch import Units
     from parindex.criteria import CriteriaSet
 
 __all__ = ["AREA_PREFIX", "competition_ranks", "rank"]
@@ -66,7 +67,7 @@ def _sub_index(points: object, top: object) -> Decimal | None:
 
 
 def rank(
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | Units,
     criteria: CriteriaSet,
     *,
     by: str = "group",
@@ -80,12 +81,19 @@ def rank(
     with their exact decimals in ``exact:<column>`` (:mod:`parindex.frames`). Units
     without an index (nothing applies) get no rank.
 
+    ``scores`` may also be what :func:`~parindex.score_many` takes (submissions, a folder,
+    what :func:`~parindex.load_submissions` returns): they are scored first.
+
     >>> rank(score_many(criteria, units), criteria)  # doctest: +SKIP
+    >>> rank(load_submissions("evidence", criteria), criteria)  # doctest: +SKIP
     """
     import pandas as pd
     import pyarrow as pa
 
-    from parindex.batch import MAX_PREFIX
+    from parindex.batch import MAX_PREFIX, score_many
+
+    if not isinstance(scores, pd.DataFrame):
+        scores = score_many(criteria, scores)
 
     scores = exact(scores)
     if on not in ("index", "total"):

@@ -137,6 +137,7 @@ class Submission(_Model):
     note: str | None = None
 
     _source: SourceMap | None = PrivateAttr(default=None)
+    _checked: tuple[CriteriaSet, CheckedSubmission] | None = PrivateAttr(default=None)
 
     @property
     def source(self) -> SourceMap:
@@ -284,7 +285,13 @@ def typed_value(spec: Input, raw: object, year: int) -> Value:
 
 
 def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission:
-    """Type every value against the set and check every reference; all problems at once."""
+    """Type every value against the set and check every reference; all problems at once.
+
+    The result is kept on the submission, so checking it again against the same set is free.
+    """
+    kept = submission._checked
+    if kept is not None and kept[0] is criteria and kept[1].submission is submission:
+        return kept[1]  # a copy (model_copy) carries its original's result: not reused
     source = submission.source
     problems: list[Problem] = []
 
@@ -388,7 +395,11 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
             )
 
     codes = set(criteria.compiled.nodes)
-    survey_codes = {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
+    survey_codes = {
+        code
+        for code, node in criteria.compiled.nodes.items()
+        if isinstance(node.node.rule, SurveyRule)
+    }
 
     def check_code(code: str, path: tuple[str | int, ...]) -> bool:
         if code in codes:
@@ -469,4 +480,6 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
             )
     if problems:
         raise SubmissionError(problems)
-    return CheckedSubmission(submission=submission, values=values)
+    checked = CheckedSubmission(submission=submission, values=values)
+    submission._checked = (criteria, checked)
+    return checked

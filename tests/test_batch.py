@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score, synthetic
+from parindex import testing as pt
 from parindex.batch import TOTAL_COLUMNS, inputs_frame
 from parindex.batch import score_many as _score_many
 from parindex.frames import exact
-from parindex import testing as pt
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
 

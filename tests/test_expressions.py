@@ -275,6 +275,10 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("a in ('x',)", "type_mismatch", "phần tử của danh sách 'in' cần kiểu số"),
     ("cap == 'coso'", "unknown_choice", "có phải ý bạn là co_so"),
     ("cap in ('khong', 'huyen')", "unknown_choice", "'huyen' không thuộc các lựa chọn"),
+    ("ａ + 1", "confusable_name", "đọc thành 'a'"),  # fullwidth a: Python reads it as a
+    ("b + ﬁ", "confusable_name", "đọc thành 'fi'"),  # the ligature ﬁ
+    ("a + 1  # cộng thêm", "forbidden_syntax", "chú thích '#'"),
+    ("a # b", "forbidden_syntax", "chú thích '#'"),
 ]
 
 
@@ -290,6 +294,10 @@ def test_over_long_text_is_refused_before_parsing() -> None:
     error = refused("a" * (MAX_LENGTH + 1))
     assert error.kind == "expression_too_large"
     assert len(error.text) < 100
+
+
+def test_hash_inside_a_string_is_not_a_comment() -> None:
+    assert compile_expression("cap == '#'", ENV | {"cap": NameInfo(T)}).names == {"cap"}
 
 
 def test_refusal_lists_what_is_allowed() -> None:

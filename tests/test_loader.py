@@ -101,8 +101,8 @@ def test_invalid_file_is_refused_with_located_messages(path: Path) -> None:
     The loader works in phases: reading (encoding, YAML syntax, duplicate keys), then
     structure (pydantic: unknown keys, missing fields, bad numbers and dates), then the
     semantic checks of the whole set (codes, sums, bands, provenance, expressions). A
-    phase reports all of its problems together, but a file with structural problems
-    is not checked semantically, so each file here breaks within one phase only.
+    phase reports all of its problems together; when the structure is wrong, what it
+    leaves intact is still checked semantically (``several_phases.yaml``).
     ``several_problems.yaml`` has five semantic problems and expects all five.
     """
     header = read_header(path)
@@ -169,8 +169,8 @@ def test_every_problem_names_its_file() -> None:
             assert problem.describe().startswith(str(path))
 
 
-def test_structural_problems_are_reported_before_semantic_ones(tmp_path: Path) -> None:
-    """An unknown key (structure) hides a sum mismatch (semantics) until it is fixed."""
+def test_structural_problems_are_reported_with_semantic_ones(tmp_path: Path) -> None:
+    """An unknown key (structure) no longer hides a sum mismatch (semantics); it comes first."""
     text = MINI.read_text(encoding="utf-8")
     broken = text.replace("total_max: 10", "total_max: 11").replace(
         'title: "Ban hành kế hoạch"\n', 'title: "Ban hành kế hoạch"\n        titel: x\n', 1
@@ -178,7 +178,7 @@ def test_structural_problems_are_reported_before_semantic_ones(tmp_path: Path) -
     assert broken.count("titel") == 1 and "total_max: 11" in broken
     path = tmp_path / "two-phases.yaml"
     path.write_text(broken, encoding="utf-8")
-    assert load_problems(path).kinds() == ["unknown_key"]
+    assert load_problems(path).kinds() == ["unknown_key", "total_mismatch"]
 
     path.write_text(broken.replace("        titel: x\n", ""), encoding="utf-8")
     assert load_problems(path).kinds() == ["total_mismatch"]

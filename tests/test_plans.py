@@ -125,7 +125,7 @@ INVALID_CASES = [
     ("bad_date.yaml", "bad_deadline", 9, "ngày không hợp lệ"),
     ("invalid_value.yaml", "invalid_value", 8, "giá trị không hợp lệ"),
     ("bad_number.yaml", "invalid_value", 9, "không phải số"),
-    ("not_a_mapping.yaml", "not_a_mapping", None, "bảng khóa"),
+    ("not_a_mapping.yaml", "not_a_mapping", 1, "bảng khóa"),
 ]
 
 

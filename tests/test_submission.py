@@ -114,3 +114,18 @@ def test_save_submission_loads_back_equal(tmp_path: Path) -> None:
             typed = check_submission(criteria, again).values
             assert typed == check_submission(criteria, built).values
     assert (tmp_path / "0.yaml").read_text(encoding="utf-8").startswith("# thử\n")
+
+
+def test_a_checked_result_is_kept_but_never_for_a_copy() -> None:
+    """check_submission keeps its result on the submission; a model_copy is checked anew."""
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(root / "evidence" / "so-gtvt-mau-2023.yaml")
+    first = check_submission(criteria, submission)
+    assert check_submission(criteria, submission) is first
+    changed = submission.model_copy(
+        update={"values": {**submission.values, "so_don_vi_truc_thuoc": 9}}
+    )
+    again = check_submission(criteria, changed)
+    assert again is not first and again.submission is changed
+    assert again.values["so_don_vi_truc_thuoc"] == 9

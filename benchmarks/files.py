@@ -1,0 +1,104 @@
+"""Benchmark: from files to a ranked table, as a user's folder of YAML submissions is read.
+
+Synthetic units of the 2023 set are written as YAML files (one a unit, with self-scores),
+then read, checked, scored and ranked: ``rank(score_many(criteria, load_submissions(folder,
+criteria)), criteria)``, with every problem still located by file and line.
+
+Baseline, measured in the same run: parsing the same files with ruamel.yaml's
+round-trip loader alone — the parser the previous reader used, without its line map,
+models or checks (so the ratio understates the old path). For 10,000 files the
+baseline is measured on the first 200 and scaled, as ruamel would take minutes.
+
+Also: ``check_submission`` per unit over many units (baseline: pydantic validating the
+same submissions' structure alone), and reading one criteria set.
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/files.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from ruamel.yaml import YAML
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _timing import best_of, row
+
+from parindex import load_criteria, load_submissions, rank, score_many, synthetic
+from parindex.criteria import CriteriaSet
+from parindex.submission import Submission, check_submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+
+
+def write_units(criteria: CriteriaSet, n: int, folder: Path) -> list[Path]:
+    """``n`` synthetic submissions as YAML files, as a unit would write them."""
+    paths = []
+    for unit in synthetic.units(criteria, n, seed=7, self_scores=True):
+        data = unit.model_dump(mode="json", exclude_defaults=True)
+        path = folder / f"{unit.unit.id}.yaml"
+        path.write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        paths.append(path)
+    return paths
+
+
+def ruamel_parse(paths: list[Path]) -> None:
+    loader = YAML(typ="rt", pure=True)
+    for path in paths:
+        loader.load(path.read_text(encoding="utf-8"))
+
+
+def files_to_ranking(criteria: CriteriaSet, folder: Path, workers: int | None = None) -> int:
+    loaded = load_submissions(folder, criteria, on_error="raise", workers=workers)
+    table = rank(score_many(criteria, loaded), criteria)
+    return len(table)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    criteria = load_criteria(SET_2023)
+    print("From files to a ranked table (2023 set, synthetic units with self-scores)")
+    sizes = (200, 2_000) if quick else (200, 10_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            paths = write_units(criteria, n, folder)
+            size = sum(p.stat().st_size for p in paths) / n
+            sample = paths[:200]
+            baseline, _ = best_of(lambda s=sample: ruamel_parse(s), repeat=1 if n > 200 else 3)
+            baseline *= n / len(sample)
+            repeat = 1 if n > 1000 else 3
+            one, count = best_of(lambda f=folder: files_to_ranking(criteria, f, 1), repeat)
+            both, count = best_of(lambda f=folder: files_to_ranking(criteria, f), repeat)
+            assert count == n
+            print(f"{n} files, {size / 1024:.1f} kB each:")
+            scaled = " (200 measured, scaled)" if n > 200 else ""
+            print(row(f"baseline: ruamel.yaml round-trip parse only{scaled}", baseline))
+            print(row("load_submissions + score_many + rank, one process", one, baseline))
+            print(row("load_submissions + score_many + rank, both cores", both, baseline))
+        units = 2_000 if quick else 10_000
+        print(f"check_submission over {units} units (per unit)")
+        fresh = synthetic.units(criteria, units, seed=3, self_scores=True)
+        dumps = [s.model_dump(mode="json", exclude_defaults=True) for s in fresh]
+        start = time.perf_counter()
+        copies = [Submission.model_validate(d) for d in dumps]
+        structure = (time.perf_counter() - start) / units
+        start = time.perf_counter()
+        for submission in copies:
+            check_submission(criteria, submission)
+        checking = (time.perf_counter() - start) / units
+        print(row("baseline: pydantic validating the submission's structure", structure))
+        print(row("check_submission", checking, structure))
+        print(f"  (check_submission: {checking * 1e6:.0f} µs a unit)")
+
+
+if __name__ == "__main__":
+    main()

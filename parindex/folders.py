@@ -1,0 +1,159 @@
+"""Read a folder of submissions: every file read, every problem listed, nothing dropped silently.
+
+:func:`load_submissions` reads the ``.yaml``/``.yml``/``.json`` files of a folder (or
+given paths), checks each against the criteria set when one is given, and returns the
+submissions with a table of problems — one row per problem, with its file and line;
+every file named in that table was left out.
+A file of another criteria set is skipped and listed in that table with one line; a
+broken file is skipped (``on_error="skip"``) or, with ``on_error="raise"``, every
+problem of every file is raised together as one :class:`SubmissionError`.
+
+With many files, both cores read: the files are split between worker processes, each
+returning what it read in order, so the result is the same as reading one by one.
+
+>>> submissions, problems = load_submissions("evidence", criteria)  # doctest: +SKIP
+>>> scores = score_many(criteria, submissions)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+from parindex.criteria import CriteriaSet
+from parindex.errors import Problem, SubmissionError
+from parindex.submission import Submission, check_submission, load_submission
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Loaded", "load_submissions", "submission_files"]
+
+SUFFIXES = (".yaml", ".yml", ".json")
+PARALLEL_FROM = 64
+"""Files from which reading is split between processes (fewer: starting them costs more)."""
+
+_COLUMNS = ["file", "line", "code", "field", "kind", "message", "text", "allowed"]
+
+
+class Loaded(NamedTuple):
+    """What :func:`load_submissions` returns; unpacks as ``submissions, problems``."""
+
+    submissions: list[Submission]
+    problems: pd.DataFrame
+
+
+def submission_files(folder_or_paths: str | os.PathLike[str] | Iterable[Any]) -> list[Path]:
+    """The files to read: a folder's ``.yaml``/``.yml``/``.json`` files (sorted), or the paths given."""
+    items = (
+        [folder_or_paths]
+        if isinstance(folder_or_paths, str | os.PathLike)
+        else list(folder_or_paths)
+    )
+    files: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def _read(path: Path) -> Submission | list[Problem]:
+    try:
+        return load_submission(path)
+    except SubmissionError as exc:
+        return list(exc.problems)
+
+
+def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
+    return [_read(path) for path in paths]
+
+
+def _read_all(files: Sequence[Path], workers: int) -> list[Submission | list[Problem]]:
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        return _read_chunk(files)
+    size = -(-len(files) // (workers * 4))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [result for part in pool.map(_read_chunk, chunks) for result in part]
+
+
+def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
+    source = submission.source
+    return source.problem(
+        "other_set",
+        f"hồ sơ của bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}': bỏ qua",
+        f"submission for criteria set '{submission.criteria}', not '{criteria.id}': skipped",
+        ("criteria",),
+        text=submission.criteria,
+        allowed=(criteria.id,),
+    )
+
+
+def _duplicate(submission: Submission, first: Submission) -> Problem:
+    return submission.source.problem(
+        "duplicate_unit",
+        f"đơn vị '{submission.unit.id}' đã có trong {first.source.file}: bỏ qua tệp này",
+        f"unit '{submission.unit.id}' already read from {first.source.file}: skipped",
+        ("unit", "id"),
+        text=submission.unit.id,
+    )
+
+
+def load_submissions(
+    folder_or_paths: str | os.PathLike[str] | Iterable[Any],
+    criteria: CriteriaSet | None = None,
+    on_error: Literal["skip", "raise"] = "skip",
+    *,
+    workers: int | None = None,
+) -> Loaded:
+    """Read every submission of a folder (or the paths given); return them and their problems.
+
+    ``criteria``: also check each submission against the set (as :func:`score` does), and
+    skip — listing each in the problems — the files written for another set. ``on_error``:
+    ``"skip"`` leaves a broken file out and lists its problems; ``"raise"`` raises one
+    :class:`SubmissionError` with the problems of every broken file. ``workers``: processes
+    that read (default: the cores available; 1 reads in this process).
+    """
+    if on_error not in ("skip", "raise"):
+        raise ValueError(f"on_error phải là 'skip' hoặc 'raise', không phải {on_error!r}")
+    files = submission_files(folder_or_paths)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    results = _read_all(files, workers if workers is not None else cores or 1)
+    submissions: list[Submission] = []
+    errors: list[Problem] = []
+    notes: list[Problem] = []
+    seen: dict[tuple[str, int, str], Submission] = {}
+    for result in results:
+        if isinstance(result, list):
+            errors += result
+            continue
+        if criteria is not None and result.criteria != criteria.id:
+            notes.append(_other_set(result, criteria))
+            continue
+        if criteria is not None:
+            try:
+                check_submission(criteria, result)
+            except SubmissionError as exc:
+                errors += exc.problems
+                continue
+        first = seen.setdefault((result.criteria, result.year, result.unit.id), result)
+        if first is not result:
+            errors.append(_duplicate(result, first))
+            continue
+        submissions.append(result)
+    if errors and on_error == "raise":
+        raise SubmissionError(errors)
+    return Loaded(submissions, _frame([*errors, *notes]))
+
+
+def _frame(problems: Sequence[Problem]) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [{k: v for k, v in p.to_dict().items() if k in _COLUMNS} for p in problems]
+    return pd.DataFrame(rows, columns=_COLUMNS).astype({"line": "Int64"})

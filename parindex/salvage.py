@@ -1,0 +1,143 @@
+"""Keep what structural errors leave intact, so the later checks still run on it.
+
+A file with a misspelt key used to be refused on its structure alone, hiding a bad
+expression or an unknown code elsewhere. :func:`salvage` takes the structural errors
+of a document, repairs what is unambiguous (an unknown key close to a missing one is
+renamed: ``max_point`` → ``max_points``; another unknown key is dropped), drops each
+list item that still holds an error (a node, an input, a document), and validates the
+rest. The later phases then run on it; their problems are reported with the first ones,
+located in the original file (:meth:`Salvaged.original`). Problems that only the
+dropped items could cause (a sum that no longer adds up) are left out
+(:meth:`Salvaged.may_cause`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["CONSEQUENCES", "Salvaged", "salvage"]
+
+Path = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+_AGGREGATES = ("nodes", "classification")
+CONSEQUENCES: dict[str, tuple[str, ...]] = {
+    "sum_mismatch": _AGGREGATES,
+    "total_mismatch": _AGGREGATES,
+    "survey_mismatch": _AGGREGATES,
+    "max_unreachable": _AGGREGATES,
+    "band_coverage": _AGGREGATES,
+    "levels_incomplete": _AGGREGATES,
+    "missing_rule": _AGGREGATES,
+    "unknown_name": ("inputs", "facts"),
+    "unknown_choice": ("inputs",),
+    "levels_input": ("inputs",),
+    "unknown_source": ("sources",),
+}
+"""Problem kinds that removing an item under these top-level keys can cause."""
+
+_GONE = object()
+
+
+@dataclass
+class Salvaged(Generic[M]):
+    """The validated remainder of a document and how to find its paths in the original."""
+
+    model: M
+    dropped: frozenset[str]
+    """Top-level keys under which a list item was removed."""
+    kept: dict[Path, list[int]] = field(default_factory=dict)
+    renamed: dict[Path, str] = field(default_factory=dict)
+
+    def may_cause(self, kind: str) -> bool:
+        """Whether a problem of this kind may come only from an item that was removed."""
+        return any(key in self.dropped for key in CONSEQUENCES.get(kind, ()))
+
+    def original(self, path: Sequence[str | int]) -> Path:
+        """The path in the original file of a path in the salvaged document."""
+        out: list[str | int] = []
+        for step in path:
+            if isinstance(step, int):
+                kept = self.kept.get(tuple(out))
+                out.append(kept[step] if kept is not None and 0 <= step < len(kept) else step)
+            else:
+                out.append(self.renamed.get((*out, step), step))
+        return tuple(out)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _at(data: Any, path: Sequence[str | int]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _compact(value: Any, path: Path, kept: dict[Path, list[int]]) -> Any:
+    """Remove the marked items, remembering which original indices each list kept."""
+    if isinstance(value, dict):
+        return {k: _compact(v, (*path, k), kept) for k, v in value.items() if v is not _GONE}
+    if isinstance(value, list):
+        indices = [i for i, item in enumerate(value) if item is not _GONE]
+        if len(indices) != len(value):
+            kept[path] = indices
+        return [_compact(value[i], (*path, i), kept) for i in indices]
+    return value
+
+
+def salvage(model: type[M], data: Any, errors: Sequence[tuple[Path, str]]) -> Salvaged[M] | None:
+    """Repair or drop what each ``(path, pydantic error type)`` names; ``None`` if nothing is left.
+
+    An error outside any list item (a missing top-level field) leaves nothing to salvage.
+    """
+    if not isinstance(data, dict):
+        return None
+    copy = _copy(data)
+    missing: dict[Path, set[str]] = {}
+    for path, kind in errors:
+        if kind == "missing" and path:
+            missing.setdefault(path[:-1], set()).add(str(path[-1]))
+    renamed: dict[Path, str] = {}
+    dropped: list[Path] = []
+    # renames first: a missing field supplied by a misspelt key is no error to drop for
+    ordered = sorted(errors, key=lambda error: error[1] != "extra_forbidden")
+    try:
+        for path, kind in ordered:
+            if kind == "extra_forbidden" and path:
+                parent, key = path[:-1], str(path[-1])
+                container = _at(copy, parent)
+                close = difflib.get_close_matches(key, sorted(missing.get(parent, ())), 1, 0.75)
+                value = container.pop(key)
+                if close:
+                    container[close[0]] = value
+                    missing[parent].discard(close[0])
+                    renamed[(*parent, close[0])] = key
+                continue
+            if kind == "missing" and str(path[-1]) not in missing.get(path[:-1], set()):
+                continue  # supplied by a rename
+            item = max((i for i, step in enumerate(path) if isinstance(step, int)), default=None)
+            if item is None:
+                return None
+            dropped.append(path[: item + 1])
+        for path in dropped:
+            _at(copy, path[:-1])[path[-1]] = _GONE
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None  # the error's path is not in the data as read: nothing safe to do
+    kept: dict[Path, list[int]] = {}
+    compact = _compact(copy, (), kept)
+    try:
+        validated = model.model_validate(compact)
+    except ValidationError:
+        return None
+    return Salvaged(validated, frozenset(str(p[0]) for p in dropped), kept, renamed)

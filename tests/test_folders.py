@@ -1,0 +1,112 @@
+"""Tests for :mod:`parindex.folders`: a folder of submissions read, every problem listed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from parindex import load_criteria, load_submissions, rank, score_many
+from parindex.criteria import CriteriaSet
+from parindex.errors import SubmissionError
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIDENCE = ROOT / "evidence"
+SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(SET_2023)
+
+
+def test_a_folder_reads_every_file_and_lists_the_other_sets(criteria: CriteriaSet) -> None:
+    submissions, problems = load_submissions(EVIDENCE, criteria)
+    files_2023 = sorted(EVIDENCE.glob("*-2023.yaml"))
+    assert [s.source.file for s in submissions] == [str(p) for p in files_2023]
+    assert problems["kind"].tolist() == ["other_set"]
+    row = problems.iloc[0]
+    assert row["file"].endswith("so-tnmt-mau-2021.yaml") and row["line"] > 0
+    assert "quangbinh-stnmt-2021" in row["message"]
+
+
+def test_without_criteria_every_readable_file_is_returned() -> None:
+    submissions, problems = load_submissions(EVIDENCE)
+    assert len(submissions) == len(list(EVIDENCE.glob("*.yaml")))
+    assert problems.empty
+
+
+def test_broken_files_are_skipped_or_raised(tmp_path: Path, criteria: CriteriaSet) -> None:
+    for path in sorted(EVIDENCE.glob("*-2023.yaml"))[:2]:
+        shutil.copy(path, tmp_path)
+    (tmp_path / "broken.yaml").write_text("format: parindex.submission/1\nyear: [\n")
+    (tmp_path / "bad-date.yaml").write_bytes(
+        (EVIDENCE / "so-gtvt-mau-2023.yaml").read_bytes().replace(b"27/12/2022", b"2022-12-32")
+    )
+    (tmp_path / "notes.txt").write_text("not a submission")
+    submissions, problems = load_submissions(tmp_path, criteria)
+    assert len(submissions) == 2
+    names = problems["file"].map(lambda f: Path(f).name)
+    assert sorted(zip(names, problems["kind"], strict=True)) == [
+        ("bad-date.yaml", "invalid_date"),
+        ("broken.yaml", "yaml_syntax"),
+    ]
+    assert problems["line"].notna().all()
+    with pytest.raises(SubmissionError) as caught:
+        load_submissions(tmp_path, criteria, on_error="raise")
+    assert sorted(p.kind for p in caught.value.problems) == ["invalid_date", "yaml_syntax"]
+
+
+def test_a_unit_read_twice_is_listed(tmp_path: Path, criteria: CriteriaSet) -> None:
+    source = EVIDENCE / "so-gtvt-mau-2023.yaml"
+    shutil.copy(source, tmp_path / "a.yaml")
+    shutil.copy(source, tmp_path / "b.yaml")
+    submissions, problems = load_submissions(tmp_path, criteria)
+    assert len(submissions) == 1
+    assert problems["kind"].tolist() == ["duplicate_unit"]
+    assert problems["file"].iloc[0].endswith("b.yaml")
+
+
+def test_checked_values_fail_the_unit_not_the_folder(tmp_path: Path, criteria: CriteriaSet) -> None:
+    shutil.copy(EVIDENCE / "so-gtvt-mau-2023.yaml", tmp_path)
+    (tmp_path / "bad.yaml").write_bytes(
+        (EVIDENCE / "so-xay-dung-mau-2023.yaml")
+        .read_bytes()
+        .replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
+    )
+    submissions, problems = load_submissions(tmp_path, criteria)
+    assert [s.unit.id for s in submissions] == ["so-gtvt-mau"]
+    assert problems["kind"].tolist() == ["unknown_input"]
+
+
+def test_score_many_and_rank_take_a_folder_or_the_loaded_pair(criteria: CriteriaSet) -> None:
+    loaded = load_submissions(EVIDENCE, criteria)
+    expected = score_many(criteria, loaded.submissions)
+    assert score_many(criteria, loaded).equals(expected)
+    ranked = rank(expected, criteria)
+    assert rank(loaded, criteria).equals(ranked)
+    paths = sorted(EVIDENCE.glob("*-2023.yaml"))
+    assert score_many(criteria, paths[0]).equals(expected.iloc[:1])
+
+
+def test_processes_read_the_same_as_one(criteria: CriteriaSet, tmp_path: Path) -> None:
+    """Both cores reading give the same submissions and problems, in the same order."""
+    sources = sorted(EVIDENCE.glob("*.yaml"))
+    for index in range(70):
+        text = sources[index % len(sources)].read_bytes()
+        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
+        if index % 9 == 0:
+            text = text.replace(b"year:", b"year: [", 1)
+        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    one = load_submissions(tmp_path, criteria, workers=1)
+    two = load_submissions(tmp_path, criteria, workers=2)
+    assert [s.model_dump() for s in one.submissions] == [s.model_dump() for s in two.submissions]
+    assert [s.source.lines for s in one.submissions] == [s.source.lines for s in two.submissions]
+    assert one.problems.equals(two.problems)
+    assert len(one.problems) > 8
+
+
+def test_on_error_is_checked() -> None:
+    with pytest.raises(ValueError, match="on_error"):
+        load_submissions(EVIDENCE, on_error="ignore")  # type: ignore[arg-type]
