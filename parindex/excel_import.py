@@ -47,7 +47,7 @@ from parindex.excel import (
     layout,
 )
 from parindex.loader import SourceMap
-from parindex.numbers import format_decimal, parse_decimal, quantize
+from parindex.numbers import NumberFormatError, format_decimal, parse_decimal, quantize
 from parindex.report import format_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission, parse_submission
 
@@ -419,11 +419,16 @@ def _score_cell(
         if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
             raise ValueError(value)
         points = parse_decimal(value.strip() if isinstance(value, str) else value)
-    except ValueError:
+    except ValueError as exc:
+        vi, en = (
+            (exc.message, exc.message_en)
+            if isinstance(exc, NumberFormatError)
+            else ("viết 0,5 hoặc 0.5", "write 0.5 or 0,5")
+        )
         reader.add(
             "not_a_number",
-            f"{column} của tiêu chí {code} không phải là số (viết 0,5 hoặc 0.5)",
-            f"the score of {code} is not a number (write 0,5 or 0.5)",
+            f"{column} của tiêu chí {code} không phải là số ({vi})",
+            f"the score of {code} is not a number ({en})",
             where,
             code,
             reader.text(value),

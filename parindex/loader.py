@@ -24,6 +24,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from parindex.compiler import compile_set
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
+from parindex.messages import os_error
+from parindex.numbers import NumberFormatError, parse_decimal
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
 
@@ -126,8 +128,7 @@ def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, float):
-        # YAML floats go through their shortest repr so 0.1 stays exactly 0.1.
-        return Decimal(repr(float(node)))
+        return _float(node)
     if isinstance(node, int):
         return int(node)
     if isinstance(node, dt.datetime | dt.date):
@@ -135,6 +136,25 @@ def _plain(node: Any, path: Path, lines: dict[Path, int]) -> Any:
     if isinstance(node, str):
         return str(node)
     return node
+
+
+def _float(node: float) -> Decimal | str:
+    """A YAML float as written: ``12.500`` could be 12500 or 12,5, so it stays text.
+
+    ruamel remembers the width of a float and where its point was; from them the digits
+    after the point are known. A form that reads two ways is kept as the text written,
+    so the field's check refuses it with both readings at its line.
+    """
+    value = Decimal(repr(float(node)))  # shortest repr: 0.1 stays exactly 0.1
+    width, point = getattr(node, "_width", None), getattr(node, "_prec", None)
+    if getattr(node, "_exp", None) or getattr(node, "_underscore", None) or None in (width, point):
+        return value
+    assert width is not None and point is not None
+    written = f"{value:.{max(0, width - point - 1)}f}"
+    try:
+        return parse_decimal(written)
+    except NumberFormatError:
+        return written
 
 
 def read_document(
@@ -154,8 +174,8 @@ def read_document(
             [
                 empty.problem(
                     "unreadable_file",
-                    f"không đọc được {kind}: {exc.strerror}",
-                    f"cannot read file: {exc.strerror}",
+                    f"không đọc được {kind}: {os_error(exc)[0]}",
+                    f"cannot read file: {os_error(exc)[1]}",
                     (),
                 )
             ]
