@@ -30,6 +30,7 @@ from parindex.criteria import (
 )
 from parindex.errors import ExpressionError
 from parindex.expressions import CompiledExpression, NameInfo, ValueType, compile_expression
+from parindex.messages import label
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval, coverage_problems, parse_range
 from parindex.reading import dotted
@@ -496,11 +497,12 @@ class _Checker:
                 by_level.setdefault(band.level, []).append((band.label, interval))
         for level, bands in by_level.items() if readable else ():
             for problem in coverage_problems([i for _, i in bands], _PERCENT):
-                where = f" (cấp {level})" if level else ""
+                where = f" ({label('level', level)})" if level else ""
+                where_en = f" ({label('level', level, 'en')})" if level else ""
                 self.add(
                     "band_coverage",
                     f"phân loại{where} không phủ kín 0–100%: {problem}",
-                    f"classification{where} does not tile 0–100%: {problem}",
+                    f"classification{where_en} does not tile 0–100%: {problem}",
                     ("classification",),
                 )
         classification = by_level.get(None, [])

@@ -33,7 +33,7 @@ from parindex.excel_layout import (
     appraised_as_of,
 )
 from parindex.excel_read import Cell, SheetData, column_letter
-from parindex.numbers import format_decimal, parse_decimal, quantize
+from parindex.numbers import NumberFormatError, format_decimal, parse_decimal, quantize
 from parindex.report import format_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission
 
@@ -353,11 +353,16 @@ def _score_cell(sheet: _Sheet, at: int, col: int, spec: SheetRow) -> Decimal | N
         if cell.kind not in ("n", "s"):
             raise ValueError(cell.value)
         points = parse_decimal(float(cell.value) if cell.kind == "n" else cell.value.strip())
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError) as exc:
+        vi, en = (
+            (exc.message, exc.message_en)
+            if isinstance(exc, NumberFormatError)
+            else ("viết 0,5 hoặc 0.5", "write 0.5 or 0,5")
+        )
         reader.add(
             "not_a_number",
-            f"{column} của tiêu chí {code} không phải là số (viết 0,5 hoặc 0.5)",
-            f"the score of {code} is not a number (write 0,5 or 0.5)",
+            f"{column} của tiêu chí {code} không phải là số ({vi})",
+            f"the score of {code} is not a number ({en})",
             here,
             code,
             cell.value[:200],

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from parindex.compiler import Issue, compile_set
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
+from parindex.messages import os_error
 from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
 from parindex.salvage import salvage
 
@@ -47,13 +48,13 @@ def read_document(
         with open(path, "rb") as handle:
             raw = handle.read(BOUNDS.max_bytes + 1)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason, reason_en = os_error(exc)
         raise error(
             [
                 Problem(
                     kind="unreadable_file",
                     message=f"không đọc được {kind}: {reason}",
-                    message_en=f"cannot read file: {reason}",
+                    message_en=f"cannot read file: {reason_en}",
                     file=file,
                 )
             ]

@@ -26,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, MappingError, Problem, did_you_mean
 from parindex.loader import SourceMap, load_criteria, read_document, validate_model
+from parindex.messages import label
 from parindex.numbers import quantize
 from parindex.report import NodeResult, ScoreReport, Status
 
@@ -305,26 +306,13 @@ class ComparisonStatus(StrEnum):
     NO_REPORT = "no_report"  # the unit has no report for that year
 
 
-STATUS_VI = {
-    ComparisonStatus.SCORED: "đã chấm",
-    ComparisonStatus.NOT_APPLICABLE: "không áp dụng",
-    ComparisonStatus.MISSING: "thiếu số liệu",
-    ComparisonStatus.UNMAPPED: "không có mã tương ứng",
-    ComparisonStatus.NO_REPORT: "không có kết quả",
-}
+STATUS_VI = {status: label("comparison", status) for status in ComparisonStatus}
 _ROW_STATUS = {
     ComparisonStatus.SCORED: "both_scored",
     ComparisonStatus.NOT_APPLICABLE: "not_applicable",
     ComparisonStatus.MISSING: "missing",
     ComparisonStatus.UNMAPPED: "unmapped",
     ComparisonStatus.NO_REPORT: "no_report",
-}
-_ROW_STATUS_VI = {
-    "both_scored": "cả hai năm đã chấm",
-    "not_applicable": "không áp dụng ở một năm",
-    "missing": "thiếu số liệu",
-    "unmapped": "chỉ có ở một năm",
-    "no_report": "thiếu kết quả một năm",
 }
 
 
@@ -439,7 +427,7 @@ def compare_years(
                     "old_status": a.status.value,
                     "new_status": b.status.value,
                     "status": status,
-                    "status_vi": _ROW_STATUS_VI[status],
+                    "status_vi": label("comparison_row", status),
                 }
             )
     columns = [

@@ -1,8 +1,9 @@
 """Exact decimals and Vietnamese number and date notation.
 
-Points are :class:`decimal.Decimal` everywhere. Criteria files and Excel sheets
-write decimals either way, ``0.5`` or the Vietnamese ``0,5``; both parse to the
-same value. Display uses the decimal comma (``1,25``) and ``dd/mm/yyyy`` dates.
+Points are :class:`decimal.Decimal` everywhere. Criteria files, submissions, Excel
+sheets and CSV write numbers as people do: ``0.5`` or the Vietnamese ``0,5``,
+``1.250.000`` with dots between thousands. A number that reads two ways is refused,
+never guessed. Display uses the decimal comma (``1,25``) and ``dd/mm/yyyy`` dates.
 """
 
 from __future__ import annotations
@@ -12,32 +13,124 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "NumberFormatError",
     "format_date",
     "format_decimal",
     "parse_date",
     "parse_decimal",
     "quantize",
+    "shown",
 ]
 
-_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _MAX_DIGITS = 30
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+_PLAIN = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+# 1.250.000 / 1.250.000,5 (Vietnamese) and 1,250,000 / 1,250,000.5 (English): groups of three.
+_GROUPED = {
+    ".": re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"),
+    # 1,250,000 or 1,250.5: only the English reading (a lone 1,250 is the decimal 1,25).
+    ",": re.compile(r"^[+-]?[1-9]\d{0,2}((,\d{3}){2,}(\.\d+)?|(,\d{3})+\.\d+)$"),
+}
+# One dot with exactly three digits after it, and 1–3 digits (not a lone 0) before: 12.500 is
+# 12500 written the Vietnamese way, or 12,5 written with a decimal point. A comma is always
+# the Vietnamese decimal comma (12,500 is 12,5) unless it separates several groups of three.
+_AMBIGUOUS = re.compile(r"^[+-]?([1-9]\d{0,2})\.(\d{3})$")
+
+
+class NumberFormatError(ValueError):
+    """A number written so that it cannot be read, or could be read two ways.
+
+    ``message`` is Vietnamese, ``message_en`` English; ``readings`` holds the values
+    an ambiguous form could mean (``12.500`` → 12500 or 12,5).
+    """
+
+    def __init__(self, message: str, message_en: str, readings: tuple[Decimal, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+        self.readings = readings
+
+
+def _ambiguous(text: str) -> NumberFormatError | None:
+    match = _AMBIGUOUS.match(text)
+    if match is None:
+        return None
+    sign = "-" if text.startswith("-") else ""
+    whole, part = match.groups()
+    thousands = Decimal(sign + whole + part)
+    decimal = Decimal(f"{sign}{whole}.{part}").normalize()
+    as_thousands = format_decimal(thousands)
+    as_decimal = format_decimal(decimal)
+    return NumberFormatError(
+        f"số {text!r} đọc được hai cách: {as_thousands} (dấu chấm ngăn nghìn) hoặc "
+        f"{as_decimal} (dấu chấm thập phân); viết {as_thousands} nếu là số nguyên, "
+        f'"{as_decimal}" nếu là số thập phân',
+        f"{text!r} reads two ways: {as_thousands} (dot between thousands) or "
+        f"{as_decimal.replace(',', '.')} (decimal point); write {as_thousands} for the whole "
+        f'number or "{as_decimal}" for the decimal',
+        (thousands, decimal),
+    )
+
+
+def _number_text(value: str) -> Decimal:
+    """Read a number as a person wrote it; refuse a form that reads two ways."""
+    text = value.strip().translate(_SPACES) if _is_spaced(value) else value.strip()
+    if len(text) > _MAX_DIGITS + 8:
+        raise NumberFormatError(f"số quá dài: {value!r}", f"number too long: {value!r}")
+    problem = _ambiguous(text)
+    if problem is not None:
+        raise problem
+    for thousands, pattern in _GROUPED.items():
+        if pattern.match(text):
+            fraction = "," if thousands == "." else "."
+            text = text.replace(thousands, "").replace(fraction, ".")
+            break
+    else:
+        if not _PLAIN.match(text):
+            raise NumberFormatError(
+                f"không phải số: {value!r} (viết 1.250.000 hoặc 1250000; 0,5 hoặc 0.5)",
+                f"not a number: {value!r} (write 1250000 or 1.250.000; 0.5 or 0,5)",
+            )
+        text = text.replace(",", ".")
+    if len(text.lstrip("+-").replace(".", "")) > _MAX_DIGITS:
+        raise NumberFormatError(f"số quá dài: {value!r}", f"number too long: {value!r}")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the patterns already guard this
+        raise NumberFormatError(f"không phải số: {value!r}", f"not a number: {value!r}") from exc
+
+
+_SPACED = re.compile(r"^\s*[+-]?\d{1,3}([ \u00a0\u202f\u2009]\d{3})+([.,]\d+)?\s*$")
+
+
+def _is_spaced(value: str) -> bool:
+    """``1 250 000``: spaces (or no-break spaces) between groups of three digits."""
+    return bool(_SPACED.match(value))
 
 
 def parse_decimal(value: object) -> Decimal:
-    """Read a decimal written as a number, ``"0.5"`` or ``"0,5"``.
+    """Read a number as Vietnamese write it, never guessing.
 
-    Floats are read through their shortest ``repr`` so ``0.1`` becomes exactly
-    ``Decimal("0.1")``. Booleans, thousands separators and exponents are refused:
-    a score sheet never needs them and they hide typing mistakes.
+    ``1.250.000`` and ``18.600,5`` are read the Vietnamese way (dot between thousands,
+    decimal comma); ``12,5`` and ``12.5`` are decimals; ``1,250,000.5`` is read the
+    English way since it has only that reading. A form that reads two ways (``12.500``:
+    twelve thousand five hundred, or twelve and a half) raises :class:`NumberFormatError`
+    naming both readings and what to write instead. Floats are read through their
+    shortest ``repr`` so ``0.1`` becomes exactly ``Decimal("0.1")``. Booleans and
+    exponents are refused: a score sheet never needs them and they hide typing mistakes.
 
+    >>> parse_decimal("18.600,5")
+    Decimal('18600.5')
     >>> parse_decimal("0,25")
     Decimal('0.25')
     """
     if isinstance(value, bool):
-        raise ValueError(f"không phải số: {value!r}")
+        raise NumberFormatError(f"không phải số: {shown(value)}", f"not a number: {value}")
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError(f"không phải số hữu hạn: {value}")
+            raise NumberFormatError(
+                f"không phải số hữu hạn: {value}", f"not a finite number: {value}"
+            )
         return value
     if isinstance(value, int):
         return Decimal(value)
@@ -45,19 +138,32 @@ def parse_decimal(value: object) -> Decimal:
         # Excel cells arrive as floats; their shortest repr is the number the user typed.
         result = Decimal(repr(value))
         if not result.is_finite() or abs(result) >= Decimal(10) ** _MAX_DIGITS:
-            raise ValueError(f"không phải số thập phân hữu hạn: {value!r}")
+            raise NumberFormatError(
+                f"không phải số thập phân hữu hạn: {value!r}", f"not a finite decimal: {value!r}"
+            )
         return result
     if not isinstance(value, str):
-        raise ValueError(f"không phải số: {value!r}")
-    text = value.strip().replace("\u00a0", "")
-    if not _DECIMAL_TEXT.match(text):
-        raise ValueError(f"không phải số thập phân: {value!r} (viết 0,5 hoặc 0.5)")
-    if len(text) > _MAX_DIGITS:
-        raise ValueError(f"số quá dài: {value!r}")
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise ValueError(f"không phải số thập phân: {value!r}") from exc
+        raise NumberFormatError(f"không phải số: {shown(value)}", f"not a number: {value!r}")
+    return _number_text(value)
+
+
+def shown(value: object) -> str:
+    """A value as a person wrote or reads it, for messages: ``1,25`` not ``Decimal('1.25')``."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, Decimal):
+        return format_decimal(value) if value.is_finite() else str(value)
+    if isinstance(value, float):
+        return format_decimal(Decimal(repr(value))) if value == value else "NaN"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bytes):
+        return "(dữ liệu nhị phân)"
+    if value is None:
+        return "(trống)"
+    return f"'{value}'" if isinstance(value, int) else type(value).__name__
 
 
 def quantize(value: Decimal, step: Decimal) -> Decimal:

@@ -204,6 +204,22 @@ class _Bad(Exception):
         super().__init__(message_en)
 
 
+def _decimal_as_written(digits: str) -> Decimal | str:
+    """A plain decimal scalar read from its text: ``12.500`` could be 12500 or 12,5.
+
+    A form that reads two ways stays the text written, so the field's own check refuses it
+    with both readings at its line (:func:`parindex.numbers.parse_decimal`); never guessed.
+    """
+    if "e" in digits.lower():
+        return Decimal(repr(float(digits)))
+    from parindex.numbers import NumberFormatError, parse_decimal
+
+    try:
+        return parse_decimal(digits)
+    except NumberFormatError:
+        return digits
+
+
 def _number(text: str, bounds: Bounds) -> object:
     whole = _INT.fullmatch(text) is not None
     if not whole and _FLOAT.fullmatch(text) is None:
@@ -216,7 +232,7 @@ def _number(text: str, bounds: Bounds) -> object:
         )
     digits = text.replace("_", "")
     if not whole:
-        return Decimal(repr(float(digits)))
+        return _decimal_as_written(digits)
     sign = -1 if digits.startswith("-") else 1
     body = digits.lstrip("+-")
     base = {"0b": 2, "0o": 8, "0x": 16}.get(body[:2], 10)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from parindex.messages import label
 from parindex.numbers import format_decimal
 from parindex.submission import Document
 
@@ -61,14 +62,7 @@ class Status(StrEnum):
     ERROR = "error"  # the rule could not be evaluated on these values
 
 
-STATUS_VI = {
-    Status.SCORED: "đã chấm",
-    Status.NOT_APPLICABLE: "không áp dụng",
-    Status.MISSING_INPUT: "thiếu số liệu",
-    Status.SURVEY: "điều tra XHH",
-    Status.PARTIAL: "chưa đủ số liệu",
-    Status.ERROR: "lỗi",
-}
+STATUS_VI = {status: label("status", status) for status in Status}
 
 
 class _Model(BaseModel):

@@ -84,7 +84,7 @@ def report(
     previous_paths: tuple[str, ...],
 ) -> None:
     """Báo cáo kết quả toàn tỉnh: một trang HTML dùng offline, hoặc báo cáo Word (.docx)."""
-    from parindex.cli import user_errors
+    from parindex.cli_support import user_errors
 
     user_errors(_report)(
         criteria_file, submissions, output, fmt, lang, previous_criteria, previous_paths

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from parindex.criteria import Aggregation, CriteriaSet, DeadlineRule, SurveyRule
 from parindex.engine import score
+from parindex.messages import label
 from parindex.numbers import format_date, quantize
 from parindex.report import NodeResult, ScoreReport, Status, format_points
 from parindex.submission import CheckedSubmission, Document, Submission, check_submission
@@ -50,7 +51,7 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-SEVERITY_VI = {Severity.ERROR: "lỗi", Severity.WARNING: "cảnh báo", Severity.INFO: "lưu ý"}
+SEVERITY_VI = {severity: label("severity", severity) for severity in Severity}
 
 
 class _Model(BaseModel):
@@ -345,7 +346,8 @@ class _Reviewer:
                     **values,
                 )
             if computed is None:
-                missing = ", ".join(node.missing) or "một phần số liệu"
+                labels = {m.name: m.label for m in self.report.missing_inputs}
+                missing = ", ".join(labels.get(n, n) for n in node.missing) or "một phần số liệu"
                 self.add(
                     "computed_undetermined",
                     Severity.WARNING,

@@ -21,7 +21,7 @@ from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, Surve
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, read_document, validate_model
-from parindex.numbers import parse_date, parse_decimal
+from parindex.numbers import parse_date, parse_decimal, shown
 
 __all__ = [
     "Appraisal",
@@ -248,7 +248,7 @@ def parse_yes_no(raw: object) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
         return raw.strip().lower() in _YES
-    raise ValueError(f"cần có/không (true/false), nhận {raw!r}")
+    raise ValueError(f"cần có/không (true/false), nhận {shown(raw)}")
 
 
 def typed_value(spec: Input, raw: object, year: int) -> Value:
@@ -267,20 +267,20 @@ def typed_value(spec: Input, raw: object, year: int) -> Value:
         choices = spec.choices or {}
         if isinstance(raw, str) and raw in choices:
             return raw
-        raise ValueError(f"không thuộc các lựa chọn: {raw!r}{did_you_mean(str(raw), choices)}")
+        raise ValueError(f"không thuộc các lựa chọn: {shown(raw)}{did_you_mean(str(raw), choices)}")
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"cần một số, nhận {raw!r}")
+        raise ValueError(f"cần một số, nhận {shown(raw)}")
     number = parse_decimal(raw)
     if kind == InputType.COUNT and (number != number.to_integral() or number < 0):
-        raise ValueError(f"cần số nguyên không âm, nhận {raw!r}")
+        raise ValueError(f"cần số nguyên không âm, nhận {shown(raw)}")
     if kind == InputType.PERCENT and not 0 <= number <= 100:
-        raise ValueError(f"tỷ lệ phần trăm phải từ 0 đến 100, nhận {raw!r}")
+        raise ValueError(f"tỷ lệ phần trăm phải từ 0 đến 100, nhận {shown(raw)}")
     if kind == InputType.RATIO and not 0 <= number <= 1:
-        raise ValueError(f"tỷ lệ phải từ 0 đến 1, nhận {raw!r}")
+        raise ValueError(f"tỷ lệ phải từ 0 đến 1, nhận {shown(raw)}")
     if spec.min is not None and number < spec.min:
-        raise ValueError(f"nhỏ hơn giá trị tối thiểu {spec.min}: {raw!r}")
+        raise ValueError(f"nhỏ hơn giá trị tối thiểu {shown(spec.min)}: {shown(raw)}")
     if spec.max is not None and number > spec.max:
-        raise ValueError(f"lớn hơn giá trị tối đa {spec.max}: {raw!r}")
+        raise ValueError(f"lớn hơn giá trị tối đa {shown(spec.max)}: {shown(raw)}")
     return number
 
 
@@ -371,7 +371,13 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         try:
             values[name] = typed_value(spec, raw, submission.year)
         except ValueError as exc:
-            add("invalid_value", f"{spec.label}: {exc}", f"{name}: {exc}", path, raw)
+            add(
+                "invalid_value",
+                f"{spec.label}: {exc}",
+                f"{spec.label}: {getattr(exc, 'message_en', exc)}",
+                path,
+                raw,
+            )
 
     env = criteria.compiled.env
     for check, message in criteria.compiled.constraints:

@@ -162,9 +162,12 @@ def test_rank_a_folder_of_submissions() -> None:
     folder = ROOT / "evidence"  # the 2023 samples, and one 2021 sample that is skipped aloud
     table = runner.invoke(main, ["rank", str(SET_2023), str(folder)])
     assert table.exit_code == 0, table.output
-    assert "Xếp hạng nhóm so (7 đơn vị)" in table.output
+    assert "Xếp hạng: Sở, ban, ngành (7 đơn vị)" in table.output
     assert "Sở Tài nguyên và Môi trường (mẫu)" in table.output and "92,02" in table.output
-    assert "Bỏ qua 1 hồ sơ của bộ tiêu chí khác" in table.output  # CliRunner mixes stderr in
+    assert "hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023" in table.output
+    assert "Đã bỏ qua 1 tệp của bộ khác" in table.output  # CliRunner mixes stderr in
+    strict = runner.invoke(main, ["rank", str(SET_2023), str(folder), "--strict"])
+    assert strict.exit_code == 1 and "--strict" in strict.output
     records = json.loads(
         runner.invoke(main, ["rank", str(SET_2023), str(folder), "--format", "json"]).stdout
     )
@@ -176,7 +179,7 @@ def test_rank_a_folder_of_submissions() -> None:
         "band": "Nhóm I",
     }
     csv = runner.invoke(main, ["rank", str(SET_2023), str(folder), "--format", "csv"]).stdout
-    assert csv.splitlines()[0].startswith("group,rank,unit,name,level,total")
+    assert csv.splitlines()[0].startswith("\ufeffgroup,rank,unit,name,level,total")
     assert len(csv.splitlines()) == 1 + len(records)
 
 

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
+import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from parindex.numbers import format_date, format_decimal, parse_date, parse_decimal, quantize
+from parindex.criteria import CriteriaSet
+from parindex.errors import CriteriaError, SubmissionError
+from parindex.excel import WorkbookError
+from parindex.loader import load_criteria
+from parindex.numbers import (
+    NumberFormatError,
+    format_date,
+    format_decimal,
+    parse_date,
+    parse_decimal,
+    quantize,
+    shown,
+)
+from parindex.submission import check_submission, load_submission
 
 
 @pytest.mark.parametrize(
@@ -27,6 +43,17 @@ from parindex.numbers import format_date, format_decimal, parse_date, parse_deci
         (2.675, Decimal("2.675")),
         (3, Decimal(3)),
         (Decimal("1.10"), Decimal("1.10")),
+        ("1.250.000", Decimal(1250000)),
+        ("18.600,5", Decimal("18600.5")),
+        ("1.000,5", Decimal("1000.5")),
+        ("12,5", Decimal("12.5")),
+        ("12.5", Decimal("12.5")),
+        ("1,250", Decimal("1.25")),  # a comma is the decimal comma
+        ("0.500", Decimal("0.5")),  # no thousands group starts with 0
+        ("12.5000", Decimal("12.5")),
+        ("1 250 000", Decimal(1250000)),
+        ("1,250,000", Decimal(1250000)),  # only the English reading exists
+        ("1,250.5", Decimal("1250.5")),
     ],
 )
 def test_parse_decimal(value: object, expected: Decimal) -> None:
@@ -45,14 +72,14 @@ def test_float_is_read_through_its_shortest_repr() -> None:
     [
         (True, "không phải số"),
         (False, "không phải số"),
-        ("1,2,3", "không phải số thập phân"),
-        ("1.000,5", "không phải số thập phân"),
-        ("1e5", "không phải số thập phân"),
-        ("", "không phải số thập phân"),
-        ("   ", "không phải số thập phân"),
-        ("abc", "không phải số thập phân"),
-        ("0,5 điểm", "không phải số thập phân"),
-        ("NaN", "không phải số thập phân"),
+        ("1,2,3", "không phải số"),
+        ("1.00.0", "không phải số"),
+        ("1e5", "không phải số"),
+        ("", "không phải số"),
+        ("   ", "không phải số"),
+        ("abc", "không phải số"),
+        ("0,5 điểm", "không phải số"),
+        ("NaN", "không phải số"),
         ("1" * 31, "số quá dài"),
         (None, "không phải số"),
         ([1], "không phải số"),
@@ -66,8 +93,66 @@ def test_parse_decimal_refusals(value: object, fragment: str) -> None:
         parse_decimal(value)
 
 
+@pytest.mark.parametrize(
+    ("text", "thousands", "decimal"),
+    [("12.500", "12500", "12,5"), ("1.250", "1250", "1,25"), ("-999.000", "-999000", "-999")],
+)
+def test_a_number_that_reads_two_ways_is_refused_with_both_readings(
+    text: str, thousands: str, decimal: str
+) -> None:
+    with pytest.raises(NumberFormatError) as caught:
+        parse_decimal(text)
+    message = caught.value.message
+    assert f"{thousands} (dấu chấm ngăn nghìn)" in message
+    assert f'"{decimal}" nếu là số thập phân' in message
+    assert caught.value.readings == (Decimal(thousands), parse_decimal(decimal))
+    assert "reads two ways" in caught.value.message_en
+
+
+def test_shown_writes_values_as_a_person_reads_them() -> None:
+    assert shown(Decimal("1.25")) == "1,25"
+    assert shown(b"\xff") == "(dữ liệu nhị phân)"
+    assert "Decimal(" not in shown(Decimal("NaN"))
+
+
+def _vietnamese(value: Decimal) -> str:
+    """``1234567.5`` → ``1.234.567,5``: dots between thousands, a decimal comma."""
+    sign = "-" if value < 0 else ""
+    whole, _, fraction = format(abs(value), "f").partition(".")
+    groups = f"{int(whole):,}".replace(",", ".")
+    return sign + groups + ("," + fraction if fraction else "")
+
+
+def _reads_two_ways(text: str) -> bool:
+    """One dot, three digits after it and no decimal part: ``12.500``."""
+    digits = text.lstrip("-")
+    return "," not in digits and digits.count(".") == 1 and not digits.startswith("0")
+
+
+vietnamese_numbers = st.decimals(
+    allow_nan=False, allow_infinity=False, places=3, min_value=-(10**9), max_value=10**9
+)
+
+
+@given(vietnamese_numbers)
+def test_vietnamese_written_numbers_read_back_exactly(value: Decimal) -> None:
+    text = _vietnamese(value)
+    if _reads_two_ways(text):
+        with pytest.raises(NumberFormatError):
+            parse_decimal(text)
+    else:
+        assert parse_decimal(text) == value
+
+
+@given(st.integers(1, 999), st.integers(0, 999))
+def test_one_dot_before_three_digits_is_always_refused(whole: int, part: int) -> None:
+    with pytest.raises(NumberFormatError) as caught:
+        parse_decimal(f"{whole}.{part:03d}")
+    assert caught.value.readings[0] == whole * 1000 + part
+
+
 def test_refusal_suggests_both_notations() -> None:
-    with pytest.raises(ValueError, match=r"viết 0,5 hoặc 0\.5"):
+    with pytest.raises(ValueError, match=r"0,5 hoặc 0\.5"):
         parse_decimal("1,2,3")
 
 
@@ -152,3 +237,95 @@ def test_invalid_day_is_named() -> None:
 def test_format_date() -> None:
     assert format_date(dt.date(2023, 3, 5)) == "05/03/2023"
     assert parse_date(format_date(dt.date(2023, 3, 5))) == dt.date(2023, 3, 5)
+
+
+# --- every input path reads numbers the same way ----------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+AMBIGUOUS = "12.500"
+
+
+def _mini() -> CriteriaSet:
+    return load_criteria(ROOT / "tests" / "data" / "mini.yaml")
+
+
+def _submission_yaml(tmp_path: Path, values: dict[str, str]) -> Path:
+    lines = [
+        "format: parindex.submission/1",
+        "criteria: mini-test",
+        "year: 2023",
+        "unit: {id: a, name: A, level: so, facts: {co_dvsncl: true, co_tthc: true}}",
+        "values:",
+        *(f"  {name}: {written}" for name, written in values.items()),
+    ]
+    path = tmp_path / "a.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10**7), st.integers(0, 99))
+def test_yaml_submissions_read_vietnamese_numbers(whole: int, cents: int) -> None:
+    value = Decimal(whole) + Decimal(cents) / 100
+    assume(not _reads_two_ways(_vietnamese(value)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = _submission_yaml(Path(folder), {"chi_2021": _vietnamese(value)})
+        checked = check_submission(_mini(), load_submission(path))
+    assert checked.values["chi_2021"] == value
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_yaml_refuses_a_number_that_reads_two_ways_at_its_line(
+    tmp_path: Path, quoted: bool
+) -> None:
+    written = f'"{AMBIGUOUS}"' if quoted else AMBIGUOUS
+    path = _submission_yaml(tmp_path, {"chi_2021": written, "so_don_vi": "1.250"})
+    with pytest.raises(SubmissionError) as caught:
+        check_submission(_mini(), load_submission(path))
+    found = {p.line: p.message for p in caught.value.problems}
+    assert "12500 (dấu chấm ngăn nghìn) hoặc 12,5" in found[6]
+    assert "1250 (dấu chấm ngăn nghìn) hoặc 1,25" in found[7]
+
+
+def test_criteria_files_refuse_a_number_that_reads_two_ways(tmp_path: Path) -> None:
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "mini.yaml"
+    path.write_text(text.replace("total_max: 10\n", "total_max: 10.000\n"), encoding="utf-8")
+    with pytest.raises(CriteriaError) as caught:
+        load_criteria(path)
+    assert any("10000 (dấu chấm ngăn nghìn) hoặc 10" in p.message for p in caught.value.problems)
+
+
+def test_frames_read_vietnamese_numbers_and_refuse_ambiguous_ones() -> None:
+    from parindex.batch import score_many
+
+    criteria = _mini()
+    frame = pd.DataFrame(
+        {"unit": ["a", "b"], "level": ["so", "so"], "chi_2021": ["1.250.000,5", AMBIGUOUS]}
+    )
+    with pytest.raises(SubmissionError) as caught:
+        score_many(criteria, frame)
+    messages = [p.message for p in caught.value.problems if "chi_2021" in (p.field or "")]
+    assert len(messages) == 1 and "12500 (dấu chấm ngăn nghìn)" in messages[0]
+    good = score_many(criteria, frame.iloc[:1])
+    assert len(good) == 1
+
+
+def test_excel_cells_refuse_a_number_that_reads_two_ways(tmp_path: Path) -> None:
+    import openpyxl
+
+    from parindex.excel import export_unit
+    from parindex.excel_import import import_workbook
+
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    path = export_unit(criteria, submission, tmp_path / "u.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "1.1")
+    sheet.cell(row, 7).value = "1.000"
+    workbook.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        import_workbook(criteria, path)
+    problem = next(p for p in caught.value.problems if p.kind == "not_a_number")
+    assert "1000 (dấu chấm ngăn nghìn) hoặc 1" in problem.message

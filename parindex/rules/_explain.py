@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from parindex.expressions import Call, CompiledExpression, Name, Value
+from parindex.errors import ParindexError
+from parindex.expressions import Call, CompiledExpression, Name, Value, evaluate
+from parindex.messages import expression_words
 from parindex.numbers import format_date, format_decimal, quantize
 from parindex.rules._base import Outcome, Scope
 from parindex.rules._model import InputType
@@ -57,16 +59,29 @@ def _lower_first(text: str) -> str:
 
 
 def label(expr: CompiledExpression, scope: Scope) -> str:
-    """A reader's name for the value an expression computes."""
+    """A reader's name for the value an expression computes; says when a ratio's
+    denominator was 0 and what the rule then reads."""
     root = expr.root
     if isinstance(root, Name):
         return scope.labels.get(root.name, root.name)
     if isinstance(root, Call) and root.function in ("percent", "ratio"):
-        parts = [a for a in root.args[:2] if isinstance(a, Name)]
-        if len(parts) == 2:
-            first, second = (_lower_first(scope.labels[p.name]) for p in parts)
-            return f"Tỷ lệ {first} / {second}"
-    return expr.text
+        return _ratio_words(root, scope)
+    return expression_words(root, scope.labels)  # words, never an input code or function name
+
+
+def _ratio_words(root: Call, scope: Scope) -> str:
+    words = expression_words(root, scope.labels)
+    try:
+        below, when_zero = (evaluate(arg, scope.values) for arg in root.args[1:3])
+    except (KeyError, ParindexError):  # a missing input: nothing to say about it here
+        return words
+    if below == 0 and isinstance(when_zero, Decimal):
+        shown = format_decimal(when_zero) + ("%" if root.function == "percent" else "")
+        words += (
+            f" (mẫu số {_lower_first(expression_words(root.args[1], scope.labels))} bằng 0: "
+            f"không có trường hợp nào, quy tắc tính là {shown})"
+        )
+    return words
 
 
 def unit_of(expr: CompiledExpression, rule_unit: str | None, scope: Scope) -> str | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, ValueType
+from parindex.messages import expression_words
 from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
 from parindex.rules._explain import display, scored
 from parindex.rules._inverse import Problem, search
@@ -50,8 +51,10 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
             f"{scope.labels.get(n, n)} = {display(scope.values[n], scope.types.get(n))}"
             for n in sorted(compiled.inputs)
         )
-        described = f"{compiled.text or compiled.value.text}: {shown}"
-        return scored(got, leaf.top, described, described)
+        root = compiled.value.root
+        described = f"{compiled.text or expression_words(root, scope.labels)}: {shown}"
+        described_en = f"{compiled.text or expression_words(root, scope.labels, 'en')}: {shown}"
+        return scored(got, leaf.top, described, described_en)
 
     def inverse(self, compiled: CompiledExpressionRule, problem: Problem) -> list[Suggestion]:
         return search(replace(problem, shown=None), sorted(compiled.inputs))

@@ -48,6 +48,7 @@ from parindex.criteria import (
 from parindex.engine import leaf_points, score
 from parindex.errors import EvaluationError, ParindexError
 from parindex.expressions import Call, Compare, CompiledExpression, Const, Expr, Value, evaluate
+from parindex.messages import label
 from parindex.numbers import format_decimal, parse_decimal, quantize
 from parindex.report import NodeResult, ScoreReport, Status, format_points
 from parindex.submission import CheckedSubmission, Submission, check_submission
@@ -81,18 +82,8 @@ __all__ = [
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
-_KIND_VI = {
-    NodeKind.AREA: "Lĩnh vực",
-    NodeKind.CRITERION: "Tiêu chí",
-    NodeKind.SUB_CRITERION: "Tiêu chí thành phần",
-    NodeKind.ITEM: "Nội dung",
-}
-_KIND_EN = {
-    NodeKind.AREA: "Area",
-    NodeKind.CRITERION: "Criterion",
-    NodeKind.SUB_CRITERION: "Sub-criterion",
-    NodeKind.ITEM: "Item",
-}
+_KIND_VI = {kind: label("node_kind", kind) for kind in NodeKind}
+_KIND_EN = {kind: label("node_kind", kind, "en") for kind in NodeKind}
 
 Direction = Literal["increasing", "decreasing", "either"]
 """How a criterion's points must move when one input grows (``either``: one way only)."""

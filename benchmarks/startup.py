@@ -1,0 +1,106 @@
+"""Start-up time of whole processes: ``import parindex``, ``parindex --help``, one ``score``.
+
+Each command runs as a fresh Python process (what a user waits for), several times; the
+median is printed beside two baselines measured in the same run: ``python -c pass`` and
+the same command on an earlier commit (``--before REV``, default the commit before lazy
+imports), extracted with ``git archive`` and put first on ``PYTHONPATH``.
+
+    python benchmarks/startup.py [--before REV] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CRITERIA = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+UNIT = ROOT / "evidence" / "so-tnmt-mau-2023.yaml"
+GOALS = {"import parindex": 0.3, "parindex --help": 0.3, "parindex score (1 unit)": 0.5}
+START_COMMIT = "c25930c"  # main when the start-up work began
+
+COMMANDS = {
+    "python -c pass": ["-c", "pass"],
+    "import parindex": ["-c", "import parindex"],
+    "parindex --help": ["-c", "from parindex.cli import main; main(['--help'])"],
+    "parindex score (1 unit)": [
+        "-c",
+        f"from parindex.cli import main; main(['score', {str(CRITERIA)!r}, {str(UNIT)!r}])",
+    ],
+}
+
+
+def _median_seconds(args: list[str], env: dict[str, str], repeat: int) -> float:
+    """Median wall time of a fresh process, run outside the checkout (``-c`` puts the
+    working folder first on ``sys.path``, which would shadow ``PYTHONPATH``)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, *args],
+            env=env,
+            cwd=tempfile.gettempdir(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _checkout(revision: str, folder: Path) -> Path | None:
+    """The package as it was at ``revision`` (git archive), or None without git."""
+    archive = folder / "before.tar"
+    with archive.open("wb") as handle:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", revision, "parindex"],
+            stdout=handle,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    if done.returncode != 0:
+        return None
+    with tarfile.open(archive) as tar:
+        tar.extractall(folder / "before", filter="data")
+    return folder / "before"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--before", default=START_COMMIT, help="git revision to compare with")
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args()
+    now = dict(os.environ, PYTHONPATH=str(ROOT))
+    with tempfile.TemporaryDirectory() as folder:
+        before_root = _checkout(options.before, Path(folder))
+        before = None if before_root is None else dict(os.environ, PYTHONPATH=str(before_root))
+        floor = _median_seconds(COMMANDS["python -c pass"], now, options.repeat)
+        print(
+            f"Start-up, whole processes, median of {options.repeat} (python -c pass: "
+            f"{floor * 1000:.0f} ms)"
+        )
+        print(f"  {'command':<26} {'now':>9} {'before':>9} {'ratio':>7} {'goal':>7}")
+        for name, args in COMMANDS.items():
+            if name == "python -c pass":
+                continue
+            seconds = _median_seconds(args, now, options.repeat)
+            old = _median_seconds(args, before, options.repeat) if before else None
+            shown_old = f"{old * 1000:7.0f}ms" if old else "       –"
+            ratio = f"{seconds / old:6.2f}×" if old else "      –"
+            goal = GOALS[name]
+            verdict = "met" if seconds <= goal else "NOT met"
+            print(
+                f"  {name:<26} {seconds * 1000:7.0f}ms {shown_old} {ratio} "
+                f"{goal * 1000:5.0f}ms {verdict}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,312 @@
+"""Terminal tables and trees of the ``parindex`` commands (rich), and their CSV rows.
+
+Every text a person or a set author wrote (unit names, titles, groups) is escaped, so
+``[/]`` in a name prints as written instead of breaking the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from parindex.messages import label, labels, text
+from parindex.numbers import format_decimal
+from parindex.report import NodeResult, ScoreReport, Status, format_points
+
+if TYPE_CHECKING:
+    from parindex.criteria import CriteriaSet
+    from parindex.review import Review
+
+__all__ = [
+    "node_rows",
+    "ranking_tables",
+    "render_tree",
+    "review_tables",
+    "set_summary",
+    "totals_rows",
+    "totals_table",
+]
+
+
+def node_rows(criteria: CriteriaSet) -> list[dict[str, Any]]:
+    """The flat node list of a set, in tree order, as JSON-ready dicts."""
+    compiled = criteria.compiled
+    return [
+        {
+            "code": n.code,
+            "title": n.node.title,
+            "kind": n.node.kind.value,
+            "rule": n.node.rule.kind if n.node.rule else None,
+            "max_points": str(n.node.max_points),
+            "provisional": n.provisional,
+            "parent": n.parent,
+            "depth": n.depth,
+        }
+        for n in compiled.nodes.values()
+    ]
+
+
+def set_summary(criteria: CriteriaSet, lang: str) -> Table:
+    """One row per area: maximum, number of nodes, points resting on provisional values."""
+    compiled = criteria.compiled
+    table = Table(
+        title=f"{escape(criteria.title)}\n[dim]{escape(criteria.id)} · "
+        f"{escape(criteria.province)} · {criteria.year} · "
+        f"{escape(labels('level', criteria.levels, lang))}[/dim]",
+        title_justify="left",
+    )
+    for header in (
+        text("Mã", "Code", lang),
+        text("Lĩnh vực", "Area", lang),
+        text("Điểm tối đa", "Max points", lang),
+        text("Số nút", "Nodes", lang),
+        text("Tạm tính", "Provisional", lang),
+    ):
+        table.add_column(header, justify="left" if header in ("Mã", "Code") else "right")
+    for area in criteria.nodes:
+        table.add_row(
+            escape(area.code),
+            escape(area.title),
+            format_decimal(area.max_points),
+            str(len(list(area.walk()))),
+            format_decimal(compiled.provisional_points(area.code)),
+        )
+    table.add_row(
+        "",
+        "[bold]" + text("TỔNG ĐIỂM", "TOTAL", lang) + "[/bold]",
+        f"[bold]{format_decimal(criteria.total_max)}[/bold]",
+        str(len(compiled.nodes)),
+        format_decimal(compiled.provisional_points()),
+    )
+    return table
+
+
+def _status_style(node: NodeResult) -> str:
+    return {
+        Status.NOT_APPLICABLE: "dim",
+        Status.MISSING_INPUT: "yellow",
+        Status.PARTIAL: "yellow",
+        Status.ERROR: "red",
+        Status.SURVEY: "cyan",
+    }.get(node.status, "")
+
+
+def render_tree(report: ScoreReport, language: str = "vi") -> Tree:
+    """The breakdown as a rich tree: code, title, points/max, explanation."""
+    head = (
+        f"[bold]{escape(report.unit.name)}[/bold] — {escape(report.criteria_title)} ({report.year})"
+    )
+    if report.unit.sample:
+        head += " [magenta]" + escape(text("[DỮ LIỆU MẪU]", "[SAMPLE DATA]", language)) + "[/]"
+    if report.unit.synthetic:
+        head += " [magenta]" + escape(text("[ĐƠN VỊ TỔNG HỢP]", "[SYNTHETIC]", language)) + "[/]"
+    tree = Tree(head)
+    branches: dict[str | None, Tree] = {None: tree}
+    for node in report.nodes:
+        style = _status_style(node)
+        mark = " [yellow]*[/yellow]" if node.provisional else ""
+        line = (
+            f"[bold]{escape(node.code)}[/bold] {escape(node.title)} — "
+            f"[bold]{format_points(node.points)}/{format_points(node.max_points)}[/bold]{mark}"
+        )
+        if node.status != Status.SCORED:
+            line += f" [{style or 'default'}]({label('status', node.status, language)})[/]"
+        if node.rule is not None or node.status != Status.SCORED:
+            explanation = node.explanation_en if language == "en" else node.explanation
+            line += f"\n[dim]{escape(explanation)}[/dim]"
+        branches[node.code] = branches[node.parent].add(line, style=style or None)
+    return tree
+
+
+def _totals_header(language: str) -> list[str]:
+    return (
+        ["Unit", "Level", "Total", "Max", "Index (%)", "Band", "Undetermined", "Provisional"]
+        if language == "en"
+        else [
+            "Đơn vị",
+            "Cấp",
+            "Tổng điểm",
+            "Tối đa",
+            "Chỉ số (%)",
+            "Xếp loại",
+            "Chưa xác định",
+            "Tạm tính",
+        ]
+    )
+
+
+def totals_rows(reports: Sequence[ScoreReport], language: str = "vi") -> list[list[Any]]:
+    """One row per unit, highest index first (machine values: decimals with a point)."""
+    ordered = sorted(reports, key=lambda r: (r.index is None, -(r.index or 0), r.unit.name))
+    return [
+        [
+            report.unit.name,
+            label("level", report.unit.level, language),
+            report.total,
+            report.max_points,
+            None if report.index is None else report.index.quantize(Decimal("0.01")),
+            report.band,
+            report.undetermined_points,
+            report.provisional_points,
+        ]
+        for report in ordered
+    ]
+
+
+def totals_table(reports: Sequence[ScoreReport], language: str = "vi") -> Table:
+    """Ranking-ready totals: one row per unit, highest index first."""
+    table = Table(title=text("Tổng hợp kết quả", "Totals", language), title_justify="left")
+    header = _totals_header(language)
+    for column in header:
+        table.add_column(column, justify="left" if column in header[:2] else "right")
+    for name, level, total, top, index, band, undetermined, provisional in totals_rows(
+        reports, language
+    ):
+        table.add_row(
+            escape(str(name)),
+            escape(level),
+            format_points(total),
+            format_points(top),
+            "?" if index is None else format_decimal(index, 2),
+            escape(band or "?"),
+            format_points(undetermined),
+            format_points(provisional),
+        )
+    return table
+
+
+def totals_header(language: str) -> list[str]:
+    return _totals_header(language)
+
+
+def _points_percent(points: Decimal | None, percent: Decimal | None) -> str:
+    if points is None:
+        return "—"
+    shown = format_points(points)
+    return f"{shown} ({format_decimal(percent, 2)}%)" if percent is not None else shown
+
+
+def review_tables(result: Review, lang: str, show_all: bool) -> tuple[Table, int, Table]:
+    """The findings (info hidden unless ``show_all``), how many hidden, the area summary."""
+    from parindex.review import Severity
+
+    findings = [f for f in result.sorted_findings() if show_all or f.severity != Severity.INFO]
+    table = Table(
+        title=f"{text('Thẩm định', 'Review', lang)}: {escape(result.unit_name)} ({result.year})",
+        title_justify="left",
+    )
+    for column in text("Mức|Loại|Mã|Nội dung", "Severity|Finding|Criterion|Detail", lang).split(
+        "|"
+    ):
+        table.add_column(column, overflow="fold")
+    colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for finding in findings:
+        message = finding.message_en if lang == "en" else finding.message
+        table.add_row(
+            f"[{colours[finding.severity]}]{label('severity', finding.severity, lang)}[/]",
+            label("finding", finding.code, lang),
+            escape(finding.criterion),
+            escape(message.split(": ", 1)[-1]),
+        )
+    summary = Table(
+        title=text("Tự chấm / theo quy tắc / thẩm định", "Self / computed / appraised", lang),
+        title_justify="left",
+    )
+    headers = text(
+        "|Lĩnh vực|Tối đa|Tự chấm|Quy tắc|Thẩm định", "|Area|Max|Self|Computed|Appraised", lang
+    ).split("|")
+    for index, column in enumerate(headers):
+        summary.add_column(column, justify="left" if index < 2 else "right")
+    for area in result.summary:
+        summary.add_row(
+            escape(area.code),
+            escape(area.title),
+            format_points(area.max_points),
+            _points_percent(area.self_score, area.self_percent),
+            _points_percent(area.computed_score, area.computed_percent),
+            _points_percent(area.appraised_score, area.appraised_percent),
+        )
+    return table, len(result.findings) - len(findings), summary
+
+
+def _json_value(value: Any) -> Any:
+    """Missing as ``None``, numpy scalars as Python ones; decimals stay exact."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def records(table: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows as JSON-ready dicts."""
+    return [{k: _json_value(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+def ranking_tables(table: Any, criteria: CriteriaSet, lang: str = "vi") -> list[Table]:
+    """Per ranking group: the ranked table, then the area sub-indices (%) of its units."""
+    areas = list(criteria.compiled.children.get(None, ()))
+    tables = []
+    for group, members in table.groupby("group", sort=False):
+        rows = records(members)
+        name = escape(label("level", group, lang))
+        ranked = Table(
+            title=text(
+                f"Xếp hạng: {name} ({len(rows)} đơn vị)",
+                f"Ranking: {name} ({len(rows)} units)",
+                lang,
+            ),
+            title_justify="left",
+            caption=text(
+                "DỮ LIỆU TỔNG HỢP — không phải số liệu thật",
+                "SYNTHETIC DATA — not real figures",
+                lang,
+            )
+            if any(row["synthetic"] for row in rows)
+            else None,
+            caption_justify="left",
+        )
+        headers = text(
+            "Hạng|Đơn vị|Tổng điểm|Tối đa|Chỉ số (%)|Xếp loại|Đủ số liệu",
+            "Rank|Unit|Total|Max|Index (%)|Band|Complete",
+            lang,
+        ).split("|")
+        for index, header in enumerate(headers):
+            ranked.add_column(header, justify="left" if index == 1 else "right", overflow="fold")
+        by_area = Table(
+            title=text(
+                f"Chỉ số thành phần theo lĩnh vực (%) — {name}",
+                f"Area sub-indices (%) — {name}",
+                lang,
+            ),
+            title_justify="left",
+        )
+        by_area.add_column(text("Đơn vị", "Unit", lang), overflow="fold")
+        for code in areas:
+            by_area.add_column(text(f"LV {code}", f"Area {code}", lang), justify="right")
+        for row in rows:
+            ranked.add_row(
+                "–" if row["rank"] is None else str(row["rank"]),
+                escape(str(row["name"])),
+                format_points(row["total"]),
+                format_points(row["max_points"]),
+                "?" if row["index"] is None else format_decimal(row["index"], 2),
+                escape(row["band"] or "?"),
+                text("có", "yes", lang) if row["complete"] else text("chưa", "no", lang),
+            )
+            by_area.add_row(
+                escape(str(row["name"])),
+                *(
+                    "–" if row[f"area:{c}"] is None else format_decimal(row[f"area:{c}"], 2)
+                    for c in areas
+                ),
+            )
+        tables += [ranked, by_area]
+    return tables

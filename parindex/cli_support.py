@@ -1,0 +1,282 @@
+"""What every ``parindex`` command shares: language and format options, user errors
+without tracebacks, safe CSV, progress bars, and one policy for the files it is given.
+
+Heavy modules (pydantic models, pandas, rich) are imported inside the functions that
+need them, so ``parindex --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from parindex.cli_text import language, set_language
+from parindex.errors import ParindexError, ProblemsError
+from parindex.messages import os_error, text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from parindex.criteria import CriteriaSet
+    from parindex.submission import Submission
+
+__all__ = [
+    "FORMATS",
+    "csv_text",
+    "echo_error",
+    "file_kind",
+    "load_units",
+    "options",
+    "progress",
+    "t",
+    "user_errors",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = {"text": "văn bản / text", "json": "JSON", "csv": "CSV (mở bằng Excel)"}
+
+
+def t(vi: str, en: str) -> str:
+    """The Vietnamese or English twin, by the command line's ``--lang``."""
+    return text(vi, en, language())
+
+
+def echo_error(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _os_error(exc: OSError) -> str:
+    vi, en = os_error(exc)
+    name = "" if exc.filename is None else f"{exc.filename}: "
+    return name + t(vi, en)
+
+
+def user_errors(function: F) -> F:
+    """A user's mistake (bad file, missing file, wrong argument) as a message and exit 1."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ProblemsError as exc:
+            echo_error(exc.describe(language()))
+        except ParindexError as exc:
+            echo_error(str(exc))
+        except UnicodeDecodeError as exc:
+            echo_error(
+                t(
+                    f"Tệp không phải văn bản UTF-8 (byte {exc.start}); lưu lại dưới dạng UTF-8",
+                    f"File is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+                )
+            )
+        except OSError as exc:
+            echo_error(_os_error(exc))
+        sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _language_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    set_language(value)
+    return value
+
+
+def options(*formats: str, default: str = "text") -> Callable[[F], F]:
+    """``--lang`` and ``--format`` (one of ``formats``), and user errors without tracebacks."""
+    shown = ", ".join(f"{f}" for f in formats)
+
+    def decorate(function: F) -> F:
+        function = user_errors(function)
+        function = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=default,
+            show_default=True,
+            help=f"Định dạng kết quả / output format: {shown}.",
+        )(function)
+        return click.option(
+            "--lang",
+            type=click.Choice(["vi", "en"]),
+            default="vi",
+            show_default=True,
+            callback=_language_option,
+            is_eager=True,
+            help="Ngôn ngữ: vi (tiếng Việt) hoặc en (English).",
+        )(function)
+
+    return decorate
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def _safe(value: object, decimal_comma: bool) -> str:
+    """A CSV cell Excel will not run: text starting like a formula gets a leading quote."""
+    if value is None:
+        return ""
+    shown = str(value)
+    if _NUMBER.match(shown):
+        return shown.replace(".", ",") if decimal_comma else shown
+    if shown.startswith(_FORMULA_START):
+        return "'" + shown
+    return shown
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], decimal_comma: bool) -> str:
+    """CSV that Excel opens as UTF-8 (with a BOM), formulas neutralised.
+
+    With ``decimal_comma`` numbers are written ``0,5`` and cells separated by ``;`` (as
+    Excel expects in a Vietnamese locale); otherwise ``0.5`` and ``,``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
+    writer.writerow([_safe(h, False) for h in header])
+    for row in rows:
+        writer.writerow([_safe(cell, decimal_comma) for cell in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def decimal_comma_option(function: F) -> F:
+    return click.option(
+        "--decimal-comma",
+        is_flag=True,
+        help="CSV: số viết 0,5 và ngăn cột bằng ';' (Excel tiếng Việt) / decimal commas.",
+    )(function)
+
+
+# --- progress and files -------------------------------------------------------------------
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr for bulk work, quiet when stderr is not a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+_FORMAT_LINE = re.compile(r"^format:\s*['\"]?parindex\.(criteria|submission)/", re.MULTILINE)
+
+
+def file_kind(path: str | Path) -> str | None:
+    """``"criteria"`` or ``"submission"`` from a file's ``format:`` line (first 8 kB), else None."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return None
+    if '"format": "parindex.submission' in head:
+        return "submission"
+    if '"format": "parindex.criteria' in head:
+        return "criteria"
+    match = _FORMAT_LINE.search(head)
+    return match.group(1) if match else None
+
+
+def check_order(criteria_file: str, submission_files: Sequence[str]) -> None:
+    """Refuse swapped arguments (a submission where the criteria go, or the reverse)."""
+    if file_kind(criteria_file) == "submission":
+        raise click.UsageError(
+            t(
+                f"{criteria_file} là hồ sơ tự đánh giá, không phải bộ tiêu chí: "
+                "viết tệp tiêu chí trước, rồi các hồ sơ",
+                f"{criteria_file} is a submission, not a criteria set: "
+                "give the criteria file first, then the submissions",
+            )
+        )
+    for path in submission_files:
+        if file_kind(path) == "criteria":
+            raise click.UsageError(
+                t(
+                    f"{path} là bộ tiêu chí, không phải hồ sơ tự đánh giá",
+                    f"{path} is a criteria set, not a submission",
+                )
+            )
+
+
+def load_units(
+    criteria: CriteriaSet, paths: Sequence[str | Path], *, strict: bool = False
+) -> tuple[list[Submission], int]:
+    """Load submissions with one policy for every command.
+
+    A file of another set is skipped with one line and counted (``strict``: an error);
+    an invalid file is reported and the others still load. Returns the submissions and
+    the number of invalid files (the command then exits 1 after doing the rest).
+    """
+    from parindex.errors import SubmissionError
+    from parindex.submission import load_submission
+
+    loaded: list[Submission] = []
+    invalid = skipped = 0
+    with progress(t("Đọc hồ sơ", "Reading submissions"), len(paths)) as advance:
+        for path in paths:
+            try:
+                submission = load_submission(path)
+            except SubmissionError as exc:
+                echo_error(exc.describe(language()))
+                invalid += 1
+            else:
+                if submission.criteria != criteria.id:
+                    echo_error(
+                        t(
+                            f"Bỏ qua {path}: hồ sơ của bộ {submission.criteria}, "
+                            f"không phải bộ {criteria.id}",
+                            f"Skipped {path}: a submission for {submission.criteria}, "
+                            f"not {criteria.id}",
+                        )
+                    )
+                    skipped += 1
+                else:
+                    loaded.append(submission)
+            advance()
+    if skipped or invalid:
+        echo_error(
+            t(
+                f"Đã bỏ qua {skipped} tệp của bộ khác và {invalid} tệp lỗi trên {len(paths)} tệp.",
+                f"Left out {skipped} file(s) of another set and {invalid} invalid file(s) "
+                f"of {len(paths)}.",
+            )
+        )
+    if strict and skipped:
+        raise ParindexError(
+            t("--strict: dừng vì có tệp của bộ khác", "--strict: stopped, files of another set")
+        )
+    if not loaded:
+        raise ParindexError(t("Không có hồ sơ nào để xử lý", "No submission to process"))
+    return loaded, invalid
+
+
+def strict_option(function: F) -> F:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Dừng (mã 1) nếu có tệp bị bỏ qua / fail when any file is left out.",
+    )(function)
+
+
+def console() -> Console:
+    """Piped output (a file, a CI log) gets a readable width instead of rich's default 80."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)

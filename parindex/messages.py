@@ -1,0 +1,320 @@
+"""The message catalogue: the words a person reads for every code parindex uses.
+
+Codes (``so``, ``criterion``, ``bands``, ``over_claimed`` …) are stable identifiers for
+files, JSON and programs; a person never reads them. Every family of codes has a
+Vietnamese label and an English twin here, once, and every output (CLI, explanations,
+review, Excel, reports, plans) asks this module for them.
+
+>>> label("level", "so")
+'Sở, ban, ngành'
+>>> label("finding", "over_claimed", "en")
+'Self-score above the computed score'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from parindex.expressions import Expr
+
+__all__ = [
+    "FAMILIES",
+    "counted",
+    "expression_words",
+    "label",
+    "labels",
+    "lower_first",
+    "os_error",
+    "text",
+]
+
+Pair = tuple[str, str]
+
+#: Family name → code → (Vietnamese, English).
+FAMILIES: Final[Mapping[str, Mapping[str, Pair]]] = {
+    # Unit levels (criteria.UnitLevel).
+    "level": {
+        "so": ("Sở, ban, ngành", "Provincial departments and agencies"),
+        "huyen": ("UBND cấp huyện", "District people's committees"),
+        "xa": ("UBND cấp xã", "Commune people's committees"),
+    },
+    # Node kinds (criteria.NodeKind), singular, capitalised.
+    "node_kind": {
+        "area": ("Lĩnh vực", "Area"),
+        "criterion": ("Tiêu chí", "Criterion"),
+        "sub_criterion": ("Tiêu chí thành phần", "Sub-criterion"),
+        "item": ("Nội dung", "Item"),
+    },
+    # Rule kinds (criteria.*Rule.kind): how the points are decided.
+    "rule_kind": {
+        "check": ("Đạt / không đạt", "Yes / no"),
+        "bands": ("Theo khoảng", "Bands"),
+        "threshold": ("Theo ngưỡng", "Threshold"),
+        "proportional": ("Tỷ lệ thuận", "Proportional"),
+        "deadline": ("Theo thời hạn", "Deadline"),
+        "levels": ("Theo cấp công nhận", "Levels"),
+        "deduction": ("Trừ điểm theo số lần", "Deduction"),
+        "survey": ("Điều tra xã hội học", "Sociological survey"),
+        "bonus": ("Điểm thưởng", "Bonus"),
+        "penalty": ("Điểm trừ", "Penalty"),
+        "expression": ("Theo công thức", "Formula"),
+    },
+    # How a parent adds up its children (criteria.Aggregation).
+    "aggregation": {
+        "sum": ("Tổng các nội dung", "Sum of the parts"),
+        "capped_sum": ("Tổng, không quá điểm tối đa", "Sum, capped at the maximum"),
+        "max": ("Nội dung cao nhất", "Highest part"),
+    },
+    # Input types (criteria.InputType).
+    "input_type": {
+        "count": ("Số lượng", "Count"),
+        "ratio": ("Tỷ lệ (0–1)", "Ratio (0–1)"),
+        "percent": ("Tỷ lệ %", "Percent"),
+        "amount": ("Số tiền, số đo", "Amount"),
+        "date": ("Ngày", "Date"),
+        "yes_no": ("Có / không", "Yes / no"),
+        "enum": ("Lựa chọn", "Choice"),
+    },
+    # Node status in a score (report.Status).
+    "status": {
+        "scored": ("đã chấm", "scored"),
+        "not_applicable": ("không áp dụng", "not applicable"),
+        "missing_input": ("thiếu số liệu", "missing input"),
+        "survey": ("điều tra XHH", "survey"),
+        "partial": ("chưa đủ số liệu", "partly undetermined"),
+        "error": ("lỗi", "error"),
+    },
+    # Severity of a review finding (review.Severity).
+    "severity": {
+        "error": ("lỗi", "error"),
+        "warning": ("cảnh báo", "warning"),
+        "info": ("lưu ý", "note"),
+    },
+    # Review finding kinds (review.Finding.code).
+    "finding": {
+        "survey_self_scored": (
+            "Tự chấm tiêu chí điều tra XHH",
+            "Self-scored a survey criterion",
+        ),
+        "scored_not_applicable": (
+            "Chấm tiêu chí không áp dụng",
+            "Scored a criterion that does not apply",
+        ),
+        "above_max": ("Vượt điểm tối đa", "Above the maximum"),
+        "computed_undetermined": (
+            "Chưa tính được theo quy tắc",
+            "Computed score undetermined",
+        ),
+        "over_claimed": ("Tự chấm cao hơn quy tắc", "Self-score above the computed score"),
+        "under_claimed": ("Tự chấm thấp hơn quy tắc", "Self-score below the computed score"),
+        "no_evidence_no_explanation": (
+            "Thiếu TLKC và giải trình",
+            "No evidence and no explanation",
+        ),
+        "evidence_expected_missing": ("Thiếu TLKC cần có", "Expected evidence missing"),
+        "appraisal_without_note": (
+            "Điểm thẩm định khác, không ghi chú",
+            "Appraised score differs without a note",
+        ),
+        "section_not_cited": ("TLKC chưa trích mục, trang", "Evidence cites no section"),
+        "evidence_after_deadline": ("TLKC sau thời hạn", "Evidence dated after the deadline"),
+        "evidence_outside_year": (
+            "TLKC ngoài năm đánh giá",
+            "Evidence outside the assessed year",
+        ),
+        "not_self_scored": ("Chưa tự chấm", "Not self-scored"),
+    },
+    # Where a number comes from (criteria.Provenance.status).
+    "provenance": {
+        "stated": ("có nguồn văn bản", "stated by a source"),
+        "provisional": ("tạm tính (chưa có nguồn chính thức)", "provisional (no official source)"),
+    },
+    # How a multi-report deadline scores (criteria.DeadlineRule.scoring).
+    "deadline_scoring": {
+        "all": ("đủ tất cả đúng hạn mới đạt", "all on time or nothing"),
+        "each": ("chia đều theo từng lần đúng hạn", "shared over the reports on time"),
+    },
+    # Year-to-year comparison status (mapping.ComparisonStatus and its row statuses).
+    "comparison": {
+        "scored": ("đã chấm", "scored"),
+        "not_applicable": ("không áp dụng", "not applicable"),
+        "missing": ("thiếu số liệu", "missing input"),
+        "unmapped": ("không có mã tương ứng", "no matching code"),
+        "no_report": ("không có kết quả", "no result"),
+    },
+    # A year-to-year comparison row (mapping.compare_years ``status`` column).
+    "comparison_row": {
+        "both_scored": ("cả hai năm đã chấm", "scored both years"),
+        "not_applicable": ("không áp dụng ở một năm", "not applicable one year"),
+        "missing": ("thiếu số liệu", "missing input"),
+        "unmapped": ("chỉ có ở một năm", "only in one year"),
+        "no_report": ("thiếu kết quả một năm", "no result one year"),
+    },
+}
+
+
+def label(family: str, code: object, language: str = "vi") -> str:
+    """The label of ``code`` in ``family`` (``"level"``, ``"finding"`` …).
+
+    A code the catalogue does not know (a province's own group name, say) is shown as
+    written: it is the user's own word, not one of parindex's codes.
+    """
+    key = getattr(code, "value", code)
+    pair = FAMILIES[family].get(str(key))
+    if pair is None:
+        return str(key)
+    return pair[1] if language == "en" else pair[0]
+
+
+def labels(family: str, codes: Iterable[object], language: str = "vi") -> str:
+    """Several labels joined with ``"; "`` (labels hold commas themselves)."""
+    return "; ".join(label(family, code, language) for code in codes)
+
+
+def counted(family: str, counts: Mapping[str, int], language: str = "vi") -> str:
+    """``"Lĩnh vực 8, Tiêu chí 32"``: each code's label with its count, in the catalogue's order."""
+    order = list(FAMILIES[family])
+    ranked = sorted(counts, key=lambda c: (order.index(c) if c in order else len(order), c))
+    return ", ".join(f"{label(family, code, language)} {counts[code]}" for code in ranked)
+
+
+def os_error(exc: OSError) -> Pair:
+    """What went wrong reading or writing a file, in Vietnamese and English (no OS jargon)."""
+    import errno
+
+    words: Mapping[int, Pair] = {
+        errno.ENOENT: ("không tìm thấy tệp hoặc thư mục", "no such file or directory"),
+        errno.EISDIR: ("đây là thư mục, không phải tệp", "is a directory, not a file"),
+        errno.ENOTDIR: ("không phải thư mục", "not a directory"),
+        errno.EACCES: ("không có quyền đọc/ghi", "permission denied"),
+        errno.EPERM: ("không có quyền đọc/ghi", "permission denied"),
+        errno.ENOSPC: ("ổ đĩa đã đầy", "no space left on the disk"),
+        errno.EROFS: ("ổ đĩa chỉ đọc", "read-only file system"),
+    }
+    pair = words.get(exc.errno or 0)
+    if pair is None:
+        return (f"lỗi hệ thống số {exc.errno}", f"system error {exc.errno}")
+    return pair
+
+
+def text(vi: str, en: str, language: str = "vi") -> str:
+    """Pick the Vietnamese or English twin of a sentence."""
+    return en if language == "en" else vi
+
+
+# --- expressions in words ---------------------------------------------------------------
+
+_OPERATORS: Final[Mapping[str, str]] = {
+    "+": "+",
+    "-": "−",
+    "*": "×",
+    "/": "÷",
+    "**": "^",
+    "==": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+}
+
+_FUNCTIONS: Final[Mapping[str, Pair]] = {
+    "min": ("nhỏ nhất của {args}", "the least of {args}"),
+    "max": ("lớn nhất của {args}", "the greatest of {args}"),
+    "abs": ("giá trị tuyệt đối của {0}", "the absolute value of {0}"),
+    "round": ("{0} làm tròn đến {1} chữ số", "{0} rounded to {1} places"),
+    "clamp": ("{0} giới hạn trong [{1}; {2}]", "{0} kept within [{1}; {2}]"),
+    "date": ("ngày {2}/{1}/{0}", "the date {2}/{1}/{0}"),
+    "days_between": ("số ngày từ {0} đến {1}", "the days from {0} to {1}"),
+    "year": ("năm của {0}", "the year of {0}"),
+    "month": ("tháng của {0}", "the month of {0}"),
+    "day": ("ngày của {0}", "the day of {0}"),
+    "quarter": ("quý của {0}", "the quarter of {0}"),
+}
+
+
+def lower_first(words: str) -> str:
+    """Lower-case the first letter unless it starts an acronym (``TTHC``)."""
+    if len(words) > 1 and words[1].islower():
+        return words[0].lower() + words[1:]
+    return words
+
+
+def _constant(value: object, language: str) -> str:
+    from parindex.numbers import format_date, format_decimal
+
+    if isinstance(value, bool):
+        return text("có", "yes", language) if value else text("không", "no", language)
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return f"«{value}»"
+
+
+def expression_words(root: Expr, names: Mapping[str, str], language: str = "vi") -> str:
+    """An expression written for a reader: names become their labels, operators symbols.
+
+    ``percent(a + b, c, 100)`` reads "Tỷ lệ (… + …) / …"; a reader never sees an input's
+    code or a function's name.
+    """
+    from parindex import expressions as ex
+
+    def words(node: ex.Expr, inner: bool = False) -> str:
+        if isinstance(node, ex.Name):
+            shown = names.get(node.name, node.name.replace("_", " "))
+            return lower_first(shown) if inner else shown
+        if isinstance(node, ex.Const):
+            return _constant(node.value, language)
+        if isinstance(node, ex.Unary):
+            return f"{_OPERATORS.get(node.op, node.op)}{words(node.operand, True)}"
+        if isinstance(node, ex.Binary):
+            shown = f"{words(node.left, True)} {_OPERATORS[node.op]} {words(node.right, True)}"
+            return f"({shown})" if inner else shown
+        if isinstance(node, ex.Compare):
+            parts = [words(node.operands[0], inner)]
+            for op, operand in zip(node.ops, node.operands[1:], strict=True):
+                parts.append(f"{_OPERATORS.get(op, op)} {words(operand, True)}")
+            return " ".join(parts)
+        if isinstance(node, ex.BoolOp):
+            joiner = {
+                "and": text(" và ", " and ", language),
+                "or": text(" hoặc ", " or ", language),
+            }
+            return joiner[node.op].join(words(v, True) for v in node.values)
+        if isinstance(node, ex.Not):
+            return text("không phải ", "not ", language) + f"({words(node.operand, True)})"
+        if isinstance(node, ex.IfElse):
+            return text(
+                f"{words(node.body, True)} nếu {words(node.test, True)}, "
+                f"ngược lại {words(node.orelse, True)}",
+                f"{words(node.body, True)} if {words(node.test, True)}, "
+                f"else {words(node.orelse, True)}",
+                language,
+            )
+        if isinstance(node, ex.In):
+            options = ", ".join(_constant(o, language) for o in node.options)
+            verb = (
+                text("không thuộc", "not in", language)
+                if node.negated
+                else text("thuộc", "in", language)
+            )
+            return f"{words(node.needle, inner)} {verb} ({options})"
+        if isinstance(node, ex.Call):
+            return call(node, inner)
+        return str(node)  # pragma: no cover - every Expr subclass is handled above
+
+    def call(node: ex.Call, inner: bool) -> str:
+        args = [words(a, True) for a in node.args]
+        if node.function in ("percent", "ratio"):
+            head = text("Tỷ lệ", "The ratio", language)
+            shown = f"{head} {args[0]} / {args[1]}"
+            return lower_first(shown) if inner else shown
+        vi, en = _FUNCTIONS.get(node.function, ("{args}", "{args}"))
+        return text(vi, en, language).format(*args, args=", ".join(args))
+
+    return words(root)
