@@ -29,11 +29,14 @@ demo: $(STAMP)
 
 # The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless) and read
 # their PDF print-outs back with pdftotext (poppler-utils).
+# Calc recalculates and prints workbooks; Writer converts the Word reports to PDF.
 soffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@{ command -v soffice >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 \
+	   && dpkg -s libreoffice-calc-nogui >/dev/null 2>&1; } || { \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui \
+	    libreoffice-writer-nogui >/dev/null; }
 	@command -v pdftotext >/dev/null 2>&1 || { \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \

@@ -38,7 +38,9 @@ def problem_of(text: str | bytes, bounds: Bounds | None = None) -> tuple[str, in
         ("0x1F", 31),
         ("1_000", 1000),
         ("-0", 0),
-        ("12.500", Decimal("12.5")),
+        # 12500 or 12,5? Never guessed: kept as written, the field's check refuses it.
+        ("12.500", "12.500"),
+        ("12.5", Decimal("12.5")),
         ("0.1", Decimal("0.1")),
         ("1e3", Decimal("1000.0")),
         (".inf", Decimal("Infinity")),
