@@ -151,7 +151,9 @@ def test_evidence_expected_missing(criteria: CriteriaSet) -> None:
 def test_computed_undetermined(criteria: CriteriaSet) -> None:
     result = run(criteria, self_scores={"1.3.1": {"points": 1, "explanation": "x"}})
     finding = next(f for f in result.findings if f.code == "computed_undetermined")
-    assert "so_don_vi_truc_thuoc" in finding.message
+    # The missing input is named by its label, never by its code (issue 16).
+    assert "Tổng số phòng và đơn vị trực thuộc Sở" in finding.message
+    assert "so_don_vi_truc_thuoc" not in finding.message
     assert finding.computed_score is None
 
 
