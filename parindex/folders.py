@@ -30,7 +30,7 @@ from parindex.submission import Submission, check_submission, load_submission
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Loaded", "load_submissions", "submission_files"]
+__all__ = ["Loaded", "load_submissions", "read_submissions", "submission_files"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
 PARALLEL_FROM = 64
@@ -122,6 +122,24 @@ def load_submissions(
     """
     if on_error not in ("skip", "raise"):
         raise ValueError(f"on_error phải là 'skip' hoặc 'raise', không phải {on_error!r}")
+    submissions, errors, notes = read_submissions(folder_or_paths, criteria, workers=workers)
+    if errors and on_error == "raise":
+        raise SubmissionError(errors)
+    return Loaded(submissions, _frame([*errors, *notes]))
+
+
+def read_submissions(
+    folder_or_paths: str | os.PathLike[str] | Iterable[Any],
+    criteria: CriteriaSet | None = None,
+    *,
+    workers: int | None = None,
+) -> tuple[list[Submission], list[Problem], list[Problem]]:
+    """The submissions read, the problems of broken files, and the files left out on purpose.
+
+    The one reader of many submissions behind :func:`load_submissions` and the commands:
+    a broken file never blocks the others, a file of another set or a unit read twice is
+    listed, never silently dropped.
+    """
     files = submission_files(folder_or_paths)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     results = _read_all(files, workers if workers is not None else cores or 1)
@@ -147,9 +165,7 @@ def load_submissions(
             errors.append(_duplicate(result, first))
             continue
         submissions.append(result)
-    if errors and on_error == "raise":
-        raise SubmissionError(errors)
-    return Loaded(submissions, _frame([*errors, *notes]))
+    return submissions, errors, notes
 
 
 def _frame(problems: Sequence[Problem]) -> pd.DataFrame:

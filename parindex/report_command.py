@@ -6,47 +6,23 @@ from pathlib import Path
 
 import click
 
-from parindex.errors import ParindexError, Problem, SubmissionError
+from parindex.criteria import CriteriaSet
+from parindex.errors import ParindexError, Problem
 from parindex.loader import load_criteria
-from parindex.submission import Submission, load_submission
+from parindex.submission import Submission
 
 __all__ = ["read_submissions", "report"]
 
 
 def read_submissions(
-    paths: tuple[str, ...] | list[str], criteria_id: str
+    paths: tuple[str, ...] | list[str], criteria: CriteriaSet
 ) -> tuple[list[Submission], list[Problem]]:
-    """Files and folders (their ``*.yaml``) read one by one: a bad file or one of another set
-    is listed as a problem, never silently dropped, and never blocks the others."""
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-        else:
-            files.append(path)
-    submissions: list[Submission] = []
-    problems: list[Problem] = []
-    for file in files:
-        try:
-            submission = load_submission(file)
-        except SubmissionError as exc:
-            problems.extend(exc.problems)
-            continue
-        if submission.criteria != criteria_id:
-            problems.append(
-                Problem(
-                    kind="other_set",
-                    message=f"hồ sơ của bộ tiêu chí khác ({submission.criteria}), bỏ qua",
-                    message_en=f"submission for another set ({submission.criteria}), skipped",
-                    file=str(file),
-                    text=submission.criteria,
-                    allowed=(criteria_id,),
-                )
-            )
-            continue
-        submissions.append(submission)
-    return submissions, problems
+    """Files and folders (their ``*.yaml``) read by the one folder reader: a bad file or one of
+    another set is listed as a problem, never silently dropped, and never blocks the others."""
+    from parindex.folders import read_submissions as read
+
+    submissions, errors, notes = read(paths, criteria)
+    return submissions, [*errors, *notes]
 
 
 @click.command("report")
@@ -104,7 +80,7 @@ def _report(
 
     kind = fmt or ("docx" if output.lower().endswith(".docx") else "html")
     criteria = load_criteria(criteria_file)
-    submissions, problems = read_submissions(paths, criteria.id)
+    submissions, problems = read_submissions(paths, criteria)
     for problem in problems:
         click.echo(problem.describe(lang), err=True)
     if not submissions:
@@ -114,7 +90,7 @@ def _report(
         if previous_criteria is None:
             raise click.BadParameter("cần --previous-criteria cùng --previous")
         old_set = load_criteria(previous_criteria)
-        old, old_problems = read_submissions(previous_paths, old_set.id)
+        old, old_problems = read_submissions(previous_paths, old_set)
         for problem in old_problems:
             click.echo(problem.describe(lang), err=True)
         previous = province_results(old_set, old)

@@ -17,7 +17,7 @@ def test_html_and_docx(tmp_path: Path) -> None:
     html = tmp_path / "ket-qua.html"
     result = runner.invoke(main, ["report", SET_2023, str(ROOT / "evidence"), "-o", str(html)])
     assert result.exit_code == 0, result.output
-    assert "bộ tiêu chí khác" in result.output  # the 2021 sample is listed, not dropped silently
+    assert "hồ sơ của bộ tiêu chí 'quangbinh-stnmt-2021'" in result.output  # listed, not dropped
     text = html.read_text(encoding="utf-8")
     assert "Hồ sơ không đưa vào báo cáo" in text and "so-tnmt-mau-2021.yaml" in text
     docx = tmp_path / "bao-cao.docx"
