@@ -100,7 +100,9 @@ def test_export_and_import(tmp_path: Path) -> None:
     exported = runner.invoke(main, ["export", str(SET_2023), str(TNMT), str(GTVT), "-o", str(book)])
     assert exported.exit_code == 0, exported.output
     assert f"2 đơn vị vào {book}" in exported.output
-    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "Tổng hợp"
+    workbook = openpyxl.load_workbook(book, read_only=True)  # keeps the file open: close it
+    assert workbook.sheetnames[0] == "Tổng hợp"
+    workbook.close()
     back = tmp_path / "back"
     imported = runner.invoke(main, ["import", str(SET_2023), str(book), "-o", str(back)])
     assert imported.exit_code == 0, imported.output

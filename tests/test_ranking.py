@@ -228,8 +228,11 @@ def test_cli_api_and_excel_summary_rank_ties_alike(criteria: CriteriaSet, tmp_pa
     assert cli == api
 
     book = export_workbook(criteria, units, tmp_path / "tong-hop.xlsx")
-    sheet = load_workbook(book, read_only=True)[SUMMARY_SHEET]
-    rows = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(book, read_only=True)  # read-only keeps the file open: close it
+    try:
+        rows = list(workbook[SUMMARY_SHEET].iter_rows(values_only=True))
+    finally:
+        workbook.close()
     head = next(i for i, r in enumerate(rows) if r and r[0] == "Nhóm")
     column_rank, column_id = rows[head].index("Hạng"), rows[head].index("Mã đơn vị")
     excel = {r[column_id]: r[column_rank] for r in rows[head + 1 :] if r and r[column_id]}
