@@ -39,17 +39,33 @@ def _pct(value: Decimal | None) -> str:
     return "–" if value is None else format_decimal(value, 2)
 
 
+def _times(style: Any) -> None:
+    """Times New Roman for every script of a style (Vietnamese administrative documents).
+
+    The template's heading styles name theme fonts (``w:asciiTheme`` …), which win over a
+    font name; they are removed so the headings print in the body's font, not the theme's sans.
+    """
+    from docx.oxml.ns import qn
+
+    style.font.name = "Times New Roman"
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), "Times New Roman")
+
+
 def _new_document() -> DocxDocument:
     import docx
     from docx.shared import Cm, Pt, RGBColor
 
     document = docx.Document()
     style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
+    _times(style)
     style.font.size = Pt(13)
-    for name in ("Heading 2", "Title"):
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         heading = document.styles[name]
-        heading.font.name = "Times New Roman"
+        _times(heading)
         heading.font.size = Pt(13)
         heading.font.color.rgb = RGBColor(0, 0, 0)
     for section in document.sections:

@@ -78,3 +78,19 @@ def test_unit_report_pdf(texts: dict[str, str]) -> None:
     text = _flat(texts["so-tu-phap-mau"])
     assert "Sở Tư pháp (mẫu)" in text and "Phát hiện thẩm định" in text
     assert "Tự chấm" in text and "Thẩm định" in text and "Nơi nhận:" in text
+
+
+def test_headings_print_in_the_body_font(results: ProvinceResults, tmp_path: Path) -> None:
+    """Headings name Times New Roman for every script and no theme font (which would win)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    written = write_docx(results, tmp_path / "bao-cao.docx")
+    document = docx.Document(str(written[0]))
+    used = {p.style.name for p in document.paragraphs if p.style is not None}
+    assert "Heading 2" in used
+    for name in ("Normal", "Title", "Heading 2"):
+        fonts = document.styles[name].element.rPr.rFonts
+        assert fonts.get(qn("w:ascii")) == "Times New Roman", name
+        assert fonts.get(qn("w:eastAsia")) == "Times New Roman", name
+        assert not [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")], name
