@@ -26,7 +26,6 @@ from parindex.criteria import (
     Node,
     NodeKind,
     Provenance,
-    SurveyRule,
 )
 from parindex.errors import ExpressionError
 from parindex.expressions import CompiledExpression, NameInfo, ValueType, compile_expression
@@ -106,7 +105,7 @@ class CompiledNode:
         """The compiled expressions the rule reads, in file order (applicability not included)."""
         return self.rule.expressions if self.rule is not None else ()
 
-    @property
+    @cached_property
     def kind(self) -> RuleKind[Any, Any] | None:
         """The leaf's rule kind (``None`` for a parent)."""
         return kind_of(self.node.rule) if self.node.rule is not None else None
@@ -575,7 +574,7 @@ class _Checker:
                 format_decimal(criteria.total_max),
             )
         survey = sum(
-            (n.max_points for n in criteria.walk() if isinstance(n.rule, SurveyRule)), Decimal(0)
+            (n.max_points for n in criteria.walk() if n.rule and kind_of(n.rule).given), Decimal(0)
         )
         if survey != criteria.survey_max:
             self.add(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from parindex.criteria import Aggregation, CriteriaSet, DeadlineRule, SurveyRule
+from parindex.criteria import Aggregation, CriteriaSet, DeadlineRule
 from parindex.engine import score
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
@@ -300,7 +300,8 @@ class _Reviewer:
         )
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        survey_codes = {n.code for n in self.criteria.walk() if isinstance(n.rule, SurveyRule)}
+        nodes = self.criteria.compiled.nodes
+        survey_codes = {c for c, n in nodes.items() if n.kind is not None and n.kind.given}
         for node in self.report.nodes:
             claimed = self_scores.get(node.code)
             appraised = final.get(node.code)

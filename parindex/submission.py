@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
-from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, SurveyRule, UnitLevel
+from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, UnitLevel
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, read_document, validate_model
@@ -404,7 +404,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     survey_codes = {
         code
         for code, node in criteria.compiled.nodes.items()
-        if isinstance(node.node.rule, SurveyRule)
+        if node.kind is not None and node.kind.given
     }
 
     def check_code(code: str, path: tuple[str | int, ...]) -> bool:

@@ -22,7 +22,7 @@ from test_excel import recalculate
 
 from parindex import check_submission, load_criteria, synthetic
 from parindex.backends.excel import cell_name, formula, names_read
-from parindex.batch import SURVEY_PREFIX
+from parindex.rules.survey import SURVEY_PREFIX
 from parindex.errors import EvaluationError
 from parindex.expressions import Expr, Value, evaluate
 from parindex.rules import REGISTRY, kind_of

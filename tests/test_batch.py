@@ -368,3 +368,16 @@ def test_the_hand_written_numpy_baseline_gives_the_engines_totals() -> None:
     assert [r.total.scaleb(2) for r in reports] == totals.tolist()
     assert [r.max_points.scaleb(2) for r in reports] == maxima.tolist()
     assert len(set(maxima.tolist())) > 1  # units with and without the optional areas
+
+
+def test_the_batch_path_names_no_rule_kind() -> None:
+    # Each leaf is its kind's lowered expression and the kind's properties: adding a kind
+    # never touches the batch path (issue 12).
+    from parindex.rules import REGISTRY
+
+    for module in ("batch.py", "batch_units.py"):
+        source = (ROOT / "parindex" / module).read_text(encoding="utf-8")
+        code = "\n".join(line.split("#")[0] for line in source.splitlines())
+        for kind in REGISTRY.values():
+            assert kind.model.__name__ not in code, (module, kind.model.__name__)
+            assert type(kind).__name__ + "(" not in code, (module, kind.name)

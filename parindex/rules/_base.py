@@ -183,6 +183,20 @@ class RuleKind(Generic[M, C]):
     """+1: the points add to the parent; −1: they are taken off (a penalty)."""
     counts_in_max: ClassVar[bool] = True
     """False for points outside the maximum (bonus and penalty)."""
+    given: ClassVar[bool] = False
+    """True when a leaf's points are given from outside the unit's inputs (the survey).
+
+    Such a leaf lowers to the one name that carries its points (:meth:`lower` returns a
+    :class:`~parindex.expressions.Name`), which :meth:`given_points` reads from a
+    submission; the points are kept exactly as given, never rounded, and a leaf without
+    them is undetermined. Its status, scored or not, is :attr:`status`.
+    """
+    status: ClassVar[str] = "scored"
+    """The status (:class:`parindex.report.Status` value) of a leaf whose inputs are present."""
+
+    def given_points(self, submission: Any, code: str) -> Decimal | None:
+        """A :attr:`given` kind's points for leaf ``code`` in ``submission`` (else ``None``)."""
+        return None
 
     def compile(
         self, rule: M, leaf: Leaf, checker: Checker, path: Path

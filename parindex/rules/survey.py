@@ -44,6 +44,12 @@ class Survey(RuleKind[SurveyRule, CompiledSurvey]):
     name = "survey"
     model = SurveyRule
     compiled = CompiledSurvey
+    given = True
+    status = "survey"
+
+    def given_points(self, submission: Any, code: str) -> Decimal | None:
+        points: Decimal | None = submission.survey.get(code)
+        return points
 
     def compile(
         self, rule: SurveyRule, leaf: Leaf, checker: Checker, path: tuple[str | int, ...]
