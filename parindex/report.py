@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -143,16 +143,24 @@ class ScoreReport(_Model):
 
     # --- navigation ---------------------------------------------------------------
 
+    @cached_property
+    def _index(self) -> tuple[dict[str, NodeResult], dict[str | None, list[NodeResult]]]:
+        """Nodes by code and by parent, built once (the report is frozen; pydantic leaves a
+        cached property out of equality and serialisation)."""
+        by_code: dict[str, NodeResult] = {}
+        by_parent: dict[str | None, list[NodeResult]] = {}
+        for node in self.nodes:
+            by_code.setdefault(node.code, node)
+            by_parent.setdefault(node.parent, []).append(node)
+        return by_code, by_parent
+
     def node(self, code: str) -> NodeResult:
         """The result of one node; ``KeyError`` if the code is unknown."""
-        for node in self.nodes:
-            if node.code == code:
-                return node
-        raise KeyError(code)
+        return self._index[0][code]
 
     def children(self, code: str | None) -> list[NodeResult]:
         """Direct children of ``code`` (``None``: the areas)."""
-        return [n for n in self.nodes if n.parent == code]
+        return list(self._index[1].get(code, ()))
 
     @property
     def areas(self) -> list[NodeResult]:
