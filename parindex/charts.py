@@ -33,6 +33,8 @@ __all__ = ["area_means", "distribution", "png", "ranking", "svg", "year_over_yea
 
 _PALETTE = ("#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#0072B2", "#F0E442")
 _NONE = "#9A9A9A"
+_NAMED_BARS = 60
+"""A ranking chart names each bar up to this many units; beyond, it shows rank numbers."""
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -83,7 +85,9 @@ def ranking(results: ProvinceResults, group: str | None = None, language: str = 
     rows = [r for r in groups.get(name, []) if r.index is not None]
     level = rows[0].level if rows else None
     colours = _band_colours(results, level)
-    figure = _figure(8, max(2.2, 0.24 * len(rows) + 1.2))
+    named = len(rows) <= _NAMED_BARS
+    height = 0.24 * len(rows) if named else min(0.05 * len(rows), 14.0)
+    figure = _figure(8, max(2.2, height + 1.2))
     axes = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]
     axes.barh(
@@ -94,9 +98,17 @@ def ranking(results: ProvinceResults, group: str | None = None, language: str = 
         edgecolor="white",
         linewidth=0.4,
     )
-    axes.set_yticks(
-        positions, [f"{r.rank}. {r.name}" for r in rows], fontsize=7 if len(rows) > 30 else 9
-    )
+    if named:
+        axes.set_yticks(
+            positions, [f"{r.rank}. {r.name}" for r in rows], fontsize=7 if len(rows) > 30 else 9
+        )
+    else:
+        # Hundreds of names in one chart are unreadable and cost seconds of text layout: the
+        # bars carry rank numbers, the ranking table beside the chart carries the names.
+        step = max(1, len(rows) // 20)
+        shown = list(range(0, len(rows), step))
+        axes.set_yticks([positions[i] for i in shown], [str(rows[i].rank) for i in shown])
+        axes.set_ylabel(text["rank"])
     edges = _edges(results, level)
     for _, low in edges:
         axes.axvline(float(low), color="#333333", linestyle="--", linewidth=0.8)

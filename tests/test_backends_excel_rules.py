@@ -22,10 +22,10 @@ from test_excel import recalculate
 
 from parindex import check_submission, load_criteria, synthetic
 from parindex.backends.excel import cell_name, formula, names_read
-from parindex.rules.survey import SURVEY_PREFIX
 from parindex.errors import EvaluationError
 from parindex.expressions import Expr, Value, evaluate
 from parindex.rules import REGISTRY, kind_of
+from parindex.rules.survey import SURVEY_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [

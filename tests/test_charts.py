@@ -47,3 +47,17 @@ def test_every_chart_renders_as_svg_with_text_and_as_png(results: ProvinceResult
 def test_english_labels(results: ProvinceResults) -> None:
     assert "Departments" in charts.svg(charts.ranking(results, language="en"))
     assert "Distribution" in charts.svg(charts.distribution(results, language="en"))
+
+
+def test_a_large_group_is_ranked_by_numbers_not_names(results: ProvinceResults) -> None:
+    """Over 60 units a bar chart of names is unreadable: bars carry rank numbers instead."""
+    base = next(r for r in results.rows if r.index is not None)
+    rows = [
+        dataclasses.replace(base, unit=f"u{i}", name=f"Xã số {i}", rank=i + 1) for i in range(80)
+    ]
+    many = dataclasses.replace(results, rows=rows)
+    text = charts.svg(charts.ranking(many, base.group))
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", text)
+    assert not [t for t in labels if "Xã số" in t]
+    assert "Hạng" in labels
+    assert {"1", "5", "77"} <= set(labels)  # every fourth rank of 80
