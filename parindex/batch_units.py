@@ -361,7 +361,14 @@ class _FrameReader:
                 try:
                     values[row] = parse_decimal(cell)
                 except ValueError as exc:
-                    self.add("invalid_value", f"điểm {what[0]}: {exc}", str(exc), column, [row])
+                    en = getattr(exc, "message_en", str(exc))
+                    self.add(
+                        "invalid_value",
+                        f"điểm {what[0]}: {exc}",
+                        f"{what[1]} points: {en}",
+                        column,
+                        [row],
+                    )
             result = Given.of(values)
             bad = np.array([v is not None and not 0 <= v <= top for v in values], dtype=bool)
         if bad.any():
@@ -455,7 +462,8 @@ class _FrameReader:
             try:
                 raw.append(_cell_value(cell, spec, self.meta["year"][row]))
             except ValueError as exc:
-                self.add("invalid_value", f"{name}: {exc}", f"{name}: {exc}", name, [row])
+                en = getattr(exc, "message_en", str(exc))
+                self.add("invalid_value", f"{name}: {exc}", f"{name}: {en}", name, [row])
                 raw.append(None)
         if kind == ValueType.NUMBER:
             floats: list[Value | None] = []

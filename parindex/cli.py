@@ -189,7 +189,8 @@ def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -
                 + "[/yellow]\n"
             )
     if problems:
-        echo_error(t(f"{len(problems)} lỗi:", f"{len(problems)} errors:"))
+        count = len(problems)
+        echo_error(t(f"{count} lỗi:", f"{count} error{'' if count == 1 else 's'}:"))
         for problem in problems:
             echo_error("  " + problem.describe(lang))
         sys.exit(1)

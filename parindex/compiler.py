@@ -495,13 +495,13 @@ class _Checker:
             else:
                 by_level.setdefault(band.level, []).append((band.label, interval))
         for level, bands in by_level.items() if readable else ():
-            for problem in coverage_problems([i for _, i in bands], _PERCENT):
+            for vi, en in coverage_problems([i for _, i in bands], _PERCENT):
                 where = f" ({label('level', level)})" if level else ""
                 where_en = f" ({label('level', level, 'en')})" if level else ""
                 self.add(
                     "band_coverage",
-                    f"phân loại{where} không phủ kín 0–100%: {problem}",
-                    f"classification{where_en} does not tile 0–100%: {problem}",
+                    f"phân loại{where} không phủ kín 0–100%: {vi}",
+                    f"classification{where_en} does not tile 0–100%: {en}",
                     ("classification",),
                 )
         classification = by_level.get(None, [])

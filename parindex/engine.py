@@ -20,6 +20,7 @@ from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
 from parindex.expressions import BoolOp, Expr, Name, Not, Value, evaluate
+from parindex.messages import expression_words
 from parindex.report import (
     MissingInput,
     NodeResult,
@@ -267,7 +268,13 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
 def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
     applies, missing = _applicability(node, ctx)
     if applies is False:
-        note = node.node.applicability_note or f"Điều kiện áp dụng: {node.node.applies_if}"
+        condition = node.applies_if.root if node.applies_if else None
+        words = (
+            (expression_words(condition, ctx.labels), expression_words(condition, ctx.labels, "en"))
+            if condition is not None
+            else ("", "")
+        )  # the condition in words: never a fact's code
+        note = node.node.applicability_note or f"Điều kiện áp dụng: {words[0]}"
         _mark_subtree(
             node,
             ctx,
@@ -275,7 +282,7 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
             Status.NOT_APPLICABLE,
             (
                 f"Không áp dụng cho đơn vị ({note})",
-                f"Not applicable to this unit ({node.node.applies_if})",
+                f"Not applicable to this unit (condition: {words[1]})",
             ),
         )
         return None
@@ -290,7 +297,7 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
             Status.MISSING_INPUT,
             (
                 f"Chưa xác định được có áp dụng hay không: thiếu {labels}",
-                f"Applicability undetermined: missing {', '.join(missing)}",
+                f"Applicability undetermined: missing {labels}",
             ),
             missing,
         )

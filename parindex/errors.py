@@ -31,9 +31,11 @@ __all__ = [
 ]
 
 
-def did_you_mean(word: str, options: Iterable[str], n: int = 2) -> str:
+def did_you_mean(word: str, options: Iterable[str], n: int = 2, language: str = "vi") -> str:
     """``"; có phải ý bạn là a hoặc b?"`` for the options close to ``word``, else ``""``."""
     close = difflib.get_close_matches(word, list(options), n=n)
+    if close and language == "en":
+        return f"; did you mean {' or '.join(close)}?"
     return f"; có phải ý bạn là {' hoặc '.join(close)}?" if close else ""
 
 

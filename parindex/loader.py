@@ -22,7 +22,7 @@ from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
 from parindex.messages import os_error
 from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
-from parindex.salvage import salvage
+from parindex.salvage import comma_split, salvage
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
 
@@ -177,6 +177,15 @@ def clean_loc(loc: Sequence[str | int], data: Any) -> Path:
     return tuple(clean)
 
 
+def _at(data: Any, path: Sequence[str | int]) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def validation_problems(
     exc: ValidationError, source: SourceMap, model: type[BaseModel]
 ) -> list[Problem]:
@@ -193,6 +202,10 @@ def validation_problems(
         elif error["type"] == "extra_forbidden":
             message_vi = f"khóa không được phép: '{clean[-1]}'"
             close = difflib.get_close_matches(str(clean[-1]), allowed, n=1)
+            split = comma_split(_at(source.data, clean[:-1]), clean[-1])
+            if split is not None:
+                message_vi, raw = split
+                kind, allowed, close = "comma_in_flow", (), []
             if close:
                 message_vi += f"; có phải ý bạn là '{close[0]}'?"
                 raw += f"; did you mean '{close[0]}'?"

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "NumberFormatError",
+    "ValueTextError",
     "format_date",
     "format_decimal",
     "parse_date",
@@ -37,7 +38,17 @@ _GROUPED = {
 _AMBIGUOUS = re.compile(r"^[+-]?([1-9]\d{0,2})\.(\d{3})$")
 
 
-class NumberFormatError(ValueError):
+class ValueTextError(ValueError):
+    """A value that cannot be read as its type, said in Vietnamese (``message``, also
+    ``str()``) and in English (``message_en``)."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+
+
+class NumberFormatError(ValueTextError):
     """A number written so that it cannot be read, or could be read two ways.
 
     ``message`` is Vietnamese, ``message_en`` English; ``readings`` holds the values
@@ -45,9 +56,7 @@ class NumberFormatError(ValueError):
     """
 
     def __init__(self, message: str, message_en: str, readings: tuple[Decimal, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
+        super().__init__(message, message_en)
         self.readings = readings
 
 
@@ -147,10 +156,11 @@ def parse_decimal(value: object) -> Decimal:
     return _number_text(value)
 
 
-def shown(value: object) -> str:
+def shown(value: object, language: str = "vi") -> str:
     """A value as a person wrote or reads it, for messages: ``1,25`` not ``Decimal('1.25')``."""
+    en = language == "en"
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return ("yes" if value else "no") if en else ("có" if value else "không")
     if isinstance(value, Decimal):
         return format_decimal(value) if value.is_finite() else str(value)
     if isinstance(value, float):
@@ -160,9 +170,9 @@ def shown(value: object) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, bytes):
-        return "(dữ liệu nhị phân)"
+        return "(binary data)" if en else "(dữ liệu nhị phân)"
     if value is None:
-        return "(trống)"
+        return "(empty)" if en else "(trống)"
     return f"'{value}'" if isinstance(value, int) else type(value).__name__
 
 
@@ -197,7 +207,10 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"không phải ngày: {value!r} (viết dd/mm/yyyy hoặc yyyy-mm-dd)")
+        raise ValueTextError(
+            f"không phải ngày: {shown(value)} (viết dd/mm/yyyy hoặc yyyy-mm-dd)",
+            f"not a date: {shown(value, 'en')} (write dd/mm/yyyy or yyyy-mm-dd)",
+        )
     text = value.strip()
     match = _DMY.match(text)
     try:
@@ -206,7 +219,10 @@ def parse_date(value: object) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"ngày không hợp lệ: {value!r} (viết dd/mm/yyyy hoặc yyyy-mm-dd)") from exc
+        raise ValueTextError(
+            f"ngày không hợp lệ: {shown(value)} (viết dd/mm/yyyy hoặc yyyy-mm-dd)",
+            f"no such date: {shown(value, 'en')} (write dd/mm/yyyy or yyyy-mm-dd)",
+        ) from exc
 
 
 def format_date(value: dt.date) -> str:

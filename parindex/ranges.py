@@ -77,25 +77,30 @@ class Interval:
             return None
         return Interval(low, low_inc, high, high_inc)
 
-    def describe(self, unit: str = "") -> str:
-        """Vietnamese wording of the interval, e.g. ``từ 80% đến dưới 100%``."""
+    def describe(self, unit: str = "", language: str = "vi") -> str:
+        """The interval in words: ``từ 80% đến dưới 100%`` (``from 80% to below 100%``)."""
+        en = language == "en"
 
         def num(value: Decimal) -> str:
             return f"{format_decimal(value)}{unit}"
 
         if self.low is not None and self.low == self.high:
             return num(self.low)
+        if en and self.low is not None and self.high is None and self.low_inclusive:
+            return f"{num(self.low)} or more"
         parts = []
         if self.low is not None:
-            parts.append(("từ " if self.low_inclusive else "trên ") + num(self.low))
+            words = ("from ", "above ") if en else ("từ ", "trên ")
+            parts.append(words[0 if self.low_inclusive else 1] + num(self.low))
         if self.high is not None:
-            word = "không quá " if self.high_inclusive else "dưới "
             if self.low is not None:
-                word = "đến " if self.high_inclusive else "đến dưới "
-            parts.append(word + num(self.high))
+                words = ("to ", "to below ") if en else ("đến ", "đến dưới ")
+            else:
+                words = ("at most ", "below ") if en else ("không quá ", "dưới ")
+            parts.append(words[0 if self.high_inclusive else 1] + num(self.high))
         elif self.low is not None and self.low_inclusive:
             parts.append("trở lên")
-        return " ".join(parts) if parts else "mọi giá trị"
+        return " ".join(parts) if parts else ("any value" if en else "mọi giá trị")
 
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -155,25 +160,37 @@ def _position(value: Decimal | None, inclusive: bool, infinity: Decimal) -> tupl
     return (infinity, 1) if value is None else (value, int(inclusive))
 
 
-def coverage_problems(intervals: list[Interval], domain: Interval) -> list[str]:
-    """Gaps and overlaps of ``intervals`` over ``domain``, as Vietnamese sentences.
+def coverage_problems(intervals: list[Interval], domain: Interval) -> list[tuple[str, str]]:
+    """Gaps and overlaps of ``intervals`` over ``domain``, as sentences in Vietnamese and
+    in English.
 
     >>> coverage_problems([parse_range("từ 80%"), parse_range("dưới 70%")],
     ...                   parse_range("từ 0 đến 100"))
-    ['khoảng trống: từ 70 đến dưới 80']
+    [('khoảng trống: từ 70 đến dưới 80', 'gap: from 70 to below 80')]
     """
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     parts: list[tuple[int, Interval]] = []
     for i, interval in enumerate(intervals):
         clipped = interval.clip(domain)
         if clipped is None:
             problems.append(
-                f"khoảng thứ {i + 1} ({interval.describe()}) nằm ngoài miền {domain.describe()}"
+                (
+                    f"khoảng thứ {i + 1} ({interval.describe()}) nằm ngoài miền "
+                    f"{domain.describe()}",
+                    f"band {i + 1} ({interval.describe(language='en')}) lies outside the domain "
+                    f"{domain.describe(language='en')}",
+                )
             )
         else:
             parts.append((i, clipped))
     if not parts:
-        return [*problems, "không có khoảng nào trong miền " + domain.describe()]
+        return [
+            *problems,
+            (
+                "không có khoảng nào trong miền " + domain.describe(),
+                "no band lies in the domain " + domain.describe(language="en"),
+            ),
+        ]
     parts.sort(key=lambda p: (_NEG if p[1].low is None else p[1].low, not p[1].low_inclusive))
     # `edge`: everything up to this position is covered so far.
     edge = (_NEG, 0) if domain.low is None else (domain.low, int(not domain.low_inclusive))
@@ -184,14 +201,19 @@ def coverage_problems(intervals: list[Interval], domain: Interval) -> list[str]:
             gap = Interval(
                 None if edge[0] == _NEG else edge[0], not edge[1], part.low, not starts_included
             )
-            problems.append(f"khoảng trống: {gap.describe()}")
+            problems.append(
+                (f"khoảng trống: {gap.describe()}", f"gap: {gap.describe(language='en')}")
+            )
         elif low < edge[0] or (edge[1] and starts_included and low != _NEG):
-            problems.append(f"khoảng thứ {i + 1} ({intervals[i].describe()}) chồng lấn khoảng khác")
+            problems.append(
+                (
+                    f"khoảng thứ {i + 1} ({intervals[i].describe()}) chồng lấn khoảng khác",
+                    f"band {i + 1} ({intervals[i].describe(language='en')}) overlaps another",
+                )
+            )
         edge = max(edge, _position(part.high, part.high_inclusive, _POS))
     end = _position(domain.high, domain.high_inclusive, _POS)
     if edge < end:
-        problems.append(
-            "khoảng trống: "
-            + Interval(edge[0], not edge[1], domain.high, domain.high_inclusive).describe()
-        )
+        gap = Interval(edge[0], not edge[1], domain.high, domain.high_inclusive)
+        problems.append((f"khoảng trống: {gap.describe()}", f"gap: {gap.describe(language='en')}"))
     return problems

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["CONSEQUENCES", "Salvaged", "salvage"]
+__all__ = ["CONSEQUENCES", "Salvaged", "comma_split", "salvage"]
 
 Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -70,6 +70,33 @@ class Salvaged(Generic[M]):
         return tuple(out)
 
 
+def comma_split(mapping: Any, key: object) -> tuple[str, str] | None:
+    """The fix when ``key: 0,5`` inside ``{ }`` was read as ``key: 0`` and a key ``5``.
+
+    In a flow mapping YAML's comma ends the entry, so an unquoted decimal comma splits
+    a number in two; the stray digits arrive as a key with no value.
+    """
+    if not isinstance(mapping, dict) or not str(key).isdigit() or mapping.get(key) is not None:
+        return None
+    keys = list(mapping)
+    at = keys.index(key) if key in keys else 0
+    if at == 0:
+        return None
+    before = keys[at - 1]
+    whole = mapping[before]
+    if isinstance(whole, bool) or not str(whole).lstrip("-").isdigit():
+        return None
+    number = f"{whole},{key}"
+    return (
+        f"trong {{ }}, dấu phẩy ngăn các khóa nên '{before}: {number}' bị đọc thành "
+        f"'{before}: {whole}' và một khóa '{key}': viết \"{number}\" trong ngoặc kép "
+        f"({before}: \"{number}\")",
+        f"inside {{ }} a comma separates entries, so '{before}: {number}' was read as "
+        f"'{before}: {whole}' and a key '{key}': write \"{number}\" in quotes "
+        f"({before}: \"{number}\")",
+    )
+
+
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
@@ -117,6 +144,12 @@ def salvage(model: type[M], data: Any, errors: Sequence[tuple[Path, str]]) -> Sa
             if kind == "extra_forbidden" and path:
                 parent, key = path[:-1], str(path[-1])
                 container = _at(copy, parent)
+                if comma_split(container, path[-1]) is not None:  # `0,5` read as 0 and a key 5
+                    keys = list(container)
+                    before = keys[keys.index(path[-1]) - 1]
+                    container.pop(path[-1])
+                    container[before] = f"{container[before]},{key}"
+                    continue
                 close = difflib.get_close_matches(key, sorted(missing.get(parent, ())), 1, 0.75)
                 value = container.pop(key)
                 if close:

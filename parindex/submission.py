@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
@@ -21,7 +22,7 @@ from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, UnitL
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, read_document, validate_model
-from parindex.numbers import parse_date, parse_decimal, shown
+from parindex.numbers import ValueTextError, parse_date, parse_decimal, shown
 
 __all__ = [
     "Appraisal",
@@ -168,7 +169,6 @@ def load_submission(path: str | FsPath) -> Submission:
 
 def _number(value: Any) -> Any:
     """A decimal input value as the YAML number a person would type (read back the same)."""
-    from decimal import Decimal
 
     if not isinstance(value, Decimal) or not value.is_finite():
         return value
@@ -180,7 +180,6 @@ def _number(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """Decimals as text (read back exactly), enums as their value; containers walked."""
-    from decimal import Decimal
     from enum import Enum
 
     if isinstance(value, Decimal):
@@ -248,7 +247,10 @@ def parse_yes_no(raw: object) -> bool:
         return raw
     if isinstance(raw, str) and raw.strip().lower() in _YES | _NO:
         return raw.strip().lower() in _YES
-    raise ValueError(f"cần có/không (true/false), nhận {shown(raw)}")
+    raise ValueTextError(
+        f"cần có/không (true/false), nhận {shown(raw)}",
+        f"expected yes/no (có/không, true/false), got {shown(raw, 'en')}",
+    )
 
 
 def typed_value(spec: Input, raw: object, year: int) -> Value:
@@ -261,26 +263,54 @@ def typed_value(spec: Input, raw: object, year: int) -> Value:
             return NOT_DONE
         day = parse_date(raw)
         if not dt.date(year - 1, 1, 1) <= day <= dt.date(year + 1, 12, 31):
-            raise ValueError(f"ngày {day:%d/%m/%Y} nằm ngoài khoảng {year - 1}–{year + 1}")
+            raise ValueTextError(
+                f"ngày {day:%d/%m/%Y} nằm ngoài khoảng {year - 1}–{year + 1}",
+                f"date {day:%d/%m/%Y} is outside {year - 1}–{year + 1}",
+            )
         return day
     if kind == InputType.ENUM:
         choices = spec.choices or {}
         if isinstance(raw, str) and raw in choices:
             return raw
-        raise ValueError(f"không thuộc các lựa chọn: {shown(raw)}{did_you_mean(str(raw), choices)}")
+        raise ValueTextError(
+            f"không thuộc các lựa chọn: {shown(raw)}{did_you_mean(str(raw), choices)}",
+            f"not one of the choices: {shown(raw, 'en')}"
+            + did_you_mean(str(raw), choices, language="en"),
+        )
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"cần một số, nhận {shown(raw)}")
+        raise ValueTextError(
+            f"cần một số, nhận {shown(raw)}", f"expected a number, got {shown(raw, 'en')}"
+        )
     number = parse_decimal(raw)
+    return _in_range(spec, kind, number, raw)
+
+
+def _in_range(spec: Input, kind: InputType, number: Decimal, raw: object) -> Decimal:
+    """``number`` if its type's range and the input's ``min``/``max`` hold."""
+    got, got_en = shown(raw), shown(raw, "en")
     if kind == InputType.COUNT and (number != number.to_integral() or number < 0):
-        raise ValueError(f"cần số nguyên không âm, nhận {shown(raw)}")
+        raise ValueTextError(
+            f"cần số nguyên không âm, nhận {got}", f"expected a whole number ≥ 0, got {got_en}"
+        )
     if kind == InputType.PERCENT and not 0 <= number <= 100:
-        raise ValueError(f"tỷ lệ phần trăm phải từ 0 đến 100, nhận {shown(raw)}")
+        raise ValueTextError(
+            f"tỷ lệ phần trăm phải từ 0 đến 100, nhận {got}",
+            f"a percentage must be from 0 to 100, got {got_en}",
+        )
     if kind == InputType.RATIO and not 0 <= number <= 1:
-        raise ValueError(f"tỷ lệ phải từ 0 đến 1, nhận {shown(raw)}")
+        raise ValueTextError(
+            f"tỷ lệ phải từ 0 đến 1, nhận {got}", f"a ratio must be from 0 to 1, got {got_en}"
+        )
     if spec.min is not None and number < spec.min:
-        raise ValueError(f"nhỏ hơn giá trị tối thiểu {shown(spec.min)}: {shown(raw)}")
+        raise ValueTextError(
+            f"nhỏ hơn giá trị tối thiểu {shown(spec.min)}: {got}",
+            f"below the minimum {shown(spec.min, 'en')}: {got_en}",
+        )
     if spec.max is not None and number > spec.max:
-        raise ValueError(f"lớn hơn giá trị tối đa {shown(spec.max)}: {shown(raw)}")
+        raise ValueTextError(
+            f"lớn hơn giá trị tối đa {shown(spec.max)}: {got}",
+            f"above the maximum {shown(spec.max, 'en')}: {got_en}",
+        )
     return number
 
 

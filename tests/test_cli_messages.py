@@ -103,20 +103,7 @@ def test_vietnamese_output_holds_no_code_or_internal(
     assert not codes, f"{name}: {sorted(codes)[:10]}"
 
 
-# Known gaps, kept visible: these messages still embed a Vietnamese-only part in English.
-EN_GAPS = {
-    "validate-band_overlap": "ranges.coverage_problems words its finding in Vietnamese only",
-    "score-bad": "a submission value's range checks (dates, percents) are Vietnamese only",
-}
-EN_CASES = [
-    pytest.param(*c, id=c[0], marks=pytest.mark.xfail(strict=True, reason=EN_GAPS[c[0]]))
-    if c[0] in EN_GAPS
-    else pytest.param(*c, id=c[0])
-    for c in CASES
-]
-
-
-@pytest.mark.parametrize(("name", "args", "inputs"), EN_CASES)
+@pytest.mark.parametrize(("name", "args", "inputs"), CASES, ids=[c[0] for c in CASES])
 def test_english_output_holds_no_vietnamese_of_its_own(
     name: str, args: list[str], inputs: list[Path]
 ) -> None:

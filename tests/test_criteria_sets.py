@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -72,3 +73,44 @@ def test_applicability_notes_quote_the_seed() -> None:
     dvsncl = {n.code for n in criteria.walk() if n.applies_if == "co_dvsncl"}
     assert dvsncl == {"4.1.3", "4.4", "5.1.3", "5.1.4", "5.2.1", "6.4"}
     assert all("ĐVSNCL" in (criteria.node(c).applicability_note or "") for c in dvsncl)
+
+
+SAMPLES = {
+    "namdinh-stnmt-2023": ROOT / "evidence" / "so-tnmt-mau-2023.yaml",
+    "quangbinh-stnmt-2021": ROOT / "evidence" / "so-tnmt-mau-2021.yaml",
+}
+FORMULA = re.compile(r"\b(percent|ratio|date|min|max|round)\(|[a-z]+_[a-z0-9_]+|\*\*|\bif\b.*\belse\b")
+FORMULA_VI = re.compile(r"\b(if|else|and|or|not)\b|\bngược lại\b")
+
+
+def test_no_rule_is_explained_as_a_raw_formula(shipped: tuple[str, CriteriaSet]) -> None:
+    """Every rule of both shipped sets has its own words; the explanation of every leaf,
+    in both languages, shows those words and never a formula, a function or an input code."""
+    from parindex import load_submission, score
+
+    name, criteria = shipped
+    rules = [node for node in criteria.walk() if node.rule is not None]
+    assert rules and [node.code for node in rules if not node.rule.text] == []
+    report = score(criteria, load_submission(SAMPLES[name]))
+    explained = [n for n in report.nodes if n.rule is not None and n.explanation]
+    assert len(explained) >= len(rules) * 0.9  # a few may be not applicable to the sample
+    for node in explained:
+        assert node.rule_text, node.code
+        for text in (node.explanation, node.explanation_en, node.rule_text):
+            assert not FORMULA.search(text), (node.code, text)
+        for text in (node.explanation, node.rule_text):
+            assert not FORMULA_VI.search(text), (node.code, text)
+
+
+def test_rule_texts_say_whose_words_they_are() -> None:
+    """A 2021 rule text the seed does not state is marked as ours in its provenance,
+    never passed off as official wording."""
+    criteria = load_criteria(ROOT / "criteria" / "quangbinh-stnmt-2021.yaml")
+    for node in criteria.walk():
+        if node.rule is None or node.code in ("1.2.a", "1.2.b", "1.3.1", "1.3.2", "1.4", "1.5"):
+            continue  # these carry the seed's own words since session 3
+        provenance = node.rule.provenance
+        if provenance is None or "Rule text:" not in (provenance.note or ""):
+            continue
+        note = provenance.note or ""
+        assert "not official wording" in note and ("ours" in note), (node.code, note)

@@ -250,7 +250,7 @@ def test_cli_validate_bad_file_prints_errors_and_exits_1() -> None:
 def test_cli_validate_in_english() -> None:
     code, _, err = run("validate", "--lang", "en", str(INVALID / "sum_mismatch.yaml"))
     assert code == 1
-    assert "1 errors:" in err
+    assert "1 error:" in err
     assert "children's maxima add to 2.5, not 2" in err
 
 

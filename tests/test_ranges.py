@@ -149,7 +149,24 @@ def test_describe_round_trips(interval: Interval, unit: str) -> None:
 
 
 def coverage(*phrases: str, domain: Interval = PERCENT) -> list[str]:
-    return coverage_problems([parse_range(p) for p in phrases], domain)
+    return [vi for vi, _ in coverage_problems([parse_range(p) for p in phrases], domain)]
+
+
+def test_coverage_problems_have_an_english_twin() -> None:
+    found = coverage_problems([parse_range(p) for p in ("từ 80%", "dưới 70%", "từ 90%")], PERCENT)
+    assert found == [
+        ("khoảng trống: từ 70 đến dưới 80", "gap: from 70 to below 80"),
+        (
+            "khoảng thứ 3 (từ 90 trở lên) chồng lấn khoảng khác",
+            "band 3 (90 or more) overlaps another",
+        ),
+    ]
+    outside = coverage_problems([parse_range("trên 100%")], PERCENT)
+    assert [en for _, en in outside] == [
+        "band 1 (above 100) lies outside the domain from 0 to 100",
+        "no band lies in the domain from 0 to 100",
+    ]
+    assert Interval(None, False, Decimal(5), True).describe(language="en") == "at most 5"
 
 
 def test_bands_that_tile_the_domain_have_no_problem() -> None:

@@ -226,3 +226,27 @@ def test_the_docs_tables_of_kinds_list_every_kind() -> None:
     first_cells = [line.split("|")[1] for line in lines if line.startswith("| `")]
     for name in REGISTRY:  # a row in the Vietnamese table and one in its English twin
         assert sum(f"`{name}`" in cell for cell in first_cells) >= 2, name
+
+
+def test_explanations_state_their_reading_in_both_languages() -> None:
+    """An inclusive deadline says the due day counts; a ratio whose denominator was 0
+    says nothing was received and what the rule counts 0 of 0 as — in both languages."""
+    import yaml
+
+    from parindex.submission import Submission
+
+    case = yaml.safe_load(
+        (ROOT / "tests" / "golden" / "namdinh-2023-zero-denominators.yaml").read_text("utf-8")
+    )
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    values = {**case["submission"]["values"], "ngay_ban_hanh_ke_hoach_cchc": "31/12/2022"}
+    report = score(criteria, Submission.model_validate({**case["submission"], "values": values}))
+    given = report.node("1.5")
+    assert "không có trường hợp nào" in given.explanation
+    assert "quy tắc tính 0 trên 0 là 100%" in given.explanation
+    assert "none received" in given.explanation_en
+    assert "the rule counts 0 of 0 as 100%" in given.explanation_en
+    assert "0 trên 0 là 0%" in report.node("5.1.3").explanation
+    due = report.node("1.1")
+    assert "31/12/2022 (đúng hạn, hạn đến hết ngày 31/12/2022)" in due.explanation
+    assert "(on time, due by the end of 31/12/2022)" in due.explanation_en

@@ -12,7 +12,7 @@ from parindex.numbers import format_date, format_decimal, quantize
 from parindex.rules._base import Outcome, Scope
 from parindex.rules._model import InputType
 
-__all__ = ["canonical", "display", "format_points", "label", "scored", "unit_of"]
+__all__ = ["canonical", "display", "format_points", "label", "labels", "scored", "unit_of"]
 
 _HUNDREDTH = Decimal("0.01")
 
@@ -58,29 +58,37 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def label(expr: CompiledExpression, scope: Scope) -> str:
+def label(expr: CompiledExpression, scope: Scope, language: str = "vi") -> str:
     """A reader's name for the value an expression computes; says when a ratio's
-    denominator was 0 and what the rule then reads."""
+    denominator was 0 (nothing received) and what the rule counts 0 of 0 as."""
     root = expr.root
     if isinstance(root, Name):
         return scope.labels.get(root.name, root.name)
     if isinstance(root, Call) and root.function in ("percent", "ratio"):
-        return _ratio_words(root, scope)
-    return expression_words(root, scope.labels)  # words, never an input code or function name
+        return _ratio_words(root, scope, language)
+    # words, never an input code or function name
+    return expression_words(root, scope.labels, language)
 
 
-def _ratio_words(root: Call, scope: Scope) -> str:
-    words = expression_words(root, scope.labels)
+def labels(expr: CompiledExpression, scope: Scope) -> tuple[str, str]:
+    """:func:`label` in Vietnamese and in English."""
+    return label(expr, scope), label(expr, scope, "en")
+
+
+def _ratio_words(root: Call, scope: Scope, language: str) -> str:
+    words = expression_words(root, scope.labels, language)
     try:
         below, when_zero = (evaluate(arg, scope.values) for arg in root.args[1:3])
     except (KeyError, ParindexError):  # a missing input: nothing to say about it here
         return words
     if below == 0 and isinstance(when_zero, Decimal):
         shown = format_decimal(when_zero) + ("%" if root.function == "percent" else "")
-        words += (
-            f" (mẫu số {_lower_first(expression_words(root.args[1], scope.labels))} bằng 0: "
-            f"không có trường hợp nào, quy tắc tính là {shown})"
-        )
+        whole = _lower_first(expression_words(root.args[1], scope.labels, language))
+        if language == "en":
+            return words + (
+                f" (none received: {whole} is 0, and the rule counts 0 of 0 as {shown})"
+            )
+        words += f" (không có trường hợp nào: {whole} bằng 0, quy tắc tính 0 trên 0 là {shown})"
     return words
 
 

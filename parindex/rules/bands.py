@@ -22,8 +22,8 @@ from parindex.rules._base import (
     Suggestion,
     SyntheticHint,
 )
-from parindex.rules._domain import value_domain
-from parindex.rules._explain import display, label, scored, unit_of
+from parindex.rules._domain import percent_words_on_ratio, value_domain
+from parindex.rules._explain import display, labels, scored, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, fail, inside, points
 from parindex.rules._model import ExprText, Model, Points, RuleModel
@@ -92,13 +92,21 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
         ready = [i for i in intervals if i is not None]
         if len(ready) == len(intervals):
             domain = self._domain(rule, value, checker, path, code)
-            for problem in coverage_problems(ready, domain) if domain else []:
+            fix = (
+                percent_words_on_ratio(value, domain, [b.when for b in rule.bands])
+                if value is not None and domain is not None
+                else None
+            )
+            if fix is not None:
+                checker.add("percent_on_ratio", *fix, (*path, "bands"), code, value and value.text)
+                domain = None  # every band lies outside 0–1: one problem, not one per band
+            for vi, en in coverage_problems(ready, domain) if domain else []:
                 checker.add(
                     "band_coverage",
-                    f"các khoảng không phủ kín miền {domain.describe()}: {problem}"
+                    f"các khoảng không phủ kín miền {domain.describe()}: {vi}" if domain else vi,
+                    f"bands do not tile the domain {domain.describe(language='en')}: {en}"
                     if domain
-                    else problem,
-                    f"bands do not tile the domain: {problem}",
+                    else en,
                     (*path, "bands"),
                     code,
                 )
@@ -139,17 +147,17 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
     def explain(self, compiled: CompiledBands, leaf: Leaf, scope: Scope) -> Outcome:
         value = scope.value(compiled.value)
         assert isinstance(value, Decimal)
-        shown = f"{label(compiled.value, scope)} "
-        shown += display(value, unit=unit_of(compiled.value, compiled.unit, scope))
+        vi, en = labels(compiled.value, scope)
+        shown = display(value, unit=unit_of(compiled.value, compiled.unit, scope))
         for interval, when, _ in compiled.bands:
             if value in interval:
                 return scored(
                     leaf.points(scope),
                     leaf.top,
-                    f"{shown} thuộc khoảng {when}",
-                    f"{shown} is in the band {when}",
+                    f"{vi} {shown} thuộc khoảng {when}",
+                    f"{en} {shown} is in the band {when}",
                 )
-        raise EvaluationError(f"{shown} không thuộc khoảng nào của quy tắc")
+        raise EvaluationError(f"{vi} {shown} không thuộc khoảng nào của quy tắc")
 
     def inverse(self, compiled: CompiledBands, problem: Problem) -> list[Suggestion]:
         unit = unit_of(compiled.value, compiled.unit, problem.scope)

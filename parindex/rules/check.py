@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, ValueType
 from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
-from parindex.rules._explain import label, scored
+from parindex.rules._explain import labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, number, points
 from parindex.rules._model import ExprText, RuleModel
@@ -46,8 +46,8 @@ class Check(RuleKind[CheckRule, CompiledCheck]):
         got = leaf.points(scope)
         met = bool(scope.value(compiled.value))
         answer_vi, answer_en = ("có", "yes") if met else ("không", "no")
-        shown = label(compiled.value, scope)
-        return scored(got, leaf.top, f"{shown}: {answer_vi}", f"{shown}: {answer_en}")
+        vi, en = labels(compiled.value, scope)
+        return scored(got, leaf.top, f"{vi}: {answer_vi}", f"{en}: {answer_en}")
 
     def inverse(self, compiled: CompiledCheck, problem: Problem) -> list[Suggestion]:
         return search(replace(problem, shown=compiled.value), sorted(compiled.inputs))

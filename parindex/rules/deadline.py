@@ -21,7 +21,7 @@ from parindex.rules._base import (
     Suggestion,
     SyntheticHint,
 )
-from parindex.rules._explain import label, scored
+from parindex.rules._explain import labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, done_by, number, points, rounded
 from parindex.rules._model import Date, ExprText, Model, RuleModel
@@ -73,6 +73,14 @@ class CompiledDeadline(CompiledRule):
 
 def _on_time(done: object, due: dt.date, inclusive: bool) -> bool:
     return isinstance(done, dt.date) and (done <= due if inclusive else done < due)
+
+
+def _due_words(due: dt.date, inclusive: bool) -> tuple[str, str]:
+    """The rule's reading of its due date, as the explanation states it: "trước ngày 15"
+    read inclusive accepts the 15th."""
+    if inclusive:
+        return f"hạn đến hết ngày {format_date(due)}", f"due by the end of {format_date(due)}"
+    return f"hạn trước ngày {format_date(due)}", f"due before {format_date(due)}"
 
 
 class Deadline(RuleKind[DeadlineRule, CompiledDeadline]):
@@ -172,16 +180,17 @@ class Deadline(RuleKind[DeadlineRule, CompiledDeadline]):
         on_time = 0
         for value, due in compiled.reports:
             done = scope.value(value)
-            shown = label(value, scope)
+            vi, en = labels(value, scope)
+            due_vi, due_en = _due_words(due, compiled.inclusive)
             if isinstance(done, dt.date):
                 ok = _on_time(done, due, compiled.inclusive)
                 state_vi, state_en = ("đúng hạn", "on time") if ok else ("trễ hạn", "late")
-                parts_vi.append(f"{shown} {format_date(done)} ({state_vi}, hạn {format_date(due)})")
-                parts_en.append(f"{shown} {format_date(done)} ({state_en}, due {format_date(due)})")
+                parts_vi.append(f"{vi} {format_date(done)} ({state_vi}, {due_vi})")
+                parts_en.append(f"{en} {format_date(done)} ({state_en}, {due_en})")
                 on_time += ok
             else:
-                parts_vi.append(f"{shown}: không thực hiện (hạn {format_date(due)})")
-                parts_en.append(f"{shown}: not done (due {format_date(due)})")
+                parts_vi.append(f"{vi}: không thực hiện ({due_vi})")
+                parts_en.append(f"{en}: not done ({due_en})")
         got = leaf.points(scope)
         count = len(compiled.reports)
         if count == 1:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 from parindex.expressions import Binary, Call, Expr, ValueType
 from parindex.numbers import format_decimal
 from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
-from parindex.rules._explain import format_points, label, scored
+from parindex.rules._explain import format_points, labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import number, rounded
 from parindex.rules._model import ExprText, Points, RuleModel
@@ -61,13 +61,14 @@ class Deduction(RuleKind[DeductionRule, CompiledDeduction]):
     def explain(self, compiled: CompiledDeduction, leaf: Leaf, scope: Scope) -> Outcome:
         value = scope.value(compiled.value)
         assert isinstance(value, Decimal)
-        shown = f"{label(compiled.value, scope)}: {format_decimal(value)} × "
+        vi, en = labels(compiled.value, scope)
+        shown = f": {format_decimal(value)} × "
         top, per = format_points(leaf.top), format_points(compiled.per)
         return scored(
             leaf.points(scope),
             leaf.top,
-            f"{shown}trừ {per} từ {top}",
-            f"{shown}minus {per} from {top}",
+            f"{vi}{shown}trừ {per} từ {top}",
+            f"{en}{shown}minus {per} from {top}",
         )
 
     def inverse(self, compiled: CompiledDeduction, problem: Problem) -> list[Suggestion]:

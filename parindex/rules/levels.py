@@ -21,7 +21,7 @@ from parindex.rules._base import (
     Suggestion,
     SyntheticHint,
 )
-from parindex.rules._explain import label, scored
+from parindex.rules._explain import labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, fail, points
 from parindex.rules._model import ExprText, Model, Points, RuleModel
@@ -156,8 +156,8 @@ class Levels(RuleKind[LevelsRule, CompiledLevels]):
         got = leaf.points(scope)
         value = scope.value(compiled.value)
         choice = scope.choices.get(compiled.input, {}).get(str(value), str(value))
-        shown = label(compiled.value, scope)
-        return scored(got, leaf.top, f"{shown}: {choice}", f"{shown}: {choice}")
+        vi, en = labels(compiled.value, scope)
+        return scored(got, leaf.top, f"{vi}: {choice}", f"{en}: {choice}")
 
     def inverse(self, compiled: CompiledLevels, problem: Problem) -> list[Suggestion]:
         return search(replace(problem, shown=None), sorted(compiled.inputs))

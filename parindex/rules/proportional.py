@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Binary, Expr, ValueType
 from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
-from parindex.rules._explain import display, format_points, label, unit_of
+from parindex.rules._explain import display, format_points, labels, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import clamp, number, rounded
 from parindex.rules._model import ExprText, Number, RuleModel
@@ -65,11 +65,12 @@ class Proportional(RuleKind[ProportionalRule, CompiledProportional]):
         assert isinstance(value, Decimal)
         got = leaf.points(scope)
         unit = unit_of(compiled.value, compiled.unit, scope)
-        head = (
-            f"{label(compiled.value, scope)} {display(value, unit=unit)} ÷ "
+        vi, en = labels(compiled.value, scope)
+        tail = (
+            f" {display(value, unit=unit)} ÷ "
             f"{display(compiled.target, unit=unit)} × {format_points(leaf.top)} = {format_points(got)}"
         )
-        return Outcome(got, f"{head} điểm", f"{head} points")
+        return Outcome(got, f"{vi}{tail} điểm", f"{en}{tail} points")
 
     def inverse(self, compiled: CompiledProportional, problem: Problem) -> list[Suggestion]:
         unit = unit_of(compiled.value, compiled.unit, problem.scope)

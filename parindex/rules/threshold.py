@@ -19,7 +19,8 @@ from parindex.rules._base import (
     Suggestion,
     SyntheticHint,
 )
-from parindex.rules._explain import display, label, scored, unit_of
+from parindex.rules._domain import percent_words_on_ratio, value_domain
+from parindex.rules._explain import display, labels, scored, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, inside, points
 from parindex.rules._model import ExprText, Points, RuleModel
@@ -72,6 +73,10 @@ class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
             )
         if value is None or interval is None:
             return None
+        fix = percent_words_on_ratio(value, value_domain(value, checker.input_type), [rule.when])
+        if fix is not None:
+            checker.add("percent_on_ratio", *fix, (*path, "when"), leaf.code, rule.when)
+            return None
         return CompiledThreshold(value, interval, rule.when, rule.otherwise, rule.unit)
 
     def lower(self, compiled: CompiledThreshold, leaf: Leaf) -> Expr:
@@ -84,16 +89,16 @@ class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
     def explain(self, compiled: CompiledThreshold, leaf: Leaf, scope: Scope) -> Outcome:
         value = scope.value(compiled.value)
         assert isinstance(value, Decimal)
-        shown = f"{label(compiled.value, scope)} "
-        shown += display(value, unit=unit_of(compiled.value, compiled.unit, scope))
+        vi, en = labels(compiled.value, scope)
+        shown = display(value, unit=unit_of(compiled.value, compiled.unit, scope))
         met = value in compiled.interval
         verb_vi = "đạt" if met else "không đạt"
         verb_en = "meets" if met else "misses"
         return scored(
             leaf.points(scope),
             leaf.top,
-            f"{shown} {verb_vi} ngưỡng {compiled.when}",
-            f"{shown} {verb_en} the threshold {compiled.when}",
+            f"{vi} {shown} {verb_vi} ngưỡng {compiled.when}",
+            f"{en} {shown} {verb_en} the threshold {compiled.when}",
         )
 
     def inverse(self, compiled: CompiledThreshold, problem: Problem) -> list[Suggestion]:
