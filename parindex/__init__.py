@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from parindex.excel_import import ImportResult, import_workbook
     from parindex.expressions import compile_expression
     from parindex.folders import load_submissions
+    from parindex.form import write_form
     from parindex.loader import load_criteria
     from parindex.mapping import CodeMapping, MappingEntry, compare_years, load_mapping
     from parindex.numbers import format_decimal, parse_decimal
@@ -138,6 +139,7 @@ _EXPORTS: dict[str, str] = {
     "score_many": "parindex.batch",
     "synthetic": "parindex:synthetic",
     "what_if": "parindex.planner",
+    "write_form": "parindex.form",
 }
 
 __all__ = [
@@ -210,6 +212,7 @@ __all__ = [
     "score_many",
     "synthetic",
     "what_if",
+    "write_form",
 ]
 
 

@@ -39,6 +39,7 @@ __all__ = ["COMMANDS", "main"]
 
 #: Commands defined in other modules, imported when used: name → "module:attribute".
 COMMANDS: dict[str, str] = {
+    "form": "parindex.form_command:form_command",
     "init": "parindex.cli_start:init_command",
     "plan": "parindex.plan_cli:plan_command",
     "progress": "parindex.plan_cli:progress_command",

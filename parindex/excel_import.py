@@ -26,6 +26,7 @@ from parindex.engine import score
 from parindex.errors import Problem, SubmissionError
 from parindex.excel_layout import (
     FINDINGS_SHEET,
+    FORM_FORMAT,
     FORMAT_ID,
     META_SHEET,
     SUMMARY_SHEET,
@@ -106,7 +107,9 @@ def import_workbook(
         titles = _check_set(meta, reader) if meta is not None else None
         if meta is None or titles is None:
             raise WorkbookError(reader.problems, reader.warnings)
-        results = [_unit(book, reader, row, titles, round) for row in meta.units]
+        form = meta.value("format") == FORM_FORMAT
+        read = _form_unit if form else _unit
+        results = [read(book, reader, row, titles, round) for row in meta.units]
         _unknown_sheets(book, reader, meta)
     imported = [r for r in results if isinstance(r, tuple)]
     if not imported:
@@ -185,6 +188,8 @@ def _check_set(meta: Meta, reader: Reader) -> dict[str, str] | None:
     criteria = reader.criteria
     for name, wanted in (("format", FORMAT_ID), ("criteria_id", criteria.id)):
         found = meta.value(name)
+        if name == "format" and found == FORM_FORMAT:
+            continue  # a self-assessment form (parindex.form): read by parindex.form_read
         if found != wanted:
             reader.add(
                 "wrong_format" if name == "format" else "wrong_criteria",
@@ -266,17 +271,7 @@ def _unit(
     if found is None:
         return sheet_name or f"{META_SHEET}!{row.row + 1}"
     original, shown = found
-    if sheet_name not in book.sheets or sheet_name in book.hidden:
-        reader.add(
-            "sheet_missing",
-            f"không thấy trang '{sheet_name}' của đơn vị {original.unit.name} "
-            "(trang bị xóa, ẩn hoặc đổi tên): hãy đặt lại tên trang như cũ",
-            f"sheet '{sheet_name}' of unit {original.unit.id} is missing (deleted, hidden or "
-            "renamed): give it back its name",
-            quote_sheetname(sheet_name),
-            text=sheet_name,
-            allowed=(sheet_name,),
-        )
+    if not _sheet_present(book, reader, sheet_name, original):
         return sheet_name
     report = score(reader.criteria, original)
     grid = layout(reader.criteria, report, original, shown)
@@ -293,6 +288,54 @@ def _unit(
     if submission is None or len(reader.problems) > before:
         return sheet_name
     return submission, sheet_name, target
+
+
+def _form_unit(
+    book: Xlsx, reader: Reader, row: MetaRow, titles: Mapping[str, str], round: int | None
+) -> tuple[Submission, str, int] | str:
+    """One unit of a self-assessment form (:mod:`parindex.form_read`), or its sheet's name
+    when it was refused (problems added). Both rounds are read; ``round`` does not apply."""
+    from parindex.form_layout import COLUMNS as FORM_COLUMNS
+    from parindex.form_layout import plan
+    from parindex.form_read import read_form_sheet
+
+    before = len(reader.problems)
+    sheet_name = row.cells[1] if len(row.cells) > 1 else ""
+    found = _original(reader, row, sheet_name)
+    if found is None:
+        return sheet_name or f"{META_SHEET}!{row.row + 1}"
+    original, _ = found
+    if not _sheet_present(book, reader, sheet_name, original):
+        return sheet_name
+    rows = plan(reader.criteria, original).last + 1 + MARGIN
+    try:
+        data = book.sheet(sheet_name, rows=rows, cols=FORM_COLUMNS)
+    except XlsxProblem as exc:
+        reader.add(
+            exc.kind, exc.message, exc.message_en, quote_sheetname(sheet_name), text=exc.text
+        )
+        return sheet_name
+    submission = read_form_sheet(reader, data, original, titles)
+    if submission is None or len(reader.problems) > before:
+        return sheet_name
+    shown = max((a.round for a in submission.appraisals if a.scores), default=1)
+    return submission, sheet_name, shown
+
+
+def _sheet_present(book: Xlsx, reader: Reader, sheet_name: str, original: Submission) -> bool:
+    if sheet_name in book.sheets and sheet_name not in book.hidden:
+        return True
+    reader.add(
+        "sheet_missing",
+        f"không thấy trang '{sheet_name}' của đơn vị {original.unit.name} "
+        "(trang bị xóa, ẩn hoặc đổi tên): hãy đặt lại tên trang như cũ",
+        f"sheet '{sheet_name}' of unit {original.unit.id} is missing (deleted, hidden or "
+        "renamed): give it back its name",
+        quote_sheetname(sheet_name),
+        text=sheet_name,
+        allowed=(sheet_name,),
+    )
+    return False
 
 
 def _display(title: str, kind: str) -> str:

@@ -18,6 +18,9 @@ from parindex.submission import Submission
 
 FORMAT_ID = "parindex.workbook/2"
 """Recorded in the hidden sheet; the importer refuses other layouts."""
+FORM_FORMAT = "parindex.form/1"
+"""Recorded in the hidden sheet of a self-assessment form (:mod:`parindex.form`); the
+importer reads such a workbook with :mod:`parindex.form_read`."""
 META_SHEET = "_parindex"
 SUMMARY_SHEET = "Tổng hợp"
 FINDINGS_SHEET = "Phát hiện thẩm định"

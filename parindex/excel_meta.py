@@ -35,6 +35,7 @@ __all__ = [
     "KEY_ENV",
     "Meta",
     "MetaRow",
+    "MetaUnit",
     "criteria_shape",
     "json_depth_ok",
     "key_id",
@@ -145,15 +146,19 @@ def write_meta(
     workbook: Any,
     formats: Formats,
     criteria: CriteriaSet,
-    units: Sequence[UnitSheet],
+    units: Sequence[UnitSheet | MetaUnit],
     key: bytes | None = None,
+    format_id: str = FORMAT_ID,
 ) -> None:
-    """The hidden sheet: each row ``key | value … | signature`` and one row per unit."""
+    """The hidden sheet: each row ``key | value … | signature`` and one row per unit.
+
+    ``format_id`` names the kind of workbook (a score sheet, or a form of
+    :mod:`parindex.form`), so the importer reads each kind its way."""
     key = workbook_key() if key is None else key
     export_id = secrets.token_hex(16)
     shape = json.dumps(criteria_shape(criteria), ensure_ascii=False, separators=(",", ":"))
     head: list[list[str]] = [
-        ["format", FORMAT_ID],
+        ["format", format_id],
         ["export_id", export_id],
         ["key_id", key_id(key)],
         ["criteria_id", criteria.id],
@@ -176,7 +181,7 @@ def write_meta(
             "unit",
             unit.sheet_name,
             unit.submission.unit.id,
-            str(unit.layout.round),
+            str(unit.round if isinstance(unit, MetaUnit) else unit.layout.round),
             *_chunks(submission_json(unit.submission)),
         ]
         signature = sign(key, export_id, cells)
@@ -184,6 +189,16 @@ def write_meta(
             write_text(sheet, start + offset, col, text, formats)
     sheet.protect("", {})
     sheet.hide()
+
+
+@dataclass(frozen=True)
+class MetaUnit:
+    """A unit's row of the hidden sheet: its sheet, the submission it was written from and
+    the appraisal round it shows."""
+
+    sheet_name: str
+    submission: Submission
+    round: int
 
 
 @dataclass(frozen=True)

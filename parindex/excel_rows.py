@@ -37,7 +37,7 @@ from parindex.numbers import NumberFormatError, format_decimal, parse_decimal, q
 from parindex.report import format_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission
 
-__all__ = ["COLUMNS", "MARGIN", "Reader", "read_unit_sheet", "where"]
+__all__ = ["COLUMNS", "MARGIN", "Reader", "read_note", "read_points", "read_unit_sheet", "where"]
 
 COLUMNS = 12
 MARGIN = 200
@@ -333,17 +333,40 @@ def _strangers(
 
 
 def _score_cell(sheet: _Sheet, at: int, col: int, spec: SheetRow) -> Decimal | None:
-    cell = sheet.cell(at, col)
-    reader, code, here = sheet.reader, spec.code, sheet.at(at, col)
     column = "điểm tự đánh giá" if col == SELF else "điểm thẩm định"
+    return read_points(
+        sheet.reader,
+        sheet.cell(at, col),
+        sheet.at(at, col),
+        spec.code,
+        spec.result.declared_max,
+        column,
+        "self" if col == SELF else "appraised",
+    )
+
+
+def read_points(
+    reader: Reader,
+    cell: Cell | None,
+    here: str,
+    code: str,
+    top: Decimal,
+    column: str,
+    column_en: str,
+) -> Decimal | None:
+    """The points typed in one score cell (``None``: blank, or a problem added).
+
+    ``0,5`` or ``0.5``, a number or text; a formula, text that is no number, points below
+    0 or finer than the set's step are problems; points above ``top`` are imported with a
+    warning (the review makes them a finding). ``column`` names the column in the messages.
+    """
     if cell is None or (cell.kind == "s" and not cell.value.strip()):
         return None
     if cell.kind == "f":
         reader.add(
             "formula_in_score",
             f"ô {column} của tiêu chí {code} chứa công thức; chỉ nhập số",
-            f"the {'self' if col == SELF else 'appraised'} score of {code} is a formula; "
-            "enter a number",
+            f"the {column_en} score of {code} is a formula; enter a number",
             here,
             code,
             "=" + cell.value,
@@ -373,17 +396,15 @@ def _score_cell(sheet: _Sheet, at: int, col: int, spec: SheetRow) -> Decimal | N
         rounded = quantize(points, step)
         if abs(points - rounded) <= _NOISE:  # binary noise of a value computed elsewhere
             points = rounded
-    return _checked_points(sheet, here, column, spec, points)
+    return _checked_points(reader, here, column, code, top, points)
 
 
 def _checked_points(
-    sheet: _Sheet, here: str, column: str, spec: SheetRow, points: Decimal
+    reader: Reader, here: str, column: str, code: str, top: Decimal, points: Decimal
 ) -> Decimal | None:
     """Points below 0 or finer than the set's step are refused; above the maximum they
     are imported (the review makes them a finding) with a warning."""
-    reader, code = sheet.reader, spec.code
     step = reader.criteria.precision
-    top = spec.result.declared_max
     shown = format_decimal(points)
     if points < 0:
         reader.add(
@@ -422,15 +443,19 @@ def _checked_points(
 
 
 def _note_cell(sheet: _Sheet, at: int, col: int, code: str) -> str | None:
-    cell = sheet.cell(at, col)
+    return read_note(sheet.reader, sheet.cell(at, col), sheet.at(at, col), code)
+
+
+def read_note(reader: Reader, cell: Cell | None, here: str, code: str) -> str | None:
+    """The text of a note cell (a number typed there read as written; a formula a problem)."""
     if cell is None:
         return None
     if cell.kind == "f":
-        sheet.reader.add(
+        reader.add(
             "formula_in_note",
             f"ô ghi chú của tiêu chí {code} chứa công thức; ghi chú phải là chữ",
             f"the note of {code} is a formula; notes are text",
-            sheet.at(at, col),
+            here,
             code,
             "=" + cell.value,
         )

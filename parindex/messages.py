@@ -154,6 +154,71 @@ FAMILIES: Final[Mapping[str, Mapping[str, Pair]]] = {
         "unmapped": ("chỉ có ở một năm", "only in one year"),
         "no_report": ("thiếu kết quả một năm", "no result one year"),
     },
+    # Columns and fixed labels of the self-assessment form (parindex.form).
+    "form": {
+        "code": ("STT", "No."),
+        "title": ("Tiêu chí, tiêu chí thành phần, số liệu", "Criterion, sub-criterion, figure"),
+        "max": ("Điểm tối đa", "Maximum"),
+        "value": ("Số liệu kê khai", "Figure reported"),
+        "how": ("Đơn vị tính, cách nhập; cách tính điểm", "Unit, how to enter; how it scores"),
+        "applies": ("Áp dụng", "Applies"),
+        "computed": ("Điểm theo quy tắc (tự tính)", "Computed score (live)"),
+        "self": ("Điểm tự đánh giá", "Self-score"),
+        "explain": ("Giải trình của đơn vị", "Unit's explanation"),
+        "r1": ("Vòng 1: điểm thẩm định", "Round 1: appraised score"),
+        "r1_note": ("Vòng 1: ý kiến thẩm định", "Round 1: appraiser's note"),
+        "response": ("Giải trình sau vòng 1", "Explanation after round 1"),
+        "r2": ("Vòng 2: điểm thẩm định", "Round 2: appraised score"),
+        "r2_note": ("Vòng 2: ý kiến thẩm định", "Round 2: appraiser's note"),
+        "final": ("Điểm cuối cùng (thẩm định)", "Final (appraised) score"),
+        "doc_kind": ("TLKC: loại văn bản", "Evidence: kind of document"),
+        "doc_number": ("Số, ký hiệu", "Number and symbol"),
+        "doc_date": ("Ngày ban hành", "Date issued"),
+        "doc_issuer": ("Cơ quan ban hành", "Issuer"),
+        "doc_title": ("Trích yếu", "Title"),
+        "doc_section": ("Trang, mục", "Page, section"),
+        "doc_link": ("Đường dẫn", "Link"),
+        "doc_id": ("Mã tài liệu", "Document id"),
+        "heading": (
+            "BIỂU MẪU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH",
+            "SELF-ASSESSMENT FORM OF THE PAR INDEX",
+        ),
+        "unit_name": ("Tên đơn vị", "Unit name"),
+        "unit_id": ("Mã đơn vị (chữ không dấu, số, dấu gạch)", "Unit id (letters, digits, -)"),
+        "unit_level": ("Cấp", "Level"),
+        "facts": (
+            "THÔNG TIN VỀ ĐƠN VỊ (quyết định tiêu chí nào áp dụng)",
+            "ABOUT THE UNIT (decides which criteria apply)",
+        ),
+        "others": ("SỐ LIỆU KHÁC", "OTHER FIGURES"),
+        "evidence": ("Tài liệu kiểm chứng", "Evidence"),
+        "evidence_expected": ("TLKC cần có", "Evidence expected"),
+        "survey": ("Điểm điều tra XHH (Sở Nội vụ nhập)", "Survey points (entered by the appraisers)"),
+        "total": ("TỔNG ĐIỂM", "TOTAL"),
+        "index": ("CHỈ SỐ (%)", "INDEX (%)"),
+        "class": ("XẾP LOẠI", "CLASS"),
+        "how_count": ("số nguyên từ 0", "a whole number from 0"),
+        "how_number": ("số, viết 12,5 hoặc 12.5", "a number, 12.5 or 12,5"),
+        "how_percent": ("tỷ lệ %, ví dụ 97,5%", "a percentage, e.g. 97.5%"),
+        "how_ratio": ("tỷ lệ từ 0 đến 1", "a ratio from 0 to 1"),
+        "how_date": (
+            "ngày dd/mm/yyyy, hoặc 'không thực hiện'",
+            "a date dd/mm/yyyy, or 'không thực hiện' (not done)",
+        ),
+        "how_yes_no": ("chọn có / không", "choose có (yes) / không (no)"),
+        "how_enum": ("chọn trong danh sách", "choose from the list"),
+        "guide": (
+            "Nhập ở các ô nền vàng: số liệu, thông tin đơn vị, điểm tự đánh giá, giải trình, "
+            "TLKC (cần thêm dòng TLKC: chèn dòng ngay dưới một dòng TLKC). Điểm theo quy tắc, "
+            "tổng, chỉ số và xếp loại tự tính khi nhập. Ô thẩm định do Tổ thẩm định nhập; ô "
+            "trống là chưa thẩm định. (*) điểm dựa trên giá trị tạm tính (chưa có nguồn "
+            "chính thức).",
+            "Enter in the yellow cells: figures, the unit's facts, self-scores, explanations, "
+            "evidence (more evidence: insert a row just below an evidence row). Computed "
+            "scores, totals, index and class update as you type. Appraisal cells are the "
+            "appraisers'; empty means not appraised. (*) points resting on provisional values.",
+        ),
+    },
 }
 
 
