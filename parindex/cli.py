@@ -286,7 +286,8 @@ def explain_command(
     from parindex.submission import load_submission
 
     check_order(criteria_file, (submission_file,))
-    report = score(_load_criteria(criteria_file), load_submission(submission_file))
+    criteria = _load_criteria(criteria_file)
+    report = score(criteria, load_submission(submission_file, criteria))
     try:
         node = report.node(code)
     except KeyError:
@@ -335,7 +336,8 @@ def review_command(
     from parindex.submission import load_submission
 
     check_order(criteria_file, (submission_file,))
-    result = review(_load_criteria(criteria_file), load_submission(submission_file))
+    criteria = _load_criteria(criteria_file)
+    result = review(criteria, load_submission(submission_file, criteria))
     if fmt == "json":
         payload = {
             "unit": {"id": result.unit_id, "name": result.unit_name},

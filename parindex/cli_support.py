@@ -232,7 +232,7 @@ def load_units(
     with progress(t("Đọc hồ sơ", "Reading submissions"), len(paths)) as advance:
         for path in paths:
             try:
-                submission = load_submission(path)
+                submission = load_submission(path, criteria)
             except SubmissionError as exc:
                 echo_error(exc.describe(language()))
                 invalid += 1

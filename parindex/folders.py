@@ -70,6 +70,18 @@ def _read(path: Path) -> Submission | list[Problem]:
         return list(exc.problems)
 
 
+def _with_later(path: Path, problems: list[Problem], criteria: CriteriaSet | None) -> list[Problem]:
+    """A broken file's problems, with those of its values against ``criteria`` (read again,
+    here: rare, and the set is not sent to the reading processes)."""
+    if criteria is None:
+        return problems
+    try:
+        load_submission(path, criteria)
+    except SubmissionError as exc:
+        return list(exc.problems)
+    return problems  # pragma: no cover - it failed once, it fails again
+
+
 def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
     return [_read(path) for path in paths]
 
@@ -147,9 +159,9 @@ def read_submissions(
     errors: list[Problem] = []
     notes: list[Problem] = []
     seen: dict[tuple[str, int, str], Submission] = {}
-    for result in results:
+    for path, result in zip(files, results, strict=True):
         if isinstance(result, list):
-            errors += result
+            errors += _with_later(path, result, criteria)
             continue
         if criteria is not None and result.criteria != criteria.id:
             notes.append(_other_set(result, criteria))

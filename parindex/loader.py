@@ -103,12 +103,16 @@ _KIND: dict[str, str] = {
 }
 
 
-def _owner(parent: Sequence[str | int], data: Any) -> type[BaseModel] | None:
+def _owner(
+    parent: Sequence[str | int], data: Any, model: type[BaseModel] | None = None
+) -> type[BaseModel] | None:
     """The model that validates the mapping at ``parent`` (to list its allowed keys)."""
     from parindex import criteria as c
 
     if not parent:
-        return c.CriteriaSet
+        return model or c.CriteriaSet
+    if model is not None and model is not c.CriteriaSet:
+        return _submission_owner(parent)
     last = next((step for step in reversed(parent) if isinstance(step, str)), "")
     if last == "rule":
         value: Any = data
@@ -132,6 +136,21 @@ def _owner(parent: Sequence[str | int], data: Any) -> type[BaseModel] | None:
     return table.get(last)
 
 
+def _submission_owner(parent: Sequence[str | int]) -> type[BaseModel] | None:
+    from parindex import submission as s
+
+    if len(parent) >= 2 and parent[-2] in ("self_scores", "scores"):
+        return s.SelfScore if parent[-2] == "self_scores" else s.AppraisedScore
+    last = parent[-1] if isinstance(parent[-1], str) else parent[-2] if len(parent) > 1 else ""
+    table: dict[object, type[BaseModel]] = {
+        "unit": s.Unit,
+        "documents": s.Document,
+        "added_documents": s.Document,
+        "appraisals": s.Appraisal,
+    }
+    return table.get(last)
+
+
 def _rule_models() -> tuple[type[BaseModel], ...]:
     from parindex.criteria import Rule
 
@@ -139,7 +158,12 @@ def _rule_models() -> tuple[type[BaseModel], ...]:
     return tuple(get_args(union))
 
 
-def _allowed(error: Mapping[str, Any], loc: Sequence[str | int], data: Any) -> tuple[str, ...]:
+def _allowed(
+    error: Mapping[str, Any],
+    loc: Sequence[str | int],
+    data: Any,
+    model: type[BaseModel] | None = None,
+) -> tuple[str, ...]:
     ctx = error.get("ctx") or {}
     if error["type"] == "union_tag_invalid":
         return tuple(t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(","))
@@ -148,7 +172,7 @@ def _allowed(error: Mapping[str, Any], loc: Sequence[str | int], data: Any) -> t
         return tuple(t.strip(" '") for t in expected.split(",") if t.strip(" '"))
     if error["type"] == "extra_forbidden":
         try:
-            owner = _owner(loc[:-1], data)
+            owner = _owner(loc[:-1], data, model)
         except (KeyError, IndexError, TypeError):
             owner = None
         if owner is not None:
@@ -194,13 +218,14 @@ def validation_problems(
     for error in exc.errors(include_url=False):
         clean = list(clean_loc(error["loc"], source.data))
         kind = _KIND.get(error["type"], "invalid_value")
-        allowed = _allowed(error, clean, source.data)
+        allowed = _allowed(error, clean, source.data, model)
         message_vi = _PYDANTIC_VI.get(error["type"])
         raw = error["msg"].removeprefix("Value error, ")
         if error["type"] == "value_error" or message_vi is None:
             message_vi = raw
         elif error["type"] == "extra_forbidden":
             message_vi = f"khóa không được phép: '{clean[-1]}'"
+            raw = f"unknown key: '{clean[-1]}'"
             close = difflib.get_close_matches(str(clean[-1]), allowed, n=1)
             split = comma_split(_at(source.data, clean[:-1]), clean[-1])
             if split is not None:
@@ -211,6 +236,7 @@ def validation_problems(
                 raw += f"; did you mean '{close[0]}'?"
         elif error["type"] == "missing":
             message_vi = f"thiếu trường bắt buộc '{clean[-1]}'"
+            raw = f"missing required field '{clean[-1]}'"
         if error["type"] == "union_tag_invalid":
             tag = str((error.get("ctx") or {}).get("tag", ""))
             message_vi = f"'kind' không hợp lệ: '{tag}'"

@@ -79,7 +79,7 @@ def plan_command(
         if Path(submission_file).is_dir():
             _province(criteria, submission_file, fmt, lang)
             return
-        submission = load_submission(submission_file)
+        submission = load_submission(submission_file, criteria)
         advice = plan(criteria, submission, load_effort(effort) if effort else None)
         if appendix and output is not None:
             _write_appendix(criteria, advice, year, output, lang)

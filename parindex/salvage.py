@@ -3,9 +3,11 @@
 A file with a misspelt key used to be refused on its structure alone, hiding a bad
 expression or an unknown code elsewhere. :func:`salvage` takes the structural errors
 of a document, repairs what is unambiguous (an unknown key close to a missing one is
-renamed: ``max_point`` → ``max_points``; another unknown key is dropped), drops each
-list item that still holds an error (a node, an input, a document), and validates the
-rest. The later phases then run on it; their problems are reported with the first ones,
+renamed: ``max_point`` → ``max_points``, and at the top, close to an optional one left
+out: ``valeus`` → ``values``; ``max_points: 0,5`` inside ``{ }``, read as ``0`` and a key
+``5``, is joined back; another unknown key is dropped), drops each list item that still
+holds an error (a node, an input, a document) or each entry of a free-key mapping
+(``self_scores``, ``survey`` of a submission), and validates the rest. The later phases then run on it; their problems are reported with the first ones,
 located in the original file (:meth:`Salvaged.original`). Problems that only the
 dropped items could cause (a sum that no longer adds up) are left out
 (:meth:`Salvaged.may_cause`).
@@ -20,7 +22,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["CONSEQUENCES", "Salvaged", "comma_split", "salvage"]
+from parindex.errors import Problem
+from parindex.reading import SourceMap
+
+__all__ = ["CONSEQUENCES", "Relocated", "Salvaged", "comma_split", "salvage"]
 
 Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -97,6 +102,36 @@ def comma_split(mapping: Any, key: object) -> tuple[str, str] | None:
     )
 
 
+class Relocated(SourceMap):
+    """A source map for a salvaged document: a problem found in it is located at its
+    path in the original file."""
+
+    def __init__(self, source: SourceMap, salvaged: Salvaged[Any]) -> None:
+        super().__init__(source.file, source.data, source.lines, source.scalars)
+        self._salvaged = salvaged
+
+    def problem(
+        self,
+        kind: str,
+        message: str,
+        message_en: str,
+        path: Sequence[str | int],
+        *,
+        code: str | None = None,
+        text: str | None = None,
+        allowed: Sequence[str] = (),
+    ) -> Problem:
+        return super().problem(
+            kind,
+            message,
+            message_en,
+            self._salvaged.original(path),
+            code=code,
+            text=text,
+            allowed=allowed,
+        )
+
+
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
@@ -123,10 +158,26 @@ def _compact(value: Any, path: Path, kept: dict[Path, list[int]]) -> Any:
     return value
 
 
-def salvage(model: type[M], data: Any, errors: Sequence[tuple[Path, str]]) -> Salvaged[M] | None:
+def _item(path: Path, entries: frozenset[str]) -> int | None:
+    """Where the innermost droppable part of ``path`` ends: a list item, or an entry of a
+    free-key mapping named in ``entries``."""
+    found = None
+    for i, step in enumerate(path):
+        if isinstance(step, int) or (i > 0 and path[i - 1] in entries):
+            found = i
+    return found
+
+
+def salvage(
+    model: type[M],
+    data: Any,
+    errors: Sequence[tuple[Path, str]],
+    entries: frozenset[str] = frozenset(),
+) -> Salvaged[M] | None:
     """Repair or drop what each ``(path, pydantic error type)`` names; ``None`` if nothing is left.
 
-    An error outside any list item (a missing top-level field) leaves nothing to salvage.
+    An error outside any list item or ``entries`` mapping (a missing top-level field)
+    leaves nothing to salvage.
     """
     if not isinstance(data, dict):
         return None
@@ -135,6 +186,10 @@ def salvage(model: type[M], data: Any, errors: Sequence[tuple[Path, str]]) -> Sa
     for path, kind in errors:
         if kind == "missing" and path:
             missing.setdefault(path[:-1], set()).add(str(path[-1]))
+    # at the top, a misspelt key may stand for an optional field left out (valeus → values)
+    missing.setdefault((), set()).update(
+        name for name in model.model_fields if name not in data and name not in missing.get((), ())
+    )
     renamed: dict[Path, str] = {}
     dropped: list[Path] = []
     # renames first: a missing field supplied by a misspelt key is no error to drop for
@@ -159,7 +214,7 @@ def salvage(model: type[M], data: Any, errors: Sequence[tuple[Path, str]]) -> Sa
                 continue
             if kind == "missing" and str(path[-1]) not in missing.get(path[:-1], set()):
                 continue  # supplied by a rename
-            item = max((i for i, step in enumerate(path) if isinstance(step, int)), default=None)
+            item = _item(path, entries)
             if item is None:
                 return None
             dropped.append(path[: item + 1])

@@ -16,13 +16,14 @@ from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
 from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, UnitLevel
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
-from parindex.loader import SourceMap, read_document, validate_model
+from parindex.loader import SourceMap, clean_loc, read_document, validate_model
 from parindex.numbers import ValueTextError, parse_date, parse_decimal, shown
+from parindex.salvage import Relocated, comma_split, salvage
 
 __all__ = [
     "Appraisal",
@@ -150,21 +151,58 @@ class Submission(_Model):
         return [*self.documents, *(d for a in self.appraisals for d in a.added_documents)]
 
 
-def parse_submission(data: Any, source: SourceMap) -> Submission:
-    """Validate plain data as a submission; raise :class:`SubmissionError` with every problem."""
-    submission = validate_model(Submission, data, source, SubmissionError, "tệp hồ sơ")
+def parse_submission(
+    data: Any, source: SourceMap, criteria: CriteriaSet | None = None
+) -> Submission:
+    """Validate plain data as a submission; raise :class:`SubmissionError` with every problem.
+
+    With ``criteria``, a submission whose structure is wrong is still checked against the
+    set in what the structural errors leave intact (:func:`parindex.salvage.salvage`), so
+    a misspelt key or a broken document does not hide a bad value elsewhere.
+    """
+    try:
+        submission = validate_model(Submission, data, source, SubmissionError, "tệp hồ sơ")
+    except SubmissionError as error:
+        later = _later_problems(data, source, criteria) if criteria is not None else []
+        raise SubmissionError([*error.problems, *later]) from None
     submission._source = source
     return submission
 
 
-def load_submission(path: str | FsPath) -> Submission:
+_ENTRIES = frozenset({"self_scores", "survey", "scores", "unit_response"})
+"""Mappings of a submission whose entries are independent: a bad one is left out alone."""
+
+
+def _later_problems(data: Any, source: SourceMap, criteria: CriteriaSet) -> list[Problem]:
+    """The problems :func:`check_submission` finds in what the structural errors leave."""
+    if not isinstance(data, dict):
+        return []
+    try:
+        Submission.model_validate(data)
+    except ValidationError as exc:
+        errors = [(clean_loc(e["loc"], data), e["type"]) for e in exc.errors()]
+    else:  # pragma: no cover - validate_model refused it
+        return []
+    kept = salvage(Submission, data, errors, _ENTRIES)
+    if kept is None or kept.model.criteria != criteria.id:
+        return []  # nothing left to check, or a file of another set (said once, elsewhere)
+    kept.model._source = Relocated(source, kept)
+    try:
+        check_submission(criteria, kept.model)
+    except SubmissionError as exc:
+        return [p for p in exc.problems if not kept.may_cause(p.kind)]
+    return []
+
+
+def load_submission(path: str | FsPath, criteria: CriteriaSet | None = None) -> Submission:
     """Read a unit's submission (YAML or JSON) and check its structure.
 
     Values are checked against a criteria set by :func:`check_submission` (which
-    :func:`parindex.score` calls).
+    :func:`parindex.score` calls). With ``criteria``, a file whose structure is wrong
+    reports with its structural problems those of its values against the set.
     """
     data, source = read_document(path, "tệp hồ sơ", SubmissionError)
-    return parse_submission(data, source)
+    return parse_submission(data, source, criteria)
 
 
 def _number(value: Any) -> Any:
@@ -385,6 +423,10 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     for name, raw in submission.values.items():
         path: tuple[str | int, ...] = ("values", name)
         spec = inputs.get(name)
+        split = comma_split(submission.values, name) if spec is None else None
+        if split is not None:  # `x: 1,5` inside { }: read as x: 1 and a key 5
+            add("comma_in_flow", *split, path, name)
+            continue
         if spec is None:
             hint = did_you_mean(name, inputs)
             add(

@@ -9,8 +9,9 @@ no Vietnamese word the user did not write (titles and labels are the set's own d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -115,3 +116,72 @@ def test_english_output_holds_no_vietnamese_of_its_own(
         own = [w for w in found if VIETNAMESE.search(w)]
         english = [w for w in found if w.isascii() and len(w) >= 3]
         assert not own or english, f"{name}: a Vietnamese-only line {line!r}"
+
+
+# --- workbooks: every damaged or edited workbook of the import corpus, through the CLI ---
+
+
+def _tampered(source: Path, out: Path) -> Path:
+    """Dossiers received 1250 → 99999 in the hidden sheet (the signature catches it)."""
+    from test_excel_import import edited
+
+    from parindex.excel_layout import META_SHEET
+
+    def change(book: Any) -> None:
+        for row in book[META_SHEET].iter_rows():
+            for item in row:
+                if isinstance(item.value, str) and '"ho_so_tiep_nhan":1250' in item.value:
+                    item.value = item.value.replace("1250", "99999", 1)
+
+    return edited(source, out, change)
+
+
+def _not_a_workbook(source: Path, out: Path) -> Path:
+    out.write_bytes(b"\xff\xfe" + "không phải bảng tính".encode("utf-16-le"))
+    return out
+
+
+def _workbook_cases() -> dict[str, Callable[[Path, Path], Path]]:
+    from test_excel_import import CORPUS as DAMAGE
+
+    cases = {name: make for name, (make, _, _) in DAMAGE.items()}
+    cases["hidden sheet edited"] = _tampered
+    cases["bytes that are no workbook"] = _not_a_workbook
+    return cases
+
+
+WORKBOOK_CASES = _workbook_cases()
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from parindex import export_workbook, load_criteria, load_submission
+
+    units = [load_submission(p) for p in sorted((ROOT / "evidence").glob("*-2023.yaml"))]
+    folder = tmp_path_factory.mktemp("workbooks")
+    return export_workbook(load_criteria(SET_2023), units, folder / "all.xlsx")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("case", sorted(WORKBOOK_CASES))
+def test_workbook_messages(case: str, lang: str, exported: Path, tmp_path: Path) -> None:
+    """``parindex import`` of each damaged or edited workbook: Vietnamese output holds no
+    code, no ``Decimal(``, no bytes and no traceback; English output no Vietnamese-only line."""
+    damaged = WORKBOOK_CASES[case](exported, tmp_path / "damaged.xlsx")
+    output = _run(["import", str(SET_2023), str(damaged), "-o", str(tmp_path / "out")], lang)
+    assert output.strip(), "a damaged workbook is never imported in silence"
+    assert "Traceback" not in output
+    assert "Decimal(" not in output and not BYTES.search(output)
+    if lang == "vi":
+        assert not LEVEL_CODE.search(output), LEVEL_CODE.search(output)
+        _, written = _words_of([SET_2023, TNMT, damaged, tmp_path / "out"])
+        codes = {w for w in SNAKE.findall(output) if w not in written}
+        assert not codes, f"{case}: {sorted(codes)[:10]}"
+        return
+    samples = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+    words, _ = _words_of([SET_2023, *samples, damaged, tmp_path / "out"])
+    for line in output.splitlines():
+        found = [w for w in WORD.findall(line) if w.lower() not in words]
+        own = [w for w in found if VIETNAMESE.search(w)]
+        english = [w for w in found if w.isascii() and len(w) >= 3]
+        assert not own or english, f"{case}: a Vietnamese-only line {line!r}"
