@@ -22,6 +22,12 @@ demo: $(STAMP)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
 	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bang-tong-hop-2023.xlsx -o out/nhap-lai-2023
 	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
+	$(BIN)/parindex form criteria/namdinh-stnmt-2023.yaml -o out/bieu-mau-2023.xlsx
+	$(BIN)/parindex form criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bieu-mau-mau-2023.xlsx
+	$(BIN)/python docs/examples/appraisal_year.py appraise out/bieu-mau-mau-2023.xlsx
+	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bieu-mau-mau-2023.xlsx -o out/nhap-bieu-mau
+	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml out/nhap-bieu-mau/so-tu-phap-mau.yaml
+	$(BIN)/python docs/examples/appraisal_year.py rank out/nhap-bieu-mau
 	$(BIN)/parindex plan criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml --top 5 --apply 1 --group evidence
 	$(BIN)/parindex plan --appendix criteria/namdinh-stnmt-2023.yaml evidence/ban-dan-toc-mau-2023.yaml -o out/phu-luc-2024.xlsx
 	$(BIN)/parindex report criteria/namdinh-stnmt-2023.yaml evidence -o out/bao-cao-2023.html
@@ -60,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/files.py
 	$(BIN)/python benchmarks/score.py
 	$(BIN)/python benchmarks/excel.py
+	$(BIN)/python benchmarks/form.py
 	$(BIN)/python benchmarks/batch.py
 	$(BIN)/python benchmarks/report.py
 

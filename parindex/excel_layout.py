@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from parindex.criteria import Aggregation, CriteriaSet, SurveyRule
 from parindex.errors import Problem, ProblemsError
 from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import Submission
+
+if TYPE_CHECKING:
+    from parindex.review import Review
 
 FORMAT_ID = "parindex.workbook/2"
 """Recorded in the hidden sheet; the importer refuses other layouts."""
@@ -205,3 +209,35 @@ def appraised_as_of(submission: Submission, round: int) -> dict[str, tuple[Decim
         if appraisal.round <= round:
             scores.update({c: (s.points, s.note) for c, s in appraisal.scores.items()})
     return scores
+
+
+def final_index(result: Review) -> tuple[Decimal | None, bool]:
+    """The index a unit is ranked on, and whether it is the appraised one.
+
+    The appraised index where some round appraised the unit (criteria no round re-scored
+    keep the unit's own score, as :func:`parindex.review` resolves them); before any
+    appraisal, the rule-computed index — never the self-assessed one. The summary, the
+    report and the form's final column all rank and show this value
+    (:func:`parindex.results.province_results` ranks on it too).
+    """
+    if result.appraised_index is not None:
+        return result.appraised_index, True
+    return result.report.index, False
+
+
+def not_appraised(result: Review) -> list[str]:
+    """Codes of the applicable, rule-scored criteria no round has appraised (by themselves
+    or through an ancestor scored at its own level): what the summary counts as
+    'chưa thẩm định'."""
+    report = result.report
+    final = result.final_scores
+    left = []
+    for node in report.nodes:
+        if node.rule is None or node.status in (Status.NOT_APPLICABLE, Status.SURVEY):
+            continue
+        code: str | None = node.code
+        while code is not None and code not in final:
+            code = report.node(code).parent
+        if code is None:
+            left.append(node.code)
+    return left
