@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -37,3 +40,26 @@ def peak_memory(function: Callable[[], T]) -> tuple[int, T]:
 def row(label: str, seconds: float, baseline: float | None = None) -> str:
     ratio = f"  ({seconds / baseline:5.1f}× baseline)" if baseline else ""
     return f"  {label:<58} {seconds * 1000:9.2f} ms{ratio}"
+
+
+def in_revision(revision: str, root: Path, run: Callable[[Path], T]) -> T:
+    """``run(tree)`` with git revision ``revision`` checked out in a temporary worktree.
+
+    The caller runs its own subprocess there with ``PYTHONPATH=tree`` and a working
+    directory outside this checkout, so this checkout's parindex never shadows the other.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "before"
+        subprocess.run(
+            ["git", "-C", str(root), "worktree", "add", "--detach", str(tree), revision],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            return run(tree)
+        finally:
+            subprocess.run(
+                ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)],
+                check=True,
+                capture_output=True,
+            )

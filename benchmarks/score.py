@@ -5,17 +5,26 @@ with pre-parsed simpleeval expressions (``EvalWithCompoundTypes.parse`` up front
 ``eval(parsed)`` per unit) — what a user would write by hand, with no rounding,
 aggregation, applicability or explanation. Target: ≤ 5 ms per unit.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/score.py``.
+``--before REV`` also scores the same sample units with git revision ``REV`` (checked
+out into a temporary worktree), both revisions in fresh subprocesses taking turns for
+``--rounds`` rounds, and prints CPU time per unit (least and median of the rounds) and
+the function calls of one score on each side: "no slower than before" (issue 12) is
+measured this way, e.g. ``--before 466cef3`` (the last commit before the rule kinds).
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/score.py [--before REV] [--rounds N]``.
 """
 
 from __future__ import annotations
 
+import argparse
+import statistics
+import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _baseline import SimpleevalScorer, as_floats
-from _timing import best_of, row
+from _timing import best_of, in_revision, row
 
 from parindex import check_submission, load_criteria, load_submission, score
 
@@ -31,7 +40,74 @@ def _baseline(criteria_path: Path, values: dict[str, object]) -> tuple[float, in
     return seconds, count
 
 
+# Run in a fresh process on either revision: CPU seconds per unit over the sample units,
+# and the function calls of one score (a figure the machine's load does not change).
+_SIDE = """
+import cProfile, pstats, sys, time
+from pathlib import Path
+from parindex import load_criteria, load_submission, score
+root = Path(sys.argv[1])
+criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+units = [load_submission(p) for p in sorted((root / "evidence").glob("*-2023.yaml"))]
+for unit in units:
+    score(criteria, unit)
+times = []
+for _ in range(20):
+    start = time.process_time()
+    for unit in units:
+        score(criteria, unit)
+    times.append((time.process_time() - start) / len(units))
+profile = cProfile.Profile()
+profile.enable()
+score(criteria, units[0])
+profile.disable()
+print(min(times), sorted(times)[len(times) // 2], pstats.Stats(profile).total_calls)
+"""
+
+
+def _side(tree: Path) -> tuple[float, float, int]:
+    done = subprocess.run(
+        [sys.executable, "-c", _SIDE, str(tree)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tree)},
+        cwd=tree.parent,  # not a checkout: PYTHONPATH alone says which parindex runs
+    )
+    least, median, calls = done.stdout.split()
+    return float(least), float(median), int(calls)
+
+
+def before_after(revision: str, rounds: int) -> None:
+    """Single-unit score of ``revision`` and of this checkout, taking turns."""
+
+    def compare(old_tree: Path) -> None:
+        sides: dict[str, list[tuple[float, float, int]]] = {"before": [], "after": []}
+        for _ in range(rounds):
+            sides["before"].append(_side(old_tree))
+            sides["after"].append(_side(ROOT))
+        print(f"\nSingle-unit score, {revision} against this checkout ({rounds} rounds, CPU time)")
+        figures = {}
+        for name, runs in sides.items():
+            least = min(r[0] for r in runs)
+            median = statistics.median(r[1] for r in runs)
+            figures[name] = least
+            print(
+                f"  {name:<7} least {least * 1000:7.2f} ms   median {median * 1000:7.2f} ms"
+                f"   {runs[0][2]:,} function calls a unit"
+            )
+        ratio = figures["after"] / figures["before"]
+        verdict = "no slower" if ratio <= 1.0 else "SLOWER"
+        print(f"  after ÷ before (least): {ratio:.2f} → {verdict}")
+
+    in_revision(revision, ROOT, compare)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--before", help="git revision to compare single-unit score with")
+    parser.add_argument("--rounds", type=int, default=5, help="turns each side takes")
+    args = parser.parse_args()
     criteria_path = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
     samples = sorted((ROOT / "evidence").glob("*-2023.yaml"))
     if not samples:
@@ -54,6 +130,8 @@ def main() -> None:
     print(row("score (check + every rule + aggregation + explanations)", scored, baseline))
     print(row("score + explain every node as text", explained, baseline))
     print(f"  target ≤ 5 ms per unit: {'met' if scored <= 0.005 else 'NOT met'}")
+    if args.before:
+        before_after(args.before, args.rounds)
 
 
 if __name__ == "__main__":

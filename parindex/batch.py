@@ -226,7 +226,7 @@ class _Scorer:
         active = ~na & ~missing
         children = self.compiled.children.get(code, ())
         child_results = [self.visit(c, na, missing) for c in children]
-        if node.node.is_leaf:
+        if node.is_leaf:
             result = self.score_leaf(node, active)
         else:
             result = self.aggregate(node, children, child_results)
@@ -244,7 +244,7 @@ class _Scorer:
         if not result.valid.all():
             result.points = np.where(result.valid, result.points, 0)  # parents add points as is
         # A parent none of whose parts applies is left out by its own parent, as in the engine.
-        result.included = ~own_na if node.node.is_leaf else ~own_na & result.included
+        result.included = ~own_na if node.is_leaf else ~own_na & result.included
         self.results[code] = result
         return result
 

@@ -86,11 +86,11 @@ class CompiledNode:
     points_provisional: bool = False
     rule_provisional: bool = False
 
-    @property
+    @cached_property
     def code(self) -> str:
         return self.node.code
 
-    @property
+    @cached_property
     def provisional(self) -> bool:
         """True when the points or the thresholds of this node rest on no source."""
         return self.points_provisional or self.rule_provisional
@@ -99,6 +99,16 @@ class CompiledNode:
     def inputs(self) -> frozenset[str]:
         """Names the rule reads (applicability not included)."""
         return self.rule.inputs if self.rule is not None else frozenset()
+
+    @cached_property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @cached_property
+    def names_read(self) -> tuple[str, ...]:
+        """Names the rule and the applicability read, sorted (what a report lists as used)."""
+        names = self.inputs | (self.applies_if.names if self.applies_if else frozenset())
+        return tuple(sorted(names))
 
     @property
     def expressions(self) -> tuple[CompiledExpression, ...]:
@@ -110,13 +120,13 @@ class CompiledNode:
         """The leaf's rule kind (``None`` for a parent)."""
         return kind_of(self.node.rule) if self.node.rule is not None else None
 
-    @property
+    @cached_property
     def counts_in_max(self) -> bool:
         """Whether the node's maximum counts in its parent's (bonus and penalty do not)."""
         kind = self.kind
         return kind is None or kind.counts_in_max
 
-    @property
+    @cached_property
     def sign(self) -> int:
         """−1 when the node's points are taken off its parent's (a penalty), else +1."""
         kind = self.kind
@@ -142,6 +152,22 @@ class CompiledSet:
         if level is not None and level in self.classification_by_level:
             return self.classification_by_level[level]
         return self.classification
+
+    @cached_property
+    def related(self) -> Mapping[str, frozenset[str]]:
+        """For each node, itself, its ancestors and its descendants (a citation's reach)."""
+        below: dict[str, set[str]] = {}
+        for code in reversed(list(self.nodes)):  # children come after their parent
+            below[code] = {code}.union(*(below[c] for c in self.children.get(code, ())))
+        related: dict[str, frozenset[str]] = {}
+        for code, node in self.nodes.items():
+            above = set()
+            parent = node.parent
+            while parent is not None:
+                above.add(parent)
+                parent = self.nodes[parent].parent
+            related[code] = frozenset(below[code] | above)
+        return related
 
     def leaves(self) -> Iterator[CompiledNode]:
         """Leaf nodes in tree order."""

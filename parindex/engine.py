@@ -11,6 +11,7 @@ the maximum, and the index is taken over what applies.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +31,7 @@ from parindex.report import (
     UsedInput,
     format_points,
 )
-from parindex.rules import Scope, kind_named
+from parindex.rules import Scope
 from parindex.rules._explain import canonical, display
 from parindex.rules._scope import scope_of
 from parindex.submission import CheckedSubmission, Submission, check_submission
@@ -50,6 +51,8 @@ class _Context:
     scope: Scope
     missing: dict[str, list[str]] = field(default_factory=dict)
     evidence: Mapping[str, list[str]] = field(default_factory=dict)
+    used: dict[str, UsedInput] = field(default_factory=dict)
+    """Each name's value as the report shows it, made once a unit (frozen: shared)."""
 
     @property
     def labels(self) -> Mapping[str, str]:
@@ -119,68 +122,73 @@ def _applicability(node: CompiledNode, ctx: _Context) -> tuple[bool | None, list
 
 
 def _used_inputs(node: CompiledNode, ctx: _Context) -> list[UsedInput]:
-    names = sorted(node.inputs | (node.applies_if.names if node.applies_if else frozenset()))
     used = []
-    for name in names:
-        value = ctx.values.get(name)
-        used.append(
-            UsedInput(
+    known = ctx.used
+    for name in node.names_read:
+        shown = known.get(name)
+        if shown is None:
+            value = ctx.values.get(name)
+            shown = known[name] = UsedInput(
                 name=name,
                 label=ctx.labels.get(name, name),
                 value=None if value is None else canonical(value),
                 display="(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
             )
-        )
+        used.append(shown)
     return used
 
 
 def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str, list[str]]:
     """For each node, the documents citing it, one of its ancestors or one of its descendants.
 
-    Computed once per unit: direct citations, then pushed down to descendants and up to
-    ancestors along the tree (documents keep their submission order).
+    Computed once per unit, in the documents' submission order: each document is
+    listed under every node related to a node it cites (:attr:`CompiledSet.related`).
     """
-    documents = submission.all_documents()
-    direct: dict[str, set[int]] = {code: set() for code in compiled.nodes}
-    for index, document in enumerate(documents):
+    result: dict[str, list[str]] = {code: [] for code in compiled.nodes}
+    related = compiled.related
+    for document in submission.all_documents():
+        reach: set[str] = set()
         for code in document.supports:
-            if code in direct:
-                direct[code].add(index)
-    below: dict[str, set[int]] = {}
-    for code in reversed(list(compiled.nodes)):  # children come after their parent
-        below[code] = direct[code].union(*(below[c] for c in compiled.children.get(code, ())))
-    result: dict[str, list[str]] = {}
-
-    def visit(code: str, above: set[int]) -> None:
-        here = above | direct[code]
-        result[code] = [documents[i].id for i in sorted(here | below[code])]
-        for child in compiled.children.get(code, ()):
-            visit(child, here)
-
-    for area in compiled.children.get(None, ()):
-        visit(area, set())
+            if code in related:
+                reach |= related[code]
+        for code in reach:
+            result[code].append(document.id)
     return result
+
+
+_STATIC: dict[int, tuple[CompiledNode, dict[str, object]]] = {}
+
+
+def _static(node: CompiledNode) -> dict[str, object]:
+    """The fields of a node's result that are the same for every unit (built once a node)."""
+    found = _STATIC.get(id(node))
+    if found is None or found[0] is not node:
+        rule = node.node.rule
+        fields: dict[str, object] = {
+            "code": node.code,
+            "parent": node.parent,
+            "depth": node.depth,
+            "kind": node.node.kind.value,
+            "title": node.node.title,
+            "rule": rule.kind if rule else None,
+            "rule_text": rule.text if rule else None,
+            "declared_max": node.node.max_points,
+            "provisional": node.provisional,
+            "applicability_note": node.node.applicability_note,
+        }
+        found = _STATIC[id(node)] = node, fields
+        weakref.finalize(node, _STATIC.pop, id(node), None)
+    return found[1]
 
 
 def _result(node: CompiledNode, ctx: _Context, **fields: object) -> NodeResult:
     evidence = ctx.evidence[node.code]
     expected = list(node.node.evidence)
-    base: dict[str, object] = {
-        "code": node.code,
-        "parent": node.parent,
-        "depth": node.depth,
-        "kind": node.node.kind.value,
-        "title": node.node.title,
-        "rule": node.node.rule.kind if node.node.rule else None,
-        "rule_text": node.node.rule.text if node.node.rule else None,
-        "declared_max": node.node.max_points,
-        "provisional": node.provisional,
-        "inputs": _used_inputs(node, ctx),
-        "evidence": evidence,
-        "evidence_expected": expected,
-        "evidence_missing": bool(expected) and not evidence,
-        "applicability_note": node.node.applicability_note,
-    }
+    base = dict(_static(node))
+    base["inputs"] = _used_inputs(node, ctx)
+    base["evidence"] = evidence
+    base["evidence_expected"] = expected
+    base["evidence_missing"] = bool(expected) and not evidence
     base.update(fields)
     return NodeResult.model_validate(base)
 
@@ -302,7 +310,7 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
             missing,
         )
         return results[len(results) - sum(1 for _ in node.node.walk())]
-    if node.node.is_leaf:
+    if node.is_leaf:
         result = _score_leaf(node, ctx)
         results.append(result)
         return result
@@ -331,14 +339,6 @@ def _signed_terms(values: list[Decimal]) -> str:
     return text
 
 
-def _sign(result: NodeResult) -> int:
-    return kind_named(result.rule).sign if result.rule else 1
-
-
-def _counts(result: NodeResult) -> bool:
-    return kind_named(result.rule).counts_in_max if result.rule else True
-
-
 def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> NodeResult:
     if not children:
         return _result(
@@ -357,10 +357,11 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
             _ZERO if c.points is None else c.points,
             c.max_points,
             c.undetermined_points,
-            _counts(c),
-            _sign(c),
+            compiled.counts_in_max,
+            compiled.sign,
         )
         for c in children
+        for compiled in (ctx.compiled.nodes[c.code],)
     ]
     combined = tree.aggregate(node.node.aggregation, parts, node.node.max_points, tree.DECIMALS)
     points, top, undetermined, partial = (
@@ -448,7 +449,10 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         (
             r.points
             for r in results
-            if r.rule is not None and _counts(r) and r.provisional and r.points is not None
+            if r.rule is not None
+            and r.provisional
+            and r.points is not None
+            and compiled.nodes[r.code].counts_in_max
         ),
         _ZERO,
     )

@@ -28,7 +28,7 @@ import tokenize
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from parindex.errors import EvaluationError, ExpressionError, did_you_mean
@@ -728,81 +728,6 @@ def compile_expression(
     return CompiledExpression(text=text, root=root, names=frozenset(compiler.names))
 
 
-# --- scalar evaluation ---------------------------------------------------------------
+# --- scalar evaluation: parindex.scalar (closures built once per tree) ------------------
 
-
-def evaluate(expr: CompiledExpression | Expr, values: Mapping[str, Value]) -> Value:
-    """Evaluate on one unit's values. Every name the expression reads must be present.
-
-    Raises :class:`EvaluationError` for division by zero or an invalid date.
-    """
-    root = expr.root if isinstance(expr, CompiledExpression) else expr
-    try:
-        return _eval(root, values)
-    except (DivisionByZero, ZeroDivisionError) as exc:
-        raise EvaluationError(
-            "chia cho 0 khi tính biểu thức; dùng ratio(a, b, giá_trị_khi_b_bằng_0)"
-        ) from exc
-    except (ArithmeticError, ValueError) as exc:  # decimal Overflow, InvalidOperation …
-        raise EvaluationError(f"không tính được biểu thức: {type(exc).__name__}") from exc
-    except (TypeError, AttributeError) as exc:  # a date input given as false (not done)
-        raise EvaluationError(
-            "không tính được biểu thức: có ngày được khai là không thực hiện (false)"
-        ) from exc
-
-
-def _eval(node: Expr, values: Mapping[str, Value]) -> Value:
-    if isinstance(node, Const):
-        return node.value
-    if isinstance(node, Name):
-        return values[node.name]
-    if isinstance(node, Unary):
-        operand = _eval(node.operand, values)
-        assert isinstance(operand, Decimal)
-        return -operand if node.op == "-" else operand
-    if isinstance(node, Binary):
-        a, b = _eval(node.left, values), _eval(node.right, values)
-        assert isinstance(a, Decimal) and isinstance(b, Decimal)
-        return _ARITHMETIC[node.op](a, b)
-    if isinstance(node, Compare):
-        left_value = _eval(node.operands[0], values)
-        for op, term in zip(node.ops, node.operands[1:], strict=True):
-            right_value = _eval(term, values)
-            if not _COMPARE[op](left_value, right_value):
-                return False
-            left_value = right_value
-        return True
-    if isinstance(node, BoolOp):
-        if node.op == "and":
-            return all(_eval(v, values) for v in node.values)
-        return any(_eval(v, values) for v in node.values)
-    if isinstance(node, Not):
-        return not _eval(node.operand, values)
-    if isinstance(node, IfElse):
-        return _eval(node.body if _eval(node.test, values) else node.orelse, values)
-    if isinstance(node, In):
-        found = _eval(node.needle, values) in node.options
-        return not found if node.negated else found
-    if isinstance(node, Call):
-        return FUNCTIONS[node.function].impl(*(_eval(a, values) for a in node.args))
-    if isinstance(node, Fail):
-        raise EvaluationError(node.message)
-    raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
-
-
-_ARITHMETIC: dict[str, Callable[[Decimal, Decimal], Decimal]] = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "**": lambda a, b: a ** int(b),
-}
-
-_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
-    "<": lambda a, b: a < b,  # type: ignore[operator]
-    "<=": lambda a, b: a <= b,  # type: ignore[operator]
-    ">": lambda a, b: a > b,  # type: ignore[operator]
-    ">=": lambda a, b: a >= b,  # type: ignore[operator]
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
+from parindex.scalar import evaluate  # noqa: E402  (it builds on the tree above)

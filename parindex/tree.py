@@ -17,9 +17,8 @@ Decimal('1')
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from parindex.criteria import Aggregation
 from parindex.numbers import quantize
@@ -53,18 +52,20 @@ class Algebra(Protocol[T, M]):
     def where(self, test: M, body: T, orelse: T) -> T: ...
     def both(self, a: M, b: M) -> M: ...
     def either(self, masks: Sequence[M]) -> M: ...
-    def nonzero(self, value: T) -> M: ...
-    def negate(self, mask: M) -> M: ...
-    def add(self, a: T, b: T) -> T: ...
     def subtract(self, a: T, b: T) -> T: ...
     def total(self, values: Sequence[T]) -> T: ...
+    def total_where(self, tests: Sequence[M], values: Sequence[T]) -> T: ...
+    def both_each(self, a: Sequence[M], b: Sequence[M]) -> list[M]: ...
+    def upper_each(
+        self, valid: Sequence[M], points: Sequence[T], left: Sequence[T], otherwise: Sequence[T]
+    ) -> list[T]: ...
+    def unsettled(self, included: Sequence[M], valid: Sequence[M], left: Sequence[T]) -> M: ...
     def best(self, values: Sequence[T], present: Sequence[M]) -> T: ...
     def minimum(self, a: T, b: T) -> T: ...
     def maximum(self, a: T, b: T) -> T: ...
 
 
-@dataclass(frozen=True)
-class Part(Generic[T, M]):
+class Part(NamedTuple, Generic[T, M]):
     """One child as its parent sees it.
 
     ``included``: it applies (it is one of the parent's parts); ``valid``: its points
@@ -81,8 +82,7 @@ class Part(Generic[T, M]):
     sign: int = 1
 
 
-@dataclass(frozen=True)
-class Aggregate(Generic[T, M]):
+class Aggregate(NamedTuple, Generic[T, M]):
     """A parent's points (capped to ``[0, top]``; ``raw`` before), maximum, undetermined
     points, and whether some of them are undetermined (``partial``) or any part applies."""
 
@@ -100,39 +100,31 @@ def aggregate(
     """Combine ``parts`` as a parent aggregating by ``how`` (``cap``: its declared maximum)."""
     zero = algebra.constant(0)
     counted = [p for p in parts if p.counts]
-    determined = [algebra.both(p.included, p.valid) for p in parts]
+    included = [p.included for p in parts]
+    valid = [p.valid for p in parts]
+    scored = [p.points for p in parts]
+    undetermined_each = [p.undetermined for p in parts]
+    determined = algebra.both_each(included, valid)
     # the most each part could still be worth; an undetermined penalty only lowers
-    upper = [
-        algebra.where(p.valid, algebra.add(p.points, p.undetermined), zero if p.sign < 0 else p.top)
-        for p in parts
-    ]
+    upper = algebra.upper_each(
+        valid, scored, undetermined_each, [zero if p.sign < 0 else p.top for p in parts]
+    )
     if how == Aggregation.MAX:
         top = algebra.best([p.top for p in counted], [p.included for p in counted])
-        points = algebra.best([p.points for p in parts], determined)
-        high = algebra.best(upper, [p.included for p in parts])
+        points = algebra.best(scored, determined)
+        high = algebra.best(upper, included)
     else:
-        top = algebra.total([algebra.where(p.included, p.top, zero) for p in counted])
-        points = algebra.total(
-            [algebra.where(d, p.points, zero) for d, p in zip(determined, parts, strict=True)]
-        )
-        high = algebra.total(
-            [algebra.where(p.included, u, zero) for p, u in zip(parts, upper, strict=True)]
-        )
+        top = algebra.total_where([p.included for p in counted], [p.top for p in counted])
+        points = algebra.total_where(determined, scored)
+        high = algebra.total_where(included, upper)
         if how == Aggregation.CAPPED_SUM:
             top = algebra.minimum(top, cap)
     raw = points
     points = algebra.maximum(algebra.minimum(raw, top), zero)
     left = algebra.maximum(zero, algebra.subtract(algebra.minimum(high, top), points))
-    partial = algebra.either(
-        [
-            algebra.both(
-                p.included,
-                algebra.either([algebra.negate(p.valid), algebra.nonzero(p.undetermined)]),
-            )
-            for p in parts
-        ]
-    )
-    applies = algebra.either([p.included for p in parts])
+    # partial: some part that applies is undetermined or leaves points undetermined
+    partial = algebra.unsettled(included, valid, undetermined_each)
+    applies = algebra.either(included)
     undetermined = algebra.where(algebra.both(applies, partial), left, zero)
     return Aggregate(raw, points, top, undetermined, partial, applies)
 
@@ -153,7 +145,7 @@ def provisional_points(
         node = compiled.nodes[c]
         if not node.counts_in_max:
             return None
-        if node.node.is_leaf:
+        if node.is_leaf:
             return maximum(c) if node.provisional else None
         parts = [p for k in compiled.children.get(c, ()) if (p := visit(k)) is not None]
         if not parts:
@@ -210,20 +202,33 @@ class _Decimals:
     def either(self, masks: Sequence[bool]) -> bool:
         return any(masks)
 
-    def nonzero(self, value: Decimal) -> bool:
-        return value != 0
-
-    def negate(self, mask: bool) -> bool:
-        return not mask
-
-    def add(self, a: Decimal, b: Decimal) -> Decimal:
-        return a + b
-
     def subtract(self, a: Decimal, b: Decimal) -> Decimal:
         return a - b
 
     def total(self, values: Sequence[Decimal]) -> Decimal:
         return sum(values, Decimal(0))
+
+    def total_where(self, tests: Sequence[bool], values: Sequence[Decimal]) -> Decimal:
+        return sum((v for t, v in zip(tests, values, strict=True) if t), Decimal(0))
+
+    def both_each(self, a: Sequence[bool], b: Sequence[bool]) -> list[bool]:
+        return [x and y for x, y in zip(a, b, strict=True)]
+
+    def upper_each(
+        self,
+        valid: Sequence[bool],
+        points: Sequence[Decimal],
+        left: Sequence[Decimal],
+        otherwise: Sequence[Decimal],
+    ) -> list[Decimal]:
+        return [
+            p + u if v else o for v, p, u, o in zip(valid, points, left, otherwise, strict=True)
+        ]
+
+    def unsettled(
+        self, included: Sequence[bool], valid: Sequence[bool], left: Sequence[Decimal]
+    ) -> bool:
+        return any(i and (not v or u != 0) for i, v, u in zip(included, valid, left, strict=True))
 
     def best(self, values: Sequence[Decimal], present: Sequence[bool]) -> Decimal:
         if present:
@@ -265,15 +270,6 @@ class _Columns:
             return self.np.zeros(self.n, dtype=bool)
         return self.np.logical_or.reduce(list(masks))
 
-    def nonzero(self, value: Any) -> Any:
-        return value != 0
-
-    def negate(self, mask: Any) -> Any:
-        return ~mask
-
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
     def subtract(self, a: Any, b: Any) -> Any:
         return a - b
 
@@ -281,6 +277,29 @@ class _Columns:
         if not values:
             return self.constant(0)
         return self.np.sum(self.np.stack(list(values)), axis=0)
+
+    def total_where(self, tests: Sequence[Any], values: Sequence[Any]) -> Any:
+        return self.total([self.np.where(t, v, 0) for t, v in zip(tests, values, strict=True)])
+
+    def both_each(self, a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
+        return [x & y for x, y in zip(a, b, strict=True)]
+
+    def upper_each(
+        self,
+        valid: Sequence[Any],
+        points: Sequence[Any],
+        left: Sequence[Any],
+        otherwise: Sequence[Any],
+    ) -> list[Any]:
+        where = self.np.where
+        return [
+            where(v, p + u, o) for v, p, u, o in zip(valid, points, left, otherwise, strict=True)
+        ]
+
+    def unsettled(self, included: Sequence[Any], valid: Sequence[Any], left: Sequence[Any]) -> Any:
+        return self.either(
+            [i & (~v | (u != 0)) for i, v, u in zip(included, valid, left, strict=True)]
+        )
 
     def best(self, values: Sequence[Any], present: Sequence[Any]) -> Any:
         np = self.np

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from parindex.errors import ParindexError
-from parindex.expressions import Call, CompiledExpression, Name, Value, evaluate
+from parindex.expressions import Call, CompiledExpression, Expr, Name, Value, evaluate
 from parindex.messages import expression_words
 from parindex.numbers import format_date, format_decimal, quantize
 from parindex.rules._base import Outcome, Scope
@@ -17,11 +19,16 @@ __all__ = ["canonical", "display", "format_points", "label", "labels", "scored",
 _HUNDREDTH = Decimal("0.01")
 
 
+_SHOWN: list[Callable[[Decimal | None], str]] = []
+
+
 def format_points(value: Decimal | None) -> str:
     """Points for display (``1,0``, ``0,25``), as :func:`parindex.report.format_points`."""
-    from parindex.report import format_points as shown  # report imports the criteria model
+    if not _SHOWN:  # report imports the criteria model: bound on first use, not at import
+        from parindex.report import format_points as shown
 
-    return shown(value)
+        _SHOWN.append(shown)
+    return _SHOWN[0](value)
 
 
 def display(value: Value, kind: InputType | None = None, unit: str | None = None) -> str:
@@ -67,7 +74,7 @@ def label(expr: CompiledExpression, scope: Scope, language: str = "vi") -> str:
     if isinstance(root, Call) and root.function in ("percent", "ratio"):
         return _ratio_words(root, scope, language)
     # words, never an input code or function name
-    return expression_words(root, scope.labels, language)
+    return _words(root, scope.labels, language)
 
 
 def labels(expr: CompiledExpression, scope: Scope) -> tuple[str, str]:
@@ -75,15 +82,29 @@ def labels(expr: CompiledExpression, scope: Scope) -> tuple[str, str]:
     return label(expr, scope), label(expr, scope, "en")
 
 
+_WORDS: dict[tuple[int, str], tuple[Expr, Mapping[str, str], str]] = {}
+
+
+def _words(root: Expr, labels: Mapping[str, str], language: str = "vi") -> str:
+    """:func:`~parindex.messages.expression_words`, kept while the tree lives (a set's
+    labels are one mapping, built once per set: units of a set share the words)."""
+    key = (id(root), language)
+    found = _WORDS.get(key)
+    if found is None or found[0] is not root or found[1] is not labels:
+        found = _WORDS[key] = root, labels, expression_words(root, labels, language)
+        weakref.finalize(root, _WORDS.pop, key, None)
+    return found[2]
+
+
 def _ratio_words(root: Call, scope: Scope, language: str) -> str:
-    words = expression_words(root, scope.labels, language)
+    words = _words(root, scope.labels, language)
     try:
         below, when_zero = (evaluate(arg, scope.values) for arg in root.args[1:3])
     except (KeyError, ParindexError):  # a missing input: nothing to say about it here
         return words
     if below == 0 and isinstance(when_zero, Decimal):
         shown = format_decimal(when_zero) + ("%" if root.function == "percent" else "")
-        whole = _lower_first(expression_words(root.args[1], scope.labels, language))
+        whole = _lower_first(_words(root.args[1], scope.labels, language))
         if language == "en":
             return words + (
                 f" (none received: {whole} is 0, and the rule counts 0 of 0 as {shown})"

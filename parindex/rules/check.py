@@ -44,7 +44,9 @@ class Check(RuleKind[CheckRule, CompiledCheck]):
 
     def explain(self, compiled: CompiledCheck, leaf: Leaf, scope: Scope) -> Outcome:
         got = leaf.points(scope)
-        met = bool(scope.value(compiled.value))
+        # full points or none: the points say whether it is met (evaluated again only
+        # when the maximum is 0 and they cannot)
+        met = got != 0 if leaf.top else bool(scope.value(compiled.value))
         answer_vi, answer_en = ("có", "yes") if met else ("không", "no")
         vi, en = labels(compiled.value, scope)
         return scored(got, leaf.top, f"{vi}: {answer_vi}", f"{en}: {answer_en}")
