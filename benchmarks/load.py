@@ -1,15 +1,21 @@
-"""Benchmark: load, validate and compile each shipped criteria set.
+"""Benchmark: load, validate and compile each shipped criteria set, cold and from the cache.
 
 Baseline, measured in the same run: parsing the same file with ruamel.yaml's safe
 loader alone (no line numbers, no models, no checks). The ratio is what the line
 numbers, the pydantic models and every check and compiled expression cost.
+
+Cold: the compiled cache off (``PARINDEX_CACHE=off``): read, validate, compile. Cached:
+the same file again, read back compiled from the cache (:mod:`parindex.cache`; a
+temporary cache directory here). Goals (issue 17): ≤ 100 ms cold, ≤ 10 ms cached.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/load.py``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -17,20 +23,33 @@ from ruamel.yaml import YAML
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import best_of, row
 
-from parindex import load_criteria
+from parindex import cache, load_criteria
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
+    os.environ[cache.CACHE_ENV] = tempfile.mkdtemp(prefix="parindex-bench-cache-")
+    cache.fingerprint()  # once a process, as in any command
     print("Load + validate + compile a criteria set (median of 7)")
     for path in sorted((ROOT / "criteria").glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         baseline, _ = best_of(lambda t=text: YAML(typ="safe", pure=True).load(t))
-        seconds, criteria = best_of(lambda p=path: load_criteria(p))
+        os.environ[cache.SWITCH_ENV] = "off"
+        cold, criteria = best_of(lambda p=path: load_criteria(p))
+        del os.environ[cache.SWITCH_ENV]
+        load_criteria(path)  # fills the cache
+        cached, again = best_of(lambda p=path: load_criteria(p))
+        assert again.digest == criteria.digest
         print(f"{path.name}: {len(criteria.compiled.nodes)} nodes")
         print(row("baseline: ruamel.yaml safe_load only", baseline))
-        print(row("parindex.load_criteria (parse, validate, compile)", seconds, baseline))
+        print(row("load_criteria, cold (parse, validate, compile)", cold, baseline))
+        print(row("load_criteria, from the compiled cache", cached, baseline))
+        print(
+            f"  goals: cold ≤ 100 ms {'met' if cold <= 0.1 else 'NOT met'};"
+            f" cached ≤ 10 ms {'met' if cached <= 0.01 else 'NOT met'}"
+            f" ({cold / cached:.1f}× faster than cold)"
+        )
 
 
 if __name__ == "__main__":

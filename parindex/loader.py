@@ -336,7 +336,16 @@ def load_criteria(path: str | FsPath) -> CriteriaSet:
     Raises :class:`~parindex.errors.CriteriaError` listing every problem, each with
     file, line, node code, field and offending text.
 
+    A set loaded before, byte for byte, by this same parindex is read back compiled from
+    the user's cache (:mod:`parindex.cache`; ``PARINDEX_CACHE=off`` to skip it).
+
     >>> criteria = load_criteria("criteria/namdinh-stnmt-2023.yaml")  # doctest: +SKIP
     """
+    from parindex.cache import cached
+
+    return cached(path, _load_criteria)
+
+
+def _load_criteria(path: str) -> CriteriaSet:
     data, source = read_document(path, "tệp tiêu chí")
     return parse_criteria(data, source)

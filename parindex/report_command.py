@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from parindex.criteria import CriteriaSet
 from parindex.errors import ParindexError, Problem
-from parindex.loader import load_criteria
-from parindex.submission import Submission
+
+if TYPE_CHECKING:  # imported when the command runs: `parindex --help` lists it at once
+    from parindex.criteria import CriteriaSet
+    from parindex.submission import Submission
 
 __all__ = ["read_submissions", "report"]
 
@@ -76,6 +78,7 @@ def _report(
     previous_criteria: str | None,
     previous_paths: tuple[str, ...],
 ) -> None:
+    from parindex.loader import load_criteria
     from parindex.results import province_results
 
     kind = fmt or ("docx" if output.lower().endswith(".docx") else "html")

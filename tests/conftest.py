@@ -15,3 +15,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Exported workbooks are signed with a key (parindex.excel_meta.workbook_key); tests use a
 # fixed one so that no test writes a key file into the home directory.
 os.environ.setdefault("PARINDEX_WORKBOOK_KEY", "parindex-tests-key")
+
+# Compiled criteria sets are cached (parindex.cache) in a directory of the test run's own,
+# never in the home directory.
+if "PARINDEX_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["PARINDEX_CACHE_DIR"] = tempfile.mkdtemp(prefix="parindex-cache-")

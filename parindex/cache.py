@@ -1,0 +1,157 @@
+"""A compiled cache of criteria sets: a set read, validated and compiled once a version.
+
+:func:`load_criteria` keeps each set it compiles in the user's cache directory
+(``$PARINDEX_CACHE_DIR``, else ``$XDG_CACHE_HOME/parindex``, else
+``~/.cache/parindex``), under the SHA-256 of the file's bytes and a fingerprint of
+this parindex (its version and the size and time of each of its own source files, so
+an edited or upgraded parindex never reads what another one wrote). The next load of
+the same bytes reads the compiled set back instead of parsing and compiling again.
+
+Safety: an entry is our own compiled set, serialised by :mod:`pickle`, and it is read
+back only when its HMAC-SHA-256 — keyed by 256 random bits kept beside the entries
+(file mode 600), over the fingerprint, the file's digest and the entry — matches:
+nothing another user or program wrote is ever unpickled. A missing, damaged, foreign
+or stale entry is a cache miss (the file is read and compiled as usual), never an
+error, and the directory is safe to delete at any time. A file with problems is
+never cached: its problems are reported on every load. ``PARINDEX_CACHE=off`` turns
+the cache off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parindex.criteria import CriteriaSet
+
+__all__ = ["CACHE_ENV", "SWITCH_ENV", "cache_directory", "cached", "fingerprint"]
+
+CACHE_ENV = "PARINDEX_CACHE_DIR"
+"""Environment variable naming the cache directory."""
+SWITCH_ENV = "PARINDEX_CACHE"
+"""Set to ``off`` to read and compile every set afresh."""
+_MAX_BYTES = 5 * 1024 * 1024  # the reader's own bound: a larger file is refused anyway
+_MAC = 32
+
+
+def cache_directory() -> Path | None:
+    """Where entries are kept (``None``: the cache is off)."""
+    if os.environ.get(SWITCH_ENV, "").lower() in {"off", "0", "no", "false"}:
+        return None
+    given = os.environ.get(CACHE_ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "parindex"
+
+
+@cache
+def fingerprint() -> str:
+    """This parindex: its version, Python's, and the size and time of its source files."""
+    from parindex import __file__ as package_file
+
+    root = Path(package_file).parent
+    parts = [sys.version, _version()]
+    for path in sorted(root.rglob("*.py")):
+        stat = path.stat()
+        parts.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("parindex")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "source"
+
+
+def _key(directory: Path) -> bytes:
+    """The cache's signing key, made with 256 random bits on first use (mode 600)."""
+    path = directory / "key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another process
+        return path.read_bytes()
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def _mac(key: bytes, digest: str, body: bytes) -> bytes:
+    message = f"parindex criteria cache\0{fingerprint()}\0{digest}\0".encode()
+    return hmac.new(key, message + body, hashlib.sha256).digest()
+
+
+def cached(path: str | os.PathLike[str], load: Callable[[str], CriteriaSet]) -> CriteriaSet:
+    """``load(path)``, or the set it gave before for the same bytes and the same parindex."""
+    directory = cache_directory()
+    file = str(path)
+    if directory is None:
+        return load(file)
+    try:
+        with open(file, "rb") as handle:
+            raw = handle.read(_MAX_BYTES + 1)
+    except OSError:
+        return load(file)  # the loader says what is wrong with the file
+    if len(raw) > _MAX_BYTES:
+        return load(file)
+    digest = hashlib.sha256(raw).hexdigest()
+    entry = directory / "criteria" / f"{digest}-{fingerprint()[:16]}.bin"
+    found = _read(directory, entry, digest)
+    if found is not None:
+        found._file = file  # the same bytes may sit in another file
+        return found
+    criteria = load(file)
+    _write(directory, entry, digest, criteria)
+    return criteria
+
+
+def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
+    from parindex.criteria import CriteriaSet
+
+    try:
+        blob = entry.read_bytes()
+        key = _key(directory)
+    except OSError:
+        return None
+    mac, body = blob[:_MAC], blob[_MAC:]
+    if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, digest, body)):
+        return None  # damaged or not ours: read the file instead
+    try:
+        found = pickle.loads(body)  # signed by us above: our own compiled set
+    except Exception:  # pragma: no cover - signed entries of this very parindex load
+        return None
+    return found if isinstance(found, CriteriaSet) else None
+
+
+def _write(directory: Path, entry: Path, digest: str, criteria: CriteriaSet) -> None:
+    try:
+        body = pickle.dumps(criteria, protocol=pickle.HIGHEST_PROTOCOL)
+        key = _key(directory)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+    except (OSError, pickle.PicklingError):  # a read-only home: no cache, same results
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(_mac(key, digest, body) + body)
+        os.replace(temporary, entry)  # readers see the whole entry or none
+    except OSError:  # a full disk: no cache, same results
+        Path(temporary).unlink(missing_ok=True)
