@@ -31,9 +31,10 @@ from parindex.cli_support import (
     strict_option,
     t,
 )
-from parindex.cli_text import install, language
+from parindex.cli_text import command_rows, gettext, install, language
 from parindex.errors import ParindexError, Problem, did_you_mean
-from parindex.messages import counted, text
+from parindex.messages import FAMILIES, counted, text
+from parindex.messages import label as text_label
 
 __all__ = ["COMMANDS", "main"]
 
@@ -65,6 +66,15 @@ class _Group(click.Group):
             assert isinstance(found, click.Command)
         return found
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, each command's line in the command line's language."""
+        found = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        commands = [(name, c) for name, c in found if c is not None and not c.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(command_rows(commands, limit))
+
     def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
         """Click's own words in the command line's language, then the usual main."""
         install(sys.argv[1:] if args is None else list(args))
@@ -72,24 +82,36 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(package_name="parindex", help="Hiện phiên bản / show the version.")
+@click.version_option(
+    package_name="parindex", help="Hiện phiên bản rồi thoát.\n---\nShow the version and exit."
+)
 @click.option(
     "--lang",
     type=click.Choice(["vi", "en"]),
     default="vi",
     expose_value=False,
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (English).",
+    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (English).\n---\nLanguage: vi (Vietnamese) or en.",
 )
 def main() -> None:
     """parindex — chấm điểm và thẩm định Chỉ số cải cách hành chính (PAR INDEX).
 
     \b
-    Bắt đầu / getting started:
+    Bắt đầu:
       parindex init bo-tieu-chi.yaml
       parindex validate bo-tieu-chi.yaml
       parindex template bo-tieu-chi.yaml -o ho-so.yaml
       parindex score bo-tieu-chi.yaml ho-so.yaml
-    Mọi lệnh nhận --lang en (English) và -h (hướng dẫn).
+    Mọi lệnh nhận -h (hướng dẫn của lệnh) và --lang en (tiếng Anh).
+    ---
+    parindex — score and appraise the public administration reform index (PAR INDEX).
+
+    \b
+    Getting started:
+      parindex init criteria.yaml
+      parindex validate criteria.yaml
+      parindex template criteria.yaml -o submission.yaml
+      parindex score criteria.yaml submission.yaml
+    Every command takes -h (its help) and --lang en (English).
     """
 
 
@@ -118,12 +140,19 @@ def _load_criteria(path: str) -> Any:
 @options("text", "json", "csv")
 @decimal_comma_option
 def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -> None:
-    """Kiểm tra tệp tiêu chí và tóm tắt (validate criteria files).
+    """Kiểm tra tệp tiêu chí và tóm tắt: mọi lỗi của tệp trong một lần chạy.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex validate criteria/namdinh-stnmt-2023.yaml
       parindex validate bo-tieu-chi.yaml --format json
+    ---
+    Validate criteria files and summarise them: every problem of a file in one run.
+
+    \b
+    Example:
+      parindex validate criteria/namdinh-stnmt-2023.yaml
+      parindex validate criteria.yaml --format json
     """
     from parindex.cli_render import node_rows, set_summary
     from parindex.loader import load_criteria
@@ -203,7 +232,11 @@ def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -
 @main.command("score")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submission_files", nargs=-1, required=True, type=click.Path())
-@click.option("--summary", is_flag=True, help="Chỉ in dòng tổng kết mỗi đơn vị / totals only.")
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Chỉ in dòng tổng kết mỗi đơn vị.\n---\nOnly each unit's totals line.",
+)
 @strict_option
 @options("text", "json", "csv")
 @decimal_comma_option
@@ -216,12 +249,19 @@ def score_command(
     lang: str,
     decimal_comma: bool,
 ) -> None:
-    """Chấm điểm đơn vị (score one or more units' submissions).
+    """Chấm điểm một hay nhiều hồ sơ đơn vị: cây điểm, tổng, chỉ số và xếp loại.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
       parindex score bo-tieu-chi.yaml ho-so/*.yaml --summary
+    ---
+    Score one or more units' submissions: the tree of points, total, index and class.
+
+    \b
+    Example:
+      parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex score criteria.yaml submissions/*.yaml --summary
     """
     from rich.markup import escape
 
@@ -252,7 +292,10 @@ def score_command(
             if report.missing_inputs:
                 out.print(t("Số liệu còn thiếu:", "Missing inputs:"))
                 for missing in report.missing_inputs:
-                    out.print(f"  - {escape(missing.label)}: {', '.join(missing.codes)}")
+                    name = missing.label
+                    if missing.name in FAMILIES["builtin_input"]:  # parindex's own, not the set's
+                        name = text_label("builtin_input", missing.name, lang)
+                    out.print(f"  - {escape(name)}: {', '.join(missing.codes)}")
             out.print()
         if not summary:
             out.print(
@@ -276,10 +319,16 @@ def score_command(
 def explain_command(
     criteria_file: str, submission_file: str, code: str, fmt: str, lang: str
 ) -> None:
-    """Giải thích điểm của một tiêu chí (explain one node's score).
+    """Giải thích điểm của một tiêu chí: cách tính, số liệu, tài liệu kiểm chứng.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
+      parindex explain criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml 1.5
+    ---
+    Explain one criterion's points: the rule, the figures used, the evidence.
+
+    \b
+    Example:
       parindex explain criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml 1.5
     """
     from parindex.engine import score
@@ -314,7 +363,9 @@ def explain_command(
 @main.command("review")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submission_file", type=click.Path())
-@click.option("--all", "show_all", is_flag=True, help="Hiện cả các lưu ý / show notes too.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Hiện cả các lưu ý.\n---\nShow the notes too."
+)
 @options("text", "json", "csv")
 @decimal_comma_option
 def review_command(
@@ -325,10 +376,16 @@ def review_command(
     lang: str,
     decimal_comma: bool,
 ) -> None:
-    """Thẩm định: đối chiếu điểm tự chấm với TLKC và quy tắc (appraisal review).
+    """Thẩm định: đối chiếu điểm tự chấm với tài liệu kiểm chứng và quy tắc.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
+      parindex review criteria/namdinh-stnmt-2023.yaml evidence/so-tu-phap-mau-2023.yaml
+    ---
+    Appraisal review: check the unit's own scores against its evidence and the rules.
+
+    \b
+    Example:
       parindex review criteria/namdinh-stnmt-2023.yaml evidence/so-tu-phap-mau-2023.yaml
     """
     from parindex.messages import label
@@ -402,15 +459,26 @@ def _str(value: object) -> str | None:
 @main.command("export")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submission_files", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(), help="Tệp Excel (.xlsx) ghi ra.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Tệp Excel (.xlsx) ghi ra.\n---\nThe Excel file (.xlsx) to write.",
+)
 @click.option(
     "--round",
     "round_",
     type=click.IntRange(1, 9),
     default=None,
-    help="Vòng thẩm định hiện ở cột Điểm thẩm định (mặc định: vòng cuối).",
+    help="Vòng thẩm định hiện ở cột Điểm thẩm định (mặc định: vòng cuối)."
+    "\n---\nThe appraisal round shown in the appraised column (default: the last).",
 )
-@click.option("--password", default=None, help="Mật khẩu bảo vệ trang (mặc định: không).")
+@click.option(
+    "--password",
+    default=None,
+    help="Mật khẩu bảo vệ trang (mặc định: không).\n---\nSheet protection password (default: none).",
+)
 @strict_option
 @options("text", "json")
 def export_command(
@@ -423,14 +491,23 @@ def export_command(
     fmt: str,
     lang: str,
 ) -> None:
-    """Xuất bảng tổng hợp điểm ra Excel (export score sheets to .xlsx).
+    """Xuất bảng điểm ra Excel (.xlsx).
 
     Một hồ sơ: bảng của đơn vị. Nhiều hồ sơ: trang tổng hợp xếp hạng, mỗi đơn vị một
     trang và trang phát hiện thẩm định.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o bang-diem.xlsx
+    ---
+    Export score sheets to Excel (.xlsx).
+
+    One submission: the unit's sheet. Several: a ranked summary sheet, one sheet per
+    unit and the appraisal findings.
+
+    \b
+    Example:
+      parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o scores.xlsx
     """
     from parindex.excel import export_unit, export_workbook
 
@@ -494,14 +571,16 @@ def _import_targets(output: str | None, submissions: tuple[Any, ...]) -> list[Pa
     "--output",
     type=click.Path(),
     default=None,
-    help="Tệp hồ sơ ghi ra (.yaml hoặc .json); thư mục khi bảng có nhiều đơn vị.",
+    help="Tệp hồ sơ ghi ra (.yaml hoặc .json); thư mục khi bảng có nhiều đơn vị."
+    "\n---\nThe submission to write (.yaml or .json); a folder when the workbook has several units.",
 )
 @click.option(
     "--round",
     "round_",
     type=click.IntRange(1, 9),
     default=None,
-    help="Vòng thẩm định nhận điểm thẩm định (mặc định: vòng bảng điểm hiện).",
+    help="Vòng thẩm định nhận điểm thẩm định (mặc định: vòng bảng điểm hiện)."
+    "\n---\nThe appraisal round the appraised scores go to (default: the one the sheet shows).",
 )
 @options("text", "json")
 def import_command(
@@ -512,13 +591,21 @@ def import_command(
     fmt: str,
     lang: str,
 ) -> None:
-    """Nhập bảng điểm Excel đã điền vào hồ sơ (import a filled score sheet).
+    """Nhập bảng điểm Excel đã điền vào hồ sơ.
 
     Không có -o: chỉ kiểm tra bảng và in kết quả, không ghi tệp nào.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex import criteria/namdinh-stnmt-2023.yaml bang-diem.xlsx -o ho-so.yaml
+    ---
+    Import a filled Excel score sheet into submissions.
+
+    Without -o: only check the workbook and print the result; no file is written.
+
+    \b
+    Example:
+      parindex import criteria/namdinh-stnmt-2023.yaml scores.xlsx -o submission.yaml
     """
     from parindex.excel_import import import_workbook
     from parindex.excel_layout import WorkbookError
@@ -606,7 +693,7 @@ def import_command(
     type=click.Choice(["group", "level"]),
     default="group",
     show_default=True,
-    help="Xếp hạng theo nhóm hay theo cấp / rank within groups or levels.",
+    help="Xếp hạng trong từng nhóm hay từng cấp.\n---\nRank within groups or within levels.",
 )
 @strict_option
 @options("text", "table", "json", "csv")
@@ -620,12 +707,19 @@ def rank_command(
     lang: str,
     decimal_comma: bool,
 ) -> None:
-    """Xếp hạng mọi hồ sơ (*.yaml) trong SUBMISSION_DIR theo từng nhóm (rank a folder).
+    """Xếp hạng mọi hồ sơ (*.yaml) trong thư mục SUBMISSION_DIR, theo từng nhóm.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex rank criteria/namdinh-stnmt-2023.yaml evidence
       parindex rank bo-tieu-chi.yaml ho-so --format csv --decimal-comma > xep-hang.csv
+    ---
+    Rank every submission (*.yaml) of the folder SUBMISSION_DIR, within each group.
+
+    \b
+    Example:
+      parindex rank criteria/namdinh-stnmt-2023.yaml evidence
+      parindex rank criteria.yaml submissions --format csv --decimal-comma > ranking.csv
     """
     from parindex.batch import score_many
     from parindex.cli_render import ranking_tables, records

@@ -162,15 +162,22 @@ nodes:
 
 @click.command("init")
 @click.argument("file", type=click.Path())
-@click.option("--force", is_flag=True, help="Ghi đè tệp đã có / overwrite an existing file.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.\n---\nOverwrite an existing file.")
 @options("text", "json")
 def init_command(file: str, force: bool, fmt: str, lang: str) -> None:
-    """Tạo bộ tiêu chí khởi đầu cho cấp xã, có chú thích (write a starter criteria set).
+    """Tạo bộ tiêu chí khởi đầu cho cấp xã, có chú thích, hợp lệ ngay.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex init bo-tieu-chi-xa.yaml
       parindex validate bo-tieu-chi-xa.yaml
+    ---
+    Write a commented starter criteria set for a commune, valid as written.
+
+    \b
+    Example:
+      parindex init commune-criteria.yaml
+      parindex validate commune-criteria.yaml
     """
     path = Path(file)
     if path.is_dir():
@@ -212,7 +219,8 @@ def _skeleton(criteria: Any) -> str:
         "  facts:",
     ]
     lines += [
-        f"    {fact.name}: true          # true (có) hoặc false (không) — {fact.label}" for fact in criteria.facts
+        f"    {fact.name}: true          # true (có) hoặc false (không) — {fact.label}"
+        for fact in criteria.facts
     ]
     if not criteria.facts:
         lines[-1] = "  facts: {}"
@@ -241,16 +249,30 @@ def _skeleton(criteria: Any) -> str:
 
 @click.command("template")
 @click.argument("criteria_file", type=click.Path())
-@click.option("-o", "--output", type=click.Path(), default=None, help="Tệp ghi ra (.yaml).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default=None,
+    help="Tệp ghi ra (.yaml).\n---\nThe file to write (.yaml).",
+)
 @options("text", "json")
 def template_command(criteria_file: str, output: str | None, fmt: str, lang: str) -> None:
-    """Viết khung hồ sơ tự đánh giá của một bộ tiêu chí (write a submission skeleton).
+    """Viết khung hồ sơ tự đánh giá của một bộ tiêu chí: mọi số liệu, tài liệu, điểm tự chấm.
 
     Không có -o: in ra màn hình.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex template bo-tieu-chi-xa.yaml -o ho-so-xa.yaml
+    ---
+    Write a submission skeleton for a criteria set: every figure, document and self-score.
+
+    Without -o: print it.
+
+    \b
+    Example:
+      parindex template commune-criteria.yaml -o commune-submission.yaml
     """
     from parindex.cli_support import check_order
     from parindex.loader import load_criteria
@@ -279,10 +301,16 @@ def template_command(criteria_file: str, output: str | None, fmt: str, lang: str
 @options("text", "json", "csv")
 @decimal_comma_option
 def test_command(case_files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -> None:
-    """Chạy các ca kiểm thử quy tắc viết bằng dữ liệu (run rule tests written as data).
+    """Chạy các ca kiểm thử quy tắc viết bằng dữ liệu (số liệu vào, điểm mong đợi).
 
     \b
-    Ví dụ / example:
+    Ví dụ:
+      parindex test tests/golden/*.yaml
+    ---
+    Run rule tests written as data (figures in, expected points out).
+
+    \b
+    Example:
       parindex test tests/golden/*.yaml
     """
     from parindex.cases import CaseError, CaseResult, run_cases

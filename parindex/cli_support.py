@@ -103,7 +103,7 @@ def options(*formats: str, default: str = "text") -> Callable[[F], F]:
             type=click.Choice(list(formats)),
             default=default,
             show_default=True,
-            help=f"Định dạng kết quả / output format: {shown}.",
+            help=f"Định dạng kết quả: {shown}.\n---\nOutput format: {shown}.",
         )(function)
         return click.option(
             "--lang",
@@ -112,7 +112,7 @@ def options(*formats: str, default: str = "text") -> Callable[[F], F]:
             show_default=True,
             callback=_language_option,
             is_eager=True,
-            help="Ngôn ngữ: vi (tiếng Việt) hoặc en (English).",
+            help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
         )(function)
 
     return decorate
@@ -154,7 +154,8 @@ def decimal_comma_option(function: F) -> F:
     return click.option(
         "--decimal-comma",
         is_flag=True,
-        help="CSV: số viết 0,5 và ngăn cột bằng ';' (Excel tiếng Việt) / decimal commas.",
+        help="CSV: số viết 0,5 và ngăn cột bằng ';' (Excel tiếng Việt).\n---\n"
+        "CSV: decimal commas (0,5) and ';' between columns (Excel in Vietnamese).",
     )(function)
 
 
@@ -271,7 +272,7 @@ def strict_option(function: F) -> F:
     return click.option(
         "--strict",
         is_flag=True,
-        help="Dừng (mã 1) nếu có tệp bị bỏ qua / fail when any file is left out.",
+        help="Dừng (mã 1) nếu có tệp bị bỏ qua.\n---\nFail (status 1) when any file is left out.",
     )(function)
 
 

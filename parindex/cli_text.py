@@ -3,14 +3,35 @@
 Click writes its messages through ``gettext`` bound at import in each of its modules;
 :func:`install` points those bindings at this table, so ``Options:``, ``Usage:`` and
 ``Error: No such option`` read as Vietnamese unless the command line asks for English.
+
+The commands' own help (a command's text, an option's help) is written Vietnamese first,
+then a line ``---``, then the English twin; :func:`pick` keeps the language of the command
+line, and :class:`HelpFormatter` (installed as Click's formatter) applies it to every help
+page, so ``parindex score -h`` is Vietnamese and ``parindex score -h --lang en`` English.
 """
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-__all__ = ["CLICK_VI", "install", "language", "set_language"]
+import click
+
+__all__ = [
+    "CLICK_VI",
+    "HelpFormatter",
+    "command_rows",
+    "gettext",
+    "install",
+    "language",
+    "pick",
+    "set_language",
+]
+
+SEPARATOR = "\n---\n"
+"""Between the Vietnamese and the English of a help text (indented in a docstring)."""
+_SPLIT = re.compile(r"\n[ \t]*---[ \t]*\n")
 
 _state = {"language": "vi"}
 
@@ -56,9 +77,12 @@ CLICK_VI: dict[str, str] = {
     "directory": "thư mục",
     "path": "đường dẫn",
     "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
     "Aborted!": "Đã dừng.",
     "integer": "số nguyên",
     "integer range": "khoảng số nguyên",
+    "text": "văn bản",
 }
 
 
@@ -81,10 +105,98 @@ def language_of(args: Sequence[str]) -> str:
     return "vi"
 
 
+def pick(text: str, lang: str | None = None) -> str:
+    """The part of a ``Vietnamese\\n---\\nEnglish`` help text in the command line's language.
+
+    Click appends ``  [default: …]`` after an option's help: it stays with either part.
+    A text without the separator is returned as it is.
+    """
+    parts = _SPLIT.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return text
+    vi, en = parts
+    head, bracket, tail = en.rpartition("  [")
+    extra = ""
+    if bracket and tail.endswith("]") and "\n" not in tail:
+        en, extra = head, bracket + tail
+    return (en if (lang or language()) == "en" else vi).strip("\n ") + extra
+
+
+_METAVARS = (
+    ("OPTIONS", "TÙY CHỌN"),
+    ("ARGS", "THAM SỐ"),
+    ("COMMAND", "LỆNH"),
+    ("INTEGER RANGE", "KHOẢNG SỐ NGUYÊN"),
+    ("INTEGER", "SỐ NGUYÊN"),
+    ("DIRECTORY", "THƯ MỤC"),
+    ("PATH", "ĐƯỜNG DẪN"),
+    ("FILE", "TỆP"),
+    ("TEXT", "VĂN BẢN"),
+)
+"""Click names a value's type when a command is built, in the language of that moment:
+the formatter writes them again in the language of the help page."""
+
+
+def _term(term: str) -> str:
+    en = language() == "en"
+    for english, vietnamese in _METAVARS:
+        old, new = (vietnamese, english) if en else (english, vietnamese)
+        term = re.sub(rf"(?<![\w-]){old}(?![\w-])", new, term)
+    return term
+
+
+def _clicks_own(text: str) -> str:
+    """A text of Click's own built before the language was known (the help option's)."""
+    if language() == "en":
+        return next((en for en, vi in CLICK_VI.items() if vi == text), text)
+    return CLICK_VI.get(text, text)
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Click's formatter, writing each help text in the command line's language."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(pick(text))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, _term(args), prefix)
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        shown = [(_term(term), _clicks_own(pick(text))) for term, text in rows]
+        super().write_dl(shown, col_max, col_spacing)
+
+
+def short_help(command: click.Command, limit: int) -> str:
+    """A command's one line in a command list, in the command line's language."""
+    if command.short_help:
+        return pick(command.short_help)
+    first = pick(command.help or "").strip().split("\n\n", 1)[0]
+    words = " ".join(first.split()).rstrip(".").split(" ")
+    line = ""
+    for word in words:  # whole words up to the limit, then "..."
+        if len(line) + len(word) + 1 > limit - 3:
+            return line + "..."
+        line = f"{line} {word}" if line else word
+    return line
+
+
+def command_rows(
+    commands: Iterable[tuple[str, click.Command]], limit: int
+) -> list[tuple[str, str]]:
+    return [(name, short_help(command, limit)) for name, command in commands]
+
+
 def _gettext(message: str) -> str:
     if _state["language"] == "en":
         return message
     return CLICK_VI.get(message, message)
+
+
+def gettext(message: str) -> str:
+    """Click's own words (``Options``, ``Commands`` …) in the command line's language."""
+    return _gettext(message)
 
 
 def _ngettext(singular: str, plural: str, count: int) -> str:
@@ -94,7 +206,7 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
 def install(args: Sequence[str] | None = None) -> None:
     """Point Click's message lookups at :data:`CLICK_VI` (English with ``--lang en``)."""
     set_language(language_of(sys.argv[1:] if args is None else args))
-    import click
+    click.Context.formatter_class = HelpFormatter
 
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils"):
         module = getattr(click, name, None) or sys.modules.get(f"click.{name}")

@@ -438,7 +438,7 @@ class _Checker:
             rule.provenance.status == "provisional" if rule.provenance else provisional
         )
         kind = kind_of(rule)
-        leaf = Leaf(code, node.max_points, self.criteria.precision)
+        leaf = Leaf(code, node.max_points, _usable_precision(self.criteria.precision))
         compiled = kind.compile(rule, leaf, self, rpath)
         if compiled is None:
             return None
@@ -477,6 +477,16 @@ class _Checker:
                 "'precision' must be above 0",
                 ("precision",),
                 text=criteria.precision,
+            )
+        elif criteria.precision < FINEST_PRECISION:
+            # points carry a few decimals; 1e-29 would pass Decimal's 28 digits when rounding
+            self.add(
+                "invalid_value",
+                "'precision' quá nhỏ: nhỏ nhất là 0,000001 (sáu chữ số thập phân)",
+                "'precision' too small: the finest is 0.000001 (six decimal places)",
+                ("precision",),
+                text=criteria.precision,
+                allowed=("1", "0.1", "0.01", "0.001"),
             )
         elif criteria.precision.normalize().as_tuple().digits != (1,) or criteria.precision > 1:
             # quantize rounds to a number of decimal places, not to a step like 0,25
@@ -690,3 +700,13 @@ def compile_set(criteria: CriteriaSet) -> tuple[CompiledSet, list[Issue]]:
     checker = _Checker(criteria)
     compiled = checker.run()
     return compiled, checker.issues
+
+
+FINEST_PRECISION = Decimal("0.000001")
+"""The finest rounding step a set may declare: points never need more decimals."""
+
+
+def _usable_precision(precision: Decimal) -> Decimal:
+    """The set's ``precision``, or 0,01 while a refused one is reported (so the rest of
+    the set is still checked without rounding to an impossible step)."""
+    return precision if FINEST_PRECISION <= precision <= 1 else Decimal("0.01")

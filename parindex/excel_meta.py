@@ -242,7 +242,12 @@ def read_meta_rows(rows: Sequence[Sequence[str]], key: bytes) -> Meta:
             meta.export_id = row[2]
     for at, cells, signature in parsed:
         expected = sign(key, meta.export_id, cells)
-        entry = MetaRow(at, tuple(cells), signature, hmac.compare_digest(expected, signature))
+        entry = MetaRow(
+            at,
+            tuple(cells),
+            signature,
+            hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")),
+        )
         if cells[0] == "unit":
             meta.units.append(entry)
         else:

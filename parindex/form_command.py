@@ -12,18 +12,40 @@ __all__ = ["form_command"]
 @click.command("form")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submissions", nargs=-1, type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(), help="bieu-mau.xlsx")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Tệp biểu mẫu ghi ra (.xlsx).\n---\nThe form to write (.xlsx).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
+)
 def form_command(criteria_file: str, submissions: tuple[str, ...], output: str, lang: str) -> None:
-    """Biểu mẫu tự đánh giá Excel cho đơn vị điền: điểm tự tính khi nhập (self-assessment form).
+    """Biểu mẫu tự đánh giá Excel cho đơn vị điền: điểm tự tính khi nhập.
 
     Không có hồ sơ: một trang trống. Có hồ sơ (tệp hoặc thư mục): mỗi đơn vị một trang,
     điền sẵn số liệu, TLKC, điểm tự đánh giá và điểm thẩm định đã có. Nhập lại bằng
     `parindex import`.
 
     \b
-    Ví dụ / example:
+    Ví dụ:
       parindex form criteria/namdinh-stnmt-2023.yaml -o bieu-mau.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
+    ---
+    The self-assessment form units fill in Excel: points computed as they type.
+
+    No submission: one blank sheet. With submissions (files or folders): one sheet per
+    unit, filled with its figures, evidence, own scores and the appraised scores so far.
+    Read back with `parindex import`.
+
+    \b
+    Example:
+      parindex form criteria/namdinh-stnmt-2023.yaml -o form.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
     """
     from parindex.cli_support import user_errors

@@ -69,6 +69,10 @@ FAMILIES: Final[Mapping[str, Mapping[str, Pair]]] = {
         "capped_sum": ("Tổng, không quá điểm tối đa", "Sum, capped at the maximum"),
         "max": ("Nội dung cao nhất", "Highest part"),
     },
+    # Inputs parindex itself names (not a criteria file's): the survey result.
+    "builtin_input": {
+        "survey": ("Kết quả điều tra xã hội học (XHH)", "Sociological survey result (XHH)"),
+    },
     # Input types (criteria.InputType).
     "input_type": {
         "count": ("Số lượng", "Count"),

@@ -34,25 +34,63 @@ def _fail(exc: ParindexError) -> None:
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submission_file", type=click.Path())
 @click.option(
-    "--appendix", is_flag=True, help="Ghi Phụ lục nhiệm vụ năm sau (.xlsx, .docx, .yaml)."
+    "--appendix",
+    is_flag=True,
+    help="Ghi Phụ lục nhiệm vụ năm sau (.xlsx, .docx, .yaml).\n---\n"
+    "Write next year's task appendix (.xlsx, .docx, .yaml).",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(),
-    help="Phụ lục ghi ra: .xlsx, .docx, hoặc .yaml (tệp kế hoạch).",
-)
-@click.option("--year", type=int, default=None, help="Năm của phụ lục (mặc định: năm sau).")
-@click.option(
-    "--apply", "apply", type=int, multiple=True, help="Áp dụng gợi ý số N (lặp lại được)."
+    help="Phụ lục ghi ra: .xlsx, .docx, hoặc .yaml (tệp kế hoạch).\n---\n"
+    "The appendix to write: .xlsx, .docx, or .yaml (a plan file).",
 )
 @click.option(
-    "--group", type=click.Path(), default=None, help="Thư mục hồ sơ cùng nhóm (thứ hạng)."
+    "--year",
+    type=int,
+    default=None,
+    help="Năm của phụ lục (mặc định: năm sau).\n---\nThe appendix's year (default: next year).",
 )
-@click.option("--effort", type=click.Path(), default=None, help="Tệp trọng số công sức (YAML).")
-@click.option("--top", type=int, default=15, show_default=True, help="Số gợi ý hiện ra.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option(
+    "--apply",
+    "apply",
+    type=int,
+    multiple=True,
+    help="Áp dụng gợi ý số N (lặp lại được).\n---\nApply suggestion N (may be repeated).",
+)
+@click.option(
+    "--group",
+    type=click.Path(),
+    default=None,
+    help="Thư mục hồ sơ cùng nhóm (thứ hạng).\n---\nThe folder of the group's submissions (ranks).",
+)
+@click.option(
+    "--effort",
+    type=click.Path(),
+    default=None,
+    help="Tệp trọng số công sức (YAML).\n---\nAn effort weights file (YAML).",
+)
+@click.option(
+    "--top",
+    type=int,
+    default=15,
+    show_default=True,
+    help="Số gợi ý hiện ra.\n---\nHow many suggestions to show.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Định dạng kết quả: text, json.\n---\nOutput format: text, json.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
+)
 def plan_command(
     criteria_file: str,
     submission_file: str,
@@ -66,8 +104,23 @@ def plan_command(
     fmt: str,
     lang: str,
 ) -> None:
-    """Kế hoạch nâng điểm: điểm bị mất, thay đổi nhỏ nhất để được thêm điểm, xếp theo điểm
-    trên công sức; SUBMISSION là thư mục: cả tỉnh. Với --appendix: Phụ lục năm sau."""
+    """Kế hoạch nâng điểm: điểm bị mất, thay đổi nhỏ nhất để được thêm điểm, xếp theo
+    điểm trên công sức. SUBMISSION_FILE là thư mục: cả tỉnh. Với --appendix: Phụ lục năm sau.
+
+    \b
+    Ví dụ:
+      parindex plan criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex plan bo-tieu-chi.yaml ho-so.yaml --appendix -o phu-luc-2024.xlsx
+    ---
+    A plan to gain points: the points lost, the smallest change that gains more, ranked
+    by points per effort. SUBMISSION_FILE a folder: the whole province. With --appendix:
+    next year's task appendix.
+
+    \b
+    Example:
+      parindex plan criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex plan criteria.yaml submission.yaml --appendix -o appendix-2024.xlsx
+    """
     from parindex.loader import load_criteria
     from parindex.planner import load_effort, plan
     from parindex.submission import load_submission
@@ -282,17 +335,37 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> None:
 @click.command("progress")
 @click.argument("plan_file", type=click.Path())
 @click.argument("submission_file", type=click.Path())
-@click.option("--on", "on", required=True, help="Ngày xét, dd/mm/yyyy.")
-@click.option("--within", type=int, default=30, show_default=True, help="Số ngày 'sắp đến hạn'.")
+@click.option(
+    "--on", "on", required=True, help="Ngày xét, dd/mm/yyyy.\n---\nThe day to look at, dd/mm/yyyy."
+)
+@click.option(
+    "--within",
+    type=int,
+    default=30,
+    show_default=True,
+    help="Số ngày coi là 'sắp đến hạn'.\n---\nDays counted as 'due soon'.",
+)
 @click.option(
     "--criteria",
     "criteria_file",
     type=click.Path(),
     default=None,
-    help="Bộ tiêu chí của hồ sơ (mặc định: criteria/<mã bộ>.yaml nếu có).",
+    help="Bộ tiêu chí của hồ sơ (mặc định: criteria/<mã bộ>.yaml nếu có).\n---\n"
+    "The submission's criteria set (default: criteria/<set id>.yaml if present).",
 )
-@click.option("-o", "--output", type=click.Path(), default=None, help="Ghi thêm tệp Excel.")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    default=None,
+    help="Ghi thêm tệp Excel.\n---\nAlso write an Excel file.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
+)
 def progress_command(
     plan_file: str,
     submission_file: str,
@@ -302,7 +375,18 @@ def progress_command(
     output: str | None,
     lang: str,
 ) -> None:
-    """Tiến độ thực hiện kế hoạch của một đơn vị tại một ngày, theo đơn vị chủ trì."""
+    """Tiến độ thực hiện kế hoạch của một đơn vị tại một ngày, theo đơn vị chủ trì.
+
+    \b
+    Ví dụ:
+      parindex progress plans/hatinh-sct-2023.yaml evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
+    ---
+    A unit's progress on its plan on a given day, by the office in charge.
+
+    \b
+    Example:
+      parindex progress plans/hatinh-sct-2023.yaml evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
+    """
     from rich.markup import escape
     from rich.table import Table
 

@@ -30,27 +30,39 @@ def read_submissions(
 @click.command("report")
 @click.argument("criteria_file", type=click.Path())
 @click.argument("submissions", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(), help="ket-qua.html hoặc .docx")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Tệp ghi ra: ket-qua.html hoặc .docx.\n---\nThe file to write: results.html or .docx.",
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["html", "docx"]),
     default=None,
-    help="Mặc định theo đuôi tệp ghi ra.",
+    help="html hoặc docx; mặc định theo đuôi tệp ghi ra.\n---\nhtml or docx; by default the output's suffix.",
 )
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
+)
 @click.option(
     "--previous-criteria",
     type=click.Path(),
     default=None,
-    help="Bộ tiêu chí năm trước (để so sánh với năm trước).",
+    help="Bộ tiêu chí năm trước (để so sánh với năm trước).\n---\nLast year's criteria set (to compare).",
 )
 @click.option(
     "--previous",
     "previous_paths",
     multiple=True,
     type=click.Path(),
-    help="Hồ sơ năm trước (tệp hoặc thư mục; lặp lại được).",
+    help="Hồ sơ năm trước (tệp hoặc thư mục; lặp lại được).\n---\n"
+    "Last year's submissions (a file or folder; may be repeated).",
 )
 def report(
     criteria_file: str,
@@ -61,7 +73,18 @@ def report(
     previous_criteria: str | None,
     previous_paths: tuple[str, ...],
 ) -> None:
-    """Báo cáo kết quả toàn tỉnh: một trang HTML dùng offline, hoặc báo cáo Word (.docx)."""
+    """Báo cáo kết quả toàn tỉnh: một trang HTML dùng offline, hoặc báo cáo Word (.docx).
+
+    \b
+    Ví dụ:
+      parindex report criteria/namdinh-stnmt-2023.yaml evidence -o ket-qua.html
+    ---
+    The province's results: one offline HTML page, or Word reports (.docx).
+
+    \b
+    Example:
+      parindex report criteria/namdinh-stnmt-2023.yaml evidence -o results.html
+    """
     from parindex.cli_support import user_errors
 
     user_errors(_report)(

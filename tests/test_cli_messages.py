@@ -27,12 +27,15 @@ BAD_MINI = ROOT / "tests" / "data" / "submissions" / "bad-mini.yaml"
 TNMT = ROOT / "evidence" / "so-tnmt-mau-2023.yaml"
 TU_PHAP = ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"
 TNMT_2021 = ROOT / "evidence" / "so-tnmt-mau-2021.yaml"
+HOSTILE = ROOT / "tests" / "data" / "submissions" / "hostile-names"
+HOSTILE_FILES = sorted(HOSTILE.glob("*.yaml"))
 # The words of the file formats themselves (keys, rule kinds, functions): a message may
 # name the key or function to write; they are the user's language, not parindex's codes.
 VOCABULARY = " ".join(
     [*FUNCTIONS, *(p.read_text(encoding="utf-8") for p in (ROOT / "criteria" / "schema").glob("*"))]
 )
 INVALID = sorted((ROOT / "tests" / "data" / "invalid").glob("*.yaml"))
+PRECISION = ROOT / "tests" / "data" / "invalid" / "precision_too_fine.yaml"
 
 BYTES = re.compile(r"\bb'(\\x[0-9a-f]{2}|')")  # a bytes repr such as b'\xff\xfe'
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
@@ -74,6 +77,13 @@ def _cases() -> Iterator[tuple[str, list[str], list[Path]]]:
     yield "score-help", ["score", "-h"], []
     yield "bad-format", ["validate", str(SET_2023), "--format", "xml"], []
     yield "export-to-dir", ["export", str(SET_2023), str(TNMT), "-o", str(ROOT / "tests")], []
+    yield "rank-hostile-names", ["rank", str(MINI), str(HOSTILE)], [MINI, *HOSTILE_FILES]
+    yield (
+        "score-hostile-names",
+        ["score", str(MINI), *map(str, HOSTILE_FILES)],
+        [MINI, *HOSTILE_FILES],
+    )
+    yield "validate-precision-1e-29", ["validate", str(PRECISION)], [PRECISION]
 
 
 CASES = list(_cases())
@@ -185,3 +195,17 @@ def test_workbook_messages(case: str, lang: str, exported: Path, tmp_path: Path)
         own = [w for w in found if VIETNAMESE.search(w)]
         english = [w for w in found if w.isascii() and len(w) >= 3]
         assert not own or english, f"{case}: a Vietnamese-only line {line!r}"
+
+
+def test_hostile_names_are_printed_as_written_and_neutralised_in_csv() -> None:
+    """Rich markup in a name or group is text, not markup; a name or group starting like a
+    formula reaches CSV with a leading quote."""
+    runner = CliRunner()
+    shown = runner.invoke(main, ["rank", str(MINI), str(HOSTILE)])
+    assert shown.exit_code == 0, shown.output
+    assert "[/] [bold]Đơn vị [red]thử[/red]" in shown.output and "[/]nhóm" in shown.output
+    csv = runner.invoke(main, ["rank", str(MINI), str(HOSTILE), "--format", "csv"])
+    cells = [cell for line in csv.stdout.splitlines()[1:] for cell in line.split(",")]
+    assert "'+cmd|' /C calc'!A0" in cells
+    assert any(cell.startswith("\"'=HYPERLINK(") for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@", '"=')) for cell in cells)

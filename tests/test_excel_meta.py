@@ -34,6 +34,14 @@ def test_an_edited_row_fails_its_signature() -> None:
     assert not read_meta_rows(rows, b"other").fields["format"].valid
 
 
+def test_a_signature_edited_into_any_text_is_simply_invalid() -> None:
+    """A signature cell edited to non-ASCII text (found by the workbook fuzzer: it raised
+    TypeError from hmac.compare_digest) is an invalid signature, nothing worse."""
+    rows = [["format", "chữ ký sửa tay", "x"], ["export_id", "\udcff", "e1"]]
+    meta = read_meta_rows(rows, b"k")
+    assert not meta.fields["format"].valid and not meta.fields["export_id"].valid
+
+
 def test_shape_names_maxima_rules_and_titles() -> None:
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
     shape = criteria_shape(criteria)

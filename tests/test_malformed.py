@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 import tracemalloc
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,124 @@ def test_a_file_past_the_byte_bound_is_refused_unread(
     error, seconds, peak = refused(reader(reader_name, sets), path)
     assert [p.kind for p in error.problems] == ["file_too_large"]
     assert seconds < SECONDS and peak < 2 * BOUNDS.max_bytes
+
+
+# --- workbooks: the classes the import corpus (tests/test_excel_import.py) leaves out -------
+# Made here from an exported one-unit workbook by editing its XML (Excel files this big or
+# this odd are not shipped): a million stray rows, three million shared strings, rows past
+# the sheet's declared dimension, a value hidden under a merged cell.
+
+
+@pytest.fixture(scope="module")
+def workbook(
+    sets: tuple[CriteriaSet, CriteriaSet], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    from parindex import export_workbook
+
+    unit = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    path = tmp_path_factory.mktemp("wb") / "one.xlsx"
+    return export_workbook(sets[1], [unit], path, summary=False)
+
+
+def _unit_part(archive: zipfile.ZipFile) -> str:
+    """The first worksheet part (the unit's sheet; the hidden sheet comes after it)."""
+    return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def _edited(
+    source: Path,
+    out: Path,
+    part: Callable[[zipfile.ZipFile], str],
+    change: Callable[[bytes], bytes],
+) -> Path:
+    with (
+        zipfile.ZipFile(source) as archive,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        chosen = part(archive)
+        for name in archive.namelist():
+            data = archive.read(name)
+            target.writestr(name, change(data) if name == chosen else data)
+    return out
+
+
+def _million_rows(data: bytes) -> bytes:
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(2000, 1_002_000)
+    )
+    return data.replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def _three_million_strings(data: bytes) -> bytes:
+    items = b"".join(b"<si><t>s%d</t></si>" % n for n in range(3_000_000))
+    head = data[: data.index(b">", data.index(b"<sst")) + 1]
+    return head + items + b"</sst>"
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> str:
+    return "xl/sharedStrings.xml"
+
+
+def _small_dimension(data: bytes) -> bytes:
+    """The sheet says it ends at row 5; its rows go on to about 250."""
+    import re
+
+    return re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:L5"/>', data, count=1)
+
+
+def _value_under_merge(data: bytes) -> bytes:
+    """Two score cells merged by the XML alone: the lower one keeps its value, hidden."""
+    import re
+
+    rows = [int(r) for r in re.findall(rb'<c r="G(\d+)"[^>]*><v>', data)]
+    top, below = rows[0], rows[1]
+    merge = b'<mergeCells count="1"><mergeCell ref="G%d:G%d"/></mergeCells>' % (top, below)
+    if b"<mergeCells" in data:
+        return re.sub(
+            rb"<mergeCells[^>]*>", merge[: merge.index(b"<mergeCell ")], data, count=1
+        ).replace(b"</mergeCells>", b'<mergeCell ref="G%d:G%d"/></mergeCells>' % (top, below), 1)
+    return data.replace(b"</sheetData>", b"</sheetData>" + merge, 1)
+
+
+WORKBOOK_DAMAGE: dict[
+    str, tuple[Callable[[zipfile.ZipFile], str], Callable[[bytes], bytes], str | None]
+] = {
+    "a million stray rows": (_unit_part, _million_rows, "zip_bomb"),
+    "three million shared strings": (_shared_strings, _three_million_strings, "zip_bomb"),
+    "rows past the declared dimension": (_unit_part, _small_dimension, None),
+    "a value hidden under a merged cell": (_unit_part, _value_under_merge, "merged_cells"),
+}
+"""Each class, and the problem kind it must give (``None``: the sheet imports whole, as if
+the dimension were right: rows past it are read, never silently dropped)."""
+
+
+@pytest.mark.parametrize("case", sorted(WORKBOOK_DAMAGE))
+def test_damaged_workbooks_are_typed_located_and_bounded(
+    case: str, sets: tuple[CriteriaSet, CriteriaSet], workbook: Path, tmp_path: Path
+) -> None:
+    from parindex import ImportResult, WorkbookError, import_workbook
+
+    part, change, kind = WORKBOOK_DAMAGE[case]
+    path = _edited(workbook, tmp_path / "damaged.xlsx", part, change)
+    start = time.perf_counter()
+    tracemalloc.start()
+    try:
+        try:
+            outcome: ImportResult | WorkbookError = import_workbook(sets[1], path)
+        except WorkbookError as error:
+            outcome = error
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - start
+    assert seconds < 2 * SECONDS and peak < BYTES, (seconds, peak / 2**20)  # traced: slower
+    problems = list(outcome.problems) + list(getattr(outcome, "warnings", ()))
+    if kind is None:
+        whole = import_workbook(sets[1], workbook)
+        assert isinstance(outcome, ImportResult) and not outcome.problems, problems
+        assert outcome.submissions[0].model_dump() == whole.submissions[0].model_dump()
+        return
+    found = [p for p in problems if p.kind == kind]
+    assert found, [p.describe() for p in problems]
+    assert all(p.message and p.message_en and p.file == str(path) for p in found)
+    assert all(p.field for p in found if kind != "zip_bomb"), "located at the sheet and cell"

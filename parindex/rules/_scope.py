@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from parindex.expressions import Value
+from parindex.messages import label
 from parindex.rules._base import Scope
 from parindex.rules._model import InputType
 from parindex.rules.survey import SURVEY_INPUT
@@ -29,7 +30,7 @@ def _names(criteria: CriteriaSet) -> _Names:
         labels = {i.name: i.label for i in criteria.inputs} | {
             f.name: f.label for f in criteria.facts
         }
-        labels[SURVEY_INPUT] = "Kết quả điều tra xã hội học (XHH)"
+        labels[SURVEY_INPUT] = label("builtin_input", SURVEY_INPUT)
         types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
         choices: dict[str, Mapping[str, str]] = {
             i.name: dict(i.choices) for i in criteria.inputs if i.choices
