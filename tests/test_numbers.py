@@ -329,3 +329,137 @@ def test_excel_cells_refuse_a_number_that_reads_two_ways(tmp_path: Path) -> None
         import_workbook(criteria, path)
     problem = next(p for p in caught.value.problems if p.kind == "not_a_number")
     assert "1000 (dấu chấm ngăn nghìn) hoặc 1" in problem.message
+
+
+# --- one property over every input path ---------------------------------------------------
+# A number drawn, written the ways Vietnamese write it (1.250.000,5 · 1250000,5 · 12,5),
+# the English way where that cannot be misread (12.5), and the ambiguous form (12.500).
+# Every path reads it exactly, or refuses it with both readings: never a guess.
+
+
+@st.composite
+def written_numbers(draw: st.DrawFn) -> tuple[Decimal, str]:
+    whole = draw(st.integers(0, 10**9))
+    places = draw(st.integers(0, 3))
+    fraction = draw(st.integers(0, 10**places - 1)) if places else 0
+    value = Decimal(whole) + Decimal(fraction).scaleb(-places)
+    plain = format(value, "f")
+    forms = [_vietnamese(value), plain.replace(".", ","), plain]
+    if draw(st.booleans()):  # the form that reads two ways: one dot, three digits
+        forms.append(f"{draw(st.integers(1, 999))}.{draw(st.integers(0, 999)):03d}")
+    return value, draw(st.sampled_from(forms))
+
+
+def _meant(written: str, value: Decimal) -> Decimal | None:
+    """What ``written`` must read as, or ``None`` when it must be refused (two readings)."""
+    try:
+        return parse_decimal(written)
+    except NumberFormatError as refused:
+        assert refused.readings, written
+        return None
+
+
+def _both_readings(message: str, written: str) -> bool:
+    whole, part = written.split(".")
+    as_decimal = format_decimal(Decimal(written))
+    return f"{int(whole + part)} (dấu chấm ngăn nghìn) hoặc {as_decimal}" in message
+
+
+@settings(deadline=None)
+@given(written_numbers(), st.booleans())
+def test_every_yaml_submission_reads_or_refuses_with_both_readings(
+    drawn: tuple[Decimal, str], quoted: bool
+) -> None:
+    value, written = drawn
+    meant = _meant(written, value)
+    with tempfile.TemporaryDirectory() as folder:
+        path = _submission_yaml(Path(folder), {"chi_2021": f'"{written}"' if quoted else written})
+        if meant is None:
+            with pytest.raises(SubmissionError) as caught:
+                check_submission(_mini(), load_submission(path))
+            (problem,) = caught.value.problems
+            assert problem.line == 6 and _both_readings(problem.message, written)
+            return
+        checked = check_submission(_mini(), load_submission(path))
+    assert checked.values["chi_2021"] == meant == value
+
+
+@settings(deadline=None)
+@given(written_numbers())
+def test_every_criteria_file_reads_or_refuses_with_both_readings(
+    drawn: tuple[Decimal, str],
+) -> None:
+    value, written = drawn
+    meant = _meant(written, value)
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    old = 'label: "Chi NSNN cho ĐVSNCL năm 2021"}'
+    text = text.replace(old, f'label: "Chi NSNN cho ĐVSNCL năm 2021", max: "{written}"}}')
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mini.yaml"
+        path.write_text(text, encoding="utf-8")
+        if meant is None:
+            with pytest.raises(CriteriaError) as caught:
+                load_criteria(path)
+            assert any(_both_readings(p.message, written) for p in caught.value.problems)
+            return
+        criteria = load_criteria(path)
+    (spec,) = [i for i in criteria.inputs if i.name == "chi_2021"]
+    assert spec.max == meant == value
+
+
+@settings(deadline=None)
+@given(written_numbers())
+def test_every_frame_cell_reads_or_refuses_with_both_readings(drawn: tuple[Decimal, str]) -> None:
+    from parindex.batch_units import read_frame
+
+    value, written = drawn
+    meant = _meant(written, value)
+    frame = pd.DataFrame({"unit": ["a"], "level": ["so"], "chi_2021": [written]})
+    if meant is None:
+        with pytest.raises(SubmissionError) as caught:
+            read_frame(_mini(), frame)
+        assert any(_both_readings(p.message, written) for p in caught.value.problems)
+        return
+    assert read_frame(_mini(), frame).values_of(0, ["chi_2021"]) == {"chi_2021": meant}
+    assert meant == value
+
+
+@pytest.fixture(scope="module")
+def exported_unit(tmp_path_factory: pytest.TempPathFactory) -> tuple[CriteriaSet, Path, int]:
+    import openpyxl
+
+    from parindex.excel import export_unit
+
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    path = export_unit(criteria, submission, tmp_path_factory.mktemp("n") / "u.xlsx")
+    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    row = next(r[0].row for r in sheet.iter_rows(max_col=1) if r[0].value == "1.1")
+    sheet.parent.close()
+    return criteria, path, row
+
+
+@settings(max_examples=6, deadline=None)  # each case saves and imports a workbook
+@given(st.sampled_from(["0", "0,25", "0.25", "0,5", "0.5", "1", "1,0", "1.000", "0.500", "1.250"]))
+def test_every_excel_cell_reads_or_refuses_with_both_readings(
+    exported_unit: tuple[CriteriaSet, Path, int], written: str
+) -> None:
+    """A self-score typed as text into the unit's sheet (1.1 is worth 1 point)."""
+    import openpyxl
+
+    from parindex.excel_import import import_workbook
+
+    criteria, exported, row = exported_unit
+    workbook = openpyxl.load_workbook(exported)
+    workbook.worksheets[0].cell(row, 7).value = written
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "u.xlsx"
+        workbook.save(path)
+        meant = _meant(written, Decimal(0))
+        if meant is None:
+            with pytest.raises(WorkbookError) as caught:
+                import_workbook(criteria, path)
+            assert any(_both_readings(p.message, written) for p in caught.value.problems)
+            return
+        result = import_workbook(criteria, path)
+    assert result.submissions[0].self_scores["1.1"].points == meant
