@@ -307,15 +307,15 @@ def _form_unit(
     original, _ = found
     if not _sheet_present(book, reader, sheet_name, original):
         return sheet_name
-    rows = plan(reader.criteria, original).last + 1 + MARGIN
+    layout = plan(reader.criteria, original)
     try:
-        data = book.sheet(sheet_name, rows=rows, cols=FORM_COLUMNS)
+        data = book.sheet(sheet_name, rows=layout.last + 1 + MARGIN, cols=FORM_COLUMNS)
     except XlsxProblem as exc:
         reader.add(
             exc.kind, exc.message, exc.message_en, quote_sheetname(sheet_name), text=exc.text
         )
         return sheet_name
-    submission = read_form_sheet(reader, data, original, titles)
+    submission = read_form_sheet(reader, data, original, titles, layout)
     if submission is None or len(reader.problems) > before:
         return sheet_name
     shown = max((a.round for a in submission.appraisals if a.scores), default=1)

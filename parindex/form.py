@@ -384,7 +384,7 @@ class _Writer:
 
     def evidence(self, sheet: Any, row: FormRow) -> None:
         at, document = row.row, row.document
-        node = self.criteria.node(row.code or "")
+        node = self.criteria.compiled.nodes[row.code or ""].node
         text = self.word("evidence")
         if node.evidence and row.first:
             text += f" — {self.word('evidence_expected')}: " + "; ".join(node.evidence)

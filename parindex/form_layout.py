@@ -163,7 +163,10 @@ def plan(criteria: CriteriaSet, submission: Submission | None) -> FormPlan:
     for fact in criteria.facts:
         result.value_row[fact.name] = at
         add("fact", f"f:{fact.name}", name=fact.name)
-    used = _used_inputs(criteria)
+    orders = {
+        code: _inputs_in_order(node) for code, node in compiled.nodes.items() if node.node.is_leaf
+    }
+    used = _used_inputs(criteria, orders)
     others = [i.name for i in criteria.inputs if i.name not in used]
     if others:
         add("heading", "h:others")
@@ -179,7 +182,7 @@ def plan(criteria: CriteriaSet, submission: Submission | None) -> FormPlan:
         add("node", f"n:{code}", code=code)
         names = [n for n in node.applies_if.names if n not in facts] if node.applies_if else []
         if node.node.is_leaf:
-            names += _inputs_in_order(node)
+            names += orders[code]
         for name in names:
             if name in result.value_row:
                 continue
@@ -200,13 +203,13 @@ def plan(criteria: CriteriaSet, submission: Submission | None) -> FormPlan:
     return result
 
 
-def _used_inputs(criteria: CriteriaSet) -> set[str]:
+def _used_inputs(criteria: CriteriaSet, orders: Mapping[str, list[str]]) -> set[str]:
     used: set[str] = set()
     for node in criteria.compiled.nodes.values():
         if node.applies_if is not None:
             used |= node.applies_if.names
-        if node.node.is_leaf:
-            used |= set(_inputs_in_order(node))
+    for names in orders.values():
+        used |= set(names)
     return used
 
 

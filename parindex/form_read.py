@@ -19,11 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
+from xlsxwriter.utility import quote_sheetname
 
 from parindex.criteria import Input, InputType
 from parindex.errors import SubmissionError, did_you_mean
-from parindex.excel_read import Cell, SheetData
-from parindex.excel_rows import Reader, read_note, read_points, where
+from parindex.excel_read import Cell, SheetData, column_letter
+from parindex.excel_rows import Reader, read_note, read_points
 from parindex.form_layout import (
     CODE,
     DOC_COLUMNS,
@@ -36,6 +37,7 @@ from parindex.form_layout import (
     DOC_SECTION,
     DOC_TITLE,
     EXPLAIN,
+    HEADER_ROW,
     ID_ROW,
     KEY,
     LEVEL_ROW,
@@ -80,12 +82,15 @@ class _Form:
     original: Submission
     rows: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)
+    quoted: str | None = None
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.data.cells.get((row, col))
 
     def at(self, row: int, col: int) -> str:
-        return where(self.data.name, row, col)
+        if self.quoted is None:
+            self.quoted = quote_sheetname(self.data.name)
+        return f"{self.quoted}!{column_letter(col)}{row + 1}"
 
     def text(self, row: int, col: int) -> str | None:
         cell = self.cell(row, col)
@@ -100,11 +105,20 @@ class _Form:
 
 
 def read_form_sheet(
-    reader: Reader, data: SheetData, original: Submission, titles: Mapping[str, str]
+    reader: Reader,
+    data: SheetData,
+    original: Submission,
+    titles: Mapping[str, str],
+    layout: FormPlan | None = None,
 ) -> Submission | None:
-    """The unit's submission as its form sheet holds it, or ``None`` (problems added)."""
+    """The unit's submission as its form sheet holds it, or ``None`` (problems added).
+
+    ``layout``: the sheet's plan as written (:func:`parindex.form_layout.plan` of the
+    set and ``original``), when the caller has it already."""
     before = len(reader.problems)
-    form = _Form(reader, data, plan(reader.criteria, original), original)
+    layout = layout if layout is not None else plan(reader.criteria, original)
+    form = _Form(reader, data, layout, original)
+    _shape(form)
     _locate(form, titles)
     if any(key not in form.rows for key in form.layout.keyed()):
         return None  # rows deleted: nothing more can be placed (all else read is reported)
@@ -119,7 +133,7 @@ def read_form_sheet(
             if value is not None:
                 values[row.name] = value
         elif row.kind == "survey" and row.code:
-            top = reader.criteria.node(row.code).max_points
+            top = reader.criteria.compiled.nodes[row.code].node.max_points
             at = form.rows[row.key]
             points = read_points(reader, form.cell(at, VALUE), form.at(at, VALUE), row.code, top,
                                  "điểm điều tra XHH", "survey")  # fmt: skip
@@ -205,6 +219,26 @@ def _inserted(form: _Form) -> None:
         form.add("row_added", f"dòng {row + 1} không thuộc biểu mẫu (thêm bằng tay), không được nhập: "
                  f"{shown}", f"row {row + 1} is not part of the form, not imported", row, CODE,
                  text=shown[:200], warning=True)  # fmt: skip
+
+
+def _shape(form: _Form) -> None:
+    """Cells merged over the form (a merged cell hides the values under it), text longer than
+    a cell holds, data outside the form's columns."""
+    headings = {r.row for r in form.layout.rows if r.kind == "heading"}
+    for first_row, first_col, last_row, last_col in form.data.merges:
+        if last_row < HEADER_ROW or (first_row == last_row and first_row in headings):
+            continue  # the form's own: the title block and the section headings
+        span = f"{form.at(first_row, first_col)}:{column_letter(last_col)}{last_row + 1}"
+        form.reader.add("merged_cells", f"các ô {span} bị gộp: ô gộp che giá trị của các ô bên "
+                        "dưới; hãy bỏ gộp ô (Merge & Center → Unmerge) rồi nhập lại",
+                        f"cells {span} are merged over the form: unmerge them", span)  # fmt: skip
+    for row, col, length in form.data.too_long:
+        form.add("text_too_long", f"ô có {length} ký tự, quá giới hạn 32.767 ký tự của một ô Excel",
+                 f"the cell holds {length} characters, over Excel's 32,767", row, col, text=length)  # fmt: skip
+    for row, col, cell in form.data.outside:
+        form.add("outside_table", "dữ liệu nằm ngoài biểu mẫu, không được nhập: hãy chuyển vào đúng "
+                 "ô hoặc xóa", "data outside the form, not imported", row, col, None,
+                 cell.value[:200], warning=True)  # fmt: skip
 
 
 def _stray(form: _Form) -> None:
@@ -323,7 +357,7 @@ def _scores(form: _Form) -> tuple[dict[str, SelfScore], list[Appraisal]]:
         if code not in layout.entries:
             _untouched(form, at, code)
             continue
-        top = reader.criteria.node(code).max_points
+        top = reader.criteria.compiled.nodes[code].node.max_points
         own = read_points(reader, form.cell(at, SELF), form.at(at, SELF), code, top,
                           "điểm tự đánh giá", "self")  # fmt: skip
         explanation = read_note(reader, form.cell(at, EXPLAIN), form.at(at, EXPLAIN), code)

@@ -208,3 +208,29 @@ def test_an_edited_hidden_sheet_is_refused(criteria, tmp_path: Path) -> None:  #
     with pytest.raises(WorkbookError) as caught:
         import_workbook(criteria, path)
     assert any(p.kind == "meta_edited" for p in caught.value.errors)
+
+
+def test_tampered_forms_give_located_problems_for_that_unit_only(criteria, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    originals = [load_submission(p) for p in SAMPLES[:4]]
+    path = write_form(criteria, originals, tmp_path / "four.xlsx")
+    book = openpyxl.load_workbook(path)
+    names = book.sheetnames[:4]
+    merged = book[names[0]]
+    at = _rows(merged)["n:1.1"]
+    merged.merge_cells(start_row=at, start_column=SELF + 1, end_row=at, end_column=R2 + 1)
+    deleted = book[names[1]]
+    deleted.delete_rows(_rows(deleted)["i:so_don_vi_truc_thuoc"])
+    book[names[2]].title = "Đổi tên"
+    swapped = book[names[3]]
+    rows = _rows(swapped)
+    for col in range(1, KEY + 2):  # rows 1.1 and 1.2 swapped, keys and all
+        a, b = swapped.cell(rows["n:1.1"], col), swapped.cell(rows["n:1.2"], col)
+        a.value, b.value = b.value, a.value
+    book.save(path)
+    book.close()
+    result = import_workbook(criteria, path)
+    kinds = {p.kind for p in result.problems}
+    assert {"merged_cells", "row_missing", "sheet_missing"} <= kinds
+    assert set(result.refused) == {names[0], names[1], names[2]}
+    [survivor] = result.submissions  # rows swapped: read by their keys
+    assert survivor.self_scores == originals[3].self_scores
