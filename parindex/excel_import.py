@@ -108,6 +108,14 @@ def import_workbook(
         if meta is None or titles is None:
             raise WorkbookError(reader.problems, reader.warnings)
         form = meta.value("format") == FORM_FORMAT
+        if form and round is not None:
+            reader.add(
+                "round_not_applicable",
+                f"biểu mẫu tự đánh giá có sẵn cột vòng 1 và vòng 2: bỏ qua --round {round}",
+                f"a self-assessment form holds rounds 1 and 2 in its columns: --round {round} "
+                "is ignored",
+                warning=True,
+            )
         read = _form_unit if form else _unit
         results = [read(book, reader, row, titles, round) for row in meta.units]
         _unknown_sheets(book, reader, meta)
