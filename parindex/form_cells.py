@@ -27,6 +27,7 @@ from parindex.form_layout import (
     ENGINE,
     FINAL,
     LAST,
+    LEVEL_ROW,
     MAX,
     NOT_APPRAISED,
     NOT_COMPUTED,
@@ -38,6 +39,7 @@ from parindex.form_layout import (
     TOP,
     TOUCH,
     UNDECIDED_CLASS,
+    VALUE,
     FormPlan,
     aggregate_text,
     class_formula,
@@ -47,6 +49,7 @@ from parindex.form_layout import (
     survey_codes,
     tri,
 )
+from parindex.messages import label
 from parindex.report import ScoreReport, Status
 from parindex.review import Review
 from parindex.rules import kind_named
@@ -357,11 +360,20 @@ class _Builder:
             min(report.total + report.undetermined_points, report.max_points), report.max_points
         )
 
+    def classes(self, cell: str) -> str:
+        """The class of the index in ``cell``, by the bands of the level chosen in the sheet
+        (sets whose levels have bands of their own), else the set's bands."""
+        text = class_formula(self.compiled.classification, cell)
+        for level, bands in self.compiled.classification_by_level.items():
+            names = {level, label("level", level), label("level", level, "en")}
+            chosen = ",".join(f'{ref(LEVEL_ROW, VALUE)}="{n}"' for n in sorted(names))
+            text = f"IF(OR({chosen}),{class_formula(bands, cell)},{text})"
+        return text
+
     def _classes(self, index: int, klass: int) -> None:
         level = self.submission.unit.level.value
-        bands = self.compiled.bands_for(level)
         idx, upper = ref(index, COMPUTED), ref(index, OPEN)
-        here, there = class_formula(bands, idx), class_formula(bands, upper)
+        here, there = self.classes(idx), self.classes(upper)
         computed = f'IF(ISNUMBER({idx}),IF({here}={there},{here},"{UNDECIDED_CLASS}"),"")'
         value: Stored = ""
         if self.report.index is not None:
@@ -373,7 +385,7 @@ class _Builder:
         final = self.review.appraised_index if self.submission.appraisals else None
         for col, at in ((SELF, self.review.self_index), (FINAL, final)):
             cell = ref(index, col)
-            text = f"IF(ISNUMBER({cell}),{class_formula(bands, cell)},{cell})"
+            text = f"IF(ISNUMBER({cell}),{self.classes(cell)},{cell})"
             shown: Stored = NOT_APPRAISED if col == FINAL else ""
             if at is not None:
                 shown = classify(at, self.compiled, level) or ""

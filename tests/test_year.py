@@ -95,6 +95,22 @@ def _self_scored(criteria: Any, unit: Submission) -> Submission:
     return unit.model_copy(update={"self_scores": own})
 
 
+def _two_levels(folder: Path) -> Any:
+    """The small set for departments and districts, the districts with classes of their own."""
+    text = MINI.read_text(encoding="utf-8").replace("levels: [so]", "levels: [so, huyen]")
+    text = text.replace(
+        '  - {label: "Nhóm III", range: "dưới 80%"}\n',
+        '  - {label: "Nhóm III", range: "dưới 80%"}\n'
+        '  - {label: "Loại A", range: "từ 50% trở lên", level: huyen}\n'
+        '  - {label: "Loại B", range: "dưới 50%", level: huyen}\n',
+    )
+    path = folder / "hai-cap.yaml"
+    path.write_text(text, encoding="utf-8")
+    criteria = load_criteria(path)
+    assert criteria.compiled.classification_by_level  # the replacement took
+    return criteria
+
+
 def _typed(criteria: Any, name: str, value: object) -> object:
     """A value as a person types it in the form's cell."""
     spec = next(i for i in criteria.inputs if i.name == name)
@@ -291,8 +307,14 @@ def test_the_whole_year(tmp_path: Path) -> None:
         assert score(mini, back).total == score(mini, unit).total
         mini_files.append(target)
 
+    # Its variant for two levels, each with its own classes: one prefilled form.
+    levels = _two_levels(tmp_path)
+    level_units = [_self_scored(levels, u) for u in synthetic.units(levels, 4, seed=3)]
+    level_book = write_form(levels, level_units, tmp_path / "mini" / "hai-cap.xlsx")
+
     # One LibreOffice run recalculates every workbook; every computed cell equals the engine.
-    [*recalculated, appraised_book] = recalculate([*filled, *mini_files, book], tmp_path / "lo")
+    files = [*filled, *mini_files, level_book, book]
+    [*recalculated, level_done, appraised_book] = recalculate(files, tmp_path / "lo")
     recalculated, mini_recalculated = recalculated[:UNITS], recalculated[UNITS:]
     wrong: list[str] = []
     seen: list[str] = []
@@ -304,6 +326,11 @@ def test_the_whole_year(tmp_path: Path) -> None:
         values = openpyxl.load_workbook(path, data_only=True)
         wrong += _compare(values[values.sheetnames[0]], mini_layout, unit, mini, seen)
         values.close()
+    values = openpyxl.load_workbook(level_done, data_only=True)
+    for name, unit in zip(values.sheetnames, level_units, strict=False):
+        wrong += _compare(values[name], plan(levels, unit), unit, levels, seen)
+    assert {u.unit.level.value for u in level_units} == {"so", "huyen"}
+    values.close()
     values = openpyxl.load_workbook(appraised_book, data_only=True)
     for name, unit in zip(values.sheetnames, final, strict=False):
         wrong += _compare(values[name], plan(criteria, unit), unit, criteria, seen)
