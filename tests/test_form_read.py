@@ -235,3 +235,34 @@ def test_tampered_forms_give_located_problems_for_that_unit_only(criteria, tmp_p
     assert set(result.refused) == {names[0], names[1], names[2]}
     [survivor] = result.submissions  # rows swapped: read by their keys
     assert survivor.self_scores == originals[3].self_scores
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_anything_typed_anywhere_is_imported_or_a_located_problem(
+    criteria, tmp_path: Path, seed: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Random values (text, numbers, dates, booleans, formulas, huge and odd text) typed over
+    random cells of the form, entry or not: never a crash, every problem located."""
+    import random
+
+    rng = random.Random(seed)
+    path = write_form(criteria, [load_submission(SAMPLES[seed])], tmp_path / "one.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[0]]
+    junk = ["", " ", "có", "không", "abc", "=1/0", "+cmd", "-1", "1e308", "0,5", "12.500",
+            "31/02/2023", "không thực hiện", "x" * 5000, 3.5, -2, 10**12, True, dt.datetime(1800, 1, 1)]  # fmt: skip
+    for _ in range(25):
+        cell = sheet.cell(rng.randint(1, sheet.max_row + 5), rng.randint(1, KEY + 3))
+        if isinstance(cell, openpyxl.cell.cell.MergedCell):
+            continue
+        cell.value = rng.choice(junk)
+    book.save(path)
+    book.close()
+    try:
+        result = import_workbook(criteria, path)
+        problems = [*result.problems, *result.warnings]
+    except WorkbookError as exc:
+        problems = list(exc.problems)
+    for problem in problems:
+        assert problem.field, problem.describe()
+        assert problem.message and problem.message_en
