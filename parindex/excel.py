@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,11 +76,14 @@ from parindex.excel_layout import (
     safe_text,
 )
 from parindex.excel_meta import write_meta
+from parindex.excel_official import official_sheet_name, write_official
 from parindex.excel_style import (
     Formats,
     FormulaSheet,
+    SheetTextCut,
     cell_number,
-    wrapped_lines,
+    column_points,
+    text_lines,
     write_safe,
     write_text,
 )
@@ -95,6 +99,7 @@ __all__ = [
     "META_SHEET",
     "SheetLayout",
     "SheetRow",
+    "SheetTextCut",
     "WorkbookError",
     "appraised_as_of",
     "export_unit",
@@ -103,13 +108,15 @@ __all__ = [
     "layout",
     "ranks",
     "safe_text",
+    "sheet_name",
 ]
 
 
-_WIDTHS = (8, 40, 8.5, 28, 30, 30, 10, 10, 10, 10.5, 24, 24)
+# 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
+_WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
 _WRAPPED = {TITLE, INPUTS, RULE, EVIDENCE, UNIT_NOTE, NOTE}
 
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 # --- text of the descriptive columns --------------------------------------------------------------
 
@@ -152,6 +159,8 @@ class UnitSheet:
     submission: Submission
     review: Review
     sheet_name: str
+    official_name: str | None
+    """The unit's official sheet (:mod:`parindex.excel_official`), if written."""
     layout: SheetLayout
     cells: Mapping[tuple[int, int], Cell]
     evaluator: Evaluator
@@ -161,10 +170,14 @@ class UnitSheet:
         return self.review.report
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
+def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, cut between words, no
-    ``[]:*?/\\``, no apostrophe at either end, not a name already used."""
+    ``[]:*?/\\`` nor control characters, no apostrophe at either end, not ``History``
+    (Excel keeps that name), not a name already used (compared as Excel does, ignoring case).
+    The name is added to ``taken``."""
     base = _shortened(_INVALID_SHEET_CHARS.sub(" ", name), 31) or "Đơn vị"
+    if base.casefold() == "history":
+        base = "Đơn vị History"
     candidate, counter = base, 2
     while candidate.casefold() in taken:
         suffix = f" ({counter})"
@@ -210,7 +223,7 @@ def _write_unit(
     for at, text in enumerate(_header_lines(unit, criteria, flags), start=1):
         sheet.merge_range(at, 0, at, last, "", info)
         write_text(sheet, at, 0, text, formats, text_wrap=True, valign="vcenter")
-        sheet.set_row(at, 15 * wrapped_lines(text, sum(_WIDTHS)))
+        sheet.set_row(at, 14.5 * text_lines(text, column_points(sum(_WIDTHS)), 11))
     head = formats.get(
         bold=True, align="center", valign="vcenter", text_wrap=True, border=1, bg_color="#D9E1F2"
     )
@@ -249,7 +262,7 @@ def _write_signatures(sheet: Any, formats: Formats, at: int) -> None:
     kept on one printed page with the totals above them."""
     italic = formats.get(italic=True, align="center")
     bold = formats.get(bold=True, align="center")
-    hint = formats.get(italic=True, align="center", font_size=10)
+    hint = formats.get(italic=True, align="center")
     left, right = (TITLE, TITLE), (APPRAISED, NOTE)
     sheet.merge_range(at, right[0], at, right[1], DATE_LINE, italic)
     for (first, last), signer, note in zip((left, right), SIGNERS, SIGN_HINTS, strict=True):
@@ -341,15 +354,16 @@ def _write_row(
     result = row.result
     at = row.row
     fmt = formats.row(row)
-    write_safe(sheet, at, CODE, result.code, fmt[CODE], formats)
-    write_safe(sheet, at, TITLE, row.title, fmt[TITLE], formats)
+    code = result.code
+    write_safe(sheet, at, CODE, code, fmt[CODE], formats, code)
+    write_safe(sheet, at, TITLE, row.title, fmt[TITLE], formats, code)
     texts = {
         INPUTS: _inputs_text(result),
         RULE: _rule_text(row),
         EVIDENCE: _evidence_text(result, documents),
     }
     for col, text in texts.items():
-        write_safe(sheet, at, col, text, fmt[col], formats)
+        write_safe(sheet, at, col, text, fmt[col], formats, code)
     for col in (MAX, SELF, COMPUTED, APPRAISED, DIFF):
         _write_cell(sheet, at, col, cells.get((at, col)), evaluator, fmt[col])
     explained = submission.self_scores.get(result.code)
@@ -359,16 +373,15 @@ def _write_row(
     }
     for col, note in notes.items():
         if note:
-            write_safe(sheet, at, col, note, fmt[col], formats)
+            write_safe(sheet, at, col, note, fmt[col], formats, code)
         else:
             sheet.write_blank(at, col, None, fmt[col])
-    heights = [
-        wrapped_lines(text, _WIDTHS[col], 10) * 13.0
-        for col, text in [*texts.items(), *notes.items()]
+    lines = max(
+        text_lines(text, column_points(_WIDTHS[col]), 11)
+        for col, text in [*texts.items(), *notes.items(), (TITLE, row.title)]
         if text
-    ]
-    heights.append(wrapped_lines(row.title, _WIDTHS[TITLE]) * 14.5)
-    sheet.set_row(at, min(409, max([15.0, *heights])))
+    )
+    sheet.set_row(at, min(409.0, lines * 14.0 + 3))
 
 
 def _write_cell(
@@ -413,6 +426,7 @@ def _prepare(
     submissions: Iterable[Submission | CheckedSubmission],
     round: int | None,
     taken: set[str],
+    official: bool,
 ) -> list[UnitSheet]:
     units = []
     for item in submissions:
@@ -420,17 +434,27 @@ def _prepare(
         submission = checked.submission
         result = review(criteria, checked)
         shown = round if round is not None else last_round(submission)
-        name = _sheet_name(submission.unit.name, taken)
+        name = sheet_name(submission.unit.name, taken)
+        printed = official_sheet_name(submission.unit.name, taken) if official else None
         grid = layout(criteria, result.report, submission, shown)
         cells, evaluator = sheet_values(grid, submission)
-        units.append(UnitSheet(submission, result, name, grid, cells, evaluator))
+        units.append(UnitSheet(submission, result, name, printed, grid, cells, evaluator))
     return units
 
 
 def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
     workbook = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            # Column widths are counted in the default font's digits: Times New Roman (or the
+            # metric-equal Liberation Serif) is on every machine that prints the sheets, so
+            # the widths print as planned (Calibri is missing where LibreOffice runs alone,
+            # and its stand-in made every column a third wider, shrinking the print).
+            "default_format_properties": {"font_name": "Times New Roman", "font_size": 11},
+        },
     )
     workbook.set_properties(
         {
@@ -458,8 +482,11 @@ def export_unit(
     *,
     round: int | None = None,
     password: str | None = None,
+    official: bool = True,
+    language: str = "vi",
 ) -> Path:
-    """Write one unit's "Bảng tổng hợp" to ``path`` (``.xlsx``) and return the path.
+    """Write one unit's "Bảng tổng hợp" to ``path`` (``.xlsx``) and return the path:
+    its official sheet (``official=False`` leaves it out) and its detailed sheet.
 
     ``round`` picks the appraisal round shown in the "Điểm thẩm định" column (default:
     the unit's last round, or round 1 before any appraisal).
@@ -468,7 +495,14 @@ def export_unit(
     ...             "out/so-tnmt.xlsx")  # doctest: +SKIP
     """
     return export_workbook(
-        criteria, [submission], path, round=round, password=password, summary=False
+        criteria,
+        [submission],
+        path,
+        round=round,
+        password=password,
+        summary=False,
+        official=official,
+        language=language,
     )
 
 
@@ -480,29 +514,45 @@ def export_workbook(
     round: int | None = None,
     password: str | None = None,
     summary: bool = True,
+    official: bool = True,
+    language: str = "vi",
 ) -> Path:
-    """Write many units to one workbook: a ranked summary, one sheet per unit, the findings.
+    """Write many units to one workbook: a ranked summary, two sheets per unit, the findings.
 
-    Units are ranked within their group (their level unless the submission names a
-    group) by the index the rules compute; equal indices share a rank. With
-    ``summary=False`` only the units' sheets are written (what :func:`export_unit` does).
-    Sheets are protected without a password unless ``password`` is given.
+    Each unit has its official sheet (the seven columns the appraisal council signs,
+    :mod:`parindex.excel_official`; ``official=False`` leaves it out) and its detailed
+    sheet (figures, rule, computed score, difference), which import reads. Units are
+    ranked within their group (their level unless the submission names a group) by the
+    final index: the appraised one where the unit was appraised, the computed one
+    otherwise (:mod:`parindex.excel_summary`). With ``summary=False`` only the units'
+    sheets are written (what :func:`export_unit` does). Sheets are protected without a
+    password unless ``password`` is given. ``language="en"`` writes the summary, findings
+    and official sheets in English (the detailed sheet stays Vietnamese: import reads it).
+
+    A text longer than a cell holds is shortened with a note in the cell saying so, and a
+    :class:`~parindex.excel_style.SheetTextCut` warning names the unit, cell and criterion.
     """
     target = _check_path(path)
     taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
     with _collector_paused():
-        units = _prepare(criteria, submissions, round, taken)
+        units = _prepare(criteria, submissions, round, taken, official)
         if not units:
             raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
         workbook, formats = _workbook(target, criteria)
         if summary:
-            write_summary(workbook, formats, criteria, units)
+            write_summary(workbook, formats, criteria, units, language)
         for unit in units:
+            formats.unit = unit.submission.unit.name
+            if unit.official_name is not None:
+                write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
+        formats.unit = ""
         if summary:
-            write_findings(workbook, formats, units)
+            write_findings(workbook, formats, units, language)
         write_meta(workbook, formats, criteria, units)
         workbook.close()
+    for cut in formats.cuts:
+        warnings.warn(SheetTextCut(cut), stacklevel=2)
     return target
 
 

@@ -392,6 +392,9 @@ def _unknown_sheets(book: Xlsx, reader: Reader, meta: Meta) -> None:
     """Visible sheets no unit owns (a renamed sheet, one added by hand): read, not imported."""
     known = {META_SHEET, SUMMARY_SHEET, FINDINGS_SHEET}
     known |= {r.cells[1] for r in meta.units if len(r.cells) > 1}
+    official = meta.fields.get("official")  # the units' printed official sheets
+    if official is not None and official.valid:
+        known |= set(official.cells[1:])
     for name in book.sheetnames:
         if name not in known and name not in book.hidden:
             reader.add(

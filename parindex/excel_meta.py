@@ -168,6 +168,9 @@ def write_meta(
         ["units", str(len(units))],
         ["shape", *_chunks(shape)],
     ]
+    printed = [u.official_name for u in units if u.official_name is not None]
+    if printed:  # the official sheets (excel_official): printed views, not imported
+        head.append(["official", *printed])
     sheet = workbook.add_worksheet(META_SHEET)
     for at, cells in enumerate(head):
         # the signature first: its column is fixed whatever the number of chunks

@@ -33,6 +33,7 @@ from parindex.excel_layout import (
     appraised_as_of,
 )
 from parindex.excel_read import Cell, SheetData, column_letter
+from parindex.excel_style import whole_text
 from parindex.numbers import NumberFormatError, format_decimal, parse_decimal, quantize
 from parindex.report import format_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission
@@ -472,6 +473,7 @@ def _rebuild(
     sheet: _Sheet, found: Mapping[str, int], original: Submission, target: int
 ) -> Submission:
     carried = appraised_as_of(original, target - 1)
+    exported_notes = appraised_as_of(original, target)
     before = next((a for a in original.appraisals if a.round == target), None)
     self_scores: dict[str, SelfScore] = {}
     appraised: dict[str, AppraisedScore] = {}
@@ -484,10 +486,16 @@ def _rebuild(
             continue
         own = _self_score(sheet, at, spec.code, spec)
         if own is not None:
-            self_scores[spec.code] = own
+            exported = original.self_scores.get(spec.code)
+            before_text = exported.explanation if exported is not None else None
+            explanation = whole_text(own.explanation, before_text)
+            self_scores[spec.code] = own.model_copy(update={"explanation": explanation})
         score = _appraised_score(sheet, at, spec, carried, target)
         if score is None:
             continue
+        shown = exported_notes.get(spec.code)  # a long note kept whole
+        note = whole_text(score.note, shown[1] if shown is not None else None)
+        score = score.model_copy(update={"note": note})
         kept = before is not None and spec.code in before.scores
         if kept or carried.get(spec.code) != (score.points, score.note):
             appraised[spec.code] = score

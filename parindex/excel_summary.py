@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname
 
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import (
-    APPRAISED,
-    FINDINGS_SHEET,
-    SELF,
-    SUMMARY_SHEET,
-    appraised_as_of,
-    safe_text,
+from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, appraised_as_of, safe_text
+from parindex.excel_style import (
+    Formats,
+    FormulaSheet,
+    cell_number,
+    column_points,
+    text_lines,
+    write_safe,
+    write_text,
 )
-from parindex.excel_style import Formats, FormulaSheet, cell_number, wrapped_lines, write_text
+from parindex.messages import label, text
 from parindex.numbers import format_date
-from parindex.report import Status
-from parindex.review import SEVERITY_VI
+from parindex.review import Finding
+from parindex.tree import classify
 
 if TYPE_CHECKING:
     from parindex.excel import UnitSheet
@@ -40,42 +43,37 @@ def ranks(indices: Sequence[tuple[str, Decimal | None]]) -> list[int | None]:
     return competition_ranks(indices)
 
 
-FINDING_KINDS_VI = {
-    "above_max": "Tự chấm vượt điểm tối đa",
-    "appraisal_without_note": "Thẩm định khác tự chấm, không ghi lý do",
-    "computed_undetermined": "Chưa tính được điểm (thiếu số liệu)",
-    "evidence_after_deadline": "TLKC ban hành sau thời hạn",
-    "evidence_expected_missing": "Thiếu TLKC theo yêu cầu",
-    "evidence_outside_year": "TLKC ngoài năm đánh giá",
-    "no_evidence_no_explanation": "Có điểm nhưng không có TLKC, không giải trình",
-    "over_claimed": "Tự chấm cao hơn điểm tính theo số liệu",
-    "scored_not_applicable": "Chấm tiêu chí không áp dụng",
-    "section_not_cited": "TLKC không nêu mục, trang",
-    "survey_self_scored": "Tự chấm tiêu chí điều tra XHH",
-    "under_claimed": "Tự chấm thấp hơn điểm tính theo số liệu",
-}
-"""Finding kinds in words, for the findings sheet (moves to the message catalogue when it
-lands)."""
+def final_index(unit: UnitSheet) -> tuple[Decimal | None, bool]:
+    """The index a unit is ranked on and whether it is the appraised one: the appraised
+    index where the unit has been appraised (as the review resolves it), the computed one
+    otherwise — as :func:`parindex.province_results` ranks."""
+    appraised = unit.review.appraised_index
+    if appraised is not None:
+        return appraised, True
+    return unit.report.index, False
 
-_FINDING_WIDTHS = (24, 9, 22, 10, 36, 60, 9, 9, 9, 9, 18, 6)
 
-_SUMMARY_HEADERS = (
-    "Nhóm",
-    "Hạng",
-    "Đơn vị",
-    "Mã đơn vị",
-    "Tổng điểm (theo quy tắc)",
-    "Điểm tối đa",
-    "Chỉ số (%)",
-    "Xếp loại",
-    "Điểm chưa xác định",
-    "Điểm tạm tính",
-    "Chỉ số tự đánh giá (%)",
-    "Chỉ số thẩm định (%)",
-    "Tiêu chí chưa thẩm định",
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+_SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Nhóm", "Group"),
+    ("Hạng", "Rank"),
+    ("Đơn vị", "Unit"),
+    ("Chỉ số cuối cùng (%)", "Final index (%)"),
+    ("Chỉ số lấy theo", "Final index from"),
+    ("Xếp loại", "Class"),
+    ("Chỉ số tự đánh giá (%)", "Self-assessed index (%)"),
+    ("Chỉ số theo quy tắc (%)", "Computed index (%)"),
+    ("Tiêu chí chưa thẩm định", "Criteria not appraised"),
+    ("Điểm chưa xác định", "Undetermined points"),
+    ("Điểm tạm tính", "Provisional points"),
 )
 _AREAS = len(_SUMMARY_HEADERS)
 """First column of the areas' percentages."""
+# 143 character units in all fit one A4 landscape width at 100 %: the table prints at 10 points
+_SUMMARY_WIDTHS = (11.0, 5.0, 24.0, 8.0, 9.5, 8.5, 7.5, 7.5, 8.0, 7.0, 7.0)
+_AREA_WIDTH = 5.0
+_BODY = 10
 NOT_APPRAISED = "chưa thẩm định"
 
 
@@ -96,12 +94,18 @@ def not_appraised(unit: UnitSheet) -> int:
 
 
 def write_summary(
-    workbook: Any, formats: Formats, criteria: CriteriaSet, units: Sequence[UnitSheet]
+    workbook: Any,
+    formats: Formats,
+    criteria: CriteriaSet,
+    units: Sequence[UnitSheet],
+    language: str = "vi",
 ) -> None:
-    """Units ranked within their group by the computed index, with the self and appraised
-    indices beside it and what is not yet appraised."""
+    """Units ranked within their group by the final index (appraised where appraised,
+    computed otherwise), with the self and computed indices beside it and what is not
+    yet appraised."""
     sheet = workbook.add_worksheet(SUMMARY_SHEET, FormulaSheet)
-    keyed = [(_group(u), u.report.index) for u in units]
+    finals = [final_index(u) for u in units]
+    keyed = [(_group(u), index) for u, (index, _) in zip(units, finals, strict=True)]
     ranked = ranks(keyed)
     order = sorted(
         range(len(units)),
@@ -113,23 +117,24 @@ def write_summary(
         ),
     )
     areas = list(criteria.nodes)
-    headers = [*_SUMMARY_HEADERS, *(f"{a.code}. {a.title.upper()} (%)" for a in areas)]
-    title = formats.get(bold=True, font_size=13)
-    sheet.write_string(
-        0, 0, f"TỔNG HỢP KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {criteria.year}", title
+    head_row = _summary_heading(sheet, formats, criteria, language)
+    headers = [text(*pair, language) for pair in _SUMMARY_HEADERS]
+    headers += [text("LV ", "Area ", language) + a.code for a in areas]
+    head = dict(bold=True, text_wrap=True, border=1, align="center", valign="vcenter")
+    for col, words in enumerate(headers):
+        write_text(
+            sheet, head_row, col, words, formats, **head, font_size=_BODY, bg_color="#D9E1F2"
+        )
+    widths = [*_SUMMARY_WIDTHS, *[_AREA_WIDTH] * len(areas)]
+    lines = max(
+        text_lines(h, column_points(w), _BODY) for h, w in zip(headers, widths, strict=True)
     )
-    write_text(sheet, 1, 0, criteria.title, formats)
-    sheet.write_string(2, 0, f"Ngày lập: {format_date(dt.date.today())}", formats.get())
-    head_row = 4
-    head = dict(
-        bold=True, text_wrap=True, border=1, align="center", valign="vcenter", bg_color="#D9E1F2"
-    )
-    for col, text in enumerate(headers):
-        write_text(sheet, head_row, col, text, formats, **head)
-    sheet.set_row(head_row, 110)
+    sheet.set_row(head_row, lines * 12.6 + 4)
     first = head_row + 1
     for offset, i in enumerate(order):
-        _summary_row(sheet, formats, first + offset, units[i], keyed[i][0], ranked[i], areas)
+        _summary_row(
+            sheet, formats, first + offset, units[i], ranked[i], finals[i], criteria, language
+        )
     last = first + len(units) - 1
     scale = {
         "type": "3_color_scale",
@@ -137,19 +142,68 @@ def write_summary(
         "mid_color": "#FFEB84",
         "max_color": "#63BE7B",
     }
-    for col in (6, 10, 11, *range(_AREAS, _AREAS + len(areas))):
+    for col in (3, 6, 7, *range(_AREAS, _AREAS + len(areas))):
         sheet.conditional_format(first, col, last, col, scale)
-    # narrow enough that one A4 landscape page width prints the table at about 9 points
-    widths = [8, 5, 24, 12, 8, 7, 7, 10, 8, 8, 8, 9, 8] + [7.5] * len(areas)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    _legend(sheet, formats, last + 2, areas, language)
     sheet.freeze_panes(first, 3)
     sheet.autofilter(head_row, 0, last, len(headers) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)
+    sheet.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(head_row)
+    sheet.center_horizontally()
+    sheet.set_footer('&C&"Times New Roman"&9' + text("Trang &P/&N", "Page &P of &N", language))
     sheet.activate()
+
+
+def _summary_heading(sheet: Any, formats: Formats, criteria: CriteriaSet, language: str) -> int:
+    """Title, set, date and how units are ranked; returns the header row."""
+    last = _AREAS + len(criteria.nodes) - 1
+    lines = [
+        (
+            text(
+                f"TỔNG HỢP KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {criteria.year}",
+                f"PAR INDEX RESULTS, {criteria.year}",
+                language,
+            ),
+            formats.get(bold=True, font_size=13, align="center"),
+        ),
+        (criteria.title, formats.get(font_size=11, align="center", text_wrap=True)),
+        (
+            text("Ngày lập: ", "Made on: ", language) + format_date(dt.date.today()),
+            formats.get(font_size=_BODY, align="center"),
+        ),
+        (
+            text(
+                "Xếp hạng trong từng nhóm theo chỉ số cuối cùng: chỉ số thẩm định với đơn vị đã "
+                'thẩm định, chỉ số theo quy tắc với đơn vị chưa thẩm định (cột "Chỉ số lấy '
+                'theo"). Chỉ số bằng nhau cùng hạng.',
+                "Ranked within each group on the final index: the appraised index where the "
+                'unit was appraised, the computed index otherwise (column "Final index '
+                'from"). Equal indices share a rank.',
+                language,
+            ),
+            formats.get(font_size=_BODY, italic=True, align="center", text_wrap=True),
+        ),
+    ]
+    total = column_points(sum(_SUMMARY_WIDTHS) + _AREA_WIDTH * len(criteria.nodes))
+    for at, (words, fmt) in enumerate(lines):
+        sheet.merge_range(at, 0, at, last, "", fmt)
+        write_safe(sheet, at, 0, words, fmt, formats)
+        size = formats.properties[id(fmt)]["font_size"]
+        sheet.set_row(at, (size * 1.3 + 2) * text_lines(words, total, size))
+    return len(lines) + 1
+
+
+def _legend(sheet: Any, formats: Formats, at: int, areas: Sequence[Node], language: str) -> None:
+    """What each area column (LV 1 …) is, under the table."""
+    fmt = formats.get(font_size=9, italic=True)
+    for offset, area in enumerate(areas):
+        words = text("LV ", "Area ", language) + f"{area.code}: {area.title}"
+        write_safe(sheet, at + offset, 2, words, fmt, formats)
 
 
 def _summary_row(
@@ -157,121 +211,154 @@ def _summary_row(
     formats: Formats,
     at: int,
     unit: UnitSheet,
-    group: str,
     rank: int | None,
-    areas: Sequence[Node],
+    final: tuple[Decimal | None, bool],
+    criteria: CriteriaSet,
+    language: str,
 ) -> None:
-    report = unit.report
-    cell = formats.get(border=1)
-    number = formats.get(border=1, num_format=formats.number)
-    percent = formats.get(border=1, num_format=formats.percent)
-    write_text(sheet, at, 0, group, formats, border=1)
-    if rank is None:
-        sheet.write_blank(at, 1, None, cell)
-    else:
-        sheet.write_number(at, 1, rank, cell)
-    link = f"internal:{quote_sheetname(unit.sheet_name)}!A1"
+    report, (index, appraised) = unit.report, final
+    cell = formats.get(border=1, font_size=_BODY, align="center")
+    words = formats.get(border=1, font_size=_BODY, text_wrap=True)
+    percent = formats.get(border=1, font_size=_BODY, num_format=formats.percent)
+    number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
+    group = label("level", _group(unit), language)
+    write_safe(sheet, at, 0, group, words, formats)
+    _number_or_blank(sheet, at, 1, rank, cell)
+    link = f"internal:{quote_sheetname(unit.official_name or unit.sheet_name)}!A1"
     name = unit.submission.unit.name
-    fmt = formats.get(border=1, font_color="blue", underline=1, quote_prefix=safe_text(name))
-    sheet.write_url(at, 2, link, fmt, name)
-    write_text(sheet, at, 3, unit.submission.unit.id, formats, border=1)
-    sheet.write_number(at, 4, cell_number(report.total), number)
-    sheet.write_number(at, 5, cell_number(report.max_points), number)
-    if report.index is None:
-        sheet.write_blank(at, 6, None, percent)
-    else:
-        sheet.write_number(at, 6, cell_number(report.index), percent)
-    write_text(sheet, at, 7, report.band or "chưa xác định", formats, border=1)
-    sheet.write_number(at, 8, cell_number(report.undetermined_points), number)
-    sheet.write_number(at, 9, cell_number(report.provisional_points), number)
-    grid, evaluator = unit.layout, unit.evaluator
-    appraised = bool(appraised_as_of(unit.submission, grid.round))
-    for col, source in ((10, SELF), (11, APPRAISED)):
-        if source == APPRAISED and not appraised:  # never a self-score shown as appraised
-            write_text(sheet, at, col, NOT_APPRAISED, formats, border=1, italic=True)
-            continue
-        if not grid.max_points:
-            sheet.write_blank(at, col, None, percent)
-            continue
-        value = evaluator.cell(grid.index_row, source)
-        assert value is not None
-        target = f"={quote_sheetname(unit.sheet_name)}!{xl_rowcol_to_cell(grid.index_row, source)}"
-        sheet.write_formula(at, col, target, percent, cell_number(value))
-    sheet.write_number(at, 12, not_appraised(unit), cell)
-    for col, area in enumerate(areas, start=_AREAS):
-        node = report.node(area.code)
-        if node.status == Status.NOT_APPLICABLE or node.points is None or not node.max_points:
-            sheet.write_blank(at, col, None, percent)
-            continue
-        share = (node.points * 100 / node.max_points).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        sheet.write_number(at, col, cell_number(share), percent)
-
-
-def write_findings(workbook: Any, formats: Formats, units: Sequence[UnitSheet]) -> None:
-    sheet = workbook.add_worksheet(FINDINGS_SHEET)
-    headers = [
-        "Đơn vị",
-        "Mức",
-        "Loại",
-        "Mã tiêu chí",
-        "Tiêu chí",
-        "Nội dung",
-        "Tự đánh giá",
-        "Theo quy tắc",
-        "Thẩm định",
-        "Điểm tối đa",
-        "TLKC",
-        "Vòng",
-    ]
-    head = formats.get(
-        bold=True, text_wrap=True, border=1, align="center", valign="vcenter", bg_color="#D9E1F2"
+    fmt = formats.get(
+        border=1,
+        font_size=_BODY,
+        font_color="blue",
+        underline=1,
+        text_wrap=True,
+        quote_prefix=safe_text(name),
     )
-    for col, text in enumerate(headers):
-        sheet.write_string(0, col, text, head)
-    number = formats.get(border=1, num_format=formats.number)
+    sheet.write_url(at, 2, link, fmt, _CONTROL.sub(" ", name))  # an XML attribute: no controls
+    _number_or_blank(
+        sheet,
+        at,
+        3,
+        index,
+        formats.get(border=1, font_size=_BODY, bold=True, num_format=formats.percent),
+    )
+    basis = (
+        text("thẩm định", "appraisal", language)
+        if appraised
+        else text("quy tắc", "rules", language)
+    )
+    write_safe(sheet, at, 4, basis, words, formats)
+    level = unit.submission.unit.level.value
+    band = classify(index, criteria.compiled, level) if index is not None else None
+    write_safe(
+        sheet, at, 5, band or text("chưa xác định", "undetermined", language), words, formats
+    )
+    _number_or_blank(sheet, at, 6, unit.review.self_index, percent)
+    _number_or_blank(sheet, at, 7, report.index, percent)
+    _number_or_blank(sheet, at, 8, not_appraised(unit), cell)
+    _number_or_blank(sheet, at, 9, report.undetermined_points, number)
+    _number_or_blank(sheet, at, 10, report.provisional_points, number)
+    by_area = {s.code: s for s in unit.review.summary}
+    for col, area in enumerate(criteria.nodes, start=_AREAS):
+        summary = by_area.get(area.code)
+        share = None
+        if summary is not None:
+            share = summary.appraised_percent if appraised else summary.computed_percent
+        _number_or_blank(sheet, at, col, share, percent)
+    lines = max(
+        text_lines(name, column_points(_SUMMARY_WIDTHS[2]), _BODY),
+        text_lines(group, column_points(_SUMMARY_WIDTHS[0]), _BODY),
+        text_lines(band or "", column_points(_SUMMARY_WIDTHS[5]), _BODY),
+    )
+    sheet.set_row(at, lines * 12.6 + 3)
+
+
+def _number_or_blank(sheet: Any, row: int, col: int, value: Decimal | int | None, fmt: Any) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, fmt)
+    else:
+        sheet.write_number(row, col, cell_number(Decimal(value)), fmt)
+
+
+_FINDING_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Đơn vị", "Unit"),
+    ("Mức", "Severity"),
+    ("Loại", "Kind"),
+    ("Mã tiêu chí", "Code"),
+    ("Tiêu chí", "Criterion"),
+    ("Nội dung", "Finding"),
+    ("Tự đánh giá", "Self"),
+    ("Theo quy tắc", "Computed"),
+    ("Thẩm định", "Appraised"),
+    ("Điểm tối đa", "Maximum"),
+    ("TLKC", "Evidence"),
+    ("Vòng", "Round"),
+)
+# 143 character units: one A4 landscape width at 100 %
+_FINDING_WIDTHS = (18.0, 7.5, 16.0, 6.5, 22.0, 34.0, 6.5, 6.5, 6.5, 6.5, 8.0, 5.0)
+
+
+def write_findings(
+    workbook: Any, formats: Formats, units: Sequence[UnitSheet], language: str = "vi"
+) -> None:
+    """Every review finding, one row each, as tall as its wrapped text."""
+    sheet = workbook.add_worksheet(FINDINGS_SHEET)
+    head = formats.get(
+        bold=True,
+        text_wrap=True,
+        border=1,
+        align="center",
+        valign="vcenter",
+        bg_color="#D9E1F2",
+        font_size=_BODY,
+    )
+    for col, pair in enumerate(_FINDING_HEADERS):
+        sheet.write_string(0, col, text(*pair, language), head)
+    sheet.set_row(0, 2 * 12.6 + 4)
     at = 0
     for unit in units:
         for finding in unit.review.sorted_findings():
             at += 1
-            texts = [
-                unit.submission.unit.name,
-                SEVERITY_VI[finding.severity],
-                FINDING_KINDS_VI.get(finding.code, "phát hiện khác"),
-                finding.criterion,
-                finding.title,
-                finding.message,
-            ]
-            for col, text in enumerate(texts):
-                write_text(sheet, at, col, text, formats, border=1, text_wrap=True)
-            evidence = ", ".join(finding.evidence)
-            lines = max(
-                wrapped_lines(text, _FINDING_WIDTHS[col])
-                for col, text in [*enumerate(texts), (10, evidence)]
-            )
-            sheet.set_row(at, min(409, 15 * lines))  # wrapped text never prints over itself
-            values = (
-                finding.self_score,
-                finding.computed_score,
-                finding.appraised_score,
-                finding.max_points,
-            )
-            for col, value in enumerate(values, start=6):
-                if value is None:
-                    sheet.write_blank(at, col, None, number)
-                else:
-                    sheet.write_number(at, col, cell_number(value), number)
-            write_text(
-                sheet, at, 10, ", ".join(finding.evidence), formats, border=1, text_wrap=True
-            )
-            if finding.round is None:
-                sheet.write_blank(at, 11, None, formats.get(border=1))
-            else:
-                sheet.write_number(at, 11, finding.round, formats.get(border=1))
+            _finding_row(sheet, formats, at, unit, finding, language)
     for col, width in enumerate(_FINDING_WIDTHS):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(at, 1), len(headers) - 1)
+    sheet.autofilter(0, 0, max(at, 1), len(_FINDING_HEADERS) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)
+    sheet.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
+    sheet.set_footer('&C&"Times New Roman"&9' + text("Trang &P/&N", "Page &P of &N", language))
+
+
+def _finding_row(
+    sheet: Any, formats: Formats, at: int, unit: UnitSheet, finding: Finding, language: str
+) -> None:
+    words = formats.get(border=1, text_wrap=True, font_size=_BODY)
+    number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
+    texts = {
+        0: unit.submission.unit.name,
+        1: label("severity", finding.severity, language),
+        2: label("finding", finding.code, language),
+        3: finding.criterion,
+        4: finding.title,
+        5: finding.message_en if language == "en" else finding.message,
+        10: ", ".join(finding.evidence),
+    }
+    for col, value in texts.items():
+        write_safe(sheet, at, col, value, words, formats, finding.criterion)
+    values = (
+        finding.self_score,
+        finding.computed_score,
+        finding.appraised_score,
+        finding.max_points,
+    )
+    for col, point in enumerate(values, start=6):
+        _number_or_blank(sheet, at, col, point, number)
+    _number_or_blank(sheet, at, 11, finding.round, formats.get(border=1, font_size=_BODY))
+    lines = max(
+        text_lines(value, column_points(_FINDING_WIDTHS[col]), _BODY)
+        for col, value in texts.items()
+    )
+    sheet.set_row(at, min(409.0, lines * 12.6 + 3))  # wrapped text never prints over itself

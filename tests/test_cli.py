@@ -134,7 +134,7 @@ def test_import_errors_as_json(tmp_path: Path) -> None:
     book = tmp_path / "u.xlsx"
     assert runner.invoke(main, ["export", str(SET_2023), str(TNMT), "-o", str(book)]).exit_code == 0
     workbook = openpyxl.load_workbook(book)
-    sheet = workbook.worksheets[0]
+    sheet = workbook.worksheets[1]
     row = next(c.row for c in sheet["A"] if c.value == "1.1")
     sheet[f"G{row}"] = "nhiều"
     sheet[f"I{row}"] = 3

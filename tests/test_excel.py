@@ -52,7 +52,9 @@ from parindex.excel import (
     UNIT_NOTE,
     ranks,
 )
+from parindex.excel_official import OFFICIAL_PREFIX
 from parindex.loader import SourceMap
+from parindex.messages import label
 from parindex.numbers import parse_decimal
 from parindex.submission import parse_submission
 
@@ -253,7 +255,7 @@ def test_unit_sheet_layout(criteria: CriteriaSet, tmp_path: Path) -> None:
     checked = check_submission(criteria, submission)
     path = export_unit(criteria, checked, tmp_path / "one.xlsx")
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Sở Tư pháp (mẫu)", META_SHEET]
+    assert workbook.sheetnames == ["In - Sở Tư pháp (mẫu)", "Sở Tư pháp (mẫu)", META_SHEET]
     sheet = workbook["Sở Tư pháp (mẫu)"]
     assert sheet["A5"].value == "STT" and sheet["L5"].value == "Ghi chú của thẩm định"
     assert sheet["I5"].value == "Điểm thẩm định (vòng 1)"
@@ -295,7 +297,7 @@ def test_unit_sheet_layout(criteria: CriteriaSet, tmp_path: Path) -> None:
 def test_only_scores_and_notes_are_editable(criteria: CriteriaSet, tmp_path: Path) -> None:
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     workbook = openpyxl.load_workbook(export_unit(criteria, submission, tmp_path / "u.xlsx"))
-    sheet = workbook.worksheets[0]
+    sheet = workbook.worksheets[1]
     assert sheet.protection.sheet and not sheet.protection.password
     at = rows_by_code(sheet)
     leaf, parent = at["1.1"], at["1"]
@@ -316,7 +318,7 @@ def test_only_scores_and_notes_are_editable(criteria: CriteriaSet, tmp_path: Pat
     assert (meta["C4"].value, meta["C5"].value) == (criteria.id, criteria.digest)
     assert len(meta["B1"].value) == 64  # each row signed (HMAC-SHA-256)
     locked = export_unit(criteria, submission, tmp_path / "p.xlsx", password="mật khẩu")
-    assert openpyxl.load_workbook(locked).worksheets[0].protection.password
+    assert openpyxl.load_workbook(locked).worksheets[1].protection.password
 
 
 def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
@@ -325,33 +327,41 @@ def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(path, data_only=True)
     assert workbook.sheetnames[0] == SUMMARY_SHEET and FINDINGS_SHEET in workbook.sheetnames
     summary = workbook[SUMMARY_SHEET]
-    rows = [r for r in summary.iter_rows(min_row=6, values_only=True) if r[2]]
+    head = next(r for r in summary.iter_rows(min_row=1, max_row=10) if r[0].value == "Nhóm")
+    rows = [r for r in summary.iter_rows(min_row=head[0].row + 1, values_only=True) if r[1]]
     assert len(rows) == len(units)
     reviews = {u.unit.name: review(criteria, u) for u in units}
-    indices = [reviews[r[2]].report.index for r in rows]
-    assert indices == sorted(indices, key=lambda i: -(i or 0))  # one level: ranked by index
+    # ranked on the final index: appraised where appraised, computed otherwise
+    finals = [
+        reviews[r[2]].appraised_index
+        if reviews[r[2]].appraised_index is not None
+        else reviews[r[2]].report.index
+        for r in rows
+    ]
+    assert finals == sorted(finals, key=lambda i: -(i or 0))  # one level
     assert [r[1] for r in rows] == list(range(1, len(rows) + 1))
-    for row in rows:
+    bases = set()
+    for row, final in zip(rows, finals, strict=True):
         result = reviews[row[2]]
-        assert number(row[4]) == result.report.total and number(row[6]) == result.report.index
-        assert row[7] == (result.report.band or "chưa xác định")
-        assert number(row[10]) == result.self_index
-        if any(u.appraisals for u in units if u.unit.name == row[2]):
-            assert number(row[11]) == result.appraised_index
-        else:  # never a self-score shown as appraised
-            assert row[11] == "chưa thẩm định"
-        assert isinstance(row[12], int) and row[12] >= 0  # criteria not yet appraised
-        area = result.report.node("1")
-        assert number(row[13]) == (area.points * 100 / area.max_points).quantize(Decimal("0.01"))  # type: ignore[operator]
+        assert row[0] == "Sở, ban, ngành"  # the group in words, never "so"
+        assert number(row[3]) == final
+        appraised = result.appraised_index is not None
+        bases.add(row[4])
+        assert row[4] == ("thẩm định" if appraised else "quy tắc")
+        assert number(row[6]) == result.self_index and number(row[7]) == result.report.index
+        assert isinstance(row[8], int) and row[8] >= 0  # criteria not yet appraised
+        area = next(a for a in result.summary if a.code == "1")
+        expected = area.appraised_percent if appraised else area.computed_percent
+        assert number(row[11]) == expected
+    assert bases == {"thẩm định", "quy tắc"}  # the samples have both
     assert summary["A3"].value.startswith("Ngày lập: ") and "/" in summary["A3"].value
     formulas = openpyxl.load_workbook(path)[SUMMARY_SHEET]
-    assert str(formulas["K6"].value).startswith("='")
     scales = [r.type for rules in formulas.conditional_formatting for r in rules.rules]
-    assert scales.count("colorScale") >= 1 + len(criteria.nodes)
+    assert scales.count("colorScale") >= 3 + len(criteria.nodes)
     findings = workbook[FINDINGS_SHEET]
     assert findings.max_row - 1 == sum(len(r.findings) for r in reviews.values())
     kinds = {row[2] for row in findings.iter_rows(min_row=2, values_only=True)}
-    assert "Tự chấm cao hơn điểm tính theo số liệu" in kinds  # in words, never over_claimed
+    assert label("finding", "over_claimed") in kinds  # in words, never over_claimed
     assert not any(re.fullmatch(r"[a-z_]+", str(kind)) for kind in kinds)
 
 
@@ -420,7 +430,7 @@ def test_hostile_texts_stay_text(tmp_path: Path) -> None:
     path = export_workbook(criteria, [submission, make(_golden_data())], tmp_path / "h.xlsx")
     workbook = openpyxl.load_workbook(path)
     dangerous = re.compile(r"^[=+\-@\t\r]|^_x000D_")
-    formula = re.compile(r"^=[A-Z(]+[A-Z0-9(),.+\-*/\"=<>:' !$]*$")
+    formula = re.compile(r"^=[A-Z($]+[A-Z0-9(),.+\-*/\"=<>:' !$]*$")
     seen = 0
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
@@ -430,6 +440,7 @@ def test_hostile_texts_stay_text(tmp_path: Path) -> None:
                     continue
                 if cell.data_type == "f":
                     ours = re.sub(r"'(?:[^']|'')*'!", "", value)  # quoted sheet names
+                    ours = ours.replace('"chưa thẩm định"', '""')  # the official sheet's words
                     assert formula.match(ours), (sheet.title, cell.coordinate, value)
                     assert not any(h in ours for h in ("cmd", "HYPERLINK", "SUM(A1")), value
                 elif dangerous.match(value):
@@ -484,7 +495,8 @@ def edit(
 ) -> Path:
     """Change cells with openpyxl (a person editing in a spreadsheet application)."""
     workbook = openpyxl.load_workbook(path)
-    target = workbook[sheet] if sheet else workbook.worksheets[0]
+    detail = next(s for s in workbook.worksheets if not s.title.startswith(OFFICIAL_PREFIX))
+    target = workbook[sheet] if sheet else detail
     for ref, value in changes.items():
         target[ref] = value
     if rows is not None:
@@ -496,7 +508,7 @@ def edit(
 def test_import_accepts_decimal_comma_and_point(criteria: CriteriaSet, tmp_path: Path) -> None:
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "u.xlsx")
-    at = rows_by_code(openpyxl.load_workbook(path).worksheets[0])
+    at = rows_by_code(openpyxl.load_workbook(path).worksheets[1])
     edited = edit(
         path,
         {
@@ -523,7 +535,7 @@ def test_import_reports_every_problem_at_once(criteria: CriteriaSet, tmp_path: P
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "u.xlsx")
     sheet_name = "Sở Tài nguyên và Môi trường"
-    at = rows_by_code(openpyxl.load_workbook(path).worksheets[0])
+    at = rows_by_code(openpyxl.load_workbook(path).worksheets[1])
 
     def rows(sheet: Any) -> None:
         sheet.delete_rows(at["7.4"])  # a criterion's row deleted
@@ -577,7 +589,7 @@ def test_import_reports_every_problem_at_once(criteria: CriteriaSet, tmp_path: P
 def test_added_rows_are_reported_not_dropped(criteria: CriteriaSet, tmp_path: Path) -> None:
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "u.xlsx")
-    last = openpyxl.load_workbook(path).worksheets[0].max_row
+    last = openpyxl.load_workbook(path).worksheets[1].max_row
     edited = edit(
         path, {f"B{last + 2}": "Đề nghị bổ sung tiêu chí", f"G{last + 2}": 1}, tmp_path / "e.xlsx"
     )
@@ -617,12 +629,12 @@ def test_rounds(criteria: CriteriaSet, tmp_path: Path) -> None:
     """Round 2 shows round 1's scores it did not re-score; import keeps them in round 1."""
     submission = load_submission(ROOT / "evidence" / "so-gtvt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "g.xlsx")
-    sheet = openpyxl.load_workbook(path).worksheets[0]
+    sheet = openpyxl.load_workbook(path).worksheets[1]
     at = rows_by_code(sheet)
     assert sheet[f"I{at['2.3.3']}"].value == 0  # from round 1
     assert sheet[f"I{at['1.4.2']}"].value == 0.75  # round 2
     first = export_unit(criteria, submission, tmp_path / "g1.xlsx", round=1)
-    assert openpyxl.load_workbook(first).worksheets[0][f"I{at['1.4.2']}"].value == 0.5
+    assert openpyxl.load_workbook(first).worksheets[1][f"I{at['1.4.2']}"].value == 0.5
     # the appraiser changes one score in a new round 3 and leaves the rest
     edited = edit(
         path, {f"I{at['2.3.3']}": 0.25, f"L{at['2.3.3']}": "bổ sung TLKC"}, tmp_path / "e.xlsx"
@@ -683,7 +695,7 @@ def test_round_trip(mini: CriteriaSet, data: st.DataObject) -> None:
     submission = data.draw(mini_submissions(mini))
     with tempfile.TemporaryDirectory() as folder:
         path = export_unit(mini, submission, Path(folder) / "u.xlsx")
-        sheet = openpyxl.load_workbook(path, data_only=True).worksheets[0]
+        sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]
         assert_sheet_matches_engine(sheet, review(mini, submission))
         back = import_workbook(mini, path)
     assert back.submissions[0].model_dump() == submission.model_dump()

@@ -1,21 +1,31 @@
-"""Printing checked as a person would: the workbook converted to PDF by LibreOffice.
+"""Printing checked as a person would: workbooks converted to PDF by LibreOffice.
 
-One soffice run converts a two-unit workbook (summary, two unit sheets, findings);
-``pdftotext`` (poppler-utils, installed by ``make test``'s set-up) reads the pages back.
+One soffice run converts two workbooks: the seven sample units of the 2023 set (summary,
+each unit's official and detailed sheets, findings) and one unit alone in English.
+``pdftotext`` and ``pdfinfo`` (poppler-utils, installed by ``make test``'s set-up) read the
+pages back: no ``###``, the signature blocks, each official sheet on at most 6 A4 pages,
+and no text printed smaller than the 9-point page footer.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from parindex import export_workbook, load_criteria, load_submission
+from parindex import export_unit, export_workbook, load_criteria, load_submission
 from parindex.excel_layout import DATE_LINE, SIGNERS
 
 ROOT = Path(__file__).resolve().parent.parent
+OFFICIAL_TITLE = "THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
+DETAIL_TITLE = "TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CÁC TIÊU CHÍ"
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+)
 
 
 def _tool(name: str) -> str:
@@ -25,15 +35,47 @@ def _tool(name: str) -> str:
     return found
 
 
+@dataclass
+class Printed:
+    pdf: Path
+    pages: list[str]
+    """Each page's text (``pdftotext -layout``)."""
+
+    def words(self, page: int) -> list[tuple[float, str]]:
+        """(height in points, text) of each word on 1-based ``page``."""
+        html = subprocess.run(
+            [_tool("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(self.pdf), "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8")
+        return [(float(m[3]) - float(m[1]), m[4]) for m in _WORD.findall(html)]
+
+    def kinds(self) -> list[str]:
+        """What each page is: summary, official, detail, findings, or "" (a continuation)."""
+        found = []
+        for page in self.pages:
+            if "TỔNG HỢP KẾT QUẢ CHỈ SỐ" in page or "PAR INDEX RESULTS" in page:
+                found.append("summary")
+            elif OFFICIAL_TITLE in page or "APPRAISAL OF THE PAR INDEX" in page:
+                found.append("official")
+            elif DETAIL_TITLE in page:
+                found.append("detail")
+            elif re.search(r"^\s*(Đơn vị|Unit)\s+(Mức|Severity)", page, re.M):
+                found.append("findings")
+            else:
+                found.append("")
+        return found
+
+
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     folder = tmp_path_factory.mktemp("print")
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
-    units = [
-        load_submission(ROOT / "evidence" / name)
-        for name in ("ban-dan-toc-mau-2023.yaml", "so-tu-phap-mau-2023.yaml")
-    ]
-    book = export_workbook(criteria, units, folder / "in.xlsx")
+    units = [load_submission(p) for p in sorted((ROOT / "evidence").glob("*-2023.yaml"))]
+    books = {
+        "vi": export_workbook(criteria, units, folder / "vi.xlsx"),
+        "en": export_unit(criteria, units[0], folder / "en.xlsx", language="en"),
+    }
     command = [
         _tool("soffice"),
         f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -43,28 +85,110 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "pdf",
         "--outdir",
         str(folder),
-        str(book),
+        *map(str, books.values()),
     ]
-    subprocess.run(command, capture_output=True, timeout=600, check=False)
-    pdf = folder / "in.pdf"
-    assert pdf.exists(), "soffice made no PDF"
-    text = subprocess.run(
-        [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    return text.split("\f")
+    subprocess.run(command, capture_output=True, timeout=900, check=False)
+    result = {}
+    for name in books:
+        pdf = folder / f"{name}.pdf"
+        assert pdf.exists(), f"soffice made no PDF of {name}.xlsx"
+        text = subprocess.run(
+            [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        result[name] = Printed(pdf, text.split("\f")[:-1])
+    return result
 
 
-def test_no_cell_prints_hashes(pages: list[str]) -> None:
-    assert not [i for i, page in enumerate(pages) if "###" in page]
+def test_every_sheet_kind_is_printed(printed: dict[str, Printed]) -> None:
+    kinds = printed["vi"].kinds()
+    assert kinds[0] == "summary"
+    assert kinds.count("official") == 7 and kinds.count("detail") == 7
+    assert "findings" in kinds
 
 
-def test_each_unit_sheet_ends_with_its_signature_block(pages: list[str]) -> None:
-    text = "\n".join(pages)
+def test_no_cell_prints_hashes(printed: dict[str, Printed]) -> None:
+    for name, book in printed.items():
+        assert not [i for i, page in enumerate(book.pages, 1) if "###" in page], name
+
+
+def test_each_unit_sheet_ends_with_its_signature_block(printed: dict[str, Printed]) -> None:
+    text = "\n".join(printed["vi"].pages)
     for signer in SIGNERS:
-        assert text.count(signer) == 2, signer  # one per unit sheet
-    assert text.count(DATE_LINE) == 2
+        assert text.count(signer) == 14, signer  # the official and the detailed sheet of 7 units
+    assert text.count(DATE_LINE) == 14
+    english = "\n".join(printed["en"].pages)
+    assert "HEAD OF THE AGENCY" in english and "APPRAISAL TEAM" in english
 
 
-def test_summary_says_what_is_not_appraised(pages: list[str]) -> None:
-    summary = pages[0]
-    assert "Ngày lập:" in summary and "chưa thẩm định" in summary
+def _official_runs(book: Printed) -> list[tuple[int, int]]:
+    """(first page, page count) of each official sheet."""
+    kinds, runs = book.kinds(), []
+    for start, kind in enumerate(kinds):
+        if kind == "official":
+            end = start + 1
+            while end < len(kinds) and kinds[end] == "":
+                end += 1
+            runs.append((start + 1, end - start))
+    return runs
+
+
+def test_official_sheet_prints_on_six_pages_at_most(printed: dict[str, Printed]) -> None:
+    runs = _official_runs(printed["vi"])
+    assert len(runs) == 7
+    assert [count for _, count in runs if count > 6] == []
+    info = subprocess.run(
+        [_tool("pdfinfo"), str(printed["vi"].pdf)], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info), info  # landscape
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages == len(printed["vi"].pages)
+
+
+def test_official_sheet_prints_at_nine_points_or_more(printed: dict[str, Printed]) -> None:
+    """Every word of an official sheet's pages is at least as tall as the page footer's
+    "Trang": the footer is set in 9-point Times New Roman and never scaled."""
+    book = printed["vi"]
+    first, count = _official_runs(book)[0]
+    for page in range(first, first + count):
+        words = book.words(page)
+        footer = [h for h, w in words if w == "Trang"]
+        assert footer, page
+        smallest = min(h for h, w in words if w != "Trang")
+        assert smallest >= footer[0] - 0.01, (page, smallest, footer[0])
+
+
+def test_summary_and_findings_print_at_nine_points_or_more(printed: dict[str, Printed]) -> None:
+    book = printed["vi"]
+    kinds = book.kinds()
+    for page in (kinds.index("summary") + 1, kinds.index("findings") + 1):
+        words = book.words(page)
+        footer = [h for h, w in words if w == "Trang"]
+        assert footer, page
+        assert min(h for h, w in words) >= footer[0] - 0.01, page
+
+
+def test_summary_says_how_it_ranks_in_words(printed: dict[str, Printed]) -> None:
+    summary = printed["vi"].pages[0]
+    assert "Ngày lập:" in summary
+    assert "chỉ số thẩm định với đơn vị đã" in summary
+    assert "Sở, ban, ngành" in summary
+    assert not re.search(r"^\s*so\s", summary, re.M)  # never the group code
+
+
+def test_official_sheet_never_shows_a_self_score_as_appraised(
+    printed: dict[str, Printed],
+) -> None:
+    """Ban Dân tộc has no appraisal: its official sheet reads "chưa thẩm định"."""
+    book = printed["vi"]
+    first, count = _official_runs(book)[0]
+    text = "\n".join(book.pages[first - 1 : first - 1 + count])
+    assert "Ban Dân tộc" in text
+    assert "chưa thẩm định" in text
+    total = next(line for line in text.splitlines() if "TỔNG ĐIỂM" in line)
+    assert "chưa thẩm định" in total
+
+
+def test_english_sheets_are_in_english(printed: dict[str, Printed]) -> None:
+    text = "\n".join(printed["en"].pages)
+    assert "Criteria and sub-criteria" in text and "not appraised" in text
+    assert "Tiêu chí, tiêu chí thành phần" not in text

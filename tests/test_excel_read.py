@@ -29,9 +29,13 @@ def test_column_letters() -> None:
 
 def test_reads_names_visibility_cells_and_merges(workbook: Path) -> None:
     with Xlsx(workbook) as book:
-        assert book.sheetnames == ["Sở Tài nguyên và Môi trường", META_SHEET]
+        assert book.sheetnames == [
+            "In - Sở Tài nguyên và Môi",
+            "Sở Tài nguyên và Môi trường",
+            META_SHEET,
+        ]
         assert book.hidden == {META_SHEET}
-        sheet = book.sheet(book.sheetnames[0], rows=5, cols=12)
+        sheet = book.sheet(book.sheetnames[1], rows=5, cols=12)
     header = sheet.cells[4, 0]
     assert (header.value, header.kind) == ("STT", "s")
     assert (0, 0, 0, 11) in sheet.merges  # the title row
