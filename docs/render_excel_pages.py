@@ -1,8 +1,10 @@
 """Render the first page of each kind of printed sheet to PNG for docs/excel.md.
 
-Exports the sample units Ban Dân tộc and Sở Tư pháp of the 2023 set, prints the workbook
-to PDF with LibreOffice (headless), and renders with pdftoppm: the summary, the first
-page of a unit's sheet, the page with its signature block, and the findings sheet.
+Exports three sample units of the 2023 set (Ban Dân tộc, not appraised; Sở Tư pháp, partly
+appraised; Sở Tài nguyên và Môi trường), prints the workbook to PDF with LibreOffice
+(headless, one run) and renders with pdftoppm: the summary, the first page of a unit's
+official sheet and the page with its signature block, the first page of its detailed
+sheet, and the findings sheet.
 
 Run: ``.venv/bin/python docs/render_excel_pages.py`` (needs soffice and poppler-utils).
 """
@@ -17,19 +19,21 @@ from parindex import export_workbook, load_criteria, load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "images"
+# image → (text on the page, which occurrence): the first page that shows it
 MARKERS = {
-    "excel-tong-hop.png": "TỔNG HỢP KẾT QUẢ CHỈ SỐ",
-    "excel-don-vi.png": "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ",
-    "excel-chu-ky.png": "THỦ TRƯỞNG CƠ QUAN",
-    "excel-phat-hien.png": "Nội dung",
+    "excel-tong-hop.png": ("TỔNG HỢP KẾT QUẢ CHỈ SỐ", 1),
+    "excel-ban-in.png": ("THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", 1),
+    "excel-chu-ky.png": ("THỦ TRƯỞNG CƠ QUAN", 1),
+    "excel-don-vi.png": ("TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CÁC TIÊU CHÍ", 1),
+    "excel-phat-hien.png": ("Nội dung", 1),
 }
 
 
 def main() -> None:
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
     units = [
-        load_submission(ROOT / "evidence" / name)
-        for name in ("ban-dan-toc-mau-2023.yaml", "so-tu-phap-mau-2023.yaml")
+        load_submission(ROOT / "evidence" / f"{name}-mau-2023.yaml")
+        for name in ("ban-dan-toc", "so-tu-phap", "so-tnmt")
     ]
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as name:
@@ -54,12 +58,23 @@ def main() -> None:
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True
         ).stdout.decode("utf-8")
         pages = text.split("\f")
-        for image, marker in MARKERS.items():
+        for image, (marker, _) in MARKERS.items():
             number = next(i for i, page in enumerate(pages, start=1) if marker in page)
             target = OUT / image
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", str(number), "-l", str(number),
-                 "-singlefile", str(pdf), str(target.with_suffix(""))],
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-f",
+                    str(number),
+                    "-l",
+                    str(number),
+                    "-singlefile",
+                    str(pdf),
+                    str(target.with_suffix("")),
+                ],
                 check=True,
             )
             print(f"page {number} → {target.relative_to(ROOT)}")

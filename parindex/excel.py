@@ -187,6 +187,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+_sheet_name = sheet_name  # the name parindex.form imports
+
+
 def _shortened(text: str, size: int) -> str:
     """``text`` cut to ``size`` characters at a word boundary (mid-word only for a single
     word longer than ``size``), without apostrophes or spaces at its ends."""
@@ -227,9 +230,13 @@ def _write_unit(
     head = formats.get(
         bold=True, align="center", valign="vcenter", text_wrap=True, border=1, bg_color="#D9E1F2"
     )
-    for col, text in enumerate(grid.headers()):
+    headers = grid.headers()
+    for col, text in enumerate(headers):
         sheet.write_string(HEADER_ROW, col, text, head)
-    sheet.set_row(HEADER_ROW, 45)
+    lines = max(
+        text_lines(h, column_points(w), 11.5) for h, w in zip(headers, _WIDTHS, strict=True)
+    )
+    sheet.set_row(HEADER_ROW, lines * 14.0 + 4)
 
     documents = submission.all_documents()
     validations: dict[Decimal, list[str]] = {}
@@ -449,6 +456,7 @@ def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "in_memory": True,  # no temporary file per sheet (500 of them at 250 units)
             # Column widths are counted in the default font's digits: Times New Roman (or the
             # metric-equal Liberation Serif) is on every machine that prints the sheets, so
             # the widths print as planned (Calibri is missing where LibreOffice runs alone,
@@ -551,8 +559,8 @@ def export_workbook(
             write_findings(workbook, formats, units, language)
         write_meta(workbook, formats, criteria, units)
         workbook.close()
-    for cut in formats.cuts:
-        warnings.warn(SheetTextCut(cut), stacklevel=2)
+    for vi, en in formats.cuts:
+        warnings.warn(SheetTextCut(vi, en), stacklevel=2)
     return target
 
 

@@ -168,7 +168,7 @@ def write_meta(
         ["units", str(len(units))],
         ["shape", *_chunks(shape)],
     ]
-    printed = [u.official_name for u in units if u.official_name is not None]
+    printed = [n for u in units if (n := getattr(u, "official_name", None)) is not None]
     if printed:  # the official sheets (excel_official): printed views, not imported
         head.append(["official", *printed])
     sheet = workbook.add_worksheet(META_SHEET)

@@ -74,7 +74,7 @@ OFFICIAL_HEADERS: tuple[tuple[str, str], ...] = (
 )
 # Widths in Excel's character units: 143 in all fit A4 landscape at 100 % within the margins,
 # so the body prints at its size (no shrinking to fit).
-_WIDTHS = (6.0, 57.0, 6.5, 7.5, 10.0, 36.0, 20.0)
+_WIDTHS = (6.0, 56.0, 6.5, 7.5, 11.0, 36.0, 20.0)
 _BODY = 9  # points: the 2023 set's 158 rows then print on 6 pages or fewer
 _LINE = 1.18 * _BODY  # points a line (LibreOffice sets lines 1,17 em apart in these fonts)
 _HEADER_ROW = 5
@@ -241,7 +241,9 @@ def _heading(
         ),
         (
             text("Bộ tiêu chí: ", "Criteria set: ", language)
-            + f"{criteria.title} ({label('level', submission.unit.level, language)})",
+            + criteria.title
+            + text(". Nhóm: ", ". Group: ", language)
+            + label("level", submission.unit.group or submission.unit.level, language),
             formats.get(font_size=11, align="center", text_wrap=True),
             15.0,
         ),
@@ -332,8 +334,18 @@ def _row(
 
 
 def _formats(formats: Formats, row: SheetRow) -> dict[str, Any]:
+    """The formats of a row's cells, by the row's style (made once per workbook)."""
     result = row.result
     area = result.kind == "area" and result.parent is None
+    key = ("official", area, row.applicable, result.provisional, min(result.depth, 4))
+    made = formats.styles.get(key)
+    if made is None:
+        made = formats.styles[key] = _made_formats(formats, row, area)
+    return made
+
+
+def _made_formats(formats: Formats, row: SheetRow, area: bool) -> dict[str, Any]:
+    result = row.result
     style: dict[str, Any] = {"border": 1, "font_size": _BODY, "text_wrap": True}
     if area:
         style.update(bold=True, bg_color="#DDEBF7")
@@ -346,7 +358,7 @@ def _formats(formats: Formats, row: SheetRow) -> dict[str, Any]:
         "title": formats.get(**style, indent=min(result.depth, 4)),
         "max": formats.get(**maximum),
         "number": formats.get(**number),
-        "words": formats.get(**dict(style, align="center", italic=True)),
+        "words": formats.get(**dict(style, align="center", italic=True, bold=False)),
         "small": formats.get(**style),
     }
 
@@ -450,7 +462,7 @@ def _totals(
         if (covered or not condition) and value is not None:
             sheet.write_formula(here, APPRAISED_OUT, formula, fmt, cell_number(value))
         else:
-            words_fmt = formats.get(**style, align="center", italic=True)
+            words_fmt = formats.get(**dict(style, bold=False), align="center", italic=True)
             sheet.write_formula(here, APPRAISED_OUT, formula, words_fmt, words)
         for col in (EVIDENCE_OUT, NOTE_OUT):
             sheet.write_blank(here, col, None, formats.get(**style))

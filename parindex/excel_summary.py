@@ -59,6 +59,7 @@ _SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Nhóm", "Group"),
     ("Hạng", "Rank"),
     ("Đơn vị", "Unit"),
+    ("Mã đơn vị", "Unit id"),
     ("Chỉ số cuối cùng (%)", "Final index (%)"),
     ("Chỉ số lấy theo", "Final index from"),
     ("Xếp loại", "Class"),
@@ -71,7 +72,7 @@ _SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
 _AREAS = len(_SUMMARY_HEADERS)
 """First column of the areas' percentages."""
 # 143 character units in all fit one A4 landscape width at 100 %: the table prints at 10 points
-_SUMMARY_WIDTHS = (11.0, 5.0, 24.0, 8.0, 9.5, 8.5, 7.5, 7.5, 8.0, 7.0, 7.0)
+_SUMMARY_WIDTHS = (9.0, 5.0, 23.0, 7.0, 8.0, 8.5, 8.5, 7.5, 7.5, 8.0, 7.0, 7.0)
 _AREA_WIDTH = 5.0
 _BODY = 10
 NOT_APPRAISED = "chưa thẩm định"
@@ -142,7 +143,7 @@ def write_summary(
         "mid_color": "#FFEB84",
         "max_color": "#63BE7B",
     }
-    for col in (3, 6, 7, *range(_AREAS, _AREAS + len(areas))):
+    for col in (4, 7, 8, *range(_AREAS, _AREAS + len(areas))):
         sheet.conditional_format(first, col, last, col, scale)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
@@ -224,21 +225,24 @@ def _summary_row(
     group = label("level", _group(unit), language)
     write_safe(sheet, at, 0, group, words, formats)
     _number_or_blank(sheet, at, 1, rank, cell)
-    link = f"internal:{quote_sheetname(unit.official_name or unit.sheet_name)}!A1"
     name = unit.submission.unit.name
+    write_safe(sheet, at, 2, name, words, formats)
+    # the link to the unit's sheets is on its id (LibreOffice never wraps a link's text)
+    link = f"internal:{quote_sheetname(unit.official_name or unit.sheet_name)}!A1"
+    unit_id = unit.submission.unit.id
     fmt = formats.get(
         border=1,
         font_size=_BODY,
         font_color="blue",
         underline=1,
         text_wrap=True,
-        quote_prefix=safe_text(name),
+        quote_prefix=safe_text(unit_id),
     )
-    sheet.write_url(at, 2, link, fmt, _CONTROL.sub(" ", name))  # an XML attribute: no controls
+    sheet.write_url(at, 3, link, fmt, _CONTROL.sub(" ", unit_id))  # an XML attribute
     _number_or_blank(
         sheet,
         at,
-        3,
+        4,
         index,
         formats.get(border=1, font_size=_BODY, bold=True, num_format=formats.percent),
     )
@@ -247,17 +251,17 @@ def _summary_row(
         if appraised
         else text("quy tắc", "rules", language)
     )
-    write_safe(sheet, at, 4, basis, words, formats)
+    write_safe(sheet, at, 5, basis, words, formats)
     level = unit.submission.unit.level.value
     band = classify(index, criteria.compiled, level) if index is not None else None
     write_safe(
-        sheet, at, 5, band or text("chưa xác định", "undetermined", language), words, formats
+        sheet, at, 6, band or text("chưa xác định", "undetermined", language), words, formats
     )
-    _number_or_blank(sheet, at, 6, unit.review.self_index, percent)
-    _number_or_blank(sheet, at, 7, report.index, percent)
-    _number_or_blank(sheet, at, 8, not_appraised(unit), cell)
-    _number_or_blank(sheet, at, 9, report.undetermined_points, number)
-    _number_or_blank(sheet, at, 10, report.provisional_points, number)
+    _number_or_blank(sheet, at, 7, unit.review.self_index, percent)
+    _number_or_blank(sheet, at, 8, report.index, percent)
+    _number_or_blank(sheet, at, 9, not_appraised(unit), cell)
+    _number_or_blank(sheet, at, 10, report.undetermined_points, number)
+    _number_or_blank(sheet, at, 11, report.provisional_points, number)
     by_area = {s.code: s for s in unit.review.summary}
     for col, area in enumerate(criteria.nodes, start=_AREAS):
         summary = by_area.get(area.code)
@@ -268,7 +272,8 @@ def _summary_row(
     lines = max(
         text_lines(name, column_points(_SUMMARY_WIDTHS[2]), _BODY),
         text_lines(group, column_points(_SUMMARY_WIDTHS[0]), _BODY),
-        text_lines(band or "", column_points(_SUMMARY_WIDTHS[5]), _BODY),
+        text_lines(band or "", column_points(_SUMMARY_WIDTHS[6]), _BODY),
+        text_lines(unit.submission.unit.id, column_points(_SUMMARY_WIDTHS[3]), _BODY),
     )
     sheet.set_row(at, lines * 12.6 + 3)
 
@@ -295,7 +300,7 @@ _FINDING_HEADERS: tuple[tuple[str, str], ...] = (
     ("Vòng", "Round"),
 )
 # 143 character units: one A4 landscape width at 100 %
-_FINDING_WIDTHS = (18.0, 7.5, 16.0, 6.5, 22.0, 34.0, 6.5, 6.5, 6.5, 6.5, 8.0, 5.0)
+_FINDING_WIDTHS = (17.0, 6.5, 16.0, 6.5, 22.0, 32.0, 6.5, 6.5, 6.5, 6.5, 12.0, 5.0)
 
 
 def write_findings(

@@ -344,15 +344,15 @@ def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
     for row, final in zip(rows, finals, strict=True):
         result = reviews[row[2]]
         assert row[0] == "Sở, ban, ngành"  # the group in words, never "so"
-        assert number(row[3]) == final
+        assert row[3] == result.unit_id and number(row[4]) == final
         appraised = result.appraised_index is not None
-        bases.add(row[4])
-        assert row[4] == ("thẩm định" if appraised else "quy tắc")
-        assert number(row[6]) == result.self_index and number(row[7]) == result.report.index
-        assert isinstance(row[8], int) and row[8] >= 0  # criteria not yet appraised
+        bases.add(row[5])
+        assert row[5] == ("thẩm định" if appraised else "quy tắc")
+        assert number(row[7]) == result.self_index and number(row[8]) == result.report.index
+        assert isinstance(row[9], int) and row[9] >= 0  # criteria not yet appraised
         area = next(a for a in result.summary if a.code == "1")
         expected = area.appraised_percent if appraised else area.computed_percent
-        assert number(row[11]) == expected
+        assert number(row[12]) == expected
     assert bases == {"thẩm định", "quy tắc"}  # the samples have both
     assert summary["A3"].value.startswith("Ngày lập: ") and "/" in summary["A3"].value
     formulas = openpyxl.load_workbook(path)[SUMMARY_SHEET]

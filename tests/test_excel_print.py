@@ -1,7 +1,8 @@
 """Printing checked as a person would: workbooks converted to PDF by LibreOffice.
 
-One soffice run converts two workbooks: the seven sample units of the 2023 set (summary,
-each unit's official and detailed sheets, findings) and one unit alone in English.
+One soffice run converts two workbooks: three sample units of the 2023 set (summary, each
+unit's official and detailed sheets, findings) — one not appraised, one partly appraised,
+and the one whose official sheet is longest — and one unit alone in English.
 ``pdftotext`` and ``pdfinfo`` (poppler-utils, installed by ``make test``'s set-up) read the
 pages back: no ``###``, the signature blocks, each official sheet on at most 6 A4 pages,
 and no text printed smaller than the 9-point page footer.
@@ -71,7 +72,8 @@ class Printed:
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     folder = tmp_path_factory.mktemp("print")
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
-    units = [load_submission(p) for p in sorted((ROOT / "evidence").glob("*-2023.yaml"))]
+    names = ("ban-dan-toc", "so-tu-phap", "so-tnmt")
+    units = [load_submission(ROOT / "evidence" / f"{n}-mau-2023.yaml") for n in names]
     books = {
         "vi": export_workbook(criteria, units, folder / "vi.xlsx"),
         "en": export_unit(criteria, units[0], folder / "en.xlsx", language="en"),
@@ -102,7 +104,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
 def test_every_sheet_kind_is_printed(printed: dict[str, Printed]) -> None:
     kinds = printed["vi"].kinds()
     assert kinds[0] == "summary"
-    assert kinds.count("official") == 7 and kinds.count("detail") == 7
+    assert kinds.count("official") == 3 and kinds.count("detail") == 3
     assert "findings" in kinds
 
 
@@ -114,8 +116,8 @@ def test_no_cell_prints_hashes(printed: dict[str, Printed]) -> None:
 def test_each_unit_sheet_ends_with_its_signature_block(printed: dict[str, Printed]) -> None:
     text = "\n".join(printed["vi"].pages)
     for signer in SIGNERS:
-        assert text.count(signer) == 14, signer  # the official and the detailed sheet of 7 units
-    assert text.count(DATE_LINE) == 14
+        assert text.count(signer) == 6, signer  # the official and the detailed sheet of 3 units
+    assert text.count(DATE_LINE) == 6
     english = "\n".join(printed["en"].pages)
     assert "HEAD OF THE AGENCY" in english and "APPRAISAL TEAM" in english
 
@@ -134,7 +136,7 @@ def _official_runs(book: Printed) -> list[tuple[int, int]]:
 
 def test_official_sheet_prints_on_six_pages_at_most(printed: dict[str, Printed]) -> None:
     runs = _official_runs(printed["vi"])
-    assert len(runs) == 7
+    assert len(runs) == 3
     assert [count for _, count in runs if count > 6] == []
     info = subprocess.run(
         [_tool("pdfinfo"), str(printed["vi"].pdf)], capture_output=True, check=True
@@ -144,9 +146,14 @@ def test_official_sheet_prints_on_six_pages_at_most(printed: dict[str, Printed])
     assert pages == len(printed["vi"].pages)
 
 
+_FACES = 0.98
+"""Word boxes of the italic and bold faces are up to 1 % shorter than the regular face's."""
+
+
 def test_official_sheet_prints_at_nine_points_or_more(printed: dict[str, Printed]) -> None:
     """Every word of an official sheet's pages is at least as tall as the page footer's
-    "Trang": the footer is set in 9-point Times New Roman and never scaled."""
+    "Trang": the footer is set in 9-point Times New Roman and never scaled (a sheet shrunk
+    to fit prints its 9-point text smaller than that)."""
     book = printed["vi"]
     first, count = _official_runs(book)[0]
     for page in range(first, first + count):
@@ -154,24 +161,24 @@ def test_official_sheet_prints_at_nine_points_or_more(printed: dict[str, Printed
         footer = [h for h, w in words if w == "Trang"]
         assert footer, page
         smallest = min(h for h, w in words if w != "Trang")
-        assert smallest >= footer[0] - 0.01, (page, smallest, footer[0])
+        assert smallest >= footer[0] * _FACES, (page, smallest, footer[0])
 
 
-def test_summary_and_findings_print_at_nine_points_or_more(printed: dict[str, Printed]) -> None:
+def test_other_sheets_print_at_nine_points_or_more(printed: dict[str, Printed]) -> None:
     book = printed["vi"]
     kinds = book.kinds()
-    for page in (kinds.index("summary") + 1, kinds.index("findings") + 1):
+    for page in (kinds.index(kind) + 1 for kind in ("summary", "detail", "findings")):
         words = book.words(page)
         footer = [h for h, w in words if w == "Trang"]
         assert footer, page
-        assert min(h for h, w in words) >= footer[0] - 0.01, page
+        assert min(h for h, w in words) >= footer[0] * _FACES, page
 
 
 def test_summary_says_how_it_ranks_in_words(printed: dict[str, Printed]) -> None:
     summary = printed["vi"].pages[0]
     assert "Ngày lập:" in summary
     assert "chỉ số thẩm định với đơn vị đã" in summary
-    assert "Sở, ban, ngành" in summary
+    assert "Sở, ban," in summary  # "Sở, ban, ngành", wrapped in its column
     assert not re.search(r"^\s*so\s", summary, re.M)  # never the group code
 
 

@@ -321,7 +321,7 @@ def test_excel_cells_refuse_a_number_that_reads_two_ways(tmp_path: Path) -> None
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = export_unit(criteria, submission, tmp_path / "u.xlsx")
     workbook = openpyxl.load_workbook(path)
-    sheet = workbook.worksheets[0]
+    sheet = workbook.worksheets[1]  # after the official sheet
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "1.1")
     sheet.cell(row, 7).value = "1.000"
     workbook.save(path)
