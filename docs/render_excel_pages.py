@@ -19,13 +19,13 @@ from parindex import export_workbook, load_criteria, load_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "images"
-# image → (text on the page, which occurrence): the first page that shows it
+# image → a text on the page: the first page that shows it
 MARKERS = {
-    "excel-tong-hop.png": ("TỔNG HỢP KẾT QUẢ CHỈ SỐ", 1),
-    "excel-ban-in.png": ("THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", 1),
-    "excel-chu-ky.png": ("THỦ TRƯỞNG CƠ QUAN", 1),
-    "excel-don-vi.png": ("TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CÁC TIÊU CHÍ", 1),
-    "excel-phat-hien.png": ("Nội dung", 1),
+    "excel-tong-hop.png": "TỔNG HỢP KẾT QUẢ CHỈ SỐ",
+    "excel-ban-in.png": "THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH",
+    "excel-chu-ky.png": "THỦ TRƯỞNG CƠ QUAN",
+    "excel-don-vi.png": "TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CÁC TIÊU CHÍ",
+    "excel-phat-hien.png": "Nội dung",
 }
 
 
@@ -58,7 +58,7 @@ def main() -> None:
             ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True
         ).stdout.decode("utf-8")
         pages = text.split("\f")
-        for image, (marker, _) in MARKERS.items():
+        for image, marker in MARKERS.items():
             number = next(i for i, page in enumerate(pages, start=1) if marker in page)
             target = OUT / image
             subprocess.run(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from xlsxwriter.utility import quote_sheetname
-
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, appraised_as_of, safe_text
+from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, appraised_as_of
 from parindex.excel_style import (
     Formats,
     FormulaSheet,
@@ -52,8 +49,6 @@ def final_index(unit: UnitSheet) -> tuple[Decimal | None, bool]:
         return appraised, True
     return unit.report.index, False
 
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Nhóm", "Group"),
@@ -227,18 +222,9 @@ def _summary_row(
     _number_or_blank(sheet, at, 1, rank, cell)
     name = unit.submission.unit.name
     write_safe(sheet, at, 2, name, words, formats)
-    # the link to the unit's sheets is on its id (LibreOffice never wraps a link's text)
-    link = f"internal:{quote_sheetname(unit.official_name or unit.sheet_name)}!A1"
-    unit_id = unit.submission.unit.id
-    fmt = formats.get(
-        border=1,
-        font_size=_BODY,
-        font_color="blue",
-        underline=1,
-        text_wrap=True,
-        quote_prefix=safe_text(unit_id),
-    )
-    sheet.write_url(at, 3, link, fmt, _CONTROL.sub(" ", unit_id))  # an XML attribute
+    # plain text that wraps (LibreOffice never wraps a link's text, so a link cut the ids);
+    # each unit's sheets are the tabs named after it
+    write_safe(sheet, at, 3, unit.submission.unit.id, words, formats)
     _number_or_blank(
         sheet,
         at,
