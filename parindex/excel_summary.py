@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, appraised_as_of
+from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, final_index, not_appraised
 from parindex.excel_style import (
     Formats,
     FormulaSheet,
@@ -40,16 +40,6 @@ def ranks(indices: Sequence[tuple[str, Decimal | None]]) -> list[int | None]:
     return competition_ranks(indices)
 
 
-def final_index(unit: UnitSheet) -> tuple[Decimal | None, bool]:
-    """The index a unit is ranked on and whether it is the appraised one: the appraised
-    index where the unit has been appraised (as the review resolves it), the computed one
-    otherwise — as :func:`parindex.province_results` ranks."""
-    appraised = unit.review.appraised_index
-    if appraised is not None:
-        return appraised, True
-    return unit.report.index, False
-
-
 _SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Nhóm", "Group"),
     ("Hạng", "Rank"),
@@ -73,22 +63,6 @@ _BODY = 10
 NOT_APPRAISED = "chưa thẩm định"
 
 
-def not_appraised(unit: UnitSheet) -> int:
-    """Applicable leaves no appraisal up to the sheet's round scored, at their level or
-    above (a score given at a criterion's level covers its parts)."""
-    appraised = appraised_as_of(unit.submission, unit.layout.round)
-    by_code = unit.layout.by_code
-    count = 0
-    for row in unit.layout.rows:
-        if not (row.leaf and row.applicable) or row.survey:
-            continue
-        code: str | None = row.code
-        while code is not None and code not in appraised:
-            code = by_code[code].result.parent
-        count += code is None
-    return count
-
-
 def write_summary(
     workbook: Any,
     formats: Formats,
@@ -100,7 +74,7 @@ def write_summary(
     computed otherwise), with the self and computed indices beside it and what is not
     yet appraised."""
     sheet = workbook.add_worksheet(SUMMARY_SHEET, FormulaSheet)
-    finals = [final_index(u) for u in units]
+    finals = [final_index(u.review) for u in units]
     keyed = [(_group(u), index) for u, (index, _) in zip(units, finals, strict=True)]
     ranked = ranks(keyed)
     order = sorted(
@@ -245,7 +219,7 @@ def _summary_row(
     )
     _number_or_blank(sheet, at, 7, unit.review.self_index, percent)
     _number_or_blank(sheet, at, 8, report.index, percent)
-    _number_or_blank(sheet, at, 9, not_appraised(unit), cell)
+    _number_or_blank(sheet, at, 9, len(not_appraised(unit.review)), cell)
     _number_or_blank(sheet, at, 10, report.undetermined_points, number)
     _number_or_blank(sheet, at, 11, report.provisional_points, number)
     by_area = {s.code: s for s in unit.review.summary}
