@@ -17,7 +17,8 @@ OVERCLAIM := evidence/so-tu-phap-mau-2023.yaml
 
 demo: $(STAMP)
 	$(BIN)/parindex validate criteria/namdinh-stnmt-2023.yaml criteria/quangbinh-stnmt-2021.yaml
-	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
+	$(BIN)/parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+	$(BIN)/parindex score --summary criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml $(OVERCLAIM)
 	$(BIN)/parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bang-tong-hop-2023.xlsx
 	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bang-tong-hop-2023.xlsx -o out/nhap-lai-2023

@@ -282,6 +282,8 @@ def score_command(
     else:
         out = console()
         for report in reports:
+            if summary and len(reports) > 1:
+                break  # the totals table below says it all, one row a unit
             if summary:
                 out.print(
                     f"[bold]{escape(report.unit.name)}[/bold]: " + escape(report.summary_line(lang))

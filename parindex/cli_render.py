@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
@@ -158,18 +159,36 @@ def totals_rows(reports: Sequence[ScoreReport], language: str = "vi") -> list[li
     ]
 
 
+def name_column(table: Table, header: str, width: int = 14) -> None:
+    """A column of names: wraps on words, at least ``width`` wide (80-column terminals)."""
+    table.add_column(header, justify="left", min_width=width, overflow="fold")
+
+
+def figure_column(table: Table, header: str) -> None:
+    """A column of figures: a figure never wraps; its header breaks after its first word."""
+    table.add_column(header.replace(" ", "\n", 1), justify="right", no_wrap=True)
+
+
 def totals_table(reports: Sequence[ScoreReport], language: str = "vi") -> Table:
     """Ranking-ready totals: one row per unit, highest index first."""
-    table = Table(title=text("Tổng hợp kết quả", "Totals", language), title_justify="left")
+    rows = totals_rows(reports, language)
+    levels = {row[1] for row in rows}
+    title = text("Tổng hợp kết quả", "Totals", language)
+    if len(levels) == 1:  # one level: said once in the title, the names get the width
+        title += f" — {next(iter(levels))}"
+    table = Table(title=escape(title), title_justify="left")
     header = _totals_header(language)
     for column in header:
-        table.add_column(column, justify="left" if column in header[:2] else "right")
-    for name, level, total, top, index, band, undetermined, provisional in totals_rows(
-        reports, language
-    ):
+        if column == header[1] and len(levels) == 1:
+            continue
+        if column in header[:2]:
+            name_column(table, column, 12 if column == header[0] else 8)
+        else:
+            figure_column(table, column)
+    for name, level, total, top, index, band, undetermined, provisional in rows:
         table.add_row(
             escape(str(name)),
-            escape(level),
+            *([escape(level)] if len(levels) > 1 else []),
             format_points(total),
             format_points(top),
             "?" if index is None else format_decimal(index, 2),
@@ -279,18 +298,23 @@ def ranking_tables(table: Any, criteria: CriteriaSet, lang: str = "vi") -> list[
             lang,
         ).split("|")
         for index, header in enumerate(headers):
-            ranked.add_column(header, justify="left" if index == 1 else "right", overflow="fold")
+            if index == 1:
+                name_column(ranked, header)
+            else:
+                figure_column(ranked, header)
         by_area = Table(
             title=text(
-                f"Chỉ số thành phần theo lĩnh vực (%) — {name}",
-                f"Area sub-indices (%) — {name}",
+                f"Chỉ số thành phần theo lĩnh vực (%), cột là mã lĩnh vực — {name}",
+                f"Area sub-indices (%), one column per area code — {name}",
                 lang,
             ),
             title_justify="left",
+            box=box.SIMPLE_HEAD,  # eight areas of figures fit in 80 columns without rules
+            padding=(0, 1, 0, 0),
         )
-        by_area.add_column(text("Đơn vị", "Unit", lang), overflow="fold")
-        for code in areas:
-            by_area.add_column(text(f"LV {code}", f"Area {code}", lang), justify="right")
+        name_column(by_area, text("Đơn vị", "Unit", lang), 13)
+        for code in areas:  # the title says these are areas; a code fits above its figure
+            figure_column(by_area, code)
         for row in rows:
             ranked.add_row(
                 "–" if row["rank"] is None else str(row["rank"]),
