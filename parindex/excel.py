@@ -26,6 +26,7 @@ What the sheet guarantees:
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
 import warnings
@@ -456,7 +457,6 @@ def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "in_memory": True,  # no temporary file per sheet (500 of them at 250 units)
             # Column widths are counted in the default font's digits: Times New Roman (or the
             # metric-equal Liberation Serif) is on every machine that prints the sheets, so
             # the widths print as planned (Calibri is missing where LibreOffice runs alone,
@@ -549,11 +549,13 @@ def export_workbook(
         workbook, formats = _workbook(target, criteria)
         if summary:
             write_summary(workbook, formats, criteria, units, language)
-        for unit in units:
+        for at, unit in enumerate(units):
             formats.unit = unit.submission.unit.name
             if unit.official_name is not None:
                 write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
+            # written: the formulas and their values are not needed again (memory)
+            units[at] = dataclasses.replace(unit, cells={}, evaluator=Evaluator({}))
         formats.unit = ""
         if summary:
             write_findings(workbook, formats, units, language)
