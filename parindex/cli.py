@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -528,10 +529,22 @@ def export_command(
     check_order(criteria_file, submission_files)
     criteria = _load_criteria(criteria_file)
     submissions, left_out = load_units(criteria, submission_files, strict=strict)
-    if len(submissions) == 1:
-        path = export_unit(criteria, submissions[0], output, round=round_, password=password)
-    else:
-        path = export_workbook(criteria, submissions, output, round=round_, password=password)
+    from parindex.excel_style import SheetTextCut
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SheetTextCut)
+        if len(submissions) == 1:
+            path = export_unit(
+                criteria, submissions[0], output, round=round_, password=password, language=lang
+            )
+        else:
+            path = export_workbook(
+                criteria, submissions, output, round=round_, password=password, language=lang
+            )
+    for warning in caught:  # a text longer than a cell: said, never cut silently
+        if isinstance(warning.message, SheetTextCut):
+            note = t(str(warning.message), warning.message.message_en)
+            click.echo(t("Lưu ý: ", "Note: ") + note, err=True)
     if fmt == "json":
         payload = {"file": str(path), "units": len(submissions), "left_out": left_out}
         click.echo(json.dumps(payload, ensure_ascii=False))

@@ -252,3 +252,34 @@ def test_shortened_states_exactly_what_is_left_out() -> None:
         kept = shown.index(" … [")
         hidden = int(re.search(r"còn ([\d.]+)", shown).group(1).replace(".", ""))  # type: ignore[union-attr]
         assert kept + hidden == size
+
+
+def test_cli_export_says_when_a_cell_is_shortened(tmp_path: Path) -> None:
+    """Texts read from files are at most 32,767 characters each, but a cell can join several:
+    three documents with long titles citing 1.1 fill its evidence cell past the limit."""
+    import yaml
+    from click.testing import CliRunner
+
+    from parindex.cli import main
+
+    data = yaml.safe_load((ROOT / "evidence" / "so-tnmt-mau-2023.yaml").read_text("utf-8"))
+    data["documents"] = [
+        {
+            "id": f"dai-{i}",
+            "kind": "Báo cáo",
+            "title": "Nội dung rất dài. " * 900,
+            "supports": ["1.1"],
+        }
+        for i in range(3)
+    ]
+    source = tmp_path / "dai.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "dai.xlsx"
+    set_file = str(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    result = CliRunner().invoke(main, ["export", set_file, str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Lưu ý: Sở Tài nguyên và Môi trường (mẫu), tiêu chí 1.1, ô" in result.stderr
+    english = CliRunner().invoke(
+        main, ["export", set_file, str(source), "-o", str(out), "--lang", "en"]
+    )
+    assert "Note: Sở Tài nguyên và Môi trường (mẫu), criterion 1.1, cell" in english.stderr
