@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bang-tong-hop-2023.xlsx -o out/nhap-lai-2023
 	$(BIN)/parindex rank criteria/namdinh-stnmt-2023.yaml evidence
 	$(BIN)/parindex form criteria/namdinh-stnmt-2023.yaml -o out/bieu-mau-2023.xlsx
-	$(BIN)/parindex form criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bieu-mau-mau-2023.xlsx
+	$(BIN)/parindex form criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml --appraisal -o out/bieu-mau-mau-2023.xlsx
 	$(BIN)/python docs/examples/appraisal_year.py appraise out/bieu-mau-mau-2023.xlsx
 	$(BIN)/parindex import criteria/namdinh-stnmt-2023.yaml out/bieu-mau-mau-2023.xlsx -o out/nhap-bieu-mau
 	$(BIN)/parindex review criteria/namdinh-stnmt-2023.yaml out/nhap-bieu-mau/so-tu-phap-mau.yaml

@@ -312,7 +312,7 @@ def _form_unit(
     found = _original(reader, row, sheet_name)
     if found is None:
         return sheet_name or f"{META_SHEET}!{row.row + 1}"
-    original, _ = found
+    original, opened = found  # rounds open in the sheet: 0 in a unit's form, 2 in the appraisers'
     if not _sheet_present(book, reader, sheet_name, original):
         return sheet_name
     layout = plan(reader.criteria, original)
@@ -323,7 +323,7 @@ def _form_unit(
             exc.kind, exc.message, exc.message_en, quote_sheetname(sheet_name), text=exc.text
         )
         return sheet_name
-    submission = read_form_sheet(reader, data, original, titles, layout)
+    submission = read_form_sheet(reader, data, original, titles, layout, appraisal=opened > 0)
     if submission is None or len(reader.problems) > before:
         return sheet_name
     shown = max((a.round for a in submission.appraisals if a.scores), default=1)

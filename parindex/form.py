@@ -99,8 +99,11 @@ def blank_submission(criteria: CriteriaSet) -> Submission:
 class _Writer:
     """Writes the form sheets of one workbook."""
 
-    def __init__(self, workbook: Any, criteria: CriteriaSet, language: str) -> None:
+    def __init__(
+        self, workbook: Any, criteria: CriteriaSet, language: str, appraisal: bool
+    ) -> None:
         self.workbook = workbook
+        self.appraisal = appraisal
         self.criteria = criteria
         self.language = language
         places = max(0, -int(criteria.precision.normalize().as_tuple().exponent))
@@ -229,11 +232,16 @@ class _Writer:
         notes = self.entry()
         self.maybe_number(sheet, at, SELF, own.points if own else None, points)
         self.maybe_text(sheet, at, EXPLAIN, own.explanation if own else None, notes)
+        # the appraisers' cells: open in their form, locked (grey) in a unit's
+        shut = {"num_format": self.formats.number, "bg_color": "#EDEDED"}
+        round_points = points if self.appraisal else self.fmt(**shut)
+        round_notes = notes if self.appraisal else self.fmt(bg_color="#EDEDED")
         for round_number, score_col, note_col in ((1, R1, R1_NOTE), (2, R2, R2_NOTE)):
             appraisal = next((a for a in submission.appraisals if a.round == round_number), None)
             scored = appraisal.scores.get(code) if appraisal else None
-            self.maybe_number(sheet, at, score_col, scored.points if scored else None, points)
-            self.maybe_text(sheet, at, note_col, scored.note if scored else None, notes)
+            given = scored.points if scored else None
+            self.maybe_number(sheet, at, score_col, given, round_points)
+            self.maybe_text(sheet, at, note_col, scored.note if scored else None, round_notes)
         first = next((a for a in submission.appraisals if a.round == 1), None)
         response = first.unit_response.get(code) if first else None
         self.maybe_text(sheet, at, RESPONSE, response, notes)
@@ -476,9 +484,14 @@ def write_form(
     *,
     language: str = "vi",
     key: bytes | None = None,
+    appraisal: bool = False,
 ) -> Path:
     """Write the self-assessment form: one sheet per submission, prefilled from it, or one
-    blank sheet when ``submissions`` is empty. Returns the path (``.xlsx``)."""
+    blank sheet when ``submissions`` is empty. Returns the path (``.xlsx``).
+
+    A unit's form (the default) shows the appraisal rounds but keeps them locked, and the
+    import refuses any change there: appraised scores come only from the appraisers' form
+    (``appraisal=True``), where the round cells are open."""
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"tệp Excel phải có đuôi .xlsx: {target}")
@@ -494,12 +507,13 @@ def write_form(
         str(target),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    writer = _Writer(workbook, criteria, language)
+    writer = _Writer(workbook, criteria, language, appraisal)
     names = _sheet_names(units)
     for name, unit in zip(names, units, strict=True):
         writer.sheet(name, unit)
     writer.write_lists()
-    meta = [MetaUnit(name, unit, 2) for name, unit in zip(names, units, strict=True)]
+    opened = 2 if appraisal else 0  # signed: the rounds this form accepts
+    meta = [MetaUnit(name, unit, opened) for name, unit in zip(names, units, strict=True)]
     write_meta(workbook, writer.formats, criteria, meta, key, format_id=FORM_FORMAT)
     workbook.close()
     return target

@@ -25,7 +25,16 @@ __all__ = ["form_command"]
     default="vi",
     help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
 )
-def form_command(criteria_file: str, submissions: tuple[str, ...], output: str, lang: str) -> None:
+@click.option(
+    "--appraisal",
+    is_flag=True,
+    help="Biểu mẫu của Tổ thẩm định: mở ô thẩm định vòng 1, vòng 2 (biểu mẫu của đơn vị khóa "
+    "các ô này).\n---\nThe appraisers' form: round 1 and 2 cells open (a unit's form keeps "
+    "them locked).",
+)
+def form_command(
+    criteria_file: str, submissions: tuple[str, ...], output: str, lang: str, appraisal: bool
+) -> None:
     """Biểu mẫu tự đánh giá Excel cho đơn vị điền: điểm tự tính khi nhập.
 
     Không có hồ sơ: một trang trống. Có hồ sơ (tệp hoặc thư mục): mỗi đơn vị một trang,
@@ -36,6 +45,7 @@ def form_command(criteria_file: str, submissions: tuple[str, ...], output: str, 
     Ví dụ:
       parindex form criteria/namdinh-stnmt-2023.yaml -o bieu-mau.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml ho-so/ --appraisal -o tham-dinh.xlsx
     ---
     The self-assessment form units fill in Excel: points computed as they type.
 
@@ -47,13 +57,16 @@ def form_command(criteria_file: str, submissions: tuple[str, ...], output: str, 
     Example:
       parindex form criteria/namdinh-stnmt-2023.yaml -o form.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml submissions/ --appraisal -o appraisal.xlsx
     """
     from parindex.cli_support import user_errors
 
-    user_errors(_form)(criteria_file, submissions, output, lang)
+    user_errors(_form)(criteria_file, submissions, output, lang, appraisal)
 
 
-def _form(criteria_file: str, paths: tuple[str, ...], output: str, lang: str) -> None:
+def _form(
+    criteria_file: str, paths: tuple[str, ...], output: str, lang: str, appraisal: bool
+) -> None:
     from parindex.errors import ParindexError
     from parindex.form import write_form
     from parindex.loader import load_criteria
@@ -79,7 +92,7 @@ def _form(criteria_file: str, paths: tuple[str, ...], output: str, lang: str) ->
                 else f"no submission of the set {criteria.id}"
             )
     try:
-        target = write_form(criteria, units, Path(output), language=lang)
+        target = write_form(criteria, units, Path(output), language=lang, appraisal=appraisal)
     except ValueError as exc:
         raise ParindexError(str(exc)) from None
     if lang == "en":

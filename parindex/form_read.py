@@ -54,7 +54,7 @@ from parindex.form_layout import (
     plan,
 )
 from parindex.messages import label
-from parindex.numbers import parse_date, parse_decimal
+from parindex.numbers import format_decimal, parse_date, parse_decimal
 from parindex.submission import (
     NOT_DONE,
     Appraisal,
@@ -83,6 +83,8 @@ class _Form:
     rows: dict[str, int] = field(default_factory=dict)
     documents: dict[str, list[int]] = field(default_factory=dict)
     quoted: str | None = None
+    appraisal: bool = True
+    """The appraisers' form (rounds typed here are imported), not a unit's."""
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.data.cells.get((row, col))
@@ -110,14 +112,16 @@ def read_form_sheet(
     original: Submission,
     titles: Mapping[str, str],
     layout: FormPlan | None = None,
+    appraisal: bool = True,
 ) -> Submission | None:
     """The unit's submission as its form sheet holds it, or ``None`` (problems added).
 
     ``layout``: the sheet's plan as written (:func:`parindex.form_layout.plan` of the
-    set and ``original``), when the caller has it already."""
+    set and ``original``), when the caller has it already. ``appraisal``: the appraisers'
+    form, whose round cells are read; in a unit's form they must stay as signed."""
     before = len(reader.problems)
     layout = layout if layout is not None else plan(reader.criteria, original)
-    form = _Form(reader, data, layout, original)
+    form = _Form(reader, data, layout, original, appraisal=appraisal)
     _shape(form)
     _locate(form, titles)
     if any(key not in form.rows for key in form.layout.keyed()):
@@ -367,19 +371,41 @@ def _scores(form: _Form) -> tuple[dict[str, SelfScore], list[Appraisal]]:
             form.add("note_without_score", f"giải trình ở tiêu chí {code} cần kèm điểm tự đánh giá",
                      f"the explanation of {code} needs a self-score", at, SELF, code, explanation)  # fmt: skip
         for number, score_col, note_col in ROUNDS:
-            points = read_points(reader, form.cell(at, score_col), form.at(at, score_col), code, top,
-                                 f"điểm thẩm định vòng {number}", f"round {number} appraised")  # fmt: skip
-            note = read_note(reader, form.cell(at, note_col), form.at(at, note_col), code)
-            if points is not None:
-                rounds[number][code] = AppraisedScore(points=points, note=note)
-            elif note:
-                form.add("note_without_score", f"ý kiến thẩm định vòng {number} ở tiêu chí {code} cần kèm "
-                         "điểm thẩm định", f"the round {number} note of {code} needs a score", at,
-                         score_col, code, note)  # fmt: skip
+            score = _round_cell(form, at, code, top, number, score_col, note_col)
+            if score is not None:
+                rounds[number][code] = score
         response = read_note(reader, form.cell(at, RESPONSE), form.at(at, RESPONSE), code)
         if response:
             responses[code] = response
     return self_scores, _appraisals(form, rounds, responses)
+
+
+def _round_cell(
+    form: _Form, at: int, code: str, top: Decimal, number: int, score_col: int, note_col: int
+) -> AppraisedScore | None:
+    """One round's score and note. In a unit's form (not the appraisers') they are the
+    appraisers' as signed in the hidden sheet: a value the unit changed there is a problem."""
+    reader = form.reader
+    points = read_points(reader, form.cell(at, score_col), form.at(at, score_col), code, top,
+                         f"điểm thẩm định vòng {number}", f"round {number} appraised")  # fmt: skip
+    note = read_note(reader, form.cell(at, note_col), form.at(at, note_col), code)
+    score = AppraisedScore(points=points, note=note) if points is not None else None
+    if not form.appraisal:
+        old = next((a for a in form.original.appraisals if a.round == number), None)
+        signed = old.scores.get(code) if old is not None else None
+        if score != signed and not (signed and score and signed.points == score.points
+                                    and signed.note == score.note):  # fmt: skip
+            shown = "trống" if signed is None else format_decimal(signed.points)
+            form.add("appraisal_in_unit_form", f"ô thẩm định vòng {number} của tiêu chí {code} do Tổ "
+                     f"thẩm định nhập, không sửa trong biểu mẫu của đơn vị: để lại như cũ ({shown})",
+                     f"the round {number} cells of {code} are the appraisers': leave them as they "
+                     "were", at, score_col, code, form.text(at, score_col), (shown,))  # fmt: skip
+        return signed
+    if points is None and note:
+        form.add("note_without_score", f"ý kiến thẩm định vòng {number} ở tiêu chí {code} cần kèm "
+                 "điểm thẩm định", f"the round {number} note of {code} needs a score", at,
+                 score_col, code, note)  # fmt: skip
+    return score
 
 
 def _appraisals(

@@ -122,11 +122,32 @@ def test_a_filled_blank_form_scores_as_the_engine(criteria, tmp_path: Path) -> N
     book.close()
     with pytest.raises(WorkbookError) as caught:
         import_workbook(criteria, path)
-    [problem] = caught.value.errors
-    assert problem.kind == "formula_in_text" and problem.field.endswith(f"!P{other}")
+    [formula] = [p for p in caught.value.errors if p.kind == "formula_in_text"]
+    typed_by_unit = [p for p in caught.value.errors if p.kind != "formula_in_text"]
+    assert formula.field.endswith(f"!P{other}")
     assert any(w.kind == "not_imported" for w in caught.value.warnings)
+    # the round cells are the appraisers': typed in the unit's form, each is refused
+    assert {(p.kind, p.code) for p in typed_by_unit} == {("appraisal_in_unit_form", "1.1")}
+    assert {p.field for p in typed_by_unit} == {
+        f"'Đơn vị'!J{rows['n:1.1']}",
+        f"'Đơn vị'!M{rows['n:1.1']}",
+    }
     book = openpyxl.load_workbook(path)
-    book[book.sheetnames[0]].cell(other, DOC_KIND + 1).value = None
+    sheet = book[book.sheetnames[0]]
+    sheet.cell(other, DOC_KIND + 1).value = None
+    for col in (R1, R1_NOTE, R2):
+        sheet.cell(rows["n:1.1"], col + 1).value = None
+    book.save(path)
+    book.close()
+    [unit] = import_workbook(criteria, path).submissions
+    assert unit.appraisals[0].scores == {}  # the unit's answer is kept, no score
+    # the appraisers score in their own form, made from what the unit sent
+    path = write_form(criteria, [unit], tmp_path / "tham-dinh.xlsx", appraisal=True)
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[0]]
+    sheet.cell(rows["n:1.1"], R1 + 1).value = 0.5
+    sheet.cell(rows["n:1.1"], R1_NOTE + 1).value = "Ban hành muộn"
+    sheet.cell(rows["n:1.1"], R2 + 1).value = 0
     book.save(path)
     book.close()
     [submission] = import_workbook(criteria, path).submissions

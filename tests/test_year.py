@@ -279,7 +279,7 @@ def test_the_whole_year(tmp_path: Path) -> None:
     assert score(criteria, imported[1]).node("1.2").points is not None
 
     # The appraisers work in one prefilled form: rounds 1 and 2 in the sheet.
-    book = write_form(criteria, imported, tmp_path / "tham-dinh.xlsx")
+    book = write_form(criteria, imported, tmp_path / "tham-dinh.xlsx", appraisal=True)
     _appraise(book, imported, criteria)
     result = import_workbook(criteria, book)
     assert result.complete, [p.describe() for p in result.problems]

@@ -2,7 +2,7 @@
 
 ``make demo`` runs::
 
-    parindex form criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o out/bieu-mau-mau-2023.xlsx
+    parindex form criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml --appraisal -o out/bieu-mau-mau-2023.xlsx
     python docs/examples/appraisal_year.py appraise out/bieu-mau-mau-2023.xlsx
     parindex import criteria/namdinh-stnmt-2023.yaml out/bieu-mau-mau-2023.xlsx -o out/nhap-bieu-mau
     parindex review criteria/namdinh-stnmt-2023.yaml out/nhap-bieu-mau/so-tu-phap-mau.yaml
