@@ -324,8 +324,9 @@ class _Compiler:
             if not number.is_finite() or abs(number) > MAX_CONSTANT or len(segment) > 30:
                 raise self.fail(
                     node,
-                    f"hằng số quá lớn hoặc không hợp lệ: {segment} (tối đa {MAX_CONSTANT:,})",
-                    f"constant too large or invalid: {segment}",
+                    f"hằng số quá lớn hoặc không hợp lệ: {segment} "
+                    f"(tối đa {MAX_CONSTANT:,})".replace(",", "."),
+                    f"constant too large or invalid: {segment} (at most {MAX_CONSTANT:,})",
                     kind="constant_too_large",
                 )
             return Const(ValueType.NUMBER, number)

@@ -210,6 +210,48 @@ def _at(data: Any, path: Sequence[str | int]) -> Any:
     return data
 
 
+_PATTERNS: dict[str, tuple[str, str]] = {
+    r"^[a-z0-9][a-z0-9._-]*$": (
+        ": chỉ dùng chữ thường không dấu a-z, số và . _ - (ví dụ: xa-mau-2025)",
+        ": use lower-case a-z without accents, digits and . _ - (e.g. xa-mau-2025)",
+    ),
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": (
+        ": chỉ dùng chữ không dấu, số và . _ - (ví dụ: so-tnmt)",
+        ": use letters without accents, digits and . _ - (e.g. so-tnmt)",
+    ),
+    r"^[a-z][a-z0-9_]{0,62}$": (
+        ": tên bắt đầu bằng chữ thường, chỉ gồm a-z, 0-9, _ (ví dụ: so_ho_so_tiep_nhan)",
+        ": a name starts with a lower-case letter, then a-z, 0-9, _ (e.g. so_ho_so)",
+    ),
+    r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$": (
+        ': mã gồm số hoặc chữ ngăn bằng dấu chấm, trong ngoặc kép (code: "1.2.a")',
+        ': a code is digits or letters joined by dots, in quotes (code: "1.2.a")',
+    ),
+}
+"""What a field's pattern allows, said as a person would (instead of the regex)."""
+
+
+def _fix_hint(
+    kind: str, path: Sequence[str | int], given: object, allowed: Sequence[str]
+) -> tuple[str, str] | None:
+    """The fix pydantic's message leaves unsaid: a pattern in words, or the code to write
+    for a Vietnamese word (``kind: lĩnh vực`` → ``area``)."""
+    if kind in ("literal_error", "enum") and isinstance(given, str) and allowed:
+        from parindex.messages import FAMILIES
+
+        word = " ".join(given.split()).casefold()
+        for family in FAMILIES.values():
+            for code, (vi, en) in family.items():
+                if code in allowed and word in (vi.casefold(), en.casefold()):
+                    return f"; viết '{code}' ({vi})", f"; write '{code}' ({en})"
+    return None
+
+
+def _pattern_words(error: Mapping[str, Any]) -> tuple[str, str] | None:
+    pattern = str((error.get("ctx") or {}).get("pattern", ""))
+    return _PATTERNS.get(pattern)
+
+
 def validation_problems(
     exc: ValidationError, source: SourceMap, model: type[BaseModel]
 ) -> list[Problem]:
@@ -234,6 +276,10 @@ def validation_problems(
             if close:
                 message_vi += f"; có phải ý bạn là '{close[0]}'?"
                 raw += f"; did you mean '{close[0]}'?"
+        elif error["type"] == "string_pattern_mismatch" and _pattern_words(error):
+            words = _pattern_words(error)
+            assert words is not None
+            message_vi, raw = message_vi + words[0], "wrong form" + words[1]
         elif error["type"] == "missing":
             message_vi = f"thiếu trường bắt buộc '{clean[-1]}'"
             raw = f"missing required field '{clean[-1]}'"
@@ -246,6 +292,9 @@ def validation_problems(
                 raw += f"; did you mean '{close[0]}'?"
             clean = [*clean, "kind"]
         inp = error.get("input")
+        hint = _fix_hint(error["type"], clean, inp, allowed)
+        if hint is not None:
+            message_vi, raw = message_vi + hint[0], raw + hint[1]
         text = None if isinstance(inp, dict | list) or inp is None else str(inp)
         if error["type"] == "extra_forbidden":
             text = str(clean[-1])

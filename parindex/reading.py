@@ -442,8 +442,10 @@ class _Builder:
     def duplicate(self, key: str, line: int) -> None:
         raise _Stop(
             "duplicate_key",
-            f'khóa bị trùng: found duplicate key "{key}"',
-            f'YAML error: found duplicate key "{key}"',
+            f"khóa '{key}' bị trùng trong cùng một bảng: xóa một dòng (thường do quên '- ' "
+            "mở đầu mục mới)",
+            f"duplicate key '{key}' in one mapping: delete one (often a missing '- ' before "
+            "a new item)",
             line,
             key,
         )
@@ -556,6 +558,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udff
 _UTF16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
+def _hex(raw: bytes, at: int) -> str:
+    """A few bytes as a person can quote them: ``EA 70 22``, never ``b'\\xea…'``."""
+    return " ".join(f"{byte:02X}" for byte in raw[at : at + 4])
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 text of a file (a leading UTF-8 BOM is dropped); :class:`_Stop` otherwise."""
     if raw.startswith(_UTF16_32) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
@@ -570,10 +577,11 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise _Stop(
             "encoding",
-            "tệp phải mã hóa UTF-8",
-            "file must be UTF-8",
+            "tệp phải mã hóa UTF-8: lưu lại tệp với mã hóa UTF-8 (trong VS Code: Save with "
+            "Encoding → UTF-8); các byte đầu tiên không đọc được là " + _hex(raw, exc.start),
+            "file must be UTF-8: save it again as UTF-8; the first unreadable bytes are "
+            + _hex(raw, exc.start),
             raw[: exc.start].count(b"\n") + 1,
-            repr(raw[exc.start : exc.start + 8]),
         ) from None
     control = _CONTROL.search(text)
     if control is not None:
@@ -597,6 +605,55 @@ def decode(raw: bytes) -> str:
     return text
 
 
+_SYNTAX_VI = (
+    (
+        "mapping values are not allowed",
+        "dấu ':' không đúng chỗ: văn bản có ':' phải đặt trong ngoặc kép "
+        '(title: "Kế hoạch: năm 2023"), hoặc dòng này thụt lề sai',
+    ),
+    (
+        "found character '\\t'",
+        "có ký tự Tab: thụt lề bằng dấu cách, không dùng Tab",
+    ),
+    (
+        "could not find expected ':'",
+        "thiếu dấu ':' sau khóa, hoặc một chuỗi trong ngoặc kép chưa đóng ngoặc",
+    ),
+    (
+        "found unexpected end of stream",
+        "tệp kết thúc giữa chừng: một ngoặc kép hoặc ngoặc [ { chưa đóng",
+    ),
+    (
+        "expected <block end>, but found",
+        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
+    ),
+    (
+        "did not find expected key",
+        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "danh sách [ … ] chưa đóng hoặc thiếu dấu phẩy giữa các phần tử",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "bảng { … } chưa đóng hoặc thiếu dấu phẩy giữa các khóa",
+    ),
+    (
+        "expected '<document start>'",
+        "tệp có nội dung lạ ở đầu dòng (có thể là hai tài liệu ghép lại): chỉ một bảng khóa: giá trị",
+    ),
+)
+
+
+def _syntax_words(problem: str) -> str:
+    """The parser's complaint in Vietnamese with the usual fix; its own words kept after."""
+    for english, vietnamese in _SYNTAX_VI:
+        if english in problem:
+            return f"lỗi cú pháp YAML: {vietnamese} (trình đọc YAML báo: {problem})"
+    return f"lỗi cú pháp YAML (trình đọc YAML báo: {problem})"
+
+
 def _parser_stop(exc: yaml.YAMLError) -> _Stop:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
@@ -604,7 +661,7 @@ def _parser_stop(exc: yaml.YAMLError) -> _Stop:
         problem = " ".join(part for part in (exc.context, exc.problem) if part).strip()
         if "maximum nesting depth" in problem:
             return _Stop(*_deep(BOUNDS), line)
-        return _Stop("yaml_syntax", f"lỗi cú pháp YAML: {problem}", f"YAML error: {problem}", line)
+        return _Stop("yaml_syntax", _syntax_words(problem), f"YAML error: {problem}", line)
     if isinstance(exc, yaml.reader.ReaderError):
         return _Stop(
             "control_character",
