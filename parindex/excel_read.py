@@ -284,6 +284,7 @@ class Xlsx:
             EOFError,
             OSError,
             ValueError,
+            LookupError,  # an XML declaration naming an unknown encoding (a flipped byte)
         ) as exc:
             raise _damaged(name, exc) from exc
         finally:

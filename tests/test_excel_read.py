@@ -65,3 +65,22 @@ def test_row_and_string_limits(workbook: Path) -> None:
     with Xlsx(workbook, Limits(strings=10)) as book, pytest.raises(XlsxProblem) as caught:
         book.strings()
     assert caught.value.kind == "too_many_strings"
+
+
+def test_an_unknown_encoding_in_a_part_is_a_damaged_part(workbook: Path, tmp_path: Path) -> None:
+    """A flipped byte turning encoding="UTF-8" into "UTF-0" (found by the workbook fuzzer:
+    LookupError escaped from the XML parser) is a damaged part, named."""
+    import zipfile
+
+    damaged = tmp_path / "enc.xlsx"
+    name = "xl/_rels/workbook.xml.rels"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.namelist():
+            data = source.read(item)
+            if item == name:
+                data = data.replace(b'encoding="UTF-8"', b'encoding="UTF-0"', 1)
+                assert b"UTF-0" in data
+            target.writestr(item, data)
+    with pytest.raises(XlsxProblem) as caught:
+        Xlsx(damaged)
+    assert caught.value.kind == "damaged_part" and name in caught.value.message
