@@ -396,10 +396,12 @@ def _round_cell(
         if score != signed and not (signed and score and signed.points == score.points
                                     and signed.note == score.note):  # fmt: skip
             shown = "trống" if signed is None else format_decimal(signed.points)
+            typed = form.text(at, score_col) or form.text(at, note_col) or ""
             form.add("appraisal_in_unit_form", f"ô thẩm định vòng {number} của tiêu chí {code} do Tổ "
-                     f"thẩm định nhập, không sửa trong biểu mẫu của đơn vị: để lại như cũ ({shown})",
-                     f"the round {number} cells of {code} are the appraisers': leave them as they "
-                     "were", at, score_col, code, form.text(at, score_col), (shown,))  # fmt: skip
+                     f"thẩm định nhập, không sửa trong biểu mẫu của đơn vị (đang ghi '{typed}'): để "
+                     f"lại như cũ ({shown})", f"the round {number} cells of {code} are the "
+                     f"appraisers' (now '{typed}'): leave them as they were", at, score_col, code,
+                     typed, (shown,))  # fmt: skip
         return signed
     if points is None and note:
         form.add("note_without_score", f"ý kiến thẩm định vòng {number} ở tiêu chí {code} cần kèm "
