@@ -63,9 +63,10 @@ test: $(STAMP) soffice chromium
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/files.py
-	$(BIN)/python benchmarks/score.py
+	$(BIN)/python benchmarks/score.py --before 466cef3
 	$(BIN)/python benchmarks/excel.py
 	$(BIN)/python benchmarks/form.py
 	$(BIN)/python benchmarks/batch.py

@@ -84,6 +84,8 @@ def main() -> None:
             print(row(f"baseline: ruamel.yaml round-trip parse only{scaled}", baseline))
             print(row("load_submissions + score_many + rank, one process", one, baseline))
             print(row("load_submissions + score_many + rank, both cores", both, baseline))
+            goal = 1.0 if n <= 200 else 10.0 * n / 10_000
+            print(f"  goal ≤ {goal:g} s: {'met' if min(one, both) <= goal else 'NOT met'}")
         units = 2_000 if quick else 10_000
         print(f"check_submission over {units} units (per unit)")
         fresh = synthetic.units(criteria, units, seed=3, self_scores=True)
@@ -98,6 +100,7 @@ def main() -> None:
         print(row("baseline: pydantic validating the submission's structure", structure))
         print(row("check_submission", checking, structure))
         print(f"  (check_submission: {checking * 1e6:.0f} µs a unit)")
+        print(f"  goal ≤ 30 µs a unit: {'met' if checking <= 30e-6 else 'NOT met'}")
 
 
 if __name__ == "__main__":

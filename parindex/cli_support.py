@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from parindex.cli_text import language, set_language
-from parindex.errors import ParindexError, ProblemsError
+from parindex.errors import ParindexError, Problem, ProblemsError
 from parindex.messages import os_error, text
 
 if TYPE_CHECKING:
@@ -226,31 +226,29 @@ def load_units(
     the number of invalid files (the command then exits 1 after doing the rest).
     """
     from parindex.errors import SubmissionError
-    from parindex.submission import load_submission
+    from parindex.folders import read_submissions
 
-    loaded: list[Submission] = []
-    invalid = skipped = 0
     with progress(t("Đọc hồ sơ", "Reading submissions"), len(paths)) as advance:
-        for path in paths:
-            try:
-                submission = load_submission(path, criteria)
-            except SubmissionError as exc:
-                echo_error(exc.describe(language()))
-                invalid += 1
-            else:
-                if submission.criteria != criteria.id:
-                    echo_error(
-                        t(
-                            f"Bỏ qua {path}: hồ sơ của bộ {submission.criteria}, "
-                            f"không phải bộ {criteria.id}",
-                            f"Skipped {path}: a submission for {submission.criteria}, "
-                            f"not {criteria.id}",
-                        )
-                    )
-                    skipped += 1
-                else:
-                    loaded.append(submission)
-            advance()
+
+        def done(files: int) -> None:
+            for _ in range(files):
+                advance()
+
+        loaded, errors, notes = read_submissions(paths, criteria, done=done)
+    by_file: dict[str | None, list[Problem]] = {}
+    for problem in errors:
+        by_file.setdefault(problem.file, []).append(problem)
+    for problems in by_file.values():
+        echo_error(SubmissionError(problems).describe(language()))
+    invalid = len(by_file)
+    for note in notes:  # a file of another set
+        echo_error(
+            t(
+                f"Bỏ qua {note.file}: hồ sơ của bộ {note.text}, không phải bộ {criteria.id}",
+                f"Skipped {note.file}: a submission for {note.text}, not {criteria.id}",
+            )
+        )
+    skipped = len(notes)
     if skipped or invalid:
         echo_error(
             t(

@@ -403,6 +403,28 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
     )
 
 
+def _provisional(compiled: CompiledSet, results: list[NodeResult]) -> tuple[Decimal, Decimal]:
+    """Points of the applicable maximum resting on provisional values, and those scored."""
+    by_code = {r.code: r for r in results}
+
+    def applicable_max(code: str) -> Decimal:
+        result = by_code[code]
+        return _ZERO if result.status == Status.NOT_APPLICABLE else result.max_points
+
+    scored = sum(
+        (
+            r.points
+            for r in results
+            if r.rule is not None
+            and r.provisional
+            and r.points is not None
+            and compiled.nodes[r.code].counts_in_max
+        ),
+        _ZERO,
+    )
+    return tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS), scored
+
+
 def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> ScoreReport:
     """Score a unit on a criteria set; raise :class:`SubmissionError` for a bad submission.
 
@@ -439,23 +461,7 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     if index is not None:
         upper = tree.index(min(total + undetermined, max_points), max_points)
         band = tree.band(compiled, checked.submission.unit.level.value, index, upper)
-    by_code = {r.code: r for r in results}
-
-    def applicable_max(code: str) -> Decimal:
-        result = by_code[code]
-        return _ZERO if result.status == Status.NOT_APPLICABLE else result.max_points
-
-    provisional_scored = sum(
-        (
-            r.points
-            for r in results
-            if r.rule is not None
-            and r.provisional
-            and r.points is not None
-            and compiled.nodes[r.code].counts_in_max
-        ),
-        _ZERO,
-    )
+    provisional, provisional_scored = _provisional(compiled, results)
     unit = checked.submission.unit
     return ScoreReport(
         criteria_id=criteria.id,
@@ -476,7 +482,7 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         band=band,
         complete=not undetermined,
         undetermined_points=undetermined,
-        provisional_points=tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS),
+        provisional_points=provisional,
         provisional_points_scored=provisional_scored,
         missing_inputs=[
             MissingInput(name=n, label=labels.get(n, n), codes=codes)

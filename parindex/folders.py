@@ -18,7 +18,7 @@ returning what it read in order, so the result is the same as reading one by one
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -86,13 +86,25 @@ def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
     return [_read(path) for path in paths]
 
 
-def _read_all(files: Sequence[Path], workers: int) -> list[Submission | list[Problem]]:
+def _read_all(
+    files: Sequence[Path], workers: int, done: Callable[[int], None] | None = None
+) -> list[Submission | list[Problem]]:
+    """Every file read, in order; ``done(n)`` is told as each ``n`` more files are read."""
+    results: list[Submission | list[Problem]] = []
     if workers < 2 or len(files) < PARALLEL_FROM:
-        return _read_chunk(files)
+        for path in files:
+            results.append(_read(path))
+            if done is not None:
+                done(1)
+        return results
     size = -(-len(files) // (workers * 4))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [result for part in pool.map(_read_chunk, chunks) for result in part]
+        for part in pool.map(_read_chunk, chunks):
+            results += part
+            if done is not None:
+                done(len(part))
+    return results
 
 
 def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
@@ -145,16 +157,18 @@ def read_submissions(
     criteria: CriteriaSet | None = None,
     *,
     workers: int | None = None,
+    done: Callable[[int], None] | None = None,
 ) -> tuple[list[Submission], list[Problem], list[Problem]]:
     """The submissions read, the problems of broken files, and the files left out on purpose.
 
     The one reader of many submissions behind :func:`load_submissions` and the commands:
     a broken file never blocks the others, a file of another set or a unit read twice is
-    listed, never silently dropped.
+    listed, never silently dropped. ``done(n)`` is told as each ``n`` more files are read
+    (a progress bar).
     """
     files = submission_files(folder_or_paths)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    results = _read_all(files, workers if workers is not None else cores or 1)
+    results = _read_all(files, workers if workers is not None else cores or 1, done)
     submissions: list[Submission] = []
     errors: list[Problem] = []
     notes: list[Problem] = []

@@ -66,7 +66,7 @@ STATUS_VI = {status: label("status", status) for status in Status}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class UsedInput(_Model):

@@ -55,7 +55,7 @@ SEVERITY_VI = {severity: label("severity", severity) for severity in Severity}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 class Finding(_Model):

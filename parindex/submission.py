@@ -44,7 +44,7 @@ NOT_DONE = False
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True)
 
 
 def _optional_text(value: object) -> object:
