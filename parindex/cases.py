@@ -18,6 +18,7 @@ The shipped golden cases (``tests/golden``) are case files.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +61,26 @@ def _expected(raw: object) -> Decimal | None:
     return None if raw is None else parse_decimal(raw)
 
 
+def _check_points(report: Any, expected: Mapping[Any, object], fail: Callable[..., None]) -> int:
+    """Each node's expected points against the computed ones; how many were checked."""
+    for code, raw in expected.items():
+        try:
+            got = report.node(str(code)).points
+        except KeyError:
+            fail(("expect", "points", code), f"không có mã {code}", f"no code {code}", str(code))
+            continue
+        wanted = _expected(raw)
+        if got != wanted:
+            fail(
+                ("expect", "points", code),
+                f"cần {_shown(wanted)} điểm, tính được {_shown(got)} "
+                f"({report.node(str(code)).explanation})",
+                f"expected {wanted}, computed {got}",
+                str(code),
+            )
+    return len(expected)
+
+
 def _run_one(
     case: dict[str, Any], where: tuple[str | int, ...], source: Any, base: Path
 ) -> CaseResult:
@@ -92,23 +113,7 @@ def _run_one(
     submission = parse_submission(data, SourceMap(source.file, data, {}))
     report = score(criteria, submission)
     expect = case.get("expect") or {}
-    checks = 0
-    for code, raw in (expect.get("points") or {}).items():
-        checks += 1
-        try:
-            got = report.node(str(code)).points
-        except KeyError:
-            fail(("expect", "points", code), f"không có mã {code}", f"no code {code}", str(code))
-            continue
-        wanted = _expected(raw)
-        if got != wanted:
-            fail(
-                ("expect", "points", code),
-                f"cần {_shown(wanted)} điểm, tính được {_shown(got)} "
-                f"({report.node(str(code)).explanation})",
-                f"expected {wanted}, computed {got}",
-                str(code),
-            )
+    checks = _check_points(report, expect.get("points") or {}, fail)
     for code, status in (expect.get("status") or {}).items():
         checks += 1
         got_status = report.node(str(code)).status.value

@@ -456,9 +456,30 @@ class _Checker:
     # the whole set ------------------------------------------------------------------
 
     def run(self) -> CompiledSet:
-        criteria = self.criteria
         self.declarations()
-        self.provenance(criteria.provenance, ("provenance",), None)
+        self.provenance(self.criteria.provenance, ("provenance",), None)
+        self.sources()
+        self.precision()
+        constraints = self.constraints()
+        by_level = self.classification()
+        compiled, children = self.nodes()
+        self.totals()
+        for level_check in self.level_names():
+            self.add(*level_check)
+        return CompiledSet(
+            nodes=compiled,
+            env=dict(self.env),
+            constraints=tuple(constraints),
+            classification=tuple(by_level.get(None, [])),
+            classification_by_level={
+                str(level): tuple(bands) for level, bands in by_level.items() if level is not None
+            },
+            children={k: tuple(v) for k, v in children.items()},
+        )
+
+    def sources(self) -> None:
+        """Each source declared once."""
+        criteria = self.criteria
         source_seen: set[str] = set()
         for index, source in enumerate(criteria.sources):
             if source.id in source_seen:
@@ -470,6 +491,10 @@ class _Checker:
                     text=source.id,
                 )
             source_seen.add(source.id)
+
+    def precision(self) -> None:
+        """A rounding step of whole decimal places, no coarser than any maximum."""
+        criteria = self.criteria
         if criteria.precision <= 0:
             self.add(
                 "invalid_value",
@@ -515,6 +540,10 @@ class _Checker:
                         criteria.precision,
                     )
                     break
+
+    def constraints(self) -> list[tuple[CompiledExpression, str]]:
+        """The set's constraints over the inputs, compiled."""
+        criteria = self.criteria
         constraints = []
         for index, constraint in enumerate(criteria.constraints):
             check = self.expression(
@@ -522,6 +551,11 @@ class _Checker:
             )
             if check is not None:
                 constraints.append((check, constraint.message))
+        return constraints
+
+    def classification(self) -> dict[str | None, list[tuple[str, Interval]]]:
+        """The bands by level (``None``: every level), each level tiling 0–100%."""
+        criteria = self.criteria
         by_level: dict[str | None, list[tuple[str, Interval]]] = {}
         readable = True
         for index, band in enumerate(criteria.classification):
@@ -540,8 +574,11 @@ class _Checker:
                     f"classification{where_en} does not tile 0–100%: {en}",
                     ("classification",),
                 )
-        classification = by_level.get(None, [])
+        return by_level
 
+    def nodes(self) -> tuple[dict[str, CompiledNode], dict[str | None, list[str]]]:
+        """Every node compiled (its rule by its kind), and each parent's children."""
+        criteria = self.criteria
         compiled: dict[str, CompiledNode] = {}
         children: dict[str | None, list[str]] = {None: []}
         provisional_of: dict[str, bool] = {}
@@ -595,7 +632,11 @@ class _Checker:
                 entry, depth=depth, parent=parent.code if parent else None, applies_if=applies
             )
             children.setdefault(parent.code if parent else None, []).append(code)
+        return compiled, children
 
+    def totals(self) -> None:
+        """The areas add to ``total_max`` and the survey leaves to ``survey_max``."""
+        criteria = self.criteria
         counted = [n for n in criteria.nodes if counts_in_max(n)]
         total = sum((n.max_points for n in counted), Decimal(0))
         if total != criteria.total_max:
@@ -622,19 +663,6 @@ class _Checker:
                 None,
                 format_decimal(criteria.survey_max),
             )
-        for level_check in self.level_names():
-            self.add(*level_check)
-        return CompiledSet(
-            nodes=compiled,
-            env=dict(self.env),
-            constraints=tuple(constraints),
-            classification=tuple(classification),
-            classification_by_level={
-                str(level): tuple(bands) for level, bands in by_level.items() if level is not None
-            },
-            children={k: tuple(v) for k, v in children.items()},
-        )
-
     def duplicate(
         self, code: str, first: tuple[Path, Node | None], here: tuple[Path, Node | None]
     ) -> None:

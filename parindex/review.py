@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -336,69 +336,74 @@ class _Reviewer:
                     **values,
                 )
                 continue
-            if claimed > node.declared_max:
-                self.add(
-                    "above_max",
-                    Severity.ERROR,
-                    node,
-                    f"điểm tự chấm {format_points(claimed)} vượt điểm tối đa "
-                    f"{format_points(node.declared_max)}",
-                    f"self-score {claimed} above the maximum {node.declared_max}",
-                    **values,
-                )
-            if computed is None:
-                labels = {m.name: m.label for m in self.report.missing_inputs}
-                missing = ", ".join(labels.get(n, n) for n in node.missing) or "một phần số liệu"
-                self.add(
-                    "computed_undetermined",
-                    Severity.WARNING,
-                    node,
-                    f"chưa tính được điểm theo quy tắc vì thiếu số liệu ({missing}); "
-                    f"không đối chiếu được điểm tự chấm {format_points(claimed)}",
-                    f"computed score undetermined: missing {missing}",
-                    **values,
-                )
-            elif claimed > computed:
-                self.add(
-                    "over_claimed",
-                    Severity.ERROR,
-                    node,
-                    f"đơn vị tự chấm {format_points(claimed)} điểm, cao hơn điểm tính theo "
-                    f"số liệu và TLKC là {format_points(computed)} điểm ({node.explanation})",
-                    f"self-score {claimed} above the computed {computed} ({node.explanation_en})",
-                    **values,
-                )
-            elif claimed < computed:
-                self.add(
-                    "under_claimed",
-                    Severity.INFO,
-                    node,
-                    f"đơn vị tự chấm {format_points(claimed)} điểm, thấp hơn điểm tính theo "
-                    f"số liệu là {format_points(computed)} điểm ({node.explanation})",
-                    f"self-score {claimed} below the computed {computed}",
-                    **values,
-                )
-            explanation = self.submission.self_scores[node.code].explanation
-            if claimed > 0 and not node.evidence and not (explanation and explanation.strip()):
-                self.add(
-                    "no_evidence_no_explanation",
-                    Severity.WARNING,
-                    node,
-                    f"tự chấm {format_points(claimed)} điểm nhưng không có tài liệu kiểm "
-                    "chứng và không có giải trình (Công văn 383/BNV-CCHC)",
-                    f"self-scored {claimed} with no evidence and no explanation "
-                    "(Công văn 383/BNV-CCHC)",
-                    **values,
-                )
-            if node.evidence_missing:
-                self.add(
-                    "evidence_expected_missing",
-                    Severity.WARNING,
-                    node,
-                    "chưa có tài liệu kiểm chứng cần có: " + "; ".join(node.evidence_expected),
-                    "expected evidence not supplied: " + "; ".join(node.evidence_expected),
-                    **values,
-                )
+            self.claim(node, claimed, values)
+
+    def claim(self, node: NodeResult, claimed: Decimal, values: dict[str, Any]) -> None:
+        """A self-score against the maximum, the computed score and the evidence."""
+        computed = node.points
+        if claimed > node.declared_max:
+            self.add(
+                "above_max",
+                Severity.ERROR,
+                node,
+                f"điểm tự chấm {format_points(claimed)} vượt điểm tối đa "
+                f"{format_points(node.declared_max)}",
+                f"self-score {claimed} above the maximum {node.declared_max}",
+                **values,
+            )
+        if computed is None:
+            labels = {m.name: m.label for m in self.report.missing_inputs}
+            missing = ", ".join(labels.get(n, n) for n in node.missing) or "một phần số liệu"
+            self.add(
+                "computed_undetermined",
+                Severity.WARNING,
+                node,
+                f"chưa tính được điểm theo quy tắc vì thiếu số liệu ({missing}); "
+                f"không đối chiếu được điểm tự chấm {format_points(claimed)}",
+                f"computed score undetermined: missing {missing}",
+                **values,
+            )
+        elif claimed > computed:
+            self.add(
+                "over_claimed",
+                Severity.ERROR,
+                node,
+                f"đơn vị tự chấm {format_points(claimed)} điểm, cao hơn điểm tính theo "
+                f"số liệu và TLKC là {format_points(computed)} điểm ({node.explanation})",
+                f"self-score {claimed} above the computed {computed} ({node.explanation_en})",
+                **values,
+            )
+        elif claimed < computed:
+            self.add(
+                "under_claimed",
+                Severity.INFO,
+                node,
+                f"đơn vị tự chấm {format_points(claimed)} điểm, thấp hơn điểm tính theo "
+                f"số liệu là {format_points(computed)} điểm ({node.explanation})",
+                f"self-score {claimed} below the computed {computed}",
+                **values,
+            )
+        explanation = self.submission.self_scores[node.code].explanation
+        if claimed > 0 and not node.evidence and not (explanation and explanation.strip()):
+            self.add(
+                "no_evidence_no_explanation",
+                Severity.WARNING,
+                node,
+                f"tự chấm {format_points(claimed)} điểm nhưng không có tài liệu kiểm "
+                "chứng và không có giải trình (Công văn 383/BNV-CCHC)",
+                f"self-scored {claimed} with no evidence and no explanation "
+                "(Công văn 383/BNV-CCHC)",
+                **values,
+            )
+        if node.evidence_missing:
+            self.add(
+                "evidence_expected_missing",
+                Severity.WARNING,
+                node,
+                "chưa có tài liệu kiểm chứng cần có: " + "; ".join(node.evidence_expected),
+                "expected evidence not supplied: " + "; ".join(node.evidence_expected),
+                **values,
+            )
 
     def appraisal_notes(self, history: Mapping[str, list[RoundScore]]) -> None:
         for code, rounds in history.items():
@@ -510,16 +515,9 @@ def _document_name(document: Document) -> str:
     return f"[{document.id}] " + " ".join(parts)
 
 
-def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> Review:
-    """Check a unit's self-scores against its evidence, the rules and each appraisal round."""
-    checked = (
-        submission
-        if isinstance(submission, CheckedSubmission)
-        else check_submission(criteria, submission)
-    )
-    report = score(criteria, checked)
-    unit = checked.submission
-
+def _rounds(unit: Submission) -> tuple[dict[str, list[RoundScore]], dict[str, Decimal]]:
+    """Each criterion's appraised scores round by round (with the unit's responses), and
+    the last round's score of each."""
     history: dict[str, list[RoundScore]] = {}
     final: dict[str, Decimal] = {}
     for appraisal in unit.appraisals:  # rounds are checked to increase
@@ -532,13 +530,13 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
             entries = history.setdefault(code, [])
             if entries and entries[-1].round == appraisal.round:
                 entries[-1] = entries[-1].model_copy(update={"unit_response": response})
-    self_scores = {code: s.points for code, s in unit.self_scores.items()}
+    return history, final
 
-    reviewer = _Reviewer(criteria, checked, report)
-    reviewer.scores(self_scores, final)
-    reviewer.appraisal_notes(history)
-    reviewer.documents_checks()
 
+def _unscored(reviewer: _Reviewer, self_scores: Mapping[str, Decimal]) -> list[str]:
+    """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
+    INFO finding."""
+    report, criteria = reviewer.report, reviewer.criteria
     self_tree = _resolve(report, criteria, self_scores, lambda node: None)
     unscored = [
         n.code
@@ -558,6 +556,28 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
                 "the unit did not self-score this criterion",
                 computed_score=node.points,
             )
+    return unscored
+
+
+def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> Review:
+    """Check a unit's self-scores against its evidence, the rules and each appraisal round."""
+    checked = (
+        submission
+        if isinstance(submission, CheckedSubmission)
+        else check_submission(criteria, submission)
+    )
+    report = score(criteria, checked)
+    unit = checked.submission
+
+    history, final = _rounds(unit)
+    self_scores = {code: s.points for code, s in unit.self_scores.items()}
+
+    reviewer = _Reviewer(criteria, checked, report)
+    reviewer.scores(self_scores, final)
+    reviewer.appraisal_notes(history)
+    reviewer.documents_checks()
+
+    unscored = _unscored(reviewer, self_scores)
     survey = {
         n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
     }
@@ -577,20 +597,18 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
             whole=True,
         )
 
-    summary = []
-    for area in report.areas:
-        if area.status == Status.NOT_APPLICABLE:
-            continue
-        summary.append(
-            _area(
-                area.code,
-                area.title,
-                area.max_points,
-                self_values.get(area.code),
-                area.points if area.status != Status.PARTIAL else None,
-                appraised_values.get(area.code),
-            )
+    summary = [
+        _area(
+            area.code,
+            area.title,
+            area.max_points,
+            self_values.get(area.code),
+            area.points if area.status != Status.PARTIAL else None,
+            appraised_values.get(area.code),
         )
+        for area in report.areas
+        if area.status != Status.NOT_APPLICABLE
+    ]
     applicable = [a for a in report.areas if a.status != Status.NOT_APPLICABLE]
     total_self = sum((self_values.get(a.code) or _ZERO for a in applicable), _ZERO)
     total_appraised = (

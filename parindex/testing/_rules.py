@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from parindex.compiler import CompiledNode, input_domain
+from parindex.compiler import CompiledNode
 from parindex.criteria import (
     BandsRule,
     BonusRule,
@@ -48,6 +48,7 @@ from parindex.expressions import (
     evaluate,
 )
 from parindex.ranges import Interval, parse_range
+from parindex.rules._domain import EVERYTHING, value_domain
 from parindex.rules.bands import CompiledBands
 from parindex.rules.deadline import CompiledDeadline
 from parindex.rules.threshold import CompiledThreshold
@@ -65,9 +66,6 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
-_PERCENT = Interval(_ZERO, True, Decimal(100), True)
-_RATIO = Interval(_ZERO, True, Decimal(1), True)
-_EVERYTHING = Interval(None, False, None, False)
 
 METRIC_RULES = (BandsRule, ThresholdRule, ProportionalRule, DeductionRule, BonusRule, PenaltyRule)
 
@@ -95,22 +93,16 @@ def metric_of(node: CompiledNode) -> CompiledExpression | None:
 
 
 def domain_of(node: CompiledNode, criteria: CriteriaSet) -> Interval:
-    """Where the metric lives: the rule's ``domain``, else by its input's type or function."""
+    """Where the metric lives: the rule's ``domain``, else by its input's type or function
+    (:func:`parindex.rules._domain.value_domain`, the one the loader checks bands with)."""
     rule = node.node.rule
     if isinstance(rule, BandsRule) and rule.domain is not None:
         return parse_range(rule.domain)
     metric = metric_of(node)
     if metric is None:
-        return _EVERYTHING
-    root = metric.root
-    if isinstance(root, Name):
-        spec = next((i for i in criteria.inputs if i.name == root.name), None)
-        return input_domain(spec.type) if spec is not None else _EVERYTHING
-    if isinstance(root, Call) and root.function == "percent":
-        return _PERCENT
-    if isinstance(root, Call) and root.function == "ratio":
-        return _RATIO
-    return _EVERYTHING
+        return EVERYTHING
+    types = {i.name: i.type for i in criteria.inputs}
+    return value_domain(metric, types.get)
 
 
 def edges_of(node: CompiledNode) -> list[Decimal]:
@@ -271,6 +263,63 @@ def _as_fraction(value: Decimal) -> Fraction:
     return Fraction(value)
 
 
+def _on_value(
+    coeffs: dict[str, Decimal], const: Decimal, target: Decimal, side: int, solver: Solver
+) -> tuple[list[Row], list[str]] | None:
+    """Rows holding a linear metric on the grid value at (or just beside) ``target``."""
+    step = min(solver.step(n) for n in coeffs)
+    on_grid = (target / step).to_integral_value() * step
+    if side == 0 and on_grid != target:
+        return None
+    value = on_grid + side * step if on_grid == target else on_grid
+    if side < 0 and value >= target:
+        value -= step
+    if side > 0 and value <= target:
+        value += step
+    rows = [
+        Row(coeffs, const - value, "metric"),
+        Row({n: -c for n, c in coeffs.items()}, value - const, "metric"),
+    ]
+    return rows, list(coeffs)
+
+
+def _on_share(
+    root: Call,
+    numeric: Mapping[str, Input],
+    target: Decimal,
+    side: int,
+    scale: int,
+    gap: Decimal,
+) -> tuple[list[Row], list[str]] | None:
+    """Rows holding ``percent``/``ratio`` of linear sums at ``target`` (or just beside it):
+    the numerator ``p·k`` (± 1) and the denominator ``q·k`` for ``target = p/q``."""
+    try:
+        top, top_const = _form(root.args[0], numeric)
+        bottom, bottom_const = _form(root.args[1], numeric)
+    except _NotLinear:
+        return None
+    if not bottom or target < 0:
+        return None
+    share = _as_fraction(target / 100 if root.function == "percent" else target)
+    p, q = share.numerator, share.denominator
+    k = max(scale, 1)
+    if side:
+        unit = Decimal(100) if root.function == "percent" else Decimal(1)
+        needed = int(unit * 2 / (q * gap)) + 1 if gap > 0 else 1
+        k = max(k, needed)
+    top_total = Decimal(p * k + side) - top_const
+    bottom_total = Decimal(q * k) - bottom_const
+    if top_total < 0 and not any(c < 0 for c in top.values()):
+        return None
+    rows = [
+        Row(top, -top_total, "metric"),
+        Row({n: -c for n, c in top.items()}, top_total, "metric"),
+        Row(bottom, -bottom_total, "metric"),
+        Row({n: -c for n, c in bottom.items()}, bottom_total, "metric"),
+    ]
+    return rows, list(dict.fromkeys([*top, *bottom]))
+
+
 def construct(
     criteria: CriteriaSet,
     node: CompiledNode,
@@ -293,59 +342,20 @@ def construct(
         return None
     numeric = {i.name: i for i in criteria.inputs if i.type in NUMERIC}
     root = metric.root
-    values: dict[str, Decimal] | None
-    context = list(solver.inputs)
-    linear: tuple[dict[str, Decimal], Decimal] | None
     try:
-        linear = _form(root, numeric)
+        linear: tuple[dict[str, Decimal], Decimal] | None = _form(root, numeric)
     except _NotLinear:
         linear = None
     if linear is not None and linear[0]:
-        coeffs, const = linear
-        step = min(solver.step(n) for n in coeffs)
-        on_grid = (target / step).to_integral_value() * step
-        if side == 0 and on_grid != target:
-            return None
-        value = on_grid + side * step if on_grid == target else on_grid
-        if side < 0 and value >= target:
-            value -= step
-        if side > 0 and value <= target:
-            value += step
-        rows = [
-            Row(coeffs, const - value, "metric"),
-            Row({n: -c for n, c in coeffs.items()}, value - const, "metric"),
-        ]
-        names = list(coeffs)
-        values = solver.solve(names, choose, extra=rows, first=names, context=context)
+        plan = _on_value(linear[0], linear[1], target, side, solver)
     elif isinstance(root, Call) and root.function in ("percent", "ratio"):
-        try:
-            top, top_const = _form(root.args[0], numeric)
-            bottom, bottom_const = _form(root.args[1], numeric)
-        except _NotLinear:
-            return None
-        if not bottom or target < 0:
-            return None
-        share = _as_fraction(target / 100 if root.function == "percent" else target)
-        p, q = share.numerator, share.denominator
-        k = max(scale, 1)
-        if side:
-            unit = Decimal(100) if root.function == "percent" else Decimal(1)
-            needed = int(unit * 2 / (q * gap)) + 1 if gap > 0 else 1
-            k = max(k, needed)
-        top_total = Decimal(p * k + side) - top_const
-        bottom_total = Decimal(q * k) - bottom_const
-        if top_total < 0 and not any(c < 0 for c in top.values()):
-            return None
-        rows = [
-            Row(top, -top_total, "metric"),
-            Row({n: -c for n, c in top.items()}, top_total, "metric"),
-            Row(bottom, -bottom_total, "metric"),
-            Row({n: -c for n, c in bottom.items()}, bottom_total, "metric"),
-        ]
-        names = list(dict.fromkeys([*top, *bottom]))
-        values = solver.solve(names, choose, extra=rows, first=names, context=context)
+        plan = _on_share(root, numeric, target, side, scale, gap)
     else:
         return None
+    if plan is None:
+        return None
+    rows, names = plan
+    values = solver.solve(names, choose, extra=rows, first=names, context=list(solver.inputs))
     if values is None:
         return None
     typed: dict[str, Value] = {n: to_value(numeric[n].type, v) for n, v in values.items()}

@@ -25,44 +25,35 @@ What each one protects against:
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import itertools
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from parindex.compiler import CompiledNode
 from parindex.criteria import (
     Aggregation,
     BandsRule,
     CriteriaSet,
-    DeadlineRule,
-    InputType,
-    Node,
-    NodeKind,
     SurveyRule,
     ThresholdRule,
 )
-from parindex.engine import leaf_points, score
-from parindex.errors import EvaluationError, ParindexError
-from parindex.expressions import Call, Compare, CompiledExpression, Const, Expr, Value, evaluate
-from parindex.messages import label
-from parindex.numbers import format_decimal, parse_decimal, quantize
-from parindex.report import NodeResult, ScoreReport, Status, format_points
+from parindex.engine import score
+from parindex.expressions import Value, evaluate
+from parindex.numbers import format_decimal, quantize
+from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import CheckedSubmission, Submission, check_submission
-from parindex.testing._linear import NUMERIC, STEPS, ConstructionError, Solver, from_value, to_value
-from parindex.testing._rules import (
-    _children,
-    construct,
-    date_inputs,
-    domain_of,
-    edges_of,
-    input_sign,
-    intervals_of,
-    metric_of,
-    rule_direction,
+from parindex.testing._edges import check_band_edges
+from parindex.testing._monotonic import check_monotonic, monotonic_leaf
+from parindex.testing._violation import (
+    _HUNDRED,
+    _ZERO,
+    Direction,
+    InvariantViolation,
+    _label,
+    _note,
+    _pts,
+    _show,
+    _where,
 )
 from parindex.testing.describe import describe_submission, describe_value
 
@@ -79,80 +70,6 @@ __all__ = [
     "check_not_applicable",
     "check_sums",
 ]
-
-_ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
-_KIND_VI = {kind: label("node_kind", kind) for kind in NodeKind}
-_KIND_EN = {kind: label("node_kind", kind, "en") for kind in NodeKind}
-
-Direction = Literal["increasing", "decreasing", "either"]
-"""How a criterion's points must move when one input grows (``either``: one way only)."""
-
-
-class InvariantViolation(ParindexError, AssertionError):
-    """A scoring invariant does not hold; the message names the criterion and the values.
-
-    ``invariant`` is a stable identifier (``bounds``, ``sums``, ``not_applicable``,
-    ``monotonic``, ``band_edges``, ``deterministic``, ``batch``, ``excel``); ``code`` the
-    criterion (``None`` for the whole set).
-    """
-
-    def __init__(
-        self,
-        invariant: str,
-        message: str,
-        message_en: str,
-        *,
-        code: str | None = None,
-        details: Sequence[str] = (),
-    ) -> None:
-        self.invariant = invariant
-        self.message = message
-        self.message_en = message_en
-        self.code = code
-        self.details = tuple(details)
-        super().__init__(self.describe())
-
-    def describe(self, language: str = "vi") -> str:
-        """The message with its details; in Vietnamese the English line follows."""
-        lines = [self.message_en if language == "en" else self.message]
-        lines += [f"  {d}" for d in self.details]
-        if language != "en":
-            lines.append(f"[en] {self.message_en}")
-        return "\n".join(lines)
-
-
-def _note(text: str) -> None:
-    from hypothesis.control import currently_in_test_context, note
-
-    if currently_in_test_context():
-        note(text)
-
-
-def _where(node: Node | NodeResult) -> tuple[str, str]:
-    kind = NodeKind(node.kind)
-    return (
-        f"{_KIND_VI[kind]} {node.code} ({node.title})",
-        f"{_KIND_EN[kind]} {node.code} ({node.title})",
-    )
-
-
-def _pts(value: Decimal | None) -> str:
-    return format_points(value)
-
-
-def _en(value: Decimal | None) -> str:
-    """Points in English text: decimal point, no trailing zeros (``0.5``, ``1``)."""
-    return "?" if value is None else format(value.normalize(), "f")
-
-
-def _rule_text(node: Node) -> str:
-    rule = node.rule
-    if rule is None:
-        return ""
-    text = rule.text or getattr(rule, "value", None) or rule.kind
-    return f"Cách tính: {text}"
-
 
 # --- bounds, sums, applicability ----------------------------------------------------
 
@@ -306,87 +223,8 @@ def check_not_applicable(
             else check_submission(criteria, submission)
         )
         values = checked.values
-    results = {n.code: n for n in report.nodes}
-    compiled = criteria.compiled
-
-    def fail(node: NodeResult, vi: str, en: str) -> InvariantViolation:
-        where_vi, where_en = _where(node)
-        return InvariantViolation(
-            "not_applicable", f"{where_vi}: {vi}", f"{where_en}: {en}", code=node.code
-        )
-
-    def applicable_max(code: str, inherited: bool, unsure: bool = False) -> Decimal:
-        """``unsure``: an ancestor's applicability is undetermined (a fact is missing)."""
-        result = results[code]
-        entry = compiled.nodes[code]
-        off = inherited or result.status == Status.NOT_APPLICABLE
-        if entry.applies_if is not None and (
-            values is None or not entry.applies_if.names <= values.keys()
-        ):
-            unsure = True
-        if off:
-            if result.status != Status.NOT_APPLICABLE:
-                raise fail(
-                    result,
-                    "nút cha không áp dụng nhưng nút này vẫn được chấm",
-                    "its parent does not apply but it is still scored",
-                )
-            if result.points is not None or result.max_points != 0:
-                raise fail(
-                    result,
-                    f"không áp dụng nhưng còn điểm {_pts(result.points)}/"
-                    f"{_pts(result.max_points)} trong điểm tối đa",
-                    f"not applicable but still holds {result.points}/{result.max_points}",
-                )
-        if values is not None and entry.applies_if is not None and not inherited and not unsure:
-            applies = bool(evaluate(entry.applies_if, values))
-            shown = ", ".join(
-                f"{n} = {describe_value(values[n])}" for n in sorted(entry.applies_if.names)
-            )
-            if not applies and not off:
-                raise fail(
-                    result,
-                    f"điều kiện áp dụng '{entry.node.applies_if}' sai ({shown}) nhưng nút "
-                    "vẫn được chấm",
-                    f"applies_if '{entry.node.applies_if}' is false ({shown}) but the node "
-                    "is scored",
-                )
-            if applies and off and entry.node.is_leaf:
-                raise fail(
-                    result,
-                    f"điều kiện áp dụng '{entry.node.applies_if}' đúng ({shown}) nhưng nút "
-                    "bị bỏ khỏi điểm tối đa",
-                    f"applies_if '{entry.node.applies_if}' is true ({shown}) but the node "
-                    "is dropped",
-                )
-        children = compiled.children.get(code, ())
-        parts = [applicable_max(c, off, unsure) for c in children]
-        if off:
-            return _ZERO
-        if entry.node.is_leaf:
-            expected = entry.node.max_points if entry.counts_in_max else _ZERO
-        else:
-            live = [
-                p
-                for c, p in zip(children, parts, strict=True)
-                if compiled.nodes[c].counts_in_max and results[c].status != Status.NOT_APPLICABLE
-            ]
-            if entry.node.aggregation == Aggregation.MAX:
-                expected = max(live, default=_ZERO)
-            else:
-                expected = sum(live, _ZERO)
-                if entry.node.aggregation == Aggregation.CAPPED_SUM:
-                    expected = min(expected, entry.node.max_points)
-        if result.max_points != expected:
-            raise fail(
-                result,
-                f"điểm tối đa áp dụng {_pts(result.max_points)} khác {_pts(expected)} (tổng các "
-                "phần áp dụng)",
-                f"applicable maximum {result.max_points} differs from {expected}",
-            )
-        return expected
-
-    total = sum((applicable_max(c, False) for c in compiled.children.get(None, ())), _ZERO)
+    walk = _Applicable(criteria, {n.code: n for n in report.nodes}, values)
+    total = sum((walk.maximum(c, False) for c in criteria.compiled.children.get(None, ())), _ZERO)
     if report.max_points != total:
         raise InvariantViolation(
             "not_applicable",
@@ -400,6 +238,115 @@ def check_not_applicable(
             f"Chỉ số {format_decimal(report.index, 2)}% nằm ngoài 0–100%",
             f"Index {report.index} outside 0–100",
         )
+
+
+class _Applicable:
+    """The walk of :func:`check_not_applicable` over one report."""
+
+    def __init__(
+        self,
+        criteria: CriteriaSet,
+        results: Mapping[str, NodeResult],
+        values: Mapping[str, Value] | None,
+    ) -> None:
+        self.compiled = criteria.compiled
+        self.results = results
+        self.values = values
+
+    @staticmethod
+    def fail(node: NodeResult, vi: str, en: str) -> InvariantViolation:
+        where_vi, where_en = _where(node)
+        return InvariantViolation(
+            "not_applicable", f"{where_vi}: {vi}", f"{where_en}: {en}", code=node.code
+        )
+
+    def maximum(self, code: str, inherited: bool, unsure: bool = False) -> Decimal:
+        """The node's applicable maximum, checked (``unsure``: an ancestor's applicability
+        is undetermined, a fact is missing)."""
+        result = self.results[code]
+        entry = self.compiled.nodes[code]
+        values = self.values
+        off = inherited or result.status == Status.NOT_APPLICABLE
+        if entry.applies_if is not None and (
+            values is None or not entry.applies_if.names <= values.keys()
+        ):
+            unsure = True
+        if off:
+            self.left_out(result)
+        if values is not None and entry.applies_if is not None and not inherited and not unsure:
+            self.condition(entry, result, values, off)
+        children = self.compiled.children.get(code, ())
+        parts = [self.maximum(c, off, unsure) for c in children]
+        if off:
+            return _ZERO
+        expected = self.expected(entry, children, parts)
+        if result.max_points != expected:
+            raise self.fail(
+                result,
+                f"điểm tối đa áp dụng {_pts(result.max_points)} khác {_pts(expected)} (tổng các "
+                "phần áp dụng)",
+                f"applicable maximum {result.max_points} differs from {expected}",
+            )
+        return expected
+
+    def left_out(self, result: NodeResult) -> None:
+        """A node that does not apply (or whose parent does not) has no points, no maximum."""
+        if result.status != Status.NOT_APPLICABLE:
+            raise self.fail(
+                result,
+                "nút cha không áp dụng nhưng nút này vẫn được chấm",
+                "its parent does not apply but it is still scored",
+            )
+        if result.points is not None or result.max_points != 0:
+            raise self.fail(
+                result,
+                f"không áp dụng nhưng còn điểm {_pts(result.points)}/"
+                f"{_pts(result.max_points)} trong điểm tối đa",
+                f"not applicable but still holds {result.points}/{result.max_points}",
+            )
+
+    def condition(
+        self, entry: CompiledNode, result: NodeResult, values: Mapping[str, Value], off: bool
+    ) -> None:
+        """``applies_if`` evaluated again: false ⇒ not applicable, true ⇒ a leaf applies."""
+        assert entry.applies_if is not None
+        applies = bool(evaluate(entry.applies_if, values))
+        shown = ", ".join(
+            f"{n} = {describe_value(values[n])}" for n in sorted(entry.applies_if.names)
+        )
+        if not applies and not off:
+            raise self.fail(
+                result,
+                f"điều kiện áp dụng '{entry.node.applies_if}' sai ({shown}) nhưng nút "
+                "vẫn được chấm",
+                f"applies_if '{entry.node.applies_if}' is false ({shown}) but the node is scored",
+            )
+        if applies and off and entry.node.is_leaf:
+            raise self.fail(
+                result,
+                f"điều kiện áp dụng '{entry.node.applies_if}' đúng ({shown}) nhưng nút "
+                "bị bỏ khỏi điểm tối đa",
+                f"applies_if '{entry.node.applies_if}' is true ({shown}) but the node is dropped",
+            )
+
+    def expected(
+        self, entry: CompiledNode, children: Sequence[str], parts: Sequence[Decimal]
+    ) -> Decimal:
+        """What the applicable children add up to, by the node's aggregation."""
+        if entry.node.is_leaf:
+            return entry.node.max_points if entry.counts_in_max else _ZERO
+        live = [
+            p
+            for c, p in zip(children, parts, strict=True)
+            if self.compiled.nodes[c].counts_in_max
+            and self.results[c].status != Status.NOT_APPLICABLE
+        ]
+        if entry.node.aggregation == Aggregation.MAX:
+            return max(live, default=_ZERO)
+        expected = sum(live, _ZERO)
+        if entry.node.aggregation == Aggregation.CAPPED_SUM:
+            expected = min(expected, entry.node.max_points)
+        return expected
 
 
 # --- determinism --------------------------------------------------------------------
@@ -446,566 +393,6 @@ def check_deterministic(
                 f"Kết quả chấm thay đổi ({vi}): {difference}",
                 f"The score changes ({en}): {difference}",
                 details=[describe_submission(criteria, submission)],
-            )
-
-
-# --- monotonicity -------------------------------------------------------------------
-
-
-def _typed_of(
-    criteria: CriteriaSet, submission: Submission | CheckedSubmission
-) -> dict[str, Value]:
-    checked = (
-        submission
-        if isinstance(submission, CheckedSubmission)
-        else check_submission(criteria, submission)
-    )
-    return dict(checked.values)
-
-
-class _SetInfo:
-    """What the monotonic sweep needs of a set, computed once per set."""
-
-    def __init__(self, criteria: CriteriaSet) -> None:
-        self.solver = Solver.for_set(criteria, strict=False)
-        self.spec_of = {i.name: i for i in criteria.inputs}
-        self.dates = {i.name for i in criteria.inputs if i.type == InputType.DATE}
-        self.checks: dict[str, list[CompiledExpression]] = {}
-        for check, _message in criteria.compiled.constraints:
-            for name in check.names:
-                self.checks.setdefault(name, []).append(check)
-
-
-_INFO: dict[str, _SetInfo] = {}
-
-
-def _info(criteria: CriteriaSet) -> _SetInfo:
-    key = f"{criteria.digest}:{id(criteria)}"
-    if key not in _INFO:
-        if len(_INFO) > 64:
-            _INFO.clear()
-        _INFO[key] = _SetInfo(criteria)
-    return _INFO[key]
-
-
-def _holds(
-    checks: Iterable[CompiledExpression], values: Mapping[str, Value], dates: Collection[str]
-) -> bool:
-    """The constraints that read the moved input still hold (the others held already)."""
-    for check in checks:
-        if any(values.get(n) is False and n in dates for n in check.names):
-            continue  # a report never sent is not ordered (as check_submission does)
-        if not check.names <= values.keys():
-            continue
-        try:
-            if not evaluate(check, values):
-                return False
-        except EvaluationError:
-            return False
-    return True
-
-
-def _calls(expr: Expr) -> Iterable[Call]:
-    if isinstance(expr, Call):
-        yield expr
-    for child in _children(expr):
-        yield from _calls(child)
-
-
-def _zero_denominator(node: CompiledNode, values: Mapping[str, Value]) -> bool:
-    """A ``percent``/``ratio`` of the rule divides by 0: its ``when_zero`` is a convention,
-    not a point of the ratio, so monotonicity does not look at it."""
-    for expression in node.expressions:
-        for call in _calls(expression.root):
-            if call.function in ("percent", "ratio"):
-                try:
-                    if evaluate(call.args[1], values) == 0:
-                        return True
-                except EvaluationError:
-                    return True
-    return False
-
-
-def _probes(node: CompiledNode, name: str, criteria: CriteriaSet) -> list[tuple[Expr, Decimal]]:
-    """(sub-expression, value) pairs where the points may jump as ``name`` moves."""
-    probes: list[tuple[Expr, Decimal]] = []
-    metric = metric_of(node)
-    if metric is not None:
-        probes += [(metric.root, edge) for edge in edges_of(node)]
-
-    def compares(expr: Expr) -> None:
-        if isinstance(expr, Compare) and len(expr.operands) == 2:
-            left, right = expr.operands
-            for side, other in ((left, right), (right, left)):
-                if isinstance(other, Const) and isinstance(other.value, Decimal):
-                    probes.append((side, other.value))
-        for child in _children(expr):
-            compares(child)
-
-    for expression in node.expressions:
-        compares(expression.root)
-    return probes
-
-
-def _crossings(
-    expr: Expr,
-    edge: Decimal,
-    sign: int,
-    at: Callable[[Decimal], Mapping[str, Value]],
-    lo: Decimal,
-    hi: Decimal,
-    step: Decimal,
-) -> list[Decimal]:
-    """Grid points just before and at the first place where ``expr`` reaches ``edge`` (≥ and
-    >), found by bisection; ``expr`` moves with the input in direction ``sign``."""
-    found: list[Decimal] = []
-    count = int((hi - lo) / step)
-    for strict in (False, True):
-
-        def reached(k: int, strict: bool = strict) -> bool:
-            value = evaluate(expr, at(lo + k * step))
-            assert isinstance(value, Decimal)
-            if sign > 0:
-                return value > edge if strict else value >= edge
-            return value < edge if strict else value <= edge
-
-        try:
-            if not reached(count):
-                continue
-            low, high = 0, count
-            while low < high:
-                middle = (low + high) // 2
-                if reached(middle):
-                    high = middle
-                else:
-                    low = middle + 1
-        except (EvaluationError, AssertionError):
-            continue
-        found += [lo + (low - 1) * step, lo + low * step]
-    return found
-
-
-def _direction_of(
-    criteria: CriteriaSet,
-    node: CompiledNode,
-    name: str,
-    explicit: Mapping[str, Direction],
-) -> int | None:
-    if name in explicit:
-        return {"increasing": 1, "decreasing": -1, "either": 0}[explicit[name]]
-    spec = next((i for i in criteria.inputs if i.name == name), None)
-    if spec is None or spec.type not in NUMERIC:
-        return None
-    rule = node.node.rule
-    if spec.type == InputType.DATE and not isinstance(rule, DeadlineRule):
-        return None  # a date window (from … to …) is legitimately not monotonic
-    inputs = {i.name: i for i in criteria.inputs}
-    sign: int | None = 0
-    for expression in node.expressions:
-        part = input_sign(expression.root, name, inputs)
-        if part is None or sign is None:
-            sign = None
-        elif sign == 0:
-            sign = part
-        elif part not in (0, sign):
-            sign = None
-    direction = rule_direction(node, criteria)
-    if direction is None or sign is None or direction == 0:
-        return 0
-    return direction * sign
-
-
-def _show(criteria: CriteriaSet, name: str, value: Value | None) -> str:
-    spec = next((i for i in criteria.inputs if i.name == name), None)
-    return describe_value(value, spec)
-
-
-def _label(criteria: CriteriaSet, name: str) -> str:
-    spec = next((i for i in criteria.inputs if i.name == name), None)
-    return f"{name} ({spec.label})" if spec is not None else name
-
-
-def check_monotonic(
-    criteria: CriteriaSet,
-    code: str,
-    submission: Submission | CheckedSubmission,
-    *,
-    increasing: Collection[str] = (),
-    decreasing: Collection[str] = (),
-    either: Collection[str] = (),
-) -> None:
-    """Moving one input at a time around this unit's values never moves the points the
-    wrong way.
-
-    The expected way is read from the rule: more of a numerator, less of a denominator,
-    a higher value when the top band or a threshold “từ X trở lên” holds the points, an
-    earlier date for a deadline, fewer occurrences for a deduction. Where the rule does
-    not tell (``check``, ``levels``, an ``if … else`` expression), the points must move
-    one way only — never both up and down. Name inputs in ``increasing`` /
-    ``decreasing`` / ``either`` to state the expectation yourself. Each input is swept
-    over the values where the points may jump (every band edge, both sides), the ends of
-    what the constraints allow and a few points between; other inputs stay as they are.
-    For a parent, every leaf below it is checked.
-    """
-    compiled = criteria.compiled
-    if code not in compiled.nodes:
-        raise KeyError(code)
-    values = _typed_of(criteria, submission)
-    explicit: dict[str, Direction] = {n: "increasing" for n in increasing}
-    explicit.update({n: "decreasing" for n in decreasing})
-    explicit.update({n: "either" for n in either})
-    for leaf in _leaves_under(criteria, code):
-        _monotonic_leaf(criteria, leaf, values, explicit)
-
-
-def _leaves_under(criteria: CriteriaSet, code: str) -> list[CompiledNode]:
-    compiled = criteria.compiled
-    result = []
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        entry = compiled.nodes[current]
-        if entry.node.is_leaf:
-            if entry.node.rule is not None and not isinstance(entry.node.rule, SurveyRule):
-                result.append(entry)
-        else:
-            stack.extend(reversed(compiled.children.get(current, ())))
-    return result
-
-
-def _monotonic_leaf(
-    criteria: CriteriaSet,
-    node: CompiledNode,
-    values: Mapping[str, Value],
-    explicit: Mapping[str, Direction],
-) -> None:
-    if not node.inputs <= values.keys():
-        return
-    info = _info(criteria)
-    solver, spec_of = info.solver, info.spec_of
-    for name in sorted(node.inputs):
-        direction = _direction_of(criteria, node, name, explicit)
-        if direction is None:
-            continue
-        spec = spec_of[name]
-        step = STEPS[spec.type]
-        checks = info.checks.get(name, [])
-        related = {name}
-        for row in solver.rows:
-            if name in row.coeffs:
-                related.update(row.coeffs)
-        related = {n for n in related if n in values and from_value(values[n]) is not None}
-        related.add(name)
-        box = solver.box(related)
-        for other in related - {name}:
-            number = from_value(values[other])
-            assert number is not None
-            box.lo[other] = box.hi[other] = number
-        box.lo[name], box.hi[name] = solver.domain(name)
-        if not box.propagate():
-            continue
-        current = from_value(values[name])
-        lo, hi = box.lo[name], box.hi[name]
-        anchor = current if current is not None else lo if lo is not None else _ZERO
-        if lo is None:
-            lo = anchor - 100 * step - abs(anchor)
-        if hi is None:
-            hi = max(anchor, lo) * 4 + 100
-        grid: set[Decimal] = {lo, hi}
-        if current is not None:
-            grid.update({current, current - step, current + step})
-        for index in range(1, 6):
-            grid.add(lo + ((hi - lo) * index / 6 / step).to_integral_value() * step)
-
-        def at(x: Decimal, name: str = name, kind: InputType = spec.type) -> dict[str, Value]:
-            return {**values, name: to_value(kind, x)}
-
-        inputs = {i.name: i for i in criteria.inputs}
-        for expr, edge in _probes(node, name, criteria):
-            sign = input_sign(expr, name, inputs)
-            if sign in (1, -1):
-                assert sign is not None
-                grid.update(_crossings(expr, edge, sign, at, lo, hi, step))
-        if isinstance(node.node.rule, DeadlineRule):
-            for date_name, due in date_inputs(node):
-                if date_name == name:
-                    for days in (-1, 0, 1):
-                        grid.add(Decimal((due + dt.timedelta(days=days)).toordinal()))
-        samples: list[tuple[Decimal | None, Decimal]] = []
-        for x in sorted(g for g in grid if lo <= g <= hi):
-            probe = at(x)
-            if not _holds(checks, probe, info.dates) or _zero_denominator(node, probe):
-                continue
-            try:
-                samples.append((x, leaf_points(criteria, node.code, probe)))
-            except EvaluationError:
-                continue
-        if spec.type == InputType.DATE:
-            probe = {**values, name: False}
-            with contextlib.suppress(EvaluationError):
-                samples.append((None, leaf_points(criteria, node.code, probe)))
-        _verify(criteria, node, name, direction, samples, values)
-
-
-def _verify(
-    criteria: CriteriaSet,
-    node: CompiledNode,
-    name: str,
-    direction: int,
-    samples: Sequence[tuple[Decimal | None, Decimal]],
-    values: Mapping[str, Value],
-) -> None:
-    spec = next(i for i in criteria.inputs if i.name == name)
-
-    def shown(x: Decimal | None) -> str:
-        return describe_value(False if x is None else to_value(spec.type, x), spec)
-
-    rise = fall = None
-    for (x1, p1), (x2, p2) in itertools.pairwise(samples):
-        if p2 < p1 and fall is None:
-            fall = (x1, p1, x2, p2)
-        if p2 > p1 and rise is None:
-            rise = (x1, p1, x2, p2)
-    vi, en = _where(node.node)
-    others = sorted((node.inputs | (node.applies_if.names if node.applies_if else set())) - {name})
-    details = [_rule_text(node.node)] if _rule_text(node.node) else []
-    if others:
-        details.append(
-            "Các số liệu khác giữ nguyên: "
-            + "; ".join(
-                f"{_label(criteria, n)} = {_show(criteria, n, values.get(n))}" for n in others
-            )
-        )
-    label = _label(criteria, name)
-    if direction > 0 and fall is not None:
-        x1, p1, x2, p2 = fall
-        raise InvariantViolation(
-            "monotonic",
-            f"{vi}: tăng {label} từ {shown(x1)} lên {shown(x2)} làm điểm giảm "
-            f"{_pts(p1)} → {_pts(p2)}",
-            f"{en}: raising {name} from {shown(x1)} to {shown(x2)} lowers the points {_en(p1)} → {_en(p2)}",
-            code=node.code,
-            details=details,
-        )
-    if direction < 0 and rise is not None:
-        x1, p1, x2, p2 = rise
-        raise InvariantViolation(
-            "monotonic",
-            f"{vi}: tăng {label} từ {shown(x1)} lên {shown(x2)} làm điểm tăng "
-            f"{_pts(p1)} → {_pts(p2)} (quy tắc này phải giữ nguyên hoặc giảm điểm)",
-            f"{en}: raising {name} from {shown(x1)} to {shown(x2)} raises the points "
-            f"{_en(p1)} → {_en(p2)} (this rule must keep or lower them)",
-            code=node.code,
-            details=details,
-        )
-    if direction == 0 and rise is not None and fall is not None:
-        steps = sorted([rise, fall], key=lambda s: (s[0] is None, s[0] or 0))
-        path = "; ".join(f"{shown(a)} → {_pts(p)}, {shown(b)} → {_pts(q)}" for a, p, b, q in steps)
-        raise InvariantViolation(
-            "monotonic",
-            f"{vi}: khi {label} tăng, điểm lúc tăng lúc giảm ({path})",
-            f"{en}: as {name} grows the points go both up and down ({path})",
-            code=node.code,
-            details=details,
-        )
-
-
-# --- band edges ---------------------------------------------------------------------
-
-_NUMBER = r"(\d+(?:[.,]\d+)?)\s*%?"
-_ABOVE = [  # the number belongs with the values above it
-    re.compile(
-        r"(?:\btừ|tối thiểu|ít nhất|không dưới|dưới|thấp hơn|nhỏ hơn|ít hơn|>=|≥|<)\s*"
-        rf"(?:(?:là|đạt|từ|mức)\s+)*{_NUMBER}"
-    ),
-    re.compile(rf"{_NUMBER}[^\d;:]{{0,30}}?\btrở lên"),
-]
-_BELOW = [  # the number belongs with the values below it
-    re.compile(
-        r"(?:\btrên|vượt|\bquá|tối đa|lớn hơn|cao hơn|nhiều hơn|<=|≤|>)\s*"
-        rf"(?:(?:là|đạt|mức)\s+)*{_NUMBER}"
-    ),
-    re.compile(rf"\bđến\s+{_NUMBER}"),
-    re.compile(rf"{_NUMBER}[^\d;:]{{0,30}}?\btrở xuống"),
-]
-
-
-def _claims(text: str) -> dict[Decimal, dict[bool, str]]:
-    """For each number of a rule's text, which side its own value falls on, with the phrase."""
-    found: dict[Decimal, dict[bool, str]] = {}
-    lowered = text.lower()
-    for above, patterns in ((True, _ABOVE), (False, _BELOW)):
-        for pattern in patterns:
-            for match in pattern.finditer(lowered):
-                try:
-                    number = parse_decimal(match.group(1))
-                except ValueError:
-                    continue
-                found.setdefault(number, {}).setdefault(above, text[match.start() : match.end()])
-    return found
-
-
-def _declared(node: CompiledNode, value: Decimal) -> Decimal | None:
-    rule = node.node.rule
-    if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
-            if value in interval:
-                return band.points
-        return None
-    assert isinstance(rule, ThresholdRule)
-    return node.node.max_points if value in intervals_of(node)[0] else rule.otherwise
-
-
-def _band_text(node: CompiledNode, value: Decimal) -> str:
-    rule = node.node.rule
-    if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
-            if value in interval:
-                return band.when
-        return "?"
-    assert isinstance(rule, ThresholdRule)
-    return rule.when if value in intervals_of(node)[0] else f"không đạt '{rule.when}'"
-
-
-def check_band_edges(
-    criteria: CriteriaSet,
-    code: str,
-    expect: Mapping[str | int | Decimal, str | int | Decimal] | None = None,
-) -> None:
-    """A ``bands`` or ``threshold`` criterion behaves at each edge as its words say.
-
-    1. At every edge, and just below and above it, the engine gives the points of the
-       band whose words contain the value (``từ 80%`` holds 80, ``trên 80%`` does not).
-    2. When the rule's ``text`` (the decision's sentence) qualifies an edge — “từ 80%
-       trở lên”, “tối thiểu 30%”, “dưới 5%” put the number with the values above it;
-       “trên 30%”, “không quá 25”, “đến 100%” with those below — the bands must put it
-       on the same side.
-    3. ``expect`` states points at values yourself: ``{"80%": 1, "79,99%": "0,5"}``.
-
-    The inputs are built so the metric lands exactly on the edge (for ``percent(a, b,
-    …)``: ``b = 5k``, ``a = 4k`` for 80%).
-    """
-    compiled = criteria.compiled
-    node = compiled.nodes[code]
-    rule = node.node.rule
-    if not isinstance(rule, BandsRule | ThresholdRule):
-        raise ValueError(f"tiêu chí {code} không phải bands hay threshold ({rule and rule.kind})")
-    metric = metric_of(node)
-    assert metric is not None
-    solver = Solver.for_set(criteria, strict=False)
-    domain = domain_of(node, criteria)
-    edges = edges_of(node)
-    unit = (
-        "%"
-        if (
-            rule.unit == "%"
-            or (isinstance(metric.root, Call) and metric.root.function == "percent")
-        )
-        else ""
-    )
-    vi, en = _where(node.node)
-    details = [_rule_text(node.node)]
-
-    def lowest(_name: str, lo: Decimal, _hi: Decimal) -> Decimal:
-        return lo
-
-    def build(target: Decimal, side: int, gap: Decimal) -> dict[str, Value] | None:
-        return construct(criteria, node, target, side, solver, lowest, 1, gap)
-
-    def shown(values: Mapping[str, Value]) -> str:
-        return ", ".join(f"{n} = {_show(criteria, n, values[n])}" for n in sorted(values))
-
-    epsilon = Decimal("0.000001")
-    for edge in edges:
-        gap = min((abs(edge - e) for e in edges if e != edge), default=Decimal(1))
-        for side in (-1, 0, 1):
-            values = build(edge, side, gap)
-            if values is None:
-                continue
-            got = evaluate(metric, values)
-            assert isinstance(got, Decimal)
-            if got not in domain:
-                continue
-            declared = _declared(node, got)
-            try:
-                engine = leaf_points(criteria, code, values)
-            except EvaluationError as exc:
-                raise InvariantViolation(
-                    "band_edges",
-                    f"{vi}: không chấm được tại {format_decimal(got)}{unit} ({shown(values)}): {exc}",
-                    f"{en}: cannot be scored at {got} ({shown(values)}): {exc}",
-                    code=code,
-                    details=details,
-                ) from exc
-            if declared is not None and engine != declared:
-                raise InvariantViolation(
-                    "band_edges",
-                    f"{vi}: tại {format_decimal(got)}{unit} ({shown(values)}) máy chấm cho "
-                    f"{_pts(engine)} điểm, nhưng khoảng '{_band_text(node, got)}' cho "
-                    f"{_pts(declared)} điểm",
-                    f"{en}: at {got} ({shown(values)}) the engine gives {_en(engine)} points, but the "
-                    f"band '{_band_text(node, got)}' gives {_en(declared)}",
-                    code=code,
-                    details=details,
-                )
-    if rule.text:
-        claims = _claims(rule.text)
-        for edge in edges:
-            said = claims.get(edge, {})
-            if len(said) != 1:
-                continue
-            above, phrase = next(iter(said.items()))
-            below_value, above_value = edge - epsilon, edge + epsilon
-            if below_value not in domain or above_value not in domain:
-                continue
-            p_below, p_at, p_above = (_declared(node, v) for v in (below_value, edge, above_value))
-            if p_below == p_above or p_at is None:
-                continue
-            declared_above = p_at == p_above
-            if declared_above == above:
-                continue
-            values = build(edge, 0, Decimal(1))
-            engine = leaf_points(criteria, code, values) if values is not None else p_at
-            side_vi = "mức trên" if above else "mức dưới"
-            side_en = "the band above" if above else "the band below"
-            wanted = p_above if above else p_below
-            meant = _band_text(node, above_value if above else below_value)
-            edge_text = f"{format_decimal(edge)}{unit}"
-            raise InvariantViolation(
-                "band_edges",
-                f"{vi}: cách tính viết '{phrase}' (đúng {edge_text} thuộc {side_vi}: "
-                f"{_pts(wanted)} điểm) nhưng khoảng khai báo '{meant}' không chứa {edge_text}: "
-                f"đúng {edge_text} rơi vào '{_band_text(node, edge)}' và được {_pts(engine)} điểm",
-                f"{en}: the rule text says '{phrase}' (exactly {edge_text} belongs to {side_en}: "
-                f"{_en(wanted)} points) but the band '{meant}' leaves {edge_text} out: exactly "
-                f"{edge_text} falls in '{_band_text(node, edge)}' and gets {_en(engine)} points",
-                code=code,
-                details=details,
-            )
-    for raw_value, raw_points in (expect or {}).items():
-        target = (
-            raw_value
-            if isinstance(raw_value, Decimal)
-            else parse_decimal(str(raw_value).replace("%", "").strip())
-        )
-        wanted = parse_decimal(raw_points)
-        values = build(target, 0, Decimal(1))
-        if values is None:
-            raise ConstructionError(
-                f"{vi}: không dựng được số liệu cho giá trị {raw_value}",
-                f"{en}: cannot build inputs for the value {raw_value}",
-            )
-        engine = leaf_points(criteria, code, values)
-        if engine != wanted:
-            raise InvariantViolation(
-                "band_edges",
-                f"{vi}: tại {format_decimal(target)}{unit} ({shown(values)}) quy tắc cho "
-                f"{_pts(engine)} điểm, văn bản quy định {_pts(wanted)} điểm (khoảng khai báo: "
-                f"'{_band_text(node, target)}')",
-                f"{en}: at {target} ({shown(values)}) the rule gives {_en(engine)} points, the legal "
-                f"text says {_en(wanted)} (declared band: '{_band_text(node, target)}')",
-                code=code,
-                details=details,
             )
 
 
@@ -1182,7 +569,7 @@ def check_all(
             if f"monotonic:{leaf.code}" in skip:
                 continue
             wanted = dict((expect_monotonic or {}).get(leaf.code, {}))
-            _monotonic_leaf(criteria, leaf, values, wanted)
+            monotonic_leaf(criteria, leaf, values, wanted)
     if "band_edges" not in skip and criteria.digest not in _EDGES_DONE:
         for entry in criteria.compiled.nodes.values():
             if isinstance(entry.node.rule, BandsRule | ThresholdRule) and (

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from parindex.criteria import (
     CriteriaSet,
     DeadlineRule,
     InputType,
+    Node,
     SurveyRule,
     UnitLevel,
 )
@@ -101,10 +102,109 @@ def submissions(
     constraints then leave it out, as :func:`parindex.check_submission` does.
     """
     solver = Solver.for_set(criteria, scale=scale)
+    pinned, pinned_other = _pins(criteria, fixed or {}, solver)
+    dues = _dues(criteria)
+    survey_codes = [n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)]
+    leaves = [
+        n for n in criteria.walk() if n.is_leaf and n.rule and not isinstance(n.rule, SurveyRule)
+    ]
+    levels = [UnitLevel(level)] if level is not None else list(criteria.levels)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Submission:
+        numbers = solver.solve(list(solver.inputs), _chooser(draw, solver, dues), fixed=pinned)
+        if numbers is None:  # pragma: no cover - propagation keeps every step feasible
+            raise ConstructionError(
+                "không dựng được số liệu thỏa mọi ràng buộc",
+                "could not build values satisfying every constraint",
+            )
+        values = _draw_values(draw, criteria, numbers, pinned, pinned_other, missing)
+        unit_facts: dict[str, bool] = {}
+        for fact in criteria.facts:
+            if facts is not None and fact.name in facts:
+                unit_facts[fact.name] = facts[fact.name]
+            elif not (missing and draw(st.booleans())):
+                unit_facts[fact.name] = draw(st.booleans())
+        results: dict[str, Decimal] = {}
+        for code in survey_codes:
+            if survey is True or (survey is None and draw(st.booleans())):
+                top = criteria.node(code).max_points
+                results[code] = _draw_grid(draw, _ZERO, top, Decimal("0.01"))
+        own = _draw_self_scores(draw, leaves) if self_scores else {}
+        unit = {
+            "id": "don-vi-thu",
+            "name": "Đơn vị thử (sinh bởi hypothesis)",
+            "level": draw(st.sampled_from(levels)).value,
+            "facts": unit_facts,
+        }
+        return GeneratedSubmission.build(
+            criteria,
+            {
+                "format": "parindex.submission/1",
+                "criteria": criteria.id,
+                "year": criteria.year,
+                "synthetic": True,
+                "unit": unit,
+                "values": values,
+                "survey": results,
+                "self_scores": own,
+            },
+        )
+
+    return build()
+
+
+def _chooser(
+    draw: st.DrawFn, solver: Solver, dues: Mapping[str, list[dt.date]]
+) -> Callable[[str, Decimal, Decimal], Decimal]:
+    """How the solver picks each value in its range: on the grid, dates often near a due date."""
+
+    def choose(name: str, lo: Decimal, hi: Decimal) -> Decimal:
+        step = solver.step(name)
+        near = [
+            Decimal((due + dt.timedelta(days=d)).toordinal())
+            for due in dues.get(name, [])
+            for d in (-1, 0, 1)
+        ]
+        near = [n for n in near if lo <= n <= hi]
+        if near:
+            use_near: bool = draw(st.booleans())
+            if use_near:
+                return draw(st.sampled_from(near))
+        return _draw_grid(draw, lo, hi, step)
+
+    return choose
+
+
+def _dues(criteria: CriteriaSet) -> dict[str, list[dt.date]]:
+    """Each date input's due dates (values are drawn near them: a day before, on, after)."""
+    dues: dict[str, list[dt.date]] = {}
+    for compiled in criteria.compiled.nodes.values():
+        if isinstance(compiled.node.rule, DeadlineRule):
+            for name, due in date_inputs(compiled):
+                dues.setdefault(name, []).append(due)
+    return dues
+
+
+def _draw_self_scores(draw: st.DrawFn, leaves: Sequence[Node]) -> dict[str, dict[str, Any]]:
+    """The unit's own scores of some leaves, in quarter points up to each maximum."""
+    own: dict[str, dict[str, Any]] = {}
+    for node in leaves:
+        if draw(st.booleans()):
+            points = _draw_grid(draw, _ZERO, node.max_points, _QUARTER)
+            own[node.code] = {"points": points, "explanation": "Tự chấm (sinh tự động)"}
+    return own
+
+
+def _pins(
+    criteria: CriteriaSet, fixed: Mapping[str, Any], solver: Solver
+) -> tuple[dict[str, Decimal], dict[str, Any]]:
+    """``fixed`` read: numbers and dates as the solver's numbers, other values as given;
+    refused at once when they break a constraint."""
     kinds = {i.name: i.type for i in criteria.inputs}
     pinned: dict[str, Decimal] = {}
     pinned_other: dict[str, Any] = {}
-    for name, raw in (fixed or {}).items():
+    for name, raw in fixed.items():
         if name not in kinds:
             raise ConstructionError(
                 f"fixed: đầu vào chưa khai báo: {name}", f"fixed: undeclared input: {name}"
@@ -117,104 +217,46 @@ def submissions(
             pinned[name] = number
         else:
             pinned_other[name] = raw
-    check = solver.solve(list(solver.inputs), lambda _n, lo, _hi: lo, fixed=pinned)
-    if check is None:
+    if solver.solve(list(solver.inputs), lambda _n, lo, _hi: lo, fixed=pinned) is None:
         raise ConstructionError(
             "fixed: các giá trị cố định vi phạm ràng buộc của bộ tiêu chí",
             "fixed: the fixed values break a constraint of the set",
         )
-    dues: dict[str, list[dt.date]] = {}
-    for compiled in criteria.compiled.nodes.values():
-        if isinstance(compiled.node.rule, DeadlineRule):
-            for name, due in date_inputs(compiled):
-                dues.setdefault(name, []).append(due)
-    survey_codes = [n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)]
-    leaves = [
-        n for n in criteria.walk() if n.is_leaf and n.rule and not isinstance(n.rule, SurveyRule)
-    ]
-    levels = [UnitLevel(level)] if level is not None else list(criteria.levels)
+    return pinned, pinned_other
 
-    @st.composite
-    def build(draw: st.DrawFn) -> Submission:
-        def choose(name: str, lo: Decimal, hi: Decimal) -> Decimal:
-            step = solver.step(name)
-            near = [
-                Decimal((due + dt.timedelta(days=d)).toordinal())
-                for due in dues.get(name, [])
-                for d in (-1, 0, 1)
-            ]
-            near = [n for n in near if lo <= n <= hi]
-            if near:
-                use_near: bool = draw(st.booleans())
-                if use_near:
-                    return draw(st.sampled_from(near))
-            return _draw_grid(draw, lo, hi, step)
 
-        numbers = solver.solve(list(solver.inputs), choose, fixed=pinned)
-        if numbers is None:  # pragma: no cover - propagation keeps every step feasible
-            raise ConstructionError(
-                "không dựng được số liệu thỏa mọi ràng buộc",
-                "could not build values satisfying every constraint",
+def _draw_values(
+    draw: st.DrawFn,
+    criteria: CriteriaSet,
+    numbers: Mapping[str, Decimal],
+    pinned: Mapping[str, Decimal],
+    pinned_other: Mapping[str, Any],
+    missing: bool,
+) -> dict[str, Any]:
+    """Every input's value as a file holds it (some left out when ``missing``)."""
+    values: dict[str, Any] = {}
+    for spec in criteria.inputs:
+        name = spec.name
+        if missing and name not in pinned and name not in pinned_other and draw(st.booleans()):
+            continue
+        if name in pinned_other:
+            values[name] = pinned_other[name]
+        elif spec.type in NUMERIC:
+            not_done = (
+                spec.type == InputType.DATE and name not in pinned and draw(st.integers(0, 7)) == 7
             )
-        values: dict[str, Any] = {}
-        for spec in criteria.inputs:
-            name = spec.name
-            if missing and name not in pinned and name not in pinned_other and draw(st.booleans()):
-                continue
-            if name in pinned_other:
-                values[name] = pinned_other[name]
-            elif spec.type in NUMERIC:
-                not_done = (
-                    spec.type == InputType.DATE
-                    and name not in pinned
-                    and draw(st.integers(0, 7)) == 7
-                )
-                typed = to_value(spec.type, numbers[name])
-                if not_done:
-                    values[name] = False
-                elif spec.type == InputType.COUNT:
-                    values[name] = int(numbers[name])
-                else:
-                    values[name] = typed
-            elif spec.type == InputType.YES_NO:
-                values[name] = draw(st.booleans())
+            typed = to_value(spec.type, numbers[name])
+            if not_done:
+                values[name] = False
+            elif spec.type == InputType.COUNT:
+                values[name] = int(numbers[name])
             else:
-                values[name] = draw(st.sampled_from(sorted(spec.choices or {})))
-        unit_facts: dict[str, bool] = {}
-        for fact in criteria.facts:
-            if facts is not None and fact.name in facts:
-                unit_facts[fact.name] = facts[fact.name]
-            elif not (missing and draw(st.booleans())):
-                unit_facts[fact.name] = draw(st.booleans())
-        results: dict[str, Decimal] = {}
-        for code in survey_codes:
-            if survey is True or (survey is None and draw(st.booleans())):
-                top = criteria.node(code).max_points
-                results[code] = _draw_grid(draw, _ZERO, top, Decimal("0.01"))
-        own: dict[str, dict[str, Any]] = {}
-        if self_scores:
-            for node in leaves:
-                if draw(st.booleans()):
-                    points = _draw_grid(draw, _ZERO, node.max_points, _QUARTER)
-                    own[node.code] = {"points": points, "explanation": "Tự chấm (sinh tự động)"}
-        data: dict[str, Any] = {
-            "format": "parindex.submission/1",
-            "criteria": criteria.id,
-            "year": criteria.year,
-            "synthetic": True,
-            "unit": {
-                "id": "don-vi-thu",
-                "name": "Đơn vị thử (sinh bởi hypothesis)",
-                "level": draw(st.sampled_from(levels)).value,
-                "facts": unit_facts,
-            },
-            "values": values,
-            "survey": results,
-            "self_scores": own,
-        }
-        return GeneratedSubmission.build(criteria, data)
-
-    return build()
+                values[name] = typed
+        elif spec.type == InputType.YES_NO:
+            values[name] = draw(st.booleans())
+        else:
+            values[name] = draw(st.sampled_from(sorted(spec.choices or {})))
+    return values
 
 
 # --- edges --------------------------------------------------------------------------

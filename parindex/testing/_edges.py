@@ -1,0 +1,307 @@
+"""Band edges: each edge on the side its own words put it (:func:`check_band_edges`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from parindex.compiler import CompiledNode
+from parindex.criteria import (
+    BandsRule,
+    CriteriaSet,
+    ThresholdRule,
+)
+from parindex.engine import leaf_points
+from parindex.errors import EvaluationError
+from parindex.expressions import Call, CompiledExpression, Value, evaluate
+from parindex.numbers import format_decimal, parse_decimal
+from parindex.ranges import Interval
+from parindex.testing._linear import ConstructionError, Solver
+from parindex.testing._rules import (
+    construct,
+    domain_of,
+    edges_of,
+    intervals_of,
+    metric_of,
+)
+from parindex.testing._violation import (
+    InvariantViolation,
+    _en,
+    _pts,
+    _rule_text,
+    _show,
+    _where,
+)
+
+__all__ = ["check_band_edges"]
+
+
+# --- band edges ---------------------------------------------------------------------
+
+_NUMBER = r"(\d+(?:[.,]\d+)?)\s*%?"
+_ABOVE = [  # the number belongs with the values above it
+    re.compile(
+        r"(?:\btừ|tối thiểu|ít nhất|không dưới|dưới|thấp hơn|nhỏ hơn|ít hơn|>=|≥|<)\s*"
+        rf"(?:(?:là|đạt|từ|mức)\s+)*{_NUMBER}"
+    ),
+    re.compile(rf"{_NUMBER}[^\d;:]{{0,30}}?\btrở lên"),
+]
+_BELOW = [  # the number belongs with the values below it
+    re.compile(
+        r"(?:\btrên|vượt|\bquá|tối đa|lớn hơn|cao hơn|nhiều hơn|<=|≤|>)\s*"
+        rf"(?:(?:là|đạt|mức)\s+)*{_NUMBER}"
+    ),
+    re.compile(rf"\bđến\s+{_NUMBER}"),
+    re.compile(rf"{_NUMBER}[^\d;:]{{0,30}}?\btrở xuống"),
+]
+
+
+def _claims(text: str) -> dict[Decimal, dict[bool, str]]:
+    """For each number of a rule's text, which side its own value falls on, with the phrase."""
+    found: dict[Decimal, dict[bool, str]] = {}
+    lowered = text.lower()
+    for above, patterns in ((True, _ABOVE), (False, _BELOW)):
+        for pattern in patterns:
+            for match in pattern.finditer(lowered):
+                try:
+                    number = parse_decimal(match.group(1))
+                except ValueError:
+                    continue
+                found.setdefault(number, {}).setdefault(above, text[match.start() : match.end()])
+    return found
+
+
+def _declared(node: CompiledNode, value: Decimal) -> Decimal | None:
+    rule = node.node.rule
+    if isinstance(rule, BandsRule):
+        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
+            if value in interval:
+                return band.points
+        return None
+    assert isinstance(rule, ThresholdRule)
+    return node.node.max_points if value in intervals_of(node)[0] else rule.otherwise
+
+
+def _band_text(node: CompiledNode, value: Decimal) -> str:
+    rule = node.node.rule
+    if isinstance(rule, BandsRule):
+        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
+            if value in interval:
+                return band.when
+        return "?"
+    assert isinstance(rule, ThresholdRule)
+    return rule.when if value in intervals_of(node)[0] else f"không đạt '{rule.when}'"
+
+
+def check_band_edges(
+    criteria: CriteriaSet,
+    code: str,
+    expect: Mapping[str | int | Decimal, str | int | Decimal] | None = None,
+) -> None:
+    """A ``bands`` or ``threshold`` criterion behaves at each edge as its words say.
+
+    1. At every edge, and just below and above it, the engine gives the points of the
+       band whose words contain the value (``từ 80%`` holds 80, ``trên 80%`` does not).
+    2. When the rule's ``text`` (the decision's sentence) qualifies an edge — “từ 80%
+       trở lên”, “tối thiểu 30%”, “dưới 5%” put the number with the values above it;
+       “trên 30%”, “không quá 25”, “đến 100%” with those below — the bands must put it
+       on the same side.
+    3. ``expect`` states points at values yourself: ``{"80%": 1, "79,99%": "0,5"}``.
+
+    The inputs are built so the metric lands exactly on the edge (for ``percent(a, b,
+    …)``: ``b = 5k``, ``a = 4k`` for 80%).
+    """
+    compiled = criteria.compiled
+    node = compiled.nodes[code]
+    rule = node.node.rule
+    if not isinstance(rule, BandsRule | ThresholdRule):
+        raise ValueError(f"tiêu chí {code} không phải bands hay threshold ({rule and rule.kind})")
+    metric = metric_of(node)
+    assert metric is not None
+    solver = Solver.for_set(criteria, strict=False)
+    domain = domain_of(node, criteria)
+    edges = edges_of(node)
+    unit = (
+        "%"
+        if (
+            rule.unit == "%"
+            or (isinstance(metric.root, Call) and metric.root.function == "percent")
+        )
+        else ""
+    )
+    vi, en = _where(node.node)
+    details = [_rule_text(node.node)]
+
+    check = _Edges(criteria, code, node, metric, solver, domain, edges, unit, vi, en, details)
+    _at_edges(check)
+    if rule.text:
+        _as_worded(check, rule.text)
+    _as_expected(check, expect or {})
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """One ``bands`` or ``threshold`` leaf under check, and how to build inputs for it."""
+
+    criteria: CriteriaSet
+    code: str
+    node: CompiledNode
+    metric: CompiledExpression
+    solver: Solver
+    domain: Interval
+    edges: list[Decimal]
+    unit: str
+    vi: str
+    en: str
+    details: list[str]
+
+    def build(self, target: Decimal, side: int, gap: Decimal) -> dict[str, Value] | None:
+        def lowest(_name: str, lo: Decimal, _hi: Decimal) -> Decimal:
+            return lo
+
+        return construct(self.criteria, self.node, target, side, self.solver, lowest, 1, gap)
+
+    def shown(self, values: Mapping[str, Value]) -> str:
+        return ", ".join(f"{n} = {_show(self.criteria, n, values[n])}" for n in sorted(values))
+
+
+def _at_edges(check: _Edges) -> None:
+    """At every edge, and just below and above it, the points of the band holding the value."""
+    criteria, code, node, metric, domain, edges, unit, vi, en, details, build, shown = (
+        check.criteria,
+        check.code,
+        check.node,
+        check.metric,
+        check.domain,
+        check.edges,
+        check.unit,
+        check.vi,
+        check.en,
+        check.details,
+        check.build,
+        check.shown,
+    )
+    for at in edges:
+        gap = min((abs(at - e) for e in edges if e != at), default=Decimal(1))
+        for side in (-1, 0, 1):
+            values = build(at, side, gap)
+            if values is None:
+                continue
+            got = evaluate(metric, values)
+            assert isinstance(got, Decimal)
+            if got not in domain:
+                continue
+            declared = _declared(node, got)
+            try:
+                engine = leaf_points(criteria, code, values)
+            except EvaluationError as exc:
+                raise InvariantViolation(
+                    "band_edges",
+                    f"{vi}: không chấm được tại {format_decimal(got)}{unit} ({shown(values)}): {exc}",
+                    f"{en}: cannot be scored at {got} ({shown(values)}): {exc}",
+                    code=code,
+                    details=details,
+                ) from exc
+            if declared is not None and engine != declared:
+                raise InvariantViolation(
+                    "band_edges",
+                    f"{vi}: tại {format_decimal(got)}{unit} ({shown(values)}) máy chấm cho "
+                    f"{_pts(engine)} điểm, nhưng khoảng '{_band_text(node, got)}' cho "
+                    f"{_pts(declared)} điểm",
+                    f"{en}: at {got} ({shown(values)}) the engine gives {_en(engine)} points, but the "
+                    f"band '{_band_text(node, got)}' gives {_en(declared)}",
+                    code=code,
+                    details=details,
+                )
+
+
+def _as_worded(check: _Edges, text: str) -> None:
+    """Each edge the rule's own words qualify is on the side they put it."""
+    criteria, code, node, domain, edges, unit, vi, en, details, build = (
+        check.criteria,
+        check.code,
+        check.node,
+        check.domain,
+        check.edges,
+        check.unit,
+        check.vi,
+        check.en,
+        check.details,
+        check.build,
+    )
+    epsilon = Decimal("0.000001")
+    claims = _claims(text)
+    for edge in edges:
+        said = claims.get(edge, {})
+        if len(said) != 1:
+            continue
+        above, phrase = next(iter(said.items()))
+        below_value, above_value = edge - epsilon, edge + epsilon
+        if below_value not in domain or above_value not in domain:
+            continue
+        p_below, p_at, p_above = (_declared(node, v) for v in (below_value, edge, above_value))
+        if p_below == p_above or p_at is None:
+            continue
+        declared_above = p_at == p_above
+        if declared_above == above:
+            continue
+        values = build(edge, 0, Decimal(1))
+        engine = leaf_points(criteria, code, values) if values is not None else p_at
+        side_vi = "mức trên" if above else "mức dưới"
+        side_en = "the band above" if above else "the band below"
+        wanted = p_above if above else p_below
+        meant = _band_text(node, above_value if above else below_value)
+        edge_text = f"{format_decimal(edge)}{unit}"
+        raise InvariantViolation(
+            "band_edges",
+            f"{vi}: cách tính viết '{phrase}' (đúng {edge_text} thuộc {side_vi}: "
+            f"{_pts(wanted)} điểm) nhưng khoảng khai báo '{meant}' không chứa {edge_text}: "
+            f"đúng {edge_text} rơi vào '{_band_text(node, edge)}' và được {_pts(engine)} điểm",
+            f"{en}: the rule text says '{phrase}' (exactly {edge_text} belongs to {side_en}: "
+            f"{_en(wanted)} points) but the band '{meant}' leaves {edge_text} out: exactly "
+            f"{edge_text} falls in '{_band_text(node, edge)}' and gets {_en(engine)} points",
+            code=code,
+            details=details,
+        )
+
+
+def _as_expected(check: _Edges, expect: Mapping[str | int | Decimal, str | int | Decimal]) -> None:
+    """Points stated by the user at given values."""
+    criteria, code, node, unit, vi, en, details, build, shown = (
+        check.criteria,
+        check.code,
+        check.node,
+        check.unit,
+        check.vi,
+        check.en,
+        check.details,
+        check.build,
+        check.shown,
+    )
+    for raw_value, raw_points in expect.items():
+        target = (
+            raw_value
+            if isinstance(raw_value, Decimal)
+            else parse_decimal(str(raw_value).replace("%", "").strip())
+        )
+        wanted = parse_decimal(raw_points)
+        values = build(target, 0, Decimal(1))
+        if values is None:
+            raise ConstructionError(
+                f"{vi}: không dựng được số liệu cho giá trị {raw_value}",
+                f"{en}: cannot build inputs for the value {raw_value}",
+            )
+        engine = leaf_points(criteria, code, values)
+        if engine != wanted:
+            raise InvariantViolation(
+                "band_edges",
+                f"{vi}: tại {format_decimal(target)}{unit} ({shown(values)}) quy tắc cho "
+                f"{_pts(engine)} điểm, văn bản quy định {_pts(wanted)} điểm (khoảng khai báo: "
+                f"'{_band_text(node, target)}')",
+                f"{en}: at {target} ({shown(values)}) the rule gives {_en(engine)} points, the legal "
+                f"text says {_en(wanted)} (declared band: '{_band_text(node, target)}')",
+                code=code,
+                details=details,
+            )
