@@ -234,7 +234,7 @@ def load_units(
             for _ in range(files):
                 advance()
 
-        loaded, errors, notes = read_submissions(paths, criteria, done=done)
+        loaded, errors, notes = read_submissions(paths, criteria, done=done, keep_duplicates=True)
     by_file: dict[str | None, list[Problem]] = {}
     for problem in errors:
         by_file.setdefault(problem.file, []).append(problem)

@@ -158,13 +158,15 @@ def read_submissions(
     *,
     workers: int | None = None,
     done: Callable[[int], None] | None = None,
+    keep_duplicates: bool = False,
 ) -> tuple[list[Submission], list[Problem], list[Problem]]:
     """The submissions read, the problems of broken files, and the files left out on purpose.
 
     The one reader of many submissions behind :func:`load_submissions` and the commands:
     a broken file never blocks the others, a file of another set or a unit read twice is
     listed, never silently dropped. ``done(n)`` is told as each ``n`` more files are read
-    (a progress bar).
+    (a progress bar). ``keep_duplicates``: a unit read twice is kept twice (the commands,
+    which score each file they are given), not refused.
     """
     files = submission_files(folder_or_paths)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -187,7 +189,7 @@ def read_submissions(
                 errors += exc.problems
                 continue
         first = seen.setdefault((result.criteria, result.year, result.unit.id), result)
-        if first is not result:
+        if first is not result and not keep_duplicates:
             errors.append(_duplicate(result, first))
             continue
         submissions.append(result)
