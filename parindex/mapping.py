@@ -14,7 +14,7 @@ reports of the same units in the two years, one row per entry, with exact points
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -129,6 +129,50 @@ class _Add(Protocol):
     ) -> None: ...
 
 
+def _check_ref(
+    ref: CodeRef,
+    codes: Sequence[str],
+    criteria: CriteriaSet,
+    path: tuple[str | int, ...],
+    add: Callable[..., None],
+) -> None:
+    """One side's code of an entry: in its set, with the set's title, not inside another."""
+    nodes = criteria.compiled.nodes
+    if ref.code not in nodes:
+        add(
+            "unknown_code",
+            f"bộ '{criteria.id}' không có mã {ref.code}{did_you_mean(ref.code, nodes)}",
+            f"set '{criteria.id}' has no code {ref.code}",
+            (*path, "code"),
+            ref.code,
+            code=ref.code,
+        )
+        return
+    title = nodes[ref.code].node.title
+    if ref.title != title:
+        add(
+            "title_mismatch",
+            f"tiêu đề của {ref.code} khác tiêu đề trong bộ '{criteria.id}'",
+            f"title of {ref.code} differs from set '{criteria.id}'",
+            (*path, "title"),
+            ref.title,
+            (title,),
+            code=ref.code,
+        )
+    parent = nodes[ref.code].parent
+    while parent is not None:
+        if parent in codes:
+            add(
+                "nested_codes",
+                f"{ref.code} nằm trong {parent} cùng mục: điểm sẽ bị cộng hai lần",
+                f"{ref.code} is inside {parent} in the same entry",
+                (*path, "code"),
+                ref.code,
+                code=ref.code,
+            )
+        parent = nodes[parent].parent
+
+
 def _check(
     mapping: CodeMapping, source: SourceMap, old: CriteriaSet | None, new: CriteriaSet | None
 ) -> list[Problem]:
@@ -180,42 +224,8 @@ def _check(
                         code=ref.code,
                     )
                 seen[key].setdefault(ref.code, index)
-                if criteria is None:
-                    continue
-                nodes = criteria.compiled.nodes
-                if ref.code not in nodes:
-                    add(
-                        "unknown_code",
-                        f"bộ '{criteria.id}' không có mã {ref.code}{did_you_mean(ref.code, nodes)}",
-                        f"set '{criteria.id}' has no code {ref.code}",
-                        (*path, "code"),
-                        ref.code,
-                        code=ref.code,
-                    )
-                    continue
-                title = nodes[ref.code].node.title
-                if ref.title != title:
-                    add(
-                        "title_mismatch",
-                        f"tiêu đề của {ref.code} khác tiêu đề trong bộ '{criteria.id}'",
-                        f"title of {ref.code} differs from set '{criteria.id}'",
-                        (*path, "title"),
-                        ref.title,
-                        (title,),
-                        code=ref.code,
-                    )
-                parent = nodes[ref.code].parent
-                while parent is not None:
-                    if parent in codes:
-                        add(
-                            "nested_codes",
-                            f"{ref.code} nằm trong {parent} cùng mục: điểm sẽ bị cộng hai lần",
-                            f"{ref.code} is inside {parent} in the same entry",
-                            (*path, "code"),
-                            ref.code,
-                            code=ref.code,
-                        )
-                    parent = nodes[parent].parent
+                if criteria is not None:
+                    _check_ref(ref, codes, criteria, path, add)
         _check_shape(entry, where, add)
     return problems
 
@@ -359,6 +369,31 @@ def _row_status(old: _Side, new: _Side) -> str:
     return _ROW_STATUS[ComparisonStatus.SCORED]
 
 
+_COLUMNS = (
+    "unit",
+    "unit_name",
+    "entry",
+    "old_codes",
+    "new_codes",
+    "old_title",
+    "new_title",
+    "match",
+    "basis",
+    "old_points",
+    "old_max",
+    "old_percent",
+    "new_points",
+    "new_max",
+    "new_percent",
+    "change",
+    "old_status",
+    "new_status",
+    "status",
+    "status_vi",
+)
+"""The columns of :func:`compare_years`, in order."""
+
+
 def compare_years(
     mapping: CodeMapping,
     old: ScoreReport | Sequence[ScoreReport],
@@ -430,26 +465,4 @@ def compare_years(
                     "status_vi": label("comparison_row", status),
                 }
             )
-    columns = [
-        "unit",
-        "unit_name",
-        "entry",
-        "old_codes",
-        "new_codes",
-        "old_title",
-        "new_title",
-        "match",
-        "basis",
-        "old_points",
-        "old_max",
-        "old_percent",
-        "new_points",
-        "new_max",
-        "new_percent",
-        "change",
-        "old_status",
-        "new_status",
-        "status",
-        "status_vi",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(_COLUMNS))
