@@ -136,25 +136,28 @@ def _load_criteria(path: str) -> Any:
 # --- validate ----------------------------------------------------------------------------
 
 
-@main.command()
+VALIDATE_HELP = """Kiểm tra tệp tiêu chí và tóm tắt: mọi lỗi của tệp trong một lần chạy.
+
+\b
+Ví dụ:
+  parindex validate criteria/namdinh-stnmt-2023.yaml
+  parindex validate bo-tieu-chi.yaml --format json
+---
+Validate criteria files and summarise them: every problem of a file in one run.
+
+\b
+Example:
+  parindex validate criteria/namdinh-stnmt-2023.yaml
+  parindex validate criteria.yaml --format json
+"""
+
+
+@main.command(help=VALIDATE_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @options("text", "json", "csv")
 @decimal_comma_option
 def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -> None:
-    """Kiểm tra tệp tiêu chí và tóm tắt: mọi lỗi của tệp trong một lần chạy.
-
-    \b
-    Ví dụ:
-      parindex validate criteria/namdinh-stnmt-2023.yaml
-      parindex validate bo-tieu-chi.yaml --format json
-    ---
-    Validate criteria files and summarise them: every problem of a file in one run.
-
-    \b
-    Example:
-      parindex validate criteria/namdinh-stnmt-2023.yaml
-      parindex validate criteria.yaml --format json
-    """
+    """Validate criteria files and summarise them (help: :data:`VALIDATE_HELP`)."""
     from parindex.cli_render import node_rows, set_summary
     from parindex.loader import load_criteria
 
@@ -578,7 +581,45 @@ def _import_targets(output: str | None, submissions: tuple[Any, ...]) -> list[Pa
     return [target / f"{s.unit.id}.yaml" for s in submissions]
 
 
-@main.command("import")
+def _imported_units(result: Any, targets: list[Path | None]) -> list[dict[str, Any]]:
+    """One row per imported unit: its sheet, counts of scores read, the file written."""
+    return [
+        {
+            "sheet": sheet,
+            "unit_id": submission.unit.id,
+            "unit_name": submission.unit.name,
+            "round": round_number,
+            "self_scores": len(submission.self_scores),
+            "appraised_scores": sum(
+                len(a.scores) for a in submission.appraisals if a.round == round_number
+            ),
+            "file": None if target is None else str(target),
+        }
+        for submission, sheet, round_number, target in zip(
+            result.submissions, result.sheets, result.rounds, targets, strict=True
+        )
+    ]
+
+
+IMPORT_HELP = """Nhập bảng điểm Excel đã điền vào hồ sơ.
+
+Không có -o: chỉ kiểm tra bảng và in kết quả, không ghi tệp nào.
+
+\b
+Ví dụ:
+  parindex import criteria/namdinh-stnmt-2023.yaml bang-diem.xlsx -o ho-so.yaml
+---
+Import a filled Excel score sheet into submissions.
+
+Without -o: only check the workbook and print the result; no file is written.
+
+\b
+Example:
+  parindex import criteria/namdinh-stnmt-2023.yaml scores.xlsx -o submission.yaml
+"""
+
+
+@main.command("import", help=IMPORT_HELP)
 @click.argument("criteria_file", type=click.Path())
 @click.argument("workbook_file", type=click.Path())
 @click.option(
@@ -606,22 +647,7 @@ def import_command(
     fmt: str,
     lang: str,
 ) -> None:
-    """Nhập bảng điểm Excel đã điền vào hồ sơ.
-
-    Không có -o: chỉ kiểm tra bảng và in kết quả, không ghi tệp nào.
-
-    \b
-    Ví dụ:
-      parindex import criteria/namdinh-stnmt-2023.yaml bang-diem.xlsx -o ho-so.yaml
-    ---
-    Import a filled Excel score sheet into submissions.
-
-    Without -o: only check the workbook and print the result; no file is written.
-
-    \b
-    Example:
-      parindex import criteria/namdinh-stnmt-2023.yaml scores.xlsx -o submission.yaml
-    """
+    """Import a filled Excel score sheet (help: :data:`IMPORT_HELP`)."""
     from parindex.excel_import import import_workbook
     from parindex.excel_layout import WorkbookError
 
@@ -643,22 +669,7 @@ def import_command(
     for submission, target in zip(result.submissions, targets, strict=True):
         if target is not None:
             _write_submission(submission, target)
-    units = [
-        {
-            "sheet": sheet,
-            "unit_id": submission.unit.id,
-            "unit_name": submission.unit.name,
-            "round": round_number,
-            "self_scores": len(submission.self_scores),
-            "appraised_scores": sum(
-                len(a.scores) for a in submission.appraisals if a.round == round_number
-            ),
-            "file": None if target is None else str(target),
-        }
-        for submission, sheet, round_number, target in zip(
-            result.submissions, result.sheets, result.rounds, targets, strict=True
-        )
-    ]
+    units = _imported_units(result, targets)
     if fmt == "json":
         payload = {
             "valid": result.complete,
