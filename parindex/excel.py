@@ -401,8 +401,8 @@ def _write_cell(
         sheet.write_number(row, col, cell_number(content), fmt)
     else:
         value = evaluator.cell(row, col)
-        assert value is not None
-        sheet.write_formula(row, col, "=" + render(content), fmt, cell_number(value))
+        shown = "" if value is None else cell_number(value)  # None: the formula shows ""
+        sheet.write_formula(row, col, "=" + render(content), fmt, shown)
 
 
 def _write_totals(

@@ -14,6 +14,7 @@ from parindex.backends.excel import IfBlank as _IfBlank
 from parindex.backends.excel import Num as _Num
 from parindex.backends.excel import Ref as _Ref
 from parindex.backends.excel import Round as _Round
+from parindex.backends.excel import Text as _Text
 from parindex.criteria import Aggregation
 from parindex.excel_layout import (
     APPRAISED,
@@ -44,16 +45,18 @@ class Evaluator:
 
     def __init__(self, cells: Mapping[tuple[int, int], Cell]) -> None:
         self.cells = cells
-        self.memo: dict[tuple[int, int], Decimal] = {}
+        self.memo: dict[tuple[int, int], Decimal | None] = {}
         self.shared: dict[int, Decimal | None] = {}  # by id: expressions are shared and immutable
 
     def cell(self, row: int, col: int) -> Decimal | None:
+        """A cell's value; ``None`` for a blank cell and for a formula showing ``""``."""
         content = self.cells.get((row, col))
         if content is None or isinstance(content, Decimal):
             return content
         key = (row, col)
         if key not in self.memo:
-            self.memo[key] = self.value(content)
+            result = self.evaluate(content)
+            self.memo[key] = result if result is not None or shows_empty(content) else Decimal(0)
         return self.memo[key]
 
     def value(self, expr: _Expr) -> Decimal:
@@ -89,6 +92,8 @@ class Evaluator:
             return self.evaluate(expr.then if entered else expr.otherwise)
         if isinstance(expr, Neg):
             return -self.value(expr.arg)
+        if isinstance(expr, _Text):
+            return None  # "" (only ever chosen by IfAny; never summed or computed with)
         if not isinstance(expr, _Arith):
             raise TypeError(f"not a score sheet formula: {expr!r}")
         left, right = self.value(expr.left), self.value(expr.right)
@@ -99,6 +104,20 @@ class Evaluator:
         if expr.op == "*":
             return left * right
         return left / right
+
+
+_EMPTY = _Text("")
+
+
+def shows_empty(expr: _Expr) -> bool:
+    """True for ``IF(COUNT(…)>0, …, "")``: a cell that shows nothing until something is entered."""
+    return isinstance(expr, _IfAny) and expr.otherwise == _EMPTY
+
+
+def _once_appraised(entries: tuple[_Ref, ...], expr: _Expr) -> _Expr:
+    """``expr`` once an appraised score is entered among ``entries``, else an empty cell: an
+    appraised total made only of the unit's own scores is never shown as appraised."""
+    return _IfAny(entries, expr, _EMPTY) if entries else _EMPTY
 
 
 # --- the formulas of a unit's sheet --------------------------------------------------------------
@@ -159,8 +178,13 @@ class Formulas:
                 self.aggregate(row, tuple(self.appraised[c] for c in row.children), False),
             )
         if not row.entry:  # a parent whose cells hold the aggregates (blank if it has none)
-            cells[at, SELF], cells[at, APPRAISED] = parts or (None, None)
-            self.own[row.code], self.appraised[row.code] = self_cell, appraised_cell
+            if parts is None:
+                cells[at, SELF] = cells[at, APPRAISED] = None
+            else:
+                cells[at, SELF] = parts[0]
+                cells[at, APPRAISED] = _once_appraised(self.entries(row), parts[1])
+            self.own[row.code] = self_cell
+            self.appraised[row.code] = _IfBlank(appraised_cell, self_cell, appraised_cell)
             return
         own: _Expr = self_cell
         if row.survey and row.result.points is not None:
@@ -179,6 +203,11 @@ class Formulas:
         self.own[row.code] = own
         self.appraised[row.code] = _IfBlank(appraised_cell, appraised, appraised_cell)
 
+    def entries(self, row: SheetRow) -> tuple[_Ref, ...]:
+        """The appraised-score cells a row's appraised value rests on: its own and those below."""
+        rows = [row, *(self.sheet.by_code[c] for c in row.below)]
+        return tuple(_Ref(r.row, APPRAISED) for r in rows if r.entry and r.applicable)
+
     def cells(
         self, self_scores: Mapping[str, Decimal], appraised: Mapping[str, Decimal]
     ) -> dict[tuple[int, int], Cell]:
@@ -194,7 +223,8 @@ class Formulas:
                 continue
             cells[at, COMPUTED] = self.computed(row)
             self.visit(row, cells)
-            cells[at, DIFF] = _Arith("-", self.appraised[row.code], self.own[row.code])
+            difference = _Arith("-", self.appraised[row.code], self.own[row.code])
+            cells[at, DIFF] = _once_appraised(self.entries(row), difference)
         total, index = self.sheet.total_row, self.sheet.index_row
         areas = [self.sheet.by_code[a] for a in self.sheet.areas]
         cells[total, MAX] = _Round(_Call("SUM", tuple(_Ref(a.row, MAX) for a in areas)), _CLEAN)
@@ -203,16 +233,23 @@ class Formulas:
         cells[total, COMPUTED] = _Call(
             "MAX", (_Num(Decimal(0)), _Call("MIN", (computed_sum, _Ref(total, MAX))))
         )
-        cells[total, APPRAISED] = _Round(
-            _Call("SUM", tuple(self.appraised[a.code] for a in areas)), _CLEAN
+        everything = tuple(r for a in areas for r in self.entries(a))
+        cells[total, APPRAISED] = _once_appraised(
+            everything,
+            _Round(_Call("SUM", tuple(self.appraised[a.code] for a in areas)), _CLEAN),
         )
-        cells[total, DIFF] = _Arith("-", _Ref(total, APPRAISED), _Ref(total, SELF))
+        cells[total, DIFF] = _once_appraised(
+            everything, _Arith("-", _Ref(total, APPRAISED), _Ref(total, SELF))
+        )
         if self.sheet.max_points:
             hundred = _Num(Decimal(100))
             for col in (SELF, COMPUTED, APPRAISED):
                 share = _Arith("/", _Arith("*", _Ref(total, col), hundred), _Ref(total, MAX))
-                cells[index, col] = _Round(share, 2)
-            cells[index, DIFF] = _Arith("-", _Ref(index, APPRAISED), _Ref(index, SELF))
+                shown = _Round(share, 2)
+                cells[index, col] = _once_appraised(everything, shown) if col == APPRAISED else shown
+            cells[index, DIFF] = _once_appraised(
+                everything, _Arith("-", _Ref(index, APPRAISED), _Ref(index, SELF))
+            )
         return cells
 
 

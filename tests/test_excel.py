@@ -172,7 +172,8 @@ def rows_by_code(sheet: Any) -> dict[str, int]:
 
 
 def number(value: object) -> Decimal | None:
-    return None if value is None else parse_decimal(value)
+    """A cell's number; ``None`` for a blank cell or a formula showing ``""``."""
+    return None if value is None or value == "" else parse_decimal(value)
 
 
 def unit_sheet(workbook: Any, unit_id: str) -> Any:
@@ -219,12 +220,19 @@ def assert_sheet_matches_engine(sheet: Any, result: Review) -> None:
     assert cell(COMPUTED, index) == report.index
     assert cell(SELF, total) == result.summary[-1].self_score
     assert cell(SELF, index) == result.self_index
-    if result.appraised_index is not None:
+    # What the sheet shows as appraised rests on scores an appraiser entered: a round that
+    # scored nothing leaves the column empty (the review still counts it as an appraisal).
+    entered = any(cell(APPRAISED, at[n.code]) is not None for n in report.nodes)
+    if result.appraised_index is not None and entered:
         assert cell(APPRAISED, total) == result.summary[-1].appraised_score
         assert cell(APPRAISED, index) == result.appraised_index
-    else:  # no appraisal yet: the appraised column accepts every self-score
-        assert cell(APPRAISED, total) == result.summary[-1].self_score
-    assert cell(DIFF, total) == cell(APPRAISED, total) - (cell(SELF, total) or 0)  # type: ignore[operator]
+        assert cell(DIFF, total) == cell(APPRAISED, total) - (cell(SELF, total) or 0)  # type: ignore[operator]
+    else:  # nothing appraised yet: the appraised column shows nothing, never the self-scores
+        for col in (APPRAISED, DIFF):
+            assert sheet[f"{letter(col)}{total}"].value in (None, ""), col
+            assert sheet[f"{letter(col)}{index}"].value in (None, ""), col
+        for node in report.nodes:
+            assert sheet[f"{letter(APPRAISED)}{at[node.code]}"].value in (None, ""), node.code
 
 
 # --- export: layout, stored results, protection, print set-up ----------------------------------
