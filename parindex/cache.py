@@ -106,12 +106,14 @@ def cached(path: str | os.PathLike[str], load: Callable[[str], CriteriaSet]) -> 
     if directory is None:
         return load(file)
     try:
+        if os.stat(file).st_size > _MAX_BYTES:
+            return load(file)  # refused by the reader, unread (never hashed)
         with open(file, "rb") as handle:
             raw = handle.read(_MAX_BYTES + 1)
     except OSError:
         return load(file)  # the loader says what is wrong with the file
     if len(raw) > _MAX_BYTES:
-        return load(file)
+        return load(file)  # grew since the stat
     digest = hashlib.sha256(raw).hexdigest()
     entry = directory / "criteria" / f"{digest}-{fingerprint()[:16]}.bin"
     found = _read(directory, entry, digest)
