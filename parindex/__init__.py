@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from parindex.expressions import compile_expression
     from parindex.folders import load_submissions
     from parindex.form import write_form
+    from parindex.form_carry import carry_forward
     from parindex.loader import load_criteria
     from parindex.mapping import CodeMapping, MappingEntry, compare_years, load_mapping
     from parindex.numbers import format_decimal, parse_decimal
@@ -113,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "UnitLevel": "parindex.criteria",
     "UsedInput": "parindex.report",
     "WorkbookError": "parindex.excel",
+    "carry_forward": "parindex.form_carry",
     "check_submission": "parindex.submission",
     "classify": "parindex.engine",
     "compare_years": "parindex.mapping",
@@ -186,6 +188,7 @@ __all__ = [
     "UnitLevel",
     "UsedInput",
     "WorkbookError",
+    "carry_forward",
     "check_submission",
     "classify",
     "compare_years",

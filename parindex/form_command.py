@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from parindex.criteria import CriteriaSet
+    from parindex.submission import Submission
 
 __all__ = ["form_command"]
 
@@ -32,8 +37,26 @@ __all__ = ["form_command"]
     "các ô này).\n---\nThe appraisers' form: round 1 and 2 cells open (a unit's form keeps "
     "them locked).",
 )
+@click.option(
+    "--last-year",
+    type=click.Path(),
+    help="Hồ sơ năm trước để điền sẵn đơn vị, thông tin, TLKC (cần --mapping).\n---\n"
+    "Last year's submission to prefill the unit, facts and evidence from (needs --mapping).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(),
+    help="Tệp đối chiếu mã năm trước → năm nay (criteria/mappings/).\n---\n"
+    "The code mapping from last year's set to this year's (criteria/mappings/).",
+)
 def form_command(
-    criteria_file: str, submissions: tuple[str, ...], output: str, lang: str, appraisal: bool
+    criteria_file: str,
+    submissions: tuple[str, ...],
+    output: str,
+    lang: str,
+    appraisal: bool,
+    last_year: str | None,
+    mapping: str | None,
 ) -> None:
     """Biểu mẫu tự đánh giá Excel cho đơn vị điền: điểm tự tính khi nhập.
 
@@ -46,6 +69,12 @@ def form_command(
       parindex form criteria/namdinh-stnmt-2023.yaml -o bieu-mau.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml ho-so/ --appraisal -o tham-dinh.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml --last-year evidence/so-tnmt-mau-2021.yaml \\
+        --mapping criteria/mappings/quangbinh-stnmt-2021--namdinh-stnmt-2023.yaml -o so-tnmt.xlsx
+
+    Với --last-year: chép đơn vị, thông tin về đơn vị, TLKC (chuyển mã qua tệp đối chiếu) và
+    chỉ những số liệu cùng tên, cùng kiểu ở tiêu chí tương ứng chắc chắn; không chép ngày,
+    điểm tự đánh giá, điều tra, thẩm định. Số liệu năm nay do đơn vị nhập.
     ---
     The self-assessment form units fill in Excel: points computed as they type.
 
@@ -58,20 +87,29 @@ def form_command(
       parindex form criteria/namdinh-stnmt-2023.yaml -o form.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
       parindex form criteria/namdinh-stnmt-2023.yaml submissions/ --appraisal -o appraisal.xlsx
+
+    With --last-year: copies the unit, its facts, the evidence (codes moved through the
+    mapping) and only figures of the same name and type under criteria matched exact or
+    renamed; never dates, self-scores, survey results or appraisals.
     """
     from parindex.cli_support import user_errors
 
-    user_errors(_form)(criteria_file, submissions, output, lang, appraisal)
+    user_errors(_form)(criteria_file, submissions, output, lang, appraisal, last_year, mapping)
 
 
 def _form(
-    criteria_file: str, paths: tuple[str, ...], output: str, lang: str, appraisal: bool
+    criteria_file: str,
+    paths: tuple[str, ...],
+    output: str,
+    lang: str,
+    appraisal: bool,
+    last_year: str | None = None,
+    mapping: str | None = None,
 ) -> None:
     from parindex.errors import ParindexError
     from parindex.form import write_form
     from parindex.loader import load_criteria
     from parindex.report_command import read_submissions
-    from parindex.submission import Submission
 
     if not output.lower().endswith(".xlsx"):
         raise ParindexError(
@@ -81,11 +119,14 @@ def _form(
         )
     criteria = load_criteria(criteria_file)
     units: list[Submission] = []
+    if last_year is not None or mapping is not None:
+        units.append(_from_last_year(criteria, last_year, mapping, lang))
     if paths:
-        units, problems = read_submissions(paths, criteria)
+        found, problems = read_submissions(paths, criteria)
+        units.extend(found)
         for problem in problems:
             click.echo(problem.describe(lang), err=True)
-        if not units:
+        if not found:
             raise ParindexError(
                 f"không có hồ sơ nào của bộ {criteria.id}"
                 if lang == "vi"
@@ -101,3 +142,34 @@ def _form(
     else:
         what = f"{len(units)} đơn vị" if units else "một trang trống"
         click.echo(f"Đã ghi biểu mẫu tự đánh giá ({what}) vào {target}")
+
+
+def _from_last_year(
+    criteria: CriteriaSet, last_year: str | None, mapping_file: str | None, lang: str
+) -> Submission:
+    """This year's submission carried from last year's (:mod:`parindex.form_carry`), its
+    notes printed; checked against this year's set like any submission."""
+    from parindex.errors import ParindexError
+    from parindex.form_carry import carry_forward
+    from parindex.mapping import _find_set, load_mapping
+    from parindex.submission import check_submission, load_submission
+
+    if last_year is None or mapping_file is None:
+        raise ParindexError(
+            "--last-year và --mapping phải đi cùng nhau"
+            if lang == "vi"
+            else "--last-year and --mapping go together"
+        )
+    code_mapping = load_mapping(mapping_file, criteria)
+    old_criteria = _find_set(code_mapping.old_set, Path(mapping_file).resolve().parent, {})
+    if old_criteria is None:  # load_mapping has found it already
+        raise ParindexError(f"{code_mapping.old_set}: không tìm thấy bộ tiêu chí")
+    old = load_submission(last_year, old_criteria)
+    try:
+        carried, notes = carry_forward(old, code_mapping, criteria, old_criteria, language=lang)
+    except ValueError as exc:
+        raise ParindexError(str(exc)) from None
+    check_submission(criteria, carried)
+    for note in notes:
+        click.echo(("Lưu ý: " if lang == "vi" else "Note: ") + note, err=True)
+    return carried
