@@ -161,14 +161,27 @@ def _from_last_year(
             else "--last-year and --mapping go together"
         )
     code_mapping = load_mapping(mapping_file, criteria)
+    if code_mapping.new_set != criteria.id:
+        raise ParindexError(
+            f"{mapping_file}: tệp đối chiếu đi tới bộ {code_mapping.new_set}, không phải "
+            f"{criteria.id}"
+            if lang == "vi"
+            else f"{mapping_file}: the mapping goes to set {code_mapping.new_set}, not "
+            f"{criteria.id}"
+        )
+    # load_mapping has found the old set (else it raised): the same search gives it here
     old_criteria = _find_set(code_mapping.old_set, Path(mapping_file).resolve().parent, {})
-    if old_criteria is None:  # load_mapping has found it already
-        raise ParindexError(f"{code_mapping.old_set}: không tìm thấy bộ tiêu chí")
+    assert old_criteria is not None
     old = load_submission(last_year, old_criteria)
-    try:
-        carried, notes = carry_forward(old, code_mapping, criteria, old_criteria, language=lang)
-    except ValueError as exc:
-        raise ParindexError(str(exc)) from None
+    if old.criteria != code_mapping.old_set:
+        raise ParindexError(
+            f"{last_year}: hồ sơ theo bộ {old.criteria}, tệp đối chiếu đi từ bộ "
+            f"{code_mapping.old_set}"
+            if lang == "vi"
+            else f"{last_year}: the submission is of set {old.criteria}, the mapping goes "
+            f"from set {code_mapping.old_set}"
+        )
+    carried, notes = carry_forward(old, code_mapping, criteria, old_criteria, language=lang)
     check_submission(criteria, carried)
     for note in notes:
         click.echo(("Lưu ý: " if lang == "vi" else "Note: ") + note, err=True)

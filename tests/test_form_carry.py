@@ -144,3 +144,9 @@ def test_cli_prefills_from_last_year_and_lists_what_did_not_carry(sets, tmp_path
     assert "Note: document bc-ktthc-2021" in english.output
     alone = CliRunner().invoke(main, [*args[:4], "-o", str(tmp_path / "g.xlsx")])
     assert alone.exit_code != 0 and "--last-year và --mapping" in alone.output
+    this_year = ["--last-year", str(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")]
+    wrong = CliRunner().invoke(
+        main, ["form", str(SET_2023), *this_year, "--mapping", str(MAPPING), "-o", str(out)]
+    )
+    assert wrong.exit_code != 0 and "Traceback" not in wrong.output
+    assert "namdinh-stnmt-2023" in wrong.output
