@@ -7,23 +7,26 @@ What carries over is what stays true from one year to the next, nothing scored:
   one, renumbered, merged: the new code; split: every new code). A document's link to an
   old code with no new code is not carried and is named in a note; a document none of
   whose codes map is not carried and is named in a note;
-- a figure only when the new set has an input of the same name and type, it is not a
-  date (a date names a day of the year assessed), and every criterion reading it in
-  either year lies in a mapping entry matched ``exact`` or ``renamed`` that joins a
-  reader of the old year to a reader of the new one. Every other figure is left for the
-  unit to enter.
+- no figure: the form scores live from its cells, and a figure of last year left in place
+  would score this year unmarked. Figures that measure the same thing are listed in a note
+  for the unit to compare: the new set has an input of the same name and type, it is not a
+  date (a date names a day of the year assessed), and every criterion reading it in either
+  year lies in a mapping entry matched ``exact`` or ``renamed`` that joins a reader of the
+  old year to a reader of the new one.
 
 Self-scores, survey results and appraisals belong to last year and never carry.
 
->>> submission, notes = carry_forward(last_year, mapping, criteria_2023)  # doctest: +SKIP
+>>> submission, notes = carry_forward(last_year, mapping, criteria_2023, criteria_2021)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from parindex.criteria import CriteriaSet
 from parindex.mapping import CodeMapping, MappingEntry
+from parindex.numbers import format_decimal
 from parindex.submission import Document, Submission, Unit
 
 __all__ = ["carry_forward"]
@@ -136,7 +139,9 @@ def carry_forward(
         facts={k: v for k, v in old_submission.unit.facts.items() if k in fact_names},
     )
     documents, notes = _relink(old_submission.documents, mapping, language)
-    values = _carried_values(old_submission, old_criteria, mapping, new_criteria)
+    # Last year's figures are shown, never entered: the form scores live from what is in its
+    # cells, and a unit that left a 2021 figure in place would be scored on it unmarked.
+    reference = _carried_values(old_submission, old_criteria, mapping, new_criteria)
     submission = Submission.model_validate(
         {
             "format": "parindex.submission/1",
@@ -145,23 +150,36 @@ def carry_forward(
             "sample": old_submission.sample,
             "synthetic": old_submission.synthetic,
             "unit": unit,
-            "values": values,
+            "values": {},
             "documents": documents,
         }
     )
-    notes.append(_figures_note(len(values), len(new_criteria.inputs), language))
+    labels = {spec.name: spec.label for spec in new_criteria.inputs}
+    shown = [f"{labels[name]} = {_shown(value)}" for name, value in reference.items()]
+    notes.append(_figures_note(shown, old_submission.year, language))
     return submission, notes
 
 
-def _figures_note(carried: int, inputs: int, language: str) -> str:
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, Decimal | int):
+        return format_decimal(Decimal(value))
+    return str(value)
+
+
+def _figures_note(shown: list[str], year: int, language: str) -> str:
+    """No figure is entered; those measuring the same thing last year are listed to compare."""
     if language == "en":
-        return (
-            f"{carried} of {inputs} figures copied from last year (same name and type, "
-            "criteria matched exact or renamed, no dates): check them; this year's other "
-            "figures, self-scores and survey results are for the unit to enter"
+        head = (
+            f"no figure of {year} is entered in the form: this year's figures, self-scores and "
+            "survey results are for the unit to enter"
         )
-    return (
-        f"{carried}/{inputs} số liệu chép từ năm trước (cùng tên, cùng kiểu, tiêu chí tương "
-        "ứng chắc chắn: cùng tiêu đề hoặc chỉ đổi tên; không chép ngày): đơn vị kiểm tra lại; "
-        "số liệu năm nay còn lại, điểm tự đánh giá và kết quả điều tra do đơn vị nhập"
-    )
+        tail = f". For reference, {year}'s figures under matching criteria: " if shown else ""
+    else:
+        head = (
+            f"không chép số liệu năm {year} vào biểu mẫu: số liệu năm nay, điểm tự đánh giá và "
+            "kết quả điều tra do đơn vị nhập"
+        )
+        tail = f". Để tham khảo, số liệu năm {year} dưới tiêu chí tương ứng: " if shown else ""
+    return head + tail + "; ".join(shown)
