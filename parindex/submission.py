@@ -360,10 +360,31 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     kept = submission._checked
     if kept is not None and kept[0] is criteria and kept[1].submission is submission:
         return kept[1]  # a copy (model_copy) carries its original's result: not reused
-    source = submission.source
-    problems: list[Problem] = []
+    check = _Check(criteria, submission)
+    check.identity()
+    check.facts()
+    check.inputs()
+    check.constraints()
+    check.references()
+    if check.problems:
+        raise SubmissionError(check.problems)
+    checked = CheckedSubmission(submission=submission, values=check.values)
+    submission._checked = (criteria, checked)
+    return checked
+
+
+class _Check:
+    """The checks of one submission against one set, each adding to one list of problems."""
+
+    def __init__(self, criteria: CriteriaSet, submission: Submission) -> None:
+        self.criteria = criteria
+        self.submission = submission
+        self.problems: list[Problem] = []
+        self.values: dict[str, Value] = {}
+        self.codes = set(criteria.compiled.nodes)
 
     def add(
+        self,
         kind: str,
         message: str,
         message_en: str,
@@ -372,8 +393,8 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         allowed: tuple[str, ...] = (),
         code: str | None = None,
     ) -> None:
-        problems.append(
-            source.problem(
+        self.problems.append(
+            self.submission.source.problem(
                 kind,
                 message,
                 message_en,
@@ -384,106 +405,105 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
             )
         )
 
-    if submission.criteria != criteria.id:
-        add(
-            "wrong_criteria",
-            f"hồ sơ dành cho bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}'",
-            f"submission is for criteria set '{submission.criteria}', not '{criteria.id}'",
-            ("criteria",),
-            submission.criteria,
-            (criteria.id,),
-        )
-    if submission.unit.level not in criteria.levels:
-        add(
-            "wrong_level",
-            f"bộ tiêu chí không áp dụng cho cấp '{submission.unit.level.value}'",
-            f"the set does not apply to level '{submission.unit.level.value}'",
-            ("unit", "level"),
-            submission.unit.level.value,
-            tuple(level.value for level in criteria.levels),
-        )
-
-    values: dict[str, Value] = {}
-    facts = {f.name for f in criteria.facts}
-    for name, flag in submission.unit.facts.items():
-        if name not in facts:
-            hint = did_you_mean(name, facts)
-            add(
-                "unknown_fact",
-                f"thông tin đơn vị chưa khai báo trong bộ tiêu chí: {name}{hint}",
-                f"undeclared unit fact: {name}",
-                ("unit", "facts", name),
-                name,
-                tuple(sorted(facts)),
+    def identity(self) -> None:
+        criteria, submission = self.criteria, self.submission
+        if submission.criteria != criteria.id:
+            self.add(
+                "wrong_criteria",
+                f"hồ sơ dành cho bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}'",
+                f"submission is for criteria set '{submission.criteria}', not '{criteria.id}'",
+                ("criteria",),
+                submission.criteria,
+                (criteria.id,),
             )
-        else:
-            values[name] = flag
-
-    inputs = {i.name: i for i in criteria.inputs}
-    for name, raw in submission.values.items():
-        path: tuple[str | int, ...] = ("values", name)
-        spec = inputs.get(name)
-        split = comma_split(submission.values, name) if spec is None else None
-        if split is not None:  # `x: 1,5` inside { }: read as x: 1 and a key 5
-            add("comma_in_flow", *split, path, name)
-            continue
-        if spec is None:
-            hint = did_you_mean(name, inputs)
-            add(
-                "unknown_input",
-                f"số liệu chưa khai báo trong bộ tiêu chí: {name}{hint}",
-                f"undeclared metric: {name}",
-                path,
-                name,
-                tuple(sorted(inputs)),
-            )
-            continue
-        if raw is None:
-            continue  # an explicit null is a value the unit does not know: missing, never 0
-        try:
-            values[name] = typed_value(spec, raw, submission.year)
-        except ValueError as exc:
-            add(
-                "invalid_value",
-                f"{spec.label}: {exc}",
-                f"{spec.label}: {getattr(exc, 'message_en', exc)}",
-                path,
-                raw,
+        if submission.unit.level not in criteria.levels:
+            self.add(
+                "wrong_level",
+                f"bộ tiêu chí không áp dụng cho cấp '{submission.unit.level.value}'",
+                f"the set does not apply to level '{submission.unit.level.value}'",
+                ("unit", "level"),
+                submission.unit.level.value,
+                tuple(level.value for level in criteria.levels),
             )
 
-    env = criteria.compiled.env
-    for check, message in criteria.compiled.constraints:
-        if not check.names <= values.keys():
-            continue
-        if any(env[n].type == ValueType.DATE and values[n] is NOT_DONE for n in check.names):
-            continue  # a report never sent has no date to order: nothing to check
-        try:
-            holds = evaluate(check, values)
-        except EvaluationError:
-            holds = False
-        if not holds:
-            shown = ", ".join(f"{n} = {values[n]}" for n in sorted(check.names))
-            first = sorted(check.names)[0]
-            add(
-                "constraint",
-                f"{message} ({shown})",
-                f"constraint fails: {check.text} ({shown})",
-                ("values", first),
-                check.text,
-            )
+    def facts(self) -> None:
+        facts = {f.name for f in self.criteria.facts}
+        for name, flag in self.submission.unit.facts.items():
+            if name not in facts:
+                hint = did_you_mean(name, facts)
+                self.add(
+                    "unknown_fact",
+                    f"thông tin đơn vị chưa khai báo trong bộ tiêu chí: {name}{hint}",
+                    f"undeclared unit fact: {name}",
+                    ("unit", "facts", name),
+                    name,
+                    tuple(sorted(facts)),
+                )
+            else:
+                self.values[name] = flag
 
-    codes = set(criteria.compiled.nodes)
-    survey_codes = {
-        code
-        for code, node in criteria.compiled.nodes.items()
-        if node.kind is not None and node.kind.given
-    }
+    def inputs(self) -> None:
+        submission = self.submission
+        inputs = {i.name: i for i in self.criteria.inputs}
+        for name, raw in submission.values.items():
+            path: tuple[str | int, ...] = ("values", name)
+            spec = inputs.get(name)
+            split = comma_split(submission.values, name) if spec is None else None
+            if split is not None:  # `x: 1,5` inside { }: read as x: 1 and a key 5
+                self.add("comma_in_flow", *split, path, name)
+                continue
+            if spec is None:
+                hint = did_you_mean(name, inputs)
+                self.add(
+                    "unknown_input",
+                    f"số liệu chưa khai báo trong bộ tiêu chí: {name}{hint}",
+                    f"undeclared metric: {name}",
+                    path,
+                    name,
+                    tuple(sorted(inputs)),
+                )
+                continue
+            if raw is None:
+                continue  # an explicit null is a value the unit does not know: missing, never 0
+            try:
+                self.values[name] = typed_value(spec, raw, submission.year)
+            except ValueError as exc:
+                self.add(
+                    "invalid_value",
+                    f"{spec.label}: {exc}",
+                    f"{spec.label}: {getattr(exc, 'message_en', exc)}",
+                    path,
+                    raw,
+                )
 
-    def check_code(code: str, path: tuple[str | int, ...]) -> bool:
-        if code in codes:
+    def constraints(self) -> None:
+        values = self.values
+        env = self.criteria.compiled.env
+        for check, message in self.criteria.compiled.constraints:
+            if not check.names <= values.keys():
+                continue
+            if any(env[n].type == ValueType.DATE and values[n] is NOT_DONE for n in check.names):
+                continue  # a report never sent has no date to order: nothing to check
+            try:
+                holds = evaluate(check, values)
+            except EvaluationError:
+                holds = False
+            if not holds:
+                shown = ", ".join(f"{n} = {values[n]}" for n in sorted(check.names))
+                first = sorted(check.names)[0]
+                self.add(
+                    "constraint",
+                    f"{message} ({shown})",
+                    f"constraint fails: {check.text} ({shown})",
+                    ("values", first),
+                    check.text,
+                )
+
+    def code(self, code: str, path: tuple[str | int, ...]) -> bool:
+        if code in self.codes:
             return True
-        hint = did_you_mean(code, codes)
-        add(
+        hint = did_you_mean(code, self.codes)
+        self.add(
             "unknown_code",
             f"mã tiêu chí không có trong bộ tiêu chí: {code}{hint}",
             f"no criterion coded {code}",
@@ -492,11 +512,12 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
         )
         return False
 
-    def check_documents(documents: list[Any], base: tuple[str | int, ...]) -> None:
+    def documents(self, documents: list[Any], base: tuple[str | int, ...]) -> None:
+        year = self.submission.year
         seen: set[str] = set()
         for index, document in enumerate(documents):
             if document.id in seen:
-                add(
+                self.add(
                     "duplicate_document",
                     f"mã tài liệu {document.id} bị trùng",
                     f"duplicate document id {document.id}",
@@ -505,59 +526,63 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
                 )
             seen.add(document.id)
             for position, code in enumerate(document.supports):
-                check_code(code, (*base, index, "supports", position))
+                self.code(code, (*base, index, "supports", position))
             if document.date is not None and not (
-                dt.date(submission.year - 5, 1, 1)
-                <= document.date
-                <= dt.date(submission.year + 1, 12, 31)
+                dt.date(year - 5, 1, 1) <= document.date <= dt.date(year + 1, 12, 31)
             ):
-                add(
+                self.add(
                     "date_out_of_range",
                     f"ngày văn bản {document.date:%d/%m/%Y} nằm ngoài khoảng hợp lý "
-                    f"{submission.year - 5}–{submission.year + 1}",
+                    f"{year - 5}–{year + 1}",
                     f"document date {document.date} out of range",
                     (*base, index, "date"),
                     f"{document.date:%d/%m/%Y}",
                 )
 
-    check_documents(submission.documents, ("documents",))
-    for index, appraisal in enumerate(submission.appraisals):
-        check_documents(appraisal.added_documents, ("appraisals", index, "added_documents"))
-        for code in appraisal.scores:
-            check_code(code, ("appraisals", index, "scores", code))
-        for code in appraisal.unit_response:
-            check_code(code, ("appraisals", index, "unit_response", code))
-    rounds = [a.round for a in submission.appraisals]
-    if rounds != sorted(set(rounds)):
-        add(
-            "appraisal_rounds",
-            f"các vòng thẩm định phải tăng dần, không trùng: {rounds}",
-            f"appraisal rounds must increase: {rounds}",
-            ("appraisals",),
-            rounds,
-        )
-    for code in submission.self_scores:
-        check_code(code, ("self_scores", code))
-    for code, _points in submission.survey.items():
-        if check_code(code, ("survey", code)) and code not in survey_codes:
-            add(
-                "not_survey",
-                f"{code} không phải tiêu chí điều tra XHH",
-                f"{code} is not scored by survey",
-                ("survey", code),
-                code,
-                tuple(sorted(survey_codes)),
+    def references(self) -> None:
+        submission = self.submission
+        self.documents(submission.documents, ("documents",))
+        for index, appraisal in enumerate(submission.appraisals):
+            self.documents(appraisal.added_documents, ("appraisals", index, "added_documents"))
+            for code in appraisal.scores:
+                self.code(code, ("appraisals", index, "scores", code))
+            for code in appraisal.unit_response:
+                self.code(code, ("appraisals", index, "unit_response", code))
+        rounds = [a.round for a in submission.appraisals]
+        if rounds != sorted(set(rounds)):
+            self.add(
+                "appraisal_rounds",
+                f"các vòng thẩm định phải tăng dần, không trùng: {rounds}",
+                f"appraisal rounds must increase: {rounds}",
+                ("appraisals",),
+                rounds,
             )
-        elif code in survey_codes and _points > criteria.node(code).max_points:
-            add(
-                "points_above_max",
-                f"điểm điều tra XHH của {code} vượt điểm tối đa {criteria.node(code).max_points}",
-                f"survey points above maximum for {code}",
-                ("survey", code),
-                _points,
-            )
-    if problems:
-        raise SubmissionError(problems)
-    checked = CheckedSubmission(submission=submission, values=values)
-    submission._checked = (criteria, checked)
-    return checked
+        for code in submission.self_scores:
+            self.code(code, ("self_scores", code))
+        self.survey()
+
+    def survey(self) -> None:
+        criteria = self.criteria
+        given = {
+            code
+            for code, node in criteria.compiled.nodes.items()
+            if node.kind is not None and node.kind.given
+        }
+        for code, points in self.submission.survey.items():
+            if self.code(code, ("survey", code)) and code not in given:
+                self.add(
+                    "not_survey",
+                    f"{code} không phải tiêu chí điều tra XHH",
+                    f"{code} is not scored by survey",
+                    ("survey", code),
+                    code,
+                    tuple(sorted(given)),
+                )
+            elif code in given and points > criteria.node(code).max_points:
+                self.add(
+                    "points_above_max",
+                    f"điểm điều tra XHH của {code} vượt điểm tối đa {criteria.node(code).max_points}",
+                    f"survey points above maximum for {code}",
+                    ("survey", code),
+                    points,
+                )

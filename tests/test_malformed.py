@@ -126,11 +126,12 @@ def workbook(
 
     unit = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     path = tmp_path_factory.mktemp("wb") / "one.xlsx"
-    return export_workbook(sets[1], [unit], path, summary=False)
+    return export_workbook(sets[1], [unit], path, summary=False, official=False)
 
 
 def _unit_part(archive: zipfile.ZipFile) -> str:
-    """The first worksheet part (the unit's sheet; the hidden sheet comes after it)."""
+    """The first worksheet part: the unit's detailed sheet (exported without the official
+    sheet to sign; the hidden sheet comes after it)."""
     return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))[0]
 
 
