@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,8 @@ def main() -> None:
     print(row("score_many on the inputs frame (median of 5)", batch))
     if args.before:
         old, old_totals = before(args.before, frame)
-        assert old_totals == [str(t) for t in scores["exact:total"]], "before and after disagree"
+        same = [Decimal(t) for t in old_totals] == list(scores["exact:total"])  # 90.0 == 90.00
+        assert same, "before and after disagree"
         print(row(f"score_many before ({args.before}), same frame", old))
         print(f"  before → after: {old / batch:.2f}× faster")
     print(
