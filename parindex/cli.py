@@ -34,8 +34,7 @@ from parindex.cli_support import (
 )
 from parindex.cli_text import command_rows, gettext, install, language
 from parindex.errors import ParindexError, Problem, did_you_mean
-from parindex.messages import FAMILIES, counted, text
-from parindex.messages import label as text_label
+from parindex.messages import counted, text
 
 __all__ = ["COMMANDS", "main"]
 
@@ -267,54 +266,66 @@ def score_command(
       parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
       parindex score criteria.yaml submissions/*.yaml --summary
     """
-    from rich.markup import escape
-
-    from parindex.cli_render import render_tree, totals_header, totals_rows, totals_table
     from parindex.engine import score
 
     check_order(criteria_file, submission_files)
     criteria = _load_criteria(criteria_file)
     submissions, left_out = load_units(criteria, submission_files, strict=strict)
     reports = [score(criteria, s) for s in submissions]
-    if fmt == "json":
+    if fmt == "text" and not summary and len(reports) == 1 and _print_plain(reports[0], lang):
+        pass  # the same characters rich would print, without rich
+    elif fmt == "json":
         if len(reports) == 1 and not summary:
             click.echo(reports[0].to_json())
         else:
             click.echo("[" + ",\n".join(r.to_json() for r in reports) + "]")
     elif fmt == "csv":
+        from parindex.cli_render import totals_header, totals_rows
+
         _emit_csv(totals_header(lang), totals_rows(reports, lang), decimal_comma)
     else:
-        out = console()
-        for report in reports:
-            if summary and len(reports) > 1:
-                break  # the totals table below says it all, one row a unit
-            if summary:
-                out.print(
-                    f"[bold]{escape(report.unit.name)}[/bold]: " + escape(report.summary_line(lang))
-                )
-                continue
-            out.print(render_tree(report, lang))
-            out.print("[bold]" + escape(report.summary_line(lang)) + "[/bold]")
-            if report.missing_inputs:
-                out.print(t("Số liệu còn thiếu:", "Missing inputs:"))
-                for missing in report.missing_inputs:
-                    name = missing.label
-                    if missing.name in FAMILIES["builtin_input"]:  # parindex's own, not the set's
-                        name = text_label("builtin_input", missing.name, lang)
-                    out.print(f"  - {escape(name)}: {', '.join(missing.codes)}")
-            out.print()
-        if not summary:
-            out.print(
-                "[yellow]*[/yellow] "
-                + t(
-                    "giá trị tạm tính (chưa có nguồn chính thức)",
-                    "provisional value (no official source)",
-                )
-            )
-        if len(reports) > 1:
-            out.print(totals_table(reports, lang))
+        _print_rich(reports, summary, lang)
     if left_out:
         sys.exit(1)
+
+
+def _print_plain(report: Any, lang: str) -> bool:
+    """One unit's tree as plain text, when the output is no terminal (False: use rich)."""
+    from parindex.cli_tree import plain_output, plain_score_text
+
+    if not plain_output():
+        return False
+    laid = plain_score_text(report, lang)
+    if laid is None:
+        return False
+    sys.stdout.write(laid)
+    sys.stdout.flush()
+    return True
+
+
+def _print_rich(reports: list[Any], summary: bool, lang: str) -> None:
+    """Units' trees and totals on the console (a terminal's colours and width)."""
+    from rich.markup import escape
+
+    from parindex.cli_render import markup, render_tree, totals_table
+    from parindex.cli_tree import provisional_note, score_tail
+
+    out = console()
+    for report in reports:
+        if summary and len(reports) > 1:
+            break  # the totals table below says it all, one row a unit
+        if summary:
+            out.print(
+                f"[bold]{escape(report.unit.name)}[/bold]: " + escape(report.summary_line(lang))
+            )
+            continue
+        out.print(render_tree(report, lang))
+        for line in score_tail(report, lang):
+            out.print(markup(line))
+    if not summary:
+        out.print(markup(provisional_note(lang)))
+    if len(reports) > 1:
+        out.print(totals_table(reports, lang))
 
 
 @main.command("explain")

@@ -15,19 +15,22 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from parindex.cli_tree import NodeLine, Piece, node_lines, score_head
 from parindex.messages import label, labels, text
 from parindex.numbers import format_decimal
-from parindex.report import NodeResult, ScoreReport, Status, format_points
+from parindex.report import ScoreReport, format_points
 
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
     from parindex.review import Review
 
 __all__ = [
+    "markup",
     "node_rows",
     "ranking_tables",
     "render_tree",
     "review_tables",
+    "rich_tree",
     "set_summary",
     "totals_rows",
     "totals_table",
@@ -87,40 +90,27 @@ def set_summary(criteria: CriteriaSet, lang: str) -> Table:
     return table
 
 
-def _status_style(node: NodeResult) -> str:
-    return {
-        Status.NOT_APPLICABLE: "dim",
-        Status.MISSING_INPUT: "yellow",
-        Status.PARTIAL: "yellow",
-        Status.ERROR: "red",
-        Status.SURVEY: "cyan",
-    }.get(node.status, "")
+def markup(pieces: Sequence[Piece]) -> str:
+    """Rich markup of a line's pieces (every text escaped)."""
+    return "".join(f"[{style}]{escape(t)}[/]" if style else escape(t) for t, style in pieces)
 
 
 def render_tree(report: ScoreReport, language: str = "vi") -> Tree:
-    """The breakdown as a rich tree: code, title, points/max, explanation."""
-    head = (
-        f"[bold]{escape(report.unit.name)}[/bold] — {escape(report.criteria_title)} ({report.year})"
-    )
-    if report.unit.sample:
-        head += " [magenta]" + escape(text("[DỮ LIỆU MẪU]", "[SAMPLE DATA]", language)) + "[/]"
-    if report.unit.synthetic:
-        head += " [magenta]" + escape(text("[ĐƠN VỊ TỔNG HỢP]", "[SYNTHETIC]", language)) + "[/]"
-    tree = Tree(head)
+    """The breakdown as a rich tree: code, title, points/max, explanation.
+
+    The lines are :mod:`parindex.cli_tree`'s, which also lays them out without rich.
+    """
+    return rich_tree(score_head(report, language), node_lines(report, language))
+
+
+def rich_tree(head: Sequence[Piece], nodes: Sequence[NodeLine]) -> Tree:
+    """A rich tree of these lines (nodes in tree order, each after its parent)."""
+    tree = Tree(markup(head))
     branches: dict[str | None, Tree] = {None: tree}
-    for node in report.nodes:
-        style = _status_style(node)
-        mark = " [yellow]*[/yellow]" if node.provisional else ""
-        line = (
-            f"[bold]{escape(node.code)}[/bold] {escape(node.title)} — "
-            f"[bold]{format_points(node.points)}/{format_points(node.max_points)}[/bold]{mark}"
+    for node in nodes:
+        branches[node.code] = branches[node.parent].add(
+            markup(node.pieces), style=node.style or None
         )
-        if node.status != Status.SCORED:
-            line += f" [{style or 'default'}]({label('status', node.status, language)})[/]"
-        if node.rule is not None or node.status != Status.SCORED:
-            explanation = node.explanation_en if language == "en" else node.explanation
-            line += f"\n[dim]{escape(explanation)}[/dim]"
-        branches[node.code] = branches[node.parent].add(line, style=style or None)
     return tree
 
 

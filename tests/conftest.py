@@ -5,7 +5,11 @@ local hunt: ``HYPOTHESIS_PROFILE=thorough pytest tests/``.
 """
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
@@ -17,8 +21,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 os.environ.setdefault("PARINDEX_WORKBOOK_KEY", "parindex-tests-key")
 
 # Compiled criteria sets are cached (parindex.cache) in a directory of the test run's own,
-# never in the home directory.
+# never in the home directory, and removed when the run ends (pytest_unconfigure).
+_CACHE: Path | None = None
 if "PARINDEX_CACHE_DIR" not in os.environ:
-    import tempfile
+    _CACHE = Path(tempfile.mkdtemp(prefix="parindex-cache-"))
+    os.environ["PARINDEX_CACHE_DIR"] = str(_CACHE)
 
-    os.environ["PARINDEX_CACHE_DIR"] = tempfile.mkdtemp(prefix="parindex-cache-")
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's cache directory; a half-written entry left in it is a cache bug."""
+    if _CACHE is None or not _CACHE.exists():
+        return
+    left = sorted(p.name for p in _CACHE.rglob("*.tmp"))
+    shutil.rmtree(_CACHE)
+    if left:
+        raise RuntimeError(f"parindex.cache left temporary files behind: {left}")

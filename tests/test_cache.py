@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 import shutil
 from pathlib import Path
@@ -49,6 +50,8 @@ def test_a_set_loaded_again_comes_back_from_the_cache_and_scores_the_same(
     again = load_criteria(SET_2023)
     assert again is not first
     assert again.digest == first.digest
+    assert again == first  # every field, and the compiled set (dataclasses compare by value)
+    assert again.compiled == first.compiled
     assert list(again.compiled.nodes) == list(first.compiled.nodes)
     unit = load_submission(SAMPLE)
     assert score(again, unit) == score(first, unit)
@@ -111,3 +114,16 @@ def test_the_cache_can_be_off_or_unwritable(
     blocked.write_text("not a directory")
     monkeypatch.setenv(cache.CACHE_ENV, str(blocked))
     assert load_criteria(SET_2023).digest == load_criteria(SET_2023).digest
+
+
+def test_reading_an_entry_leaves_the_cycle_collector_as_it_was(folder: Path) -> None:
+    load_criteria(SET_2023)
+    assert gc.isenabled()
+    load_criteria(SET_2023)  # from the cache: the collector is paused while unpickling only
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_criteria(SET_2023)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
