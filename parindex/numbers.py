@@ -9,6 +9,7 @@ never guessed. Display uses the decimal comma (``1,25``) and ``dd/mm/yyyy`` date
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -81,8 +82,13 @@ def _ambiguous(text: str) -> NumberFormatError | None:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _number_text(value: str) -> Decimal:
-    """Read a number as a person wrote it; refuse a form that reads two ways."""
+    """Read a number as a person wrote it; refuse a form that reads two ways.
+
+    Cached by text (a submission repeats ``"0.50"``, ``"1"`` … a hundred times; a Decimal
+    is immutable, so sharing one is safe); a refused text raises each time, never cached.
+    """
     text = value.strip().translate(_SPACES) if _is_spaced(value) else value.strip()
     if len(text) > _MAX_DIGITS + 8:
         raise NumberFormatError(f"số quá dài: {value!r}", f"number too long: {value!r}")
