@@ -27,26 +27,26 @@ __all__ = ["read_plain"]
 Scalars = dict[Path, tuple[str, bool, int, int]]
 
 _KEY = re.compile(
-    r"(?:(?P<plain>\w[\w.\-/]*)|'(?P<single>(?:[^']|'')*)'|\"(?P<double>[^\"\\]*)\")"
+    r"(?:(?P<plain>\w[\w.\-/]*)|'(?P<single>[^']*(?:''[^']*)*)'|\"(?P<double>[^\"\\]*)\")"
     r"(?P<colon>:)(?: +|$)"
 )
 _ROWS = re.compile(
-    r"^(?:( *)(\w[\w.\-/]*):(?:( +)(?:(')((?:[^'\n]|'')*)'"
+    r"^(?:( *)(\w[\w.\-/]*):(?:( +)(?:(')([^'\n]*(?:''[^'\n]*)*)'"
     r"|([^\s&*!|>%@`'\"\[\]{},#?:\-][^#:\n]*|-[0-9.][^#:\n]*)))? *|(.*))$",
     re.MULTILINE,
 )
 """Every line, in one call: the common one (``key: value`` with a plain or single-quoted
 value, or ``key:``) in parts — indent, key, gap, quote, text, plain text — any other whole."""
-_SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*)?")
-_SINGLE_OPEN = re.compile(r"(?:[^']|'')*")
-_SINGLE_CLOSE = re.compile(r"((?:[^']|'')*)'(?: +#.*)?")
+_SINGLE = re.compile(r"'([^']*(?:''[^']*)*)'(?: +#.*)?")
+_SINGLE_OPEN = re.compile(r"[^']*(?:''[^']*)*")
+_SINGLE_CLOSE = re.compile(r"([^']*(?:''[^']*)*)'(?: +#.*)?")
 _DOUBLE = re.compile(r"\"([^\"\\]*)\"(?: +#.*)?")
 _FLOW_KEY = re.compile(
-    r" *(?:(?P<plain>\w[\w.\-/]*)|'(?P<single>(?:[^']|'')*)'|\"(?P<double>[^\"\\]*)\")"
+    r" *(?:(?P<plain>\w[\w.\-/]*)|'(?P<single>[^']*(?:''[^']*)*)'|\"(?P<double>[^\"\\]*)\")"
     r"(?P<colon>:) +"
 )
 _FLOW_SCALAR = re.compile(
-    r"(?:'(?P<single>(?:[^']|'')*)'|\"(?P<double>[^\"\\]*)\""
+    r"(?:'(?P<single>[^']*(?:''[^']*)*)'|\"(?P<double>[^\"\\]*)\""
     r"|(?P<plain>[^\s,\[\]{}#:'\"&*!|>%@`?\-][^,\[\]{}#:]*|-[^\s,\[\]{}#:][^,\[\]{}#:]*))"
 )
 _FLOW_GAP = re.compile(r" *")
