@@ -2,6 +2,8 @@
 # with the package and its test extras installed.
 PYTHON ?= python3
 VENV := .venv
+# The suite runs on this many cores (pytest-xdist; one test module per worker).
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -60,7 +62,7 @@ chromium:
 test: $(STAMP) soffice chromium
 	$(BIN)/ruff check parindex tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py

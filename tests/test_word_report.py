@@ -34,6 +34,7 @@ def texts(results: ProvinceResults, tmp_path_factory: pytest.TempPathFactory) ->
     subprocess.run(
         [
             soffice,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",
