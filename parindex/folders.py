@@ -63,9 +63,9 @@ def submission_files(folder_or_paths: str | os.PathLike[str] | Iterable[Any]) ->
     return files
 
 
-def _read(path: Path) -> Submission | list[Problem]:
+def _read(path: Path, compact: bool = False) -> Submission | list[Problem]:
     try:
-        return load_submission(path)
+        return load_submission(path, compact=compact)
     except SubmissionError as exc:
         return list(exc.problems)
 
@@ -83,7 +83,9 @@ def _with_later(path: Path, problems: list[Problem], criteria: CriteriaSet | Non
 
 
 def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
-    return [_read(path) for path in paths]
+    """What a reading process sends back: each source as the file's bytes (one object to
+    pickle, not thousands), its lines read again only for a problem to locate."""
+    return [_read(path, compact=True) for path in paths]
 
 
 def _read_all(

@@ -24,7 +24,7 @@ from parindex.messages import os_error
 from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
 from parindex.salvage import comma_split, salvage
 
-__all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_document"]
+__all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_bytes", "read_document"]
 
 Path = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -36,29 +36,18 @@ def read_document(
     error: type[ProblemsError] = CriteriaError,
     *,
     careful: bool = False,
+    raw: bytes | None = None,
 ) -> tuple[Any, SourceMap]:
     """Read a YAML or JSON file into plain data and its :class:`SourceMap`.
 
     Raises ``error`` (a :class:`CriteriaError` by default) with a located problem when the
     file cannot be read, is damaged or goes past a bound of :data:`parindex.reading.BOUNDS`.
-    ``careful`` reads with the pure Python parser (the same result, slower).
+    ``careful`` reads with the pure Python parser (the same result, slower). ``raw``: the
+    file's bytes, read already by :func:`read_bytes`.
     """
     file = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(BOUNDS.max_bytes + 1)
-    except OSError as exc:
-        reason, reason_en = os_error(exc)
-        raise error(
-            [
-                Problem(
-                    kind="unreadable_file",
-                    message=f"không đọc được {kind}: {reason}",
-                    message_en=f"cannot read file: {reason_en}",
-                    file=file,
-                )
-            ]
-        ) from None
+    if raw is None:
+        raw = read_bytes(path, kind, error)
     try:
         source = read_yaml(raw, file, careful=careful)
     except ReadError as exc:
@@ -67,6 +56,27 @@ def read_document(
             problem = dataclasses.replace(problem, message=kind + problem.message[3:])
         raise error([problem]) from None
     return source.data, source
+
+
+def read_bytes(
+    path: str | FsPath, kind: str = "tệp", error: type[ProblemsError] = CriteriaError
+) -> bytes:
+    """A file's bytes (one more than the bound at most); ``error`` when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(BOUNDS.max_bytes + 1)
+    except OSError as exc:
+        reason, reason_en = os_error(exc)
+        raise error(
+            [
+                Problem(
+                    kind="unreadable_file",
+                    message=f"không đọc được {kind}: {reason}",
+                    message_en=f"cannot read file: {reason_en}",
+                    file=str(path),
+                )
+            ]
+        ) from None
 
 
 _PYDANTIC_VI: dict[str, str] = {

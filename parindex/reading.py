@@ -94,6 +94,16 @@ class SourceMap:
         self.scalars = scalars if scalars is not None else {}
         """``(text as written, quoted, line, column)`` by path; :meth:`scalar` names them."""
 
+    @staticmethod
+    def later(file: str, raw: bytes, bounds: Bounds = BOUNDS) -> SourceMap:
+        """The source of ``raw`` (a file :func:`read_yaml` read), read again only when asked.
+
+        What a reading process sends back with a submission: the file's bytes pickle in
+        one piece, where its lines and texts by path are thousands of small objects to
+        rebuild; they are rebuilt, the same, only for a unit with a problem to locate.
+        """
+        return _Later(file, raw, bounds)
+
     def line(self, path: Sequence[str | int]) -> int | None:
         path = tuple(path)
         while True:
@@ -148,6 +158,45 @@ class SourceMap:
             text=text,
             allowed=tuple(allowed),
         )
+
+
+class _Later(SourceMap):
+    """A :class:`SourceMap` kept as the file's bytes until its data or lines are wanted."""
+
+    def __init__(self, file: str, raw: bytes, bounds: Bounds) -> None:
+        self.file = file
+        self._raw = raw
+        self._bounds = bounds
+        self._read: SourceMap | None = None
+
+    def _source(self) -> SourceMap:
+        if self._read is None:
+            self._read = read_yaml(self._raw, self.file, bounds=self._bounds)
+        return self._read
+
+    @property
+    def data(self) -> Any:
+        return self._source().data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._source().data = value
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        return self._source().lines
+
+    @lines.setter
+    def lines(self, value: dict[Path, int]) -> None:
+        self._source().lines = value
+
+    @property
+    def scalars(self) -> dict[Path, tuple[str, bool, int, int]]:
+        return self._source().scalars
+
+    @scalars.setter
+    def scalars(self, value: dict[Path, tuple[str, bool, int, int]]) -> None:
+        self._source().scalars = value
 
 
 def dotted(path: Sequence[str | int]) -> str:

@@ -118,10 +118,13 @@ class _Reader:
         stack, scalars, where, total = self.stack, self.scalars, self.lines, len(lines)
         bounds, longest = self.bounds, min(_MAX_KEY, self.bounds.max_text)
         nodes = at = 0
+        most = bounds.max_nodes
         for spaces, key, gap, quote, single, plain, _ in _ROWS.findall(text):
             at += 1
             if at <= self.at:
                 continue  # read already, as part of a scalar over several lines
+            if self.nodes + nodes > most:
+                raise _Defer  # too many nodes: the careful reader says where
             self.at = at
             if not key or len(key) + len(single) + len(plain) > longest:
                 self.line(lines[at - 1].rstrip(" "))
@@ -310,6 +313,8 @@ class _Reader:
                 raise _Defer
             return self.scalar(text, True, number, start, path)
         if first == "{" or first == "[":
+            if len(line) > _MAX_KEY:
+                raise _Defer  # a long flow (a list of thousands): the events are as quick
             return self.flow(line, start, number, path)
         if first in _NOT_PLAIN_START or (
             first == "-" and (start + 1 == len(line) or line[start + 1] == " ")
