@@ -273,7 +273,7 @@ def score_command(
     submissions, left_out = load_units(criteria, submission_files, strict=strict)
     reports = [score(criteria, s) for s in submissions]
     if fmt == "text" and not summary and len(reports) == 1 and _print_plain(reports[0], lang):
-        pass  # the same characters rich would print, without rich
+        pass  # the same characters (and colours) rich would print, without rich
     elif fmt == "json":
         if len(reports) == 1 and not summary:
             click.echo(reports[0].to_json())
@@ -290,12 +290,13 @@ def score_command(
 
 
 def _print_plain(report: Any, lang: str) -> bool:
-    """One unit's tree as plain text, when the output is no terminal (False: use rich)."""
-    from parindex.cli_tree import plain_output, plain_score_text
+    """One unit's tree, laid out as rich would without rich (False: use rich)."""
+    from parindex.cli_tree import output_layout, plain_score_text
 
-    if not plain_output():
+    layout = output_layout()
+    if layout is None:
         return False
-    laid = plain_score_text(report, lang)
+    laid = plain_score_text(report, lang, *layout)
     if laid is None:
         return False
     sys.stdout.write(laid)

@@ -1,18 +1,20 @@
-"""What ``parindex score`` prints for a unit, and a plain-text layout of it without rich.
+"""What ``parindex score`` prints for a unit, and a layout of it without rich.
 
 The content (each line's pieces of text with their styles) is made once, here, and laid
-out two ways: :func:`parindex.cli_render.render_tree` gives it to rich (a terminal, with
-colours), and :func:`plain_score_text` writes the same characters rich would write to a
-file or a pipe: the same tree guides, the same word wrapping (rich's ``divide_line``,
-``rstrip_end`` and fold), the same trailing spaces. It does not import rich, which with
-its drawing of a 158-node tree was about half of a one-unit ``score`` process.
+out two ways: :func:`parindex.cli_render.render_tree` gives it to rich, and
+:func:`plain_score_text` writes the very characters rich would write — the same tree
+guides, word wrapping (rich's ``divide_line``, ``rstrip_end`` and fold), trailing spaces
+and, on a terminal, the same escape codes for bold, dim and the standard colours, at the
+width rich would choose (:func:`output_layout`). It does not import rich, whose import and
+drawing of a 158-node tree were about a quarter of a one-unit ``score`` process.
 
-The plain layout says ``None`` — and the caller prints with rich — whenever it could
-differ from rich's: a character whose width in cells is not surely one (combining marks,
-wide or zero-width characters, tabs, control characters), text rich could read as an
-emoji code (``:name:``), a backslash (escaped markup does not always give it back as
-written), or a column too narrow. ``tests/test_cli_tree.py`` compares the
-two layouts on generated trees and texts.
+The layout says ``None`` — and the caller prints with rich — whenever it could differ
+from rich's: a character whose width in cells is not surely one (combining marks, wide or
+zero-width characters, tabs, control characters), text rich could read as an emoji code
+(``:name:``), a backslash (escaped markup does not always give it back as written), an
+empty styled run, a column too narrow, Windows, an encoding other than UTF-8, a dumb
+terminal or ``NO_COLOR``. ``tests/test_cli_tree.py`` compares the two on generated trees,
+texts, widths and environments.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "NodeLine",
     "Piece",
     "node_lines",
+    "output_layout",
     "plain_output",
     "plain_score_text",
     "plain_text",
@@ -156,37 +159,112 @@ PLAIN_WIDTH = 120
 """The width of piped output (:func:`parindex.cli_support.console`)."""
 
 
-def plain_output() -> bool:
-    """Whether rich would write plain text to stdout (no terminal, no colour)."""
+_CODES = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "magenta": "35", "cyan": "36"}
+_CODES["default"] = "39"
+Style = tuple[bool, bool, str]
+"""Bold, dim, colour code (``""``: none): the styles these lines use, as rich renders them."""
+_NULL: Style = (False, False, "")
+
+
+def _style(name: str) -> Style | None:
+    if not name:
+        return _NULL
+    code = _CODES.get(name)
+    if code is None:
+        return None
+    return (name == "bold", name == "dim", "" if name in ("bold", "dim") else code)
+
+
+def _add(base: Style, extra: Style) -> Style:
+    """rich's ``base + extra``: attributes add up, the later colour wins."""
+    return (base[0] or extra[0], base[1] or extra[1], extra[2] or base[2])
+
+
+def _sgr(text: str, style: Style) -> str:
+    codes = ";".join(c for c in ("1" if style[0] else "", "2" if style[1] else "", style[2]) if c)
+    return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+
+def output_layout() -> tuple[int, bool] | None:
+    """The width rich would print stdout at and whether in colour (``None``: ask rich).
+
+    Follows :func:`parindex.cli_support.console` (120 columns when stdout is no terminal)
+    and rich's own tests of a terminal (``TTY_COMPATIBLE``, ``FORCE_COLOR``, ``isatty``)
+    and of its width (``COLUMNS``, else the terminal's size, else 80).
+    """
     if sys.platform == "win32":
-        return False  # rich's legacy Windows console: its own guides and widths
+        return None  # rich's legacy Windows console: its own guides and widths
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
     if not encoding.startswith("utf"):
-        return False  # rich draws ASCII guides there
-    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
-    if tty_compatible == "0":
-        return False  # plain for rich, but a terminal's width: left to rich
-    if tty_compatible == "1" or os.environ.get("FORCE_COLOR"):
-        return False
+        return None  # rich draws ASCII guides there
     isatty = getattr(sys.stdout, "isatty", None)
     try:
-        return isatty is not None and not isatty()
+        tty = isatty is not None and bool(isatty())
     except ValueError:
-        return False
+        return None
+    environ = os.environ
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    force = environ.get("FORCE_COLOR")
+    if compatible in ("0", "1"):
+        terminal = compatible == "1"
+    else:
+        terminal = force != "" if force is not None else tty
+    if terminal and (
+        environ.get("TERM", "").lower() in ("dumb", "unknown") or environ.get("NO_COLOR", "")
+    ):
+        return None  # rich's dumb terminal or colours taken off: left to rich
+    if not tty:
+        return PLAIN_WIDTH, terminal
+    columns = environ.get("COLUMNS")
+    width = int(columns) if columns is not None and columns.isdigit() else 0
+    if not width:
+        for descriptor in (0, 1, 2):
+            try:
+                width = os.get_terminal_size(descriptor).columns
+            except (AttributeError, ValueError, OSError):
+                continue
+            break
+    return (width or 80), terminal
 
 
-def _plain(pieces: Sequence[Piece]) -> str | None:
-    """The pieces' text, or ``None`` if rich might lay it out otherwise."""
+def plain_output() -> bool:
+    """Whether rich would write plain text to stdout, 120 columns wide (no terminal)."""
+    return output_layout() == (PLAIN_WIDTH, False)
+
+
+class _Label(NamedTuple):
+    """A label's text and its runs: (start, end, style or ``None`` between styled pieces)."""
+
+    text: str
+    runs: tuple[tuple[int, int, Style | None], ...]
+
+
+def _label(pieces: Sequence[Piece], colour: bool) -> _Label | None:
+    """The pieces' text and runs, or ``None`` if rich might lay them out otherwise."""
     joined = "".join(t for t, _ in pieces)
     if not _ONE_CELL.issuperset(joined.replace("\n", "")) or _EMOJI.search(joined):
         return None
     if "\\" in joined:
         return None  # rich.markup.escape doubles a backslash that ends a text
-    return joined
+    runs: list[tuple[int, int, Style | None]] = []
+    offset = 0
+    for piece, name in pieces:
+        style = _style(name)
+        if style is None or (colour and name and not piece):
+            return None  # an unknown style; an empty styled run splits rich's segments
+        end = offset + len(piece)
+        if name:
+            runs.append((offset, end, style))
+        elif runs and runs[-1][2] is None:
+            runs[-1] = (runs[-1][0], end, None)  # unstyled text is one run in rich
+        elif piece:
+            runs.append((offset, end, None))
+        offset = end
+    return _Label(joined, tuple(runs))
 
 
-def _wrap(paragraph: str, width: int) -> list[str]:
-    """One paragraph in lines of at most ``width`` cells, as rich's ``Text.wrap`` does."""
+def _wrap(paragraph: str, width: int) -> list[tuple[int, int]]:
+    """One paragraph's lines of at most ``width`` cells (start, end), as rich's ``Text.wrap``."""
     breaks: list[int] = []
     offset = 0
     found = _WORD.match(paragraph, 0)
@@ -212,64 +290,89 @@ def _wrap(paragraph: str, width: int) -> list[str]:
     bounds = [0, *breaks, len(paragraph)]
     lines = []
     for begin, stop in pairwise(bounds):
-        line = paragraph[begin:stop]
-        if len(line) > width:  # rstrip_end: trailing spaces past the width go
-            space = _TRAILING.search(line)
+        size = stop - begin
+        if size > width:  # rstrip_end: trailing spaces past the width go
+            space = _TRAILING.search(paragraph, begin, stop)
             if space is not None:
-                line = line[: len(line) - min(len(space.group(0)), len(line) - width)]
-        lines.append(line[:width])
+                size -= min(len(space.group(0)), size - width)
+        lines.append((begin, begin + min(size, width)))
     return lines
 
 
-def plain_text(pieces: Sequence[Piece], width: int) -> str | None:
+def _lines(label: _Label, width: int, base: Style | None) -> list[str]:
+    """The label wrapped at ``width``; with ``base``, each run in rich's escape codes."""
+    out = []
+    start = 0
+    for paragraph in label.text.split("\n"):
+        for begin, end in _wrap(paragraph, width):
+            first, last = start + begin, start + end
+            if base is None:
+                out.append(label.text[first:last])
+                continue
+            out.append(
+                "".join(
+                    _sgr(label.text[max(a, first) : min(b, last)], _add(base, s or _NULL))
+                    for a, b, s in label.runs
+                    if a < last and b > first
+                )
+            )
+        start += len(paragraph) + 1
+    return out
+
+
+def plain_text(pieces: Sequence[Piece], width: int, colour: bool = False) -> str | None:
     """What ``Console(width=width).print(markup)`` writes for these pieces, or ``None``."""
-    joined = _plain(pieces)
-    if joined is None:
+    label = _label(pieces, colour)
+    if label is None:
         return None
-    if not joined:
-        return "\n"
-    return "".join(line + "\n" for p in joined.split("\n") for line in _wrap(p, width))
+    return "".join(line + "\n" for line in _lines(label, width, _NULL if colour else None))
 
 
-def plain_tree(head: Sequence[Piece], nodes: Sequence[NodeLine], width: int) -> list[str] | None:
+def plain_tree(
+    head: Sequence[Piece], nodes: Sequence[NodeLine], width: int, colour: bool = False
+) -> list[str] | None:
     """The lines rich's ``Tree`` draws for these nodes (in tree order), or ``None``."""
     children: dict[str | None, list[NodeLine]] = {}
     for node in nodes:
         children.setdefault(node.parent, []).append(node)
-    first = _plain(head)
+    first = _label(head, colour)
     if first is None:
         return None
-    out = [line for p in first.split("\n") for line in _wrap(p, width)]
+    out = _lines(first, width, _NULL if colour else None)
 
-    def draw(parent: str | None, guides: str) -> bool:
+    def draw(parent: str | None, guides: str, inherited: Style) -> bool:
         family = children.get(parent, [])
         room = width - len(guides) - 4
         if family and room < _MIN_WIDTH:
             return False
         for index, node in enumerate(family):
             last = index == len(family) - 1
-            label = _plain(node.pieces)
-            if label is None:
+            label = _label(node.pieces, colour)
+            own = _style(node.style)
+            if label is None or own is None:
                 return False
-            lines = [line for p in label.split("\n") for line in _wrap(p, room)]
+            style = _add(inherited, own)  # rich's Tree adds the ancestors' styles
+            lines = _lines(label, room, style if colour else None)
             fork, below = (_GUIDES[3], _GUIDES[0]) if last else (_GUIDES[2], _GUIDES[1])
             out.append(guides + fork + lines[0])
             out.extend(guides + below + line for line in lines[1:])
-            if not draw(node.code, guides + below):
+            if not draw(node.code, guides + below, style):
                 return False
         return True
 
-    return out if draw(None, "") else None
+    return out if draw(None, "", _NULL) else None
 
 
-def plain_score_text(report: ScoreReport, language: str, width: int = PLAIN_WIDTH) -> str | None:
-    """All that ``parindex score`` prints for one unit, as plain text, or ``None``."""
-    tree = plain_tree(score_head(report, language), node_lines(report, language), width)
+def plain_score_text(
+    report: ScoreReport, language: str, width: int = PLAIN_WIDTH, colour: bool = False
+) -> str | None:
+    """All that ``parindex score`` prints for one unit, without rich, or ``None``."""
+    tree = plain_tree(score_head(report, language), node_lines(report, language), width, colour)
     if tree is None:
         return None
     parts = ["".join(line + "\n" for line in tree)]
     for pieces in [*score_tail(report, language), provisional_note(language)]:
-        laid = plain_text(pieces, width)
+        laid = plain_text(pieces, width, colour)
         if laid is None:
             return None
         parts.append(laid)

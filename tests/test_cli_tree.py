@@ -20,6 +20,7 @@ from parindex.cli_tree import (
     NodeLine,
     Piece,
     node_lines,
+    output_layout,
     plain_output,
     plain_score_text,
     plain_text,
@@ -36,9 +37,16 @@ STYLES = ["", "bold", "dim", "yellow", "magenta", "default", "cyan"]
 ALPHABET = "aZ09 ạễđƯ—→−×\u00a0[]/\\:.,()*-" + "\u0301\u4e00\t"
 
 
-def _rich(renderable: object, width: int) -> str:
+def _rich(renderable: object, width: int, colour: bool = False) -> str:
     out = io.StringIO()
-    Console(file=out, width=width, highlight=False, soft_wrap=False).print(renderable)
+    Console(
+        file=out,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=colour,
+        color_system="truecolor" if colour else None,
+    ).print(renderable)
     return out.getvalue()
 
 
@@ -68,21 +76,24 @@ def trees(draw: st.DrawFn) -> tuple[tuple[Piece, ...], list[NodeLine]]:
     return tuple(draw(pieces)), nodes
 
 
-@given(trees(), st.integers(16, 130))
+@given(trees(), st.integers(16, 130), st.booleans())
 def test_a_tree_laid_out_plainly_is_what_rich_draws(
-    tree: tuple[tuple[Piece, ...], list[NodeLine]], width: int
+    tree: tuple[tuple[Piece, ...], list[NodeLine]], width: int, colour: bool
 ) -> None:
     head, nodes = tree
-    laid = plain_tree(head, nodes, width)
+    laid = plain_tree(head, nodes, width, colour)
     if laid is not None:
-        assert "".join(line + "\n" for line in laid) == _rich(rich_tree(head, nodes), width)
+        drawn = _rich(rich_tree(head, nodes), width, colour)
+        assert "".join(line + "\n" for line in laid) == drawn
 
 
-@given(pieces, st.integers(1, 130))
-def test_a_line_laid_out_plainly_is_what_rich_prints(line: list[Piece], width: int) -> None:
-    laid = plain_text(line, width)
+@given(pieces, st.integers(1, 130), st.booleans())
+def test_a_line_laid_out_plainly_is_what_rich_prints(
+    line: list[Piece], width: int, colour: bool
+) -> None:
+    laid = plain_text(line, width, colour)
     if laid is not None:
-        assert laid == _rich(markup(line), width)
+        assert laid == _rich(markup(line), width, colour)
 
 
 @given(
@@ -102,24 +113,61 @@ def test_it_defers_for_wide_combining_and_emoji_like_text() -> None:
 def test_each_sample_unit_prints_as_rich_prints_it(unit: Path) -> None:
     year = "quangbinh-stnmt-2021" if "2021" in unit.name else "namdinh-stnmt-2023"
     report = score(load_criteria(ROOT / "criteria" / f"{year}.yaml"), load_submission(unit))
-    for language in ("vi", "en"):
-        laid = plain_score_text(report, language)
+    for language, width, colour in (
+        ("vi", PLAIN_WIDTH, False),
+        ("en", 120, False),
+        ("vi", 80, True),
+    ):
+        laid = plain_score_text(report, language, width, colour)
         assert laid is not None  # the sample units take the plain path
-        expected = _rich(render_tree(report, language), PLAIN_WIDTH) + "".join(
-            _rich(markup(line), PLAIN_WIDTH)
+        expected = _rich(render_tree(report, language), width, colour) + "".join(
+            _rich(markup(line), width, colour)
             for line in [*score_tail(report, language), provisional_note(language)]
         )
         assert laid == expected
-        assert plain_tree(score_head(report, language), node_lines(report, language), 80)
+    assert plain_tree(score_head(report, "en"), node_lines(report, "en"), 60, True)
 
 
-def test_plain_output_follows_rich_on_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdout", io.StringIO())
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+class _Stdout(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+ENVIRONMENTS = [
+    {},
+    {"FORCE_COLOR": "1"},
+    {"FORCE_COLOR": ""},
+    {"TTY_COMPATIBLE": "1"},
+    {"TTY_COMPATIBLE": "0"},
+    {"COLUMNS": "93"},
+    {"COLUMNS": "93", "TERM": "xterm-256color"},
+    {"COLORTERM": "truecolor", "COLUMNS": "70"},
+    {"NO_COLOR": "1"},
+    {"TERM": "dumb"},
+]
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_layout_is_the_one_rich_chooses(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, environment: dict[str, str]
+) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "COLUMNS", "TERM", "COLORTERM", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
-    assert plain_output()
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert not plain_output()
-    monkeypatch.delenv("FORCE_COLOR")
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    assert not plain_output()
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("sys.stdout", _Stdout(tty))
+    from parindex.cli_support import console
+
+    chosen = console()
+    layout = output_layout()
+    if layout is not None:  # None: rich prints it (a dumb terminal, NO_COLOR)
+        assert layout == (chosen.width, chosen.color_system is not None)
+    assert plain_output() == (layout == (PLAIN_WIDTH, False))
+    assert (layout is None) == bool(
+        chosen.is_terminal and (environment.get("NO_COLOR") or environment.get("TERM") == "dumb")
+    )
