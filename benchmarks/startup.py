@@ -7,8 +7,9 @@ imports), extracted with ``git archive`` and put first on ``PYTHONPATH``.
 
     python benchmarks/startup.py [--before REV] [--repeat N]
 
-``score`` runs twice: output to a file (plain text) and with ``FORCE_COLOR=1`` (rich's
-colours, as on a terminal). Both use the compiled criteria cache (warm after the first run).
+``score`` runs twice: output to /dev/null (plain text, as to a file or a pipe) and on a
+pseudo-terminal of 80 columns (colours, as a person at a terminal sees it). Both use the
+compiled criteria cache (warm after the first run).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ GOALS = {
     "import parindex": 0.3,
     "parindex --help": 0.3,
     "parindex score (1 unit)": 0.5,
-    "the same, in colour": 0.5,
+    "the same, on a terminal": 0.5,
 }
 START_COMMIT = "c25930c"  # main when the start-up work began
 
@@ -44,12 +45,56 @@ COMMANDS = {
         f"from parindex.cli import main; main(['score', {str(CRITERIA)!r}, {str(UNIT)!r}])",
     ],
 }
-COMMANDS["the same, in colour"] = COMMANDS["parindex score (1 unit)"]
-COLOUR = {"the same, in colour": {"FORCE_COLOR": "1"}}
-"""Extra environment: rich (and the layout that stands in for it) then writes colours."""
+COMMANDS["the same, on a terminal"] = COMMANDS["parindex score (1 unit)"]
+TERMINAL = {"the same, on a terminal"}
+"""Commands run on a pseudo-terminal of 80 columns (what a person at a terminal sees:
+colours, the terminal's width) instead of writing to /dev/null."""
 
 
-def _median_seconds(args: list[str], env: dict[str, str], repeat: int) -> float:
+def _run(args: list[str], env: dict[str, str], terminal: bool) -> None:
+    """One fresh process: output to /dev/null, or to a pseudo-terminal of 80 × 24 read
+    to its end while the process writes (as a terminal would)."""
+    command = [sys.executable, *args]
+    if not terminal:
+        subprocess.run(
+            command,
+            env=env,
+            cwd=tempfile.gettempdir(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        return
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    # No COLUMNS: the width comes from the terminal, as for a person.
+    child_env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    child = subprocess.Popen(
+        command,
+        env=child_env,
+        cwd=tempfile.gettempdir(),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    while True:
+        try:
+            if not os.read(master, 65536):
+                break
+        except OSError:  # EIO: the child closed the terminal
+            break
+    child.wait()
+    os.close(master)
+
+
+def _median_seconds(
+    args: list[str], env: dict[str, str], repeat: int, terminal: bool = False
+) -> float:
     """Median wall time of a fresh process, run outside the checkout (``-c`` puts the
     working folder first on ``sys.path``, which would shadow ``PYTHONPATH``); its CPU
     time (user + system, less changed by a loaded machine) goes to ``_CPU``."""
@@ -58,14 +103,7 @@ def _median_seconds(args: list[str], env: dict[str, str], repeat: int) -> float:
     for _ in range(repeat):
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, *args],
-            env=env,
-            cwd=tempfile.gettempdir(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
+        _run(args, env, terminal)
         times.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
@@ -118,16 +156,14 @@ def main() -> None:
             f"Start-up, whole processes, median of {options.repeat} (python -c pass: "
             f"{floor * 1000:.0f} ms)"
         )
-        print(
-            f"  {'command':<26} {'now':>9} {'cpu now':>9} {'before':>9} {'ratio':>7} {'goal':>7}"
-        )
+        print(f"  {'command':<26} {'now':>9} {'cpu now':>9} {'before':>9} {'ratio':>7} {'goal':>7}")
         for name, args in COMMANDS.items():
             if name == "python -c pass":
                 continue
-            extra = COLOUR.get(name, {})
-            seconds = _median_seconds(args, dict(now, **extra), options.repeat)
+            tty = name in TERMINAL
+            seconds = _median_seconds(args, now, options.repeat, tty)
             cpu = _CPU[0]
-            old = _median_seconds(args, dict(before, **extra), options.repeat) if before else None
+            old = _median_seconds(args, before, options.repeat, tty) if before else None
             shown_old = f"{old * 1000:7.0f}ms" if old else "       –"
             ratio = f"{seconds / old:6.2f}×" if old else "      –"
             goal = GOALS[name]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from parindex.numbers import format_decimal, parse_decimal
 
@@ -103,19 +104,27 @@ class Interval:
         return " ".join(parts) if parts else ("any value" if en else "mọi giá trị")
 
 
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^(?:từ|tu)\s+{_NUM}{_UNIT}\s+đến\s+dưới\s+{_NUM}{_UNIT}$"), "[)"),
-    (re.compile(rf"^(?:từ|tu)\s+{_NUM}{_UNIT}\s+đến\s+{_NUM}{_UNIT}$"), "[]"),
-    (re.compile(rf"^(?:trên|hơn)\s+{_NUM}{_UNIT}\s+đến\s+dưới\s+{_NUM}{_UNIT}$"), "()"),
-    (re.compile(rf"^(?:trên|hơn)\s+{_NUM}{_UNIT}\s+đến\s+{_NUM}{_UNIT}$"), "(]"),
-    (re.compile(rf"^(?:từ|tu)\s+{_NUM}{_UNIT}(?:\s+trở\s+lên)?$"), "[>"),
-    (re.compile(rf"^{_NUM}{_UNIT}\s+trở\s+lên$"), "[>"),
-    (re.compile(rf"^(?:>=|≥|tối thiểu|ít nhất|không dưới)\s*{_NUM}{_UNIT}$"), "[>"),
-    (re.compile(rf"^(?:trên|hơn|>)\s*{_NUM}{_UNIT}$"), "(>"),
-    (re.compile(rf"^(?:dưới|<)\s*{_NUM}{_UNIT}$"), "<)"),
-    (re.compile(rf"^(?:không quá|tối đa|<=|≤)\s*{_NUM}{_UNIT}$"), "<]"),
-    (re.compile(rf"^(?:bằng|đạt|=)?\s*{_NUM}{_UNIT}$"), "=="),
-]
+_SHAPES: tuple[tuple[str, str], ...] = (
+    (rf"^(?:từ|tu)\s+{_NUM}{_UNIT}\s+đến\s+dưới\s+{_NUM}{_UNIT}$", "[)"),
+    (rf"^(?:từ|tu)\s+{_NUM}{_UNIT}\s+đến\s+{_NUM}{_UNIT}$", "[]"),
+    (rf"^(?:trên|hơn)\s+{_NUM}{_UNIT}\s+đến\s+dưới\s+{_NUM}{_UNIT}$", "()"),
+    (rf"^(?:trên|hơn)\s+{_NUM}{_UNIT}\s+đến\s+{_NUM}{_UNIT}$", "(]"),
+    (rf"^(?:từ|tu)\s+{_NUM}{_UNIT}(?:\s+trở\s+lên)?$", "[>"),
+    (rf"^{_NUM}{_UNIT}\s+trở\s+lên$", "[>"),
+    (rf"^(?:>=|≥|tối thiểu|ít nhất|không dưới)\s*{_NUM}{_UNIT}$", "[>"),
+    (rf"^(?:trên|hơn|>)\s*{_NUM}{_UNIT}$", "(>"),
+    (rf"^(?:dưới|<)\s*{_NUM}{_UNIT}$", "<)"),
+    (rf"^(?:không quá|tối đa|<=|≤)\s*{_NUM}{_UNIT}$", "<]"),
+    (rf"^(?:bằng|đạt|=)?\s*{_NUM}{_UNIT}$", "=="),
+)
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The phrases, compiled on first use: only a set read from its file parses ranges (a
+    set from the compiled cache does not), and compiling them took a few milliseconds of
+    every command's start-up."""
+    return tuple((re.compile(pattern), shape) for pattern, shape in _SHAPES)
 
 
 def parse_range(text: str) -> Interval:
@@ -125,7 +134,7 @@ def parse_range(text: str) -> Interval:
     Interval(low=Decimal('80'), low_inclusive=True, high=Decimal('100'), high_inclusive=False)
     """
     normalised = " ".join(text.strip().lower().split())
-    for pattern, shape in _PATTERNS:
+    for pattern, shape in _patterns():
         match = pattern.match(normalised)
         if not match:
             continue
