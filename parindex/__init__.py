@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from parindex import synthetic
     from parindex.batch import inputs_frame, score_many
+    from parindex.checks import check_many
     from parindex.compiler import CompiledNode, CompiledSet, compile_set
     from parindex.criteria import (
         Aggregation,
@@ -115,6 +116,7 @@ _EXPORTS: dict[str, str] = {
     "UsedInput": "parindex.report",
     "WorkbookError": "parindex.excel",
     "carry_forward": "parindex.form_carry",
+    "check_many": "parindex.checks",
     "check_submission": "parindex.submission",
     "classify": "parindex.engine",
     "compare_years": "parindex.mapping",
@@ -189,6 +191,7 @@ __all__ = [
     "UsedInput",
     "WorkbookError",
     "carry_forward",
+    "check_many",
     "check_submission",
     "classify",
     "compare_years",

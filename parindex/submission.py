@@ -333,6 +333,14 @@ def typed_value(spec: Input, raw: object, year: int) -> Value:
 
 def _in_range(spec: Input, kind: InputType, number: Decimal, raw: object) -> Decimal:
     """``number`` if its type's range and the input's ``min``/``max`` hold."""
+    if (
+        (kind != InputType.COUNT or (number == number.to_integral() and number >= 0))
+        and (kind != InputType.PERCENT or 0 <= number <= 100)
+        and (kind != InputType.RATIO or 0 <= number <= 1)
+        and (spec.min is None or number >= spec.min)
+        and (spec.max is None or number <= spec.max)
+    ):
+        return number  # the common case, before any message is worded
     got, got_en = shown(raw), shown(raw, "en")
     if kind == InputType.COUNT and (number != number.to_integral() or number < 0):
         raise ValueTextError(

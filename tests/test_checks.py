@@ -1,0 +1,189 @@
+"""check_many gives every unit exactly what check_submission gives it: values or problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parindex import CriteriaSet, SubmissionError, check_submission, load_criteria, synthetic
+from parindex import testing as pt
+from parindex.checks import check_columns, check_many
+from parindex.errors import Problem
+from parindex.submission import CheckedSubmission, Document, Submission
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "2023": ROOT / "criteria" / "namdinh-stnmt-2023.yaml",
+    "mini": ROOT / "tests" / "data" / "mini.yaml",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SETS))
+def criteria(request: pytest.FixtureRequest) -> CriteriaSet:
+    return load_criteria(SETS[request.param])
+
+
+def careful(criteria: CriteriaSet, unit: Submission) -> CheckedSubmission | list[Problem]:
+    unit._checked = None  # not what check_many kept: the careful path itself
+    try:
+        return check_submission(criteria, unit)
+    except SubmissionError as error:
+        return list(error.problems)
+
+
+def assert_same(criteria: CriteriaSet, units: Sequence[Submission]) -> None:
+    """check_many's result for each unit equals check_submission's, values in the same order."""
+    many = check_many(criteria, units)
+    assert len(many) == len(units)
+    for unit, got in zip(units, many, strict=True):
+        want = careful(criteria, unit)
+        if isinstance(want, list):
+            assert got == want
+            continue
+        assert isinstance(got, CheckedSubmission), got
+        assert got.submission is unit
+        assert list(got.values.items()) == list(want.values.items())
+        assert [type(v) for v in got.values.values()] == [type(v) for v in want.values.values()]
+        assert [str(v) for v in got.values.values()] == [str(v) for v in want.values.values()]
+
+
+# Cells a person (or a program) may put where a value goes: good, bad and odd ones.
+ODD_CELLS = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        0,
+        5,
+        -1,
+        101,
+        10**30,
+        0.0,
+        -0.0,
+        0.5,
+        1.5,
+        5.0,
+        float("nan"),
+        float("inf"),
+        Decimal("1.0"),
+        Decimal("1"),
+        Decimal("-0"),
+        Decimal("0.25"),
+        Decimal("NaN"),
+        Decimal("1E+3"),
+        "5",
+        "0,5",
+        "12.500",
+        "mười",
+        "có",
+        "không",
+        "",
+        "2023-03-01",
+        "31/12/2023",
+        "30/02/2023",
+        dt.date(2023, 3, 1),
+        dt.date(2001, 1, 1),
+        dt.datetime(2023, 3, 1, 12, 0),
+        [1, 2],
+        {"a": 1},
+    ]
+)
+
+
+@st.composite
+def spoiled(draw: st.DrawFn, criteria: CriteriaSet, unit: Submission) -> Submission:
+    """``unit`` with a few things spoiled: odd cells, unknown names and codes, another set."""
+    values = dict(unit.values)
+    names = sorted(i.name for i in criteria.inputs)
+    for _ in range(draw(st.integers(0, 3))):
+        values[draw(st.sampled_from(names))] = draw(ODD_CELLS)
+    if draw(st.integers(0, 9)) == 0:
+        values[draw(st.sampled_from(names)) + "x"] = 1
+    if draw(st.integers(0, 9)) == 0:
+        keys = list(values)
+        values = {k: values[k] for k in draw(st.permutations(keys))}
+    update: dict[str, Any] = {"values": values}
+    pick = draw(st.integers(0, 15))
+    codes = sorted(criteria.compiled.nodes)
+    if pick == 0:
+        update["criteria"] = "bo-khac"
+    elif pick == 1:
+        update["unit"] = unit.unit.model_copy(update={"facts": {**unit.unit.facts, "la": True}})
+    elif pick == 2:
+        update["survey"] = {draw(st.sampled_from(codes)): Decimal("0.5")}
+    elif pick == 3:
+        update["self_scores"] = (
+            {**unit.self_scores, "9.9.9": next(iter(unit.self_scores.values()))}
+            if unit.self_scores
+            else {}
+        )
+    elif pick in (4, 5):
+        supports = [draw(st.sampled_from([*codes, "9.9"]))]
+        day = draw(st.sampled_from([None, dt.date(2023, 5, 1), dt.date(2001, 1, 1)]))
+        document = Document(id="d1", kind="Báo cáo", title="T", supports=supports, date=day)
+        update["documents"] = [document] * draw(st.integers(1, 2))
+    return unit.model_copy(update=update)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_check_many_is_check_submission_unit_by_unit(
+    criteria: CriteriaSet, data: st.DataObject
+) -> None:
+    good = data.draw(
+        st.lists(pt.submissions(criteria, missing=True, self_scores=True), min_size=1, max_size=5)
+    )
+    units = [data.draw(st.one_of(st.just(u), spoiled(criteria, u))) for u in good]
+    assert_same(criteria, units)
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@given(criteria=pt.criteria_sets(), data=st.data())
+def test_on_generated_sets(criteria: CriteriaSet, data: st.DataObject) -> None:
+    try:
+        good = data.draw(st.lists(pt.submissions(criteria, missing=True), min_size=1, max_size=4))
+    except pt.ConstructionError:
+        return
+    units = [data.draw(st.one_of(st.just(u), spoiled(criteria, u))) for u in good]
+    assert_same(criteria, units)
+
+
+def test_synthetic_units_as_a_file_holds_them(criteria: CriteriaSet) -> None:
+    """Values as YAML gives them (whole numbers, floats, dates, text) and as JSON (all text)."""
+    units = synthetic.units(criteria, 40, seed=5)
+    for mode in ("python", "json"):
+        copies = [Submission.model_validate(u.model_dump(mode=mode)) for u in units]
+        assert_same(criteria, copies)
+    assert all(isinstance(r, CheckedSubmission) for r in check_many(criteria, units))
+
+
+def test_a_bad_unit_never_blocks_the_others(criteria: CriteriaSet) -> None:
+    units = synthetic.units(criteria, 3, seed=6)
+    name = sorted(i.name for i in criteria.inputs)[0]
+    bad = units[1].model_copy(update={"values": {**units[1].values, name: [1]}})
+    results = check_many(criteria, [units[0], bad, units[2]])
+    assert isinstance(results[0], CheckedSubmission)
+    assert isinstance(results[2], CheckedSubmission)
+    assert isinstance(results[1], list) and results[1][0].kind == "invalid_value"
+
+
+def test_results_are_kept_and_columns_match(criteria: CriteriaSet) -> None:
+    units = synthetic.units(criteria, 5, seed=7)
+    columns = check_columns(criteria, units)
+    for row, unit in enumerate(units):
+        result = columns.results[row]
+        assert isinstance(result, CheckedSubmission)
+        assert check_submission(criteria, unit) is result  # kept: checking again is free
+        for name in columns.names:
+            assert columns.typed[name][row] == result.values.get(name)
+
+
+def test_no_units(criteria: CriteriaSet) -> None:
+    assert check_many(criteria, []) == []
