@@ -24,9 +24,7 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -61,11 +59,15 @@ def fingerprint() -> str:
     """This parindex: its version, Python's, and the size and time of its source files."""
     from parindex import __file__ as package_file
 
-    root = Path(package_file).parent
+    root = os.path.dirname(package_file)
     parts = [sys.version, _version()]
-    for path in sorted(root.rglob("*.py")):
-        stat = path.stat()
-        parts.append(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    for folder, folders, files in os.walk(root):  # a third of pathlib's rglob's time
+        folders.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                parts.append(f"{os.path.relpath(path, root)}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -91,7 +93,7 @@ def _key(directory: Path) -> bytes:
     except FileExistsError:  # made meanwhile by another process
         return path.read_bytes()
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(secrets.token_bytes(32))
+        handle.write(os.urandom(32))  # what secrets.token_bytes gives, without its import
     return path.read_bytes()
 
 
@@ -153,7 +155,8 @@ def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
 
 
 def _write(directory: Path, entry: Path, digest: str, criteria: CriteriaSet) -> None:
-    import pickletools
+    import pickletools  # only to write: a set read back never needs these
+    import tempfile
 
     try:
         # optimize() drops the memo entries nothing reads again (about 10,000 of them):
