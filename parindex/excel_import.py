@@ -14,7 +14,9 @@ maximum is imported as typed (with a warning): the review reports it as a findin
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,6 @@ from typing import Any
 from xlsxwriter.utility import quote_sheetname
 
 from parindex.criteria import CriteriaSet
-from parindex.engine import score
 from parindex.errors import Problem, SubmissionError
 from parindex.excel_layout import (
     FINDINGS_SHEET,
@@ -31,7 +32,6 @@ from parindex.excel_layout import (
     META_SHEET,
     SUMMARY_SHEET,
     WorkbookError,
-    layout,
 )
 from parindex.excel_meta import (
     Meta,
@@ -43,11 +43,17 @@ from parindex.excel_meta import (
     workbook_key,
 )
 from parindex.excel_read import LIMITS, Limits, Xlsx, XlsxProblem
-from parindex.excel_rows import COLUMNS, MARGIN, Reader, read_unit_sheet
+from parindex.excel_rows import COLUMNS, MARGIN, Reader, import_grid, read_unit_sheet
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
 
 __all__ = ["ImportResult", "import_workbook"]
+
+PARALLEL_FROM = 24
+"""Units from which a workbook's sheets are read by several processes (forking one costs
+about as much as reading a few sheets)."""
+_Result = tuple[Submission, str, int] | str
+_Chunk = tuple[list[_Result], list[Problem], list[Problem]]
 
 _META_COLUMNS = 256
 """Columns of the hidden sheet read: 250 chunks of 30,000 characters per submission."""
@@ -84,6 +90,7 @@ def import_workbook(
     round: int | None = None,
     key: bytes | None = None,
     limits: Limits = LIMITS,
+    workers: int | None = None,
 ) -> ImportResult:
     """Rebuild each unit's submission from a filled workbook.
 
@@ -94,6 +101,10 @@ def import_workbook(
     :attr:`ImportResult.problems`; :class:`WorkbookError` is raised only when no unit
     imports (a file that is no workbook of this set, an edited hidden sheet, every unit
     bad). ``key`` checks the hidden sheet's signatures (default :func:`workbook_key`).
+
+    ``workers``: processes reading the units' sheets (default: one a core, up to four,
+    from :data:`PARALLEL_FROM` units on, where ``fork`` is available); the result is the
+    same, in the same order, whatever the number.
     """
     source = Path(path)
     reader = Reader(criteria, str(source))
@@ -117,7 +128,17 @@ def import_workbook(
                 warning=True,
             )
         read = _form_unit if form else _unit
-        results = [read(book, reader, row, titles, round) for row in meta.units]
+
+        def chunk(rows: Sequence[MetaRow]) -> _Chunk:
+            local = Reader(criteria, reader.file)
+            found = [read(book, local, row, titles, round) for row in rows]
+            return found, local.problems, local.warnings
+
+        results = []
+        for found, problems, warnings in _in_workers(chunk, meta.units, workers):
+            results += found
+            reader.problems += problems
+            reader.warnings += warnings
         _unknown_sheets(book, reader, meta)
     imported = [r for r in results if isinstance(r, tuple)]
     if not imported:
@@ -281,9 +302,8 @@ def _unit(
     original, shown = found
     if not _sheet_present(book, reader, sheet_name, original):
         return sheet_name
-    report = score(reader.criteria, original)
-    grid = layout(reader.criteria, report, original, shown)
-    display = {r.code: _display(titles[r.code], r.result.kind) for r in grid.rows}
+    grid = import_grid(reader.criteria, original, shown)
+    display = {r.code: _display(titles[r.code], r.area) for r in grid.rows}
     try:
         data = book.sheet(sheet_name, rows=grid.index_row + 1 + MARGIN, cols=COLUMNS)
     except XlsxProblem as exc:
@@ -346,9 +366,9 @@ def _sheet_present(book: Xlsx, reader: Reader, sheet_name: str, original: Submis
     return False
 
 
-def _display(title: str, kind: str) -> str:
-    """A title as the sheet shows it (areas in upper case), as :func:`layout` does."""
-    return title.upper() if kind == "area" else title
+def _display(title: str, area: bool) -> str:
+    """A title as the sheet shows it (areas in upper case), as the export's layout does."""
+    return title.upper() if area else title
 
 
 def _original(reader: Reader, row: MetaRow, sheet_name: str) -> tuple[Submission, int] | None:
@@ -407,3 +427,49 @@ def _unknown_sheets(book: Xlsx, reader: Reader, meta: Meta) -> None:
                 text=name,
                 warning=True,
             )
+
+
+def _in_workers(
+    read: Callable[[Sequence[MetaRow]], _Chunk], rows: Sequence[MetaRow], workers: int | None
+) -> list[_Chunk]:
+    """``read`` of consecutive parts of ``rows``, in order: the first part here, the others
+    in processes forked now (they see the opened workbook as it is). A part whose process
+    fails is read here: the result never depends on the processes."""
+    import multiprocessing
+
+    wanted = min(os.cpu_count() or 1, 4) if workers is None else workers
+    if workers is None and len(rows) < PARALLEL_FROM:
+        wanted = 1
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if wanted < 2 or len(rows) < 2 or not forkable or threading.active_count() > 1:
+        return [read(rows)]
+    size = -(-len(rows) // wanted)
+    parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+    context = multiprocessing.get_context("fork")
+    started = []
+    for part in parts[1:]:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(read, part, send), daemon=True)
+        process.start()
+        send.close()
+        started.append((process, receive, part))
+    done = [read(parts[0])]
+    for process, receive, part in started:
+        try:
+            found = receive.recv()
+        except (EOFError, OSError):
+            found = None
+        receive.close()
+        process.join()
+        done.append(found if found is not None else read(part))
+    return done
+
+
+def _child(read: Callable[[Sequence[MetaRow]], _Chunk], part: Sequence[MetaRow], send: Any) -> None:
+    """A forked process's work: its part read and sent back (``None`` if it failed)."""
+    try:
+        found: _Chunk | None = read(part)
+    except Exception:  # the parent reads the part itself, and reports what happens there
+        found = None
+    send.send(found)
+    send.close()

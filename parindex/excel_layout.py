@@ -141,7 +141,12 @@ class SheetLayout:
         return self.total_row + 1
 
     def headers(self) -> tuple[str, ...]:
-        return (*HEADERS[:APPRAISED], f"Điểm thẩm định (vòng {self.round})", *HEADERS[DIFF:])
+        return sheet_headers(self.round)
+
+
+def sheet_headers(round: int) -> tuple[str, ...]:
+    """The column headers of a unit's detailed sheet showing appraisal ``round``."""
+    return (*HEADERS[:APPRAISED], f"Điểm thẩm định (vòng {round})", *HEADERS[DIFF:])
 
 
 def _display_title(result: NodeResult) -> str:

@@ -16,14 +16,18 @@ reported, never ignored.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
+
+if TYPE_CHECKING:
+    from parindex.excel_scan import Interned
 
 __all__ = ["LIMITS", "Cell", "Limits", "SheetData", "Xlsx", "XlsxProblem", "column_letter"]
 
@@ -153,6 +157,7 @@ class Xlsx:
         try:
             self.sheets, self.hidden = self._sheets()
             self._strings: list[str] | None = None
+            self._interned: Interned | None = None
         except BaseException:
             self.archive.close()
             raise
@@ -173,11 +178,16 @@ class Xlsx:
     # --- the container -------------------------------------------------------------------
 
     def _open(self) -> zipfile.ZipFile:
+        """The archive, read into memory once (at most :attr:`Limits.file_bytes`): every
+        part comes from the same bytes, even if the file changes meanwhile, and a process
+        forked to read some sheets reads them from its own copy."""
         limits = self.limits
         try:
             size = self.path.stat().st_size
             with self.path.open("rb") as handle:
                 head = handle.read(8)
+                if head != _OLE2 and size <= limits.file_bytes:
+                    size = len(data := head + handle.read(limits.file_bytes + 1 - len(head)))
         except OSError as exc:
             raise XlsxProblem(
                 "unreadable", f"không đọc được tệp: {exc}", f"cannot read the file: {exc}"
@@ -197,7 +207,7 @@ class Xlsx:
                 text=str(size),
             )
         try:
-            archive = zipfile.ZipFile(self.path)
+            archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise XlsxProblem(
                 "not_a_workbook",
@@ -348,12 +358,45 @@ class Xlsx:
 
     # --- a sheet --------------------------------------------------------------------------------
 
-    def sheet(self, name: str, rows: int, cols: int) -> SheetData:
+    def sheet(self, name: str, rows: int, cols: int, *, careful: bool = False) -> SheetData:
         """The cells of sheet ``name`` in rows ``0..rows-1`` and columns ``0..cols-1``; cells
-        outside are counted (their first few kept)."""
+        outside are counted (their first few kept).
+
+        A fast scan (:mod:`parindex.excel_scan`) reads the parts it recognises and gives
+        the same result; anything else, and every problem, is the careful parser's
+        (``careful=True`` uses it alone).
+        """
+        strings = self.strings()
+        if not careful:
+            from parindex.excel_scan import Interned, scan_sheet
+
+            if self._interned is None:
+                self._interned = Interned(strings, self.limits.text)
+            raw = self._raw(self.sheets[name])
+            fast = (
+                None
+                if raw is None
+                else scan_sheet(
+                    raw, name, self.sheets[name], self._interned, rows, cols, self.limits
+                )
+            )
+            if fast is not None:
+                return fast
+        return self._careful_sheet(name, rows, cols, strings)
+
+    def _raw(self, part: str) -> bytes | None:
+        """The bytes of ``part``, or ``None`` when reading them fails (the careful parser
+        then reports why, as it always has)."""
+        try:
+            return self.archive.read(part)
+        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            return None
+        except NotImplementedError:
+            return None
+
+    def _careful_sheet(self, name: str, rows: int, cols: int, strings: list[str]) -> SheetData:
         part = self.sheets[name]
         data = SheetData(name)
-        strings = self.strings()
         limit = self.limits.text
         at_row = -1
         seen_rows = seen_cells = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from xlsxwriter.utility import quote_sheetname
 
@@ -28,9 +29,8 @@ from parindex.excel_layout import (
     TITLE,
     TOTAL_TITLE,
     UNIT_NOTE,
-    SheetLayout,
-    SheetRow,
     appraised_as_of,
+    sheet_headers,
 )
 from parindex.excel_read import Cell, SheetData, column_letter
 from parindex.excel_style import whole_text
@@ -38,7 +38,18 @@ from parindex.numbers import NumberFormatError, format_decimal, parse_decimal, q
 from parindex.report import format_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, Submission
 
-__all__ = ["COLUMNS", "MARGIN", "Reader", "read_note", "read_points", "read_unit_sheet", "where"]
+__all__ = [
+    "COLUMNS",
+    "MARGIN",
+    "EntryRow",
+    "ImportGrid",
+    "Reader",
+    "import_grid",
+    "read_note",
+    "read_points",
+    "read_unit_sheet",
+    "where",
+]
 
 COLUMNS = 12
 MARGIN = 200
@@ -84,6 +95,66 @@ def where(sheet: str, row: int, col: int) -> str:
     return f"{quote_sheetname(sheet)}!{column_letter(col)}{row + 1}"
 
 
+@dataclass(frozen=True)
+class EntryRow:
+    """What the import checks of one criteria row: its code, whether it takes scores and
+    notes (every leaf, and a parent scored at its own level), the maximum its score cells
+    are checked against, and whether it is an area (its title shown in upper case)."""
+
+    code: str
+    entry: bool
+    declared_max: Decimal
+    area: bool
+
+
+@dataclass(frozen=True)
+class ImportGrid:
+    """The rows of a unit's detailed sheet as :func:`parindex.excel_layout.layout` places
+    them (one per node, in tree order, from the row under the headers), without scoring."""
+
+    rows: tuple[EntryRow, ...]
+    round: int
+
+    @property
+    def index_row(self) -> int:
+        """The 0-based row of the index line (under the total, under the criteria rows)."""
+        return HEADER_ROW + 1 + len(self.rows) + 1
+
+    def headers(self) -> tuple[str, ...]:
+        return sheet_headers(self.round)
+
+
+_STATIC: dict[int, tuple[CriteriaSet, tuple[tuple[str, bool, Decimal, bool], ...]]] = {}
+
+
+def _static_rows(criteria: CriteriaSet) -> tuple[tuple[str, bool, Decimal, bool], ...]:
+    """Each node's code, whether a leaf, its declared maximum, whether an area: the same
+    for every unit of the set, so made once a set."""
+    found = _STATIC.get(id(criteria))
+    if found is None or found[0] is not criteria:
+        rows = tuple(
+            (code, node.is_leaf, node.node.max_points, node.node.kind.value == "area")
+            for code, node in criteria.compiled.nodes.items()
+        )
+        _STATIC.clear()  # one set at a time: a cache, never a leak
+        found = _STATIC[id(criteria)] = criteria, rows
+    return found[1]
+
+
+def import_grid(criteria: CriteriaSet, submission: Submission, round: int) -> ImportGrid:
+    """The grid a unit's sheet is checked against: its entry rows are the leaves and the
+    parents the unit or an appraiser scored at their own level, as on export. Nothing of
+    it depends on the unit's scores or facts, so no scoring is needed."""
+    scored_here = set(submission.self_scores)
+    for appraisal in submission.appraisals:
+        scored_here.update(appraisal.scores)
+    rows = tuple(
+        EntryRow(code, leaf or code in scored_here, top, area)
+        for code, leaf, top, area in _static_rows(criteria)
+    )
+    return ImportGrid(rows, round)
+
+
 def _text(cell: Cell | None) -> str | None:
     return None if cell is None else cell.value
 
@@ -94,7 +165,7 @@ class _Sheet:
 
     reader: Reader
     data: SheetData
-    grid: SheetLayout
+    grid: ImportGrid
     titles: Mapping[str, str]
     """Each code's title as the exported sheet showed it."""
 
@@ -102,13 +173,25 @@ class _Sheet:
     def name(self) -> str:
         return self.data.name
 
+    @cached_property
+    def _quoted(self) -> str:
+        quoted: str = quote_sheetname(self.data.name)
+        return quoted
+
+    @cached_property
+    def _filled(self) -> frozenset[int]:
+        """Rows holding any cell inside the table's columns."""
+        return frozenset(row for row, col in self.data.cells if col < COLUMNS)
+
     def cell(self, row: int, col: int) -> Cell | None:
         return self.data.cells.get((row, col))
 
     def at(self, row: int, col: int) -> str:
-        return where(self.name, row, col)
+        return f"{self._quoted}!{column_letter(col)}{row + 1}"
 
     def blank_row(self, row: int) -> bool:
+        if row not in self._filled:
+            return True
         return all(self._blank(self.cell(row, c)) for c in range(COLUMNS))
 
     def footer_row(self, row: int) -> bool:
@@ -124,13 +207,13 @@ class _Sheet:
 def read_unit_sheet(
     reader: Reader,
     data: SheetData,
-    grid: SheetLayout,
+    grid: ImportGrid,
     original: Submission,
     target: int,
-    titles: Mapping[str, str] | None = None,
+    titles: Mapping[str, str],
 ) -> Submission | None:
-    """The unit's submission with the sheet's scores and notes, or ``None`` (problems added)."""
-    titles = titles if titles is not None else {r.code: r.title for r in grid.rows}
+    """The unit's submission with the sheet's scores and notes, or ``None`` (problems added);
+    ``titles`` are each code's title as the exported sheet showed it."""
     sheet = _Sheet(reader, data, grid, titles)
     before = len(reader.problems)
     _check_shape(sheet)
@@ -333,14 +416,17 @@ def _strangers(
         )
 
 
-def _score_cell(sheet: _Sheet, at: int, col: int, spec: SheetRow) -> Decimal | None:
+def _score_cell(sheet: _Sheet, at: int, col: int, spec: EntryRow) -> Decimal | None:
+    cell = sheet.cell(at, col)
+    if cell is None:
+        return None  # blank (as read_points reads it), without locating it
     column = "điểm tự đánh giá" if col == SELF else "điểm thẩm định"
     return read_points(
         sheet.reader,
-        sheet.cell(at, col),
+        cell,
         sheet.at(at, col),
         spec.code,
-        spec.result.declared_max,
+        spec.declared_max,
         column,
         "self" if col == SELF else "appraised",
     )
@@ -444,7 +530,8 @@ def _checked_points(
 
 
 def _note_cell(sheet: _Sheet, at: int, col: int, code: str) -> str | None:
-    return read_note(sheet.reader, sheet.cell(at, col), sheet.at(at, col), code)
+    cell = sheet.cell(at, col)
+    return None if cell is None else read_note(sheet.reader, cell, sheet.at(at, col), code)
 
 
 def read_note(reader: Reader, cell: Cell | None, here: str, code: str) -> str | None:
@@ -508,7 +595,7 @@ def _rebuild(
     return original.model_copy(update={"self_scores": self_scores, "appraisals": appraisals})
 
 
-def _self_score(sheet: _Sheet, at: int, code: str, spec: SheetRow) -> SelfScore | None:
+def _self_score(sheet: _Sheet, at: int, code: str, spec: EntryRow) -> SelfScore | None:
     points = _score_cell(sheet, at, SELF, spec)
     explanation = _note_cell(sheet, at, UNIT_NOTE, code)
     if points is not None:
@@ -528,7 +615,7 @@ def _self_score(sheet: _Sheet, at: int, code: str, spec: SheetRow) -> SelfScore 
 def _appraised_score(
     sheet: _Sheet,
     at: int,
-    spec: SheetRow,
+    spec: EntryRow,
     carried: Mapping[str, tuple[Decimal, str | None]],
     target: int,
 ) -> AppraisedScore | None:
@@ -562,7 +649,7 @@ def _appraised_score(
     return None
 
 
-def _computed_untouched(sheet: _Sheet, at: int, spec: SheetRow) -> None:
+def _computed_untouched(sheet: _Sheet, at: int, spec: EntryRow) -> None:
     """A row whose scores are formulas takes no entry; report any value typed over them."""
     for col in (SELF, APPRAISED, UNIT_NOTE, NOTE):
         cell = sheet.cell(at, col)

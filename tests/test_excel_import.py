@@ -97,6 +97,32 @@ def test_one_bad_unit_does_not_block_the_others(
     assert all(p.field and p.field.startswith(f"'{TNMT}'") for p in result.problems)
 
 
+def _comparable(result: ImportResult) -> tuple[object, ...]:
+    """Everything of a result (a submission's source map has no equality of its own)."""
+    units = [(s.model_dump(mode="json"), vars(s.source)) for s in result.submissions]
+    return units, result.sheets, result.rounds, result.warnings, result.problems, result.refused
+
+
+def test_processes_read_the_same_as_one(
+    criteria: CriteriaSet, exported: Path, tmp_path: Path
+) -> None:
+    """Units read by forked processes: the same submissions, problems and warnings, in the
+    same order, as read in one process (a bad unit, a row added, an extra sheet)."""
+
+    def change(book: Any) -> None:
+        sheet = book[TNMT]
+        at = rows_by_code(sheet)
+        sheet[f"G{at['1.1']}"] = "một"
+        sheet.append(["9.9", "thêm"])
+        book.create_sheet("Ghi chép")
+
+    path = edited(exported, tmp_path / "e.xlsx", change)
+    alone = _comparable(import_workbook(criteria, path, workers=1))
+    assert alone[4] and alone[3]  # a problem and warnings to keep in order
+    for workers in (2, 3):
+        assert _comparable(import_workbook(criteria, path, workers=workers)) == alone
+
+
 def test_an_edited_hidden_sheet_refuses_that_unit_with_the_cell(
     criteria: CriteriaSet, units: list[Submission], exported: Path, tmp_path: Path
 ) -> None:

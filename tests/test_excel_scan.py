@@ -1,0 +1,190 @@
+"""The fast sheet scan gives the careful reader's result, or the careful reader reads.
+
+Sheets are generated from the forms Excel, LibreOffice, openpyxl and parindex write and
+from forms outside the scan's grammar (cells without references, whitespace between
+elements, comments, prefixes, references out of place, missing shared strings, limits
+reached), then damaged byte by byte. Whatever the sheet, :meth:`Xlsx.sheet` must return
+the same cells, merges, outside cells and over-long texts as the careful parser, in the
+same order, or raise the same problem.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parindex.excel_read import Limits, SheetData, Xlsx, XlsxProblem
+from parindex.excel_scan import Interned, scan_sheet
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRINGS = ["STT", "một", "x" * 12, "a_x0041_b", "", "  spaced  "]
+LIMITS = Limits(rows=6, cells=24, text=10, outside_kept=2)
+"""Small limits, so that generated sheets reach them."""
+
+
+def _book(sheet_xml: bytes, folder: Path) -> Path:
+    path = folder / "book.xlsx"
+    shared = "".join(f"<si><t>{escape(s)}</t></si>" for s in STRINGS)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{shared}</sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return path
+
+
+def _read(book: Xlsx, careful: bool) -> SheetData | tuple[str, str, str, str | None, str | None]:
+    try:
+        return book.sheet("S", rows=4, cols=3, careful=careful)
+    except XlsxProblem as exc:
+        return (exc.kind, exc.message, exc.message_en, exc.where, exc.text)
+
+
+def _same(sheet_xml: bytes) -> bool:
+    """Fast and careful agree on ``sheet_xml``; returns whether the fast scan read it."""
+    with tempfile.TemporaryDirectory() as name, Xlsx(_book(sheet_xml, Path(name)), LIMITS) as book:
+        careful = _read(book, careful=True)
+        fast = _read(book, careful=False)
+        assert fast == careful
+        if isinstance(fast, SheetData) and isinstance(careful, SheetData):
+            assert list(fast.cells.items()) == list(careful.cells.items())
+        interned = Interned(book.strings(), LIMITS.text)
+        part = "xl/worksheets/sheet1.xml"
+        return scan_sheet(sheet_xml, "S", part, interned, 4, 3, LIMITS) is not None
+
+
+SCANNED: list[bool] = []
+
+
+_text = st.sampled_from(["0", "1.5", " 2 ", "a&amp;b", "&#x41;&#66;", "&lt;&gt;", "x" * 11, ""])
+_index = st.sampled_from(["0", "1", "2", "3", "5"] * 3 + ["6", "99", "-1", "a", " 1", "&#49;"])
+
+
+def _pick(draw: st.DrawFn, usual: bool, common: list[str], rare: list[str]) -> str:
+    """One of ``common`` (the scan's grammar), or, in an unusual sheet, maybe of ``rare``."""
+    return draw(st.sampled_from(common if usual else common + rare))
+
+
+@st.composite
+def _cell(draw: st.DrawFn, row: int, col: int, usual: bool) -> str:
+    letters = "ABCDEF"[col]
+    wrong = [f' r="{letters}{row + 1}"', f' r="{letters.lower()}{row}"', f' r="XFE{row}"']
+    ref = _pick(draw, usual, [f' r="{letters}{row}"'], ["", f' r="{letters}0{row}"', *wrong])
+    style = draw(st.sampled_from(["", ' s="3"']))
+    kind = draw(st.sampled_from(["", "s", "str", "inlineStr", "b", "e", "n", "d"]))
+    extra = _pick(draw, usual, [""], [' cm="1"', " t2='x'"])
+    typed = f' t="{kind}"' if kind else ""
+    attrs = f"{ref}{style}{typed}{extra}"
+    common = ["empty", "v", "f", "fv", "is", "v-empty", "f-attr"]
+    body = _pick(draw, usual, common, ["space", "f-self", "v-self"])
+    value = draw(_index) if kind == "s" else draw(_text)
+    if body == "empty":
+        return f"<c{attrs}/>"
+    inner = {
+        "v": f"<v>{value}</v>",
+        "f": f"<f>{draw(_text)}</f>",
+        "fv": f"<f>SUM(A1:A2)&gt;0</f><v>{value}</v>",
+        "is": f'<is><t xml:space="preserve">{draw(_text)}</t></is>',
+        "v-empty": "<v></v>",
+        "f-attr": f'<f aca="false">{draw(_text)}</f><v>{value}</v>',
+        "space": f"\n  <v>{value}</v>\n",
+        "f-self": '<f t="shared" si="0"/><v>1</v>',
+        "v-self": "<v/>",
+    }[body]
+    return f"<c{attrs}>{inner}</c>"
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> bytes:
+    usual = draw(st.booleans())
+    rows = []
+    for row in range(1, draw(st.integers(0, 7)) + 1):
+        number = int(_pick(draw, usual, [str(row), str(row + 2)], ["0"]))
+        head = _pick(draw, usual, [f' r="{number}"', f' r="{number}" spans="1:3"'], [""])
+        count = draw(st.integers(0, 5 if usual else 6))
+        cells = "".join(draw(_cell(number, c, usual)) for c in range(count))
+        empty = not cells and draw(st.booleans())
+        rows.append(f"<row{head}/>" if empty else f"<row{head}>{cells}</row>")
+    merges = draw(st.lists(st.sampled_from(["A1:B1", "A2:C3", "B7:C9", "bad", "A1"]), max_size=3))
+    merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    root = _pick(
+        draw,
+        usual,
+        [f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'],
+        [f'<x:worksheet xmlns:x="{MAIN}">', f'<worksheet xmlns="{MAIN}" xmlns:m="{MAIN}">'],
+    )
+    prefixed = root.startswith("<x:")
+    body = "<sheetData>" + "".join(rows) + "</sheetData>"
+    if prefixed:
+        body = body.replace("<", "<x:").replace("<x:/", "</x:")
+    tail = f'<mergeCells count="{len(merges)}">{merged}</mergeCells>' if merges else ""
+    extra = _pick(draw, usual, [""], ["<!-- note -->", "<?pi x?>"])
+    prolog = _pick(
+        draw,
+        usual,
+        ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', ""],
+        ["<?xml version='1.0'?>", '<?xml version="1.0" encoding="ISO-8859-1"?>'],
+    )
+    close = "</x:worksheet>" if prefixed else "</worksheet>"
+    data = (prolog + root + extra + body + tail + close).encode("utf-8")
+    cut = _pick(draw, usual, ["none"], ["flip", "cut"])
+    if cut != "none" and data:
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] if cut == "cut" else data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+    return data
+
+
+@settings(max_examples=300)
+@given(sheets())
+def test_the_scan_gives_the_careful_result_or_defers(sheet_xml: bytes) -> None:
+    SCANNED.append(_same(sheet_xml))
+
+
+def test_the_scan_reads_the_usual_forms() -> None:
+    """Not only deferral: the forms Excel, LibreOffice and parindex write are scanned."""
+    usual = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+        f'xmlns:r="{REL}"><sheetData><row r="1" spans="1:3"><c r="A1" s="1" t="s"><v>0</v>'
+        '</c><c r="B1" s="2"/><c r="C1" t="str"><f>A1&amp;"x"</f><v>STTx</v></c></row>'
+        '<row r="2"><c r="A2"><f aca="false">SUM(B2:C2)</f><v></v></c><c r="B2" '
+        't="inlineStr"><is><t>mười</t></is></c><c r="C2" t="s"><v>2</v></c></row>'
+        '<row r="9"><c r="E9" t="b"><v>1</v></c></row></sheetData>'
+        '<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>'
+    )
+    assert _same(usual.encode())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("<sheetData>", "<!DOCTYPE x><sheetData>"),
+        ('<c r="B1" s="2"/>', '<c r="B1" s="2"></c ><x/>'),
+        ('r="A2"', 'r="A3"'),
+        ("<v>2</v>", "<v>6</v>"),
+        ('<row r="9">', '<row r="9" xmlns="urn:other">'),
+    ],
+)
+def test_what_the_scan_does_not_know_is_read_carefully(change: tuple[str, str]) -> None:
+    usual = (
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" s="2"/></row><row r="2"><c r="A2" t="s"><v>2</v></c></row>'
+        '<row r="9"><c r="E9" t="b"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    assert _same(usual.encode())
+    assert not _same(usual.replace(*change).encode())
