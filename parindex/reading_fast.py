@@ -117,22 +117,24 @@ class _Reader:
         self.source = lines = text.split("\n")
         stack, scalars, where, total = self.stack, self.scalars, self.lines, len(lines)
         bounds, longest = self.bounds, min(_MAX_KEY, self.bounds.max_text)
-        nodes = at = 0
+        nodes = at = done = 0
         most = bounds.max_nodes
         for spaces, key, gap, quote, single, plain, _ in _ROWS.findall(text):
             at += 1
-            if at <= self.at:
+            if at <= done:
                 continue  # read already, as part of a scalar over several lines
-            if self.nodes + nodes > most:
+            if nodes > most:
                 raise _Defer  # too many nodes: the careful reader says where
-            self.at = at
             if not key or len(key) + len(single) + len(plain) > longest:
+                self.at = at
                 self.line(lines[at - 1].rstrip(" "))
+                done, most = self.at, bounds.max_nodes - self.nodes
                 continue
             # The common line, ``key: value`` or ``key:`` in a mapping, read without a call.
             indent = len(spaces)
             if self.pending is not None:
                 self.open(indent, False, at)
+                most = bounds.max_nodes - self.nodes
             top = stack[-1]
             if top.indent != indent or not top.is_map:
                 top = self.settle(indent, dash=False)
@@ -150,9 +152,11 @@ class _Reader:
             elif not gap:
                 nodes += 1
                 self.pending = (top, key, at, indent + len(key) + 2)
-            elif at < total and lines[at].startswith(" " * (indent + 1)):
+            elif at < total and lines[at][: indent + 1].isspace():
                 nodes += 1  # it may go on below: read as any other value
+                self.at = at
                 container[key] = self.value(lines[at - 1].rstrip(" "), start, at, path, indent)
+                done, most = self.at, bounds.max_nodes - self.nodes
             else:
                 nodes += 2
                 if plain[-1] == " ":
@@ -172,7 +176,7 @@ class _Reader:
             if self.pending[0] is None:
                 raise _Defer  # nothing but comments: rare, read carefully
             self.empty()
-        if not self.lines or self.nodes + nodes > bounds.max_nodes:
+        if not self.lines or nodes > bounds.max_nodes - self.nodes:
             raise _Defer  # an empty document or a lone scalar (rare), or too many nodes
         return self.root, self.lines, self.scalars
 
