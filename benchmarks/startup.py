@@ -156,7 +156,10 @@ def main() -> None:
             f"Start-up, whole processes, median of {options.repeat} (python -c pass: "
             f"{floor * 1000:.0f} ms)"
         )
-        print(f"  {'command':<26} {'now':>9} {'cpu now':>9} {'before':>9} {'ratio':>7} {'goal':>7}")
+        print(
+            f"  {'command':<26} {'now':>9} {'cpu now':>9} {'before':>9} {'cpu before':>10}"
+            f" {'ratio':>7} {'cpu ratio':>9} {'goal':>7}"
+        )
         for name, args in COMMANDS.items():
             if name == "python -c pass":
                 continue
@@ -164,8 +167,9 @@ def main() -> None:
             seconds = _median_seconds(args, now, options.repeat, tty)
             cpu = _CPU[0]
             old = _median_seconds(args, before, options.repeat, tty) if before else None
-            shown_old = f"{old * 1000:7.0f}ms" if old else "       –"
-            ratio = f"{seconds / old:6.2f}×" if old else "      –"
+            old_cpu = _CPU[0]
+            shown_old = f"{old * 1000:7.0f}ms {old_cpu * 1000:8.0f}ms" if old else " " * 19
+            ratio = f"{seconds / old:6.2f}× {cpu / old_cpu:8.2f}×" if old else " " * 17
             goal = GOALS[name]
             verdict = "met" if seconds <= goal else "NOT met"
             print(

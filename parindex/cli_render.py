@@ -15,18 +15,21 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from parindex.cli_tree import NodeLine, Piece, node_lines, score_head
+from parindex.cli_tree import NodeLine, Piece, node_lines, provisional_note, score_head, score_tail
 from parindex.messages import label, labels, text
 from parindex.numbers import format_decimal
 from parindex.report import ScoreReport, format_points
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from parindex.criteria import CriteriaSet
     from parindex.review import Review
 
 __all__ = [
     "markup",
     "node_rows",
+    "print_scores",
     "ranking_tables",
     "render_tree",
     "review_tables",
@@ -112,6 +115,27 @@ def rich_tree(head: Sequence[Piece], nodes: Sequence[NodeLine]) -> Tree:
             markup(node.pieces), style=node.style or None
         )
     return tree
+
+
+def print_scores(
+    out: Console, reports: Sequence[ScoreReport], summary: bool, language: str
+) -> None:
+    """Units' trees (or, with ``summary``, totals lines) and the totals table, with rich."""
+    for report in reports:
+        if summary and len(reports) > 1:
+            break  # the totals table below says it all, one row a unit
+        if summary:
+            out.print(
+                f"[bold]{escape(report.unit.name)}[/bold]: " + escape(report.summary_line(language))
+            )
+            continue
+        out.print(render_tree(report, language))
+        for line in score_tail(report, language):
+            out.print(markup(line))
+    if not summary:
+        out.print(markup(provisional_note(language)))
+    if len(reports) > 1:
+        out.print(totals_table(reports, language))
 
 
 def _totals_header(language: str) -> list[str]:

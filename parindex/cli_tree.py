@@ -40,6 +40,7 @@ __all__ = [
     "plain_score_text",
     "plain_text",
     "plain_tree",
+    "print_score",
     "provisional_note",
     "score_head",
     "score_tail",
@@ -377,3 +378,16 @@ def plain_score_text(
             return None
         parts.append(laid)
     return "".join(parts)
+
+
+def print_score(report: ScoreReport, language: str) -> bool:
+    """Print one unit as ``parindex score`` does, without rich (``False``: use rich)."""
+    layout = output_layout()
+    if layout is None:
+        return False
+    laid = plain_score_text(report, language, *layout)
+    if laid is None:
+        return False
+    sys.stdout.write(laid)
+    sys.stdout.flush()
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -189,3 +190,23 @@ def test_rank_refuses_an_empty_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["rank", str(SET_2023), str(tmp_path)])
     assert result.exit_code == 1 and "không có tệp hồ sơ" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_command_raises_the_collectors_threshold_while_it_runs_and_puts_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import parindex.loader
+
+    seen: list[tuple[int, int, int]] = []
+    load = parindex.loader.load_criteria
+
+    def watched(path: str | Path) -> object:
+        seen.append(gc.get_threshold())
+        return load(path)
+
+    monkeypatch.setattr(parindex.loader, "load_criteria", watched)
+    before = gc.get_threshold()
+    result = CliRunner().invoke(main, ["validate", str(SET_2023)])
+    assert result.exit_code == 0, result.output
+    assert seen == [(max(before[0], 20_000), *before[1:])]  # raised while the command ran
+    assert gc.get_threshold() == before  # and put back
