@@ -41,9 +41,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from parindex.backends.excel import render
 from parindex.criteria import Aggregation, CriteriaSet
-from parindex.excel_formulas import Cell, Evaluator, sheet_values
+from parindex.excel_formulas import Cell, Evaluator, SheetFormulas
 from parindex.excel_layout import (
     APPRAISED,
     CODE,
@@ -80,7 +79,6 @@ from parindex.excel_meta import write_meta
 from parindex.excel_official import official_sheet_name, write_official
 from parindex.excel_style import (
     Formats,
-    FormulaSheet,
     SheetTextCut,
     cell_number,
     column_points,
@@ -89,6 +87,7 @@ from parindex.excel_style import (
     write_text,
 )
 from parindex.excel_summary import ranks, write_findings, write_summary
+from parindex.excel_xml import RowSheet
 from parindex.numbers import format_date, format_decimal
 from parindex.report import NodeResult, ScoreReport, format_points
 from parindex.review import Review, review
@@ -165,6 +164,11 @@ class UnitSheet:
     layout: SheetLayout
     cells: Mapping[tuple[int, int], Cell]
     evaluator: Evaluator
+    formulas: Mapping[tuple[int, int], str]
+    """The text of each formula cell (shared by the units of one shape)."""
+    shape: object = None
+    """What the layout of the unit's sheets depends on: equal for units whose sheets
+    have the same rows, entries and formulas (:meth:`SheetFormulas.key`)."""
 
     @property
     def report(self) -> ScoreReport:
@@ -204,10 +208,9 @@ def _shortened(text: str, size: int) -> str:
 def _write_unit(
     workbook: Any, formats: Formats, unit: UnitSheet, criteria: CriteriaSet, password: str
 ) -> None:
-    sheet = workbook.add_worksheet(unit.sheet_name, FormulaSheet)
+    sheet = workbook.add_worksheet(unit.sheet_name, RowSheet)
     submission, grid = unit.submission, unit.layout
     appraised = appraised_as_of(submission, grid.round)
-    cells, evaluator = unit.cells, unit.evaluator
 
     for col, width in enumerate(_WIDTHS):
         sheet.set_column(col, col, width)
@@ -242,11 +245,11 @@ def _write_unit(
     documents = submission.all_documents()
     validations: dict[Decimal, list[str]] = {}
     for row in grid.rows:
-        _write_row(sheet, formats, row, cells, evaluator, documents, appraised, submission)
+        _write_row(sheet, formats, row, unit, documents, appraised)
         if row.entry:
             cells_here = [xl_rowcol_to_cell(row.row, c) for c in (SELF, APPRAISED)]
             validations.setdefault(row.result.declared_max, []).extend(cells_here)
-    _write_totals(sheet, formats, grid, cells, evaluator)
+    _write_totals(sheet, formats, unit)
     _write_signatures(sheet, formats, grid.index_row + 2)
     for top, refs in validations.items():
         _validate(sheet, refs, top)
@@ -263,6 +266,7 @@ def _write_unit(
         password,
         {"format_columns": True, "format_rows": True, "select_locked_cells": True},
     )
+    sheet.seal()
 
 
 def _write_signatures(sheet: Any, formats: Formats, at: int) -> None:
@@ -353,11 +357,9 @@ def _write_row(
     sheet: Any,
     formats: Formats,
     row: SheetRow,
-    cells: Mapping[tuple[int, int], Cell],
-    evaluator: Evaluator,
+    unit: UnitSheet,
     documents: Sequence[Document],
     appraised: Mapping[str, tuple[Decimal, str | None]],
-    submission: Submission,
 ) -> None:
     result = row.result
     at = row.row
@@ -373,8 +375,8 @@ def _write_row(
     for col, text in texts.items():
         write_safe(sheet, at, col, text, fmt[col], formats, code)
     for col in (MAX, SELF, COMPUTED, APPRAISED, DIFF):
-        _write_cell(sheet, at, col, cells.get((at, col)), evaluator, fmt[col])
-    explained = submission.self_scores.get(result.code)
+        _write_cell(sheet, at, col, unit, fmt[col])
+    explained = unit.submission.self_scores.get(result.code)
     notes = {
         UNIT_NOTE: explained.explanation if explained else None,
         NOTE: appraised[result.code][1] if result.code in appraised else None,
@@ -392,26 +394,20 @@ def _write_row(
     sheet.set_row(at, min(409.0, lines * 14.0 + 3))
 
 
-def _write_cell(
-    sheet: Any, row: int, col: int, content: Cell, evaluator: Evaluator, fmt: Any
-) -> None:
+def _write_cell(sheet: Any, row: int, col: int, unit: UnitSheet, fmt: Any) -> None:
+    content: Cell = unit.cells.get((row, col))
     if content is None:
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(content, Decimal):
         sheet.write_number(row, col, cell_number(content), fmt)
     else:
-        value = evaluator.cell(row, col)
+        value = unit.evaluator.cell(row, col)
         shown = "" if value is None else cell_number(value)  # None: the formula shows ""
-        sheet.write_formula(row, col, "=" + render(content), fmt, shown)
+        sheet.write_formula(row, col, "=" + unit.formulas[row, col], fmt, shown)
 
 
-def _write_totals(
-    sheet: Any,
-    formats: Formats,
-    grid: SheetLayout,
-    cells: Mapping[tuple[int, int], Cell],
-    evaluator: Evaluator,
-) -> None:
+def _write_totals(sheet: Any, formats: Formats, unit: UnitSheet) -> None:
+    grid = unit.layout
     style = {"bold": True, "border": 1, "bg_color": "#D9E1F2"}
     for at, title, num in (
         (grid.total_row, TOTAL_TITLE, formats.number),
@@ -420,9 +416,8 @@ def _write_totals(
         sheet.write_blank(at, CODE, None, formats.get(**style))
         sheet.write_string(at, TITLE, title, formats.get(**style))
         for col in range(MAX, len(HEADERS)):
-            content = cells.get((at, col))
             fmt = formats.get(**style, num_format=formats.signed if col == DIFF else num)
-            _write_cell(sheet, at, col, content, evaluator, fmt)
+            _write_cell(sheet, at, col, unit, fmt)
         sheet.set_row(at, 18)
 
 
@@ -437,6 +432,7 @@ def _prepare(
     official: bool,
 ) -> list[UnitSheet]:
     units = []
+    formulas = SheetFormulas()
     for item in submissions:
         checked = item if isinstance(item, CheckedSubmission) else check_submission(criteria, item)
         submission = checked.submission
@@ -445,8 +441,11 @@ def _prepare(
         name = sheet_name(submission.unit.name, taken)
         printed = official_sheet_name(submission.unit.name, taken) if official else None
         grid = layout(criteria, result.report, submission, shown)
-        cells, evaluator = sheet_values(grid, submission)
-        units.append(UnitSheet(submission, result, name, printed, grid, cells, evaluator))
+        cells, evaluator, texts = formulas.values(grid, submission)
+        shape = SheetFormulas.key(grid)
+        units.append(
+            UnitSheet(submission, result, name, printed, grid, cells, evaluator, texts, shape)
+        )
     return units
 
 
@@ -555,7 +554,7 @@ def export_workbook(
                 write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
             # written: the formulas and their values are not needed again (memory)
-            units[at] = dataclasses.replace(unit, cells={}, evaluator=Evaluator({}))
+            units[at] = dataclasses.replace(unit, cells={}, evaluator=Evaluator({}), formulas={})
         formats.unit = ""
         if summary:
             write_findings(workbook, formats, units, language)

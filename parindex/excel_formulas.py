@@ -4,11 +4,12 @@ evaluated here exactly (in decimals), so every formula cell also stores the valu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from parindex.backends.excel import Arith as _Arith
 from parindex.backends.excel import Fn as _Call
-from parindex.backends.excel import Formula, Neg
+from parindex.backends.excel import Formula, Neg, render
 from parindex.backends.excel import IfAny as _IfAny
 from parindex.backends.excel import IfBlank as _IfBlank
 from parindex.backends.excel import Num as _Num
@@ -262,3 +263,87 @@ def sheet_values(
         {c: p for c, (p, _) in appraised_as_of(submission, grid.round).items()},
     )
     return cells, Evaluator(cells)
+
+
+_Key = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The formulas of every unit whose sheet has one shape, and their text."""
+
+    cells: Mapping[tuple[int, int], Cell]
+    """The cells without the unit's own constants (scores typed, leaves' computed points)."""
+    texts: Mapping[tuple[int, int], str]
+    """Each formula's text, without the leading ``=``."""
+
+
+class SheetFormulas:
+    """The score cells of many units' sheets, their formulas built and rendered once a shape.
+
+    Two units' formulas differ only where their sheets' shapes differ: which rows apply,
+    which take entries, which leaves are undetermined, which survey criteria have a result.
+    :meth:`values` gives what :func:`sheet_values` gives, the formulas shared by the units
+    of one shape; only the constants (scores entered, leaves' computed points) are the
+    unit's own. :meth:`text` is a formula cell's text.
+    """
+
+    def __init__(self) -> None:
+        self.shapes: dict[_Key, _Shape] = {}
+
+    @staticmethod
+    def key(grid: SheetLayout) -> _Key:
+        """What the formulas of a sheet depend on (besides the criteria set)."""
+        rows = tuple(
+            (
+                r.code,
+                r.applicable,
+                r.entry,
+                r.result.points is None,
+                r.survey and r.result.points is not None,
+                None if r.leaf or r.children else r.result.max_points,
+            )
+            for r in grid.rows
+        )
+        return rows, bool(grid.max_points)
+
+    def values(
+        self, grid: SheetLayout, submission: Submission
+    ) -> tuple[dict[tuple[int, int], Cell], Evaluator, Mapping[tuple[int, int], str]]:
+        """The unit's score cells, their evaluator and the formulas' texts."""
+        key = self.key(grid)
+        shape = self.shapes.get(key)
+        if shape is None:
+            shared = Formulas(grid).cells({}, {})
+            for at, col in _own_cells(grid):
+                shared.pop((at, col), None)
+            texts = {
+                where: render(content)
+                for where, content in shared.items()
+                if content is not None and not isinstance(content, Decimal)
+            }
+            shape = self.shapes[key] = _Shape(shared, texts)
+        cells = dict(shape.cells)
+        scores = submission.self_scores
+        appraised = appraised_as_of(submission, grid.round)
+        for row in grid.rows:
+            at = row.row
+            if row.entry:
+                own = scores.get(row.code)
+                cells[at, SELF] = None if own is None else own.points
+                given = appraised.get(row.code)
+                cells[at, APPRAISED] = None if given is None else given[0]
+            if row.applicable and (not row.children or row.result.points is None):
+                cells[at, COMPUTED] = row.result.points
+        return cells, Evaluator(cells), shape.texts
+
+
+def _own_cells(grid: SheetLayout) -> list[tuple[int, int]]:
+    """The cells that hold a unit's own constants (filled in by :meth:`SheetFormulas.values`)."""
+    own = []
+    for row in grid.rows:
+        if row.entry:
+            own += [(row.row, SELF), (row.row, APPRAISED)]
+        if row.applicable and (not row.children or row.result.points is None):
+            own.append((row.row, COMPUTED))
+    return own

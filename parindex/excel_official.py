@@ -20,6 +20,7 @@ appraised (a survey result counts as appraised); until then they read "chÆ°a thá
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
@@ -38,12 +39,12 @@ from parindex.excel_layout import (
 )
 from parindex.excel_style import (
     Formats,
-    FormulaSheet,
     cell_number,
     column_points,
     text_lines,
     write_safe,
 )
+from parindex.excel_xml import RowSheet
 from parindex.messages import label, text
 from parindex.numbers import format_date
 
@@ -103,15 +104,30 @@ class _Appraisal:
     is covered by the survey.
     """
 
-    def __init__(self, grid: SheetLayout, appraised: Mapping[str, object], detail: str) -> None:
+    def __init__(
+        self,
+        grid: SheetLayout,
+        appraised: Mapping[str, object],
+        detail: str,
+        shared: dict[object, Any] | None = None,
+    ) -> None:
         self.grid, self.appraised, self.detail = grid, appraised, detail
+        self.shared = {} if shared is None else shared
+        """Paths and conditions of the sheets of one shape (they do not depend on scores)."""
 
     def ref(self, row: int, col: int) -> str:
-        return f"{self.detail}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+        return f"{self.detail}!{_absolute(row, col)}"
 
     def paths(self, top: SheetRow | None) -> list[list[SheetRow]]:
         """For each applicable leaf at or below ``top`` (None: the whole sheet) not settled
         by a survey, the entry rows from it up to ``top``."""
+        key = ("paths", None if top is None else top.code)
+        found: list[list[SheetRow]] | None = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = self._paths(top)
+        return found
+
+    def _paths(self, top: SheetRow | None) -> list[list[SheetRow]]:
         by_code = self.grid.by_code
         rows = self.grid.rows if top is None else [top, *(by_code[c] for c in top.below)]
         found = []
@@ -135,19 +151,38 @@ class _Appraisal:
 
     def condition(self, top: SheetRow | None) -> str:
         """An Excel condition true when every leaf below ``top`` is covered ("" when none)."""
+        key = ("condition", None if top is None else top.code)
+        found: str | None = self.shared.get(key)
+        if found is None:  # written with a sheet name no sheet has (\0), replaced below
+            found = self.shared[key] = self._condition(top)
+        return found.replace(_SHEET, self.detail)
+
+    def _condition(self, top: SheetRow | None) -> str:
         paths = self.paths(top)
         single = [p[0] for p in paths if len(p) == 1]
         terms = []
+
+        def ref(row: SheetRow) -> str:
+            return f"{_SHEET}!{_absolute(row.row, APPRAISED)}"
+
         for start in range(0, len(single), 200):  # COUNT takes at most 255 arguments
             part = single[start : start + 200]
-            refs = ",".join(self.ref(r.row, APPRAISED) for r in part)
-            terms.append(f"COUNT({refs})={len(part)}")
+            terms.append(f"COUNT({','.join(ref(r) for r in part)})={len(part)}")
         for path in paths:
             if len(path) != 1:
-                terms.append(f"COUNT({','.join(self.ref(r.row, APPRAISED) for r in path)})>0")
+                terms.append(f"COUNT({','.join(ref(r) for r in path)})>0")
         if not terms:
             return ""
         return terms[0] if len(terms) == 1 else f"AND({','.join(terms)})"
+
+
+_SHEET = "\0"  # no sheet name holds a control character
+
+
+@lru_cache(maxsize=1 << 14)
+def _absolute(row: int, col: int) -> str:
+    """``$G$12`` for a 0-based row and column."""
+    return str(xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True))
 
 
 # --- the sheet ------------------------------------------------------------------------------
@@ -162,10 +197,11 @@ def write_official(
     language: str = "vi",
 ) -> None:
     """Write ``unit``'s official sheet (named ``unit.official_name``)."""
-    sheet = workbook.add_worksheet(unit.official_name, FormulaSheet)
+    sheet = workbook.add_worksheet(unit.official_name, RowSheet)
     grid = unit.layout
     appraised = appraised_as_of(unit.submission, grid.round)
-    state = _Appraisal(grid, appraised, quote_sheetname(unit.sheet_name))
+    shared = formats.memo.setdefault(("official", unit.shape), {})
+    state = _Appraisal(grid, appraised, quote_sheetname(unit.sheet_name), shared)
     for col, width in enumerate(_WIDTHS):
         sheet.set_column(col, col, width)
     _heading(sheet, formats, unit, criteria, language)
@@ -208,6 +244,7 @@ def write_official(
     page = text("Trang &P/&N", "Page &P of &N", language)
     sheet.set_footer(f'&C&"Times New Roman"&9{page}')
     sheet.protect(password, {"select_locked_cells": True})
+    sheet.seal()
 
 
 def _heading(

@@ -105,6 +105,8 @@ class Formats:
         self.rows: dict[tuple[bool, bool, bool, int, bool], dict[int, Any]] = {}
         self.styles: dict[tuple[object, ...], dict[str, Any]] = {}
         """Sets of formats by a sheet's own key (the official sheet's rows)."""
+        self.memo: dict[object, Any] = {}
+        """What the sheets of one workbook share, by a sheet's own key."""
         decimals = "0." + "0" * places if places else "0"
         self.number = f"{_VI}{decimals}"
         self.provisional = f'{_VI}{decimals}"*"'

@@ -1,0 +1,185 @@
+"""The direct sheet-XML writer (parindex.excel_xml) and the formulas shared by a shape.
+
+* :class:`RowSheet` writes, for any sequence of cell calls, the same ``<sheetData>`` as
+  XlsxWriter's own worksheet given the same calls (``spans``, an optional hint, aside);
+* :class:`SheetFormulas` gives every unit the cells and formula texts the careful path
+  (:func:`sheet_values`, :func:`render`) gives it, whatever shapes were seen before.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from xlsxwriter.worksheet import Worksheet
+
+from parindex import CriteriaSet, Submission, check_submission, load_criteria, load_submission
+from parindex.backends.excel import render
+from parindex.excel_formulas import SheetFormulas, sheet_values
+from parindex.excel_layout import layout, last_round
+from parindex.excel_xml import RowSheet
+from parindex.review import review
+from parindex.submission import Appraisal, AppraisedScore, SelfScore
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+
+# --- RowSheet against XlsxWriter ----------------------------------------------------------------
+
+_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12
+) | st.sampled_from(["=1+1", "a<b>&c", "Điểm tự đánh giá", "\t@x", "_x000D_ \r\n", "#N/A"])
+_FORMULA = st.sampled_from(
+    ["=SUM(A1,B2)", '=IF(A1="","",A1)', "=COUNT(A1:B3)>0", "=A1&B1", '=IF(A1<>"","x<y","")']
+)
+_CALL = st.one_of(
+    st.tuples(st.just("string"), _TEXT),
+    st.tuples(st.just("number"), st.floats(allow_nan=False, allow_infinity=False)),
+    st.tuples(st.just("blank"), st.none()),
+    st.tuples(
+        st.just("formula"),
+        st.tuples(_FORMULA, st.one_of(st.just(""), _TEXT, st.floats(-1e9, 1e9), st.booleans())),
+    ),
+)
+_OPS = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(0, 11), _CALL, st.integers(0, 3)),
+    max_size=40,
+)
+_HEIGHTS = st.dictionaries(st.integers(0, 35), st.floats(1, 409), max_size=8)
+_MERGES = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 9)), max_size=3, unique=True)
+
+
+def _apply(sheet: Any, formats: list[Any], ops: Any, heights: Any, merges: Any) -> None:
+    for at, (row, col) in enumerate(merges):
+        # rows 100 and on: no other call writes there, so merges never overlap
+        sheet.merge_range(100 + at, col, 100 + at, col + 2, "", formats[at % len(formats)])
+        sheet.write_string(100 + at, col, f"gộp {row}", formats[at % len(formats)])
+    for row, col, (kind, value), style in ops:
+        fmt = formats[style] if style < len(formats) else None
+        if kind == "string":
+            sheet.write_string(row, col, value, fmt)
+        elif kind == "number":
+            sheet.write_number(row, col, value, fmt)
+        elif kind == "blank":
+            sheet.write_blank(row, col, None, fmt)
+        else:
+            sheet.write_formula(row, col, value[0], fmt, value[1])
+    for row, height in heights.items():
+        sheet.set_row(row, height)
+
+
+def _sheet_data(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as book:
+        xml = book.read(part).decode()
+    data = re.search(r"<sheetData(?:/>|>.*</sheetData>)", xml, re.S)
+    assert data is not None
+    dimension = re.search(r"<dimension [^>]*>", xml)
+    cells = re.sub(r' spans="[^"]*"', "", data.group(0))
+    return (dimension.group(0) if dimension else "") + cells
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=_OPS, heights=_HEIGHTS, merges=_MERGES)
+def test_row_sheet_writes_what_xlsxwriter_writes(
+    tmp_path: Path, ops: Any, heights: Any, merges: Any
+) -> None:
+    path = tmp_path / "both.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    formats = [
+        book.add_format({"bold": True}),
+        book.add_format({"num_format": "0.00", "border": 1}),
+        book.add_format({"italic": True, "text_wrap": True, "locked": False}),
+    ]
+    plain = book.add_worksheet("XlsxWriter", Worksheet)
+    direct = book.add_worksheet("RowSheet", RowSheet)
+    _apply(plain, formats, ops, heights, merges)
+    _apply(direct, formats, ops, heights, merges)
+    direct.seal()
+    book.close()
+    expected = _sheet_data(path, "xl/worksheets/sheet1.xml")
+    assert _sheet_data(path, "xl/worksheets/sheet2.xml") == expected
+
+
+def test_row_sheet_refuses_cells_once_sealed(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "sealed.xlsx"))
+    sheet = book.add_worksheet("A", RowSheet)
+    sheet.write_number(0, 0, 1.5, book.add_format({"bold": True}))
+    sheet.seal()
+    with pytest.raises(RuntimeError, match="sealed"):
+        sheet.write_string(1, 0, "late")
+    unsealed = book.add_worksheet("B", RowSheet)
+    unsealed.write_string(0, 0, "x")
+    unsealed.fh = io.StringIO()
+    with pytest.raises(RuntimeError, match="not sealed"):
+        unsealed._write_sheet_data()  # what saving the workbook does first
+    unsealed.seal()
+    book.close()
+
+
+# --- the formulas shared by a shape -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Submission]:
+    return [load_submission(p) for p in SAMPLES]
+
+
+def _varied(criteria: CriteriaSet, base: Submission, draw: Any) -> Submission:
+    """``base`` with self-scores dropped or given at a parent's level, and appraisals."""
+    codes = [n.code for n in criteria.walk()]
+    dropped = draw(st.sets(st.sampled_from(sorted(base.self_scores)), max_size=20))
+    scores = {c: s for c, s in base.self_scores.items() if c not in dropped}
+    for code in draw(st.sets(st.sampled_from(codes), max_size=4)):
+        top = criteria.node(code).max_points
+        scores[code] = SelfScore(points=draw(st.sampled_from([Decimal(0), top / 2, top])))
+    appraisals = []
+    for round in range(1, draw(st.integers(1, 3))):
+        given = draw(st.sets(st.sampled_from(codes), max_size=12))
+        appraisals.append(
+            Appraisal(
+                round=round,
+                scores={
+                    c: AppraisedScore(points=criteria.node(c).max_points / 4) for c in sorted(given)
+                },
+            )
+        )
+    return base.model_copy(update={"self_scores": scores, "appraisals": appraisals})
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=12)
+@given(data=st.data())
+def test_shapes_give_the_careful_formulas(
+    criteria: CriteriaSet, samples: list[Submission], data: Any
+) -> None:
+    shared = SheetFormulas()
+    for index in data.draw(st.lists(st.integers(0, len(samples) - 1), min_size=1, max_size=4)):
+        unit = _varied(criteria, samples[index], data.draw)
+        checked = check_submission(criteria, unit)
+        report = review(criteria, checked).report
+        round = data.draw(st.integers(1, last_round(unit) + 1))
+        grid = layout(criteria, report, unit, round)
+        careful, evaluator = sheet_values(grid, unit)
+        for _ in range(2):  # the first sight of a shape, and a unit of a shape seen
+            cells, fast, texts = shared.values(grid, unit)
+            assert cells == careful
+            formulas = {k: render(v) for k, v in careful.items() if _formula(v)}
+            assert texts == formulas
+            for row, col in careful:
+                assert fast.cell(row, col) == evaluator.cell(row, col)
+
+
+def _formula(content: object) -> bool:
+    return content is not None and not isinstance(content, Decimal)
