@@ -121,11 +121,11 @@ _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 # --- text of the descriptive columns --------------------------------------------------------------
 
 
-def _evidence_text(result: NodeResult, documents: Sequence[Document]) -> str:
+def _evidence_text(result: NodeResult, documents: Mapping[str, Sequence[Document]]) -> str:
     lines = []
     if result.evidence_expected:
         lines.append("Yêu cầu: " + "; ".join(result.evidence_expected))
-    cited = [d for d in documents if result.code in d.supports]
+    cited = documents.get(result.code, ())
     lines += [d.describe() for d in cited]
     if result.evidence_missing:
         lines.append("Chưa có TLKC")
@@ -242,7 +242,10 @@ def _write_unit(
     )
     sheet.set_row(HEADER_ROW, lines * 14.0 + 4)
 
-    documents = submission.all_documents()
+    documents: dict[str, list[Document]] = {}  # the documents citing each criterion, in order
+    for document in submission.all_documents():
+        for code in dict.fromkeys(document.supports):
+            documents.setdefault(code, []).append(document)
     validations: dict[Decimal, list[str]] = {}
     for row in grid.rows:
         _write_row(sheet, formats, row, unit, documents, appraised)
@@ -358,7 +361,7 @@ def _write_row(
     formats: Formats,
     row: SheetRow,
     unit: UnitSheet,
-    documents: Sequence[Document],
+    documents: Mapping[str, Sequence[Document]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
     result = row.result
@@ -456,6 +459,10 @@ def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            # Each part is made in memory, not in a temporary file: the sheets' XML is
+            # already text (excel_xml), and creating and removing a temporary file per
+            # sheet cost more than writing it.
+            "in_memory": True,
             # Column widths are counted in the default font's digits: Times New Roman (or the
             # metric-equal Liberation Serif) is on every machine that prints the sheets, so
             # the widths print as planned (Calibri is missing where LibreOffice runs alone,

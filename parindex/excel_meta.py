@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from parindex.criteria import CriteriaSet
 from parindex.excel_layout import FORMAT_ID, META_SHEET
 from parindex.excel_style import Formats, write_text
+from parindex.excel_xml import RowSheet
 from parindex.submission import Submission
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def write_meta(
     printed = [n for u in units if (n := getattr(u, "official_name", None)) is not None]
     if printed:  # the official sheets (excel_official): printed views, not imported
         head.append(["official", *printed])
-    sheet = workbook.add_worksheet(META_SHEET)
+    sheet = workbook.add_worksheet(META_SHEET, RowSheet)
     for at, cells in enumerate(head):
         # the signature first: its column is fixed whatever the number of chunks
         for col, text in enumerate([cells[0], sign(key, export_id, cells), *cells[1:]]):
@@ -192,6 +193,7 @@ def write_meta(
             write_text(sheet, start + offset, col, text, formats)
     sheet.protect("", {})
     sheet.hide()
+    sheet.seal()
 
 
 @dataclass(frozen=True)

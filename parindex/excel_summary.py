@@ -11,13 +11,13 @@ from parindex.criteria import CriteriaSet, Node
 from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, final_index, not_appraised
 from parindex.excel_style import (
     Formats,
-    FormulaSheet,
     cell_number,
     column_points,
     text_lines,
     write_safe,
     write_text,
 )
+from parindex.excel_xml import RowSheet
 from parindex.messages import label, text
 from parindex.numbers import format_date
 from parindex.review import Finding
@@ -73,7 +73,7 @@ def write_summary(
     """Units ranked within their group by the final index (appraised where appraised,
     computed otherwise), with the self and computed indices beside it and what is not
     yet appraised."""
-    sheet = workbook.add_worksheet(SUMMARY_SHEET, FormulaSheet)
+    sheet = workbook.add_worksheet(SUMMARY_SHEET, RowSheet)
     finals = [final_index(u.review) for u in units]
     keyed = [(_group(u), index) for u, (index, _) in zip(units, finals, strict=True)]
     ranked = ranks(keyed)
@@ -127,6 +127,7 @@ def write_summary(
     sheet.center_horizontally()
     sheet.set_footer('&C&"Times New Roman"&9' + text("Trang &P/&N", "Page &P of &N", language))
     sheet.activate()
+    sheet.seal()
 
 
 def _summary_heading(sheet: Any, formats: Formats, criteria: CriteriaSet, language: str) -> int:
@@ -267,7 +268,7 @@ def write_findings(
     workbook: Any, formats: Formats, units: Sequence[UnitSheet], language: str = "vi"
 ) -> None:
     """Every review finding, one row each, as tall as its wrapped text."""
-    sheet = workbook.add_worksheet(FINDINGS_SHEET)
+    sheet = workbook.add_worksheet(FINDINGS_SHEET, RowSheet)
     head = formats.get(
         bold=True,
         text_wrap=True,
@@ -295,6 +296,7 @@ def write_findings(
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.set_footer('&C&"Times New Roman"&9' + text("Trang &P/&N", "Page &P of &N", language))
+    sheet.seal()
 
 
 def _finding_row(

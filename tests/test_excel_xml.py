@@ -24,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from parindex import CriteriaSet, Submission, check_submission, load_criteria, load_submission
 from parindex.backends.excel import render
 from parindex.excel_formulas import SheetFormulas, sheet_values
-from parindex.excel_layout import layout, last_round
+from parindex.excel_layout import last_round, layout
 from parindex.excel_xml import RowSheet
 from parindex.review import review
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
