@@ -73,6 +73,7 @@ from parindex.excel_layout import (
     appraised_as_of,
     last_round,
     layout,
+    not_appraised,
     safe_text,
 )
 from parindex.excel_meta import write_meta
@@ -169,6 +170,8 @@ class UnitSheet:
     shape: object = None
     """What the layout of the unit's sheets depends on: equal for units whose sheets
     have the same rows, entries and formulas (:meth:`SheetFormulas.key`)."""
+    not_appraised: int | None = None
+    """How many criteria no round has appraised (:func:`not_appraised`), once written."""
 
     @property
     def report(self) -> ScoreReport:
@@ -429,27 +432,52 @@ def _write_totals(sheet: Any, formats: Formats, unit: UnitSheet) -> None:
 
 def _prepare(
     criteria: CriteriaSet,
-    submissions: Iterable[Submission | CheckedSubmission],
+    item: Submission | CheckedSubmission,
     round: int | None,
     taken: set[str],
     official: bool,
-) -> list[UnitSheet]:
-    units = []
-    formulas = SheetFormulas()
-    for item in submissions:
-        checked = item if isinstance(item, CheckedSubmission) else check_submission(criteria, item)
-        submission = checked.submission
-        result = review(criteria, checked)
-        shown = round if round is not None else last_round(submission)
-        name = sheet_name(submission.unit.name, taken)
-        printed = official_sheet_name(submission.unit.name, taken) if official else None
-        grid = layout(criteria, result.report, submission, shown)
-        cells, evaluator, texts = formulas.values(grid, submission)
-        shape = SheetFormulas.key(grid)
-        units.append(
-            UnitSheet(submission, result, name, printed, grid, cells, evaluator, texts, shape)
-        )
-    return units
+    formulas: SheetFormulas,
+) -> UnitSheet:
+    """One unit checked, reviewed and laid out, its sheets named (``taken`` grows)."""
+    checked = item if isinstance(item, CheckedSubmission) else check_submission(criteria, item)
+    submission = checked.submission
+    result = review(criteria, checked)
+    shown = round if round is not None else last_round(submission)
+    name = sheet_name(submission.unit.name, taken)
+    printed = official_sheet_name(submission.unit.name, taken) if official else None
+    grid = layout(criteria, result.report, submission, shown)
+    cells, evaluator, texts = formulas.values(grid, submission)
+    shape = SheetFormulas.key(grid)
+    return UnitSheet(submission, result, name, printed, grid, cells, evaluator, texts, shape)
+
+
+def _written(unit: UnitSheet) -> UnitSheet:
+    """What is kept of a unit once its sheets are written: what the summary, the findings
+    and the hidden sheet read (the review's figures and findings, in order; the round).
+    Its criteria results, formulas and values are let go: a 250-unit workbook would
+    otherwise hold some 40,000 results until it is saved."""
+    result = unit.review
+    fields = {name: getattr(result.report, name) for name in type(result.report).model_fields}
+    report = type(result.report).model_construct(**{**fields, "nodes": [], "documents": []})
+    light = result.model_copy(
+        update={
+            "findings": result.sorted_findings(),  # in tree order, which the light report lacks
+            "report": report,
+            "history": {},
+            "node_self": {},
+            "node_appraised": {},
+        }
+    )
+    grid = SheetLayout(rows=(), round=unit.layout.round, areas=(), max_points=Decimal(0))
+    return dataclasses.replace(
+        unit,
+        review=light,
+        layout=grid,
+        cells={},
+        evaluator=Evaluator({}),
+        formulas={},
+        not_appraised=len(not_appraised(result)),
+    )
 
 
 def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
@@ -549,21 +577,26 @@ def export_workbook(
     target = _check_path(path)
     taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
     with _collector_paused():
-        units = _prepare(criteria, submissions, round, taken, official)
-        if not units:
-            raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
         workbook, formats = _workbook(target, criteria)
-        if summary:
-            write_summary(workbook, formats, criteria, units, language)
-        for at, unit in enumerate(units):
+        # the summary comes first but is written last (it ranks every unit): each unit's
+        # sheets are written as the unit is reviewed, then only its figures are kept
+        front = workbook.add_worksheet(SUMMARY_SHEET, RowSheet) if summary else None
+        units: list[UnitSheet] = []
+        formulas = SheetFormulas()
+        for item in submissions:
+            unit = _prepare(criteria, item, round, taken, official, formulas)
             formats.unit = unit.submission.unit.name
             if unit.official_name is not None:
                 write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
-            # written: the formulas and their values are not needed again (memory)
-            units[at] = dataclasses.replace(unit, cells={}, evaluator=Evaluator({}), formulas={})
+            units.append(_written(unit))
+            del unit
+            gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
         formats.unit = ""
-        if summary:
+        if not units:
+            raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
+        if front is not None:
+            write_summary(front, formats, criteria, units, language)
             write_findings(workbook, formats, units, language)
         write_meta(workbook, formats, criteria, units)
         workbook.close()

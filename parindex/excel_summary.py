@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET, final_index, not_appraised
+from parindex.excel_layout import FINDINGS_SHEET, final_index, not_appraised
 from parindex.excel_style import (
     Formats,
     cell_number,
@@ -64,7 +64,7 @@ NOT_APPRAISED = "chưa thẩm định"
 
 
 def write_summary(
-    workbook: Any,
+    sheet: Any,
     formats: Formats,
     criteria: CriteriaSet,
     units: Sequence[UnitSheet],
@@ -72,8 +72,8 @@ def write_summary(
 ) -> None:
     """Units ranked within their group by the final index (appraised where appraised,
     computed otherwise), with the self and computed indices beside it and what is not
-    yet appraised."""
-    sheet = workbook.add_worksheet(SUMMARY_SHEET, RowSheet)
+    yet appraised. ``sheet`` is the workbook's first sheet (a :class:`RowSheet`), added
+    before the units' sheets and written once every unit is."""
     finals = [final_index(u.review) for u in units]
     keyed = [(_group(u), index) for u, (index, _) in zip(units, finals, strict=True)]
     ranked = ranks(keyed)
@@ -220,7 +220,10 @@ def _summary_row(
     )
     _number_or_blank(sheet, at, 7, unit.review.self_index, percent)
     _number_or_blank(sheet, at, 8, report.index, percent)
-    _number_or_blank(sheet, at, 9, len(not_appraised(unit.review)), cell)
+    open_count = unit.not_appraised
+    if open_count is None:
+        open_count = len(not_appraised(unit.review))
+    _number_or_blank(sheet, at, 9, open_count, cell)
     _number_or_blank(sheet, at, 10, report.undetermined_points, number)
     _number_or_blank(sheet, at, 11, report.provisional_points, number)
     by_area = {s.code: s for s in unit.review.summary}
