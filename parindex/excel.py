@@ -609,10 +609,11 @@ def export_workbook(
 def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a workbook is built.
 
-    XlsxWriter keeps every cell until it saves, and the reports and formulas add some
-    million objects: the collector would traverse them again and again (a 250-unit
-    workbook took 40 % longer). Reference counting still frees everything that is not
-    in a cycle; the collector resumes, as it was, when the workbook is written.
+    A unit's review, formulas and values are some hundred thousand objects, and the
+    workbook keeps formats, shared strings and each unit's figures until it saves: the
+    collector would traverse them again and again. Reference counting frees everything
+    not in a cycle; :func:`export_workbook` collects the youngest generation (the unit
+    just written) after each unit, and the collector resumes, as it was, at the end.
     """
     enabled = gc.isenabled()
     gc.disable()
