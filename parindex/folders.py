@@ -37,6 +37,9 @@ __all__ = ["Loaded", "load_submissions", "read_submissions", "submission_files"]
 SUFFIXES = (".yaml", ".yml", ".json")
 PARALLEL_FROM = 64
 """Files from which reading is split between processes (fewer: starting them costs more)."""
+CHECK_TOGETHER_FROM = 16
+"""Units from which they are checked together (:func:`~parindex.checks.check_many`, column by
+column); fewer are checked one by one, as quickly, without importing numpy (``score``)."""
 
 _COLUMNS = ["file", "line", "code", "field", "kind", "message", "text", "allowed"]
 
@@ -205,6 +208,7 @@ def _sorted(
     errors: list[Problem] = []
     notes: list[Problem] = []
     seen: dict[tuple[str, int, str], Submission] = {}
+    checked = _checked(results, criteria)
     for path, result in zip(files, results, strict=True):
         if isinstance(result, list):
             errors += _with_later(path, result, criteria)
@@ -212,18 +216,39 @@ def _sorted(
         if criteria is not None and result.criteria != criteria.id:
             notes.append(_other_set(result, criteria))
             continue
-        if criteria is not None:
-            try:
-                check_submission(criteria, result)
-            except SubmissionError as exc:
-                errors += exc.problems
-                continue
+        problems = checked.get(id(result))
+        if problems:
+            errors += problems
+            continue
         first = seen.setdefault((result.criteria, result.year, result.unit.id), result)
         if first is not result and not keep_duplicates:
             errors.append(_duplicate(result, first))
             continue
         submissions.append(result)
     return submissions, errors, notes
+
+
+def _checked(
+    results: list[Submission | list[Problem]], criteria: CriteriaSet | None
+) -> dict[int, list[Problem]]:
+    """The problems of each submission of ``criteria``'s set against it, by ``id``: all
+    checked at once (:func:`~parindex.checks.check_many`, the same problems as checking one
+    by one); each good one keeps its result, so scoring it does not check it again."""
+    if criteria is None:
+        return {}
+    units = [r for r in results if not isinstance(r, list) and r.criteria == criteria.id]
+    if len(units) >= CHECK_TOGETHER_FROM:
+        from parindex.checks import check_many
+
+        found = check_many(criteria, units)
+        return {id(u): r for u, r in zip(units, found, strict=True) if isinstance(r, list)}
+    problems: dict[int, list[Problem]] = {}
+    for unit in units:
+        try:
+            check_submission(criteria, unit)
+        except SubmissionError as exc:
+            problems[id(unit)] = list(exc.problems)
+    return problems
 
 
 def _frame(problems: Sequence[Problem]) -> pd.DataFrame:

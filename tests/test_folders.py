@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parindex import load_criteria, load_submissions, rank, score_many
+from parindex import folders, load_criteria, load_submissions, rank, score_many
 from parindex.criteria import CriteriaSet
 from parindex.errors import SubmissionError
 
@@ -117,3 +117,22 @@ def test_processes_read_the_same_as_one(criteria: CriteriaSet, tmp_path: Path) -
 def test_on_error_is_checked() -> None:
     with pytest.raises(ValueError, match="on_error"):
         load_submissions(EVIDENCE, on_error="ignore")  # type: ignore[arg-type]
+
+
+def test_checked_together_or_one_by_one_the_same(
+    criteria: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many units are checked together (check_many): the same problems, files and lines."""
+    sources = sorted(EVIDENCE.glob("*-2023.yaml"))
+    for index in range(20):
+        text = sources[index % len(sources)].read_bytes()
+        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
+        if index % 4 == 1:
+            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
+        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    together = load_submissions(tmp_path, criteria, workers=1)
+    monkeypatch.setattr(folders, "CHECK_TOGETHER_FROM", 10**9)
+    one_by_one = load_submissions(tmp_path, criteria, workers=1)
+    assert [s.unit.id for s in together.submissions] == [s.unit.id for s in one_by_one.submissions]
+    assert together.problems.equals(one_by_one.problems)
+    assert len(together.problems) == 5 and together.problems["line"].notna().all()
