@@ -48,7 +48,7 @@ from parindex.criteria import CriteriaSet
 from parindex.engine import applies, leaf_points
 from parindex.errors import EvaluationError
 from parindex.expressions import evaluate
-from parindex.frames import numeric
+from parindex.frames import EXACT_PREFIX
 from parindex.numbers import quantize
 from parindex.report import Status
 
@@ -280,6 +280,25 @@ class _Scorer:
             applies,
         )
 
+    def bands(self, index: Ints, upper: Ints, has_max: Mask, open_: Mask) -> list[str | None]:
+        """Each unit's band by its level, ``None`` where undetermined points could change it."""
+        levels = np.asarray(self.units.meta["level"], dtype=object)
+        bands = np.full(self.n, None, dtype=object)
+        for level in dict.fromkeys(self.units.meta["level"]):
+            rows = np.flatnonzero((levels == level) & has_max)
+            if not rows.size:
+                continue
+            found, back = np.unique(np.concatenate([index[rows], upper[rows]]), return_inverse=True)
+            named = np.empty(len(found), dtype=object)
+            named[:] = [
+                tree.classify(Decimal(int(h)).scaleb(-2), self.compiled, level) for h in found
+            ]
+            band, band_upper = named[back[: rows.size]], named[back[rows.size :]]
+            band = band.copy()
+            band[open_[rows] & (band != band_upper)] = None
+            bands[rows] = band
+        return list(bands)
+
     def run(self) -> dict[str, Any]:
         n = self.n
         none = np.zeros(n, dtype=bool)
@@ -297,24 +316,7 @@ class _Scorer:
         index = (2 * total * 10000 + safe) // (2 * safe)
         upper = np.minimum(total + undetermined, maximum)
         upper_index = (2 * upper * 10000 + safe) // (2 * safe)
-        levels = self.units.meta["level"]
-        bands: list[str | None] = []
-        memo: dict[tuple[int, str], str | None] = {}
-
-        def band_of(hundredths: int, level: str) -> str | None:
-            key = (hundredths, level)
-            if key not in memo:
-                memo[key] = tree.classify(Decimal(hundredths).scaleb(-2), self.compiled, level)
-            return memo[key]
-
-        for row in range(n):
-            if not has_max[row]:
-                bands.append(None)
-                continue
-            band = band_of(int(index[row]), levels[row])
-            if undetermined[row] and band_of(int(upper_index[row]), levels[row]) != band:
-                band = None
-            bands.append(band)
+        bands = self.bands(index, upper_index, has_max, undetermined > 0)
         provisional = tree.provisional_points(
             self.compiled, None, lambda c: self.results[c].max_points, self.algebra
         )
@@ -358,6 +360,33 @@ def _decimals(values: Ints, valid: Mask | None, scale: int) -> Any:
     return pd.arrays.ArrowExtensionArray(array)
 
 
+def _floats(values: Ints, valid: Mask | None, scale: int) -> npt.NDArray[np.float64]:
+    """The same column as float64 for analysis: the nearest double of each exact decimal.
+
+    Scaled points are integers far below ``2**53`` (exact as doubles), and one IEEE
+    division is correctly rounded, so ``v / 10**scale`` is the double nearest the decimal.
+    """
+    x = np.asarray(values, dtype=np.int64).astype(np.float64) / float(10**scale)
+    return x if valid is None or valid.all() else np.where(valid, x, np.nan)
+
+
+class _Twins:
+    """Columns as :func:`parindex.frames.numeric` lays them out: floats, exact twins after."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.exact: dict[str, Any] = {}
+
+    def add(self, name: str, values: Ints, valid: Mask | None, scale: int) -> None:
+        self.data[name] = _floats(values, valid, scale)
+        self.exact[EXACT_PREFIX + name] = _decimals(values, valid, scale)
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame({**self.data, **self.exact})
+
+
 def _units_of(criteria: CriteriaSet, units: Units) -> Table:
     import pandas as pd
 
@@ -398,23 +427,22 @@ def score_many(
     scale = scorer.scale
     codes = list(criteria.compiled.nodes)
     if long:
-        return numeric(_long_frame(table, scorer, codes))
-    data: dict[str, Any] = {name: table.meta[name] for name in META_COLUMNS}
+        return _long_frame(table, scorer, codes)
+    out = _Twins()
+    out.data.update({name: table.meta[name] for name in META_COLUMNS})
     for code in codes:
         result = scorer.results[code]
-        data[code] = _decimals(result.points, result.valid, scale)
+        out.add(code, result.points, result.valid, scale)
     for code in criteria.compiled.children.get(None, ()):
-        result = scorer.results[code]
-        data[MAX_PREFIX + code] = _decimals(result.max_points, None, scale)
-    data["total"] = _decimals(totals["total"], None, scale)
-    data["max_points"] = _decimals(totals["max_points"], None, scale)
-    data["index"] = _decimals(totals["index"], totals["has_index"], 2)
-    data["band"] = pd.array(totals["band"], dtype="string")
-    data["complete"] = totals["complete"]
-    data["undetermined_points"] = _decimals(totals["undetermined_points"], None, scale)
-    data["provisional_points"] = _decimals(totals["provisional_points"], None, scale)
-    data["provisional_points_scored"] = _decimals(totals["provisional_points_scored"], None, scale)
-    return numeric(pd.DataFrame(data))
+        out.add(MAX_PREFIX + code, scorer.results[code].max_points, None, scale)
+    out.add("total", totals["total"], None, scale)
+    out.add("max_points", totals["max_points"], None, scale)
+    out.add("index", totals["index"], totals["has_index"], 2)
+    out.data["band"] = pd.array(totals["band"], dtype="string")
+    out.data["complete"] = totals["complete"]
+    for name in ("undetermined_points", "provisional_points", "provisional_points_scored"):
+        out.add(name, totals[name], None, scale)
+    return out.frame()
 
 
 def _long_frame(table: Table, scorer: _Scorer, codes: list[str]) -> pd.DataFrame:
@@ -429,13 +457,11 @@ def _long_frame(table: Table, scorer: _Scorer, codes: list[str]) -> pd.DataFrame
     status = pd.Categorical.from_codes(
         stacked("status").astype(np.int64), categories=pd.Index([s.value for s in _STATUSES])
     )
-    return pd.DataFrame(
-        {
-            "unit": np.repeat(np.array(table.meta["unit"], dtype=object), len(codes)),
-            "code": np.tile(np.array(codes, dtype=object), n),
-            "points": _decimals(stacked("points"), stacked("valid"), scale),
-            "max_points": _decimals(stacked("max_points"), None, scale),
-            "undetermined_points": _decimals(stacked("undetermined"), None, scale),
-            "status": status,
-        }
-    )
+    out = _Twins()
+    out.data["unit"] = np.repeat(np.array(table.meta["unit"], dtype=object), len(codes))
+    out.data["code"] = np.tile(np.array(codes, dtype=object), n)
+    out.add("points", stacked("points"), stacked("valid"), scale)
+    out.add("max_points", stacked("max_points"), None, scale)
+    out.add("undetermined_points", stacked("undetermined"), None, scale)
+    out.data["status"] = status
+    return out.frame()

@@ -251,8 +251,14 @@ def from_submissions(
 
 
 def read_frame(criteria: CriteriaSet, frame: pd.DataFrame) -> Table:
-    """A frame of inputs as a table, checked like submissions (every problem at once)."""
-    return _FrameReader(criteria, frame).read()
+    """A frame of inputs as a table, checked like submissions (every problem at once).
+
+    The frame is read in NumPy-backed columns (:func:`~parindex.frames.numpy_frame`),
+    whatever dtypes it came with: the same cells, read once.
+    """
+    from parindex.frames import numpy_frame
+
+    return _FrameReader(criteria, numpy_frame(frame)).read()
 
 
 class _FrameReader:
@@ -389,7 +395,14 @@ class _FrameReader:
         def column(name: str, default: object) -> list[Any]:
             if name not in frame.columns:
                 return [default] * self.n
-            return [default if _missing(v) else v for v in frame[name].tolist()]
+            series = frame[name]
+            values = series.tolist()
+            if series.dtype != object:  # typed cells: pandas' own missing mask is exact
+                gaps = np.flatnonzero(series.isna().to_numpy(dtype=bool))
+                for row in gaps:
+                    values[row] = default
+                return values
+            return [default if _missing(v) else v for v in values]
 
         levels = [str(v) for v in column("level", default_level)]
         allowed = {level.value for level in criteria.levels}
@@ -487,10 +500,14 @@ class _FrameReader:
         ``None`` when a cell needs parsing (text, timestamps): the general path reads it.
         """
         date = dt.date
-        days = np.array(
-            [c.toordinal() if c.__class__ is date else (-1 if c is False else 0) for c in cells],
-            dtype=np.float64,
-        )
+        kinds = set(map(type, cells))
+        if not kinds <= _DATE_CELLS:  # text, timestamps, numbers (0 == False) …
+            return None
+        if float in kinds and any(c == c for c in cells if c.__class__ is float):
+            return None  # only NaN (a gap) may be a float here
+        seen = {c: c.toordinal() if c.__class__ is date else (-1 if c is False else 0)
+                for c in set(cells)}  # fmt: skip
+        days = np.fromiter(map(seen.__getitem__, cells), dtype=np.float64, count=len(cells))
         odd = np.flatnonzero(days == 0)
         if any(not _missing(cells[row]) for row in odd):
             return None
@@ -577,6 +594,10 @@ class _FrameReader:
                 )
 
 
+_DATE_CELLS = frozenset({dt.date, bool, type(None), float})
+"""Cells the one-pass date reader takes: dates, ``False`` (not done), gaps (``None``, NaN)."""
+
+
 def _missing(value: object) -> bool:
     if value is None:
         return True
@@ -606,31 +627,41 @@ def inputs_frame(
 
     Columns: :data:`META_COLUMNS`, then every fact and input of the set (numbers as
     float64 — read back by their shortest repr, so ``0.1`` stays ``0.1`` — dates as
-    :class:`datetime.date` or ``False`` for "not done", yes/no as nullable booleans,
-    choices as text), then the points of leaves whose points are given, each under the
-    name its leaf lowers to (``survey:<code>`` for the survey). Missing values
-    are ``<NA>``/``NaN``, never 0.
+    :class:`datetime.date` or ``False`` for "not done", yes/no as NumPy booleans
+    (nullable ``boolean`` when some are missing), choices as text objects), then the
+    points of leaves whose points are given, each under the name its leaf lowers to
+    (``survey:<code>`` for the survey). Columns are NumPy-backed (pandas 3 would make
+    text Arrow-backed). Missing values are ``None``/``<NA>``/``NaN``, never 0.
     """
     import pandas as pd
 
     table = from_submissions(criteria, list(submissions))
     data: dict[str, Any] = {name: table.meta[name] for name in META_COLUMNS}
+    for name in ("unit", "name", "level", "group"):
+        data[name] = pd.Series(data[name], dtype=object)  # NumPy-backed, not Arrow text
     for name, column in table.columns.items():
         present = table.present[name]
         if isinstance(column, Numbers):
             data[name] = np.where(present, column.x, np.nan)
         elif isinstance(column, Bools):
-            data[name] = pd.array(
-                [bool(b) if p else None for b, p in zip(column.b, present, strict=True)],
-                dtype="boolean",
-            )
+            if present.all():
+                data[name] = column.b.copy()
+            else:
+                data[name] = pd.array(
+                    [bool(b) if p else None for b, p in zip(column.b, present, strict=True)],
+                    dtype="boolean",
+                )
         elif isinstance(column, Dates):
-            data[name] = [
-                None if not p else (False if np.isnan(d) else dt.date.fromordinal(int(d)))
-                for d, p in zip(column.d, present, strict=True)
-            ]
+            data[name] = pd.Series(
+                [
+                    None if not p else (False if np.isnan(d) else dt.date.fromordinal(int(d)))
+                    for d, p in zip(column.d, present, strict=True)
+                ],
+                dtype=object,
+            )
         else:
-            data[name] = [s if p else None for s, p in zip(column.s, present, strict=True)]
+            texts = [s if p else None for s, p in zip(column.s, present, strict=True)]
+            data[name] = pd.Series(texts, dtype=object)
     names = given_leaves(criteria)
     for code, given in table.given.items():
         data[names[code][1]] = np.where(given.present, given.x, np.nan)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EXACT_PREFIX", "decimal_column", "exact", "numeric"]
+__all__ = ["EXACT_PREFIX", "decimal_column", "exact", "numeric", "numpy_frame"]
 
 EXACT_PREFIX = "exact:"
 """An exact decimal column ``exact:<name>`` stands beside the float64 column ``<name>``."""
@@ -107,4 +107,49 @@ def exact(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.drop(columns=twins)
     for twin in twins:
         out[str(twin)[len(EXACT_PREFIX) :]] = frame[twin].array
+    return out
+
+
+def numpy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same cells in NumPy-backed columns (pandas 3 makes Arrow text and nullable ones).
+
+    What :func:`~parindex.score_many` reads a frame of inputs as, once, where it takes
+    it in: numbers (nullable, Arrow, ``decimal128``) become float64 with NaN for gaps,
+    as the inputs reader reads any numeric column (int64 when whole and complete);
+    yes/no columns NumPy ``bool`` when nothing is missing, else objects with ``None``;
+    text and everything else objects with ``None`` for gaps. A frame already
+    NumPy-backed is returned as it is.
+    """
+    import numpy as np
+    import pandas as pd
+
+    changed: dict[Any, Any] = {}
+    for name in frame.columns:
+        column = frame[name]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype):
+            continue
+        gaps = column.isna().to_numpy(dtype=bool)
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            values = np.empty(len(column), dtype=object)
+            values[:] = column.tolist()
+            values[gaps] = None
+            changed[name] = pd.Series(values, index=frame.index, dtype=object)
+        elif pd.api.types.is_bool_dtype(dtype):
+            if gaps.any():
+                values = np.empty(len(column), dtype=object)
+                values[:] = column.tolist()
+                values[gaps] = None
+                changed[name] = pd.Series(values, index=frame.index, dtype=object)
+            else:
+                changed[name] = column.to_numpy(dtype=bool)
+        elif not gaps.any() and pd.api.types.is_integer_dtype(dtype):
+            changed[name] = column.to_numpy(dtype=np.int64)
+        else:
+            changed[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    if not changed:
+        return frame
+    out = frame.copy()
+    for name, values in changed.items():
+        out[name] = values
     return out

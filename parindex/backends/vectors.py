@@ -272,12 +272,31 @@ class Evaluator:
             left = right
         return Bools(result)
 
+    def _apart(self, expr: Expr, truth: bool = False) -> tuple[Vector, Mask]:
+        """``expr`` evaluated with its own unsure rows kept apart (for the branch they are in)."""
+        saved = self.unsure
+        self.unsure = np.zeros(self.n, dtype=bool)
+        try:
+            value = self._eval(expr)
+            if truth:
+                value = Bools(self._truth(value))
+            return value, self.unsure
+        finally:
+            self.unsure = saved
+
     def _boolop(self, node: Expr) -> Vector:
+        """``and``/``or`` as the engine's ``all``/``any``: an operand after one that settles
+        the row surely is never evaluated there, so its doubts do not count for that row."""
         assert isinstance(node, BoolOp)
-        truths = [self._truth(self._eval(v)) for v in node.values]
-        combined = (
-            np.logical_and.reduce(truths) if node.op == "and" else np.logical_or.reduce(truths)
-        )
+        stop_on = node.op != "and"  # and: stops at a false operand; or: at a true one
+        settled = np.zeros(self.n, dtype=bool)
+        combined = np.full(self.n, not stop_on)
+        for value in node.values:
+            truth, unsure = self._apart(value, truth=True)
+            assert isinstance(truth, Bools)
+            self.flag(unsure & ~settled)
+            combined = (combined | truth.b) if stop_on else (combined & truth.b)
+            settled |= ~unsure & (truth.b == stop_on)
         return Bools(np.asarray(combined, dtype=bool))
 
     def _not(self, node: Expr) -> Vector:
@@ -285,9 +304,12 @@ class Evaluator:
         return Bools(~self._truth(self._eval(node.operand)))
 
     def _ifelse(self, node: Expr) -> Vector:
+        """Each row takes one branch, as in the engine: only that branch's doubts count."""
         assert isinstance(node, IfElse)
         test = self._truth(self._eval(node.test))
-        body, orelse = self._eval(node.body), self._eval(node.orelse)
+        body, body_unsure = self._apart(node.body)
+        orelse, orelse_unsure = self._apart(node.orelse)
+        self.flag(np.where(test, body_unsure, orelse_unsure))
         return _where(test, body, orelse, self)
 
     def _in(self, node: Expr) -> Vector:
