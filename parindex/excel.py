@@ -78,6 +78,7 @@ from parindex.excel_layout import (
 )
 from parindex.excel_meta import write_meta
 from parindex.excel_official import official_sheet_name, write_official
+from parindex.excel_reviews import Reviews, reviewed
 from parindex.excel_style import (
     Formats,
     SheetTextCut,
@@ -91,8 +92,8 @@ from parindex.excel_summary import ranks, write_findings, write_summary
 from parindex.excel_xml import RowSheet
 from parindex.numbers import format_date, format_decimal
 from parindex.report import NodeResult, ScoreReport, format_points
-from parindex.review import Review, review
-from parindex.submission import CheckedSubmission, Document, Submission, check_submission
+from parindex.review import Review
+from parindex.submission import CheckedSubmission, Document, Submission
 
 __all__ = [
     "FORMAT_ID",
@@ -437,11 +438,13 @@ def _prepare(
     taken: set[str],
     official: bool,
     formulas: SheetFormulas,
+    result: Review | None = None,
 ) -> UnitSheet:
-    """One unit checked, reviewed and laid out, its sheets named (``taken`` grows)."""
-    checked = item if isinstance(item, CheckedSubmission) else check_submission(criteria, item)
-    submission = checked.submission
-    result = review(criteria, checked)
+    """One unit checked, reviewed (unless ``result`` is its review) and laid out, its
+    sheets named (``taken`` grows)."""
+    submission = item.submission if isinstance(item, CheckedSubmission) else item
+    if result is None:
+        result = reviewed(criteria, item)
     shown = round if round is not None else last_round(submission)
     name = sheet_name(submission.unit.name, taken)
     printed = official_sheet_name(submission.unit.name, taken) if official else None
@@ -558,6 +561,7 @@ def export_workbook(
     summary: bool = True,
     official: bool = True,
     language: str = "vi",
+    workers: int | None = None,
 ) -> Path:
     """Write many units to one workbook: a ranked summary, two sheets per unit, the findings.
 
@@ -573,6 +577,10 @@ def export_workbook(
 
     A text longer than a cell holds is shortened with a note in the cell saying so, and a
     :class:`~parindex.excel_style.SheetTextCut` warning names the unit, cell and criterion.
+
+    From 24 units a second process reviews the later units while this one writes
+    (:mod:`parindex.excel_reviews`; ``workers=1``: this process only); the workbook is
+    the same either way.
     """
     target = _check_path(path)
     taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
@@ -583,15 +591,19 @@ def export_workbook(
         front = workbook.add_worksheet(SUMMARY_SHEET, RowSheet) if summary else None
         units: list[UnitSheet] = []
         formulas = SheetFormulas()
-        for item in submissions:
-            unit = _prepare(criteria, item, round, taken, official, formulas)
-            formats.unit = unit.submission.unit.name
-            if unit.official_name is not None:
-                write_official(workbook, formats, unit, criteria, password or "", language)
-            _write_unit(workbook, formats, unit, criteria, password or "")
-            units.append(_written(unit))
-            del unit
-            gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
+        items = list(submissions)
+        with Reviews(criteria, items, workers) as reviews:
+            for index, item in enumerate(items):
+                unit = _prepare(
+                    criteria, item, round, taken, official, formulas, reviews.take(index)
+                )
+                formats.unit = unit.submission.unit.name
+                if unit.official_name is not None:
+                    write_official(workbook, formats, unit, criteria, password or "", language)
+                _write_unit(workbook, formats, unit, criteria, password or "")
+                units.append(_written(unit))
+                del unit
+                gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
         formats.unit = ""
         if not units:
             raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
