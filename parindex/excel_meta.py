@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,14 +264,11 @@ def read_meta_rows(rows: Sequence[Sequence[str]], key: bytes) -> Meta:
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     """True when JSON ``text`` nests no deeper than ``limit`` (checked before parsing, so a
     deeply nested document never reaches the recursive parser)."""
-    depth = 0
-    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > limit:
-            return False
-    return True
+    steps = map(_STEP.__getitem__, _BRACKETS.findall(_STRING.sub("", text)))
+    return max(accumulate(steps), default=0) <= limit  # the running depth, in C

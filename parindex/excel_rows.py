@@ -179,7 +179,7 @@ class _Sheet:
         return quoted
 
     @cached_property
-    def _filled(self) -> frozenset[int]:
+    def filled(self) -> frozenset[int]:
         """Rows holding any cell inside the table's columns."""
         return frozenset(row for row, col in self.data.cells if col < COLUMNS)
 
@@ -190,7 +190,7 @@ class _Sheet:
         return f"{self._quoted}!{column_letter(col)}{row + 1}"
 
     def blank_row(self, row: int) -> bool:
-        if row not in self._filled:
+        if row not in self.filled:
             return True
         return all(self._blank(self.cell(row, c)) for c in range(COLUMNS))
 
@@ -314,7 +314,7 @@ def _match_rows(sheet: _Sheet) -> dict[str, int] | None:
     found: dict[str, int] = {}
     strangers: list[tuple[int, str | None, str | None]] = []
     last = sheet.grid.index_row + MARGIN
-    for at in range(header + 1, last + 1):
+    for at in sorted(r for r in sheet.filled if header < r <= last):  # blank rows hold nothing
         code = _text(sheet.cell(at, CODE))
         code = code.strip() if code else code
         title = _text(sheet.cell(at, TITLE))
@@ -576,13 +576,16 @@ def _rebuild(
             exported = original.self_scores.get(spec.code)
             before_text = exported.explanation if exported is not None else None
             explanation = whole_text(own.explanation, before_text)
-            self_scores[spec.code] = own.model_copy(update={"explanation": explanation})
+            if explanation is not own.explanation:  # a shortened note stands for its whole text
+                own = own.model_copy(update={"explanation": explanation})
+            self_scores[spec.code] = own
         score = _appraised_score(sheet, at, spec, carried, target)
         if score is None:
             continue
         shown = exported_notes.get(spec.code)  # a long note kept whole
         note = whole_text(score.note, shown[1] if shown is not None else None)
-        score = score.model_copy(update={"note": note})
+        if note is not score.note:
+            score = score.model_copy(update={"note": note})
         kept = before is not None and spec.code in before.scores
         if kept or carried.get(spec.code) != (score.points, score.note):
             appraised[spec.code] = score

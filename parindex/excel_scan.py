@@ -27,6 +27,7 @@ or defers.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from pyexpat import ExpatError, ParserCreate
 
 from parindex.excel_read import Cell, Limits, SheetData, XlsxProblem, _decode, _merge
@@ -160,12 +161,23 @@ def scan_sheet(
         rows_part = _rows_part(text)
         data = SheetData(name, merges=_merges(text, part))
         tokens = _TOKEN.findall(rows_part)
-        opened, brackets = _cells(data, tokens, interned, rows, cols, limits)
+        opened = _cells(data, tokens, interned, rows, cols, limits)
     except _Defer:
         return None
-    if brackets != rows_part.count("<") or opened != len(_ROW_START.findall(text)):
+    if _brackets(tokens) != rows_part.count("<") or opened != len(_ROW_START.findall(text)):
         return None  # an element among the rows the scan does not know
     return data
+
+
+def _brackets(tokens: list[tuple[str, ...]]) -> int:
+    """The ``<`` the tokens hold: one a token, one more for a cell's end tag, two for each
+    formula and value, four for an inline string (counted column by column, in C)."""
+
+    def present(group: int) -> int:
+        return len(tokens) - list(map(itemgetter(group), tokens)).count("")
+
+    cells, empty = present(0), present(3)
+    return len(tokens) + cells - empty + 2 * present(4) + 2 * present(6) + 4 * present(8)
 
 
 def _cells(
@@ -175,35 +187,19 @@ def _cells(
     rows: int,
     cols: int,
     limits: Limits,
-) -> tuple[int, int]:
-    """The tokens' cells stored as the careful reader stores them; returns the rows opened
-    and the ``<`` the tokens hold."""
+) -> int:
+    """The tokens' cells stored as the careful reader stores them; returns the rows opened."""
     cells, columns, known, kept = data.cells, _COLUMNS, interned.cells, limits.outside_kept
-    at_row = at_col = -1
-    row_text, opened, brackets, seen, open_row = "", 0, 0, 0, False
-    for (
-        letters,
-        number,
-        kind,
-        empty,
-        has_f,
-        formula,
-        has_v,
-        value,
-        inline,
-        text,
-        row,
-        *ends,
-    ) in tokens:
+    at_row = -1
+    row_text, opened, seen, open_row = "", 0, 0, False
+    for letters, number, kind, empty, has_f, formula, _, value, inline, text, row, end, _ in tokens:
         if letters:
             if not open_row or (number != row_text and int(number) != at_row + 1):
                 raise _Defer
             at_col = columns[letters] if letters in columns else _column_of(letters)
             seen += 1
             if empty:
-                brackets += 1
                 continue
-            brackets += 2 + (2 if has_f else 0) + (2 if has_v else 0) + (4 if inline else 0)
             if has_f:
                 key = ("f", formula)
             elif kind == "inlineStr":
@@ -226,15 +222,15 @@ def _cells(
         elif row:
             if open_row or not 1 <= int(row) <= 1_048_576:
                 raise _Defer
-            at_row, at_col, row_text = int(row) - 1, -1, row
-            opened, brackets, open_row = opened + 1, brackets + 1, not ends[0]
+            at_row, row_text = int(row) - 1, row
+            opened, open_row = opened + 1, not end
         else:
             if not open_row:
                 raise _Defer
-            brackets, open_row = brackets + 1, False
+            open_row = False
     if open_row or opened > limits.rows or seen > limits.cells:
         raise _Defer
-    return opened, brackets
+    return opened
 
 
 def _rows_part(text: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parindex import load_criteria
 from parindex.excel_meta import (
@@ -67,3 +69,14 @@ def test_key_from_environment_or_a_file_made_once(
 def test_json_depth() -> None:
     assert json_depth_ok('["[[[[[", {"a": [1]}]', limit=3)
     assert not json_depth_ok("[[[[]]]]", limit=3)
+
+
+@given(st.text(alphabet="[]{}a,1", max_size=60), st.integers(0, 6))
+def test_json_depth_is_the_running_depth(text: str, limit: int) -> None:
+    """The bracket depth as it runs (a stray closer lowers it), however deep it gets."""
+    depth = deepest = 0
+    for char in text:
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert json_depth_ok(text, limit) == (deepest <= limit)
+    assert json_depth_ok(f'["{text}"]', limit=1)  # inside a string brackets do not count
