@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from xlsxwriter.utility import quote_sheetname
 
@@ -181,7 +181,7 @@ class _Sheet:
     @cached_property
     def filled(self) -> frozenset[int]:
         """Rows holding any cell inside the table's columns."""
-        return frozenset(row for row, col in self.data.cells if col < COLUMNS)
+        return frozenset({row for row, col in self.data.cells if col < COLUMNS})
 
     def cell(self, row: int, col: int) -> Cell | None:
         return self.data.cells.get((row, col))
@@ -462,7 +462,9 @@ def read_points(
     try:
         if cell.kind not in ("n", "s"):
             raise ValueError(cell.value)
-        points = parse_decimal(float(cell.value) if cell.kind == "n" else cell.value.strip())
+        points = (
+            _stored_number(cell.value) if cell.kind == "n" else parse_decimal(cell.value.strip())
+        )
     except (ValueError, OverflowError) as exc:
         vi, en = (
             (exc.message, exc.message_en)
@@ -484,6 +486,13 @@ def read_points(
         if abs(points - rounded) <= _NOISE:  # binary noise of a value computed elsewhere
             points = rounded
     return _checked_points(reader, here, column, code, top, points)
+
+
+@lru_cache(maxsize=4096)
+def _stored_number(text: str) -> Decimal:
+    """A number cell's points (a workbook repeats a few values thousands of times; a value
+    that is no number raises each time, uncached)."""
+    return parse_decimal(float(text))
 
 
 def _checked_points(
