@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,8 +104,8 @@ def import_workbook(
     bad). ``key`` checks the hidden sheet's signatures (default :func:`workbook_key`).
 
     ``workers``: processes reading the units' sheets (default: one a core, up to four,
-    from :data:`PARALLEL_FROM` units on, where ``fork`` is available); the result is the
-    same, in the same order, whatever the number.
+    from :data:`PARALLEL_FROM` units on; forked, so on Linux only); the result is the same,
+    in the same order, whatever the number.
     """
     source = Path(path)
     reader = Reader(criteria, str(source))
@@ -440,7 +441,7 @@ def _in_workers(
     wanted = min(os.cpu_count() or 1, 4) if workers is None else workers
     if workers is None and len(rows) < PARALLEL_FROM:
         wanted = 1
-    forkable = "fork" in multiprocessing.get_all_start_methods()
+    forkable = sys.platform.startswith("linux")  # fork is unsafe on macOS, absent on Windows
     if wanted < 2 or len(rows) < 2 or not forkable or threading.active_count() > 1:
         return [read(rows)]
     size = -(-len(rows) // wanted)
