@@ -104,10 +104,20 @@ def _comparable(result: ImportResult) -> tuple[object, ...]:
 
 
 def test_processes_read_the_same_as_one(
-    criteria: CriteriaSet, exported: Path, tmp_path: Path
+    criteria: CriteriaSet, exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Units read by forked processes: the same submissions, problems and warnings, in the
     same order, as read in one process (a bad unit, a row added, an extra sheet)."""
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    # pytest-xdist's worker has an IO thread, which makes the import read in one process
+    monkeypatch.setattr("parindex.excel_import.threading.active_count", lambda: 1)
 
     def change(book: Any) -> None:
         sheet = book[TNMT]
@@ -119,8 +129,10 @@ def test_processes_read_the_same_as_one(
     path = edited(exported, tmp_path / "e.xlsx", change)
     alone = _comparable(import_workbook(criteria, path, workers=1))
     assert alone[4] and alone[3]  # a problem and warnings to keep in order
+    assert not forks
     for workers in (2, 3):
         assert _comparable(import_workbook(criteria, path, workers=workers)) == alone
+    assert len(forks) == 1 + 2  # the processes did read
 
 
 def test_an_edited_hidden_sheet_refuses_that_unit_with_the_cell(
