@@ -220,9 +220,11 @@ def assert_sheet_matches_engine(sheet: Any, result: Review) -> None:
     assert cell(COMPUTED, index) == report.index
     assert cell(SELF, total) == result.summary[-1].self_score
     assert cell(SELF, index) == result.self_index
-    # What the sheet shows as appraised rests on scores an appraiser entered: a round that
-    # scored nothing leaves the column empty (the review still counts it as an appraisal).
-    entered = any(cell(APPRAISED, at[n.code]) is not None for n in report.nodes)
+    # What the sheet shows as appraised rests on scores an appraiser entered on criteria that
+    # apply: a round that scored nothing, or only criteria that do not apply, leaves the column
+    # empty (the review still counts it as an appraisal).
+    applies = [n for n in report.nodes if n.status.value != "not_applicable"]
+    entered = any(cell(APPRAISED, at[n.code]) is not None for n in applies)
     if result.appraised_index is not None and entered:
         assert cell(APPRAISED, total) == result.summary[-1].appraised_score
         assert cell(APPRAISED, index) == result.appraised_index
@@ -231,7 +233,7 @@ def assert_sheet_matches_engine(sheet: Any, result: Review) -> None:
         for col in (APPRAISED, DIFF):
             assert sheet[f"{letter(col)}{total}"].value in (None, ""), col
             assert sheet[f"{letter(col)}{index}"].value in (None, ""), col
-        for node in report.nodes:
+        for node in applies:
             assert sheet[f"{letter(APPRAISED)}{at[node.code]}"].value in (None, ""), node.code
 
 
@@ -709,6 +711,38 @@ def test_round_trip(mini: CriteriaSet, data: st.DataObject) -> None:
     assert back.submissions[0].model_dump() == submission.model_dump()
     assert not back.warnings
 
+
+
+def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised(
+    mini: CriteriaSet,
+) -> None:
+    """Found by the round trip: a round scoring only an area the unit's facts switch off. The
+    review counts the round; the sheet shows no appraised total, as it rests on no score an
+    appraiser gave a criterion that applies."""
+    submission = Submission.model_validate(
+        {
+            "format": "parindex.submission/1",
+            "criteria": "mini-test",
+            "year": 2023,
+            "unit": {"id": "u1", "name": "Đơn vị thử", "level": "so",
+                     "facts": {"co_dvsncl": False, "co_tthc": False}},  # fmt: skip
+            "values": {"co_ke_hoach": "có", "ty_le_hoan_thanh": "98,0", "so_don_vi": 10,
+                       "so_don_vi_kiem_tra": 3, "ho_so_tiep_nhan": 200, "ho_so_dung_han": 190,
+                       "ngay_ke_hoach": "31/12/2022", "ngay_bc_quy_1": "15/03/2023",
+                       "ngay_bc_6_thang": "16/06/2023", "ngay_bc_quy_3": "10/09/2023",
+                       "ngay_bc_nam": False, "cap_sang_kien": "co_so", "so_vu_ky_luat": 1,
+                       "so_giai_thuong": 3, "so_vi_pham": 1, "chi_2021": 1000},  # fmt: skip
+            "survey": {"XHH": "1.5"},
+            "appraisals": [{"round": 1, "scores": {"2": {"points": 0}}}],
+        }
+    )
+    result = review(mini, submission)
+    assert result.report.node("2").status.value == "not_applicable"
+    assert result.appraised_index is not None  # the review counts the round
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_unit(mini, submission, Path(folder) / "u.xlsx")
+        sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]
+        assert_sheet_matches_engine(sheet, result)
 
 # --- a real spreadsheet application recalculates ----------------------------------------------------
 
