@@ -712,7 +712,6 @@ def test_round_trip(mini: CriteriaSet, data: st.DataObject) -> None:
     assert not back.warnings
 
 
-
 def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised(
     mini: CriteriaSet,
 ) -> None:
@@ -724,14 +723,30 @@ def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised
             "format": "parindex.submission/1",
             "criteria": "mini-test",
             "year": 2023,
-            "unit": {"id": "u1", "name": "Đơn vị thử", "level": "so",
-                     "facts": {"co_dvsncl": False, "co_tthc": False}},  # fmt: skip
-            "values": {"co_ke_hoach": "có", "ty_le_hoan_thanh": "98,0", "so_don_vi": 10,
-                       "so_don_vi_kiem_tra": 3, "ho_so_tiep_nhan": 200, "ho_so_dung_han": 190,
-                       "ngay_ke_hoach": "31/12/2022", "ngay_bc_quy_1": "15/03/2023",
-                       "ngay_bc_6_thang": "16/06/2023", "ngay_bc_quy_3": "10/09/2023",
-                       "ngay_bc_nam": False, "cap_sang_kien": "co_so", "so_vu_ky_luat": 1,
-                       "so_giai_thuong": 3, "so_vi_pham": 1, "chi_2021": 1000},  # fmt: skip
+            "unit": {
+                "id": "u1",
+                "name": "Đơn vị thử",
+                "level": "so",
+                "facts": {"co_dvsncl": False, "co_tthc": False},
+            },
+            "values": {
+                "co_ke_hoach": "có",
+                "ty_le_hoan_thanh": "98,0",
+                "so_don_vi": 10,
+                "so_don_vi_kiem_tra": 3,
+                "ho_so_tiep_nhan": 200,
+                "ho_so_dung_han": 190,
+                "ngay_ke_hoach": "31/12/2022",
+                "ngay_bc_quy_1": "15/03/2023",
+                "ngay_bc_6_thang": "16/06/2023",
+                "ngay_bc_quy_3": "10/09/2023",
+                "ngay_bc_nam": False,
+                "cap_sang_kien": "co_so",
+                "so_vu_ky_luat": 1,
+                "so_giai_thuong": 3,
+                "so_vi_pham": 1,
+                "chi_2021": 1000,
+            },
             "survey": {"XHH": "1.5"},
             "appraisals": [{"round": 1, "scores": {"2": {"points": 0}}}],
         }
@@ -743,6 +758,7 @@ def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised
         path = export_unit(mini, submission, Path(folder) / "u.xlsx")
         sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]
         assert_sheet_matches_engine(sheet, result)
+
 
 # --- a real spreadsheet application recalculates ----------------------------------------------------
 
