@@ -38,66 +38,75 @@ class RowSheet(FormulaSheet):
         super().__init__()
         self._rows: dict[int, dict[int, str]] = {}
         self._heights: dict[int, float] = {}
-        self._styles: dict[int, str] = {}
+        self._styles: dict[Any, str] = {None: ""}
         self._data: str | None = None
 
     # --- cells -------------------------------------------------------------------------------
 
     def _style(self, fmt: Any) -> str:
-        if fmt is None:
-            return ""
-        found = self._styles.get(id(fmt))
-        if found is None:
-            index = fmt._get_xf_index()
-            found = self._styles[id(fmt)] = f' s="{index}"' if index else ""
+        """`` s="7"``: the format's XF index as the cell's attribute (none for index 0)."""
+        index = fmt._get_xf_index()
+        found = self._styles[fmt] = f' s="{index}"' if index else ""
         return found
 
-    def _put(self, row: int, col: int, xml: str) -> None:
+    def _row(self, row: int) -> dict[int, str]:
+        """A row's cells, a new row made (refused once the sheet is sealed)."""
         if self._data is not None:
             raise RuntimeError(f"sheet {self.name!r} is sealed: no cell can be added")
-        cells = self._rows.get(row)
-        if cells is None:
-            cells = self._rows[row] = {}
-        cells[col] = xml
+        cells: dict[int, str] = {}
+        self._rows[row] = cells
+        return cells
+
+    # The four writers are the innermost loop of a workbook: the row and the style are looked
+    # up inline (a format is a key by its identity; None, no format, is there from the start).
 
     def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
         error = 0
         if len(string) > self.xls_strmax // 2 and _utf16_len(string) > self.xls_strmax:
             string, error = _utf16_truncate(string, self.xls_strmax), -2
         index = self.str_table._get_shared_string_index(string)
-        ref = cell_name(row, col)
-        self._put(row, col, f'<c r="{ref}"{self._style(cell_format)} t="s"><v>{index}</v></c>')
+        style = self._styles.get(cell_format)
+        if style is None:
+            style = self._style(cell_format)
+        cells = self._rows.get(row) or self._row(row)
+        cells[col] = f'<c r="{cell_name(row, col)}"{style} t="s"><v>{index}</v></c>'
         return error
 
     def _write_number(self, row: int, col: int, number: float, cell_format: Any = None) -> int:
         if math.isnan(number) or math.isinf(number):
             raise TypeError("NAN/INF not supported in write_number()")
-        ref = cell_name(row, col)
-        self._put(row, col, f'<c r="{ref}"{self._style(cell_format)}><v>{number:.16G}</v></c>')
+        style = self._styles.get(cell_format)
+        if style is None:
+            style = self._style(cell_format)
+        cells = self._rows.get(row) or self._row(row)
+        cells[col] = f'<c r="{cell_name(row, col)}"{style}><v>{number:.16G}</v></c>'
         return 0
 
     def _write_blank(self, row: int, col: int, _: Any, cell_format: Any = None) -> int:
         if cell_format is not None:
-            self._put(row, col, f'<c r="{cell_name(row, col)}"{self._style(cell_format)}/>')
+            style = self._styles.get(cell_format)
+            if style is None:
+                style = self._style(cell_format)
+            cells = self._rows.get(row) or self._row(row)
+            cells[col] = f'<c r="{cell_name(row, col)}"{style}/>'
         return 0
 
     def _write_formula(
         self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0
     ) -> int:
         text = _escaped(formula[1:] if formula.startswith("=") else formula)
-        if isinstance(value, bool):
-            kind, shown = ' t="b"', "1" if value else "0"
-        elif isinstance(value, str):
+        if isinstance(value, str):
             kind = "" if not value else ' t="e"' if value in _ERRORS else ' t="str"'
             shown = _escaped(value)
+        elif isinstance(value, bool):
+            kind, shown = ' t="b"', "1" if value else "0"
         else:
             kind, shown = "", str(value)  # as XlsxWriter writes a formula's value
-        ref = cell_name(row, col)
-        self._put(
-            row,
-            col,
-            f'<c r="{ref}"{self._style(cell_format)}{kind}><f>{text}</f><v>{shown}</v></c>',
-        )
+        style = self._styles.get(cell_format)
+        if style is None:
+            style = self._style(cell_format)
+        cells = self._rows.get(row) or self._row(row)
+        cells[col] = f'<c r="{cell_name(row, col)}"{style}{kind}><f>{text}</f><v>{shown}</v></c>'
         return 0
 
     # the public methods, without XlsxWriter's decorator (these sheets give rows and columns)
