@@ -3,8 +3,9 @@
 :func:`load_criteria` keeps each set it compiles in the user's cache directory
 (``$PARINDEX_CACHE_DIR``, else ``$XDG_CACHE_HOME/parindex``, else
 ``~/.cache/parindex``), under the SHA-256 of the file's bytes and a fingerprint of
-this parindex (its version and the size and time of each of its own source files, so
-an edited or upgraded parindex never reads what another one wrote). The next load of
+this parindex (the size and time of each of its own source files, and the versions of
+Python, pydantic and pydantic-core, so an edited or upgraded parindex, or one on another
+pydantic, never reads what another one wrote). The next load of
 the same bytes reads the compiled set back instead of parsing and compiling again.
 
 Safety: an entry is our own compiled set, serialised by :mod:`pickle`, and it is read
@@ -56,11 +57,19 @@ def cache_directory() -> Path | None:
 
 @cache
 def fingerprint() -> str:
-    """This parindex: its version, Python's, and the size and time of its source files."""
+    """This parindex: the size and time of its source files, and the versions of Python,
+    pydantic and pydantic-core (an entry holds their objects).
+
+    parindex's own version is not asked of ``importlib.metadata`` (reading the installed
+    metadata cost a one-unit ``score`` about 10 ms): an upgrade rewrites the source
+    files, whose sizes and times are here."""
+    from pydantic.version import VERSION as pydantic_version
+    from pydantic_core import __version__ as core_version
+
     from parindex import __file__ as package_file
 
     root = os.path.dirname(package_file)
-    parts = [sys.version, _version()]
+    parts = [sys.version, pydantic_version, core_version]
     for folder, folders, files in os.walk(root):  # a third of pathlib's rglob's time
         folders.sort()
         for name in sorted(files):
@@ -69,15 +78,6 @@ def fingerprint() -> str:
                 stat = os.stat(path)
                 parts.append(f"{os.path.relpath(path, root)}:{stat.st_size}:{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("parindex")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree
-        return "source"
 
 
 def _key(directory: Path) -> bytes:

@@ -30,6 +30,7 @@ from parindex.cli_support import (
     echo_error,
     load_units,
     options,
+    settled,
     strict_option,
     t,
 )
@@ -88,10 +89,13 @@ class _Group(click.Group):
         install(sys.argv[1:] if args is None else list(args))
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
+        frozen = gc.get_freeze_count()
         try:
             return super().main(args, *rest, **extra)
         finally:
             gc.set_threshold(*threshold)
+            if not frozen:  # what the command froze (cli_support.settled), for a caller
+                gc.unfreeze()  # running commands in its own process
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -139,10 +143,11 @@ def _emit_csv(header: list[str], rows: list[list[Any]], decimal_comma: bool) -> 
 
 def _load_criteria(path: str) -> Any:
     """Load a criteria file, first refusing a submission given in its place."""
-    from parindex.loader import load_criteria
+    with settled():
+        from parindex.loader import load_criteria
 
-    check_order(path, ())
-    return load_criteria(path)
+        check_order(path, ())
+        return load_criteria(path)
 
 
 # --- validate ----------------------------------------------------------------------------
@@ -279,11 +284,12 @@ def score_command(
       parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
       parindex score criteria.yaml submissions/*.yaml --summary
     """
-    from parindex.cli_tree import print_score
-    from parindex.engine import score
+    with settled():
+        from parindex.cli_tree import print_score
+        from parindex.engine import score
 
-    check_order(criteria_file, submission_files)
-    criteria = _load_criteria(criteria_file)
+        check_order(criteria_file, submission_files)
+        criteria = _load_criteria(criteria_file)
     submissions, left_out = load_units(criteria, submission_files, strict=strict)
     reports = [score(criteria, s) for s in submissions]
     if fmt == "text" and not summary and len(reports) == 1 and print_score(reports[0], lang):

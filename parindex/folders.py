@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -119,6 +118,8 @@ def _read_all(
             if done is not None:
                 done(1)
         return results
+    from concurrent.futures import ProcessPoolExecutor  # not for a few files (multiprocessing)
+
     size = -(-len(files) // (workers * 4))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

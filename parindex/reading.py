@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
-
-import yaml
-from yaml import events as ev
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parindex.errors import Problem
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = ["BOUNDS", "Bounds", "ReadError", "Scalar", "SourceMap", "read_yaml"]
 
@@ -389,6 +390,8 @@ class _Frame:
 
 
 def _events(text: str, careful: bool) -> Any:
+    import yaml  # only here: a plain file never needs PyYAML (reading_fast reads it)
+
     if careful or not yaml.__with_libyaml__:
         return yaml.SafeLoader(text)
     from yaml._yaml import CParser
@@ -404,6 +407,9 @@ class _Builder:
     """Plain data, lines and scalars as written, from a parser's events, within bounds."""
 
     def __init__(self, bounds: Bounds) -> None:
+        from yaml import events  # imported here: a plain file never needs PyYAML
+
+        self.ev = events
         self.bounds = bounds
         self.lines: dict[Path, int] = {}
         self.scalars: dict[Path, tuple[str, bool, int, int]] = {}
@@ -414,6 +420,7 @@ class _Builder:
 
     def run(self, parser: Any) -> Any:
         """Read every event; the hot path (a scalar in a mapping or a list) stays inline."""
+        ev = self.ev
         get_event, stack, lines, scalars = parser.get_event, self.stack, self.lines, self.scalars
         scalar_event, max_text, max_nodes = (
             ev.ScalarEvent,
@@ -503,6 +510,7 @@ class _Builder:
 
     def other(self, event: Any, kind: type) -> None:
         """Every event but a scalar inside a container, an end and the stream's end."""
+        ev = self.ev
         if kind is ev.AliasEvent:
             raise _Stop(*_ALIAS, event.start_mark.line + 1, "*" + str(event.anchor))
         if kind is ev.DocumentStartEvent and self.documents:
@@ -706,6 +714,8 @@ def _syntax_words(problem: str) -> str:
 
 
 def _parser_stop(exc: yaml.YAMLError) -> _Stop:
+    import yaml
+
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -721,6 +731,12 @@ def _parser_stop(exc: yaml.YAMLError) -> _Stop:
             None,
         )
     return _Stop("yaml_syntax", f"lỗi YAML: {exc}", f"YAML error: {exc}", None)
+
+
+def _yaml_error() -> type[Exception] | tuple[()]:
+    """PyYAML's error, or nothing when PyYAML was never imported (none can be raised)."""
+    yaml = sys.modules.get("yaml")
+    return () if yaml is None else yaml.YAMLError
 
 
 def read_yaml(
@@ -746,7 +762,7 @@ def read_yaml(
         try:
             fast = None if careful else read_plain(text, bounds)
             data, lines, scalars = fast if fast is not None else _build(text, bounds, careful)
-        except yaml.YAMLError as exc:
+        except _yaml_error() as exc:
             raise _parser_stop(exc) from None
         except _Stop:
             raise

@@ -94,6 +94,20 @@ def test_the_fingerprint_follows_the_source(tmp_path: Path) -> None:
     assert len(cache.fingerprint()) == 64
 
 
+def test_the_fingerprint_follows_pydantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry holds pydantic's objects: another pydantic or pydantic-core never reads it."""
+    import pydantic.version
+    import pydantic_core
+
+    here = cache.fingerprint.__wrapped__()
+    assert here == cache.fingerprint()
+    monkeypatch.setattr(pydantic.version, "VERSION", "0.0.0")
+    other_pydantic = cache.fingerprint.__wrapped__()
+    monkeypatch.setattr(pydantic_core, "__version__", "0.0.0")
+    other_core = cache.fingerprint.__wrapped__()
+    assert len({here, other_pydantic, other_core}) == 3
+
+
 def test_a_set_with_problems_is_never_cached(folder: Path) -> None:
     bad = ROOT / "tests" / "data" / "invalid"
     path = sorted(bad.glob("*.yaml"))[0]

@@ -210,3 +210,33 @@ def test_a_command_raises_the_collectors_threshold_while_it_runs_and_puts_it_bac
     assert result.exit_code == 0, result.output
     assert seen == [(max(before[0], 20_000), *before[1:])]  # raised while the command ran
     assert gc.get_threshold() == before  # and put back
+
+
+def test_score_pauses_the_collector_to_load_then_freezes_and_unfreezes_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import parindex.cli
+    import parindex.loader
+
+    seen: dict[str, object] = {}
+    load = parindex.loader.load_criteria
+    units = parindex.cli.load_units
+
+    def watched_load(path: str | Path) -> object:
+        seen["collecting while loading"] = gc.isenabled()
+        return load(path)
+
+    def watched_units(*args: object, **kwargs: object) -> object:
+        seen["collecting after"] = gc.isenabled()
+        seen["frozen after"] = gc.get_freeze_count()
+        return units(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parindex.loader, "load_criteria", watched_load)
+    monkeypatch.setattr(parindex.cli, "load_units", watched_units)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    result = CliRunner().invoke(main, ["score", str(SET_2023), str(TNMT)])
+    assert result.exit_code == 0, result.output
+    assert seen["collecting while loading"] is False
+    assert seen["collecting after"] is True
+    assert isinstance(seen["frozen after"], int) and seen["frozen after"] > 10_000
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # as the caller had it
