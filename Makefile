@@ -72,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/excel.py
 	$(BIN)/python benchmarks/form.py
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/checks.py
 	$(BIN)/python benchmarks/report.py
 
 clean:

@@ -31,6 +31,7 @@ from parindex.backends.vectors import (
     Vector,
     number_error,
 )
+from parindex.checks import check_columns
 from parindex.compiler import CompiledNode
 from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
@@ -219,20 +220,32 @@ def from_submissions(
 ) -> Table:
     checked: list[CheckedSubmission] = []
     problems: list[Problem] = []
-    for submission in submissions:
-        if isinstance(submission, CheckedSubmission):
-            checked.append(submission)
-            continue
-        try:
-            checked.append(check_submission(criteria, submission))
-        except SubmissionError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise SubmissionError(problems)
     columns: dict[str, Vector] = {}
     present: dict[str, Mask] = {}
-    for name, kind in _types(criteria).items():
-        columns[name], present[name] = _column(kind, [c.values.get(name) for c in checked])
+    if not any(isinstance(s, CheckedSubmission) for s in submissions):
+        many = check_columns(criteria, submissions)  # type: ignore[arg-type]
+        for result in many.results:
+            if isinstance(result, list):
+                problems.extend(result)
+            else:
+                checked.append(result)
+        if problems:
+            raise SubmissionError(problems)
+        for name in _types(criteria):
+            columns[name], present[name] = many.vector(name)
+    else:
+        for submission in submissions:
+            if isinstance(submission, CheckedSubmission):
+                checked.append(submission)
+                continue
+            try:
+                checked.append(check_submission(criteria, submission))
+            except SubmissionError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise SubmissionError(problems)
+        for name, kind in _types(criteria).items():
+            columns[name], present[name] = _column(kind, [c.values.get(name) for c in checked])
     units = [c.submission for c in checked]
     meta: dict[str, list[Any]] = {
         "unit": [s.unit.id for s in units],
