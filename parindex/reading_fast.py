@@ -115,33 +115,40 @@ class _Reader:
 
     def run(self, text: str) -> tuple[Any, dict[Path, int], Scalars]:
         self.source = lines = text.split("\n")
-        stack, scalars, where, total = self.stack, self.scalars, self.lines, len(lines)
-        bounds, longest = self.bounds, min(_MAX_KEY, self.bounds.max_text)
-        nodes = at = done = 0
-        most = bounds.max_nodes
-        for spaces, key, gap, quote, single, plain, _ in _ROWS.findall(text):
+        scalars, where, total, bounds = self.scalars, self.lines, len(lines), self.bounds
+        longest = min(_MAX_KEY, bounds.max_text)
+        short = max(map(len, lines)) <= longest  # then no text on a line is past a bound
+        rows = iter(_ROWS.findall(text))
+        nodes = at = 0
+        most, waiting = bounds.max_nodes, False
+        # The open mapping the last line went to (its indent, -1 when unknown), kept here.
+        frame: _Frame | None = None
+        container: dict[str, Any] = {}
+        base: Path = ()
+        top = -1
+        for spaces, key, gap, quote, single, plain, _ in rows:
             at += 1
-            if at <= done:
-                continue  # read already, as part of a scalar over several lines
             if nodes > most:
                 raise _Defer  # too many nodes: the careful reader says where
-            if not key or len(key) + len(single) + len(plain) > longest:
+            if not key or (not short and len(key) + len(single) + len(plain) > longest):
                 self.at = at
                 self.line(lines[at - 1].rstrip(" "))
-                done, most = self.at, bounds.max_nodes - self.nodes
+                for _ in range(self.at - at):  # lines read as part of a scalar
+                    next(rows)
+                at, most, waiting, top = self.at, bounds.max_nodes - self.nodes, False, -1
                 continue
             # The common line, ``key: value`` or ``key:`` in a mapping, read without a call.
             indent = len(spaces)
-            if self.pending is not None:
-                self.open(indent, False, at)
-                most = bounds.max_nodes - self.nodes
-            top = stack[-1]
-            if top.indent != indent or not top.is_map:
-                top = self.settle(indent, dash=False)
-            container: dict[str, Any] = top.container  # type: ignore[assignment]
+            if waiting or indent != top:
+                if waiting or self.pending is not None:
+                    self.open(indent, False, at)
+                    waiting, most = False, bounds.max_nodes - self.nodes
+                frame = self.settle(indent, dash=False)
+                top, base = indent, frame.path
+                container = frame.container  # type: ignore[assignment]
             if key in container:
                 raise _Defer
-            path = (*top.path, key)
+            path = (*base, key)
             where[path] = at
             start = indent + len(key) + 1 + len(gap)
             if quote:
@@ -151,12 +158,15 @@ class _Reader:
                 scalars[path] = (text, True, at, start + 1)
             elif not gap:
                 nodes += 1
-                self.pending = (top, key, at, indent + len(key) + 2)
+                self.pending, waiting = (frame, key, at, indent + len(key) + 2), True
             elif at < total and lines[at][: indent + 1].isspace():
                 nodes += 1  # it may go on below: read as any other value
                 self.at = at
-                container[key] = self.value(lines[at - 1].rstrip(" "), start, at, path, indent)
-                done, most = self.at, bounds.max_nodes - self.nodes
+                value = self.value(lines[at - 1].rstrip(" "), start, at, path, indent)
+                container[key] = value
+                for _ in range(self.at - at):
+                    next(rows)
+                at, most = self.at, bounds.max_nodes - self.nodes
             else:
                 nodes += 2
                 if plain[-1] == " ":
@@ -164,14 +174,14 @@ class _Reader:
                 scalars[path] = (plain, False, at, start + 1)
                 if plain in _CONSTANTS:
                     container[key] = _CONSTANTS[plain]
-                    continue
-                if plain[0] not in _RESOLVED_FIRST:
+                elif plain[0] not in _RESOLVED_FIRST:
                     container[key] = plain
-                    continue
-                try:
-                    container[key] = resolve_plain(plain, bounds)
-                except _Bad:
-                    raise _Defer from None
+                else:
+                    try:
+                        container[key] = resolve_plain(plain, bounds)
+                    except _Bad:
+                        raise _Defer from None
+        self.at = at
         if self.pending is not None:
             if self.pending[0] is None:
                 raise _Defer  # nothing but comments: rare, read carefully
