@@ -67,9 +67,9 @@ def submission_files(folder_or_paths: str | os.PathLike[str] | Iterable[Any]) ->
     return files
 
 
-def _read(path: Path, compact: bool = False) -> Submission | list[Problem]:
+def _read(path: Path) -> Submission | list[Problem]:
     try:
-        return load_submission(path, compact=compact)
+        return load_submission(path)
     except SubmissionError as exc:
         return list(exc.problems)
 
@@ -90,7 +90,7 @@ def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
     """What a reading process sends back: each source as the file's bytes (one object to
     pickle, not thousands), its lines read again only for a problem to locate."""
     with _collector_paused():
-        return [_read(path, compact=True) for path in paths]
+        return [_read(path) for path in paths]
 
 
 @contextmanager

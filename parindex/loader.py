@@ -21,7 +21,7 @@ from parindex.compiler import Issue, compile_set
 from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem, ProblemsError
 from parindex.messages import os_error
-from parindex.reading import BOUNDS, ReadError, SourceMap, read_yaml
+from parindex.reading import BOUNDS, ReadError, SourceMap, read_lazily, read_yaml
 from parindex.salvage import comma_split, salvage
 
 __all__ = ["SourceMap", "load_criteria", "parse_criteria", "read_bytes", "read_document"]
@@ -37,19 +37,21 @@ def read_document(
     *,
     careful: bool = False,
     raw: bytes | None = None,
+    lazy: bool = False,
 ) -> tuple[Any, SourceMap]:
     """Read a YAML or JSON file into plain data and its :class:`SourceMap`.
 
     Raises ``error`` (a :class:`CriteriaError` by default) with a located problem when the
     file cannot be read, is damaged or goes past a bound of :data:`parindex.reading.BOUNDS`.
     ``careful`` reads with the pure Python parser (the same result, slower). ``raw``: the
-    file's bytes, read already by :func:`read_bytes`.
+    file's bytes, read already by :func:`read_bytes`. ``lazy``: the source's lines and texts
+    are read again only when first asked (:func:`parindex.reading.read_lazily`).
     """
     file = str(path)
     if raw is None:
         raw = read_bytes(path, kind, error)
     try:
-        source = read_yaml(raw, file, careful=careful)
+        source = read_lazily(raw, file) if lazy else read_yaml(raw, file, careful=careful)
     except ReadError as exc:
         problem = exc.problem
         if problem.kind == "file_too_large":

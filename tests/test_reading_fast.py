@@ -4,12 +4,14 @@ The property: for any text — a submission, a document dumped in any style, a s
 with hostile tokens — and any bounds, :func:`read_plain` either returns ``None`` or exactly
 what the event-stream reader builds (data in the same order, the line of every key and item,
 every scalar's text, quoting, line and column); and :func:`read_yaml`, which uses it, gives
-the same data or the same problem (kind, line, words) as the event stream alone.
+the same data or the same problem (kind, line, words) as the event stream alone; and
+:func:`~parindex.reading.read_lazily` the same data now and the same places when asked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parindex import load_criteria, synthetic
-from parindex.reading import BOUNDS, Bounds, ReadError, _build, decode, read_yaml
+from parindex.reading import BOUNDS, Bounds, ReadError, _build, decode, read_lazily, read_yaml
 from parindex.reading_fast import read_plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,8 +76,19 @@ def check_agree(text: str, bounds: Bounds = BOUNDS) -> bool:
     if fast is not None:
         data, lines, scalars = fast
         assert (shape(data), lines, scalars) == careful(text, bounds)
+    data_only = read_plain(text, bounds, places=False)
+    assert (data_only is None) == (fast is None)
+    if data_only is not None and fast is not None:
+        assert shape(data_only[0]) == shape(fast[0])
     raw = text.encode("utf-8")
     assert outcome(raw, bounds, fast=True) == outcome(raw, bounds, fast=False)
+    try:
+        later = read_lazily(raw, "f.yaml", bounds=bounds)
+    except ReadError as error:
+        assert outcome(raw, bounds, fast=True)[:2] == (error.problem.kind, error.problem.line)
+    else:  # the data now, the places when asked: the same as read_yaml's
+        assert (shape(later.data), later.lines, later.scalars) == outcome(raw, bounds, fast=True)
+        assert shape(pickle.loads(pickle.dumps(later)).data) == shape(later.data)
     return fast is not None
 
 
