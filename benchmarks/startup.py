@@ -40,9 +40,13 @@ COMMANDS = {
     "python -c pass": ["-c", "pass"],
     "import parindex": ["-c", "import parindex"],
     "parindex --help": ["-c", "from parindex.cli import main; main(['--help'])"],
+    # As the installed ``parindex`` program runs it (``parindex.cli:run``; an earlier
+    # revision without ``run`` is run through ``main``, as its program was).
     "parindex score (1 unit)": [
         "-c",
-        f"from parindex.cli import main; main(['score', {str(CRITERIA)!r}, {str(UNIT)!r}])",
+        f"import sys\nsys.argv = ['parindex', 'score', {str(CRITERIA)!r}, {str(UNIT)!r}]\n"
+        "try:\n    from parindex.cli import run\nexcept ImportError:\n"
+        "    from parindex.cli import main as run\nrun()",
     ],
 }
 COMMANDS["the same, on a terminal"] = COMMANDS["parindex score (1 unit)"]

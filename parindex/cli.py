@@ -28,6 +28,7 @@ from parindex.cli_support import (
     csv_text,
     decimal_comma_option,
     echo_error,
+    exit_now,
     load_units,
     options,
     settled,
@@ -38,7 +39,7 @@ from parindex.cli_text import command_rows, gettext, install, language
 from parindex.errors import ParindexError, Problem, did_you_mean
 from parindex.messages import counted, text
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "QUICK_EXIT", "main", "run"]
 
 #: Commands defined in other modules, imported when used: name → "module:attribute".
 COMMANDS: dict[str, str] = {
@@ -51,6 +52,9 @@ COMMANDS: dict[str, str] = {
     "test": "parindex.cli_start:test_command",
 }
 
+QUICK_EXIT = frozenset({"explain", "score", "validate"})
+"""Commands that write only their output: :func:`run` leaves the process at once after."""
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -59,6 +63,15 @@ class _Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    chosen: str | None = None  # the command's name, for run()
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        self.chosen = name
+        return name, command, rest
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
@@ -90,6 +103,7 @@ class _Group(click.Group):
         threshold = gc.get_threshold()
         gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
         frozen = gc.get_freeze_count()
+        self.chosen = None
         try:
             return super().main(args, *rest, **extra)
         finally:
@@ -774,3 +788,13 @@ def rank_command(
             out.print(shown)
     if left_out:
         sys.exit(1)
+
+
+def run() -> None:
+    """The ``parindex`` program; after a :data:`QUICK_EXIT` command, leave at once."""
+    try:
+        main()
+    except SystemExit as done:
+        if isinstance(main, _Group) and main.chosen in QUICK_EXIT:
+            exit_now(done.code)
+        raise

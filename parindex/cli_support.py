@@ -7,9 +7,11 @@ need them, so ``parindex --help`` answers at once.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import gc
 import io
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +36,7 @@ __all__ = [
     "FORMATS",
     "csv_text",
     "echo_error",
+    "exit_now",
     "file_kind",
     "load_units",
     "options",
@@ -73,6 +76,26 @@ def settled() -> Iterator[None]:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+def exit_now(code: object) -> None:
+    """Leave the process at once with ``code`` (a command's ``SystemExit`` code) after
+    flushing stdout and stderr and running the ``atexit`` functions: Python's own exit
+    would then tear down every module and free some hundred thousand objects one by one
+    (a sixth of a one-unit ``score``'s CPU time). Returns, for Python's usual exit, when a
+    stream cannot be flushed (its error is then reported as always) or ``code`` is not a
+    number. Only :func:`parindex.cli.run` calls it, for commands that write nothing but
+    their output (no file of theirs is left to close).
+    """
+    if code is not None and not isinstance(code, int):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
 
 
 def echo_error(message: str) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -240,3 +243,39 @@ def test_score_pauses_the_collector_to_load_then_freezes_and_unfreezes_after(
     assert seen["collecting after"] is True
     assert isinstance(seen["frozen after"], int) and seen["frozen after"] > 10_000
     assert gc.isenabled() and gc.get_freeze_count() == 0  # as the caller had it
+
+
+def _program(args: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
+    """The ``parindex`` program as installed (``parindex.cli:run``), in a process of its own."""
+    code = f"{before}import sys\nfrom parindex.cli import run\nsys.argv = ['parindex', *{args!r}]\nrun()"
+    env = {**os.environ, "COLUMNS": "80"}  # the width CliRunner gives click
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", str(SET_2023), str(TNMT)],
+        ["score", str(SET_2023), str(TNMT), "--format", "json"],
+        ["score", str(SET_2023), str(TNMT), str(ROOT / "no-such-unit.yaml")],  # exit 1
+        ["validate", str(SET_2023)],
+        ["score", str(SET_2023)],  # a usage error: exit 2
+        ["rank", str(SET_2023), str(ROOT / "no-such-folder")],  # not a quick command
+    ],
+)
+def test_the_program_prints_and_exits_as_main_does(args: list[str]) -> None:
+    """``run`` leaves at once after a quick command: the same output, errors and exit code."""
+    done = _program(args)
+    expected = CliRunner().invoke(main, args, prog_name="parindex")
+    assert done.returncode == expected.exit_code
+    assert done.stdout == expected.stdout
+    assert done.stderr == expected.stderr
+
+
+def test_the_program_runs_the_atexit_functions_before_it_leaves() -> None:
+    before = "import atexit, sys\natexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+    done = _program(["score", str(SET_2023), str(TNMT)], before)
+    assert done.returncode == 0 and done.stdout.startswith("Sở Tài nguyên")
+    assert done.stderr == "atexit ran\n"
