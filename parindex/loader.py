@@ -36,20 +36,17 @@ def read_document(
     error: type[ProblemsError] = CriteriaError,
     *,
     careful: bool = False,
-    raw: bytes | None = None,
     lazy: bool = False,
 ) -> tuple[Any, SourceMap]:
     """Read a YAML or JSON file into plain data and its :class:`SourceMap`.
 
     Raises ``error`` (a :class:`CriteriaError` by default) with a located problem when the
     file cannot be read, is damaged or goes past a bound of :data:`parindex.reading.BOUNDS`.
-    ``careful`` reads with the pure Python parser (the same result, slower). ``raw``: the
-    file's bytes, read already by :func:`read_bytes`. ``lazy``: the source's lines and texts
-    are read again only when first asked (:func:`parindex.reading.read_lazily`).
+    ``careful`` reads with the pure Python parser (the same result, slower). ``lazy``: the
+    source's lines and texts are read only when first asked (:func:`parindex.reading.read_lazily`).
     """
     file = str(path)
-    if raw is None:
-        raw = read_bytes(path, kind, error)
+    raw = read_bytes(path, kind, error)
     try:
         source = read_lazily(raw, file) if lazy else read_yaml(raw, file, careful=careful)
     except ReadError as exc:

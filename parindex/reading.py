@@ -95,16 +95,6 @@ class SourceMap:
         self.scalars = scalars if scalars is not None else {}
         """``(text as written, quoted, line, column)`` by path; :meth:`scalar` names them."""
 
-    @staticmethod
-    def later(file: str, raw: bytes, bounds: Bounds = BOUNDS) -> SourceMap:
-        """The source of ``raw`` (a file :func:`read_yaml` read), read again only when asked.
-
-        What a reading process sends back with a submission: the file's bytes pickle in
-        one piece, where its lines and texts by path are thousands of small objects to
-        rebuild; they are rebuilt, the same, only for a unit with a problem to locate.
-        """
-        return _Later(file, raw, bounds)
-
     def line(self, path: Sequence[str | int]) -> int | None:
         path = tuple(path)
         while True:
