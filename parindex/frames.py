@@ -149,7 +149,7 @@ def numpy_frame(frame: pd.DataFrame) -> pd.DataFrame:
             changed[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
     if not changed:
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # the unchanged columns are shared, not copied
     for name, values in changed.items():
         out[name] = values
     return out

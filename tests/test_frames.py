@@ -84,3 +84,28 @@ def test_report_and_review_frames() -> None:
     assert total["exact:self_score"].item() == checked.node_self[report.areas[0].code]
     flagged = table[table["findings"] != ""]
     assert set(flagged["code"]) == {f.criterion for f in checked.findings}
+
+
+def test_any_dtypes_read_as_numpy_score_the_same() -> None:
+    """Arrow-backed or nullable columns (pandas 3) score exactly as NumPy-backed ones."""
+    import numpy as np
+
+    from parindex.batch import inputs_frame
+    from parindex.frames import numpy_frame
+
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    units = synthetic.units(criteria, 12, seed=4)
+    units[0] = units[0].model_copy(
+        update={"values": {k: v for k, v in units[0].values.items() if k != "co_ke_hoach_cchc"}}
+    )
+    frame = inputs_frame(criteria, units)
+    assert all(isinstance(t, np.dtype) for t in frame.dtypes), frame.dtypes.value_counts()
+    assert numpy_frame(frame) is frame
+    want = score_many(criteria, frame)
+    for other in (frame.convert_dtypes(), frame.convert_dtypes(dtype_backend="pyarrow")):
+        assert not all(isinstance(t, np.dtype) for t in other.dtypes)
+        converted = numpy_frame(other)
+        assert all(isinstance(t, np.dtype) for t in converted.dtypes)
+        got = score_many(criteria, other)
+        pd.testing.assert_frame_equal(exact(got), exact(want))
+        pd.testing.assert_frame_equal(got, want)
