@@ -40,12 +40,12 @@ COMMANDS = {
     "python -c pass": ["-c", "pass"],
     "import parindex": ["-c", "import parindex"],
     "parindex --help": ["-c", "from parindex.cli import main; main(['--help'])"],
-    # As the installed ``parindex`` program runs it (``parindex.cli:run``; an earlier
-    # revision without ``run`` is run through ``main``, as its program was).
+    # As the installed ``parindex`` program runs it (``parindex.__main__:run``; an earlier
+    # revision without it is run through ``main``, as its program was).
     "parindex score (1 unit)": [
         "-c",
         f"import sys\nsys.argv = ['parindex', 'score', {str(CRITERIA)!r}, {str(UNIT)!r}]\n"
-        "try:\n    from parindex.cli import run\nexcept ImportError:\n"
+        "try:\n    from parindex.__main__ import run\nexcept ImportError:\n"
         "    from parindex.cli import main as run\nrun()",
     ],
 }

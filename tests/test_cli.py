@@ -246,8 +246,8 @@ def test_score_pauses_the_collector_to_load_then_freezes_and_unfreezes_after(
 
 
 def _program(args: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
-    """The ``parindex`` program as installed (``parindex.cli:run``), in a process of its own."""
-    code = f"{before}import sys\nfrom parindex.cli import run\nsys.argv = ['parindex', *{args!r}]\nrun()"
+    """The ``parindex`` program as installed (``parindex.__main__:run``), in a process of its own."""
+    code = f"{before}import sys\nfrom parindex.__main__ import run\nsys.argv = ['parindex', *{args!r}]\nrun()"
     env = {**os.environ, "COLUMNS": "80"}  # the width CliRunner gives click
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
@@ -279,3 +279,28 @@ def test_the_program_runs_the_atexit_functions_before_it_leaves() -> None:
     done = _program(["score", str(SET_2023), str(TNMT)], before)
     assert done.returncode == 0 and done.stdout.startswith("Sở Tài nguyên")
     assert done.stderr == "atexit ran\n"
+
+
+def test_the_program_imports_the_command_line_with_the_collector_paused_then_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import parindex.cli
+    from parindex.__main__ import run
+
+    seen: list[tuple[bool, int]] = []
+    monkeypatch.setattr(
+        parindex.cli, "run", lambda: seen.append((gc.isenabled(), gc.get_freeze_count()))
+    )
+    try:
+        run()
+    finally:
+        gc.unfreeze()
+    assert len(seen) == 1 and seen[0][0] is True and seen[0][1] > 0
+
+
+def test_python_dash_m_parindex_is_the_program() -> None:
+    args = ["score", str(SET_2023), str(TNMT)]
+    done = subprocess.run(
+        [sys.executable, "-m", "parindex", *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout == _program(args).stdout
