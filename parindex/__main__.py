@@ -9,21 +9,15 @@ never runs this module.
 
 from __future__ import annotations
 
-import gc
+from parindex.collector import paused
 
 __all__ = ["run"]
 
 
 def run() -> None:
     """Import the command line with the collector paused, then run it (``cli.run``)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused(freeze=True):
         from parindex.cli import run as command_line
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
     command_line()
 
 

@@ -20,7 +20,6 @@ the cache off.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import os
@@ -30,6 +29,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from parindex.collector import paused
 
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
@@ -139,18 +140,14 @@ def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
     mac, body = blob[:_MAC], blob[_MAC:]
     if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, digest, body)):
         return None  # damaged or not ours: read the file instead
-    collecting = gc.isenabled()
-    # Unpickling makes some 15,000 objects, none of them garbage: without this, the cycle
-    # collector walks them (and every older object) several times while they are made,
-    # which took as long as the unpickling itself.
-    gc.disable()
+    # Unpickling makes some 15,000 objects, none of them garbage: without the pause, the
+    # cycle collector walks them (and every older object) several times while they are
+    # made, which took as long as the unpickling itself.
     try:
-        found = pickle.loads(body)  # signed by us above: our own compiled set
+        with paused():
+            found = pickle.loads(body)  # signed by us above: our own compiled set
     except Exception:  # pragma: no cover - signed entries of this very parindex load
         return None
-    finally:
-        if collecting:
-            gc.enable()
     return found if isinstance(found, CriteriaSet) else None
 
 

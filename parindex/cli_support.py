@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import csv
-import gc
 import io
 import os
 import re
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from parindex.cli_text import language, set_language
+from parindex.collector import paused
 from parindex.errors import ParindexError, Problem, ProblemsError
 from parindex.messages import os_error, text
 
@@ -68,14 +68,8 @@ def settled() -> Iterator[None]:
     what a command makes afterwards is collected as usual. ``main`` unfreezes at the
     end for a caller running commands in its own process.
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused(freeze=True):
         yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def exit_now(code: object) -> None:

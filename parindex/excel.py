@@ -30,8 +30,7 @@ import dataclasses
 import gc
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib.metadata import version
@@ -41,6 +40,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from parindex.collector import paused
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.excel_formulas import Cell, Evaluator, SheetFormulas
 from parindex.excel_layout import (
@@ -584,7 +584,7 @@ def export_workbook(
     """
     target = _check_path(path)
     taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
-    with _collector_paused():
+    with paused():
         workbook, formats = _workbook(target, criteria)
         # the summary comes first but is written last (it ranks every unit): each unit's
         # sheets are written as the unit is reviewed, then only its figures are kept
@@ -615,22 +615,3 @@ def export_workbook(
     for vi, en in formats.cuts:
         warnings.warn(SheetTextCut(vi, en), stacklevel=2)
     return target
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a workbook is built.
-
-    A unit's review, formulas and values are some hundred thousand objects, and the
-    workbook keeps formats, shared strings and each unit's figures until it saves: the
-    collector would traverse them again and again. Reference counting frees everything
-    not in a cycle; :func:`export_workbook` collects the youngest generation (the unit
-    just written) after each unit, and the collector resumes, as it was, at the end.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

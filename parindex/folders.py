@@ -17,13 +17,12 @@ returning what it read in order, so the result is the same as reading one by one
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from parindex.collector import paused
 from parindex.criteria import CriteriaSet
 from parindex.errors import Problem, SubmissionError
 from parindex.submission import Submission, check_submission, load_submission
@@ -89,22 +88,8 @@ def _with_later(path: Path, problems: list[Problem], criteria: CriteriaSet | Non
 def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
     """What a reading process sends back: each source as the file's bytes (one object to
     pickle, not thousands), its lines read again only for a problem to locate."""
-    with _collector_paused():
+    with paused():
         return [_read(path) for path in paths]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading makes thousands of objects a file and none of them is garbage: the cycle
-    collector would walk them, and every one read before, again and again (a quarter of
-    the time of reading 200 files). Garbage without cycles is still freed at once."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_all(
@@ -193,7 +178,7 @@ def read_submissions(
     """
     files = submission_files(folder_or_paths)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    with _collector_paused():
+    with paused():
         results = _read_all(files, workers if workers is not None else cores or 1, done)
         return _sorted(files, results, criteria, keep_duplicates)
 
