@@ -30,6 +30,7 @@ __all__ = [
     "lower_first",
     "os_error",
     "text",
+    "yaml_syntax_words",
 ]
 
 Pair = tuple[str, str]
@@ -387,3 +388,53 @@ def expression_words(root: Expr, names: Mapping[str, str], language: str = "vi")
         return text(vi, en, language).format(*args, args=", ".join(args))
 
     return words(root)
+
+
+# The YAML parser's complaints (PyYAML's words) with the usual cause and fix in Vietnamese.
+_YAML_SYNTAX_VI = (
+    (
+        "mapping values are not allowed",
+        "dấu ':' không đúng chỗ: văn bản có ':' phải đặt trong ngoặc kép "
+        '(title: "Kế hoạch: năm 2023"), hoặc dòng này thụt lề sai',
+    ),
+    (
+        "found character '\\t'",
+        "có ký tự Tab: thụt lề bằng dấu cách, không dùng Tab",
+    ),
+    (
+        "could not find expected ':'",
+        "thiếu dấu ':' sau khóa, hoặc một chuỗi trong ngoặc kép chưa đóng ngoặc",
+    ),
+    (
+        "found unexpected end of stream",
+        "tệp kết thúc giữa chừng: một ngoặc kép hoặc ngoặc [ { chưa đóng",
+    ),
+    (
+        "expected <block end>, but found",
+        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
+    ),
+    (
+        "did not find expected key",
+        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "danh sách [ … ] chưa đóng hoặc thiếu dấu phẩy giữa các phần tử",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "bảng { … } chưa đóng hoặc thiếu dấu phẩy giữa các khóa",
+    ),
+    (
+        "expected '<document start>'",
+        "tệp có nội dung lạ ở đầu dòng (có thể là hai tài liệu ghép lại): chỉ một bảng khóa: giá trị",
+    ),
+)
+
+
+def yaml_syntax_words(problem: str) -> str:
+    """The parser's complaint in Vietnamese with the usual fix; its own words kept after."""
+    for english, vietnamese in _YAML_SYNTAX_VI:
+        if english in problem:
+            return f"lỗi cú pháp YAML: {vietnamese} (trình đọc YAML báo: {problem})"
+    return f"lỗi cú pháp YAML (trình đọc YAML báo: {problem})"

@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parindex.errors import Problem
+from parindex.messages import yaml_syntax_words
 
 if TYPE_CHECKING:
     import yaml
@@ -682,55 +683,6 @@ def decode(raw: bytes) -> str:
     return text
 
 
-_SYNTAX_VI = (
-    (
-        "mapping values are not allowed",
-        "dấu ':' không đúng chỗ: văn bản có ':' phải đặt trong ngoặc kép "
-        '(title: "Kế hoạch: năm 2023"), hoặc dòng này thụt lề sai',
-    ),
-    (
-        "found character '\\t'",
-        "có ký tự Tab: thụt lề bằng dấu cách, không dùng Tab",
-    ),
-    (
-        "could not find expected ':'",
-        "thiếu dấu ':' sau khóa, hoặc một chuỗi trong ngoặc kép chưa đóng ngoặc",
-    ),
-    (
-        "found unexpected end of stream",
-        "tệp kết thúc giữa chừng: một ngoặc kép hoặc ngoặc [ { chưa đóng",
-    ),
-    (
-        "expected <block end>, but found",
-        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
-    ),
-    (
-        "did not find expected key",
-        "thụt lề không đều: các khóa cùng cấp phải thẳng cột, mục danh sách bắt đầu bằng '- '",
-    ),
-    (
-        "did not find expected ',' or ']'",
-        "danh sách [ … ] chưa đóng hoặc thiếu dấu phẩy giữa các phần tử",
-    ),
-    (
-        "did not find expected ',' or '}'",
-        "bảng { … } chưa đóng hoặc thiếu dấu phẩy giữa các khóa",
-    ),
-    (
-        "expected '<document start>'",
-        "tệp có nội dung lạ ở đầu dòng (có thể là hai tài liệu ghép lại): chỉ một bảng khóa: giá trị",
-    ),
-)
-
-
-def _syntax_words(problem: str) -> str:
-    """The parser's complaint in Vietnamese with the usual fix; its own words kept after."""
-    for english, vietnamese in _SYNTAX_VI:
-        if english in problem:
-            return f"lỗi cú pháp YAML: {vietnamese} (trình đọc YAML báo: {problem})"
-    return f"lỗi cú pháp YAML (trình đọc YAML báo: {problem})"
-
-
 def _parser_stop(exc: yaml.YAMLError) -> _Stop:
     import yaml
 
@@ -740,7 +692,7 @@ def _parser_stop(exc: yaml.YAMLError) -> _Stop:
         problem = " ".join(part for part in (exc.context, exc.problem) if part).strip()
         if "maximum nesting depth" in problem:
             return _Stop(*_deep(BOUNDS), line)
-        return _Stop("yaml_syntax", _syntax_words(problem), f"YAML error: {problem}", line)
+        return _Stop("yaml_syntax", yaml_syntax_words(problem), f"YAML error: {problem}", line)
     if isinstance(exc, yaml.reader.ReaderError):
         return _Stop(
             "control_character",
