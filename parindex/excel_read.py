@@ -389,9 +389,15 @@ class Xlsx:
         then reports why, as it always has)."""
         try:
             return self.archive.read(part)
-        except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-            return None
-        except NotImplementedError:
+        except (
+            KeyError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,  # a compression method zipfile lacks
+        ):
             return None
 
     def _careful_sheet(self, name: str, rows: int, cols: int, strings: list[str]) -> SheetData:
