@@ -3,7 +3,9 @@
 Baseline, measured in the same run: evaluating every leaf's value expression once
 with pre-parsed simpleeval expressions (``EvalWithCompoundTypes.parse`` up front,
 ``eval(parsed)`` per unit) — what a user would write by hand, with no rounding,
-aggregation, applicability or explanation. Target: ≤ 5 ms per unit.
+aggregation, applicability or explanation. Session 1 aimed at ≤ 5 ms per unit (no issue
+asks for it, and it is not met: about 10 ms idle); the issue goal is issue 12's "no slower
+than before the rule kinds", measured with ``--before``.
 
 ``--before REV`` also scores the same sample units with git revision ``REV`` (checked
 out into a temporary worktree), both revisions in fresh subprocesses taking turns for
@@ -129,7 +131,8 @@ def main() -> None:
     print(row("check_submission (types, constraints, references)", check, baseline))
     print(row("score (check + every rule + aggregation + explanations)", scored, baseline))
     print(row("score + explain every node as text", explained, baseline))
-    print(f"  target ≤ 5 ms per unit: {'met' if scored <= 0.005 else 'NOT met'}")
+    aim = "met" if scored <= 0.005 else "not met"
+    print(f"  session 1's own aim ≤ 5 ms per unit (no issue asks for it): {aim}")
     if args.before:
         before_after(args.before, args.rounds)
 

@@ -317,7 +317,9 @@ def units(
     Every declared input gets a value (``missing_rate`` leaves each one out with that
     chance), each fact is true with chance ``fact_rate``, every survey criterion gets
     points. With ``self_scores`` each scored leaf is self-scored at its computed points,
-    except that a share ``overclaim_rate`` of them claims the maximum (for review).
+    except that a share ``overclaim_rate`` of them claims the maximum (for review). A
+    penalty taken (points below 0) is not self-scored: a self-score is at least 0, as
+    on the form, so the leaf is left to the computation and the appraisers.
     Raises :class:`~parindex.errors.SyntheticError` when a constraint has a shape that
     cannot be satisfied by construction.
 
@@ -394,6 +396,8 @@ def _with_self_scores(
         if node.status != Status.SCORED or node.rule is None or node.points is None:
             continue
         points = node.points
+        if points < 0:
+            continue
         over = points < node.max_points and rng.random() < overclaim_rate
         claimed[node.code] = SelfScore(
             points=node.max_points if over else points,

@@ -167,3 +167,18 @@ def test_unsupported_constraint_shape_is_a_clear_error() -> None:
     odd = CriteriaSet.model_validate(data)
     with pytest.raises(SyntheticError, match="so_nhiem_vu_hoan_thanh \\* 2"):
         units(odd, 1)
+
+
+def test_self_scores_leave_a_penalty_taken_to_the_computation() -> None:
+    mini = load_criteria(Path(__file__).parent / "data" / "mini.yaml")
+    batch = units(mini, 50, seed=1, self_scores=True, overclaim_rate=0)
+    taken = 0
+    for submission in batch:
+        report = score(mini, submission)
+        for node in report.nodes:
+            if node.points is not None and node.points < 0:
+                taken += 1
+                assert node.code not in submission.self_scores
+        for code, claimed in submission.self_scores.items():
+            assert claimed.points == report.node(code).points
+    assert taken > 0
