@@ -250,3 +250,16 @@ def test_explanations_state_their_reading_in_both_languages() -> None:
     due = report.node("1.1")
     assert "31/12/2022 (đúng hạn, hạn đến hết ngày 31/12/2022)" in due.explanation
     assert "(on time, due by the end of 31/12/2022)" in due.explanation_en
+
+
+def test_an_expression_rule_with_its_own_words_says_them_once(criteria: CriteriaSet) -> None:
+    from parindex.submission import load_submission
+
+    sample = Path(__file__).parent.parent / "evidence" / "so-tnmt-mau-2023.yaml"
+    report = score(criteria, load_submission(sample))
+    node = report.node("2.2.1")
+    assert node.rule_text and node.explanation
+    words = node.rule_text
+    assert report.explain("2.2.1").count(words) == 1
+    assert report.explain("2.2.1", "en").count(words) == 1
+    assert "= có" in node.explanation and node.explanation.endswith("→ 0,75/1,0 điểm")

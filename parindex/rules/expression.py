@@ -51,9 +51,11 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
             f"{scope.labels.get(n, n)} = {display(scope.values[n], scope.types.get(n))}"
             for n in sorted(compiled.inputs)
         )
+        if compiled.text:  # the rule's own words are the node's "Cách tính" line already
+            return scored(got, leaf.top, shown, shown)
         root = compiled.value.root
-        described = f"{compiled.text or expression_words(root, scope.labels)}: {shown}"
-        described_en = f"{compiled.text or expression_words(root, scope.labels, 'en')}: {shown}"
+        described = f"{expression_words(root, scope.labels)}: {shown}"
+        described_en = f"{expression_words(root, scope.labels, 'en')}: {shown}"
         return scored(got, leaf.top, described, described_en)
 
     def inverse(self, compiled: CompiledExpressionRule, problem: Problem) -> list[Suggestion]:
