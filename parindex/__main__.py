@@ -3,7 +3,9 @@
 The cycle collector is paused while the command line's modules (click, ``parindex.cli``)
 are imported, and what they made is then frozen (``gc.freeze``): those objects live to
 the process's end, and the collector's passes over them cost a one-unit ``score`` 15–30
-ms under load, before its command even started. A library user importing ``parindex``
+ms under load, before its command even started. pydantic's plugin lookup is answered
+without ``importlib.metadata`` when no plugin is installed
+(:func:`parindex.cli_plugins.skip_plugin_lookup`). A library user importing ``parindex``
 never runs this module.
 """
 
@@ -18,6 +20,9 @@ def run() -> None:
     """Import the command line with the collector paused, then run it (``cli.run``)."""
     with paused(freeze=True):
         from parindex.cli import run as command_line
+        from parindex.cli_plugins import skip_plugin_lookup
+
+        skip_plugin_lookup()
     command_line()
 
 
