@@ -25,6 +25,7 @@ from parindex.rules._model import (
     Points,
     Provenance,
     RuleModel,
+    no_items,
 )
 from parindex.rules._model import (
     Model as _Model,
@@ -180,7 +181,7 @@ class Node(_Model):
     title: Annotated[str, Field(min_length=1)]
     max_points: Points
     rule: Rule | None = None
-    children: list[Node] = Field(default_factory=list)
+    children: list[Node] = Field(default_factory=no_items)
     aggregation: Aggregation = Aggregation.SUM
     applies_if: Expr | None = Field(
         default=None, description="Điều kiện áp dụng, ví dụ 'co_dvsncl'"
@@ -191,10 +192,10 @@ class Node(_Model):
     provenance: Provenance | None = Field(
         default=None, description="Nguồn của số điểm; mặc định theo nút cha"
     )
-    evidence: list[str] = Field(default_factory=list, description="Sản phẩm / TLKC cần có")
+    evidence: list[str] = Field(default_factory=no_items, description="Sản phẩm / TLKC cần có")
     deadline: str | None = Field(default=None, description="Thời gian hoàn thành, nguyên văn")
     in_charge: str | None = Field(default=None, description="Đơn vị chủ trì")
-    assisting: list[str] = Field(default_factory=list, description="Đơn vị phối hợp")
+    assisting: list[str] = Field(default_factory=no_items, description="Đơn vị phối hợp")
     funding: str | None = Field(default=None, description="Nguồn kinh phí")
     note: str | None = Field(default=None, description="Ghi chú")
 
@@ -218,19 +219,19 @@ class CriteriaSet(_Model):
     province: str
     levels: Annotated[list[UnitLevel], Field(min_length=1)]
     year: Annotated[int, Field(ge=1990, le=2100)]
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=no_items)
     total_max: Points
     survey_max: Points = Decimal(0)
     precision: Number = Field(
         default=Decimal("0.01"), description="Bước làm tròn điểm của mỗi nút lá (nửa lên)"
     )
-    classification: list[ClassBand] = Field(default_factory=list)
+    classification: list[ClassBand] = Field(default_factory=no_items)
     provenance: Provenance | None = Field(
         default=None, description="Nguồn mặc định cho mọi nút không tự khai"
     )
-    facts: list[Fact] = Field(default_factory=list)
-    inputs: list[Input] = Field(default_factory=list)
-    constraints: list[Constraint] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=no_items)
+    inputs: list[Input] = Field(default_factory=no_items)
+    constraints: list[Constraint] = Field(default_factory=no_items)
     nodes: Annotated[list[Node], Field(min_length=1)]
     note: str | None = None
 

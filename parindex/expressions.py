@@ -95,27 +95,37 @@ class NameInfo:
 
 @dataclass(frozen=True)
 class Expr:
+    """A node of a compiled expression, with the type the compiler inferred for it."""
+
     type: ValueType
 
 
 @dataclass(frozen=True)
 class Const(Expr):
+    """A literal value."""
+
     value: Value
 
 
 @dataclass(frozen=True)
 class Name(Expr):
+    """A declared input, fact or derived name, read from the unit's values."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Unary(Expr):
+    """A sign applied to one operand: ``-x`` or ``+x``."""
+
     op: str  # "-" or "+"
     operand: Expr
 
 
 @dataclass(frozen=True)
 class Binary(Expr):
+    """Arithmetic on two operands: ``+ - * / **``."""
+
     op: str  # + - * / **
     left: Expr
     right: Expr
@@ -123,23 +133,31 @@ class Binary(Expr):
 
 @dataclass(frozen=True)
 class Compare(Expr):
+    """A chain of comparisons (``a < b <= c``): each operator between two operands."""
+
     ops: tuple[str, ...]
     operands: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class BoolOp(Expr):
+    """``and`` / ``or`` over two or more operands."""
+
     op: str  # "and" / "or"
     values: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Not(Expr):
+    """``not`` of one operand."""
+
     operand: Expr
 
 
 @dataclass(frozen=True)
 class IfElse(Expr):
+    """``body if test else orelse``."""
+
     test: Expr
     body: Expr
     orelse: Expr
@@ -147,6 +165,8 @@ class IfElse(Expr):
 
 @dataclass(frozen=True)
 class In(Expr):
+    """Membership of a value in a list of literal options (``in`` / ``not in``)."""
+
     needle: Expr
     options: tuple[Value, ...]
     negated: bool
@@ -154,6 +174,8 @@ class In(Expr):
 
 @dataclass(frozen=True)
 class Call(Expr):
+    """A call of one of the allowed functions, by name."""
+
     function: str
     args: tuple[Expr, ...]
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from parindex.messages import label
 from parindex.numbers import format_decimal
+from parindex.rules._model import no_items
 from parindex.submission import Document
 
 if TYPE_CHECKING:
@@ -94,12 +95,12 @@ class NodeResult(_Model):
     declared_max: Dec
     undetermined_points: Dec = Decimal(0)
     provisional: bool
-    inputs: list[UsedInput] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    inputs: list[UsedInput] = Field(default_factory=no_items)
+    missing: list[str] = Field(default_factory=no_items)
     explanation: str
     explanation_en: str
-    evidence: list[str] = Field(default_factory=list)
-    evidence_expected: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=no_items)
+    evidence_expected: list[str] = Field(default_factory=no_items)
     evidence_missing: bool = False
     applicability_note: str | None = None
 
@@ -139,7 +140,7 @@ class ScoreReport(_Model):
     provisional_points_scored: Dec
     missing_inputs: list[MissingInput]
     nodes: list[NodeResult]
-    documents: list[Document] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=no_items)
 
     # --- navigation ---------------------------------------------------------------
 

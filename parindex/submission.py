@@ -23,6 +23,7 @@ from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_m
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, clean_loc, read_document, validate_model
 from parindex.numbers import ValueTextError, parse_date, parse_decimal, shown
+from parindex.rules._model import no_items
 from parindex.salvage import Relocated, comma_split, salvage
 
 __all__ = [
@@ -118,7 +119,7 @@ class Appraisal(_Model):
         default_factory=dict, description="Giải trình của đơn vị sau vòng này, theo mã"
     )
     added_documents: list[Document] = Field(
-        default_factory=list, description="TLKC bổ sung sau vòng này"
+        default_factory=no_items, description="TLKC bổ sung sau vòng này"
     )
 
 
@@ -132,10 +133,10 @@ class Submission(_Model):
     synthetic: bool = Field(default=False, description="Đơn vị tổng hợp (sinh tự động)")
     unit: Unit
     values: dict[str, Any] = Field(default_factory=dict)
-    documents: list[Document] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=no_items)
     self_scores: dict[str, SelfScore] = Field(default_factory=dict)
     survey: dict[str, Points] = Field(default_factory=dict)
-    appraisals: list[Appraisal] = Field(default_factory=list)
+    appraisals: list[Appraisal] = Field(default_factory=no_items)
     note: str | None = None
 
     _source: SourceMap | None = PrivateAttr(default=None)

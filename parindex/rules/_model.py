@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -25,7 +25,19 @@ __all__ = [
     "Points",
     "Provenance",
     "RuleModel",
+    "no_items",
 ]
+
+
+def no_items() -> list[Any]:
+    """A new empty list: the default of a list field (``Field(default_factory=no_items)``).
+
+    Not ``list`` itself: pydantic reads a default factory's signature when it builds a
+    model's validator, and the signature of a builtin such as ``list`` is parsed from its
+    text with :mod:`tokenize` (the tokenizer's patterns compiled the first time): about
+    10 ms of CPU of a one-unit ``score``, for the submission's and the report's lists.
+    """
+    return []
 
 
 def _points(value: object) -> Decimal:
@@ -70,7 +82,9 @@ Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        defer_build=True, extra="forbid", frozen=True, str_strip_whitespace=False
+    )
 
 
 class InputType(StrEnum):

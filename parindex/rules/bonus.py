@@ -36,11 +36,15 @@ class PenaltyRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledBonus(CompiledValue):
+    """A compiled ``bonus`` rule: points added, capped at the node's maximum."""
+
     kind: ClassVar[str] = "bonus"
 
 
 @dataclass(frozen=True)
 class CompiledPenalty(CompiledValue):
+    """A compiled ``penalty`` rule: points taken off, capped at the node's maximum."""
+
     kind: ClassVar[str] = "penalty"
 
 

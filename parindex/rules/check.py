@@ -25,6 +25,8 @@ class CheckRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledCheck(CompiledValue):
+    """A compiled ``check`` rule: the full points when its condition holds."""
+
     kind: ClassVar[str] = "check"
 
 

@@ -28,6 +28,8 @@ class DeductionRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledDeduction(CompiledValue):
+    """A compiled ``deduction`` rule: the maximum less ``per`` for each occurrence, at least 0."""
+
     kind: ClassVar[str] = "deduction"
     per: Decimal = Decimal(0)
 

@@ -27,6 +27,8 @@ class ExpressionRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledExpressionRule(CompiledValue):
+    """A compiled ``expression`` rule (``text``: the rule's own words, if it has any)."""
+
     kind: ClassVar[str] = "expression"
     text: str | None = None
 

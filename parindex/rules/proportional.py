@@ -28,6 +28,8 @@ class ProportionalRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledProportional(CompiledValue):
+    """A compiled ``proportional`` rule: ``max × min(value ÷ target, 1)``, at least 0."""
+
     kind: ClassVar[str] = "proportional"
     target: Decimal = Decimal(1)
     unit: str | None = None

@@ -37,6 +37,8 @@ class SurveyRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledSurvey(CompiledRule):
+    """A compiled ``survey`` rule: scored by the sociological survey (XHH)."""
+
     kind: ClassVar[str] = "survey"
 
 

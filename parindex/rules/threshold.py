@@ -40,6 +40,8 @@ class ThresholdRule(RuleModel):
 
 @dataclass(frozen=True)
 class CompiledThreshold(CompiledRule):
+    """A compiled ``threshold`` rule: full points when ``value`` is in ``interval``."""
+
     kind: ClassVar[str] = "threshold"
     value: CompiledExpression
     interval: Interval
