@@ -8,7 +8,6 @@ need them, so ``parindex --help`` answers at once.
 from __future__ import annotations
 
 import atexit
-import csv
 import io
 import os
 import re
@@ -183,6 +182,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], decimal_co
     With ``decimal_comma`` numbers are written ``0,5`` and cells separated by ``;`` (as
     Excel expects in a Vietnamese locale); otherwise ``0.5`` and ``,``.
     """
+    import csv  # only when writing CSV: not on a one-unit score's path
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if decimal_comma else ",", lineterminator="\r\n")
     writer.writerow([_safe(h, False) for h in header])

@@ -266,6 +266,8 @@ def _label(pieces: Sequence[Piece], colour: bool) -> _Label | None:
 
 def _wrap(paragraph: str, width: int) -> list[tuple[int, int]]:
     """One paragraph's lines of at most ``width`` cells (start, end), as rich's ``Text.wrap``."""
+    if len(paragraph) <= width:
+        return [(0, len(paragraph))]  # every word fits: no break, nothing past the width
     breaks: list[int] = []
     offset = 0
     found = _WORD.match(paragraph, 0)

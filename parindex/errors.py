@@ -9,7 +9,6 @@ them as a table.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,8 @@ __all__ = [
 
 def did_you_mean(word: str, options: Iterable[str], n: int = 2, language: str = "vi") -> str:
     """``"; có phải ý bạn là a hoặc b?"`` for the options close to ``word``, else ``""``."""
+    import difflib  # only when a word is not known: not on a good file's path
+
     close = difflib.get_close_matches(word, list(options), n=n)
     if close and language == "en":
         return f"; did you mean {' or '.join(close)}?"
