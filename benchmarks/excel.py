@@ -97,7 +97,7 @@ def _phases() -> Iterator[dict[str, float]]:
 
         setattr(owner, name, wrapper)
 
-    timed(excel, "_prepare", "check and review")
+    timed(excel, "_prepare", "check and review")  # in this process only
     timed(xlsx_workbook.Workbook, "close", "save")
     try:
         yield spent
@@ -225,7 +225,7 @@ def main() -> None:
     )
     for phase, share in spent.items():
         print(f"          {phase:<17} {share:6.2f} s CPU ({share / cpu:4.0%})")
-    print(f"          and {reviewer:.2f} s CPU in the process reviewing the later units")
+    print(f"          and {reviewer:.2f} s CPU in the second process (writing the later units)")
     print(
         f"  memory: {memory / mib:6.0f} MiB more peak resident size while writing "
         f"(goal ≤ {MEMORY_GOAL // mib} MiB: {verdict(memory <= MEMORY_GOAL)})"

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
@@ -78,7 +78,6 @@ from parindex.excel_layout import (
 )
 from parindex.excel_meta import write_meta
 from parindex.excel_official import official_sheet_name, write_official
-from parindex.excel_reviews import Reviews, reviewed
 from parindex.excel_style import (
     Formats,
     SheetTextCut,
@@ -89,6 +88,7 @@ from parindex.excel_style import (
     write_text,
 )
 from parindex.excel_summary import ranks, write_findings, write_summary
+from parindex.excel_workers import Helper, reviewed
 from parindex.excel_xml import RowSheet
 from parindex.numbers import format_date, format_decimal
 from parindex.report import NodeResult, ScoreReport, format_points
@@ -435,23 +435,37 @@ def _prepare(
     criteria: CriteriaSet,
     item: Submission | CheckedSubmission,
     round: int | None,
-    taken: set[str],
-    official: bool,
+    names: tuple[str, str | None],
     formulas: SheetFormulas,
     result: Review | None = None,
 ) -> UnitSheet:
-    """One unit checked, reviewed (unless ``result`` is its review) and laid out, its
-    sheets named (``taken`` grows)."""
-    submission = item.submission if isinstance(item, CheckedSubmission) else item
+    """One unit checked, reviewed (unless ``result`` is its review) and laid out; ``names``
+    are its detailed and official sheets' (:func:`_names`)."""
+    submission = _submission(item)
     if result is None:
         result = reviewed(criteria, item)
     shown = round if round is not None else last_round(submission)
-    name = sheet_name(submission.unit.name, taken)
-    printed = official_sheet_name(submission.unit.name, taken) if official else None
     grid = layout(criteria, result.report, submission, shown)
     cells, evaluator, texts = formulas.values(grid, submission)
     shape = SheetFormulas.key(grid)
-    return UnitSheet(submission, result, name, printed, grid, cells, evaluator, texts, shape)
+    return UnitSheet(submission, result, *names, grid, cells, evaluator, texts, shape)
+
+
+def _submission(item: Submission | CheckedSubmission) -> Submission:
+    return item.submission if isinstance(item, CheckedSubmission) else item
+
+
+def _names(
+    items: Sequence[Submission | CheckedSubmission], official: bool
+) -> list[tuple[str, str | None]]:
+    """Each unit's detailed and official sheet names, in order (each unique in the workbook)."""
+    taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
+    names: list[tuple[str, str | None]] = []
+    for item in items:
+        unit = _submission(item).unit
+        name = sheet_name(unit.name, taken)
+        names.append((name, official_sheet_name(unit.name, taken) if official else None))
+    return names
 
 
 def _written(unit: UnitSheet) -> UnitSheet:
@@ -578,32 +592,42 @@ def export_workbook(
     A text longer than a cell holds is shortened with a note in the cell saying so, and a
     :class:`~parindex.excel_style.SheetTextCut` warning names the unit, cell and criterion.
 
-    From 24 units a second process reviews the later units while this one writes
-    (:mod:`parindex.excel_reviews`; ``workers=1``: this process only); the workbook is
-    the same either way.
+    From 24 units a second process writes the later units' sheets while this one writes
+    the first ones (:mod:`parindex.excel_workers`; ``workers=1``: this process only); the
+    workbook is the same either way.
     """
     target = _check_path(path)
-    taken = {name.casefold() for name in (SUMMARY_SHEET, FINDINGS_SHEET, META_SHEET)}
+    items = list(submissions)
+    names = _names(items, official)
     with paused():
         workbook, formats = _workbook(target, criteria)
         # the summary comes first but is written last (it ranks every unit): each unit's
         # sheets are written as the unit is reviewed, then only its figures are kept
         front = workbook.add_worksheet(SUMMARY_SHEET, RowSheet) if summary else None
-        units: list[UnitSheet] = []
         formulas = SheetFormulas()
-        items = list(submissions)
-        with Reviews(criteria, items, workers) as reviews:
+
+        def write(index: int) -> UnitSheet:
+            unit = _prepare(criteria, items[index], round, names[index], formulas)
+            formats.unit = unit.submission.unit.name
+            if unit.official_name is not None:
+                write_official(workbook, formats, unit, criteria, password or "", language)
+            _write_unit(workbook, formats, unit, criteria, password or "")
+            kept = _written(unit)
+            del unit
+            gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
+            return kept
+
+        def stripped(unit: UnitSheet) -> UnitSheet:  # the other process's: this one has it
+            return dataclasses.replace(unit, submission=cast(Submission, None))
+
+        units = []
+        with Helper(workbook, formats, write, len(items), workers, stripped) as helper:
             for index, item in enumerate(items):
-                unit = _prepare(
-                    criteria, item, round, taken, official, formulas, reviews.take(index)
-                )
-                formats.unit = unit.submission.unit.name
-                if unit.official_name is not None:
-                    write_official(workbook, formats, unit, criteria, password or "", language)
-                _write_unit(workbook, formats, unit, criteria, password or "")
-                units.append(_written(unit))
-                del unit
-                gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
+                kept = helper.take(index)
+                if kept is None:
+                    units.append(write(index))
+                else:
+                    units.append(dataclasses.replace(kept, submission=_submission(item)))
         formats.unit = ""
         if not units:
             raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")

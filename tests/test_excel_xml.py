@@ -24,16 +24,13 @@ from xlsxwriter.worksheet import Worksheet
 from parindex import (
     CriteriaSet,
     Submission,
-    SubmissionError,
     check_submission,
-    export_workbook,
     load_criteria,
     load_submission,
 )
 from parindex.backends.excel import render
 from parindex.excel_formulas import SheetFormulas, sheet_values
 from parindex.excel_layout import last_round, layout
-from parindex.excel_reviews import Reviews, reviewed
 from parindex.excel_xml import RowSheet
 from parindex.review import review
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
@@ -195,62 +192,3 @@ def _formula(content: object) -> bool:
 
 
 # --- the reviews made by a second process ------------------------------------------------------
-
-
-def _parts(path: Path) -> dict[str, str]:
-    """The workbook's parts, each shared string written out in the sheets, but the hidden
-    sheet and the string table (signed with each export's random id) and the document
-    properties (their time)."""
-    with zipfile.ZipFile(path) as book:
-        meta = _meta_part(book)
-        table = book.read("xl/sharedStrings.xml").decode()
-        strings = re.findall(r"<si><t[^>]*>(.*?)</t></si>", table, re.S)
-        parts = {}
-        for name in book.namelist():
-            if name in (meta, "xl/sharedStrings.xml") or name.startswith("docProps"):
-                continue
-            text = book.read(name).decode()
-            parts[name] = re.sub(
-                r' t="s"><v>(\d+)</v>', lambda m: f"><is>{strings[int(m.group(1))]}</is>", text
-            )
-        return parts
-
-
-def _meta_part(book: zipfile.ZipFile) -> str:
-    names = re.findall(
-        r'<sheet name="([^"]*)" sheetId="(\d+)"', book.read("xl/workbook.xml").decode()
-    )
-    number = next(i for i, (name, _) in enumerate(names, start=1) if name == "_parindex")
-    return f"xl/worksheets/sheet{number}.xml"
-
-
-def test_reviews_in_a_second_process_give_the_same_workbook(
-    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
-) -> None:
-    units = [
-        s.model_copy(
-            update={"unit": s.unit.model_copy(update={"id": f"u{i}", "name": f"Đơn vị {i}"})}
-        )
-        for i, s in enumerate(samples * 2)
-    ]
-    with Reviews(criteria, units, workers=2) as reviews:
-        assert reviews.process is not None  # forked: the later units are reviewed there
-        taken = [reviews.take(i) for i in range(len(units))]
-    assert taken[: reviews.start] == [None] * reviews.start
-    assert taken[reviews.start :] == [reviewed(criteria, u) for u in units[reviews.start :]]
-    alone = export_workbook(criteria, units, tmp_path / "alone.xlsx", workers=1)
-    shared = export_workbook(criteria, units, tmp_path / "shared.xlsx", workers=2)
-    assert _parts(shared) == _parts(alone)
-
-
-def test_a_bad_unit_reviewed_by_the_second_process_raises_here(
-    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
-) -> None:
-    bad = samples[0].model_copy(update={"values": {**samples[0].values, "khong_co": 1}})
-    units = [*samples, bad]  # the last unit is the second process's
-    with pytest.raises(SubmissionError) as alone:
-        export_workbook(criteria, units, tmp_path / "alone.xlsx", workers=1)
-    with pytest.raises(SubmissionError) as shared:
-        export_workbook(criteria, units, tmp_path / "shared.xlsx", workers=2)
-    assert shared.value.problems == alone.value.problems
-    assert not (tmp_path / "shared.xlsx").exists()

@@ -1,0 +1,145 @@
+"""The later units' sheets written by a second process (parindex.excel_workers).
+
+The workbook must be the one a single process writes: every part byte for byte (sheets with
+their string and style numbers, styles, workbook, relations), the string table in the same
+order, and only the hidden sheet's signatures (each export's random id) told apart.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parindex import (
+    CriteriaSet,
+    Submission,
+    SubmissionError,
+    export_workbook,
+    import_workbook,
+    load_criteria,
+    load_submission,
+)
+from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut
+from parindex.excel_workers import _SHARE, Helper, _Work
+from parindex.submission import Appraisal, AppraisedScore, SelfScore
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+@pytest.fixture(scope="module")
+def units(criteria: CriteriaSet) -> list[Submission]:
+    """The first half one sample over and over; the second half the other samples, one with
+    an appraisal, one with a note too long for a cell, one named like an earlier unit: the
+    second process meets strings, formats and shapes the first half never used."""
+    samples = [load_submission(p) for p in SAMPLES]
+    first = [_renamed(samples[0], f"u{i}", f"Đơn vị {i}") for i in range(6)]
+    later = [_renamed(s, f"v{i}", f"Sở {i}") for i, s in enumerate(samples[1:] * 2)]
+    code = next(iter(later[3].self_scores))
+    long_note = SelfScore(points=later[3].self_scores[code].points, explanation="x" * MAX_CELL_TEXT)
+    later[3] = later[3].model_copy(
+        update={"self_scores": {**later[3].self_scores, code: long_note}}
+    )
+    given = {
+        c: AppraisedScore(points=criteria.node(c).max_points / 2)
+        for c in list(later[4].self_scores)[:9]
+    }
+    later[4] = later[4].model_copy(update={"appraisals": [Appraisal(round=1, scores=given)]})
+    later[5] = _renamed(later[5], "v-same", "Đơn vị 1")  # its sheet name is taken: "(2)"
+    assert int(len(first + later) * _SHARE) <= len(first) + 3  # those are the second process's
+    return first + later
+
+
+def _renamed(submission: Submission, id: str, name: str) -> Submission:
+    unit = submission.unit.model_copy(update={"id": id, "name": name})
+    return submission.model_copy(update={"unit": unit})
+
+
+def _written(criteria: CriteriaSet, units: list[Submission], path: Path, workers: int) -> list[str]:
+    """The workbook written by ``workers`` processes; the texts of its warnings."""
+    with pytest.warns(SheetTextCut) as caught:
+        export_workbook(criteria, units, path, workers=workers)
+    return [str(w.message) for w in caught]
+
+
+def _parts(path: Path) -> tuple[dict[str, bytes], list[str], str]:
+    """The workbook's parts but its document properties (their time), its string table as
+    a list, and the name of the hidden sheet's part."""
+    with zipfile.ZipFile(path) as book:
+        parts = {n: book.read(n) for n in book.namelist() if not n.startswith("docProps")}
+    names = re.findall(r'<sheet name="([^"]*)"', parts["xl/workbook.xml"].decode())
+    meta = f"xl/worksheets/sheet{names.index('_parindex') + 1}.xml"
+    table = parts.pop("xl/sharedStrings.xml").decode()
+    head = re.findall(r"<sst[^>]*>", table)  # with the count of string cells
+    return parts, head + re.findall(r"<si>(.*?)</si>", table, re.S), meta
+
+
+def _assert_same(alone: Path, shared: Path) -> None:
+    one, one_strings, meta = _parts(alone)
+    two, two_strings, _ = _parts(shared)
+    assert one.keys() == two.keys()
+    assert [n for n in one if one[n] != two[n]] == []
+    assert len(one_strings) == len(two_strings)
+    # the strings told apart are the hidden sheet's signatures, used there only
+    apart = {i for i, (a, b) in enumerate(zip(one_strings, two_strings, strict=True)) if a != b}
+    used = {
+        n: {int(i) + 1 for i in re.findall(rb' t="s"><v>(\d+)</v>', data)}  # the head first
+        for n, data in one.items()
+        if n.startswith("xl/worksheets/sheet")
+    }
+    assert apart and apart <= used[meta]
+    assert all(not apart & numbers for n, numbers in used.items() if n != meta)
+
+
+def test_the_second_process_writes_the_same_workbook(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    merged: list[int] = []
+    merge = Helper._merge
+    monkeypatch.setattr(Helper, "_merge", lambda self, made: merged.append(1) or merge(self, made))
+    alone_warnings = _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    assert merged == []
+    shared_warnings = _written(criteria, units, tmp_path / "shared.xlsx", 2)
+    assert len(merged) > len(units) // 3  # the later units came from the other process
+    assert shared_warnings == alone_warnings  # the shortened note, named as before
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "shared.xlsx")
+    read = import_workbook(criteria, tmp_path / "shared.xlsx", workers=1)
+    assert read.complete and [s.unit.id for s in read.submissions] == [u.unit.id for u in units]
+
+
+def test_units_the_second_process_did_not_write_are_written_here(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    unit = _Work._unit
+
+    def failing(self: _Work, index: int) -> Any:
+        if index == self.indices[2]:
+            raise RuntimeError("the process fails at its third unit")
+        return unit(self, index)
+
+    monkeypatch.setattr(_Work, "_unit", failing)
+    _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    _written(criteria, units, tmp_path / "shared.xlsx", 2)
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "shared.xlsx")
+
+
+def test_a_bad_unit_written_by_the_second_process_raises_here(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path
+) -> None:
+    bad = units[-2].model_copy(update={"values": {**units[-2].values, "khong_co": 1}})
+    batch = [*units[:-2], bad, units[-1]]  # the second process's part
+    with pytest.raises(SubmissionError) as alone:
+        export_workbook(criteria, batch, tmp_path / "alone.xlsx", workers=1)
+    with pytest.raises(SubmissionError) as shared:
+        export_workbook(criteria, batch, tmp_path / "shared.xlsx", workers=2)
+    assert shared.value.problems == alone.value.problems
+    assert not (tmp_path / "shared.xlsx").exists()
