@@ -15,7 +15,11 @@ load average; reading alone is also measured: the line reader against libyaml's 
 Also: ``check_submission`` per unit over many units (baseline: pydantic validating the
 same submissions' structure alone), and reading one criteria set.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/files.py [--quick]``.
+``--breakdown [N]`` (alone, N files, default 10,000): where one process spends its CPU on the
+path — reading the bytes, the line reader, pydantic, the check, the frame, the score, the
+rank — and what sending the submissions between processes costs (pickling, unpickling).
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/files.py [--quick | --breakdown [N]]``.
 """
 
 from __future__ import annotations
@@ -100,11 +104,67 @@ def reading(paths: list[Path]) -> None:
     print(row("line reader (reading_fast), events for what it leaves", fast, events))
 
 
+def breakdown(criteria: CriteriaSet, n: int) -> None:
+    """CPU (and wall) of each step of the path in one process, over ``n`` written files."""
+    import pickle
+
+    from parindex.batch_units import from_submissions
+    from parindex.checks import check_many
+    from parindex.collector import paused
+    from parindex.folders import submission_files
+    from parindex.loader import read_bytes
+    from parindex.reading import read_lazily
+    from parindex.submission import parse_submission
+
+    steps: list[tuple[str, float, float]] = []
+
+    def step(name: str, function: Callable[[], T]) -> T:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = function()
+        steps.append((name, time.perf_counter() - wall, time.process_time() - cpu))
+        return result
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_units(criteria, n, Path(tmp))
+        files = submission_files(tmp)
+        print(f"Breakdown of {n} files in one process (load {_load()})")
+        with paused():
+            raws = step("read the bytes", lambda: [read_bytes(f) for f in files])
+            sources = step(
+                "read YAML (read_lazily)",
+                lambda: [read_lazily(r, str(f)) for r, f in zip(raws, files, strict=True)],
+            )
+            units = step(
+                "validate (parse_submission, pydantic)",
+                lambda: [parse_submission(s.data, s) for s in sources],
+            )
+            blobs = step("send: pickle the submissions", lambda: [pickle.dumps(u) for u in units])
+            step("send: unpickle them", lambda: [pickle.loads(b) for b in blobs])
+            step("check (check_many)", lambda: check_many(criteria, units))
+            step("frame (batch_units.from_submissions)", lambda: from_submissions(criteria, units))
+            scores = step("frame and score (score_many)", lambda: score_many(criteria, units))
+            step("rank", lambda: rank(scores, criteria))
+    for name, wall, cpu in steps:
+        print(
+            f"  {name:<42} CPU {cpu * 1000:8.0f} ms ({cpu / n * 1e6:5.0f} µs a file)"
+            f"   wall {wall * 1000:8.0f} ms"
+        )
+    print(f"  (load after: {_load()})")
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
+    if "--breakdown" in sys.argv:
+        at = sys.argv.index("--breakdown") + 1
+        n = int(sys.argv[at]) if at < len(sys.argv) else 10_000
+        breakdown(load_criteria(SET_2023), n)
+        return
     quick = "--quick" in sys.argv
     criteria = load_criteria(SET_2023)
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"From files to a ranked table (2023 set, synthetic units with self-scores; load {load})")
+    print(f"From files to a ranked table (2023 set, synthetic units with self-scores; load {_load()})")
     sizes = (200, 2_000) if quick else (200, 10_000)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
