@@ -590,7 +590,7 @@ class _FrameReader:
                 if isinstance(column, Dates):
                     known &= ~np.isnan(column.d)
             evaluator.reset()
-            holds = evaluator.truth(check.root)
+            holds = evaluator.truth(check.root).copy()  # may be a column: written below
             for row in np.flatnonzero(evaluator.unsure & known):
                 try:
                     holds[row] = bool(evaluate(check, units.values_of(int(row), check.names)))

@@ -9,6 +9,7 @@ lie within its stated bound of the engine's exact decimal (booleans, dates, text
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 
@@ -21,7 +22,16 @@ from parindex.backends import excel as excel_backend
 from parindex.backends import vectors
 from parindex.backends.vectors import Bools, Dates, Evaluator, Numbers, Texts, Vector
 from parindex.errors import EvaluationError, ExpressionError
-from parindex.expressions import FUNCTIONS, NameInfo, Value, ValueType, compile_expression, evaluate
+from parindex.expressions import (
+    FUNCTIONS,
+    IfElse,
+    Name,
+    NameInfo,
+    Value,
+    ValueType,
+    compile_expression,
+    evaluate,
+)
 
 N, B, D, T = ValueType.NUMBER, ValueType.BOOL, ValueType.DATE, ValueType.TEXT
 ENV = {
@@ -215,6 +225,35 @@ def test_rows_the_backend_settles_are_the_engines(text: str, data: st.DataObject
         except EvaluationError as exc:
             pytest.fail(f"{text} on {values}: the engine raises ({exc}), the backend settles it")
         assert _agrees(result, row, exact), (text, values, exact, result)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=_expressions(), data=st.data())
+def test_a_shared_part_counts_as_if_written_out(text: str, data: st.DataObject) -> None:
+    """One object met several times (a band rule's value, tested per band) is computed once;
+    value, bound and unsure rows are those of the same tree written out in full."""
+    try:
+        root = compile_expression(text, ENV).root
+    except ExpressionError:
+        assume(False)
+        return
+    rows = data.draw(_rows(8))
+    p, q = Name(B, "p"), Name(B, "q")
+
+    def twice(body: object, inner: object, orelse: object) -> IfElse:
+        return IfElse(root.type, p, body, IfElse(root.type, q, inner, orelse))  # type: ignore[arg-type]
+
+    shared = twice(root, root, root)
+    apart = twice(copy.deepcopy(root), copy.deepcopy(root), copy.deepcopy(root))
+    results = []
+    for expr in (shared, apart, shared):  # the second run of shared: a fresh memo
+        evaluator = Evaluator(len(rows), _columns(rows))
+        evaluator.reset()
+        results.append((evaluator.evaluate(expr), evaluator.unsure.copy()))
+    for value, unsure in results[::2]:
+        assert np.array_equal(unsure, results[1][1])
+        for mine, theirs in zip(vars(value).values(), vars(results[1][0]).values(), strict=True):
+            assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")
 
 
 @pytest.mark.parametrize(

@@ -129,9 +129,15 @@ class Evaluator:
         self.n = n
         self.columns = columns
         self.unsure: Mask = np.zeros(n, dtype=bool)
+        self._consts: dict[tuple[type, Value], Vector] = {}
+        self._memo: dict[int, tuple[Expr, Vector, Mask]] = {}
+        self._depth = 0
+        self._repeats: dict[int, tuple[Expr, frozenset[int]]] = {}
+        self._repeated: frozenset[int] = frozenset()
 
     def reset(self) -> None:
         self.unsure = np.zeros(self.n, dtype=bool)
+        self._memo.clear()
 
     def flag(self, rows: Mask) -> None:
         self.unsure |= rows
@@ -139,8 +145,17 @@ class Evaluator:
     # --- entry points -------------------------------------------------------------
 
     def evaluate(self, expr: Expr) -> Vector:
-        with np.errstate(all="ignore"):
-            return self._eval(expr)
+        if not self._depth:
+            known = self._repeats.get(id(expr))
+            if known is None:
+                known = self._repeats[id(expr)] = (expr, _repeated(expr))  # expr kept: id stays
+            self._repeated = known[1]
+        self._depth += 1
+        try:
+            with np.errstate(all="ignore"):
+                return self._eval(expr)
+        finally:
+            self._depth -= 1
 
     def numbers(self, expr: Expr) -> Numbers:
         value = self.evaluate(expr)
@@ -167,6 +182,16 @@ class Evaluator:
         return np.array([bool(s) for s in value.s], dtype=bool)
 
     def _const(self, value: Value) -> Vector:
+        """A constant as a column, made once per evaluator (results are never written to)."""
+        if isinstance(value, Decimal) and not value.is_finite():  # pragma: no cover - refused
+            return self._make_const(value)  # by the compiler; a NaN is no key
+        key = (type(value), value)
+        made = self._consts.get(key)
+        if made is None:
+            made = self._consts[key] = self._make_const(value)
+        return made
+
+    def _make_const(self, value: Value) -> Vector:
         n = self.n
         if isinstance(value, bool):
             return Bools(np.full(n, value))
@@ -184,7 +209,21 @@ class Evaluator:
         handler = _HANDLERS.get(type(node))
         if handler is None:  # pragma: no cover - the compiler only builds known nodes
             raise TypeError(f"unknown expression node {node!r}")
-        return handler(self, node)
+        if id(node) not in self._repeated:
+            return handler(self, node)
+        # A call or operation met again in the same expression (a band rule's value, tested
+        # against each band) is not computed again: its value, and the rows it flagged.
+        known = self._memo.get(id(node))
+        if known is None:
+            saved = self.unsure
+            self.unsure = np.zeros(self.n, dtype=bool)
+            try:
+                value = handler(self, node)
+                known = self._memo[id(node)] = (node, value, self.unsure)  # node kept: id stays its
+            finally:
+                self.unsure = saved
+        self.unsure |= known[2]
+        return known[1]
 
     def _name(self, node: Expr) -> Vector:
         assert isinstance(node, Name)
@@ -272,8 +311,11 @@ class Evaluator:
             left = right
         return Bools(result)
 
-    def _apart(self, expr: Expr, truth: bool = False) -> tuple[Vector, Mask]:
-        """``expr`` evaluated with its own unsure rows kept apart (for the branch they are in)."""
+    def _apart(self, expr: Expr, truth: bool = False) -> tuple[Vector, Mask | None]:
+        """``expr`` evaluated with its own unsure rows kept apart (for the branch they are in);
+        ``None``: a constant or a column, which never doubts."""
+        if not truth and isinstance(expr, Const | Name):
+            return self._eval(expr), None
         saved = self.unsure
         self.unsure = np.zeros(self.n, dtype=bool)
         try:
@@ -293,7 +335,7 @@ class Evaluator:
         combined = np.full(self.n, not stop_on)
         for value in node.values:
             truth, unsure = self._apart(value, truth=True)
-            assert isinstance(truth, Bools)
+            assert isinstance(truth, Bools) and unsure is not None
             self.flag(unsure & ~settled)
             combined = (combined | truth.b) if stop_on else (combined & truth.b)
             settled |= ~unsure & (truth.b == stop_on)
@@ -309,7 +351,14 @@ class Evaluator:
         test = self._truth(self._eval(node.test))
         body, body_unsure = self._apart(node.body)
         orelse, orelse_unsure = self._apart(node.orelse)
-        self.flag(np.where(test, body_unsure, orelse_unsure))
+        if body_unsure is not None or orelse_unsure is not None:
+            self.flag(
+                np.where(
+                    test,
+                    False if body_unsure is None else body_unsure,
+                    False if orelse_unsure is None else orelse_unsure,
+                )
+            )
         return _where(test, body, orelse, self)
 
     def _in(self, node: Expr) -> Vector:
@@ -365,6 +414,8 @@ def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mas
     engine's value (``e == 0``); otherwise it is returned as unsure.
     """
     scaled = x.x * 10.0**places
+    if not x.e.any() and _integral(scaled).all():  # exact whole steps already (points as given)
+        return scaled, np.zeros(len(scaled), dtype=bool)
     error = x.e * 10.0**places + np.abs(scaled) * REL
     magnitude = np.abs(scaled)
     fraction = magnitude - np.floor(magnitude)
@@ -515,6 +566,39 @@ _HANDLERS: dict[type, Callable[[Evaluator, Expr], Vector]] = {
     Call: Evaluator._call,
     Fail: Evaluator._fail,
 }
+
+
+def _repeated(root: Expr) -> frozenset[int]:
+    """Ids of the calls and operations met more than once in ``root`` (one object, shared)."""
+    seen: set[int] = set()
+    again: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Binary | Call):
+            (again if id(node) in seen else seen).add(id(node))
+        for child in _parts(node):
+            stack.append(child)
+    return frozenset(again)
+
+
+def _parts(node: Expr) -> tuple[Expr, ...]:
+    if isinstance(node, Unary | Not):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return node.left, node.right
+    if isinstance(node, Compare):
+        return node.operands
+    if isinstance(node, BoolOp):
+        return node.values
+    if isinstance(node, IfElse):
+        return node.test, node.body, node.orelse
+    if isinstance(node, In):
+        return (node.needle,)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
 
 _COMPARE: dict[str, Callable[[object, object], object]] = {
     "<": lambda a, b: a < b,  # type: ignore[operator]
