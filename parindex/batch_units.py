@@ -415,9 +415,9 @@ class _FrameReader:
                 for row in gaps:
                     values[row] = default
                 return values
-            return [default if _missing(v) else v for v in values]
+            return [v if v.__class__ is str else default if _missing(v) else v for v in values]
 
-        levels = [str(v) for v in column("level", default_level)]
+        levels = [v if v.__class__ is str else str(v) for v in column("level", default_level)]
         allowed = {level.value for level in criteria.levels}
         bad = [row for row, level in enumerate(levels) if level not in allowed]
         if bad:
@@ -431,10 +431,11 @@ class _FrameReader:
         groups = column("group", None)
         return {
             "unit": self.ids,
-            "name": [str(v) for v in column("name", "")],
+            "name": [v if v.__class__ is str else str(v) for v in column("name", "")],
             "level": levels,
             "group": [
-                str(g) if g is not None else level for g, level in zip(groups, levels, strict=True)
+                g if g.__class__ is str else str(g) if g is not None else level
+                for g, level in zip(groups, levels, strict=True)
             ],
             "year": [int(v) for v in column("year", criteria.year)],
             "sample": [bool(v) for v in column("sample", False)],
@@ -462,14 +463,16 @@ class _FrameReader:
                 )
             x = np.where(present & np.isfinite(x), x, 0.0)
             return Numbers(x, number_error(x)), present & ~bad
+        if kind == ValueType.BOOL and series.dtype == np.bool_:  # NumPy booleans: no gaps
+            return Bools(np.array(series.to_numpy(), dtype=bool)), np.ones(self.n, dtype=bool)
         if kind == ValueType.BOOL and pd.api.types.is_bool_dtype(series.dtype):
             present = ~series.isna().to_numpy(dtype=bool)
             return Bools(series.to_numpy(dtype=bool, na_value=False)), present
-        cells = series.tolist()
         if kind == ValueType.DATE:
-            fast = self.dates(cells)
+            fast = self.dates(series)
             if fast is not None:
                 return fast
+        cells = series.tolist()
         raw: list[Value | None] = []
         spec = next((i for i in self.criteria.inputs if i.name == name), None)
         choices = spec.choices if spec else None
@@ -507,25 +510,35 @@ class _FrameReader:
         return _column(kind, raw)
 
     @staticmethod
-    def dates(cells: list[Any]) -> tuple[Vector, Mask] | None:
-        """A column of plain dates, ``False`` (not done) and gaps, read in one pass.
+    def dates(series: pd.Series[Any]) -> tuple[Vector, Mask] | None:
+        """A column of plain dates, ``False`` (not done) and gaps (``None``, NaN), read by
+        its distinct cells (:func:`pandas.factorize`, which hashes and compares as Python does).
 
-        ``None`` when a cell needs parsing (text, timestamps): the general path reads it.
+        ``None`` when a cell needs parsing (text, timestamps, numbers, ``True``) or a gap is
+        of another kind (``NaT``, ``pd.NA``): the general path reads the column cell by cell.
         """
-        date = dt.date
-        kinds = set(map(type, cells))
-        if not kinds <= _DATE_CELLS:  # text, timestamps, numbers (0 == False) …
+        import pandas as pd
+
+        cells = series.to_numpy(dtype=object)
+        kinds = set(map(type, cells))  # checked first: factorize takes False and 0 for one
+        if not kinds <= _DATE_CELLS:
             return None
         if float in kinds and any(c == c for c in cells if c.__class__ is float):
             return None  # only NaN (a gap) may be a float here
-        seen = {c: c.toordinal() if c.__class__ is date else (-1 if c is False else 0)
-                for c in set(cells)}  # fmt: skip
-        days = np.fromiter(map(seen.__getitem__, cells), dtype=np.float64, count=len(cells))
-        odd = np.flatnonzero(days == 0)
-        if any(not _missing(cells[row]) for row in odd):
-            return None
-        present = days != 0
-        return Dates(np.where(days == -1, np.nan, np.where(present, days, 1.0))), present
+        codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+        date = dt.date
+        days = np.empty(len(distinct) + 1, dtype=np.float64)  # the last: a gap (code -1)
+        for index, cell in enumerate(distinct.tolist()):
+            if cell.__class__ is date:
+                days[index] = cell.toordinal()
+            elif cell is False:
+                days[index] = -1.0
+            else:
+                return None
+        days[-1] = 0.0
+        found = days[codes]
+        present = codes >= 0
+        return Dates(np.where(found == -1, np.nan, np.where(present, found, 1.0))), present
 
     def check_range(
         self,
@@ -571,12 +584,12 @@ class _FrameReader:
     @cached_property
     def date_limits(self) -> tuple[Floats, Floats]:
         """Per row, the first and last day a date input may take (the year ± 1)."""
-        years = np.array(self.meta["year"], dtype=np.int64)
-        first = {y: dt.date(int(y) - 1, 1, 1).toordinal() for y in np.unique(years)}
-        last = {y: dt.date(int(y) + 1, 12, 31).toordinal() for y in np.unique(years)}
+        years, back = np.unique(np.array(self.meta["year"], dtype=np.int64), return_inverse=True)
+        first = [dt.date(int(y) - 1, 1, 1).toordinal() for y in years]
+        last = [dt.date(int(y) + 1, 12, 31).toordinal() for y in years]
         return (
-            np.array([first[y] for y in years], dtype=np.float64),
-            np.array([last[y] for y in years], dtype=np.float64),
+            np.array(first, dtype=np.float64)[back].reshape(-1),
+            np.array(last, dtype=np.float64)[back].reshape(-1),
         )
 
     def check_constraints(self, units: Table) -> None:

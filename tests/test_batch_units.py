@@ -1,0 +1,83 @@
+"""Reading a frame of inputs: the column readers that take a whole column at once give the
+cell-by-cell reader's values, gaps and problems, whatever the cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parindex import load_criteria
+from parindex.backends.vectors import Dates
+from parindex.batch_units import _FrameReader
+from parindex.expressions import ValueType
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = load_criteria(ROOT / "tests" / "data" / "mini.yaml")
+DATE = "ngay_ke_hoach"  # a date input of the mini set
+
+CELLS = st.one_of(
+    st.dates(min_value=dt.date(2021, 6, 1), max_value=dt.date(2025, 6, 30)),
+    st.sampled_from(
+        [
+            False,
+            True,
+            None,
+            float("nan"),
+            0,
+            0.0,
+            1.5,
+            np.False_,
+            pd.NaT,
+            pd.NA,
+            "31/12/2022",
+            "không",
+            "bad",
+            dt.datetime(2023, 5, 1, 12, 0),
+            pd.Timestamp("2023-05-01"),
+            dt.date(2023, 5, 1),
+        ]
+    ),
+)
+
+
+def _read(cells: list[Any], at_once: bool) -> tuple[Any, Any, list[tuple[Any, ...]]]:
+    frame = pd.DataFrame(
+        {"unit": [f"u{i}" for i in range(len(cells))], DATE: pd.Series(cells, dtype=object)}
+    )
+    reader = _FrameReader(MINI, frame)
+    if at_once:
+        column, present = reader.column(DATE, ValueType.DATE, frame[DATE])
+    else:
+        with mock.patch.object(_FrameReader, "dates", staticmethod(lambda series: None)):
+            column, present = reader.column(DATE, ValueType.DATE, frame[DATE])
+    assert isinstance(column, Dates)
+    problems = [(p.kind, p.message, p.message_en, p.file, p.field, p.text) for p in reader.problems]
+    return column.d, present, problems
+
+
+@given(st.lists(CELLS, max_size=12))
+def test_a_date_column_read_at_once_is_read_as_cell_by_cell(cells: list[Any]) -> None:
+    days, present, problems = _read(cells, at_once=True)
+    want_days, want_present, want_problems = _read(cells, at_once=False)
+    assert np.array_equal(days, want_days, equal_nan=True)
+    assert np.array_equal(present, want_present)
+    assert problems == want_problems
+
+
+def test_the_one_pass_reader_takes_dates_false_and_gaps() -> None:
+    cells = [dt.date(2023, 1, 2), None, float("nan"), False, dt.date(2023, 1, 2)]
+    found = _FrameReader.dates(pd.Series(cells, dtype=object))
+    assert found is not None
+    column, present = found
+    assert isinstance(column, Dates)
+    assert present.tolist() == [True, False, False, True, True]
+    assert np.isnan(column.d[3]) and column.d[0] == column.d[4] == dt.date(2023, 1, 2).toordinal()
+    for other in ([False, 0], [False, 0.0], [True], [pd.NaT], [dt.datetime(2023, 1, 1)]):
+        assert _FrameReader.dates(pd.Series(other, dtype=object)) is None, other
