@@ -14,7 +14,9 @@ a subprocess) on the same frame, for before/after figures from one run. ``--scal
 prints time and peak memory of ``score_many`` from 1,000 to 100,000 units.
 
 Targets: ≥ 30× the simpleeval loop, within 5× of the hand-written numpy, peak memory
-≤ 1 GiB at 10,000 units and ≤ 2 GiB at 100,000.
+≤ 1 GiB at 10,000 units and ≤ 2 GiB at 100,000. The ratio to the simpleeval loop is taken
+CPU against CPU, the least against the least (``steady``): its wall time swung between 10
+and 30 s from run to run on a shared machine; its wall time is printed beside.
 Run: ``make bench`` or ``.venv/bin/python benchmarks/batch.py [N] [--before REV] [--scaling]``.
 """
 
@@ -65,14 +67,45 @@ print(",".join(str(v) for v in scores["total"]))
 """
 
 
-def cpu_of(function: Any, repeat: int = 5) -> float:
-    """Median CPU seconds (``time.process_time``) of ``function``: steadier on a shared machine."""
+def cpu_of(function: Any, repeat: int = 5, pick: Any = statistics.median) -> float:
+    """CPU seconds (``time.process_time``) of ``function``, the median of ``repeat`` runs
+    (or ``pick``): steadier than wall time on a shared machine."""
     times = []
     for _ in range(repeat):
         start = time.process_time()
         function()
         times.append(time.process_time() - start)
-    return statistics.median(times)
+    return float(pick(times))
+
+
+def steady(
+    loop: Any, rows: list[Any], chunks: int = 10, repeat: int = 3
+) -> tuple[float, float, list[Any]]:
+    """CPU seconds of ``loop`` over all ``rows`` — the least of ``repeat`` runs of each tenth,
+    summed — the wall seconds of its first runs, and what it returned for every row.
+
+    The simpleeval loop runs for seconds, long enough for other work on a shared machine
+    to land in it (its wall time moved between 10 and 30 s from run to run). CPU time
+    (``time.process_time``) leaves out the time other processes hold the core, and the
+    least of three runs of each tenth leaves out a cache-cold or interrupted stretch; the
+    sum is what the loop costs when nothing disturbs it. That is the *lower* of the honest
+    figures, so the ratio to it is the harder one to meet.
+    """
+    size = -(-len(rows) // chunks)
+    least = wall = 0.0
+    results: list[Any] = []
+    for start in range(0, len(rows), size):
+        part = rows[start : start + size]
+        times = []
+        for attempt in range(repeat):
+            began, began_wall = time.process_time(), time.perf_counter()
+            got = loop(part)
+            times.append(time.process_time() - began)
+            if not attempt:
+                wall += time.perf_counter() - began_wall
+                results.extend(got)
+        least += min(times)
+    return least, wall, results
 
 
 def hundredths(column: Any) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -161,14 +194,16 @@ def main() -> None:
 
     scorer = SimpleevalScorer(criteria)
     rows = [(as_floats(c.values), c.submission.survey) for c in checked]  # type: ignore[union-attr]
-    start = time.perf_counter()
-    baseline_totals = [scorer.total(values, survey) for values, survey in rows]
-    baseline = time.perf_counter() - start
+    baseline, baseline_wall, baseline_totals = steady(
+        lambda part: [scorer.total(v, s) for v, s in part], rows
+    )
 
     by_hand, (hand_totals, hand_maxima) = best_of(lambda: _numpy_2023.totals(frame), repeat=5)
     batch, scores = best_of(lambda: score_many(criteria, frame), repeat=5)
     by_hand_cpu = cpu_of(lambda: _numpy_2023.totals(frame))
     batch_cpu = cpu_of(lambda: score_many(criteria, frame))
+    least_by_hand = cpu_of(lambda: _numpy_2023.totals(frame), pick=min)
+    least_batch = cpu_of(lambda: score_many(criteria, frame), pick=min)
     fresh = [u.model_copy() for u in units]  # nothing kept from the checks above
     from_objects = cpu_of(lambda: score_many(criteria, fresh), repeat=1)
     memory, _ = peak_memory(lambda: score_many(criteria, frame))
@@ -181,7 +216,8 @@ def main() -> None:
     print(row(f"synthetic.units({n}) — making the units (not scored)", made))
     print(row("check_many, every unit (not in the batch figure)", check))
     print(row("inputs_frame — submissions → one row per unit", framing))
-    print(row("baseline: simpleeval per-unit loop, floats", baseline))
+    print(row("baseline: simpleeval per-unit loop, floats (wall, first pass)", baseline_wall))
+    print(row("baseline: simpleeval loop, CPU (each tenth: least of 3)", baseline))
     print(row("baseline: the 2023 set by hand in numpy (median of 5)", by_hand))
     print(row("score_many on the inputs frame (median of 5)", batch))
     print(
@@ -197,10 +233,18 @@ def main() -> None:
         print(row(f"score_many before ({args.before}), same frame", old))
         print(f"  before → after: {old / batch:.2f}× faster")
     print(
-        f"  units per second: simpleeval {n / baseline:,.0f}, by hand {n / by_hand:,.0f},"
+        f"  least CPU of 5: by hand {least_by_hand * 1000:.1f} ms, score_many"
+        f" {least_batch * 1000:.1f} ms, {least_batch / least_by_hand:.1f}× by hand"
+    )
+    print(
+        f"  units per second: simpleeval {n / baseline:,.0f} (CPU), by hand {n / by_hand:,.0f},"
         f" score_many {n / batch:,.0f}"
     )
-    print(f"  score_many vs simpleeval loop: {baseline / batch:.1f}× faster")
+    print(
+        f"  score_many vs simpleeval loop, CPU against CPU (least against least):"
+        f" {baseline / least_batch:.1f}× faster"
+        f" (wall against wall, first pass against median of 5: {baseline_wall / batch:.1f}×)"
+    )
     print(f"  score_many vs hand-written numpy: {batch / by_hand:.1f}× slower")
     print("  hand-written numpy totals equal score_many's for every unit: yes (asserted)")
     print(
@@ -216,7 +260,8 @@ def main() -> None:
         " (the loop ignores missing inputs, caps and rounding)"
     )
     print(
-        f"  targets: ≥ 30× simpleeval {'met' if baseline / batch >= 30 else 'NOT met'};"
+        f"  targets: ≥ 30× simpleeval {'met' if baseline / least_batch >= 30 else 'NOT met'}"
+        f" (CPU, least against least);"
         f" within 5× of by hand {'met' if batch / by_hand <= 5 else 'NOT met'}"
         f" (CPU: {'met' if batch_cpu / by_hand_cpu <= 5 else 'NOT met'});"
         f" ≤ 1 GiB {'met' if max(memory, rss) <= 2**30 else 'NOT met'}"
