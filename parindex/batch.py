@@ -124,6 +124,10 @@ class _Scorer:
         self.scale = max(places)
         self.results: dict[str, _Node] = {}
         self.algebra = tree.columns(self.n)
+        self.everywhere = np.ones(self.n, dtype=bool)  # shared by many nodes: never written to
+        self.nowhere = np.zeros(self.n, dtype=bool)  # likewise
+        self.everywhere.flags.writeable = False
+        self.nowhere.flags.writeable = False
 
     def scaled(self, value: Decimal) -> int:
         return int(value.scaleb(self.scale))
@@ -180,7 +184,8 @@ class _Scorer:
         if missing is not None:
             scored &= ~missing
             unsure &= ~missing
-        unsure &= active
+        if active is not self.everywhere:
+            unsure &= active
         if unsure.any():
             points = points.copy()
             self.exact(node, unsure, points, scored)
@@ -217,22 +222,39 @@ class _Scorer:
             holds[index] = known
         return holds & ~unknown, unknown
 
-    def visit(self, code: str, forced_na: Mask, forced_missing: Mask) -> _Node:
+    def visit(self, code: str, forced_na: Mask | None, forced_missing: Mask | None) -> _Node:
+        """Score ``code`` and its subtree. A mask of rows is ``None`` where it holds no row
+        (most nodes apply everywhere: nothing to compute for them)."""
         node = self.compiled.nodes[code]
-        holds, unknown = self.applicability(node)
-        own_na = ~forced_na & ~forced_missing & ~holds & ~unknown
-        na = forced_na | own_na
-        missing = ~na & (forced_missing | unknown)
-        active = ~na & ~missing
+        own_na: Mask | None = None
+        na, missing = forced_na, forced_missing  # disjoint: the parent made them so
+        if node.applies_if is not None:
+            nowhere = self.nowhere
+            holds, unknown = self.applicability(node)
+            forced_na = nowhere if forced_na is None else forced_na
+            forced_missing = nowhere if forced_missing is None else forced_missing
+            own_na = ~forced_na & ~forced_missing & ~holds & ~unknown
+            all_na = forced_na | own_na
+            all_missing = ~all_na & (forced_missing | unknown)
+            na = all_na if all_na.any() else None
+            missing = all_missing if all_missing.any() else None
+        if na is None and missing is None:
+            active = self.everywhere
+        else:
+            active = ~(self.nowhere if na is None else na)
+            if missing is not None:
+                active &= ~missing
         children = self.compiled.children.get(code, ())
         child_results = [self.visit(c, na, missing) for c in children]
         if node.is_leaf:
             result = self.score_leaf(node, active)
         else:
             result = self.aggregate(node, children, child_results)
-        if na.any() or missing.any():
+        if na is not None or missing is not None:
             declared = self.scaled(node.node.max_points)
             counted = declared if node.counts_in_max else 0
+            na = self.nowhere if na is None else na
+            missing = self.nowhere if missing is None else missing
             result.status = np.where(
                 na,
                 _CODE[Status.NOT_APPLICABLE],
@@ -244,7 +266,10 @@ class _Scorer:
         if not result.valid.all():
             result.points = np.where(result.valid, result.points, 0)  # parents add points as is
         # A parent none of whose parts applies is left out by its own parent, as in the engine.
-        result.included = ~own_na if node.is_leaf else ~own_na & result.included
+        if own_na is None:
+            result.included = self.everywhere if node.is_leaf else result.included
+        else:
+            result.included = ~own_na if node.is_leaf else ~own_na & result.included
         self.results[code] = result
         return result
 
@@ -300,9 +325,7 @@ class _Scorer:
         return list(bands)
 
     def run(self) -> dict[str, Any]:
-        n = self.n
-        none = np.zeros(n, dtype=bool)
-        areas = [self.visit(c, none, none) for c in self.compiled.children.get(None, ())]
+        areas = [self.visit(c, None, None) for c in self.compiled.children.get(None, ())]
         total = self.full(0)
         maximum = self.full(0)
         undetermined = self.full(0)
@@ -342,49 +365,78 @@ class _Scorer:
 # --- output ----------------------------------------------------------------------------
 
 
-def _decimals(values: Ints, valid: Mask | None, scale: int) -> Any:
-    """An exact nullable decimal column (pyarrow ``decimal128``) from scaled integers."""
+def _decimals(wide: Ints, valid: Mask | None, scale: int) -> Any:
+    """An exact nullable decimal column (pyarrow ``decimal128``) over ``wide``: each scaled
+    integer as two little-endian 64-bit words (value, sign), as Arrow lays decimals out."""
     import pandas as pd
     import pyarrow as pa
 
-    values = np.ascontiguousarray(values, dtype=np.int64)
-    wide = np.empty((len(values), 2), dtype=np.int64)
-    wide[:, 0] = values
-    wide[:, 1] = values >> 63
+    n = len(wide)
     buffers = [None, pa.py_buffer(wide)]
     nulls = 0
-    if valid is not None and not valid.all():
+    if valid is not None:  # some rows have no value
         buffers[0] = pa.py_buffer(np.packbits(valid, bitorder="little"))
         nulls = int((~valid).sum())
-    array = pa.Array.from_buffers(pa.decimal128(38, scale), len(values), buffers, null_count=nulls)
+    array = pa.Array.from_buffers(pa.decimal128(38, scale), n, buffers, null_count=nulls)
     return pd.arrays.ArrowExtensionArray(array)
 
 
-def _floats(values: Ints, valid: Mask | None, scale: int) -> npt.NDArray[np.float64]:
-    """The same column as float64 for analysis: the nearest double of each exact decimal.
-
-    Scaled points are integers far below ``2**53`` (exact as doubles), and one IEEE
-    division is correctly rounded, so ``v / 10**scale`` is the double nearest the decimal.
-    """
-    x = np.asarray(values, dtype=np.int64).astype(np.float64) / float(10**scale)
-    return x if valid is None or valid.all() else np.where(valid, x, np.nan)
-
-
 class _Twins:
-    """Columns as :func:`parindex.frames.numeric` lays them out: floats, exact twins after."""
+    """Columns as :func:`parindex.frames.numeric` lays them out: floats, exact twins after.
+
+    Each float column is the nearest double of its exact decimal: scaled points are
+    integers far below ``2**53`` (exact as doubles), and one IEEE division by ``10**S`` is
+    correctly rounded. All columns are converted at once (one 2-D array), and the floats
+    lie in as few blocks as the column order allows.
+    """
 
     def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-        self.exact: dict[str, Any] = {}
+        self.data: dict[str, Any] = {}  # plain columns, and None where a twin's float goes
+        self.twins: list[tuple[str, Ints, Mask | None, int]] = []
 
     def add(self, name: str, values: Ints, valid: Mask | None, scale: int) -> None:
-        self.data[name] = _floats(values, valid, scale)
-        self.exact[EXACT_PREFIX + name] = _decimals(values, valid, scale)
+        self.data[name] = None
+        self.twins.append((name, values, valid, scale))
 
     def frame(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame({**self.data, **self.exact})
+        names = [name for name, _, _, _ in self.twins]
+        n = len(self.twins[0][1]) if self.twins else 0
+        floats = np.empty((len(self.twins), n), dtype=np.float64)
+        wide = np.empty((len(self.twins), n, 2), dtype=np.int64)
+        exact: dict[str, Any] = {}
+        for index, (name, values, valid, scale) in enumerate(self.twins):
+            np.divide(values, float(10**scale), out=floats[index])  # int64 → float64, divided
+            wide[index, :, 0] = values
+            np.right_shift(values, 63, out=wide[index, :, 1])
+            if valid is not None and valid.all():
+                valid = None
+            if valid is not None:
+                floats[index][~valid] = np.nan
+            exact[EXACT_PREFIX + name] = _decimals(wide[index], valid, scale)
+        place = {name: index for index, name in enumerate(names)}
+        parts: list[pd.DataFrame] = []
+        plain: dict[str, Any] = {}
+        run: list[str] = []
+        for name, values in [*self.data.items(), ("", "end")]:
+            if values is None:
+                if plain:
+                    parts.append(pd.DataFrame(plain))
+                    plain = {}
+                run.append(name)
+                continue
+            if run:  # consecutive floats: one block, a view of the 2-D array
+                first = place[run[0]]
+                block = floats[first : first + len(run)].T
+                parts.append(pd.DataFrame(block, columns=run, copy=False))
+                run = []
+            if name:
+                plain[name] = values
+        if plain:
+            parts.append(pd.DataFrame(plain))
+        parts.append(pd.DataFrame(exact, copy=False))  # arrays made here: no copy
+        return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
 
 
 def _units_of(criteria: CriteriaSet, units: Units) -> Table:
