@@ -25,6 +25,7 @@ from typing import Any
 
 from xlsxwriter.utility import quote_sheetname
 
+from parindex.collector import paused
 from parindex.criteria import CriteriaSet
 from parindex.errors import Problem, SubmissionError
 from parindex.excel_layout import (
@@ -108,7 +109,18 @@ def import_workbook(
     from :data:`PARALLEL_FROM` units on; forked, so on Linux only); the result is the same,
     in the same order, whatever the number.
     """
-    source = Path(path)
+    with paused():  # some 600,000 cells and 250 submissions, none of them garbage
+        return _import(criteria, Path(path), round, key, limits, workers)
+
+
+def _import(
+    criteria: CriteriaSet,
+    source: Path,
+    round: int | None,
+    key: bytes | None,
+    limits: Limits,
+    workers: int | None,
+) -> ImportResult:
     reader = Reader(criteria, str(source))
     try:
         book = Xlsx(source, limits)

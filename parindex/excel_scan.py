@@ -5,9 +5,12 @@ row and cell; most of an import's time went there. This scan reads the same cell
 the part's text with a few regular expressions, under three rules that keep its result
 the careful reader's, to the cell:
 
-* the part must be well-formed XML by expat itself (the parser ElementTree uses, with
-  namespaces on, as ElementTree sets it): whatever would be a ``damaged_part`` is left to
-  the careful reader, which reports it with its position;
+* the part must be well-formed XML: expat itself (the parser ElementTree uses, with
+  namespaces on, as ElementTree sets it) reads all of it but the rows, and the rows are
+  checked by hand for what expat would check there (the tokens' grammar makes the tags;
+  characters, references and attribute names are checked over the part, in C where it
+  can be); whatever would be a ``damaged_part`` is left to the careful reader, which
+  reports it with its position;
 * the scan recognises a small grammar — rows and cells as Excel, LibreOffice and
   parindex write them (``r`` first, then ``s`` and ``t``; a formula, a value, an inline
   string), the main namespace declared once, as the default, on the root — and anything
@@ -27,7 +30,6 @@ or defers.
 from __future__ import annotations
 
 import re
-from operator import itemgetter
 from pyexpat import ExpatError, ParserCreate
 
 from parindex.excel_read import Cell, Limits, SheetData, XlsxProblem, _decode, _merge
@@ -39,15 +41,19 @@ _ATTR = r"""\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*')"""
 _TOKEN = re.compile(
     r'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,9})")?'
     r"(?:(/)>|>"  # an empty cell, or one holding
-    r'(?:<f(?: [\w:]{1,30}="[^"<]*")*(>)([^<]*)</f>)?'  # a formula (attributes: LibreOffice)
-    r"(?:<v(>)([^<]*)</v>)?"  # a value
+    r'(?:<f((?: [\w:.-]{1,40}="[^"<]*")*>)([^<]*)</f>)?'  # a formula (attributes: Excel's
+    r"(?:<v(>)([^<]*)</v>)?"  # shared formulas, LibreOffice's aca), a value,
     r'(?:<is(>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?'  # an inline string
     r"</c>)"
-    r'|row r="([0-9]{1,7})"(?: [\w:]{1,30}="[^"<]*")*(/?)>'  # a row (empty when '/>')
-    r"|(/)row>)"
+    r'|row r="([0-9]{1,7})"((?: [\w:.-]{1,40}="[^"<]*")*)(/?)>'  # a row (empty when '/>')
+    r"|(/)row>"
+    r"|)"  # any other '<': a stray, which sends the part to the careful reader
 )
 """One token among the rows; every repetition runs over a negated class or fixed text.
-The one-character groups ``(/)``, ``(>)`` mark what is present (CPython shares such strings)."""
+The one-character groups ``(/)``, ``(>)`` mark what is present (CPython shares such strings);
+a formula's group holds its attributes and ``>``, a row's its attributes after ``r``. Every
+``<`` among the rows is a token's: one that starts no known token is a token of its own,
+with every group empty (a stray)."""
 _MERGE = re.compile(rf"<mergeCell((?:{_ATTR})*)\s*(?:/>|>\s*</mergeCell\s*>)")
 _ROW_START = re.compile(r"<row[\s/>]")
 _MERGE_START = re.compile(r"<mergeCell[\s/>]")
@@ -117,35 +123,65 @@ class Interned:
         return found
 
 
-def _text(raw: bytes) -> str | None:
-    """The part's text when it is well-formed, UTF-8 and free of what the scan does not
-    follow (DOCTYPE, comments, CDATA, processing instructions, the main namespace bound
-    twice, the default namespace declared again); else ``None``."""
-    if b"<!" in raw or raw.startswith(b"\xef\xbb\xbf"):
+def _bytes_ok(raw: bytes) -> bool:
+    """What the scan checks on the whole part before decoding it, in C: no DOCTYPE,
+    comment or CDATA, no byte-order mark, only characters XML allows, ``]]>`` nowhere,
+    and every ``&`` a reference to a character XML allows."""
+    # a byte found with memchr first: searching for two or three bytes is much slower
+    if any(byte in raw for byte in _REFUSED) or (b"!" in raw and b"<!" in raw):
+        return False
+    if b"\xef" in raw and (raw.startswith(b"\xef\xbb\xbf") or _NONCHARACTER.search(raw)):
+        return False  # a byte-order mark, U+FFFE, U+FFFF
+    if b"]" in raw and b"]]>" in raw:
+        return False  # in text (in an attribute it is allowed: deferred all the same)
+    if b"&" in raw and _NOT_A_REFERENCE.search(raw):
+        return False
+    return b"#" not in raw or b"&#" not in raw or all(
+        _xml_character(int(hexadecimal, 16) if hexadecimal else int(decimal))
+        for hexadecimal, decimal in _CHARACTER_REFERENCE.findall(raw)
+    )
+
+
+def _parts(raw: bytes) -> tuple[str, str, dict[str, str]] | None:
+    """The part's text outside the rows and the rows' text, when the part is well-formed
+    (expat reads what is outside the rows; the rows' tokens are checked by hand), UTF-8
+    and free of what the scan does not follow (processing instructions, the main
+    namespace bound twice, the default namespace declared again, a prefix bound below
+    the root, a row outside ``sheetData``), with the prefixes the root binds; else
+    ``None``."""
+    if not _bytes_ok(raw):
         return None
-    parser = ParserCreate(None, "}")  # as ElementTree's XMLParser: namespaces on
     try:
-        parser.Parse(raw, True)
         text = raw.decode("utf-8")
-    except (ExpatError, ValueError, LookupError):
+        start, end = _span(text)
+        outside = text[:start] + text[end:]
+        parser = ParserCreate(None, "}")  # as ElementTree's XMLParser: namespaces on
+        parser.Parse(outside.encode("utf-8"), True)
+    except (ExpatError, ValueError, LookupError, _Defer):
         return None
-    if text.startswith("<?"):
-        prolog = _PROLOG.match(text)
+    rows_part = text[start:end]
+    if outside.startswith("<?"):
+        prolog = _PROLOG.match(outside)
         if prolog is None:
             return None
-        text = text[prolog.end() :]
-    if "<?" in text:
+        outside = outside[prolog.end() :]
+    if "<?" in outside or ("?" in rows_part and "<?" in rows_part):
         return None
-    if "\r" in text:  # XML's end-of-line handling, as the parser applies it
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.count("xmlns") - text.count("xmlns:") != 1 or text.count(_MAIN_NS) != 1:
+    if _ROW_START.search(outside) or outside.count("<sheetData") != 1:
+        return None  # a row outside the one sheetData
+    if "\r" in rows_part:  # XML's end-of-line handling, as the parser applies it
+        rows_part = rows_part.replace("\r\n", "\n").replace("\r", "\n")
+    if outside.count("xmlns") - outside.count("xmlns:") != 1 or outside.count(_MAIN_NS) != 1:
         return None  # the default namespace declared again, or the main one bound twice
-    root = _ROOT.match(text)
-    if root is None or _attributes(root.group(1)).get("xmlns") != _MAIN_NS:
+    root = _ROOT.match(outside)
+    if root is None:
         return None
-    if any("&" in d or "&" in s for d, s in _PREFIXED.findall(text)):
+    bound = _attributes(root.group(1))
+    if bound.get("xmlns") != _MAIN_NS or outside.count("xmlns:") != root.group(1).count("xmlns:"):
+        return None  # another default namespace, or a prefix bound below the root
+    if any("&" in d or "&" in s for d, s in _PREFIXED.findall(outside)):
         return None  # a namespace written with references (the main one, disguised?)
-    return text
+    return outside, rows_part, {n[6:]: uri for n, uri in bound.items() if n.startswith("xmlns:")}
 
 
 def scan_sheet(
@@ -154,53 +190,83 @@ def scan_sheet(
     """Sheet ``name`` read from its part's bytes as :meth:`Xlsx.sheet` reads it, or
     ``None`` when the careful reader must read it (anything outside the scan's grammar,
     anything the careful reader would report)."""
-    text = _text(raw)
-    if text is None:
+    parts = _parts(raw)
+    if parts is None:
         return None
+    outside, rows_part, prefixes = parts
+    if rows_part.count("<c ") > limits.cells:
+        return None  # every '<c ' among the rows starts a cell: every '<' is a token's
     try:
-        rows_part = _rows_part(text)
-        data = SheetData(name, merges=_merges(text, part))
-        tokens = _TOKEN.findall(rows_part)
-        opened = _cells(data, tokens, interned, rows, cols, limits)
+        data = SheetData(name, merges=_merges(outside, part))
+        _cells(data, _TOKEN.findall(rows_part), interned, (rows, cols, limits), prefixes)
     except _Defer:
         return None
-    if _brackets(tokens) != rows_part.count("<") or opened != len(_ROW_START.findall(text)):
-        return None  # an element among the rows the scan does not know
     return data
 
 
-def _brackets(tokens: list[tuple[str, ...]]) -> int:
-    """The ``<`` the tokens hold: one a token, one more for a cell's end tag, two for each
-    formula and value, four for an inline string (counted column by column, in C)."""
+_REFUSED = tuple(bytes([b]) for b in range(0x20) if b not in b"\t\n\r")
+"""Bytes of characters XML 1.0 allows in no document (expat refuses them)."""
+_NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
+_NOT_A_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#x[0-9A-Fa-f]{1,6}|#[0-9]{1,7});)")
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}));")
+_NAME = re.compile(r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?", re.ASCII)
+_PAIR = re.compile(r' ([\w:.-]+)="[^"]*"')
 
-    def present(group: int) -> int:
-        return len(tokens) - list(map(itemgetter(group), tokens)).count("")
 
-    cells, empty = present(0), present(3)
-    return len(tokens) + cells - empty + 2 * present(4) + 2 * present(6) + 4 * present(8)
+def _xml_character(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _check_names(attributes: str, fixed: str, prefixes: dict[str, str]) -> None:
+    """``attributes`` (after the tag's ``fixed`` one) well-formed as expat, with namespaces
+    on, reads them: each a name (ASCII here), no namespace declared, a prefix bound on
+    the root, no name twice (two prefixes of one namespace are one name); or defers."""
+    seen = {fixed}
+    for name in _PAIR.findall(attributes):
+        if not _NAME.fullmatch(name) or name.lower().startswith("xml"):
+            raise _Defer
+        prefix, _, local = name.rpartition(":")
+        if prefix and (prefix.lower().startswith("xml") or prefix not in prefixes):
+            raise _Defer
+        key = f"{{{prefixes[prefix]}}}{local}" if prefix else local
+        if key in seen:
+            raise _Defer
+        seen.add(key)
 
 
 def _cells(
     data: SheetData,
     tokens: list[tuple[str, ...]],
     interned: Interned,
-    rows: int,
-    cols: int,
-    limits: Limits,
-) -> int:
-    """The tokens' cells stored as the careful reader stores them; returns the rows opened."""
+    box: tuple[int, int, Limits],
+    prefixes: dict[str, str],
+) -> None:
+    """The tokens' cells stored as the careful reader stores them (rows and columns of the
+    ``box``, with the limits); the attributes beyond the grammar's checked as expat would."""
+    rows, cols, limits = box
     cells, columns, known, kept = data.cells, _COLUMNS, interned.cells, limits.outside_kept
+    checked: set[str] = {"", ">"}
     at_row = -1
-    row_text, opened, seen, open_row = "", 0, 0, False
-    for letters, number, kind, empty, has_f, formula, _, value, inline, text, row, end, _ in tokens:
+    row_text, opened, open_row = "", 0, False
+    for token in tokens:
+        letters, number, kind, empty, has_f, formula, _, value, inline, text, row, tag, end, close = (
+            token
+        )
         if letters:
             if not open_row or (number != row_text and int(number) != at_row + 1):
                 raise _Defer
             at_col = columns[letters] if letters in columns else _column_of(letters)
-            seen += 1
             if empty:
                 continue
             if has_f:
+                if has_f not in checked:
+                    _check_names(has_f[:-1], "", prefixes)
+                    checked.add(has_f)
                 key = ("f", formula)
             elif kind == "inlineStr":
                 if not inline:
@@ -222,31 +288,34 @@ def _cells(
         elif row:
             if open_row or not 1 <= int(row) <= 1_048_576:
                 raise _Defer
+            if tag not in checked:
+                _check_names(tag, "r", prefixes)
+                checked.add(tag)
             at_row, row_text = int(row) - 1, row
             opened, open_row = opened + 1, not end
         else:
-            if not open_row:
+            if not open_row or not close:  # a '</row>' outside a row, or a stray '<'
                 raise _Defer
             open_row = False
-    if open_row or opened > limits.rows or seen > limits.cells:
+    if open_row or opened > limits.rows:
         raise _Defer
-    return opened
 
 
-def _rows_part(text: str) -> str:
-    """The text between ``<sheetData>`` and ``</sheetData>`` (empty for ``<sheetData/>``)."""
-    start = text.find("<sheetData")
-    if start < 0 or text.find("<sheetData", start + 1) >= 0:
+def _span(text: str) -> tuple[int, int]:
+    """Where the rows are: between ``<sheetData>`` and ``</sheetData>`` (an empty span
+    after ``<sheetData/>``)."""
+    start = text.find("<sheetData")  # near the start; the caller checks there is one
+    if start < 0:
         raise _Defer
     opened = text.find(">", start)
-    if text[start + len("<sheetData") : opened] not in ("", "/"):
+    if opened < 0 or text[start + len("<sheetData") : opened] not in ("", "/"):
         raise _Defer  # attributes on sheetData: outside the grammar
     if text[opened - 1] == "/":
-        return ""
-    end = text.find("</sheetData>", opened)
-    if end < 0:
+        return opened + 1, opened + 1
+    end = text.rfind("</sheetData>", opened)  # near the end (another one among the rows
+    if end < 0:  # would be a '<' that is no token's: the scan defers)
         raise _Defer
-    return text[opened + 1 : end]
+    return opened + 1, end
 
 
 def _merges(text: str, part: str) -> list[tuple[int, int, int, int]]:

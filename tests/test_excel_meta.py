@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from parindex import load_criteria
 from parindex.excel_meta import (
+    _STRING,
     KEY_ENV,
     criteria_shape,
     json_depth_ok,
@@ -80,3 +82,11 @@ def test_json_depth_is_the_running_depth(text: str, limit: int) -> None:
         deepest = max(deepest, depth)
     assert json_depth_ok(text, limit) == (deepest <= limit)
     assert json_depth_ok(f'["{text}"]', limit=1)  # inside a string brackets do not count
+
+
+@given(st.text(alphabet='"\\[]{}a', max_size=40))
+def test_json_strings_are_skipped_as_the_plain_alternation_skips_them(text: str) -> None:
+    """The unrolled string expression removes exactly what ``"(?:[^"\\]|\\.)*"`` removes
+    (the simple form, which backtracked character by character)."""
+    plain = re.compile(r'"(?:[^"\\]|\\.)*"')
+    assert _STRING.sub("", text) == plain.sub("", text)

@@ -24,6 +24,7 @@ from parindex.excel_scan import Interned, scan_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
 STRINGS = ["STT", "một", "x" * 12, "a_x0041_b", "", "  spaced  "]
 LIMITS = Limits(rows=6, cells=24, text=10, outside_kept=2)
 """Small limits, so that generated sheets reach them."""
@@ -72,7 +73,11 @@ def _same(sheet_xml: bytes) -> bool:
 SCANNED: list[bool] = []
 
 
-_text = st.sampled_from(["0", "1.5", " 2 ", "a&amp;b", "&#x41;&#66;", "&lt;&gt;", "x" * 11, ""])
+_text = st.sampled_from(
+    ["0", "1.5", " 2 ", "a&amp;b", "&#x41;&#66;", "&lt;&gt;", "x" * 11, "", "a > b", "'&quot;'"]
+)
+_bad_text = ["\x01", "a]]>b", "&bogus;", "&#0;", "&#x10FFFF;", "\ufffe", "&#xFFFE;", "& x", "<?p?>"]
+"""Texts expat refuses (or the scan does not follow): the rows are no longer read by expat."""
 _index = st.sampled_from(["0", "1", "2", "3", "5"] * 3 + ["6", "99", "-1", "a", " 1", "&#49;"])
 
 
@@ -91,9 +96,12 @@ def _cell(draw: st.DrawFn, row: int, col: int, usual: bool) -> str:
     extra = _pick(draw, usual, [""], [' cm="1"', " t2='x'"])
     typed = f' t="{kind}"' if kind else ""
     attrs = f"{ref}{style}{typed}{extra}"
-    common = ["empty", "v", "f", "fv", "is", "v-empty", "f-attr"]
-    body = _pick(draw, usual, common, ["space", "f-self", "v-self"])
+    common = ["empty", "v", "f", "fv", "is", "v-empty", "f-attr", "f-shared"]
+    rare = ["space", "f-self", "v-self", "f-twice", "f-prefixed", "f-undeclared", "f-same-ns"]
+    body = _pick(draw, usual, common, rare)
     value = draw(_index) if kind == "s" else draw(_text)
+    if not usual and draw(st.integers(0, 5)) == 0:
+        value = draw(st.sampled_from(_bad_text))
     if body == "empty":
         return f"<c{attrs}/>"
     inner = {
@@ -106,6 +114,11 @@ def _cell(draw: st.DrawFn, row: int, col: int, usual: bool) -> str:
         "space": f"\n  <v>{value}</v>\n",
         "f-self": '<f t="shared" si="0"/><v>1</v>',
         "v-self": "<v/>",
+        "f-shared": f'<f t="shared" ref="A1:A2" si="0">{draw(_text)}</f><v>{value}</v>',
+        "f-twice": '<f t="shared" t="array">A1</f>',
+        "f-prefixed": '<f r:x="1" x14ac:y="&amp;">A1</f><v>1</v>',
+        "f-undeclared": "<f q:x='1'>A1</f>",
+        "f-same-ns": '<f r:x="1" rel:x="2">A1</f>',
     }[body]
     return f"<c{attrs}>{inner}</c>"
 
@@ -116,24 +129,46 @@ def sheets(draw: st.DrawFn) -> bytes:
     rows = []
     for row in range(1, draw(st.integers(0, 7)) + 1):
         number = int(_pick(draw, usual, [str(row), str(row + 2)], ["0"]))
-        head = _pick(draw, usual, [f' r="{number}"', f' r="{number}" spans="1:3"'], [""])
+        head = _pick(
+            draw,
+            usual,
+            [f' r="{number}"', f' r="{number}" spans="1:3"', f' r="{number}" x14ac:dy="0.25"'],
+            [
+                "",
+                f' r="{number}" r="{number}"',
+                f' r="{number}" ht="1" ht="2"',
+                f' r="{number}" r:ht="1" rel:ht="2"',
+                f' r="{number}" q:ht="1"',
+                f' r="{number}" xmlns:q="urn:q"',
+                f' r="{number}" 1a="1"',
+                f' r="{number}" xml:lang="vi"',
+                f' r="{number}" ht="&bad;"',
+                f' r="{number}" ht="a]]>b&amp;"',
+            ],
+        )
+        gap = _pick(draw, usual, [""], ["x", "]]>", "&amp;", "&bad;", "\x02", "<?p x?>"])
         count = draw(st.integers(0, 5 if usual else 6))
         cells = "".join(draw(_cell(number, c, usual)) for c in range(count))
         empty = not cells and draw(st.booleans())
-        rows.append(f"<row{head}/>" if empty else f"<row{head}>{cells}</row>")
+        rows.append(f"<row{head}/>" if empty else f"<row{head}>{gap}{cells}</row>")
     merges = draw(st.lists(st.sampled_from(["A1:B1", "A2:C3", "B7:C9", "bad", "A1"]), max_size=3))
     merged = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
     root = _pick(
         draw,
         usual,
-        [f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'],
-        [f'<x:worksheet xmlns:x="{MAIN}">', f'<worksheet xmlns="{MAIN}" xmlns:m="{MAIN}">'],
+        [f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}" xmlns:x14ac="{X14AC}" xmlns:rel="{REL}">'],
+        [
+            f'<x:worksheet xmlns:x="{MAIN}">',
+            f'<worksheet xmlns="{MAIN}" xmlns:m="{MAIN}">',
+            f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">',
+        ],
     )
     prefixed = root.startswith("<x:")
     body = "<sheetData>" + "".join(rows) + "</sheetData>"
     if prefixed:
         body = body.replace("<", "<x:").replace("<x:/", "</x:")
     tail = f'<mergeCells count="{len(merges)}">{merged}</mergeCells>' if merges else ""
+    tail += _pick(draw, usual, [""], ['<row r="9"/>', "<sheetData/>", "<x>]]&gt;</x>"])
     extra = _pick(draw, usual, [""], ["<!-- note -->", "<?pi x?>"])
     prolog = _pick(
         draw,
@@ -188,3 +223,45 @@ def test_what_the_scan_does_not_know_is_read_carefully(change: tuple[str, str]) 
     )
     assert _same(usual.encode())
     assert not _same(usual.replace(*change).encode())
+
+
+_SLOTS = (
+    f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}" xmlns:rel="{REL}"><sheetData>'
+    '<row r="1" ht="{0}"><c r="A1" t="str"><v>{1}</v></c>{2}<c r="B1"><f aca="{3}">{4}</f>'
+    '<v>1</v></c><c r="C1" t="inlineStr"><is><t>{5}</t></is></c></row>{6}'
+    '<row r="2" {7}/></sheetData></worksheet>'
+)
+"""A usual sheet with places for text (attribute values, values, formulas, inline text,
+between elements) and one for a row's attributes."""
+
+
+@given(
+    st.integers(0, 7),
+    st.sampled_from([*_bad_text, "ok", "&amp;&#65;", "a > b", "]]", 'x="1"']),
+    st.sampled_from(
+        [
+            'spans="1:2"',
+            'r="2"',
+            'ht="1" ht="2"',
+            'r:ht="1" rel:ht="2"',
+            'r:ht="1"',
+            'q:ht="1"',
+            'xmlns:q="urn:q"',
+            '1a="1"',
+            'xml:lang="vi"',
+            'a:b:c="1"',
+            'ht="&bad;"',
+        ]
+    ),
+)
+def test_what_expat_refuses_among_the_rows_is_never_scanned(
+    slot: int, text: str, attributes: str
+) -> None:
+    """Expat no longer reads the rows: every character, reference and attribute name it
+    would refuse there, put anywhere among them, still makes the part a damaged one."""
+    fills = ["1", "x", "", "false", "A1", "y", "", 'spans="1:2"']
+    fills[slot] = attributes if slot == 7 else escape(text) if slot in (0, 3) else text
+    if slot in (0, 3):  # an attribute value: only what the quotes allow, hostile as written
+        fills[slot] = text.replace('"', "")
+    _same(_SLOTS.format(*fills).encode("utf-8"))  # asserts fast == careful
+    _same(_SLOTS.format(*(fills[:7] + [attributes])).encode("utf-8"))
