@@ -1,7 +1,7 @@
 """The later units' sheets of a large workbook, written by a second process.
 
 Writing a workbook checks, reviews and lays out each unit, then writes its two sheets: all
-of it per unit, nearly all of the time. :class:`Helper` forks one process before the first
+of it per unit, nearly all of the time. :class:`Helper` forks one process once the first
 unit is written; it writes the units from about half way on into its copy of the workbook
 while this process writes the first half. Each of its units comes back as the sheets' state
 (the sealed sheet XML, merges, validations, print setup, protection) and what the summary,
@@ -27,6 +27,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from xlsxwriter.sharedstrings import SharedStringTable
 
 from parindex.criteria import CriteriaSet
 from parindex.review import Review, review
@@ -59,9 +61,10 @@ _OWN = frozenset(
         "_heights",
     }
 )
-# a shared string's number and a cell's style in sheet XML (text never holds `<c r=` nor
-# `><v>` unescaped): split out, every third piece is a number
-_STRING = re.compile(r'( t="s"><v>)(\d+)(?=</v>)')
+_MARK = "\x01"
+"""Before the number of a string the other process added (XML text never holds it)."""
+# a cell's style in sheet XML (text never holds `<c r=` unescaped): split out, every third
+# piece is a number
 _STYLE = re.compile(r'(<c r="[A-Z]+[0-9]+" s=")(\d+)(?=")')
 
 
@@ -112,33 +115,44 @@ class Helper:
         import multiprocessing
 
         self.workbook, self.formats = workbook, formats
-        self.start = count
+        self.start = self.count = count
         self.received: dict[int, bytes] = {}
         self.done = threading.Event()
         self.process: Any = None
         self.receiver: threading.Thread | None = None
         self.failed = False
+        self.work: _Work | None = None
         wanted = min(os.cpu_count() or 1, 2) if workers is None else workers
         if (
             wanted < 2
-            or count < (PARALLEL_FROM if workers is None else 2)
+            or count < (PARALLEL_FROM if workers is None else 3)
             or "fork" not in multiprocessing.get_all_start_methods()
             or threading.active_count() > 1
         ):
             return
-        self.start = max(1, int(count * _SHARE))
-        table = workbook.str_table
-        self.strings_from, self.styles_from = table.unique_count, _styles_used(workbook)
+        self.start = max(2, int(count * _SHARE))
+        self.work = _Work(workbook, formats, write, strip, range(self.start, count), None)
+
+    def _fork(self, work: _Work) -> None:
+        """Start the other process, once this one has written the first unit: the strings
+        and formats every unit uses are then in both processes' tables, with the same
+        numbers, and only those a later unit adds need renumbering when it is merged."""
+        import multiprocessing
+
+        if threading.active_count() > 1:  # forking now could copy a lock held by a thread
+            self.start = self.count
+            return
+        table = self.workbook.str_table
+        self.strings_from, self.styles_from = table.unique_count, _styles_used(self.workbook)
         self.string_map: dict[str, str] = {}
         """The other process's number of each string it added → this workbook's."""
         self.style_map: dict[str, str] = {}
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        work = _Work(workbook, formats, write, strip, range(self.start, count), send)
+        receive, work.send = context.Pipe(duplex=False)
         self.process = context.Process(target=work.run, daemon=True)
         self.process.start()
-        send.close()
+        work.send.close()
         self.condition = threading.Condition()
         self.receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
         self.receiver.start()
@@ -164,6 +178,9 @@ class Helper:
         """Unit ``index`` written by the other process and merged into this workbook (what
         is kept of it); ``None`` when this process writes it (one of the first units, or a
         unit the other process did not write, and every unit after that one)."""
+        if index == 1 and self.work is not None:
+            work, self.work = self.work, None
+            self._fork(work)  # this process has written the first unit
         if index < self.start or self.receiver is None or self.failed:
             return None
         with self.condition:
@@ -187,9 +204,7 @@ class Helper:
         self.formats.cuts += made.cuts
         styles = {k: v for k, v in self.style_map.items() if k != v}
         for name, kind, state in made.sheets:
-            data = _renumbered(
-                _renumbered(state["_data"], _STRING, self.string_map), _STYLE, styles
-            )
+            data = _renumbered(_unmarked(state["_data"], self.string_map), _STYLE, styles)
             sheet = self.workbook.add_worksheet(name, kind)
             sheet.__dict__.update(state)
             sheet._data = data
@@ -206,6 +221,26 @@ class Helper:
         if self.receiver is not None:
             self.receiver.join()
         self.received.clear()
+
+
+class _MarkedTable(SharedStringTable):  # type: ignore[misc]
+    """The other process's string table: a string it adds after the fork is numbered with
+    :data:`_MARK` before its number in the sheet XML, so merging finds exactly those."""
+
+    marked_from = 0
+
+    def _get_shared_string_index(self, string: str) -> int | str:
+        index: int = super()._get_shared_string_index(string)
+        return index if index < self.marked_from else f"{_MARK}{index}"
+
+
+def _unmarked(data: str, numbers: dict[str, str]) -> str:
+    """``data`` with each marked string number replaced as ``numbers`` says."""
+    pieces = data.split(_MARK)
+    for at in range(1, len(pieces)):
+        number, _, rest = pieces[at].partition("<")
+        pieces[at] = f"{numbers[number]}<{rest}"
+    return "".join(pieces)
 
 
 def _renumbered(data: str, pattern: re.Pattern[str], numbers: dict[str, str]) -> str:
@@ -234,8 +269,11 @@ class _Work:
     strip: Callable[[Any], Any]
     indices: Sequence[int]
     send: Any
+    """The pipe's sending end (set when the process is forked)."""
 
     def run(self) -> None:
+        table = self.workbook.str_table
+        table.__class__, table.marked_from = _MarkedTable, table.unique_count
         try:
             for index in self.indices:
                 try:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import parindex.excel as excel
 from parindex import (
     CriteriaSet,
     Submission,
@@ -38,12 +39,17 @@ def criteria() -> CriteriaSet:
 
 @pytest.fixture(scope="module")
 def units(criteria: CriteriaSet) -> list[Submission]:
-    """The first half one sample over and over; the second half the other samples, one with
-    an appraisal, one with a note too long for a cell, one named like an earlier unit: the
-    second process meets strings, formats and shapes the first half never used."""
+    """The first units two samples, the later ones the other samples, one with an appraisal,
+    one with a note too long for a cell, one named like an earlier unit: the second process
+    meets strings, formats and shapes the first units never used, and this process uses
+    formats first (the second sample's) that the other never numbered."""
     samples = [load_submission(p) for p in SAMPLES]
-    first = [_renamed(samples[0], f"u{i}", f"Đơn vị {i}") for i in range(6)]
-    later = [_renamed(s, f"v{i}", f"Sở {i}") for i, s in enumerate(samples[1:] * 2)]
+    by_name = {p.name.split("-mau")[0]: s for p, s in zip(SAMPLES, samples, strict=True)}
+    # so-tnmt's sheets use the fewest formats, ban-dan-toc's the most, so-tu-phap's between
+    starts = ["so-tnmt", "so-tu-phap", "so-tnmt", "so-tnmt", "so-tnmt", "so-tnmt"]
+    first = [_renamed(by_name[n], f"u{i}", f"Đơn vị {i}") for i, n in enumerate(starts)]
+    rest = ["ban-dan-toc", "so-cong-thuong", "so-gtvt", "so-ngoai-vu", "so-xay-dung"] * 2
+    later = [_renamed(by_name[n], f"v{i}", f"Sở {i}") for i, n in enumerate(rest)]
     code = next(iter(later[3].self_scores))
     long_note = SelfScore(points=later[3].self_scores[code].points, explanation="x" * MAX_CELL_TEXT)
     later[3] = later[3].model_copy(
@@ -106,6 +112,14 @@ def test_the_second_process_writes_the_same_workbook(
     merged: list[int] = []
     merge = Helper._merge
     monkeypatch.setattr(Helper, "_merge", lambda self, made: merged.append(1) or merge(self, made))
+    write_unit = excel._write_unit
+
+    def numbering_a_format(workbook: Any, formats: Any, unit: Any, *rest: Any) -> None:
+        if unit.submission.unit.id == "u1":  # after the fork, in this process: a format
+            formats.get(font_size=17)._get_xf_index()  # the other process never numbered
+        write_unit(workbook, formats, unit, *rest)
+
+    monkeypatch.setattr(excel, "_write_unit", numbering_a_format)
     alone_warnings = _written(criteria, units, tmp_path / "alone.xlsx", 1)
     assert merged == []
     shared_warnings = _written(criteria, units, tmp_path / "shared.xlsx", 2)
