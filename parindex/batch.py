@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -314,11 +314,8 @@ class _Scorer:
             if not rows.size:
                 continue
             found, back = np.unique(np.concatenate([index[rows], upper[rows]]), return_inverse=True)
-            named = np.empty(len(found), dtype=object)
-            named[:] = [
-                tree.classify(Decimal(int(h)).scaleb(-2), self.compiled, level) for h in found
-            ]
-            band, band_upper = named[back[: rows.size]], named[back[rows.size :]]
+            named = classes(self.compiled, level, found)[back.reshape(-1)]
+            band, band_upper = named[: rows.size], named[rows.size :]
             band = band.copy()
             band[open_[rows] & (band != band_upper)] = None
             bands[rows] = band
@@ -360,6 +357,30 @@ class _Scorer:
             "provisional_points": provisional,
             "provisional_points_scored": scored_provisional,
         }
+
+
+def classes(compiled: CompiledSet, level: str, hundredths: Ints) -> npt.NDArray[np.object_]:
+    """:func:`tree.classify` of each index (in hundredths of a %), called once per stretch
+    between the band edges: indices on the same side of every edge share their band."""
+    edges = [
+        edge * 100
+        for _, interval in compiled.bands_for(level)
+        for edge in (interval.low, interval.high)
+        if edge is not None
+    ]
+    floors = np.array(
+        sorted({int(e.to_integral_value(ROUND_FLOOR)) for e in edges}), dtype=np.int64
+    )
+    on_edge = np.isin(hundredths, [int(e) for e in edges if e == e.to_integral_value()])
+    # an integer h is above edge x exactly when it is above floor(x); it can equal x
+    # only when x is whole, and then x is the floor that closes h's stretch
+    stretch = np.searchsorted(floors, hundredths, side="left") * 2 + on_edge
+    _, first, back = np.unique(stretch, return_index=True, return_inverse=True)
+    named = np.empty(len(first), dtype=object)
+    named[:] = [
+        tree.classify(Decimal(int(hundredths[i])).scaleb(-2), compiled, level) for i in first
+    ]
+    return named[back.reshape(-1)]
 
 
 # --- output ----------------------------------------------------------------------------

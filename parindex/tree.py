@@ -274,12 +274,16 @@ class _Columns:
         return a - b
 
     def total(self, values: Sequence[Any]) -> Any:
-        if not values:
-            return self.constant(0)
-        return self.np.sum(self.np.stack(list(values)), axis=0)
+        out = self.constant(0)
+        for value in values:  # integers: the order of the sum does not matter
+            self.np.add(out, value, out=out)
+        return out
 
     def total_where(self, tests: Sequence[Any], values: Sequence[Any]) -> Any:
-        return self.total([self.np.where(t, v, 0) for t, v in zip(tests, values, strict=True)])
+        out = self.constant(0)
+        for test, value in zip(tests, values, strict=True):
+            self.np.add(out, value, out=out, where=test)  # no temporary per part
+        return out
 
     def both_each(self, a: Sequence[Any], b: Sequence[Any]) -> list[Any]:
         return [x & y for x, y in zip(a, b, strict=True)]

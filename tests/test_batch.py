@@ -18,16 +18,19 @@ from ruamel.yaml import YAML
 
 from parindex import CriteriaSet, SubmissionError, load_criteria, load_submission, score, synthetic
 from parindex import testing as pt
-from parindex.batch import TOTAL_COLUMNS, inputs_frame
+from parindex.batch import TOTAL_COLUMNS, classes, inputs_frame
 from parindex.batch import score_many as _score_many
 from parindex.frames import exact
 from parindex.loader import SourceMap
+from parindex.ranges import Interval
 from parindex.submission import Submission, parse_submission
+from parindex.tree import classify
 
 
 def score_many(*args: Any, **kwargs: Any) -> pd.DataFrame:
     """The batch result's exact columns: these tests compare exact decimals."""
     return exact(_score_many(*args, **kwargs))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
@@ -381,3 +384,38 @@ def test_the_batch_path_names_no_rule_kind() -> None:
         for kind in REGISTRY.values():
             assert kind.model.__name__ not in code, (module, kind.model.__name__)
             assert type(kind).__name__ + "(" not in code, (module, kind.name)
+
+
+class _Bands:
+    """Just what :func:`parindex.tree.classify` asks of a compiled set: its bands."""
+
+    def __init__(self, bands: tuple[tuple[str, Interval], ...]) -> None:
+        self.bands = bands
+
+    def bands_for(self, level: str | None) -> tuple[tuple[str, Interval], ...]:
+        return self.bands
+
+
+EDGE_VALUES = [Decimal(v) for v in ("0", "50", "62.5", "62.505", "80", "100", "-0.004")]
+_EDGES = st.one_of(
+    st.none(), st.decimals(min_value=-5, max_value=105, places=3), st.sampled_from(EDGE_VALUES)
+)
+
+
+@given(
+    bands=st.lists(st.tuples(_EDGES, st.booleans(), _EDGES, st.booleans()), max_size=5),
+    data=st.data(),
+)
+def test_bands_are_found_once_per_stretch_as_unit_by_unit(
+    bands: list[tuple[Decimal | None, bool, Decimal | None, bool]], data: st.DataObject
+) -> None:
+    compiled = _Bands(tuple((f"B{i}", Interval(*band)) for i, band in enumerate(bands)))
+    near = [
+        int(e * 100) + d for b in bands for e in (b[0], b[2]) if e is not None for d in (-1, 0, 1)
+    ]
+    hundredths = data.draw(
+        st.lists(st.one_of(st.integers(-1000, 11000), *map(st.just, near)), min_size=1, max_size=40)
+    )
+    got = classes(compiled, "xa", np.array(hundredths, dtype=np.int64))  # type: ignore[arg-type]
+    want = [classify(Decimal(h).scaleb(-2), compiled, "xa") for h in hundredths]  # type: ignore[arg-type]
+    assert list(got) == want
