@@ -319,3 +319,40 @@ def test_cli_validate_several_files_reports_every_bad_one() -> None:
     payload = json.loads(out)
     assert {e["file"] for e in payload["errors"]} == set(files[1:])
     assert {n["file"] for n in payload["nodes"]} == {str(MINI)}
+
+
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 12, 100_000])
+def test_read_bytes_reads_to_the_end_or_one_past_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """The bytes of a file, whole, or one more than the bound when it is larger (then refused)."""
+    import parindex.loader as loader
+    from parindex.reading import Bounds
+
+    raw = bytes(range(256)) * (size // 256 + 1)
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw[:size])
+    assert loader.read_bytes(path) == raw[:size]
+    monkeypatch.setattr(loader, "BOUNDS", Bounds(max_bytes=10))
+    assert loader.read_bytes(path) == raw[: min(size, 11)]
+
+
+def test_read_bytes_reads_a_pipe_whose_size_is_unknown(tmp_path: Path) -> None:
+    """A pipe says its size is 0: it is read on to its end, not cut at what was expected."""
+    import os
+    import threading
+
+    from parindex.loader import read_bytes
+
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    raw = b"format: parindex.criteria/1\n" * 5_000
+
+    def write() -> None:
+        with open(path, "wb") as pipe:
+            pipe.write(raw)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert read_bytes(path) == raw
+    writer.join()
