@@ -8,8 +8,9 @@ A file of another criteria set is skipped and listed in that table with one line
 broken file is skipped (``on_error="skip"``) or, with ``on_error="raise"``, every
 problem of every file is raised together as one :class:`SubmissionError`.
 
-With many files, both cores read: the files are split between worker processes, each
-returning what it read in order, so the result is the same as reading one by one.
+With many files, both cores read: worker processes read slices of the files from the front
+while this process reads from the back; each slice is put back in its place, so the result
+is the same as reading one by one.
 
 >>> submissions, problems = load_submissions("evidence", criteria)  # doctest: +SKIP
 >>> scores = score_many(criteria, submissions)  # doctest: +SKIP
@@ -35,6 +36,10 @@ __all__ = ["Loaded", "load_submissions", "read_submissions", "submission_files"]
 SUFFIXES = (".yaml", ".yml", ".json")
 PARALLEL_FROM = 64
 """Files from which reading is split between processes (fewer: starting them costs more)."""
+SLICES_A_READER = 32
+"""Slices of the files for each reader: small enough that this process and the others end
+together (within a slice), large enough that sending each costs little."""
+SLICE_LEAST = 8
 CHECK_TOGETHER_FROM = 16
 """Units from which they are checked together (:func:`~parindex.checks.check_many`, column by
 column); fewer are checked one by one, as quickly, without importing numpy (``score``)."""
@@ -95,9 +100,15 @@ def _read_chunk(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
 def _read_all(
     files: Sequence[Path], workers: int, done: Callable[[int], None] | None = None
 ) -> list[Submission | list[Problem]]:
-    """Every file read, in order; ``done(n)`` is told as each ``n`` more files are read."""
-    results: list[Submission | list[Problem]] = []
+    """Every file read, in order; ``done(n)`` is told as each ``n`` more files are read.
+
+    With ``workers`` of 2 or more, ``workers - 1`` processes read the files from the front,
+    a slice at a time, while this process reads them from the back (taking back each slice
+    no process has started): what a process reads is pickled and unpickled, what this one
+    reads is not, so this one reads as much as it can. Either reads with :func:`_read`.
+    """
     if workers < 2 or len(files) < PARALLEL_FROM:
+        results: list[Submission | list[Problem]] = []
         for path in files:
             results.append(_read(path))
             if done is not None:
@@ -105,14 +116,23 @@ def _read_all(
         return results
     from concurrent.futures import ProcessPoolExecutor  # not for a few files (multiprocessing)
 
-    size = -(-len(files) // (workers * 4))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(_read_chunk, chunks):
-            results += part
+    size = max(SLICE_LEAST, -(-len(files) // (workers * SLICES_A_READER)))
+    slices = [files[i : i + size] for i in range(0, len(files), size)]
+    read: list[list[Submission | list[Problem]] | None] = [None] * len(slices)
+    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        futures = [pool.submit(_read_chunk, part) for part in slices]
+        for index in reversed(range(len(slices))):
+            if not futures[index].cancel():
+                break  # a process has it, and every slice before it
+            read[index] = [_read(path) for path in slices[index]]
             if done is not None:
-                done(len(part))
-    return results
+                done(len(slices[index]))
+        for index, future in enumerate(futures):
+            if read[index] is None:
+                read[index] = future.result()
+                if done is not None:
+                    done(len(slices[index]))
+    return [result for part in read for result in part or ()]
 
 
 def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:

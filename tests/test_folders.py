@@ -136,3 +136,40 @@ def test_checked_together_or_one_by_one_the_same(
     assert [s.unit.id for s in together.submissions] == [s.unit.id for s in one_by_one.submissions]
     assert together.problems.equals(one_by_one.problems)
     assert len(together.problems) == 5 and together.problems["line"].notna().all()
+
+
+@pytest.mark.parametrize("this_process_takes", [False, True])
+def test_slices_read_here_or_by_a_process_the_same(
+    criteria: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, this_process_takes: bool
+) -> None:
+    """Every slice read by the other process, or slices taken back and read here: the same
+    submissions, sources and problems as reading one by one, in order; every file counted."""
+    from concurrent.futures import Future
+
+    sources = sorted(EVIDENCE.glob("*-2023.yaml"))
+    for index in range(12):
+        text = sources[index % len(sources)].read_bytes()
+        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
+        if index % 5 == 2:
+            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
+        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    one = load_submissions(tmp_path, criteria, workers=1)
+    monkeypatch.setattr(folders, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(folders, "SLICE_LEAST", 2)
+    original = Future.cancel
+    taken: list[bool] = []
+
+    def cancel(self: Future[object]) -> bool:
+        taken.append(this_process_takes and original(self))
+        return taken[-1]
+
+    monkeypatch.setattr(Future, "cancel", cancel)
+    counted: list[int] = []
+    folders.read_submissions(tmp_path, criteria, workers=2, done=counted.append)
+    assert sum(counted) == 12
+    two = load_submissions(tmp_path, criteria, workers=2)
+    assert any(taken) is this_process_takes
+    assert [s.model_dump() for s in one.submissions] == [s.model_dump() for s in two.submissions]
+    for first, second in zip(one.submissions, two.submissions, strict=True):
+        assert (first.source.file, first.source.lines) == (second.source.file, second.source.lines)
+    assert one.problems.equals(two.problems) and len(one.problems) == 2
