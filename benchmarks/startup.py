@@ -9,7 +9,10 @@ imports), extracted with ``git archive`` and put first on ``PYTHONPATH``.
 
 ``score`` runs twice: output to /dev/null (plain text, as to a file or a pipe) and on a
 pseudo-terminal of 80 columns (colours, as a person at a terminal sees it). Both use the
-compiled criteria cache (warm after the first run).
+compiled criteria cache (an untimed first run of each command writes it). The commit
+now and the one before take turns, run by run, so that a change of a loaded machine's
+load falls on both alike; the CPU time (user + system) of the child is printed beside the
+wall time, its median and its least, with the load average.
 """
 
 from __future__ import annotations
@@ -96,26 +99,37 @@ def _run(args: list[str], env: dict[str, str], terminal: bool) -> None:
     os.close(master)
 
 
-def _median_seconds(
-    args: list[str], env: dict[str, str], repeat: int, terminal: bool = False
-) -> float:
-    """Median wall time of a fresh process, run outside the checkout (``-c`` puts the
-    working folder first on ``sys.path``, which would shadow ``PYTHONPATH``); its CPU
-    time (user + system, less changed by a loaded machine) goes to ``_CPU``."""
-    times = []
-    cpu = []
+def _once(args: list[str], env: dict[str, str], terminal: bool) -> tuple[float, float]:
+    """Wall time and CPU time (the child's user + system, less changed by a loaded
+    machine) of one fresh process, run outside the checkout (``-c`` puts the working
+    folder first on ``sys.path``, which would shadow ``PYTHONPATH``)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    _run(args, env, terminal)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime
+
+
+def _medians(
+    args: list[str], envs: list[dict[str, str]], repeat: int, terminal: bool = False
+) -> list[tuple[float, float, float]]:
+    """For each environment: median wall time, median CPU time and least CPU time of
+    ``repeat`` fresh processes. The environments take turns (now, before, now, …), so a
+    change of the machine's load during the run falls on both alike."""
+    walls: list[list[float]] = [[] for _ in envs]
+    cpus: list[list[float]] = [[] for _ in envs]
+    for env in envs:  # untimed: writes each revision's criteria cache entry, if it has one
+        _once(args, env, terminal)
     for _ in range(repeat):
-        used = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        _run(args, env, terminal)
-        times.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime)
-    _CPU[:] = [statistics.median(cpu)]
-    return statistics.median(times)
-
-
-_CPU: list[float] = [0.0]
+        for index, env in enumerate(envs):
+            wall, cpu = _once(args, env, terminal)
+            walls[index].append(wall)
+            cpus[index].append(cpu)
+    return [
+        (statistics.median(w), statistics.median(c), min(c))
+        for w, c in zip(walls, cpus, strict=True)
+    ]
 
 
 def _checkout(revision: str, folder: Path) -> Path | None:
@@ -155,30 +169,32 @@ def main() -> None:
                     stdout=subprocess.DEVNULL,
                     check=False,
                 )
-        floor = _median_seconds(COMMANDS["python -c pass"], now, options.repeat)
+        floor = _medians(COMMANDS["python -c pass"], [now], options.repeat)[0][0]
         print(
-            f"Start-up, whole processes, median of {options.repeat} (python -c pass: "
-            f"{floor * 1000:.0f} ms)"
+            f"Start-up, whole processes, median of {options.repeat}, now and before taking "
+            f"turns (python -c pass: {floor * 1000:.0f} ms; load average "
+            f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})"
         )
         print(
-            f"  {'command':<26} {'now':>9} {'cpu now':>9} {'before':>9} {'cpu before':>10}"
-            f" {'ratio':>7} {'cpu ratio':>9} {'goal':>7}"
+            f"  {'command':<26} {'now':>9} {'cpu now':>9} {'least cpu':>9} {'before':>9}"
+            f" {'cpu before':>10} {'least cpu':>9} {'ratio':>7} {'cpu ratio':>9} {'goal':>7}"
         )
         for name, args in COMMANDS.items():
             if name == "python -c pass":
                 continue
-            tty = name in TERMINAL
-            seconds = _median_seconds(args, now, options.repeat, tty)
-            cpu = _CPU[0]
-            old = _median_seconds(args, before, options.repeat, tty) if before else None
-            old_cpu = _CPU[0]
-            shown_old = f"{old * 1000:7.0f}ms {old_cpu * 1000:8.0f}ms" if old else " " * 19
-            ratio = f"{seconds / old:6.2f}× {cpu / old_cpu:8.2f}×" if old else " " * 17
+            envs = [now] if before is None else [now, before]
+            figures = _medians(args, envs, options.repeat, name in TERMINAL)
+            seconds, cpu, least = figures[0]
+            shown_old, ratio = " " * 30, " " * 17
+            if before is not None:
+                old, old_cpu, old_least = figures[1]
+                shown_old = f"{old * 1000:7.0f}ms {old_cpu * 1000:8.0f}ms {old_least * 1000:7.0f}ms"
+                ratio = f"{seconds / old:6.2f}× {cpu / old_cpu:8.2f}×"
             goal = GOALS[name]
             verdict = "met" if seconds <= goal else "NOT met"
             print(
-                f"  {name:<26} {seconds * 1000:7.0f}ms {cpu * 1000:7.0f}ms {shown_old} {ratio} "
-                f"{goal * 1000:5.0f}ms {verdict}"
+                f"  {name:<26} {seconds * 1000:7.0f}ms {cpu * 1000:7.0f}ms {least * 1000:7.0f}ms"
+                f" {shown_old} {ratio} {goal * 1000:5.0f}ms {verdict}"
             )
 
 
