@@ -39,9 +39,10 @@ __all__ = ["PARALLEL_FROM", "Helper", "reviewed"]
 PARALLEL_FROM = 24
 """Units from which a second process writes the later units (forking costs some tens of
 milliseconds, merging a unit a few)."""
-_SHARE = 0.45
-"""The first units, written here: this process also merges the other's units and writes
-the summary, the findings and the hidden sheet, so it takes a little less than half."""
+_SHARE = 0.5
+"""The first units, written here. This process also merges the other's units (about 2 ms
+a unit), then writes the summary, findings and hidden sheet and saves, which no unit can
+start before the last is merged: the two halves should end together, so half each."""
 
 # the sheet's own attributes that the workbook sets (Workbook._add_sheet) or that hold the
 # other process's objects: everything else of a sealed sheet is its state
