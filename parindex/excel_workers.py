@@ -151,8 +151,15 @@ class Helper:
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
         receive, work.send = context.Pipe(duplex=False)
-        self.process = context.Process(target=work.run, daemon=True)
-        self.process.start()
+        process = context.Process(target=work.run, daemon=True)
+        try:
+            process.start()
+        except (AssertionError, OSError):  # a daemonic process, or no process to be had:
+            receive.close()  # this process writes every unit
+            work.send.close()
+            self.start = self.count
+            return
+        self.process = process
         work.send.close()
         self.condition = threading.Condition()
         self.receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)

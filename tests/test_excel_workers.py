@@ -157,3 +157,18 @@ def test_a_bad_unit_written_by_the_second_process_raises_here(
         export_workbook(criteria, batch, tmp_path / "shared.xlsx", workers=2)
     assert shared.value.problems == alone.value.problems
     assert not (tmp_path / "shared.xlsx").exists()
+
+
+def test_without_a_second_process_every_unit_is_written_here(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    import multiprocessing.process
+
+    def refused(self: Any) -> None:
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    monkeypatch.setattr(Helper, "_merge", lambda self, made: pytest.fail("nothing to merge"))
+    _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    _written(criteria, units, tmp_path / "refused.xlsx", 2)
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "refused.xlsx")
