@@ -32,7 +32,15 @@ from __future__ import annotations
 import re
 from pyexpat import ExpatError, ParserCreate
 
-from parindex.excel_read import Cell, Limits, SheetData, XlsxProblem, _decode, _merge
+from parindex.excel_read import (
+    Cell,
+    Limits,
+    SheetData,
+    XlsxProblem,
+    _decode,
+    _merge,
+    column_letter,
+)
 
 __all__ = ["Interned", "scan_sheet"]
 
@@ -97,16 +105,23 @@ def _attributes(text: str) -> dict[str, str]:
 
 class Interned:
     """Cells made once per workbook: a cell's kind and raw text always read the same, so
-    each is read once (cells are immutable) with whether its text is over the limit."""
+    each is read once (cells are immutable). ``cells`` holds those of a text within the
+    limit, ``long`` those over it (each found there is reported again); ``checked`` the
+    attributes found well-formed, per set of prefixes bound on the root."""
 
     def __init__(self, strings: list[str], text_limit: int) -> None:
         self.strings = strings
         self.text_limit = text_limit
-        self.cells: dict[tuple[str, str], tuple[Cell, bool]] = {}
+        self.cells: dict[tuple[str, str], Cell] = {}
+        self.long: dict[tuple[str, str], Cell] = {}
+        self.checked: dict[tuple[tuple[str, str], ...], set[str]] = {}
 
     def make(self, key: tuple[str, str]) -> tuple[Cell, bool]:
         """The cell of ``(t attribute or f or i, raw text)``, as the careful ``_cell``
-        reads it; a shared string that is not there defers (the careful reader names it)."""
+        reads it, and whether its text is over the limit; a shared string that is not
+        there defers (the careful reader names it)."""
+        if key in self.long:
+            return self.long[key], True
         kind, raw = key
         text = _unescape(raw)
         if kind == "f":
@@ -119,8 +134,9 @@ class Interned:
             cell = Cell(_decode(text), "s")
         else:
             cell = Cell(text, kind if kind in ("b", "e") else "n")
-        found = self.cells[key] = cell, cell.kind == "s" and len(cell.value) > self.text_limit
-        return found
+        long = cell.kind == "s" and len(cell.value) > self.text_limit
+        (self.long if long else self.cells)[key] = cell
+        return cell, long
 
 
 def _bytes_ok(raw: bytes) -> bool:
@@ -250,7 +266,7 @@ def _cells(
     ``box``, with the limits); the attributes beyond the grammar's checked as expat would."""
     rows, cols, limits = box
     cells, columns, known, kept = data.cells, _COLUMNS, interned.cells, limits.outside_kept
-    checked: set[str] = {"", ">"}
+    checked = interned.checked.setdefault(tuple(sorted(prefixes.items())), {"", ">"})
     at_row = -1
     row_text, opened, open_row = "", 0, False
     for token in tokens:
@@ -260,7 +276,10 @@ def _cells(
         if letters:
             if not open_row or (number != row_text and int(number) != at_row + 1):
                 raise _Defer
-            at_col = columns[letters] if letters in columns else _column_of(letters)
+            try:
+                at_col = columns[letters]
+            except KeyError:
+                at_col = _column_of(letters)
             if empty:
                 continue
             if has_f:
@@ -276,9 +295,12 @@ def _cells(
                 key = (kind, value)
             else:
                 continue
-            cell, long = known[key] if key in known else interned.make(key)
-            if long:
-                data.too_long.append((at_row, at_col, len(cell.value)))
+            try:
+                cell = known[key]
+            except KeyError:
+                cell, long = interned.make(key)
+                if long:
+                    data.too_long.append((at_row, at_col, len(cell.value)))
             if at_row < rows and at_col < cols:
                 cells[at_row, at_col] = cell
             else:
@@ -334,7 +356,8 @@ def _merges(text: str, part: str) -> list[tuple[int, int, int, int]]:
     return merges
 
 
-_COLUMNS: dict[str, int] = {}
+_COLUMNS: dict[str, int] = {column_letter(index): index for index in range(26 + 26 * 26)}
+"""Each column's index by its letters: those of one or two letters, then as met."""
 
 
 def _column_of(letters: str) -> int:
@@ -345,3 +368,4 @@ def _column_of(letters: str) -> int:
         raise _Defer
     _COLUMNS[letters] = index - 1
     return index - 1
+
