@@ -46,7 +46,14 @@ from parindex.excel_meta import (
     workbook_key,
 )
 from parindex.excel_read import LIMITS, Limits, Xlsx, XlsxProblem
-from parindex.excel_rows import COLUMNS, MARGIN, Reader, import_grid, read_unit_sheet
+from parindex.excel_rows import (
+    COLUMNS,
+    MARGIN,
+    Reader,
+    display_titles,
+    import_grid,
+    read_unit_sheet,
+)
 from parindex.loader import SourceMap
 from parindex.submission import Submission, parse_submission
 
@@ -142,6 +149,8 @@ def _import(
                 warning=True,
             )
         read = _form_unit if form else _unit
+        if not form:  # titles as the detailed sheets show them, the same for every unit
+            titles = display_titles(criteria, titles)
 
         def chunk(rows: Sequence[MetaRow]) -> _Chunk:
             local = Reader(criteria, reader.file)
@@ -243,9 +252,9 @@ def _check_set(meta: Meta, reader: Reader) -> dict[str, str] | None:
                 allowed=(wanted,),
             )
             return None
+    if meta.value("criteria_digest") == criteria.digest:  # the titles criteria_shape records
+        return {node.code: node.title for node in criteria.walk()}
     current = criteria_shape(criteria)
-    if meta.value("criteria_digest") == criteria.digest:
-        return {code: title for code, (_, _, title) in current["nodes"].items()}
     try:
         shape = json.loads(meta.value("shape") or "")
         old: dict[str, list[str]] = shape["nodes"]
@@ -317,7 +326,6 @@ def _unit(
     if not _sheet_present(book, reader, sheet_name, original):
         return sheet_name
     grid = import_grid(reader.criteria, original, shown)
-    display = {r.code: _display(titles[r.code], r.area) for r in grid.rows}
     try:
         data = book.sheet(sheet_name, rows=grid.index_row + 1 + MARGIN, cols=COLUMNS)
     except XlsxProblem as exc:
@@ -326,7 +334,7 @@ def _unit(
         )
         return sheet_name
     target = round if round is not None else shown
-    submission = read_unit_sheet(reader, data, grid, original, target, display)
+    submission = read_unit_sheet(reader, data, grid, original, target, titles)
     if submission is None or len(reader.problems) > before:
         return sheet_name
     return submission, sheet_name, target
@@ -378,11 +386,6 @@ def _sheet_present(book: Xlsx, reader: Reader, sheet_name: str, original: Submis
         allowed=(sheet_name,),
     )
     return False
-
-
-def _display(title: str, area: bool) -> str:
-    """A title as the sheet shows it (areas in upper case), as the export's layout does."""
-    return title.upper() if area else title
 
 
 def _original(reader: Reader, row: MetaRow, sheet_name: str) -> tuple[Submission, int] | None:

@@ -44,6 +44,7 @@ __all__ = [
     "EntryRow",
     "ImportGrid",
     "Reader",
+    "display_titles",
     "import_grid",
     "read_note",
     "read_points",
@@ -153,6 +154,15 @@ def import_grid(criteria: CriteriaSet, submission: Submission, round: int) -> Im
         for code, leaf, top, area in _static_rows(criteria)
     )
     return ImportGrid(rows, round)
+
+
+def display_titles(criteria: CriteriaSet, titles: Mapping[str, str]) -> dict[str, str]:
+    """Each code's title as a detailed sheet shows it (areas in upper case), as the
+    export's layout does: the same for every unit of a workbook."""
+    return {
+        code: titles[code].upper() if area else titles[code]
+        for code, _, _, area in _static_rows(criteria)
+    }
 
 
 def _text(cell: Cell | None) -> str | None:
