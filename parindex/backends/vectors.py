@@ -132,6 +132,8 @@ class Evaluator:
         self._consts: dict[tuple[type, Value], Vector] = {}
         self._memo: dict[int, tuple[Expr, Vector, Mask]] = {}
         self._depth = 0
+        self.exact = np.zeros(n)  # the bound of exact values, shared: never written to
+        self.exact.flags.writeable = False
         self._repeats: dict[int, tuple[Expr, frozenset[int]]] = {}
         self._repeated: frozenset[int] = frozenset()
 
@@ -162,7 +164,7 @@ class Evaluator:
         if isinstance(value, Numbers):
             return value
         if isinstance(value, Bools):  # a bool used as a number (True = 1), as Decimal does
-            return Numbers(value.b.astype(np.float64), np.zeros(self.n))
+            return Numbers(value.b.astype(np.float64), self.exact)
         self.flag(np.ones(self.n, dtype=bool))
         return Numbers(np.zeros(self.n), np.zeros(self.n))
 
@@ -198,7 +200,7 @@ class Evaluator:
         if isinstance(value, Decimal):
             x = float(value)
             exact = Decimal(x) == value
-            return Numbers(np.full(n, x), np.full(n, 0.0 if exact else abs(x) * REL))
+            return Numbers(np.full(n, x), self.exact if exact else np.full(n, abs(x) * REL))
         if isinstance(value, dt.date):
             return Dates(np.full(n, float(value.toordinal())))
         texts = np.empty(n, dtype=object)
@@ -434,7 +436,8 @@ def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mas
 
 def _where(test: Mask, body: Vector, orelse: Vector, evaluator: Evaluator) -> Vector:
     if isinstance(body, Numbers) and isinstance(orelse, Numbers):
-        return Numbers(np.where(test, body.x, orelse.x), np.where(test, body.e, orelse.e))
+        e = body.e if body.e is orelse.e else np.where(test, body.e, orelse.e)  # both exact
+        return Numbers(np.where(test, body.x, orelse.x), e)
     if isinstance(body, Bools) and isinstance(orelse, Bools):
         return Bools(np.where(test, body.b, orelse.b))
     if isinstance(body, Dates) and isinstance(orelse, Dates):
@@ -459,7 +462,9 @@ def _ratio(scale: float) -> Callable[[Evaluator, tuple[Expr, ...]], Vector]:
     def function(ev: Evaluator, args: tuple[Expr, ...]) -> Vector:
         a, b, when_zero = (ev.numbers(x) for x in args)
         if scale != 1:
-            a = ev.arithmetic("*", a, Numbers(np.full(ev.n, scale), np.zeros(ev.n)))
+            factor = ev._const(Decimal(int(scale)))
+            assert isinstance(factor, Numbers)
+            a = ev.arithmetic("*", a, factor)
         return ev.quotient(a, b, when_zero)
 
     return function
