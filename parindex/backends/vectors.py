@@ -20,6 +20,7 @@ Only the allow-listed tree of :mod:`parindex.expressions` is evaluated here; no 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -134,6 +135,9 @@ class Evaluator:
         self._depth = 0
         self.exact = np.zeros(n)  # the bound of exact values, shared: never written to
         self.exact.flags.writeable = False
+        self.everywhere = np.ones(n, dtype=bool)  # likewise
+        self.everywhere.flags.writeable = False
+        self._exact_names: dict[str, Vector] = {}
         self._repeats: dict[int, tuple[Expr, frozenset[int]]] = {}
         self._repeated: frozenset[int] = frozenset()
 
@@ -228,8 +232,18 @@ class Evaluator:
         return known[1]
 
     def _name(self, node: Expr) -> Vector:
+        """A column; a column of numbers without error has the shared :attr:`exact` bound."""
         assert isinstance(node, Name)
-        return self.columns[node.name]
+        column = self.columns[node.name]
+        if not isinstance(column, Numbers) or column.e is self.exact:
+            return column
+        known = self._exact_names.get(node.name)
+        if known is None:
+            exact = not column.e.any()
+            known = self._exact_names[node.name] = (
+                Numbers(column.x, self.exact) if exact else column
+            )
+        return known
 
     def _unary(self, node: Expr) -> Vector:
         assert isinstance(node, Unary)
@@ -245,26 +259,42 @@ class Evaluator:
         return result
 
     def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
-        known = (a.e == 0) & (b.e == 0)
+        """``a op b`` and its bound. A bound that is :attr:`exact` (the shared zeros) adds
+        nothing (terms that are 0 are left out: where a value is not finite, the result is
+        not either, and :meth:`checked` flags the row all the same); the tests that a result
+        is exact are made only where both sides are."""
+        exact_a, exact_b = a.e is self.exact, b.e is self.exact
+        if exact_a or exact_b:
+            known = self.everywhere if exact_a and exact_b else (b.e if exact_a else a.e) == 0
+        else:
+            known = (a.e == 0) & (b.e == 0)
+        some = known is self.everywhere or bool(known.any())
         if op in ("+", "-"):
             x = a.x + b.x if op == "+" else a.x - b.x
-            exact = known & _on_grid(a.x, 16) & _on_grid(b.x, 16)
-            return self.checked(Numbers(x, _bound(x, a.e + b.e, exact)))
+            exact = known & _on_grid(a.x, 16) & _on_grid(b.x, 16) if some else known
+            propagated = b.e if exact_a else a.e if exact_b else a.e + b.e
+            return self.checked(Numbers(x, _bound(x, propagated, exact)))
         if op == "*":
             x = a.x * b.x
-            e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
-            whole = _integral(a.x) & _integral(b.x) & _integral(x)
-            fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
+            if exact_a or exact_b:
+                e = np.abs(b.x) * a.e if exact_b else np.abs(a.x) * b.e
+            else:
+                e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
+            if some:
+                whole = _integral(a.x) & _integral(b.x) & _integral(x)
+                fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
+                known = known & (whole | fine)
             tiny = (np.abs(x) < _TINY) & (a.x != 0) & (b.x != 0)
-            return self.checked(Numbers(x, _bound(x, e, known & (whole | fine))), tiny)
+            return self.checked(Numbers(x, _bound(x, e, known)), tiny)
         if op == "/":
             self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
             safe = np.where(b.x == 0, 1.0, b.x)
             x = a.x / safe
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
-            exact = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
-            return self.checked(Numbers(x, _bound(x, e, exact)), (np.abs(x) < _TINY) & (a.x != 0))
+            if some:
+                known = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
+            return self.checked(Numbers(x, _bound(x, e, known)), (np.abs(x) < _TINY) & (a.x != 0))
         raise ValueError(op)  # pragma: no cover
 
     def _binary(self, node: Expr) -> Vector:
@@ -418,15 +448,21 @@ def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mas
     scaled = x.x * 10.0**places
     if not x.e.any() and _integral(scaled).all():  # exact whole steps already (points as given)
         return scaled, np.zeros(len(scaled), dtype=bool)
-    error = x.e * 10.0**places + np.abs(scaled) * REL
     magnitude = np.abs(scaled)
-    fraction = magnitude - np.floor(magnitude)
-    steps = np.nan_to_num(np.sign(scaled) * np.floor(magnitude + 0.5))
-    near = (np.abs(fraction - 0.5) <= error) & ~((x.e == 0) & _integral(scaled))
-    unsure = ~np.isfinite(scaled) | (magnitude >= _EXACT_LIMIT)
+    finite = np.isfinite(scaled)
+    unsure = ~finite | (magnitude >= _EXACT_LIMIT)
+    steps = np.sign(scaled) * np.floor(magnitude + 0.5)
+    if not finite.all():
+        steps = np.nan_to_num(steps)
+    error = x.e * 10.0**places + magnitude * REL
+    near = np.abs(magnitude - np.floor(magnitude) - 0.5) <= error
     step = Decimal(1).scaleb(-places)
     for row in np.flatnonzero(near & ~unsure):
-        if x.e[row] == 0:  # the float is exact: round its exact decimal value
+        if x.e[row] == 0:
+            whole = scaled[row]
+            if math.floor(whole) == whole:  # an exact whole step (|whole| < 2**52: not unsure)
+                continue
+            # the float is exact: round its exact decimal value
             exact = Decimal(float(x.x[row])).quantize(step, rounding=ROUND_HALF_UP)
             steps[row] = float(exact.scaleb(places))
         else:
