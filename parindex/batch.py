@@ -153,7 +153,9 @@ class _Scorer:
         raw = ev.numbers(node.leaf.lowered)
         steps, unsure = round_half_up(raw, self.precision_places)
         ev.flag(unsure)
-        points = steps.astype(np.int64) * 10 ** (self.scale - self.precision_places)
+        points = steps.astype(np.int64)
+        if self.scale > self.precision_places:
+            points *= 10 ** (self.scale - self.precision_places)
         return points, np.ones(self.n, dtype=bool), ev.unsure.copy()
 
     def exact(self, node: CompiledNode, rows: Mask, points: Ints, scored: Mask) -> None:
@@ -194,7 +196,7 @@ class _Scorer:
             status[~missing & ~scored] = _CODE[Status.ERROR]
         elif not scored.all():
             status[~scored] = _CODE[Status.ERROR]
-        undetermined = np.where(scored, 0, self.scaled(top)).astype(np.int64)
+        undetermined = np.where(scored, 0, np.int64(self.scaled(top)))
         return _Node(status, points, scored, self.full(counted), undetermined, active)
 
     # --- applicability and the tree -------------------------------------------

@@ -124,11 +124,10 @@ def numpy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     changed: dict[Any, Any] = {}
-    for name in frame.columns:
-        column = frame[name]
-        dtype = column.dtype
+    for name, dtype in frame.dtypes.items():  # one look at every dtype, no column taken out
         if isinstance(dtype, np.dtype):
             continue
+        column = frame[name]
         gaps = column.isna().to_numpy(dtype=bool)
         if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
             values = np.empty(len(column), dtype=object)
