@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parindex.reading import Bounds, ReadError, Scalar, read_yaml
 
@@ -138,3 +141,38 @@ def test_libyaml_and_the_careful_parser_read_the_same(path: Path) -> None:
         except ReadError as exc:
             results.append((exc.problem.kind, exc.problem.line, None))
     assert results[0] == results[1]
+
+
+_CONTROLS = "\x00\x07\x0b\x1f\x7f\x80\x84\x85\x86\x9f\xa0\ufffe\uffff\ufeff\t\r\n"
+
+
+@given(st.text(alphabet=st.one_of(st.sampled_from(_CONTROLS), st.characters()), max_size=40))
+def test_the_quick_control_look_never_misses_one(text: str) -> None:
+    """Where the bytes say no refused character can be there, the pattern finds none; a
+    file holding one gets the same problem (kind, line) as the pattern alone gives."""
+    from parindex import reading
+
+    try:
+        raw = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 file holds one
+        return
+    if not reading._may_hold_control(raw):
+        assert reading._CONTROL.search(text) is None
+    with mock.patch.object(reading, "_may_hold_control", return_value=True):
+        careful = _outcome(b"a: 1\nb: " + raw)
+    assert _outcome(b"a: 1\nb: " + raw) == careful
+
+
+def _outcome(raw: bytes) -> object:
+    try:
+        return read_yaml(raw, "f.yaml").data
+    except ReadError as exc:
+        return exc.problem
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0c", "\x7f", "\x80", "\x9f", "\ufffe", "\uffff"])
+def test_each_kind_of_refused_character_is_seen_by_the_quick_look(char: str) -> None:
+    from parindex import reading
+
+    assert reading._may_hold_control(f"a: x{char}y\n".encode())
+    assert problem_of(f"a: 1\nb: x{char}\n") == ("control_character", 2)
