@@ -131,6 +131,7 @@ class _Reader:
         rows = iter(_ROWS.findall(text))
         nodes = at = 0
         most, waiting = bounds.max_nodes, False
+        stack, depth = self.stack, bounds.max_depth
         # The open mapping the last line went to (its indent, -1 when unknown), kept here.
         frame: _Frame | None = None
         container: dict[str, Any] = {}
@@ -149,7 +150,18 @@ class _Reader:
                 continue
             # The common line, ``key: value`` or ``key:`` in a mapping, read without a call.
             indent = len(spaces)
-            if waiting or indent != top:
+            if waiting and indent > top and len(stack) < depth:
+                # The first line of a mapping opened by the ``key:`` above (what ``open``,
+                # ``push`` and ``settle`` do, without their calls): a self-score's lines.
+                owner, above = frame, self.pending[1]  # type: ignore[index]
+                container = {}
+                frame = _Frame(container, indent, (*base, above) if places else base)
+                stack.append(frame)
+                owner.container[above] = container  # type: ignore[union-attr,index]
+                self.pending, waiting, top, base = None, False, indent, frame.path
+                self.nodes += 1
+                most -= 1
+            elif waiting or indent != top:
                 if waiting or self.pending is not None:
                     self.open(indent, False, at)
                     waiting, most = False, bounds.max_nodes - self.nodes
