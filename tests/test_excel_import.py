@@ -34,6 +34,7 @@ from parindex import (
     load_criteria,
     load_submission,
 )
+from parindex.excel_import import _parts
 from parindex.excel_layout import META_SHEET
 from parindex.excel_read import Xlsx
 
@@ -493,3 +494,16 @@ def test_decimal_points_survive(
     result = import_workbook(criteria, exported)
     first = result.submissions[0]
     assert all(isinstance(s.points, Decimal) for s in first.self_scores.values())
+
+
+@given(st.integers(2, 400), st.integers(2, 8))
+def test_parts_cover_every_unit_in_order_this_process_taking_the_most(
+    units: int, wanted: int
+) -> None:
+    """The parts are consecutive, none empty, at most one a process, and this process's
+    (the first) the largest: a forked one also copies pages and pickles its results."""
+    parts = _parts(list(range(units)), wanted)  # type: ignore[arg-type]
+    assert [u for part in parts for u in part] == list(range(units))
+    assert all(parts) and len(parts) <= wanted
+    assert len(parts[0]) >= max(len(p) for p in parts[1:])
+    assert len(parts) == min(wanted, units)  # every process has work
