@@ -193,10 +193,72 @@ def _print_read(figures: dict[str, float]) -> None:
     )
 
 
+_READ_PHASES = (
+    ("parindex.excel_read", "Xlsx.__init__", "open: the zip read, sheet names"),
+    ("parindex.excel_read", "Xlsx.strings", "shared strings"),
+    ("parindex.excel_import", "_read_meta", "hidden sheet, signatures checked"),
+    ("parindex.excel_import", "_check_set", "criteria set checked"),
+    ("parindex.excel_import", "_original", "each unit's exported submission (JSON)"),
+    ("parindex.excel_import", "import_grid", "each unit's rows (from the compiled set)"),
+    ("parindex.excel_read", "Xlsx._raw", "sheet parts unzipped"),
+    ("parindex.excel_scan", "_parts", "sheet checks (bytes; expat outside the rows)"),
+    ("parindex.excel_scan", "_cells", "sheet cells stored (the loop over tokens)"),
+    ("parindex.excel_import", "read_unit_sheet", "rows matched, cells checked, rebuilt"),
+)
+
+
+def _read_phases(criteria: CriteriaSet, path: Path) -> list[str]:
+    """CPU seconds of each phase of a one-process ``import_workbook``, each without the
+    phases it calls (the rest, chiefly the token expression's ``findall``, is what the
+    phases leave): lines to print."""
+    import importlib
+
+    spent = dict.fromkeys((label for _, _, label in _READ_PHASES), 0.0)
+    inner: list[float] = [0.0]  # per open phase: the time of the phases it called
+    originals = []
+    for module_name, name, label in _READ_PHASES:
+        owner: Any = importlib.import_module(module_name)
+        attribute = name
+        if "." in name:
+            owner, attribute = getattr(owner, name.split(".")[0]), name.split(".")[1]
+        function = getattr(owner, attribute)
+        originals.append((owner, attribute, function))
+
+        def wrapper(*args: Any, _f: Any = function, _l: str = label, **kwargs: Any) -> Any:
+            start = time.process_time()
+            inner.append(0.0)
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                elapsed = time.process_time() - start
+                spent[_l] += elapsed - inner.pop()
+                inner[-1] += elapsed
+
+        setattr(owner, attribute, wrapper)
+    try:
+        start = time.process_time()
+        import_workbook(criteria, path, workers=1)
+        total = time.process_time() - start
+    finally:
+        for owner, attribute, function in originals:
+            setattr(owner, attribute, function)
+    lines = [f"  read phases, one process ({total:.2f} s CPU in all), each without those it calls:"]
+    for label, share in [
+        *spent.items(),
+        ("the rest: the token expression's findall, …", total - inner[0]),
+    ]:
+        lines.append(f"          {label:<46} {share:5.2f} s CPU ({share / total:4.0%})")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=UNITS)
-    count = parser.parse_args().units
+    parser.add_argument(
+        "--read-phases", action="store_true", help="also the CPU of each phase of the read"
+    )
+    arguments = parser.parse_args()
+    count = arguments.units
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
     batch = units(criteria, count)
     mib = 1024 * 1024
@@ -214,6 +276,7 @@ def main() -> None:
         spent["sheets"] = cpu - spent["check and review"] - spent["save"]
         write_base = _baseline_write(big, folder / "plain.xlsx")
         reading = _read_figures(criteria, big, count)
+        phases = _read_phases(criteria, big) if arguments.read_phases else []
         size = big.stat().st_size
 
     def verdict(met: bool) -> str:
@@ -235,6 +298,7 @@ def main() -> None:
         f"process's peak {other / mib:.0f} MiB, pages shared with this one included"
     )
     _print_read(reading)
+    print(*phases, sep="\n")
 
 
 if __name__ == "__main__":
