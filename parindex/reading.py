@@ -176,6 +176,11 @@ class _Later(SourceMap):
         self.file, self._raw, self._bounds = state["file"], state["_raw"], state["_bounds"]
         self._data, self._known, self._read = None, False, None
 
+    def release(self) -> None:
+        """Let the data read go (it is read again, the same, if asked), as a copy sent
+        between processes does: a folder's submissions keep their models, not both."""
+        self._data, self._known = None, False
+
     @property
     def data(self) -> Any:
         return self._data if self._known else self._source().data

@@ -205,7 +205,11 @@ def load_submission(path: str | FsPath, criteria: CriteriaSet | None = None) -> 
     and a submission sent between processes pickles its file's bytes, not its places.
     """
     data, source = read_document(path, "tệp hồ sơ", SubmissionError, lazy=True)
-    return parse_submission(data, source, criteria)
+    submission = parse_submission(data, source, criteria)
+    release = getattr(source, "release", None)  # a lazy source (reading.read_lazily)
+    if release is not None:
+        release()  # the model holds what counts; the data is read again if asked
+    return submission
 
 
 def _number(value: Any) -> Any:

@@ -176,3 +176,16 @@ def test_each_kind_of_refused_character_is_seen_by_the_quick_look(char: str) -> 
 
     assert reading._may_hold_control(f"a: x{char}y\n".encode())
     assert problem_of(f"a: 1\nb: x{char}\n") == ("control_character", 2)
+
+
+def test_a_lazy_source_released_reads_the_same_data_again() -> None:
+    """A submission's lazy source lets its data go once the model is built; asked again,
+    it reads the same data (and lines) from the bytes it keeps."""
+    from parindex.reading import read_lazily
+
+    raw = "format: parindex.submission/1\nunit:\n  id: a\n  name: Sở\nvalues:\n  x: '1'\n".encode()
+    source = read_lazily(raw, "f.yaml")
+    first = source.data
+    source.release()  # type: ignore[attr-defined]
+    assert source.data == first == read_yaml(raw, "f.yaml").data
+    assert source.line(("values", "x")) == 6
