@@ -138,6 +138,8 @@ def breakdown(criteria: CriteriaSet, n: int) -> None:
                 "validate (parse_submission, pydantic)",
                 lambda: [parse_submission(s.data, s) for s in sources],
             )
+            for source in sources:
+                source.release()  # type: ignore[attr-defined]  # as load_submission does
             blobs = step("send: pickle the submissions", lambda: [pickle.dumps(u) for u in units])
             step("send: unpickle them", lambda: [pickle.loads(b) for b in blobs])
             step("check (check_many)", lambda: check_many(criteria, units))
