@@ -271,7 +271,39 @@ def read_frame(criteria: CriteriaSet, frame: pd.DataFrame) -> Table:
     """
     from parindex.frames import numpy_frame
 
+    _refuse_duplicate_columns(frame)
     return _FrameReader(criteria, numpy_frame(frame)).read()
+
+
+def _refuse_duplicate_columns(frame: pd.DataFrame) -> None:
+    """Refuse a frame naming a column twice: which of its cells is the unit's value is unknowable.
+
+    One problem per name, with the positions (1-based) of its columns, all at once.
+    """
+    names = [str(column) for column in frame.columns]
+    if len(set(names)) == len(names):
+        return
+    places: dict[str, list[int]] = {}
+    for at, name in enumerate(names, start=1):
+        places.setdefault(name, []).append(at)
+    problems = [
+        Problem(
+            kind="duplicate_column",
+            message=(
+                f"cột {name!r} có {len(at)} lần (cột thứ {', '.join(map(str, at))}): "
+                "giữ một cột, đổi tên hoặc xoá các cột còn lại"
+            ),
+            message_en=(
+                f"column {name!r} appears {len(at)} times (columns {', '.join(map(str, at))}): "
+                "keep one, rename or delete the others"
+            ),
+            file="dòng tiêu đề",
+            field=name,
+        )
+        for name, at in places.items()
+        if len(at) > 1
+    ]
+    raise SubmissionError(problems)
 
 
 class _FrameReader:

@@ -195,6 +195,24 @@ def test_a_frame_of_inputs_is_checked_like_submissions(mini: CriteriaSet) -> Non
     assert any("so_don_vi_kiem_tra" in p.message for p in problems if p.kind == "unknown_column")
 
 
+def test_a_frame_naming_a_column_twice_is_refused_with_every_duplicate_located(
+    mini: CriteriaSet,
+) -> None:
+    frame = pd.DataFrame(
+        [["a", 2, 3, 1, "b"], ["c", 5, 1, 2, "d"]],
+        columns=["unit", "so_don_vi", "so_don_vi", "so_don_vi", "unit"],
+    )
+    with pytest.raises(SubmissionError) as caught:
+        score_many(mini, frame)
+    problems = caught.value.problems
+    assert [(p.kind, p.field) for p in problems] == [
+        ("duplicate_column", "unit"),
+        ("duplicate_column", "so_don_vi"),
+    ]
+    assert "cột thứ 1, 5" in problems[0].message
+    assert "3 lần" in problems[1].message and "columns 2, 3, 4" in problems[1].message_en
+
+
 def test_a_frame_of_inputs_scores_like_its_submissions(mini: CriteriaSet) -> None:
     frame = pd.DataFrame(
         {
