@@ -171,11 +171,12 @@ def given_leaves(criteria: CriteriaSet) -> dict[str, tuple[RuleKind[Any, Any], s
 
     The name is the one the leaf lowers to; inputs frames carry the points under it.
     """
+    nodes = criteria.compiled.nodes
     found: dict[str, tuple[RuleKind[Any, Any], str]] = {}
-    for code, node in criteria.compiled.nodes.items():
-        kind = node.kind
-        if kind is not None and kind.given:
-            found[code] = kind, given_name(node)
+    for code in criteria.compiled.given_codes():
+        kind = nodes[code].kind
+        assert kind is not None, code
+        found[code] = kind, given_name(nodes[code])
     return found
 
 

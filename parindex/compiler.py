@@ -173,6 +173,13 @@ class CompiledSet:
         """Leaf nodes in tree order."""
         return (n for n in self.nodes.values() if n.node.is_leaf)
 
+    def given_codes(self) -> list[str]:
+        """Codes of the leaves whose points are given, not computed (the survey), in tree order.
+
+        The one test of it: the leaf's rule kind says so (:attr:`RuleKind.given`).
+        """
+        return [c for c, n in self.nodes.items() if n.kind is not None and n.kind.given]
+
     def provisional_points(
         self, code: str | None = None, maximum: Callable[[str], Decimal | None] | None = None
     ) -> Decimal:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from parindex.criteria import Aggregation, CriteriaSet, SurveyRule
+from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import Problem, ProblemsError
 from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import Submission
@@ -167,7 +167,7 @@ def layout(
     scored_here = set(submission.self_scores) | {
         code for appraisal in submission.appraisals for code in appraisal.scores
     }
-    survey = {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
+    survey = set(compiled.given_codes())
     nodes = report.nodes
     rows = []
     for position, result in enumerate(nodes):

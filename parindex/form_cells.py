@@ -46,7 +46,6 @@ from parindex.form_layout import (
     input_engine,
     ref,
     serial,
-    survey_codes,
     tri,
 )
 from parindex.messages import label
@@ -83,7 +82,7 @@ class _Builder:
         self.report: ScoreReport = review.report
         self.by_code = {n.code: n for n in self.report.nodes}
         self.entries = entries
-        self.survey = survey_codes(plan.criteria)
+        self.survey = set(plan.criteria.compiled.given_codes())
         self.cells: dict[tuple[int, int], Computed] = {}
         self.opened: dict[str, str] = {}
         self.touched = self._touched()

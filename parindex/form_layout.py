@@ -37,7 +37,7 @@ from parindex.criteria import Aggregation, CriteriaSet, Input, InputType
 from parindex.excel_layout import FORM_FORMAT
 from parindex.excel_read import column_letter
 from parindex.expressions import BoolOp, CompiledExpression, Expr, Not
-from parindex.rules.survey import SURVEY_PREFIX, SurveyRule
+from parindex.rules.survey import SURVEY_PREFIX
 from parindex.submission import Document, Submission
 
 __all__ = [
@@ -284,10 +284,6 @@ def class_formula(bands: Sequence[tuple[str, object]], cell: str) -> str:
 def serial(day: dt.date) -> int:
     """A date as a spreadsheet serial number."""
     return (day - _EPOCH).days
-
-
-def survey_codes(criteria: CriteriaSet) -> set[str]:
-    return {n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)}
 
 
 def aggregate_text(how: Aggregation, parts: Sequence[str], top: str | None) -> str:

@@ -300,8 +300,7 @@ class _Reviewer:
         )
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        nodes = self.criteria.compiled.nodes
-        survey_codes = {c for c, n in nodes.items() if n.kind is not None and n.kind.given}
+        survey_codes = set(self.criteria.compiled.given_codes())
         for node in self.report.nodes:
             claimed = self_scores.get(node.code)
             appraised = final.get(node.code)

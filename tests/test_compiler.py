@@ -63,6 +63,17 @@ def variant(change: Callable[[dict[str, Any]], None]) -> tuple[CompiledSet, list
     return compile_set(CriteriaSet.model_validate(data))
 
 
+def test_given_codes_are_the_survey_leaves_in_tree_order(compiled: CompiledSet) -> None:
+    assert compiled.given_codes() == ["XHH"]
+    namdinh = load_criteria(Path("criteria/namdinh-stnmt-2023.yaml")).compiled
+    surveyed = [
+        c
+        for c, n in namdinh.nodes.items()
+        if n.node.rule is not None and n.node.rule.kind == "survey"
+    ]
+    assert surveyed and namdinh.given_codes() == surveyed
+
+
 def test_provisional_points_of_mini(compiled: CompiledSet) -> None:
     """9,5 points of mini.yaml rest on provisional values, counted by hand from the file.
 
@@ -140,14 +151,18 @@ def test_inputs_and_applicability(compiled: CompiledSet) -> None:
 
 def test_dates_and_intervals_are_resolved(compiled: CompiledSet) -> None:
     assert tuple(dues_of(compiled.nodes["1.2"])) == (dt.date(2022, 12, 31),)
-    assert tuple(dues_of(compiled.nodes["1.3"])) == tuple(dt.date(2023, m, 15) for m in (3, 6, 9, 12))
+    assert tuple(dues_of(compiled.nodes["1.3"])) == tuple(
+        dt.date(2023, m, 15) for m in (3, 6, 9, 12)
+    )
     assert len(compiled.nodes["1.3"].expressions) == 4
     assert tuple(intervals_of(compiled.nodes["1.4"])) == (
         parse_range("100%"),
         parse_range("từ 80% đến dưới 100%"),
         parse_range("dưới 80%"),
     )
-    assert tuple(intervals_of(compiled.nodes["1.5"])) == (Interval(Decimal(30), False, None, False),)
+    assert tuple(intervals_of(compiled.nodes["1.5"])) == (
+        Interval(Decimal(30), False, None, False),
+    )
 
 
 def test_environment_constraints_and_classification(compiled: CompiledSet) -> None:

@@ -13,7 +13,6 @@ from parindex.criteria import (
     CriteriaSet,
     DeadlineRule,
     InputType,
-    SurveyRule,
 )
 from parindex.engine import leaf_points
 from parindex.errors import EvaluationError
@@ -251,7 +250,7 @@ def _leaves_under(criteria: CriteriaSet, code: str) -> list[CompiledNode]:
         current = stack.pop()
         entry = compiled.nodes[current]
         if entry.node.is_leaf:
-            if entry.node.rule is not None and not isinstance(entry.node.rule, SurveyRule):
+            if entry.kind is not None and not entry.kind.given:
                 result.append(entry)
         else:
             stack.extend(reversed(compiled.children.get(current, ())))

@@ -34,7 +34,6 @@ from parindex.criteria import (
     Aggregation,
     BandsRule,
     CriteriaSet,
-    SurveyRule,
     ThresholdRule,
 )
 from parindex.engine import score
@@ -581,8 +580,4 @@ def check_all(
 
 
 def _leaves_under_all(criteria: CriteriaSet) -> list[CompiledNode]:
-    return [
-        n
-        for n in criteria.compiled.leaves()
-        if n.node.rule is not None and not isinstance(n.node.rule, SurveyRule)
-    ]
+    return [n for n in criteria.compiled.leaves() if n.kind is not None and not n.kind.given]

@@ -39,7 +39,6 @@ from parindex.criteria import (
     DeadlineRule,
     InputType,
     Node,
-    SurveyRule,
     UnitLevel,
 )
 from parindex.loader import SourceMap, parse_criteria
@@ -104,10 +103,8 @@ def submissions(
     solver = Solver.for_set(criteria, scale=scale)
     pinned, pinned_other = _pins(criteria, fixed or {}, solver)
     dues = _dues(criteria)
-    survey_codes = [n.code for n in criteria.walk() if isinstance(n.rule, SurveyRule)]
-    leaves = [
-        n for n in criteria.walk() if n.is_leaf and n.rule and not isinstance(n.rule, SurveyRule)
-    ]
+    survey_codes = criteria.compiled.given_codes()
+    leaves = [n for n in criteria.walk() if n.is_leaf and n.rule and n.code not in survey_codes]
     levels = [UnitLevel(level)] if level is not None else list(criteria.levels)
 
     @st.composite
