@@ -37,7 +37,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, cast
 
-import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from parindex.collector import paused
@@ -89,7 +88,7 @@ from parindex.excel_style import (
 )
 from parindex.excel_summary import ranks, write_findings, write_summary
 from parindex.excel_workers import Helper, reviewed
-from parindex.excel_xml import RowSheet
+from parindex.excel_xml import Book, RowSheet
 from parindex.numbers import format_date, format_decimal
 from parindex.report import NodeResult, ScoreReport, format_points
 from parindex.review import Review
@@ -498,7 +497,7 @@ def _written(unit: UnitSheet) -> UnitSheet:
 
 
 def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
-    workbook = xlsxwriter.Workbook(
+    workbook = Book(
         str(path),
         {
             "strings_to_formulas": False,

@@ -31,7 +31,7 @@ from parindex import (
 from parindex.backends.excel import render
 from parindex.excel_formulas import SheetFormulas, sheet_values
 from parindex.excel_layout import last_round, layout
-from parindex.excel_xml import RowSheet
+from parindex.excel_xml import Book, RowSheet
 from parindex.review import review
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
 
@@ -128,6 +128,51 @@ def test_row_sheet_refuses_cells_once_sealed(tmp_path: Path) -> None:
         unsealed._write_sheet_data()  # what saving the workbook does first
     unsealed.seal()
     book.close()
+
+
+def _made(kind: Any, target: Any) -> None:
+    book = kind(target, {"in_memory": True, "strings_to_formulas": False})
+    book.set_properties({"created": __import__("datetime").datetime(2026, 11, 30)})
+    bold = book.add_format({"bold": True})
+    for name in ("Một", "Hai"):
+        sheet = book.add_worksheet(name)
+        for row in range(300):
+            sheet.write_string(row, 0, f"dòng {row} & <{name}>", bold)
+            sheet.write_number(row, 1, row / 7)
+            sheet.write_formula(row, 2, f"=B{row + 1}*2", None, row * 2 / 7)
+    book.close()
+
+
+@pytest.mark.parametrize("seekable", [True, False])
+def test_book_packs_the_parts_xlsxwriter_packs(tmp_path: Path, seekable: bool) -> None:
+    """The same parts, bytes, names, times and attributes as XlsxWriter's own package, only
+    deflated at another level; also into a stream that cannot seek."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.data = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, chunk: Any) -> int:
+            self.data += chunk
+            return len(chunk)
+
+    _made(xlsxwriter.Workbook, str(tmp_path / "plain.xlsx"))
+    stream = Unseekable()
+    _made(Book, str(tmp_path / "book.xlsx") if seekable else stream)
+    packed = (tmp_path / "book.xlsx").read_bytes() if seekable else bytes(stream.data)
+    with (
+        zipfile.ZipFile(tmp_path / "plain.xlsx") as plain,
+        zipfile.ZipFile(io.BytesIO(packed)) as book,
+    ):
+        assert book.testzip() is None  # every part's CRC checks
+        assert book.namelist() == plain.namelist()
+        for ours, theirs in zip(book.infolist(), plain.infolist(), strict=True):
+            for field in ("date_time", "external_attr", "compress_type", "file_size"):
+                assert getattr(ours, field) == getattr(theirs, field), (ours, field)
+            assert book.read(ours) == plain.read(theirs), ours.filename
 
 
 # --- the formulas shared by a shape -------------------------------------------------------------
