@@ -237,3 +237,24 @@ def _formula(content: object) -> bool:
 
 
 # --- the reviews made by a second process ------------------------------------------------------
+
+
+def test_book_refuses_what_xlsxwriter_refuses(tmp_path: Path) -> None:
+    """Sheet names: the same errors as XlsxWriter's, the taken names compared ignoring case."""
+    from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
+
+    for kind in (xlsxwriter.Workbook, Book):
+        book = kind(str(tmp_path / "names.xlsx"), {"in_memory": True})
+        assert [book.add_worksheet(n).name for n in ("Đơn vị", None, "sheet3")] == [
+            "Đơn vị",
+            "Sheet2",
+            "sheet3",
+        ]
+        for taken in ("ĐƠN VỊ", "SHEET2", "Sheet3"):
+            with pytest.raises(DuplicateWorksheetName, match="already in use"):
+                book.add_worksheet(taken)
+        for bad in ("a/b", "'x'", "x" * 32):
+            with pytest.raises(InvalidWorksheetName):
+                book.add_worksheet(bad)
+        assert book.add_worksheet().name == "Sheet10"  # each attempt counts, as in XlsxWriter
+        book.close()
