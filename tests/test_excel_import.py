@@ -36,6 +36,7 @@ from parindex import (
 )
 from parindex.excel_import import _parts
 from parindex.excel_layout import META_SHEET
+from parindex.excel_meta import MetaRow
 from parindex.excel_read import Xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,9 +203,14 @@ def test_a_sheet_of_a_version_that_scores_differently_is_refused_naming_the_code
 # --- the malformed-workbook corpus ----------------------------------------------------------
 
 
-def _rows(change: Callable[[Any, dict[str, int]], None]) -> Callable[[Path, Path], Path]:
+def _rows(change: Callable[[Any, dict[str, int]], object]) -> Callable[[Path, Path], Path]:
+    """An edit of the TNMT sheet given each code's row (what ``change`` returns is unused)."""
+
     def make(source: Path, out: Path) -> Path:
-        return edited(source, out, lambda book: change(book[TNMT], rows_by_code(book[TNMT])))
+        def apply(book: Any) -> None:
+            change(book[TNMT], rows_by_code(book[TNMT]))
+
+        return edited(source, out, apply)
 
     return make
 
@@ -442,7 +448,9 @@ def _damaged(data: bytes, actions: list[tuple[str, int, int]]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def small(criteria: CriteriaSet, units: list[Submission], tmp_path_factory: Any) -> bytes:
+def small(
+    criteria: CriteriaSet, units: list[Submission], tmp_path_factory: pytest.TempPathFactory
+) -> bytes:
     path = tmp_path_factory.mktemp("fuzz") / "one.xlsx"
     export_workbook(criteria, units[:1], path, summary=False)
     return path.read_bytes()
@@ -502,8 +510,9 @@ def test_parts_cover_every_unit_in_order_this_process_taking_the_most(
 ) -> None:
     """The parts are consecutive, none empty, at most one a process, and this process's
     (the first) the largest: a forked one also copies pages and pickles its results."""
-    parts = _parts(list(range(units)), wanted)  # type: ignore[arg-type]
-    assert [u for part in parts for u in part] == list(range(units))
+    rows = [MetaRow(n, ("unit", f"sheet {n}"), "", True) for n in range(units)]
+    parts = _parts(rows, wanted)
+    assert [u for part in parts for u in part] == rows
     assert all(parts) and len(parts) <= wanted
     assert len(parts[0]) >= max(len(p) for p in parts[1:])
     assert len(parts) == min(wanted, units)  # every process has work

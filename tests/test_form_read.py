@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from parindex import check_submission, load_criteria, load_submission, review, score
+from parindex import CriteriaSet, check_submission, load_criteria, load_submission, review, score
 from parindex.excel_import import import_workbook
 from parindex.excel_layout import WorkbookError
 from parindex.form import write_form
@@ -124,7 +124,7 @@ def test_a_filled_blank_form_scores_as_the_engine(criteria, tmp_path: Path) -> N
         import_workbook(criteria, path)
     [formula] = [p for p in caught.value.errors if p.kind == "formula_in_text"]
     typed_by_unit = [p for p in caught.value.errors if p.kind != "formula_in_text"]
-    assert formula.field.endswith(f"!P{other}")
+    assert formula.field is not None and formula.field.endswith(f"!P{other}")
     assert any(w.kind == "not_imported" for w in caught.value.warnings)
     # the round cells are the appraisers': typed in the unit's form, each is refused
     assert {(p.kind, p.code) for p in typed_by_unit} == {("appraisal_in_unit_form", "1.1")}
@@ -260,8 +260,8 @@ def test_tampered_forms_give_located_problems_for_that_unit_only(criteria, tmp_p
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_anything_typed_anywhere_is_imported_or_a_located_problem(
-    criteria, tmp_path: Path, seed: int
-) -> None:  # type: ignore[no-untyped-def]
+    criteria: CriteriaSet, tmp_path: Path, seed: int
+) -> None:
     """Random values (text, numbers, dates, booleans, formulas, huge and odd text) typed over
     random cells of the form, entry or not: never a crash, every problem located."""
     import random
