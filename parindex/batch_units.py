@@ -31,6 +31,7 @@ from parindex.backends.vectors import (
     Vector,
     number_error,
 )
+from parindex.checks import _vector as typed_vector
 from parindex.checks import check_columns
 from parindex.compiler import CompiledNode
 from parindex.criteria import CriteriaSet, Input, InputType
@@ -216,6 +217,24 @@ def _column(kind: ValueType, raw: list[Value | None]) -> tuple[Vector, Mask]:
     return Texts(texts), present
 
 
+def _kept(
+    criteria: CriteriaSet, submissions: Sequence[Submission | CheckedSubmission]
+) -> Sequence[Submission | CheckedSubmission]:
+    """Each submission as its kept check against ``criteria`` when every one has it (a
+    folder read with the set: :func:`~parindex.checks.check_many` kept each result, which
+    :func:`check_submission` would return), so the columns are not checked a second time."""
+    found: list[Submission | CheckedSubmission] = []
+    for submission in submissions:
+        if isinstance(submission, Submission):
+            kept = submission._checked
+            if kept is None or kept[0] is not criteria or kept[1].submission is not submission:
+                return submissions
+            found.append(kept[1])
+        else:
+            found.append(submission)
+    return found
+
+
 def from_submissions(
     criteria: CriteriaSet, submissions: Sequence[Submission | CheckedSubmission]
 ) -> Table:
@@ -223,6 +242,7 @@ def from_submissions(
     problems: list[Problem] = []
     columns: dict[str, Vector] = {}
     present: dict[str, Mask] = {}
+    submissions = _kept(criteria, submissions)
     if not any(isinstance(s, CheckedSubmission) for s in submissions):
         many = check_columns(criteria, submissions)  # type: ignore[arg-type]
         for result in many.results:
@@ -245,8 +265,13 @@ def from_submissions(
                 problems.extend(exc.problems)
         if problems:
             raise SubmissionError(problems)
-        for name, kind in _types(criteria).items():
-            columns[name], present[name] = _column(kind, [c.values.get(name) for c in checked])
+        types = _types(criteria)
+        names = list(types)
+        # One row per unit (a C-level map), then one column per name.
+        by_row = [list(map(c.values.get, names)) for c in checked]
+        gathered = zip(*by_row, strict=True) if by_row else ((),) * len(names)
+        for name, column in zip(names, gathered, strict=True):
+            columns[name], present[name] = typed_vector(types[name], list(column))
     units = [c.submission for c in checked]
     meta: dict[str, list[Any]] = {
         "unit": [s.unit.id for s in units],

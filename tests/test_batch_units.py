@@ -3,6 +3,7 @@ cell-by-cell reader's values, gaps and problems, whatever the cells."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,13 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parindex import load_criteria
+from parindex import load_criteria, synthetic
 from parindex.backends.vectors import Dates
-from parindex.batch_units import _FrameReader
+from parindex.batch_units import Table, _FrameReader, from_submissions
+from parindex.checks import check_many
 from parindex.expressions import ValueType
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +83,51 @@ def test_the_one_pass_reader_takes_dates_false_and_gaps() -> None:
     assert np.isnan(column.d[3]) and column.d[0] == column.d[4] == dt.date(2023, 1, 2).toordinal()
     for other in ([False, 0], [False, 0.0], [True], [pd.NaT], [dt.datetime(2023, 1, 1)]):
         assert _FrameReader.dates(pd.Series(other, dtype=object)) is None, other
+
+
+SET_2023 = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+def _same_tables(one: Table, other: Table) -> None:
+    assert one.n == other.n
+    assert one.meta == other.meta
+    assert one.columns.keys() == other.columns.keys()
+    for name, column in one.columns.items():
+        theirs = other.columns[name]
+        assert type(column) is type(theirs), name
+        for field in dataclasses.fields(column):
+            mine, their = getattr(column, field.name), getattr(theirs, field.name)
+            np.testing.assert_array_equal(mine, their, err_msg=name)
+            assert mine.dtype == their.dtype, name
+        np.testing.assert_array_equal(one.present[name], other.present[name], err_msg=name)
+    assert one.given.keys() == other.given.keys()
+    for code, points in one.given.items():
+        np.testing.assert_array_equal(points.x, other.given[code].x)
+        np.testing.assert_array_equal(points.present, other.given[code].present)
+        assert (points.places, points.exact) == (other.given[code].places, other.given[code].exact)
+    assert one.rows is not None and other.rows is not None
+    assert [list(r.items()) for r in one.rows] == [list(r.items()) for r in other.rows]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 6),
+    missing=st.sampled_from([0.0, 0.3]),
+    use_mini=st.booleans(),
+)
+def test_units_checked_before_give_the_table_of_units_checked_now(
+    seed: int, n: int, missing: float, use_mini: bool
+) -> None:
+    """A folder's units were checked by ``check_many`` (each keeps its result): their
+    table is the one their columns give when checked again, and the one of their results."""
+    criteria = MINI if use_mini else SET_2023
+    units = synthetic.units(criteria, n, seed=seed, missing_rate=missing, self_scores=True)
+    fresh = [u.model_copy() for u in units]  # a copy carries no kept result
+    now = from_submissions(criteria, fresh)
+    results = check_many(criteria, units)
+    assert all(u._checked is not None for u in units)
+    before = from_submissions(criteria, units)
+    _same_tables(now, before)
+    checked = [r for r in results if not isinstance(r, list)]
+    _same_tables(now, from_submissions(criteria, checked))
