@@ -467,11 +467,16 @@ def _units_of(criteria: CriteriaSet, units: Units) -> Table:
 
     if isinstance(units, pd.DataFrame):
         return read_frame(criteria, units)
-    if isinstance(units, str | os.PathLike):  # a folder or a file: read as load_submissions does
-        from parindex.folders import load_submissions
+    if isinstance(units, str | os.PathLike):  # a folder or a file: what load_submissions reads
+        from parindex.errors import SubmissionError
+        from parindex.folder_table import read_table
+        from parindex.folders import cores, submission_files
 
-        units = load_submissions(units, criteria, on_error="raise").submissions
-    elif isinstance(units, tuple) and len(units) == 2 and isinstance(units[1], pd.DataFrame):
+        table, errors, _ = read_table(submission_files(units), criteria, workers=cores())
+        if errors:
+            raise SubmissionError(errors)
+        return table
+    if isinstance(units, tuple) and len(units) == 2 and isinstance(units[1], pd.DataFrame):
         units = units[0]  # the (submissions, problems) that load_submissions returns
     return from_submissions(criteria, list(units))
 

@@ -273,7 +273,15 @@ def from_submissions(
         for name, column in zip(names, gathered, strict=True):
             columns[name], present[name] = typed_vector(types[name], list(column))
     units = [c.submission for c in checked]
-    meta: dict[str, list[Any]] = {
+    given = {code: Given.of(points) for code, points in given_points(criteria, units).items()}
+    return Table(
+        len(units), unit_columns(units), columns, present, given, rows=[c.values for c in checked]
+    )
+
+
+def unit_columns(units: Sequence[Submission]) -> dict[str, list[Any]]:
+    """The unit columns (:data:`META_COLUMNS`) of submissions."""
+    return {
         "unit": [s.unit.id for s in units],
         "name": [s.unit.name for s in units],
         "level": [s.unit.level.value for s in units],
@@ -282,11 +290,16 @@ def from_submissions(
         "sample": [s.sample for s in units],
         "synthetic": [s.synthetic for s in units],
     }
-    given = {
-        code: Given.of([kind.given_points(s, code) for s in units])
+
+
+def given_points(
+    criteria: CriteriaSet, units: Sequence[Submission]
+) -> dict[str, list[Decimal | None]]:
+    """The points of each given leaf (:func:`given_leaves`) for each submission, by leaf code."""
+    return {
+        code: [kind.given_points(s, code) for s in units]
         for code, (kind, _name) in given_leaves(criteria).items()
     }
-    return Table(len(units), meta, columns, present, given, rows=[c.values for c in checked])
 
 
 def read_frame(criteria: CriteriaSet, frame: pd.DataFrame) -> Table:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from parindex.collector import paused
 from parindex.criteria import CriteriaSet
@@ -43,6 +43,8 @@ SLICE_LEAST = 8
 CHECK_TOGETHER_FROM = 16
 """Units from which they are checked together (:func:`~parindex.checks.check_many`, column by
 column); fewer are checked one by one, as quickly, without importing numpy (``score``)."""
+
+T = TypeVar("T")
 
 _COLUMNS = ["file", "line", "code", "field", "kind", "message", "text", "allowed"]
 
@@ -114,25 +116,57 @@ def _read_all(
             if done is not None:
                 done(1)
         return results
+    parts = in_slices(files, workers, _read_here, _read_chunk, done)
+    return [result for part in parts for result in part]
+
+
+def _read_here(paths: Sequence[Path]) -> list[Submission | list[Problem]]:
+    return [_read(path) for path in paths]
+
+
+def in_slices(
+    files: Sequence[Path],
+    workers: int,
+    here: Callable[[Sequence[Path]], T],
+    there: Callable[[Sequence[Path]], T],
+    done: Callable[[int], None] | None = None,
+    start: tuple[Callable[..., None], tuple[Any, ...]] | None = None,
+    per_reader: int = SLICES_A_READER,
+) -> list[T]:
+    """``here(slice)`` or, in a process, ``there(slice)`` for every slice of the files, in order.
+
+    ``workers - 1`` processes (started with ``start``: a function and its arguments) take
+    slices from the front while this process takes them from the back, taking back each
+    slice no process has started: what a process does is pickled and unpickled, what this
+    one does is not, so this one does as much as it can. Each reader has about ``per_reader``
+    slices. ``done(n)`` is told as each ``n`` more files are done.
+    """
     from concurrent.futures import ProcessPoolExecutor  # not for a few files (multiprocessing)
 
-    size = max(SLICE_LEAST, -(-len(files) // (workers * SLICES_A_READER)))
+    size = max(SLICE_LEAST, -(-len(files) // (max(workers, 1) * per_reader)))
     slices = [files[i : i + size] for i in range(0, len(files), size)]
-    read: list[list[Submission | list[Problem]] | None] = [None] * len(slices)
-    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-        futures = [pool.submit(_read_chunk, part) for part in slices]
+    out: list[T | None] = [None] * len(slices)
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        for index, part in enumerate(slices):
+            out[index] = here(part)
+            if done is not None:
+                done(len(part))
+        return out  # type: ignore[return-value]  # every slice done
+    initializer, args = start if start is not None else (None, ())
+    with ProcessPoolExecutor(workers - 1, initializer=initializer, initargs=args) as pool:
+        futures = [pool.submit(there, part) for part in slices]
         for index in reversed(range(len(slices))):
             if not futures[index].cancel():
                 break  # a process has it, and every slice before it
-            read[index] = [_read(path) for path in slices[index]]
+            out[index] = here(slices[index])
             if done is not None:
                 done(len(slices[index]))
         for index, future in enumerate(futures):
-            if read[index] is None:
-                read[index] = future.result()
+            if out[index] is None:
+                out[index] = future.result()
                 if done is not None:
                     done(len(slices[index]))
-    return [result for part in read for result in part or ()]
+    return out  # type: ignore[return-value]  # every slice done
 
 
 def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
@@ -147,11 +181,12 @@ def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
     )
 
 
-def _duplicate(submission: Submission, first: Submission) -> Problem:
+def _duplicate(submission: Submission, first: str) -> Problem:
+    """``submission``'s unit was read first from the file ``first``."""
     return submission.source.problem(
         "duplicate_unit",
-        f"đơn vị '{submission.unit.id}' đã có trong {first.source.file}: bỏ qua tệp này",
-        f"unit '{submission.unit.id}' already read from {first.source.file}: skipped",
+        f"đơn vị '{submission.unit.id}' đã có trong {first}: bỏ qua tệp này",
+        f"unit '{submission.unit.id}' already read from {first}: skipped",
         ("unit", "id"),
         text=submission.unit.id,
     )
@@ -197,10 +232,15 @@ def read_submissions(
     which score each file they are given), not refused.
     """
     files = submission_files(folder_or_paths)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     with paused():
-        results = _read_all(files, workers if workers is not None else cores or 1, done)
+        results = _read_all(files, workers if workers is not None else cores(), done)
         return _sorted(files, results, criteria, keep_duplicates)
+
+
+def cores() -> int:
+    """The cores this process may run on: how many processes read by default."""
+    found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return found or 1
 
 
 def _sorted(
@@ -228,7 +268,7 @@ def _sorted(
             continue
         first = seen.setdefault((result.criteria, result.year, result.unit.id), result)
         if first is not result and not keep_duplicates:
-            errors.append(_duplicate(result, first))
+            errors.append(_duplicate(result, first.source.file))
             continue
         submissions.append(result)
     return submissions, errors, notes

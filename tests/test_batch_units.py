@@ -3,7 +3,6 @@ cell-by-cell reader's values, gaps and problems, whatever the cells."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -11,12 +10,13 @@ from unittest import mock
 
 import numpy as np
 import pandas as pd
+from _tables import same_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex import load_criteria, synthetic
 from parindex.backends.vectors import Dates
-from parindex.batch_units import Table, _FrameReader, from_submissions
+from parindex.batch_units import _FrameReader, from_submissions
 from parindex.checks import check_many
 from parindex.expressions import ValueType
 
@@ -88,27 +88,6 @@ def test_the_one_pass_reader_takes_dates_false_and_gaps() -> None:
 SET_2023 = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
 
 
-def _same_tables(one: Table, other: Table) -> None:
-    assert one.n == other.n
-    assert one.meta == other.meta
-    assert one.columns.keys() == other.columns.keys()
-    for name, column in one.columns.items():
-        theirs = other.columns[name]
-        assert type(column) is type(theirs), name
-        for field in dataclasses.fields(column):
-            mine, their = getattr(column, field.name), getattr(theirs, field.name)
-            np.testing.assert_array_equal(mine, their, err_msg=name)
-            assert mine.dtype == their.dtype, name
-        np.testing.assert_array_equal(one.present[name], other.present[name], err_msg=name)
-    assert one.given.keys() == other.given.keys()
-    for code, points in one.given.items():
-        np.testing.assert_array_equal(points.x, other.given[code].x)
-        np.testing.assert_array_equal(points.present, other.given[code].present)
-        assert (points.places, points.exact) == (other.given[code].places, other.given[code].exact)
-    assert one.rows is not None and other.rows is not None
-    assert [list(r.items()) for r in one.rows] == [list(r.items()) for r in other.rows]
-
-
 @settings(max_examples=15, deadline=None)
 @given(
     seed=st.integers(0, 10_000),
@@ -128,6 +107,6 @@ def test_units_checked_before_give_the_table_of_units_checked_now(
     results = check_many(criteria, units)
     assert all(u._checked is not None for u in units)
     before = from_submissions(criteria, units)
-    _same_tables(now, before)
+    same_tables(now, before)
     checked = [r for r in results if not isinstance(r, list)]
-    _same_tables(now, from_submissions(criteria, checked))
+    same_tables(now, from_submissions(criteria, checked))

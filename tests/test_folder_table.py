@@ -1,0 +1,93 @@
+"""Tests for :mod:`parindex.folder_table`: a folder read straight to the table, on every core,
+gives the table and the problems of reading the submissions and framing them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from _tables import same_tables
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parindex import folders, load_criteria, score_many
+from parindex.batch_units import from_submissions
+from parindex.criteria import CriteriaSet
+from parindex.errors import SubmissionError
+from parindex.folder_table import read_table
+from parindex.folders import read_submissions, submission_files
+
+ROOT = Path(__file__).resolve().parent.parent
+EVIDENCE = ROOT / "evidence"
+SET_2023 = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+SOURCES = sorted(EVIDENCE.glob("*.yaml"))
+
+FATES = st.sampled_from(["good", "good", "broken", "bad_value", "unknown", "twice", "no_year"])
+
+
+def _write(folder: Path, fates: list[str], source: int) -> None:
+    """Files of every fate: good, damaged YAML, a value refused by the check, an unknown
+    input, a unit read twice, a structural problem; the evidence includes another set's file."""
+    for index, fate in enumerate(fates):
+        first = index - 1 if fate == "twice" else index  # the unit of the file before
+        text = SOURCES[(source + first) % len(SOURCES)].read_bytes()
+        text = text.replace(b"  id: ", f"  id: u{first:03d}-".encode(), 1)
+        if fate == "broken":
+            text = text.replace(b"year:", b"year: [", 1)
+        elif fate == "bad_value":  # read, then refused by the check
+            text = re.sub(rb"(so_nhiem_vu_duoc_giao|so_don_vi_truc_thuoc): \S+", rb"\1: -3", text)
+        elif fate == "unknown":
+            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
+        elif fate == "no_year":
+            text = text.replace(b"year:", b"nam:", 1)
+        (folder / f"{index:03d}.yaml").write_bytes(text)
+
+
+def _same(folder: Path, criteria: CriteriaSet, workers: int, keep: bool) -> None:
+    files = submission_files(folder)
+    submissions, errors, notes = read_submissions(files, criteria, workers=1, keep_duplicates=keep)
+    table, errors_now, notes_now = read_table(
+        files, criteria, workers=workers, keep_duplicates=keep
+    )
+    assert errors_now == errors
+    assert notes_now == notes
+    same_tables(table, from_submissions(criteria, submissions))
+
+
+@settings(max_examples=10, deadline=None)
+@given(fates=st.lists(FATES, max_size=14), source=st.integers(0, 20), keep=st.booleans())
+def test_a_folder_read_to_its_table_is_read_then_framed(
+    fates: list[str], source: int, keep: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(Path(tmp), fates, source)
+        _same(Path(tmp), SET_2023, 1, keep)
+
+
+def test_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slices read, checked and framed by the other process and here: the same table and
+    the same problems, in the same order, with their files and lines."""
+    fates = ["good", "broken", "bad_value", "unknown", "good", "twice", "no_year"] * 3
+    _write(tmp_path, fates, 0)
+    monkeypatch.setattr(folders, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(folders, "SLICE_LEAST", 2)
+    _same(tmp_path, SET_2023, 2, keep=False)
+    _, errors, _ = read_table(submission_files(tmp_path), SET_2023, workers=2)
+    kinds = {p.kind for p in errors}
+    assert kinds >= {"yaml_syntax", "unknown_input", "duplicate_unit", "missing_field"}
+    assert kinds & {"out_of_range", "invalid_value"}
+    assert all(p.line is not None and p.file for p in errors)
+
+
+def test_score_many_of_a_folder_raises_every_problem(tmp_path: Path) -> None:
+    for path in SOURCES[:3]:
+        shutil.copy(path, tmp_path)
+    scores = score_many(SET_2023, tmp_path)
+    assert len(scores) == len(list(tmp_path.glob("*-2023.yaml")))
+    (tmp_path / "broken.yaml").write_text("format: parindex.submission/1\nyear: [\n")
+    with pytest.raises(SubmissionError) as caught:
+        score_many(SET_2023, tmp_path)
+    assert [p.kind for p in caught.value.problems] == ["yaml_syntax"]
