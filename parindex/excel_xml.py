@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import math
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
 from xlsxwriter.exceptions import DuplicateWorksheetName
+from xlsxwriter.packager import Packager
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
 
@@ -199,15 +200,14 @@ _LEVEL = 1
 """zlib's level for the parts: a 250-unit workbook's 58 MiB of XML pack to 9,3 MiB instead of
 7,3 MiB at zlib's default level 6, in a third of the time (what a reader unpacks is the same)."""
 _THREADS = 2
-"""zlib releases the GIL while it packs a part: when the package is written the units' sheets
-are all made, so both cores can pack."""
+"""Threads packing the parts while this one writes the next (zlib releases the GIL)."""
 
 
 class Book(Workbook):  # type: ignore[misc]
     """XlsxWriter's workbook, packed faster: the same parts in the same order with the same
-    names, times and attributes, deflated at zlib level :data:`_LEVEL` by :data:`_THREADS`
-    threads (XlsxWriter packs each part at level 6 in turn, the largest share of saving a
-    large workbook). Only in-memory workbooks without a VBA project take this path."""
+    names, times and attributes, deflated at zlib level :data:`_LEVEL` by other threads while
+    the next parts are written (XlsxWriter packs each part at level 6 once all are written,
+    the largest share of saving a large workbook). Only in-memory workbooks without a VBA project take this path."""
 
     def _check_sheetname(self, sheetname: str | None, is_chartsheet: bool = False) -> str:
         """XlsxWriter's checks of a new sheet's name, the one against the names taken made
@@ -232,53 +232,70 @@ class Book(Workbook):  # type: ignore[misc]
         if not self.in_memory or self.vba_project:
             super()._store_workbook()
             return
-        # XlsxWriter's own preparation of the package (Workbook._store_workbook)
-        packager = self._get_packager()
-        if not self.worksheets():
-            self.add_worksheet()
-        if self.worksheet_meta.activesheet == 0:
-            self.worksheets_objs[0].selected = 1
-            self.worksheets_objs[0].hidden = 0
-        for sheet in self.worksheets():
-            if sheet.index == self.worksheet_meta.activesheet:
-                sheet.active = 1
-        self._prepare_sst_string_data()
-        self._prepare_vml()
-        self._prepare_defined_names()
-        self._prepare_drawings()
-        self._add_chart_data()
-        self._prepare_tables()
-        self._prepare_metadata()
-        packager._add_workbook(self)
-        packager._set_tmpdir(self.tmpdir)
-        packager._set_in_memory(self.in_memory)
-        parts = []
-        for handle, name, binary in packager._create_package():
-            data = handle.getvalue()
-            parts.append((name, data if binary else data.encode("utf-8")))
-            handle.close()  # its text is not kept twice
-        packager = None
+        with ThreadPoolExecutor(_THREADS) as pool:
+            # XlsxWriter's own preparation of the package (Workbook._store_workbook)
+            packager = _Packager(pool)
+            if not self.worksheets():
+                self.add_worksheet()
+            if self.worksheet_meta.activesheet == 0:
+                self.worksheets_objs[0].selected = 1
+                self.worksheets_objs[0].hidden = 0
+            for sheet in self.worksheets():
+                if sheet.index == self.worksheet_meta.activesheet:
+                    sheet.active = 1
+            self._prepare_sst_string_data()
+            self._prepare_vml()
+            self._prepare_defined_names()
+            self._prepare_drawings()
+            self._add_chart_data()
+            self._prepare_tables()
+            self._prepare_metadata()
+            packager._add_workbook(self)
+            packager._set_tmpdir(self.tmpdir)
+            packager._set_in_memory(self.in_memory)
+            packager._create_package()
+            packager.hand_over()
+            parts = [(name, packed.result()) for name, packed in packager.parts]
         _write_zip(self.filename, parts, self.allow_zip64)
 
 
-def _packed(data: bytes) -> tuple[int, bytes]:
-    """A part's CRC and its raw deflate stream (what a zip entry holds)."""
+class _Packager(Packager):  # type: ignore[misc]
+    """XlsxWriter's packager handing each part, once written, to the threads that pack it
+    (zlib releases the GIL: the parts are packed while the next ones are written)."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        super().__init__()
+        self.pool = pool
+        self.parts: list[tuple[str, Future[tuple[int, int, bytes]]]] = []
+
+    def _filename(self, xml_filename: str) -> Any:
+        self.hand_over()  # the packager writes one part at a time: those before are complete
+        return super()._filename(xml_filename)
+
+    def hand_over(self) -> None:
+        """Send every part written since the last call to be packed (its text let go)."""
+        for handle, name, binary in self.filenames[len(self.parts) :]:
+            data = handle.getvalue()
+            handle.close()
+            self.parts.append((name, self.pool.submit(_packed, data if binary else data.encode())))
+
+
+def _packed(data: bytes) -> tuple[int, int, bytes]:
+    """A part's CRC, size and raw deflate stream (what a zip entry holds)."""
     packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-    return zlib.crc32(data), packer.compress(data) + packer.flush()
+    return zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
 
 
-def _write_zip(target: Any, parts: list[tuple[str, bytes]], zip64: bool) -> None:
-    """The parts as a zip archive written as XlsxWriter's ``ZipFile`` writes them, each part
-    packed beforehand (``zipfile`` packs as it writes, one part at a time)."""
-    with ThreadPoolExecutor(_THREADS) as pool:
-        packed = list(pool.map(_packed, (data for _, data in parts)))
+def _write_zip(target: Any, parts: list[tuple[str, tuple[int, int, bytes]]], zip64: bool) -> None:
+    """The packed parts as a zip archive written as XlsxWriter's ``ZipFile`` writes them
+    (``zipfile`` packs as it writes, one part at a time)."""
     archive: Any  # its private parts are used: zipfile has no way in for packed data
     with ZipFile(target, "w", compression=ZIP_DEFLATED, allowZip64=zip64) as archive:
-        for (name, data), (crc, stream) in zip(parts, packed, strict=True):
+        for name, (crc, size, stream) in parts:
             info = ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             info.compress_type = ZIP_DEFLATED
             info.external_attr = 0o600 << 16  # what ZipFile.writestr gives a part
-            info.file_size, info.compress_size, info.CRC = len(data), len(stream), crc
+            info.file_size, info.compress_size, info.CRC = size, len(stream), crc
             large = info.file_size * 1.05 > ZIP64_LIMIT  # as ZipFile decides it
             if (large or info.compress_size > ZIP64_LIMIT) and not zip64:
                 raise LargeZipFile("Filesize would require ZIP64 extensions")
