@@ -86,7 +86,7 @@ from parindex.excel_style import (
     write_safe,
     write_text,
 )
-from parindex.excel_summary import ranks, write_findings, write_summary
+from parindex.excel_summary import FindingRow, finding_rows, ranks, write_findings, write_summary
 from parindex.excel_workers import Helper, reviewed
 from parindex.excel_xml import Book, RowSheet
 from parindex.numbers import format_date, format_decimal
@@ -172,6 +172,8 @@ class UnitSheet:
     have the same rows, entries and formulas (:meth:`SheetFormulas.key`)."""
     not_appraised: int | None = None
     """How many criteria no round has appraised (:func:`not_appraised`), once written."""
+    finding_rows: list[FindingRow] | None = None
+    """The unit's rows of the findings sheet, made with its sheets (:func:`finding_rows`)."""
 
     @property
     def report(self) -> ScoreReport:
@@ -612,6 +614,9 @@ def export_workbook(
                 write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
             kept = _written(unit)
+            if front is not None:  # the findings sheet's rows, made by the process writing it
+                rows = finding_rows(workbook, formats, kept, language)
+                kept = dataclasses.replace(kept, finding_rows=rows)
             del unit
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
             return kept
@@ -626,7 +631,12 @@ def export_workbook(
                 if kept is None:
                     units.append(write(index))
                 else:
-                    units.append(dataclasses.replace(kept, submission=_submission(item)))
+                    rows = kept.finding_rows
+                    if rows is not None:  # the other process's numbers
+                        rows = [(helper.renumbered(c), *rest) for c, *rest in rows]
+                    units.append(
+                        dataclasses.replace(kept, submission=_submission(item), finding_rows=rows)
+                    )
         formats.unit = ""
         if not units:
             raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from parindex.criteria import CriteriaSet, Node
 from parindex.excel_layout import FINDINGS_SHEET, final_index, not_appraised
 from parindex.excel_style import (
+    MAX_CELL_TEXT,
     Formats,
     cell_number,
     column_points,
@@ -286,6 +287,12 @@ def write_findings(
     sheet.set_row(0, 2 * 12.6 + 4)
     at = 0
     for unit in units:
+        if unit.finding_rows is not None:  # made with the unit's sheets
+            for cells, first, last, height in unit.finding_rows:
+                at += 1
+                sheet.put_cells(at, cells.replace(_PLACE, f'{at + 1}"'), first, last)
+                sheet.set_row(at, height)
+            continue
         for finding in unit.review.sorted_findings():
             at += 1
             _finding_row(sheet, formats, at, unit, finding, language)
@@ -302,12 +309,43 @@ def write_findings(
     sheet.seal()
 
 
-def _finding_row(
-    sheet: Any, formats: Formats, at: int, unit: UnitSheet, finding: Finding, language: str
-) -> None:
-    words = formats.get(border=1, text_wrap=True, font_size=_BODY)
-    number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
-    texts = {
+_SCRATCH = 1_000_000
+"""The row a unit's findings rows are made in before their place is known: its number is
+then replaced by the row's own (no other text of a findings cell can end in ``1000001"``:
+strings are numbers of the shared table, values are numbers, styles are small numbers)."""
+_PLACE = f'{_SCRATCH + 1}"'
+
+FindingRow = tuple[str, int, int, float]
+"""A findings row made ahead: its cells' XML (numbered :data:`_SCRATCH`), first and last
+column, height."""
+
+
+def finding_rows(
+    workbook: Any, formats: Formats, unit: UnitSheet, language: str = "vi"
+) -> list[FindingRow] | None:
+    """The findings sheet's rows of ``unit``, made with the unit's sheets (by the process
+    that writes them) into a sheet outside the workbook that shares its strings and formats;
+    :func:`write_findings` numbers and places them. ``None`` when a text is too long for a
+    cell (:func:`write_findings` writes those rows itself: the warning names the cell)."""
+    scratch = RowSheet()
+    scratch.name, scratch.str_table = FINDINGS_SHEET, workbook.str_table
+    rows: list[FindingRow] = []
+    for finding in unit.review.sorted_findings():
+        texts = _finding_texts(unit, finding, language)
+        if any(len(t) > MAX_CELL_TEXT for t in texts.values()):
+            return None
+        _finding_row(scratch, formats, _SCRATCH, unit, finding, language)
+        made = scratch.take_cells(_SCRATCH)
+        assert made is not None  # a findings row has its unit's name at least
+        cells, first, last = made
+        if cells.count(_PLACE) != cells.count("<c "):  # never: see _SCRATCH
+            return None
+        rows.append((cells, first, last, scratch._heights.pop(_SCRATCH)))
+    return rows
+
+
+def _finding_texts(unit: UnitSheet, finding: Finding, language: str) -> dict[int, str]:
+    return {
         0: unit.submission.unit.name,
         1: label("severity", finding.severity, language),
         2: label("finding", finding.code, language),
@@ -316,6 +354,14 @@ def _finding_row(
         5: finding.message_en if language == "en" else finding.message,
         10: ", ".join(finding.evidence),
     }
+
+
+def _finding_row(
+    sheet: Any, formats: Formats, at: int, unit: UnitSheet, finding: Finding, language: str
+) -> None:
+    words = formats.get(border=1, text_wrap=True, font_size=_BODY)
+    number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
+    texts = _finding_texts(unit, finding, language)
     for col, value in texts.items():
         write_safe(sheet, at, col, value, words, formats, finding.criterion)
     values = (

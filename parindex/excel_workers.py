@@ -210,13 +210,19 @@ class Helper:
         for at, properties in enumerate(made.formats, start=lowest + len(self.style_map)):
             self.style_map[str(at)] = str(self.formats.get(**properties)._get_xf_index())
         self.formats.cuts += made.cuts
-        styles = {k: v for k, v in self.style_map.items() if k != v}
         for name, kind, state in made.sheets:
-            data = _renumbered(_unmarked(state["_data"], self.string_map), _STYLE, styles)
+            data = self.renumbered(state["_data"])
             sheet = self.workbook.add_worksheet(name, kind)
             sheet.__dict__.update(state)
             sheet._data = data
         return made.unit
+
+    def renumbered(self, xml: str) -> str:
+        """Cells' XML the other process made (for a unit merged, or being merged): its string
+        and style numbers as this workbook's. A unit's XML for a sheet written later (its
+        findings rows) is renumbered by the caller with this."""
+        styles = {k: v for k, v in self.style_map.items() if k != v}
+        return _renumbered(_unmarked(xml, self.string_map), _STYLE, styles)
 
     def __enter__(self) -> Helper:
         return self

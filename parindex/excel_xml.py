@@ -143,6 +143,25 @@ class RowSheet(FormulaSheet):
         self._heights[row] = height
         return 0
 
+    def put_cells(self, row: int, cells: str, first: int, last: int) -> None:
+        """A row's cells made elsewhere: their XML (``<c>`` elements numbered ``row``, in
+        column order), from column ``first`` to ``last``."""
+        made = self._rows.get(row) or self._row(row)
+        if made:
+            raise ValueError(f"row {row + 1} of sheet {self.name!r} has cells already")
+        made[first] = cells
+        if last != first:
+            made[last] = ""  # for the sheet's dimension: the text is all in the first
+
+    def take_cells(self, row: int) -> tuple[str, int, int] | None:
+        """The XML of the cells written in ``row`` (in column order) and their first and last
+        column, the row then dropped; ``None`` for a row without cells."""
+        cells = self._rows.pop(row, None)
+        if not cells:
+            return None
+        order = sorted(cells)
+        return "".join([cells[c] for c in order]), order[0], order[-1]
+
     # --- the sheet's XML ---------------------------------------------------------------------
 
     def seal(self) -> None:

@@ -375,6 +375,81 @@ def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
     assert not any(re.fullmatch(r"[a-z_]+", str(kind)) for kind in kinds)
 
 
+def _findings_cells(path: Path) -> list[tuple[Any, ...]]:
+    """Every cell of the findings sheet: place, value, type, style and row height."""
+    sheet = openpyxl.load_workbook(path)[FINDINGS_SHEET]
+    return [
+        (
+            cell.coordinate,
+            cell.value,
+            cell.data_type,
+            repr(cell.font),
+            repr(cell.border),
+            repr(cell.alignment),
+            cell.number_format,
+            sheet.row_dimensions[cell.row].height,
+        )
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+
+
+def test_findings_rows_made_with_each_unit_are_those_written_at_the_end(
+    criteria: CriteriaSet, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The findings rows a unit's process makes ahead (``finding_rows``) and places at the
+    end are the cells :func:`write_findings` writes there itself."""
+    import parindex.excel as excel
+    import parindex.excel_summary as summary
+
+    units = samples()
+    ahead = export_workbook(criteria, units, tmp_path / "ahead.xlsx")
+    made = [summary.finding_rows]
+    monkeypatch.setattr(excel, "finding_rows", lambda *_: made.append(None))  # written at the end
+    at_end = export_workbook(criteria, units, tmp_path / "end.xlsx")
+    assert len(made) == len(units) + 1
+    cells = _findings_cells(ahead)
+    assert len(cells) > 12 * 20 and cells == _findings_cells(at_end)
+
+
+def test_findings_rows_with_a_text_too_long_are_left_to_the_end(criteria: CriteriaSet) -> None:
+    """A finding too long for a cell is not made ahead: written at the end, its warning names
+    its cell. Others are made in a row numbered 1000001, each cell once."""
+    from types import SimpleNamespace
+
+    import xlsxwriter
+
+    from parindex.excel_style import MAX_CELL_TEXT, Formats
+    from parindex.excel_summary import finding_rows
+    from parindex.review import Finding
+
+    book = xlsxwriter.Workbook(tempfile.mktemp(suffix=".xlsx"), {"in_memory": True})
+    formats = Formats(book, 2)
+    finding = Finding(
+        code="over_claimed",
+        severity="warning",
+        criterion="1.1",
+        title="T",
+        message="m",
+        message_en="m",
+        self_score=Decimal(1),
+        max_points=Decimal(2),
+        evidence=["a", "b"],
+    )
+    long = finding.model_copy(update={"message": "x" * (MAX_CELL_TEXT + 1)})
+    unit = SimpleNamespace(
+        submission=samples()[0], review=SimpleNamespace(sorted_findings=lambda: [finding])
+    )
+    rows = finding_rows(book, formats, unit, "vi")
+    assert rows is not None and len(rows) == 1
+    cells, first, last, height = rows[0]
+    assert (first, last) == (0, 11) and height > 0
+    assert cells.count('1000001"') == cells.count("<c ") == 12
+    unit.review.sorted_findings = lambda: [finding, long]
+    assert finding_rows(book, formats, unit, "vi") is None
+    book.close()
+
+
 def test_ranks_share_equal_indices() -> None:
     keyed = [
         ("so", Decimal(90)),
