@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         | str
         | os.PathLike[str]
         | tuple[list[Submission], pd.DataFrame]
+        | Table
     )
 
 __all__ = [
@@ -465,6 +466,8 @@ class _Twins:
 def _units_of(criteria: CriteriaSet, units: Units) -> Table:
     import pandas as pd
 
+    if isinstance(units, Table):  # a folder read already (parindex.folder_table.read_table)
+        return units
     if isinstance(units, pd.DataFrame):
         return read_frame(criteria, units)
     if isinstance(units, str | os.PathLike):  # a folder or a file: what load_submissions reads

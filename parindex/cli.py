@@ -757,25 +757,14 @@ def rank_command(
     """
     from parindex.batch import score_many
     from parindex.cli_render import ranking_tables, records
+    from parindex.cli_support import folder_files, load_table
     from parindex.frames import exact
     from parindex.ranking import rank
 
     criteria = _load_criteria(criteria_file)
-    folder = Path(submission_dir)
-    if not folder.is_dir():
-        raise ParindexError(
-            t(f"{submission_dir}: không phải thư mục hồ sơ", f"{submission_dir}: not a directory")
-        )
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-    if not paths:
-        raise ParindexError(
-            t(
-                f"{submission_dir}: không có tệp hồ sơ .yaml",
-                f"{submission_dir}: no .yaml submissions",
-            )
-        )
-    submissions, left_out = load_units(criteria, paths, strict=strict)
-    table = exact(rank(score_many(criteria, submissions), criteria, by=by))
+    paths = folder_files(submission_dir)
+    units, left_out = load_table(criteria, paths, strict=strict)
+    table = exact(rank(score_many(criteria, units), criteria, by=by))
     if fmt == "json":
         click.echo(json.dumps(records(table), ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":

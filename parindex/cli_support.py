@@ -28,6 +28,7 @@ from parindex.messages import os_error, text
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from parindex.batch_units import Table
     from parindex.criteria import CriteriaSet
     from parindex.submission import Submission
 
@@ -37,6 +38,8 @@ __all__ = [
     "echo_error",
     "exit_now",
     "file_kind",
+    "folder_files",
+    "load_table",
     "load_units",
     "options",
     "progress",
@@ -267,7 +270,6 @@ def load_units(
     an invalid file is reported and the others still load. Returns the submissions and
     the number of invalid files (the command then exits 1 after doing the rest).
     """
-    from parindex.errors import SubmissionError
     from parindex.folders import read_submissions
 
     with progress(t("Đọc hồ sơ", "Reading submissions"), len(paths)) as advance:
@@ -277,6 +279,62 @@ def load_units(
                 advance()
 
         loaded, errors, notes = read_submissions(paths, criteria, done=done, keep_duplicates=True)
+    return loaded, _told(criteria, errors, notes, len(paths), strict=strict, none=not loaded)
+
+
+def folder_files(submission_dir: str) -> list[Path]:
+    """The submissions of a folder (``rank``); a folder that is not one, or holds none: an error."""
+    folder = Path(submission_dir)
+    if not folder.is_dir():
+        raise ParindexError(
+            t(f"{submission_dir}: không phải thư mục hồ sơ", f"{submission_dir}: not a directory")
+        )
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    if not paths:
+        raise ParindexError(
+            t(
+                f"{submission_dir}: không có tệp hồ sơ .yaml",
+                f"{submission_dir}: no .yaml submissions",
+            )
+        )
+    return paths
+
+
+def load_table(
+    criteria: CriteriaSet, paths: Sequence[str | Path], *, strict: bool = False
+) -> tuple[Table, int]:
+    """:func:`load_units` for a command that only scores them all (``rank``): the table
+    :func:`~parindex.batch.score_many` reads, each reading process sending back columns
+    (:func:`parindex.folder_table.read_table`), with the same messages and exit."""
+    from parindex.folder_table import read_table
+    from parindex.folders import cores
+
+    with progress(t("Đọc hồ sơ", "Reading submissions"), len(paths)) as advance:
+
+        def done(files: int) -> None:
+            for _ in range(files):
+                advance()
+
+        files = [Path(p) for p in paths]
+        table, errors, notes = read_table(
+            files, criteria, workers=cores(), done=done, keep_duplicates=True
+        )
+    return table, _told(criteria, errors, notes, len(paths), strict=strict, none=not table.n)
+
+
+def _told(
+    criteria: CriteriaSet,
+    errors: list[Problem],
+    notes: list[Problem],
+    total: int,
+    *,
+    strict: bool,
+    none: bool,
+) -> int:
+    """Each invalid file's problems and each file of another set said once; how many were
+    invalid. ``strict`` with a file of another set, or ``none`` loaded: an error."""
+    from parindex.errors import SubmissionError
+
     by_file: dict[str | None, list[Problem]] = {}
     for problem in errors:
         by_file.setdefault(problem.file, []).append(problem)
@@ -294,18 +352,18 @@ def load_units(
     if skipped or invalid:
         echo_error(
             t(
-                f"Đã bỏ qua {skipped} tệp của bộ khác và {invalid} tệp lỗi trên {len(paths)} tệp.",
+                f"Đã bỏ qua {skipped} tệp của bộ khác và {invalid} tệp lỗi trên {total} tệp.",
                 f"Left out {skipped} file(s) of another set and {invalid} invalid file(s) "
-                f"of {len(paths)}.",
+                f"of {total}.",
             )
         )
     if strict and skipped:
         raise ParindexError(
             t("--strict: dừng vì có tệp của bộ khác", "--strict: stopped, files of another set")
         )
-    if not loaded:
+    if none:
         raise ParindexError(t("Không có hồ sơ nào để xử lý", "No submission to process"))
-    return loaded, invalid
+    return invalid
 
 
 def strict_option(function: F) -> F:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -304,3 +306,30 @@ def test_python_dash_m_parindex_is_the_program() -> None:
         [sys.executable, "-m", "parindex", *args], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and done.stdout == _program(args).stdout
+
+
+def test_rank_reads_the_folder_as_the_other_commands_say_it(tmp_path: Path) -> None:
+    """``rank`` reads a folder straight to its table: the same messages, files and lines as
+    the commands that read submissions, a unit read twice ranked twice, exit 1 for a bad file."""
+    from parindex.cli_support import load_table, load_units
+    from parindex.criteria import CriteriaSet
+    from parindex.loader import load_criteria
+
+    for path in sorted((ROOT / "evidence").glob("*.yaml"))[:3]:
+        shutil.copy(path, tmp_path)
+    shutil.copy(TNMT, tmp_path)
+    shutil.copy(TNMT, tmp_path / "twice.yaml")
+    (tmp_path / "broken.yaml").write_text("format: parindex.submission/1\nyear: [\n")
+    paths = sorted(tmp_path.glob("*.yaml"))
+    criteria: CriteriaSet = load_criteria(SET_2023)
+    said = []
+    for load in (load_units, load_table):
+        result = CliRunner().invoke(
+            click.Command("x", callback=lambda load=load: load(criteria, paths))
+        )
+        said.append(result.output)
+    assert said[0] == said[1] and "broken.yaml:3 " in said[0]
+    ranked = CliRunner().invoke(main, ["rank", str(SET_2023), str(tmp_path), "--format", "json"])
+    assert ranked.exit_code == 1
+    units = [r["unit"] for r in json.loads(ranked.stdout)]
+    assert units.count("so-tnmt-mau") == 2 and len(units) == 5
