@@ -498,6 +498,15 @@ def _written(unit: UnitSheet) -> UnitSheet:
     )
 
 
+def _merged(helper: Helper, kept: UnitSheet, item: Submission | CheckedSubmission) -> UnitSheet:
+    """A unit the other process wrote, as this process keeps it: its submission put back,
+    its findings rows with this workbook's string and style numbers."""
+    rows = kept.finding_rows
+    if rows is not None:
+        rows = [(helper.renumbered(c), a, b, h) for c, a, b, h in rows]
+    return dataclasses.replace(kept, submission=_submission(item), finding_rows=rows)
+
+
 def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
     workbook = Book(
         str(path),
@@ -631,12 +640,7 @@ def export_workbook(
                 if kept is None:
                     units.append(write(index))
                 else:
-                    rows = kept.finding_rows
-                    if rows is not None:  # the other process's numbers
-                        rows = [(helper.renumbered(c), *rest) for c, *rest in rows]
-                    units.append(
-                        dataclasses.replace(kept, submission=_submission(item), finding_rows=rows)
-                    )
+                    units.append(_merged(helper, kept, item))
         formats.unit = ""
         if not units:
             raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
