@@ -20,7 +20,8 @@ same submissions' structure alone), and reading one criteria set.
 
 ``--breakdown [N]`` (alone, N files, default 10,000): where one process spends its CPU on the
 path — reading the bytes, the line reader, pydantic, the check, the frame, the score, the
-rank — and what sending the submissions between processes costs (pickling, unpickling).
+rank — and what sending the submissions between processes costs (pickling, unpickling);
+then the table read in one go as ``score_many(folder)`` reads it (:mod:`parindex.folder_table`).
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/files.py [--quick | --breakdown [N]]``.
 """
@@ -123,6 +124,7 @@ def breakdown(criteria: CriteriaSet, n: int) -> None:
     from parindex.batch_units import from_submissions
     from parindex.checks import check_many
     from parindex.collector import paused
+    from parindex.folder_table import read_table
     from parindex.folders import submission_files
     from parindex.loader import read_bytes
     from parindex.reading import read_lazily
@@ -158,6 +160,10 @@ def breakdown(criteria: CriteriaSet, n: int) -> None:
             step("frame (batch_units.from_submissions)", lambda: from_submissions(criteria, units))
             scores = step("frame and score (score_many)", lambda: score_many(criteria, units))
             step("rank", lambda: rank(scores, criteria))
+        step(
+            "all of it as score_many(folder) reads (read_table)",
+            lambda: read_table(files, criteria, workers=1),
+        )
     for name, wall, cpu in steps:
         print(
             f"  {name:<42} CPU {cpu * 1000:8.0f} ms ({cpu / n * 1e6:5.0f} µs a file)"

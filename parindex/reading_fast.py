@@ -52,7 +52,9 @@ _FLOW_SCALAR = re.compile(
 _FLOW_GAP = re.compile(r" *")
 _FLOW_TAIL = re.compile(r"(?: +#.*)?")
 _NOT_PLAIN_START = frozenset("&*!|>%@`'\"[]{},#?:")
-_RESOLVED_FIRST = frozenset("0123456789+-.~nNtTfF")
+_RESOLVED_FIRST = frozenset("0123456789+-.")
+"""First characters of a plain scalar that may be a number, date or timestamp; a constant
+(``true``, ``null``, ``~`` …) is looked up first, and anything else is text."""
 _UNREAD = ("\t", "\x85", "\u2028", "\u2029")
 _MAX_KEY = 1000
 """libyaml refuses a key on one line longer than 1024 characters; longer ones are left to it."""
@@ -420,7 +422,11 @@ class _Reader:
             raise _Defer
         self.count()
         self.scalars[path] = (text, quoted, number, start + 1)
-        if quoted or (text and text[0] not in _RESOLVED_FIRST):
+        if quoted:
+            return text
+        if text in _CONSTANTS:
+            return _CONSTANTS[text]
+        if text[0] not in _RESOLVED_FIRST:
             return text
         try:
             return resolve_plain(text, self.bounds)
