@@ -202,7 +202,7 @@ _READ_PHASES = (
     ("parindex.excel_import", "import_grid", "each unit's rows (from the compiled set)"),
     ("parindex.excel_read", "Xlsx._raw", "sheet parts unzipped"),
     ("parindex.excel_scan", "_parts", "sheet checks (bytes; expat outside the rows)"),
-    ("parindex.excel_scan", "_cells", "sheet cells stored (the loop over tokens)"),
+    ("parindex.excel_scan", "_cells", "sheet cells stored (the loop over cells)"),
     ("parindex.excel_import", "read_unit_sheet", "rows matched, cells checked, rebuilt"),
 )
 

@@ -325,25 +325,42 @@ class Xlsx:
                 hidden.add(name)
         return sheets, hidden
 
-    def strings(self) -> list[str]:
-        """The shared strings, decoded; bounded in number (the part in size)."""
-        if self._strings is not None:
+    def strings(self, *, careful: bool = False) -> list[str]:
+        """The shared strings, decoded; bounded in number (the part in size).
+
+        A fast scan (:func:`parindex.excel_scan.scan_strings`) reads the plain ones and
+        gives the same list; anything else, and every problem, is the careful parser's
+        (``careful=True`` uses it alone, and leaves what was read before as it was).
+        """
+        if self._strings is not None and not careful:
             return self._strings
         name = next(
             (n for n in self.archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None
         )
         found: list[str] = []
         if name is not None:
-            for node in self._events(name, (f"{_MAIN}si",)):
-                if len(found) >= self.limits.strings:
-                    raise XlsxProblem(
-                        "too_many_strings",
-                        f"tệp có hơn {self.limits.strings} chuỗi văn bản: không phải bảng điểm",
-                        f"more than {self.limits.strings} shared strings",
-                        name,
-                    )
-                found.append(_decode("".join(self._texts(node))))
-        self._strings = found
+            fast = None
+            if not careful:
+                from parindex.excel_scan import scan_strings
+
+                raw = self._raw(name)
+                fast = None if raw is None else scan_strings(raw, self.limits.strings)
+            found = self._careful_strings(name) if fast is None else fast
+        if not careful:
+            self._strings = found
+        return found
+
+    def _careful_strings(self, name: str) -> list[str]:
+        found: list[str] = []
+        for node in self._events(name, (f"{_MAIN}si",)):
+            if len(found) >= self.limits.strings:
+                raise XlsxProblem(
+                    "too_many_strings",
+                    f"tệp có hơn {self.limits.strings} chuỗi văn bản: không phải bảng điểm",
+                    f"more than {self.limits.strings} shared strings",
+                    name,
+                )
+            found.append(_decode("".join(self._texts(node))))
         return found
 
     @staticmethod

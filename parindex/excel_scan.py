@@ -2,12 +2,12 @@
 
 The careful reader (:mod:`parindex.excel_read`) builds an ElementTree element for every
 row and cell; most of an import's time went there. This scan reads the same cells from
-the part's text with a few regular expressions, under three rules that keep its result
-the careful reader's, to the cell:
+the part's text, under three rules that keep its result the careful reader's, to the
+cell:
 
 * the part must be well-formed XML: expat itself (the parser ElementTree uses, with
   namespaces on, as ElementTree sets it) reads all of it but the rows, and the rows are
-  checked by hand for what expat would check there (the tokens' grammar makes the tags;
+  checked by hand for what expat would check there (the grammar below makes the tags;
   characters, references and attribute names are checked over the part, in C where it
   can be); whatever would be a ``damaged_part`` is left to the careful reader, which
   reports it with its position;
@@ -18,13 +18,16 @@ the careful reader's, to the cell:
   its reference, whitespace between elements, a prefixed or unknown element among the
   rows, a limit reached, a reference or a shared string the careful reader would refuse)
   returns ``None``: the careful reader then reads the part;
-* every ``<`` among the rows must belong to a recognised token (the tokens' own ``<``
-  are counted against the part's), so nothing the careful reader would see is skipped.
+* every ``<`` among the rows is accounted for: each ``<row `` starts a row, each ``<c ``
+  a cell read whole, each row ends at its first ``</row>``, and no other ``<`` lies
+  before, between or inside them; so nothing the careful reader would see is skipped.
 
-The expressions are backtracking-bounded: every repetition is over a negated character
-class or a token that starts with a fixed literal. ``tests/test_excel_scan.py`` checks,
-with Hypothesis, that on generated and damaged sheets the scan gives the careful result
-or defers.
+A row's start tag and a cell's text are read once a workbook (most are the same on every
+unit's sheet: codes, titles, formulas, blank cells). The expressions are
+backtracking-bounded: every repetition is over a negated character class.
+:func:`scan_strings` reads the shared strings the same way. ``tests/test_excel_scan.py``
+checks, with Hypothesis, that on generated and damaged parts the scans give the careful
+result or defer.
 """
 
 from __future__ import annotations
@@ -42,26 +45,27 @@ from parindex.excel_read import (
     column_letter,
 )
 
-__all__ = ["Interned", "scan_sheet"]
+__all__ = ["Interned", "scan_sheet", "scan_strings"]
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ATTR = r"""\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*')"""
-_TOKEN = re.compile(
-    r'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,9})")?'
-    r"(?:(/)>|>"  # an empty cell, or one holding
-    r'(?:<f((?: [\w:.-]{1,40}="[^"<]*")*>)([^<]*)</f>)?'  # a formula (attributes: Excel's
-    r"(?:<v(>)([^<]*)</v>)?"  # shared formulas, LibreOffice's aca), a value,
+_MORE = r'((?: [\w:.-]{1,40}="[^"<]*")*)'
+"""Attributes beyond the grammar's fixed ones (a row's after ``r``, a formula's): names
+and values checked by hand afterwards (:func:`_check_names`)."""
+_HEAD = re.compile(rf'r="([0-9]{{1,7}})"{_MORE}(/?)>')
+"""A row's start tag after its ``<row ``: its number, further attributes, and ``/`` when
+the row is empty."""
+_CELL = re.compile(
+    r'r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,9})")?(?:/>|>'
+    rf"(?:<f{_MORE}(>)([^<]*)</f>)?"  # a formula (attributes: Excel's shared formulas,
+    r"(?:<v>([^<]*)</v>)?"  # LibreOffice's aca), a value,
     r'(?:<is(>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?'  # an inline string
     r"</c>)"
-    r'|row r="([0-9]{1,7})"((?: [\w:.-]{1,40}="[^"<]*")*)(/?)>'  # a row (empty when '/>')
-    r"|(/)row>"
-    r"|)"  # any other '<': a stray, which sends the part to the careful reader
 )
-"""One token among the rows; every repetition runs over a negated class or fixed text.
-The one-character groups ``(/)``, ``(>)`` mark what is present (CPython shares such strings);
-a formula's group holds its attributes and ``>``, a row's its attributes after ``r``. Every
-``<`` among the rows is a token's: one that starts no known token is a token of its own,
-with every group empty (a stray)."""
+"""One whole cell after its ``<c `` (nothing before, nothing after): its column letters,
+row number, type, formula attributes, ``>`` when it holds a formula, the formula, the
+value, ``>`` when it holds an inline string, and that string (one-character groups are
+marks: CPython shares them). Every repetition runs over a negated class."""
 _MERGE = re.compile(rf"<mergeCell((?:{_ATTR})*)\s*(?:/>|>\s*</mergeCell\s*>)")
 _ROW_START = re.compile(r"<row[\s/>]")
 _MERGE_START = re.compile(r"<mergeCell[\s/>]")
@@ -106,8 +110,11 @@ def _attributes(text: str) -> dict[str, str]:
 class Interned:
     """Cells made once per workbook: a cell's kind and raw text always read the same, so
     each is read once (cells are immutable). ``cells`` holds those of a text within the
-    limit, ``long`` those over it (each found there is reported again); ``checked`` the
-    attributes found well-formed, per set of prefixes bound on the root."""
+    limit, ``long`` those over it (each found there is reported again). Per set of
+    prefixes bound on the root: ``checked`` the attributes found well-formed, ``heads``
+    each row start tag read (its row, whether empty), ``placed`` each cell's text read
+    (its place and cell; at most :data:`_PLACED_KEPT` texts of :data:`_PLACED_LENGTH`
+    characters at most)."""
 
     def __init__(self, strings: list[str], text_limit: int) -> None:
         self.strings = strings
@@ -115,6 +122,8 @@ class Interned:
         self.cells: dict[tuple[str, str], Cell] = {}
         self.long: dict[tuple[str, str], Cell] = {}
         self.checked: dict[tuple[tuple[str, str], ...], set[str]] = {}
+        self.heads: dict[tuple[tuple[str, str], ...], dict[str, tuple[int, bool]]] = {}
+        self.placed: dict[tuple[tuple[str, str], ...], dict[str, _Placed]] = {}
 
     def make(self, key: tuple[str, str]) -> tuple[Cell, bool]:
         """The cell of ``(t attribute or f or i, raw text)``, as the careful ``_cell``
@@ -152,9 +161,13 @@ def _bytes_ok(raw: bytes) -> bool:
         return False  # in text (in an attribute it is allowed: deferred all the same)
     if b"&" in raw and _NOT_A_REFERENCE.search(raw):
         return False
-    return b"#" not in raw or b"&#" not in raw or all(
-        _xml_character(int(hexadecimal, 16) if hexadecimal else int(decimal))
-        for hexadecimal, decimal in _CHARACTER_REFERENCE.findall(raw)
+    return (
+        b"#" not in raw
+        or b"&#" not in raw
+        or all(
+            _xml_character(int(hexadecimal, 16) if hexadecimal else int(decimal))
+            for hexadecimal, decimal in _CHARACTER_REFERENCE.findall(raw)
+        )
     )
 
 
@@ -200,6 +213,47 @@ def _parts(raw: bytes) -> tuple[str, str, dict[str, str]] | None:
     return outside, rows_part, {n[6:]: uri for n, uri in bound.items() if n.startswith("xmlns:")}
 
 
+_SST = re.compile(rf"<sst((?:{_ATTR})*)\s*>")
+_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+"""One shared string as Excel, LibreOffice and XlsxWriter write a plain one (four ``<``:
+a string in runs, or with a phonetic guide, is left to the careful reader)."""
+
+
+def scan_strings(raw: bytes, limit: int) -> list[str] | None:
+    """The shared strings read from their part's bytes as :meth:`Xlsx.strings` reads them,
+    or ``None`` when the careful reader must read them: the part well-formed as for a
+    sheet (the root and what lies outside it read by expat), the main namespace the
+    root's default, and among the strings nothing but plain ones (every ``<`` is one of
+    theirs), at most ``limit``."""
+    if not _bytes_ok(raw):
+        return None
+    try:
+        text = raw.decode("utf-8")
+        start = text.find("<sst")
+        opened, end = text.find(">", start) + 1, text.rfind("</sst>")
+        if start < 0 or end < opened:
+            return None
+        outside = text[:opened] + text[end:]
+        ParserCreate(None, "}").Parse(outside.encode("utf-8"), True)
+    except (ExpatError, ValueError, LookupError):
+        return None
+    if outside.startswith("<?"):
+        prolog = _PROLOG.match(outside)
+        if prolog is None:
+            return None
+        outside = outside[prolog.end() :]
+    root = _SST.match(outside)
+    if root is None or "<?" in outside or _attributes(root.group(1)).get("xmlns") != _MAIN_NS:
+        return None  # a processing instruction, or the strings in another namespace
+    inside = text[opened:end]
+    if "\r" in inside:  # XML's end-of-line handling, as the parser applies it
+        inside = inside.replace("\r\n", "\n").replace("\r", "\n")
+    found = _SI.findall(inside)
+    if inside.count("<") != 4 * len(found) or len(found) > limit:
+        return None  # something else among the strings, or too many of them
+    return [_decode(_unescape(string)) for string in found]
+
+
 def scan_sheet(
     raw: bytes, name: str, part: str, interned: Interned, rows: int, cols: int, limits: Limits
 ) -> SheetData | None:
@@ -211,10 +265,10 @@ def scan_sheet(
         return None
     outside, rows_part, prefixes = parts
     if rows_part.count("<c ") > limits.cells:
-        return None  # every '<c ' among the rows starts a cell: every '<' is a token's
+        return None  # every '<c ' among the rows starts a cell (or the part is deferred)
     try:
         data = SheetData(name, merges=_merges(outside, part))
-        _cells(data, _TOKEN.findall(rows_part), interned, (rows, cols, limits), prefixes)
+        _cells(data, rows_part, interned, (rows, cols, limits), prefixes)
     except _Defer:
         return None
     return data
@@ -255,72 +309,129 @@ def _check_names(attributes: str, fixed: str, prefixes: dict[str, str]) -> None:
         seen.add(key)
 
 
+_Placed = tuple[int, int, tuple[int, int], Cell | None, bool]
+"""A cell read from its text: its row and column (0-based), both as a key, the cell
+(``None``: it holds nothing), and whether its text is over the limit."""
+
+
 def _cells(
     data: SheetData,
-    tokens: list[tuple[str, ...]],
+    rows_part: str,
     interned: Interned,
     box: tuple[int, int, Limits],
     prefixes: dict[str, str],
 ) -> None:
-    """The tokens' cells stored as the careful reader stores them (rows and columns of the
-    ``box``, with the limits); the attributes beyond the grammar's checked as expat would."""
+    """The rows' cells stored as the careful reader stores them (rows and columns of the
+    ``box``, with the limits), or :class:`_Defer`.
+
+    Every ``<`` among the rows is accounted for: each ``<row `` starts a row whose start
+    tag is :data:`_HEAD`, then cells up to the first ``</row>`` (each ``<c `` starts one,
+    whole as :data:`_CELL`, on the row's own number), then text without ``<`` up to the
+    next ``<row `` (there is none before the first). A row's start tag and a cell's text
+    are read once a workbook (:attr:`Interned.heads`, :attr:`Interned.placed`)."""
     rows, cols, limits = box
-    cells, columns, known, kept = data.cells, _COLUMNS, interned.cells, limits.outside_kept
-    checked = interned.checked.setdefault(tuple(sorted(prefixes.items())), {"", ">"})
-    at_row = -1
-    row_text, opened, open_row = "", 0, False
-    for token in tokens:
-        letters, number, kind, empty, has_f, formula, _, value, inline, text, row, tag, end, close = (
-            token
-        )
-        if letters:
-            if not open_row or (number != row_text and int(number) != at_row + 1):
-                raise _Defer
-            try:
-                at_col = columns[letters]
-            except KeyError:
-                at_col = _column_of(letters)
-            if empty:
-                continue
-            if has_f:
-                if has_f not in checked:
-                    _check_names(has_f[:-1], "", prefixes)
-                    checked.add(has_f)
-                key = ("f", formula)
-            elif kind == "inlineStr":
-                if not inline:
-                    continue
-                key = ("i", text)
-            elif value:
-                key = (kind, value)
-            else:
-                continue
-            try:
-                cell = known[key]
-            except KeyError:
-                cell, long = interned.make(key)
-                if long:
-                    data.too_long.append((at_row, at_col, len(cell.value)))
-            if at_row < rows and at_col < cols:
-                cells[at_row, at_col] = cell
-            else:
-                data.outside_count += 1
-                if len(data.outside) < kept:
-                    data.outside.append((at_row, at_col, cell))
-        elif row:
-            if open_row or not 1 <= int(row) <= 1_048_576:
-                raise _Defer
-            if tag not in checked:
-                _check_names(tag, "r", prefixes)
-                checked.add(tag)
-            at_row, row_text = int(row) - 1, row
-            opened, open_row = opened + 1, not end
-        else:
-            if not open_row or not close:  # a '</row>' outside a row, or a stray '<'
-                raise _Defer
-            open_row = False
-    if open_row or opened > limits.rows:
+    chunks = rows_part.split("<row ")
+    if len(chunks) > limits.rows + 1 or "<" in chunks[0]:
         raise _Defer
+    cells, too_long, outside, kept = data.cells, data.too_long, data.outside, limits.outside_kept
+    bound = tuple(sorted(prefixes.items()))
+    checked = interned.checked.setdefault(bound, {""})
+    heads = interned.heads.setdefault(bound, {})
+    placed = interned.placed.setdefault(bound, {})
+    for chunk in chunks[1:]:
+        opened = chunk.find(">") + 1
+        head = chunk[:opened]
+        try:
+            row, empty = heads[head]
+        except KeyError:
+            row, empty = _row_head(head, prefixes, checked, heads)
+        if empty:
+            closed = opened
+        else:
+            closed = chunk.find("</row>", opened)
+            if closed < 0:
+                raise _Defer
+            texts = chunk[opened:closed].split("<c ")
+            if texts[0]:  # text or another element before the row's first cell
+                raise _Defer
+            for text in texts[1:] if len(texts) > 1 else ():
+                try:
+                    at_row, col, at, cell, long = placed[text]
+                except KeyError:
+                    at_row, col, at, cell, long = _place(text, interned, prefixes, checked, placed)
+                if at_row != row:
+                    raise _Defer  # a cell on another row than its own (the careful reader says)
+                if cell is None:
+                    continue
+                if long:
+                    too_long.append((row, col, len(cell.value)))
+                if row < rows and col < cols:
+                    cells[at] = cell
+                else:
+                    data.outside_count += 1
+                    if len(outside) < kept:
+                        outside.append((row, col, cell))
+            closed += 6
+        if chunk.find("<", closed) >= 0:
+            raise _Defer  # an element after the row, or a row left open
+
+
+def _row_head(
+    head: str, prefixes: dict[str, str], checked: set[str], heads: dict[str, tuple[int, bool]]
+) -> tuple[int, bool]:
+    """A row's start tag (after ``<row ``): its 0-based row and whether it is empty."""
+    match = _HEAD.fullmatch(head)
+    if match is None or not 1 <= int(match.group(1)) <= 1_048_576:
+        raise _Defer  # outside the grammar, or a row number the careful reader refuses
+    number, attributes, empty = match.groups()
+    if attributes not in checked:
+        _check_names(attributes, "r", prefixes)
+        checked.add(attributes)
+    found = heads[head] = int(number) - 1, bool(empty)
+    return found
+
+
+_PLACED_KEPT = 1 << 17
+"""Cells' texts remembered a workbook (a unit sheet has some 2,000, most of them the same
+on every unit's sheet: codes, titles, formulas, blank cells)."""
+_PLACED_LENGTH = 4096
+"""Longer texts are read each time, not remembered (the hidden sheet's JSON chunks)."""
+
+
+def _place(
+    text: str,
+    interned: Interned,
+    prefixes: dict[str, str],
+    checked: set[str],
+    placed: dict[str, _Placed],
+) -> _Placed:
+    """The cell of ``text`` (one cell after its ``<c ``) as the careful ``_cell`` reads it,
+    with its place (the cell ``None`` when it holds nothing); or :class:`_Defer`."""
+    match = _CELL.fullmatch(text)
+    if match is None:  # anything else, after or inside the cell: outside the grammar
+        raise _Defer
+    letters, number, kind, attributes, has_f, formula, value, inline, inline_text = match.groups()
+    if has_f and attributes not in checked:
+        _check_names(attributes, "", prefixes)
+        checked.add(attributes)
+    col = _COLUMNS[letters] if letters in _COLUMNS else _column_of(letters)  # even if blank
+    if has_f:
+        key: tuple[str, str] | None = ("f", formula)
+    elif kind == "inlineStr":
+        key = ("i", inline_text) if inline else None
+    else:
+        key = (kind, value) if value else None
+    cell, long = None, False
+    if key is not None:
+        try:
+            cell = interned.cells[key]
+        except KeyError:
+            cell, long = interned.make(key)
+    row = int(number) - 1
+    found = row, col, (row, col), cell, long
+    if len(placed) < _PLACED_KEPT and len(text) <= _PLACED_LENGTH:
+        placed[text] = found
+    return found
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -368,4 +479,3 @@ def _column_of(letters: str) -> int:
         raise _Defer
     _COLUMNS[letters] = index - 1
     return index - 1
-

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex.excel_read import Limits, SheetData, Xlsx, XlsxProblem
-from parindex.excel_scan import Interned, scan_sheet
+from parindex.excel_scan import Interned, scan_sheet, scan_strings
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -30,7 +30,7 @@ LIMITS = Limits(rows=6, cells=24, text=10, outside_kept=2)
 """Small limits, so that generated sheets reach them."""
 
 
-def _book(sheet_xml: bytes, folder: Path) -> Path:
+def _book(sheet_xml: bytes, folder: Path, strings_xml: bytes | None = None) -> Path:
     path = folder / "book.xlsx"
     shared = "".join(f"<si><t>{escape(s)}</t></si>" for s in STRINGS)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -45,7 +45,9 @@ def _book(sheet_xml: bytes, folder: Path) -> Path:
             'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
             "</Relationships>",
         )
-        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">{shared}</sst>')
+        archive.writestr(
+            "xl/sharedStrings.xml", strings_xml or f'<sst xmlns="{MAIN}">{shared}</sst>'.encode()
+        )
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
     return path
 
@@ -213,6 +215,15 @@ def test_the_scan_reads_the_usual_forms() -> None:
         ('r="A2"', 'r="A3"'),
         ("<v>2</v>", "<v>6</v>"),
         ('<row r="9">', '<row r="9" xmlns="urn:other">'),
+        # an element among the rows: before a row's first cell, between rows, before the
+        # first (the careful reader reads a value or a merge inside it)
+        ('<row r="2">', '<row r="2"><x><v>5</v></x>'),
+        ('</row><row r="2">', '</row><x><mergeCell ref="A1:B1"/></x><row r="2">'),
+        ("<sheetData>", '<sheetData><x><mergeCell ref="A1:B1"/></x>'),
+        ('</row><row r="2">', '<row r="2">'),  # a row never closed
+        ('<row r="9"><c r="E9"', '<row r="0"><c r="E0"'),  # a row number refused
+        ('<c r="B1" s="2"/>', '<c r="XFE1" s="2"/>'),  # a blank cell beyond the last column
+        ('<c r="A2" t="s"><v>2</v></c>', '<c r="A2"><f q:x="1">A1</f></c>'),  # prefix unbound
     ],
 )
 def test_what_the_scan_does_not_know_is_read_carefully(change: tuple[str, str]) -> None:
@@ -264,3 +275,108 @@ def test_what_expat_refuses_among_the_rows_is_never_scanned(
     fills[slot] = attributes if slot == 7 else text.replace('"', "") if slot in (0, 3) else text
     _same(_SLOTS.format(*fills).encode("utf-8"))  # asserts fast == careful
     _same(_SLOTS.format(*fills[:7], attributes).encode("utf-8"))
+
+
+@st.composite
+def _shared_strings(draw: st.DrawFn, rare: str) -> bytes:
+    """A shared-strings part: plain strings as Excel, LibreOffice and XlsxWriter write
+    them, with one ``rare`` place (the strings, the root, the prolog, the end, the bytes)
+    unusual: runs, phonetic guides, empty and prefixed elements, other namespaces, text
+    between strings, hostile text, a damaged byte or a cut."""
+    strings = []
+    for _ in range(draw(st.integers(0, 6))):
+        text = draw(_text)
+        if rare == "strings" and draw(st.booleans()):
+            text = draw(st.sampled_from([*_bad_text, "a<b", "&#13;", "&#xD;\n"]))
+        text += draw(st.sampled_from(["", "_x0041_", "\r\nb", "a\rb"]))
+        plain = f"<si><t>{text}</t></si>"
+        spaced = f'<si><t xml:space="preserve">{text}</t></si>'
+        strings.append(
+            _pick(
+                draw,
+                rare != "strings",
+                [plain, spaced],
+                [
+                    f"<si><r><rPr><b/></rPr><t>{text}</t></r><r><t>b</t></r></si>",
+                    f'<si><t>{text}</t><rPh sb="0" eb="1"><t>ふ</t></rPh></si>',
+                    "<si><t/></si>",
+                    "<si/>",
+                    f"<x:si><x:t>{text}</x:t></x:si>",
+                    f" {plain}\n",
+                    f"<si><t>{text}</t></si >",
+                    f'<si><t xml:space="default">{text}</t></si>',
+                    f"<si><t>{text}</t><t>b</t></si>",
+                    f"<si>\n<t>{text}</t></si>",
+                ],
+            )
+        )
+    root = _pick(
+        draw,
+        rare != "root",
+        [
+            f'<sst xmlns="{MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">',
+            f'<sst xmlns="{MAIN}">',
+        ],
+        [
+            f'<sst xmlns="urn:other" xmlns:x="{MAIN}">',
+            f'<sst xmlns:x="{MAIN}" xmlns="{MAIN}">',
+            f"<sst xmlns='{MAIN}' count='1'>",
+            f'<sst xmlns="{MAIN.replace(":", "&#58;")}">',
+            "<sst>",
+            f'<sst xmlns="{MAIN}" a="1" a="2">',
+            f'<sst xmlns="{MAIN}" a="x>y">',
+            f'<x:sst xmlns:x="{MAIN}" xmlns="{MAIN}">',
+        ],
+    )
+    prolog = _pick(
+        draw,
+        rare != "prolog",
+        ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', ""],
+        ['<?xml version="1.0" encoding="ISO-8859-1"?>', "<!DOCTYPE sst>", "<!-- c -->", "<?p?>"],
+    )
+    close = "</x:sst>" if root.startswith("<x:") else "</sst>"
+    close = _pick(
+        draw, rare != "close", [close], ["</sst >", f"{close}<x/>", "", f"{close}\n<!-- c -->"]
+    )
+    data = (prolog + root + "".join(strings) + close).encode("utf-8")
+    if rare == "bytes" and data:
+        at = draw(st.integers(0, len(data) - 1))
+        flip = data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :]
+        data = data[:at] if draw(st.booleans()) else flip
+    return data
+
+
+def _strings(book: Xlsx, careful: bool) -> list[str] | tuple[str, str, str, str | None, str | None]:
+    try:
+        return book.strings(careful=careful)
+    except XlsxProblem as exc:
+        return (exc.kind, exc.message, exc.message_en, exc.where, exc.text)
+
+
+@pytest.mark.parametrize("rare", ["none", "strings", "root", "prolog", "close", "bytes"])
+@settings(max_examples=60)
+@given(data=st.data())
+def test_the_strings_scan_gives_the_careful_strings_or_defers(
+    rare: str, data: st.DataObject
+) -> None:
+    """Whatever the shared-strings part, the strings read are the careful parser's, or
+    its problem (a limit reached, a damaged part) is raised."""
+    part = data.draw(_shared_strings(rare))
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'.encode()
+    limits = Limits(strings=data.draw(st.sampled_from([6, 3])))
+    with (
+        tempfile.TemporaryDirectory() as name,
+        Xlsx(_book(sheet, Path(name), part), limits) as book,
+    ):
+        careful = _strings(book, careful=True)
+        assert _strings(book, careful=False) == careful
+
+
+def test_the_strings_scan_reads_the_plain_forms() -> None:
+    part = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
+        'count="3" uniqueCount="3"><si><t>STT</t></si><si><t xml:space="preserve"> a &amp; '
+        "b_x0041_\r\n</t></si><si><t></t></si></sst>"
+    ).encode()
+    assert scan_strings(part, 3) == ["STT", " a & bA\n", ""]
+    assert scan_strings(part, 2) is None  # over the limit: the careful reader says so
