@@ -21,14 +21,16 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from parindex.backends.vectors import REL, Bools, Dates, Evaluator, Numbers, Texts, Vector
+from parindex.collector import paused
 from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import EvaluationError, Problem, SubmissionError
 from parindex.expressions import Value, ValueType
@@ -59,6 +61,19 @@ _BY_VALUE = frozenset({str, int, bool, dt.date})
 _NUMERIC = frozenset({bool, int, float, Decimal})
 """Types whose values compare equal across types (``True == 1 == 1.0``): never memoised together."""
 
+_INT_FLOAT = frozenset({int, float})
+_WHOLE_LIMIT = 2.0**52
+"""Whole numbers below this are floats exactly (the vector backend's exact range)."""
+_BOOL = frozenset({bool})
+
+_EXPECTED: dict[InputType, type] = {
+    InputType.YES_NO: bool,
+    InputType.DATE: dt.date,
+    InputType.ENUM: str,
+    **{kind: int for kind in _NUMBERS},
+}
+"""The Python type a file usually gives each type of input: a column all of it is told at once."""
+
 
 def _typed(spec: Input, raw: object, year: int) -> Value:
     try:
@@ -81,14 +96,21 @@ def _column_of(
     """
     if not kinds:
         return cells, False
-    if (year is None and spec.type == InputType.DATE) or len(kinds & _NUMERIC) > 1:
+    if year is None and spec.type == InputType.DATE:
         return _one_by_one(spec, cells, years), True
     at = year if year is not None else years[0]
-    try:
-        distinct = set(cells)
-    except TypeError:  # an unhashable cell (a list in YAML): typed one by one
+    if kinds == _INT_FLOAT and spec.type in _NUMBERS:
+        return _ints_and_floats(spec, cells, at)
+    if len(kinds & _NUMERIC) > 1:
         return _one_by_one(spec, cells, years), True
-    distinct.discard(None)
+    if kinds == _BOOL:
+        distinct: set[Any] = {True, False}  # all it can hold: typing one absent costs nothing
+    else:
+        try:
+            distinct = set(cells)
+        except TypeError:  # an unhashable cell (a list in YAML): typed one by one
+            return _one_by_one(spec, cells, years), True
+        distinct.discard(None)
     if all((spec.type, kind) in _SAME for kind in kinds):
         refused = {v for v in distinct if _typed(spec, v, at) is _BAD}
         if not refused:
@@ -107,6 +129,32 @@ def _column_of(
             typed[row] = _typed(spec, cells[row], at)
         return typed, True
     return typed, any(v is _BAD for v in memo.values())
+
+
+def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any], bool]:
+    """A numeric column of whole numbers and floats (YAML's ``5`` and ``5.5``), and whether
+    any cell may be refused.
+
+    ``5 == 5.0`` but they type differently (``Decimal('5')``, ``Decimal('5.0')``), so each
+    kind has its own memo; ``-0.0 == 0.0`` and NaN are typed cell by cell.
+    """
+    memo = _whole_numbers(spec, {v for v in cells if v.__class__ is int}, year)
+    memo[None] = None
+    typed = list(map(memo.get, cells))  # the float cells are all typed again below
+    refused = any(v is _BAD for v in memo.values())
+    floats: dict[float, Any] = {}
+    for row, cell in enumerate(cells):
+        if cell.__class__ is not float:
+            continue
+        if cell > 0 or cell < 0:
+            value = floats.get(cell, floats)
+            if value is floats:
+                value = floats[cell] = _typed(spec, cell, year)
+        else:
+            value = _typed(spec, cell, year)
+        refused = refused or value is _BAD
+        typed[row] = value
+    return typed, refused
 
 
 def _whole_numbers(spec: Input, distinct: set[Any], year: int) -> dict[Any, Any]:
@@ -171,9 +219,25 @@ def _one_by_one(spec: Input, cells: list[Any], years: list[int]) -> list[Any]:
     return out
 
 
+def _present(typed: list[Any]) -> Mask:
+    return np.fromiter(map(operator.is_not, typed, repeat(None)), dtype=bool, count=len(typed))
+
+
+def _whole_vector(cells: list[Any], typed: list[Any]) -> tuple[Numbers, Mask] | None:
+    """A column of whole numbers as exact floats (error 0), where every one is below 2**52
+    (``None``: one is not). ``typed[i]`` is ``Decimal(cells[i])`` or ``None`` (missing)."""
+    try:
+        x = np.array(cells, dtype=np.float64)
+    except OverflowError:  # beyond floats: the careful conversion bounds it
+        return None
+    if x.size and not np.abs(x).max() < _WHOLE_LIMIT:
+        return None
+    return Numbers(x, np.zeros(len(cells))), _present(typed)
+
+
 def _vector(kind: ValueType, typed: list[Any]) -> tuple[Vector, Mask]:
     """A typed column as the vector backend reads it (missing cells: any value, not present)."""
-    present = np.fromiter((v is not None for v in typed), dtype=bool, count=len(typed))
+    present = _present(typed)
     distinct = set(typed)
     distinct.discard(None)
     if kind == ValueType.NUMBER:
@@ -208,10 +272,19 @@ class Columns:
     names: dict[str, ValueType]
     typed: dict[str, list[Any]]
     results: list[CheckedSubmission | list[Problem]]
+    whole: dict[str, list[Any]] = field(default_factory=dict)
+    """Numeric columns every unit gave as a whole number, none refused: the cells given
+    (``typed`` holds them as decimals, or ``None`` for a unit with problems)."""
 
     def vector(self, name: str) -> tuple[Vector, Mask]:
         """Column ``name`` for the vector backend, and the rows where it is present."""
-        return _vector(self.names[name], self.typed[name])
+        typed = self.typed[name]
+        cells = self.whole.get(name)
+        if cells is not None:
+            exact = _whole_vector(cells, typed)
+            if exact is not None:
+                return exact
+        return _vector(self.names[name], typed)
 
 
 class _Many:
@@ -228,6 +301,14 @@ class _Many:
         self.facts = [f.name for f in criteria.facts]
         self.typed: dict[str, list[Any]] = {}
         self.codes = frozenset(criteria.compiled.nodes)
+        self.same: set[str] = set()
+        """Inputs whose every cell is typed as itself (the very object the unit holds)."""
+        self.whole: dict[str, list[Any]] = {}
+        """Numeric inputs given as whole numbers in every unit, none refused: their cells."""
+        self.keys: list[tuple[str, ...]] = []
+        self.in_order: list[bool] = []
+        self.rows: list[tuple[Any, ...]] | None = None
+        self.pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], Any]] = {}
 
     def flag(self, rows: Mask | list[bool]) -> None:
         self.flagged |= np.asarray(rows, dtype=bool)
@@ -245,36 +326,58 @@ class _Many:
         for name in self.facts:
             self.typed[name] = [f.get(name) for f in facts]
         values = [s.values for s in units]
-        self.flag([not self.inputs.keys() >= v.keys() for v in values])
+        names = list(self.inputs)
+        declared = tuple(names)
+        self.keys = [tuple(v) for v in values]
+        self.in_order = [k == declared for k in self.keys]  # the usual file: every input, in order
+        if not all(self.in_order):
+            self.flag([not self.inputs.keys() >= v.keys() for v in values])
         years = [s.year for s in units]
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
-        nothing = type(None)
-        names = list(self.inputs)
-        for name in names:
-            self.typed[name] = []  # no units: empty columns
-        # One row per unit (a C-level map), then one column per input.
-        gathered = zip(*[list(map(v.get, names)) for v in values], strict=True) if units else ()
-        for name, spec, column in zip(names, self.inputs.values(), gathered, strict=False):
-            cells = list(column)
-            kinds = set(map(type, cells))
-            if nothing in kinds:
-                kinds.discard(nothing)
-                for row in [r for r, k in enumerate(map(type, cells)) if k is nothing]:
-                    if name in values[row]:  # written as null: missing, left out of the values
-                        self.nulls[row] = True
-            typed, refused = _column_of(spec, cells, kinds, years, one_year)
+        # Every unit's cells in one list (one row of all the inputs after another) and their
+        # Python types: a column is then a slice, and most columns hold one type throughout.
+        flat = list(
+            chain.from_iterable(
+                v.values() if ordered else map(v.get, names)
+                for v, ordered in zip(values, self.in_order, strict=True)
+            )
+        )
+        kinds_of = list(map(type, flat))
+        step = len(names)
+        for index, (name, spec) in enumerate(self.inputs.items()):
+            cells, kinds = flat[index::step], kinds_of[index::step]
+            typed, refused = _column_of(spec, cells, self.kinds(name, kinds), years, one_year)
             if refused:
                 bad = [t is _BAD for t in typed]
                 self.flag(bad)
                 typed = [None if b else t for t, b in zip(typed, bad, strict=True)]
             self.typed[name] = typed
+            if typed is cells:  # each cell typed as itself: the unit's own value
+                self.same.add(name)
+            elif not refused and spec.type in _NUMBERS and kinds.count(int) == self.n:
+                self.whole[name] = cells
+
+    def kinds(self, name: str, kinds: list[type]) -> set[type]:
+        """The Python types of a column's cells other than ``None``; rows with a ``null`` noted."""
+        expected = _EXPECTED[self.inputs[name].type]
+        if kinds.count(expected) == self.n:
+            return {expected} if self.n else set()
+        found = set(kinds)
+        nothing = type(None)
+        if nothing in found:
+            found.discard(nothing)
+            for row in [r for r, k in enumerate(kinds) if k is nothing]:
+                if name in self.units[row].values:  # written as null: missing, left out
+                    self.nulls[row] = True
+        return found
 
     def constraints(self) -> None:
         constraints = self.criteria.compiled.constraints
         if not constraints or not self.n:
             return
         needed = sorted({n for check, _ in constraints for n in check.names})
-        vectors = {name: _vector(self.names[name], self.typed[name]) for name in needed}
+        columns = Columns(self.names, self.typed, [], self.whole)
+        vectors = {name: columns.vector(name) for name in needed}
         evaluator = Evaluator(self.n, {name: v for name, (v, _) in vectors.items()})
         for check, _message in constraints:
             known = ~self.flagged
@@ -298,10 +401,12 @@ class _Many:
             for code, node in self.criteria.compiled.nodes.items()
             if node.kind is not None and node.kind.given
         }
-        for row, unit in enumerate(self.units):
-            if self.flagged[row]:
-                continue
-            ok = codes.issuperset(unit.self_scores)
+        rows = np.flatnonzero(~self.flagged).tolist()
+        units = [self.units[row] for row in rows]
+        # Every self-scored code at once; one by one only if one of them is unknown.
+        scored = codes.issuperset(chain.from_iterable([u.self_scores for u in units]))
+        for row, unit in zip(rows, units, strict=True):
+            ok = scored or codes.issuperset(unit.self_scores)
             if ok and unit.survey:
                 ok = all(code in given and p <= given[code] for code, p in unit.survey.items())
             if ok and unit.documents:
@@ -335,26 +440,31 @@ class _Many:
     def results(self) -> list[CheckedSubmission | list[Problem]]:
         """Unflagged units: their values as the careful check builds them; flagged: that check."""
         criteria = self.criteria
-        inputs = list(self.inputs)
-        rows = list(zip(*(self.typed[name] for name in inputs), strict=True)) if inputs else []
-        position = {name: index for index, name in enumerate(inputs)}
-        pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], Any]] = {tuple(inputs): tuple}
+        names = list(self.inputs)
+        changed = [name for name in names if name not in self.same]
+        updates = list(zip(*(self.typed[name] for name in changed), strict=True))
+        templates: dict[tuple[str, ...], dict[str, Any]] = {}
         out: list[CheckedSubmission | list[Problem]] = []
         flagged, nulls = self.flagged.tolist(), self.nulls.tolist()
         for row, unit in enumerate(self.units):
             if flagged[row]:
                 out.append(self.careful(row))
                 continue
-            keys = tuple(unit.values)
-            values: dict[str, Value] = dict(unit.unit.facts)
-            picker = pickers.get(keys)
-            if picker is None:
-                picker = pickers[keys] = _picker([position[k] for k in keys])
-            picked = picker(rows[row]) if keys else ()
-            if nulls[row]:  # a value written as null: missing, left out as check_submission does
-                values.update((k, v) for k, v in zip(keys, picked, strict=True) if v is not None)
+            facts = unit.unit.facts
+            if self.in_order[row] and not nulls[row]:
+                # The careful check's order: the facts, then the inputs as the unit gives them
+                # (here all, in the declared order); the values typed as themselves are the
+                # unit's own, the others replaced in place.
+                known = tuple(facts)
+                if known not in templates:
+                    templates[known] = dict.fromkeys((*known, *names))
+                values = templates[known].copy()
+                values.update(facts)
+                values.update(unit.values)
+                if changed:
+                    values.update(zip(changed, updates[row], strict=True))
             else:
-                values.update(zip(keys, picked, strict=True))
+                values = self.picked(row, unit)
             checked = CheckedSubmission(submission=unit, values=values)
             private = unit.__pydantic_private__  # what `unit._checked = …` sets, without its checks
             if private is None:  # pragma: no cover - Submission has private attributes
@@ -363,6 +473,24 @@ class _Many:
                 private["_checked"] = (criteria, checked)
             out.append(checked)
         return out
+
+    def picked(self, row: int, unit: Submission) -> dict[str, Value]:
+        """The values of a unit that leaves inputs out, orders them otherwise or writes a null."""
+        if self.rows is None:
+            inputs = [self.typed[name] for name in self.inputs]
+            self.rows = list(zip(*inputs, strict=True)) if inputs else [()] * self.n
+        keys = self.keys[row]
+        values: dict[str, Value] = dict(unit.unit.facts)
+        picker = self.pickers.get(keys)
+        if picker is None:
+            position = {name: index for index, name in enumerate(self.inputs)}
+            picker = self.pickers[keys] = _picker([position[k] for k in keys])
+        picked = picker(self.rows[row]) if keys else ()
+        if self.nulls[row]:  # a value written as null: missing, left out as check_submission does
+            values.update((k, v) for k, v in zip(keys, picked, strict=True) if v is not None)
+        else:
+            values.update(zip(keys, picked, strict=True))
+        return values
 
     def careful(self, row: int) -> CheckedSubmission | list[Problem]:
         unit = self.units[row]
@@ -374,6 +502,8 @@ class _Many:
             return list(error.problems)
         for name in self.typed:  # a unit flagged only as undecided: its values as checked
             self.typed[name][row] = checked.values.get(name)
+        for name in [n for n, cells in self.whole.items() if checked.values.get(n) != cells[row]]:
+            del self.whole[name]  # a result kept from before, of other cells: no longer whole
         return checked
 
 
@@ -389,19 +519,22 @@ def _picker(indices: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
 
 def check_columns(criteria: CriteriaSet, submissions: Sequence[Submission]) -> Columns:
     """:func:`check_many`, with the typed values as columns (what batch scoring reads)."""
-    many = _Many(criteria, submissions)
-    done: dict[int, CheckedSubmission] = {}
-    for row, unit in enumerate(many.units):
-        kept = unit._checked
-        if kept is not None and kept[0] is criteria and kept[1].submission is unit:
-            done[row] = kept[1]
-    many.identity()
-    many.facts_and_inputs()
-    many.constraints()
-    many.references()
-    for row in done:
-        many.flagged[row] = True  # checked before: check_submission returns what it kept
-    return Columns(many.names, many.typed, many.results())
+    with paused():  # many objects made, none of them garbage: nothing for the collector
+        many = _Many(criteria, submissions)
+        done = [row for row, unit in enumerate(many.units) if _kept(criteria, unit)]
+        many.identity()
+        many.facts_and_inputs()
+        many.constraints()
+        many.references()
+        many.flagged[done] = True  # checked before: check_submission returns what it kept
+        return Columns(many.names, many.typed, many.results(), many.whole)
+
+
+def _kept(criteria: CriteriaSet, unit: Submission) -> bool:
+    """Whether :func:`check_submission` kept a result of ``unit`` against ``criteria``."""
+    private = unit.__pydantic_private__  # `unit._checked`, without pydantic's __getattr__
+    kept = unit._checked if private is None else private.get("_checked")
+    return kept is not None and kept[0] is criteria and kept[1].submission is unit
 
 
 def check_many(
