@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from parindex import CriteriaSet, SubmissionError, check_submission, load_criteria, synthetic
 from parindex import testing as pt
-from parindex.checks import check_columns, check_many
+from parindex.backends.vectors import Numbers
+from parindex.checks import _vector, check_columns, check_many
 from parindex.errors import Problem
-from parindex.submission import CheckedSubmission, Document, Submission
+from parindex.submission import CheckedSubmission, Document, Submission, _number
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
@@ -140,8 +141,15 @@ def test_check_many_is_check_submission_unit_by_unit(
     good = data.draw(
         st.lists(pt.submissions(criteria, missing=True, self_scores=True), min_size=1, max_size=5)
     )
+    if data.draw(st.booleans()):  # as a YAML file holds them: whole numbers and floats
+        good = [as_in_a_file(u) for u in good]
     units = [data.draw(st.one_of(st.just(u), spoiled(criteria, u))) for u in good]
     assert_same(criteria, units)
+
+
+def as_in_a_file(unit: Submission) -> Submission:
+    """``unit`` with its values as ``load_submission`` reads them back from its YAML."""
+    return unit.model_copy(update={"values": {k: _number(v) for k, v in unit.values.items()}})
 
 
 @settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
@@ -187,3 +195,48 @@ def test_results_are_kept_and_columns_match(criteria: CriteriaSet) -> None:
 
 def test_no_units(criteria: CriteriaSet) -> None:
     assert check_many(criteria, []) == []
+
+
+def test_the_usual_file_and_its_variants(criteria: CriteriaSet) -> None:
+    """Units in the declared order (the template path) beside units that leave an input
+    out, reorder them, write a null, were checked before, or mix whole numbers and floats
+    (0.0 and -0.0 among them) in one column; a whole-number column with a number beyond
+    floats' exact range."""
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 9, seed=11)]
+    names = [i.name for i in criteria.inputs]
+    numbers = [i.name for i in criteria.inputs if i.type.value in ("count", "amount")]
+    first, last = names[0], names[-1]
+    values = dict(units[1].values)
+    del values[first]
+    units[1] = units[1].model_copy(update={"values": values})
+    units[2] = units[2].model_copy(update={"values": dict(reversed(units[2].values.items()))})
+    units[3] = units[3].model_copy(update={"values": {**units[3].values, last: None}})
+    check_submission(criteria, units[4])  # kept: check_many gives what it kept
+    if numbers:
+        units[5] = units[5].model_copy(update={"values": {**units[5].values, numbers[0]: 0.0}})
+        units[8] = units[8].model_copy(update={"values": {**units[8].values, numbers[0]: 7.5}})
+        units[6] = units[6].model_copy(update={"values": {**units[6].values, numbers[0]: -0.0}})
+        units[7] = units[7].model_copy(update={"values": {**units[7].values, numbers[-1]: 2**60}})
+    assert_same(criteria, units)
+
+
+def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
+    """Column.vector (exact floats for whole-number columns) equals the typed values' vector."""
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 6, seed=12)]
+    numbers = [i.name for i in criteria.inputs if i.type.value == "count"]
+    if numbers:  # a refused count (one unit with problems) and one beyond 2**52
+        units[1] = units[1].model_copy(update={"values": {**units[1].values, numbers[0]: -3}})
+        units[2] = units[2].model_copy(
+            update={"values": {**units[2].values, numbers[-1]: 2**53 + 1}}
+        )
+    columns = check_columns(criteria, units)
+    assert columns.whole  # the usual file: whole-number columns told at once
+    for name in columns.names:
+        got, got_present = columns.vector(name)
+        want, want_present = _vector(columns.names[name], columns.typed[name])
+        assert got_present.tolist() == want_present.tolist()
+        if isinstance(want, Numbers):
+            assert isinstance(got, Numbers)
+            rows = want_present
+            assert got.x[rows].tolist() == want.x[rows].tolist()
+            assert got.e[rows].tolist() == want.e[rows].tolist()
