@@ -430,6 +430,10 @@ def _score_cell(sheet: _Sheet, at: int, col: int, spec: EntryRow) -> Decimal | N
     cell = sheet.cell(at, col)
     if cell is None:
         return None  # blank (as read_points reads it), without locating it
+    if cell.kind == "n":  # most score cells: read as read_points reads them, unlocated
+        points = _plain_points(cell.value, spec.declared_max, sheet.reader.criteria.precision)
+        if points is not None:
+            return points
     column = "điểm tự đánh giá" if col == SELF else "điểm thẩm định"
     return read_points(
         sheet.reader,
@@ -499,6 +503,23 @@ def read_points(
 
 
 @lru_cache(maxsize=4096)
+def _plain_points(text: str, top: Decimal, step: Decimal) -> Decimal | None:
+    """The points of a number cell holding ``text`` when :func:`read_points` reads them
+    and reports nothing (a number from 0 to ``top`` on the ``step``, after the binary
+    noise is rounded off); ``None`` for anything else: :func:`read_points` then reads
+    and reports it."""
+    try:
+        points = _stored_number(text)
+        rounded = quantize(points, step)
+        if abs(points - rounded) <= _NOISE:
+            points = rounded
+        plain = 0 <= points <= top and points == points.quantize(step)
+    except Exception:  # whatever read_points would raise or report, it does so itself
+        return None
+    return points if plain else None
+
+
+@lru_cache(maxsize=4096)
 def _stored_number(text: str) -> Decimal:
     """A number cell's points (a workbook repeats a few values thousands of times; a value
     that is no number raises each time, uncached)."""
@@ -550,7 +571,9 @@ def _checked_points(
 
 def _note_cell(sheet: _Sheet, at: int, col: int, code: str) -> str | None:
     cell = sheet.cell(at, col)
-    return None if cell is None else read_note(sheet.reader, cell, sheet.at(at, col), code)
+    if cell is None or cell.kind not in ("f", "n"):  # blank, or text as read_note reads it
+        return None if cell is None else cell.value or None
+    return read_note(sheet.reader, cell, sheet.at(at, col), code)
 
 
 def read_note(reader: Reader, cell: Cell | None, here: str, code: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 
 from parindex import CriteriaSet, Submission, load_criteria, load_submission, score, synthetic
 from parindex.excel_layout import layout, sheet_headers
-from parindex.excel_rows import import_grid
+from parindex.excel_read import Cell
+from parindex.excel_rows import Reader, _plain_points, import_grid, read_points
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +64,33 @@ def test_the_grid_is_the_exported_layout_without_scoring(
         )
     changed = unit.model_copy(update={"self_scores": scores, "appraisals": rounds})
     _same_as_export(criteria, changed, data.draw(st.integers(1, 3)))
+
+
+_NUMBER_TEXTS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.decimals(min_value=-3, max_value=12, places=3).map(str),
+    st.integers(-5, 40).map(lambda n: repr(n * 0.05)),  # 0.30000000000000004 and the like
+    st.sampled_from(["0.25", "-0", "1e308", "1e400", "nan", "abc", "", " 1", "0,5", "1E-9"]),
+)
+
+
+@given(_NUMBER_TEXTS, st.sampled_from(["0", "0.25", "0.5", "1", "2.75", "10"]))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plain_points_are_read_points_when_it_reports_nothing(
+    criteria: CriteriaSet, text: str, top: str
+) -> None:
+    """A number cell's points taken without locating the cell (the import's fast path)
+    are exactly read_points' when it reports nothing; whenever it reports (a problem,
+    a warning above the maximum) or raises, the fast path gives ``None`` and defers."""
+    reader = Reader(criteria, "f.xlsx")
+    try:
+        careful: object = read_points(
+            reader, Cell(text, "n"), "'S'!G7", "1.1", Decimal(top), "điểm", "self"
+        )
+    except Exception as exc:  # the fast path must defer to it, whatever it is
+        careful = type(exc)
+    fast = _plain_points(text, Decimal(top), criteria.precision)
+    quiet = isinstance(careful, Decimal) and not reader.problems and not reader.warnings
+    assert (fast is not None) == quiet
+    if quiet:
+        assert fast == careful and str(fast) == str(careful)
