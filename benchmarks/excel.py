@@ -202,14 +202,14 @@ _READ_PHASES = (
     ("parindex.excel_import", "import_grid", "each unit's rows (from the compiled set)"),
     ("parindex.excel_read", "Xlsx._raw", "sheet parts unzipped"),
     ("parindex.excel_scan", "_parts", "sheet checks (bytes; expat outside the rows)"),
-    ("parindex.excel_scan", "_cells", "sheet cells stored (the loop over cells)"),
+    ("parindex.excel_scan", "_cells", "sheet rows and cells read and stored"),
     ("parindex.excel_import", "read_unit_sheet", "rows matched, cells checked, rebuilt"),
 )
 
 
 def _read_phases(criteria: CriteriaSet, path: Path) -> list[str]:
     """CPU seconds of each phase of a one-process ``import_workbook``, each without the
-    phases it calls (the rest, chiefly the token expression's ``findall``, is what the
+    phases it calls (the rest — the scan's own steps, merges, … — is what the
     phases leave): lines to print."""
     import importlib
 
@@ -245,7 +245,7 @@ def _read_phases(criteria: CriteriaSet, path: Path) -> list[str]:
     lines = [f"  read phases, one process ({total:.2f} s CPU in all), each without those it calls:"]
     for label, share in [
         *spent.items(),
-        ("the rest: the token expression's findall, …", total - inner[0]),
+        ("the rest: the scan's own steps, merges, …", total - inner[0]),
     ]:
         lines.append(f"          {label:<46} {share:5.2f} s CPU ({share / total:4.0%})")
     return lines
