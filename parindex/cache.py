@@ -153,18 +153,29 @@ def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
 
 
 def _model(cls: type[Any], values: dict[str, Any], given: tuple[str, ...], private: Any) -> Any:
-    """A pydantic model of the entry made again: what pydantic's ``__setstate__`` sets,
-    without its state dictionary, its four look-ups and its ``__dict__`` replaced."""
+    """A pydantic model of the entry made again: the four slots pydantic's
+    ``__setstate__`` sets, without its state dictionary and its look-ups."""
     made = _new(cls)
-    _set(made, "__dict__", values)
-    _set(made, "__pydantic_fields_set__", set(given))
-    _set(made, "__pydantic_extra__", None)
-    _set(made, "__pydantic_private__", private)
+    made.__dict__.update(values)
+    fields_set, extra, private_attributes = _SLOTS or _slots()
+    fields_set(made, set(given))
+    extra(made, None)
+    private_attributes(made, private)
     return made
 
 
 _new = object.__new__
-_set = object.__setattr__
+_SLOTS: list[Callable[[object, object], None]] = []
+
+
+def _slots() -> list[Callable[[object, object], None]]:
+    """The setters of pydantic's three slots (taken when first needed: pydantic is not
+    imported until a set is)."""
+    from pydantic import BaseModel
+
+    names = ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+    _SLOTS[:] = [BaseModel.__dict__[name].__set__ for name in names]
+    return _SLOTS
 
 
 class _Writer(pickle.Pickler):
