@@ -61,6 +61,7 @@ chromium:
 
 test: $(STAMP) soffice chromium
 	$(BIN)/ruff check parindex tests benchmarks
+	$(BIN)/ruff format --check parindex tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 

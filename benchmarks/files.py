@@ -60,9 +60,7 @@ def write_units(criteria: CriteriaSet, n: int, folder: Path) -> list[Path]:
     for unit in synthetic.units(criteria, n, seed=7, self_scores=True):
         data = unit.model_dump(mode="json", exclude_defaults=True)
         path = folder / f"{unit.unit.id}.yaml"
-        path.write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -184,7 +182,9 @@ def main() -> None:
         return
     quick = "--quick" in sys.argv
     criteria = load_criteria(SET_2023)
-    print(f"From files to a ranked table (2023 set, synthetic units with self-scores; load {_load()})")
+    print(
+        f"From files to a ranked table (2023 set, synthetic units with self-scores; load {_load()})"
+    )
     sizes = (200, 2_000) if quick else (200, 10_000)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:

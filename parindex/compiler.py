@@ -670,6 +670,7 @@ class _Checker:
                 None,
                 format_decimal(criteria.survey_max),
             )
+
     def duplicate(
         self, code: str, first: tuple[Path, Node | None], here: tuple[Path, Node | None]
     ) -> None:

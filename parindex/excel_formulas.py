@@ -247,7 +247,9 @@ class Formulas:
             for col in (SELF, COMPUTED, APPRAISED):
                 share = _Arith("/", _Arith("*", _Ref(total, col), hundred), _Ref(total, MAX))
                 shown = _Round(share, 2)
-                cells[index, col] = _once_appraised(everything, shown) if col == APPRAISED else shown
+                cells[index, col] = (
+                    _once_appraised(everything, shown) if col == APPRAISED else shown
+                )
             cells[index, DIFF] = _once_appraised(
                 everything, _Arith("-", _Ref(index, APPRAISED), _Ref(index, SELF))
             )

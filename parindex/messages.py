@@ -198,7 +198,10 @@ FAMILIES: Final[Mapping[str, Mapping[str, Pair]]] = {
         "others": ("SỐ LIỆU KHÁC", "OTHER FIGURES"),
         "evidence": ("Tài liệu kiểm chứng", "Evidence"),
         "evidence_expected": ("TLKC cần có", "Evidence expected"),
-        "survey": ("Điểm điều tra XHH (Sở Nội vụ nhập)", "Survey points (entered by the appraisers)"),
+        "survey": (
+            "Điểm điều tra XHH (Sở Nội vụ nhập)",
+            "Survey points (entered by the appraisers)",
+        ),
         "total": ("TỔNG ĐIỂM", "TOTAL"),
         "index": ("CHỈ SỐ (%)", "INDEX (%)"),
         "class": ("XẾP LOẠI", "CLASS"),

@@ -95,10 +95,10 @@ def comma_split(mapping: Any, key: object) -> tuple[str, str] | None:
     return (
         f"trong {{ }}, dấu phẩy ngăn các khóa nên '{before}: {number}' bị đọc thành "
         f"'{before}: {whole}' và một khóa '{key}': viết \"{number}\" trong ngoặc kép "
-        f"({before}: \"{number}\")",
+        f'({before}: "{number}")',
         f"inside {{ }} a comma separates entries, so '{before}: {number}' was read as "
         f"'{before}: {whole}' and a key '{key}': write \"{number}\" in quotes "
-        f"({before}: \"{number}\")",
+        f'({before}: "{number}")',
     )
 
 

@@ -79,7 +79,9 @@ SAMPLES = {
     "namdinh-stnmt-2023": ROOT / "evidence" / "so-tnmt-mau-2023.yaml",
     "quangbinh-stnmt-2021": ROOT / "evidence" / "so-tnmt-mau-2021.yaml",
 }
-FORMULA = re.compile(r"\b(percent|ratio|date|min|max|round)\(|[a-z]+_[a-z0-9_]+|\*\*|\bif\b.*\belse\b")
+FORMULA = re.compile(
+    r"\b(percent|ratio|date|min|max|round)\(|[a-z]+_[a-z0-9_]+|\*\*|\bif\b.*\belse\b"
+)
 FORMULA_VI = re.compile(r"\b(if|else|and|or|not)\b|\bngược lại\b")
 
 

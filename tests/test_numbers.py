@@ -433,7 +433,9 @@ def exported_unit(tmp_path_factory: pytest.TempPathFactory) -> tuple[CriteriaSet
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
     submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
     # the detailed sheet (the one a unit types in) is the only unit sheet without the official one
-    path = export_unit(criteria, submission, tmp_path_factory.mktemp("n") / "u.xlsx", official=False)
+    path = export_unit(
+        criteria, submission, tmp_path_factory.mktemp("n") / "u.xlsx", official=False
+    )
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
     row = next(r[0].row for r in sheet.iter_rows(max_col=1) if r[0].value == "1.1")
     sheet.parent.close()

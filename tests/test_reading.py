@@ -114,7 +114,9 @@ def test_damage_is_a_typed_located_problem(text: str, kind: str, line: int) -> N
 
 def test_alias_bomb_stops_at_the_first_alias() -> None:
     lines = ["a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']"]
-    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
+    lines += [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)
+    ]
     assert problem_of("\n".join(lines)) == ("yaml_alias", 1)
 
 

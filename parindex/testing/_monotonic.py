@@ -392,5 +392,3 @@ def _verify(
             code=node.code,
             details=details,
         )
-
-

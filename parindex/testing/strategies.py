@@ -464,9 +464,7 @@ class _Builder:
             data["provenance"] = self.provenance()
         leaf = depth >= max_depth or (depth > 0 and draw(st.booleans()))
         if leaf:
-            rule_kind = draw(
-                st.sampled_from([k for k in self.kinds if REGISTRY[k].counts_in_max])
-            )
+            rule_kind = draw(st.sampled_from([k for k in self.kinds if REGISTRY[k].counts_in_max]))
             top = self.points(Decimal(3), _QUARTER)
             data["max_points"] = str(top)
             rule = self.leaf(rule_kind, top)
