@@ -10,7 +10,9 @@ How totals are formed for the three columns (self / computed / appraised): a nod
 value is its explicit score when one is given, otherwise its children's values
 aggregated like the rules aggregate them. A self-assessment that leaves a leaf
 unscored claims nothing for it (counted, and reported as ``not_self_scored``). An
-appraisal round that does not re-score a criterion accepts the unit's self-score.
+appraisal round that does not re-score a criterion accepts the unit's self-score; but
+an appraised total needs some round to score a criterion that applies to the unit
+(else the unit is unappraised, as on the score sheet: never ranked on its own scores).
 """
 
 from __future__ import annotations
@@ -532,6 +534,14 @@ def _rounds(unit: Submission) -> tuple[dict[str, list[RoundScore]], dict[str, De
     return history, final
 
 
+def _appraises(report: ScoreReport, final: Mapping[str, Decimal]) -> bool:
+    """Whether some round scored a criterion that applies to the unit: only then is there an
+    appraised total. A round that scores nothing, or only criteria the unit's facts switch
+    off, leaves the unit unappraised (ranked on the computed index, never on its own scores),
+    as the score sheet shows it; the round stays in the history."""
+    return any(report.node(code).status != Status.NOT_APPLICABLE for code in final)
+
+
 def _unscored(reviewer: _Reviewer, self_scores: Mapping[str, Decimal]) -> list[str]:
     """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
     INFO finding."""
@@ -587,7 +597,8 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
         lambda node: _ZERO if node.status != Status.NOT_APPLICABLE else None,
     )
     appraised_values: dict[str, Decimal | None] = {}
-    if unit.appraisals:
+    appraised = _appraises(report, final)
+    if appraised:
         appraised_values = _resolve(
             report,
             criteria,
@@ -612,7 +623,7 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
     total_self = sum((self_values.get(a.code) or _ZERO for a in applicable), _ZERO)
     total_appraised = (
         sum((appraised_values.get(a.code) or _ZERO for a in applicable), _ZERO)
-        if unit.appraisals
+        if appraised
         else None
     )
     computed_total = report.total if report.complete else None

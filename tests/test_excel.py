@@ -222,10 +222,11 @@ def assert_sheet_matches_engine(sheet: Any, result: Review) -> None:
     assert cell(SELF, index) == result.self_index
     # What the sheet shows as appraised rests on scores an appraiser entered on criteria that
     # apply: a round that scored nothing, or only criteria that do not apply, leaves the column
-    # empty (the review still counts it as an appraisal).
+    # empty — and the review agrees: no appraised total, the unit ranked as not appraised.
     applies = [n for n in report.nodes if n.status.value != "not_applicable"]
     entered = any(cell(APPRAISED, at[n.code]) is not None for n in applies)
-    if result.appraised_index is not None and entered:
+    assert entered == (result.appraised_index is not None)
+    if entered:
         assert cell(APPRAISED, total) == result.summary[-1].appraised_score
         assert cell(APPRAISED, index) == result.appraised_index
         assert cell(DIFF, total) == cell(APPRAISED, total) - (cell(SELF, total) or 0)  # type: ignore[operator]
@@ -790,9 +791,9 @@ def test_round_trip(mini: CriteriaSet, data: st.DataObject) -> None:
 def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised(
     mini: CriteriaSet,
 ) -> None:
-    """Found by the round trip: a round scoring only an area the unit's facts switch off. The
-    review counts the round; the sheet shows no appraised total, as it rests on no score an
-    appraiser gave a criterion that applies."""
+    """Found by the round trip: a round scoring only an area the unit's facts switch off. Neither
+    the review nor the sheet shows an appraised total, as it would rest on no score an
+    appraiser gave a criterion that applies (the unit would be ranked on its own scores)."""
     submission = Submission.model_validate(
         {
             "format": "parindex.submission/1",
@@ -828,7 +829,9 @@ def test_an_appraisal_only_of_criteria_that_do_not_apply_shows_nothing_appraised
     )
     result = review(mini, submission)
     assert result.report.node("2").status.value == "not_applicable"
-    assert result.appraised_index is not None  # the review counts the round
+    assert result.appraised_index is None  # as on the sheet: nothing that applies was appraised
+    assert result.summary[-1].appraised_score is None
+    assert [h.round for h in result.history["2"]] == [1]  # the round is kept, not lost
     with tempfile.TemporaryDirectory() as folder:
         path = export_unit(mini, submission, Path(folder) / "u.xlsx")
         sheet = openpyxl.load_workbook(path, data_only=True).worksheets[1]

@@ -218,3 +218,42 @@ def test_sample_with_every_finding_kind(criteria: CriteriaSet) -> None:
         "computed_undetermined",
         "appraisal_without_note",
     }
+
+
+@pytest.mark.parametrize(
+    "rounds",
+    [
+        [{"round": 1, "scores": {}}],  # a round that scored nothing
+        [{"round": 1, "scores": {"4.1.3": {"points": 0}}}],  # only a criterion that does not apply
+    ],
+)
+def test_a_round_scoring_nothing_that_applies_gives_no_appraised_total(
+    criteria: CriteriaSet, rounds: list[dict[str, Any]]
+) -> None:
+    """An appraised total made only of the unit's own scores would rank the unit on its
+    self-assessment: the unit stays unappraised (as on the score sheet), the round is kept."""
+    result = run(
+        criteria,
+        facts={"co_dvsncl": False, "co_tthc": True},
+        self_scores={"1.1": {"points": 1, "explanation": "x"}},
+        appraisals=rounds,
+    )
+    assert result.appraised_index is None
+    assert all(area.appraised_score is None for area in result.summary)
+    assert result.node_appraised == {}
+    assert result.self_index is not None
+    for code in rounds[0]["scores"]:
+        assert [h.round for h in result.history[code]] == [1]
+
+
+def test_a_round_scoring_one_criterion_that_applies_keeps_the_others_self_scores(
+    criteria: CriteriaSet,
+) -> None:
+    result = run(
+        criteria,
+        facts={"co_dvsncl": False, "co_tthc": True},
+        self_scores={"1.1": {"points": 1, "explanation": "x"}, "1.5": {"points": "0,5"}},
+        appraisals=[{"round": 1, "scores": {"4.1.3": {"points": 0}, "1.1": {"points": 1}}}],
+    )
+    assert result.summary[-1].appraised_score == result.summary[-1].self_score
+    assert result.appraised_index == result.self_index
