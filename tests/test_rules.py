@@ -132,7 +132,16 @@ def test_an_incomplete_kind_is_refused_naming_each_missing_piece(tmp_path: Path)
         sys.path.remove(str(tmp_path))
         sys.modules.pop("extra_kinds.trivial", None)
         sys.modules.pop("extra_kinds", None)
-    left_out = ["compiled", "lower", "explain", "inverse", "strategy", "synthetic"]
+    left_out = [
+        "compiled",
+        "lower",
+        "explain",
+        "inverse",
+        "strategy",
+        "synthetic",
+        "shape",
+        "direction",
+    ]
     assert missing_pieces(trivial) == left_out
     assert set(left_out) <= set(PIECES)
     with pytest.raises(RuleKindError) as caught:

@@ -3,7 +3,9 @@
 Each kind (``check``, ``bands`` …) lives in its own module with everything about it:
 its pydantic model, load-time checks, typed compiled form, lowering to one
 expression, exact evaluation and explanation, inverse, and its hooks for the
-hypothesis strategies and the synthetic units (see :mod:`parindex.rules._base`).
+hypothesis strategies and the synthetic units, and what the testing toolkit and the review
+ask of a rule (its metric, edges, stated ranges, due dates and direction; see
+:mod:`parindex.rules._base`).
 :data:`REGISTRY` lists them; the ``Rule`` union of the file format and its JSON
 Schema are built from it. A kind missing a piece is refused at import, with its name
 and the pieces it lacks. ``docs/architecture.md`` walks through adding a kind.
@@ -23,6 +25,8 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
+    Stated,
     Suggestion,
     SyntheticHint,
     missing_pieces,
@@ -49,6 +53,8 @@ __all__ = [
     "RuleKind",
     "RuleKindError",
     "Scope",
+    "Shape",
+    "Stated",
     "Suggestion",
     "SyntheticHint",
     "build_registry",

@@ -6,15 +6,17 @@ compile a rule at load (:meth:`~RuleKind.compile`), lower it to one expression o
 :mod:`parindex.expressions` (:meth:`~RuleKind.lower`), score and explain it on one
 unit's values (:meth:`~RuleKind.explain`), propose the smallest changes that gain
 points (:meth:`~RuleKind.inverse`), and feed the hypothesis strategies and the
-synthetic units (:meth:`~RuleKind.strategy`, :meth:`~RuleKind.synthetic`).
-:func:`missing_pieces` names what a kind leaves out; the registry refuses such a
+synthetic units (:meth:`~RuleKind.strategy`, :meth:`~RuleKind.synthetic`), and tell the
+testing toolkit and the review what the rule compares, where its points change, which dates
+it reads with a due day (:meth:`~RuleKind.shape`) and which way its points move
+(:meth:`~RuleKind.direction`). :func:`missing_pieces` names what a kind leaves out; the registry refuses such a
 kind at import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
@@ -34,8 +36,11 @@ __all__ = [
     "Outcome",
     "RuleKind",
     "Scope",
+    "Shape",
+    "Stated",
     "Suggestion",
     "SyntheticHint",
+    "ends",
     "missing_pieces",
 ]
 
@@ -169,6 +174,54 @@ class SyntheticHint:
     survey: bool = False
 
 
+@dataclass(frozen=True)
+class Stated:
+    """One range of a rule's metric and the points its words give there (a band)."""
+
+    interval: Interval
+    points: Decimal
+    words: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the testing toolkit (:mod:`parindex.testing`) and the review read from a rule.
+
+    ``metric``: the one number the rule compares or scales (``None``: it reads none, as
+    check, levels, deadline, survey and a free expression); ``edges``: the metric's values
+    where the points may jump or stop changing, ascending; ``ranges``: the ranges its words
+    state, each with its points, in file order (bands; a threshold's one range);
+    ``otherwise``: the points and words outside every range (a threshold's ``otherwise``);
+    ``domain``: where the metric lives when the rule says so itself (a bands ``domain``;
+    ``None``: by its inputs' types); ``unit``: the unit the metric is shown in;
+    ``dues``: the date expressions the rule reads with their due days (a deadline).
+    A rule with ``ranges`` gets its edges checked against its words
+    (:func:`parindex.testing.check_band_edges`); one with ``dues`` gets dates drawn around
+    them.
+    """
+
+    metric: CompiledExpression | None = None
+    edges: tuple[Decimal, ...] = ()
+    ranges: tuple[Stated, ...] = ()
+    otherwise: tuple[Decimal, str] | None = None
+    domain: Interval | None = None
+    unit: str | None = None
+    dues: tuple[tuple[CompiledExpression, dt.date], ...] = ()
+
+    def stated(self, value: Decimal) -> tuple[Decimal, str] | None:
+        """The points and words of the first range holding ``value`` (else ``otherwise``)."""
+        for entry in self.ranges:
+            if value in entry.interval:
+                return entry.points, entry.words
+        return self.otherwise
+
+
+def ends(intervals: Iterable[Interval]) -> tuple[Decimal, ...]:
+    """The finite ends of ``intervals``, ascending, each once (a banded rule's edges)."""
+    found = {e for i in intervals for e in (i.low, i.high) if e is not None}
+    return tuple(sorted(found))
+
+
 M = TypeVar("M", bound=RuleModel)
 C = TypeVar("C", bound=CompiledRule)
 
@@ -224,6 +277,17 @@ class RuleKind(Generic[M, C]):
         """How synthetic units should draw this rule's inputs."""
         raise NotImplementedError
 
+    def shape(self, compiled: C, leaf: Leaf) -> Shape:  # pragma: no cover
+        """The rule's metric, edges, stated ranges and due dates (:class:`Shape`)."""
+        raise NotImplementedError
+
+    def direction(
+        self, compiled: C, leaf: Leaf, domain: Interval
+    ) -> int | None:  # pragma: no cover
+        """How the points move as the metric (or a deadline's date) grows within ``domain``:
+        +1, −1, 0 (one way or the other, never both) or ``None`` (no numeric metric)."""
+        raise NotImplementedError
+
 
 PIECES: tuple[str, ...] = (
     "name",
@@ -235,6 +299,8 @@ PIECES: tuple[str, ...] = (
     "inverse",
     "strategy",
     "synthetic",
+    "shape",
+    "direction",
 )
 """Every piece a rule kind provides; :func:`missing_pieces` checks them."""
 

@@ -19,8 +19,11 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
+    Stated,
     Suggestion,
     SyntheticHint,
+    ends,
 )
 from parindex.rules._domain import percent_words_on_ratio, value_domain
 from parindex.rules._explain import display, labels, scored, unit_of
@@ -60,6 +63,8 @@ class CompiledBands(CompiledRule):
     value: CompiledExpression
     bands: tuple[tuple[Interval, str, Decimal], ...]
     unit: str | None = None
+    domain: Interval | None = None
+    """The rule's own ``domain`` (``None``: the value's, by its inputs' types)."""
 
     @property
     def expressions(self) -> tuple[CompiledExpression, ...]:
@@ -90,8 +95,10 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
                     band.points,
                 )
         ready = [i for i in intervals if i is not None]
+        stated: Interval | None = None
         if len(ready) == len(intervals):
             domain = self._domain(rule, value, checker, path, code)
+            stated = domain if rule.domain is not None else None
             fix = (
                 percent_words_on_ratio(value, domain, [b.when for b in rule.bands])
                 if value is not None and domain is not None
@@ -124,7 +131,7 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
             (interval, band.when, band.points)
             for interval, band in zip(ready, rule.bands, strict=True)
         )
-        return CompiledBands(value, bands, rule.unit)
+        return CompiledBands(value, bands, rule.unit, stated)
 
     @staticmethod
     def _domain(
@@ -221,3 +228,30 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
             direction=direction,
             needed=best.low if direction > 0 else None,
         )
+
+    def shape(self, compiled: CompiledBands, leaf: Leaf) -> Shape:
+        return Shape(
+            metric=compiled.value,
+            edges=ends(interval for interval, _, _ in compiled.bands),
+            ranges=tuple(Stated(interval, given, when) for interval, when, given in compiled.bands),
+            domain=compiled.domain,
+            unit=compiled.unit,
+        )
+
+    def direction(self, compiled: CompiledBands, leaf: Leaf, domain: Interval) -> int | None:
+        """From the points of the lowest band to those of the highest, within ``domain``."""
+        placed = sorted(
+            (
+                (_low(clipped), given)
+                for interval, _, given in compiled.bands
+                if (clipped := interval.clip(domain)) is not None
+            ),
+            key=lambda pair: pair[0],
+        )
+        if len(placed) < 2 or placed[0][1] == placed[-1][1]:
+            return 0
+        return 1 if placed[-1][1] > placed[0][1] else -1
+
+
+def _low(interval: Interval) -> Decimal:
+    return interval.low if interval.low is not None else Decimal("-Infinity")

@@ -7,7 +7,17 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, Unary, ValueType
-from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Shape,
+    Suggestion,
+    SyntheticHint,
+)
 from parindex.rules._explain import format_points
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import clamp, rounded
@@ -90,6 +100,12 @@ class Bonus(RuleKind[BonusRule, CompiledBonus]):
 
     def synthetic(self, compiled: CompiledBonus) -> SyntheticHint:
         return SyntheticHint(values=(compiled.value,), direction=self.sign, events=self.sign < 0)
+
+    def shape(self, compiled: CompiledBonus, leaf: Leaf) -> Shape:
+        return Shape(metric=compiled.value, edges=tuple(sorted({Decimal(0), leaf.top})))
+
+    def direction(self, compiled: CompiledBonus, leaf: Leaf, domain: Interval) -> int | None:
+        return self.sign  # more bonus adds, more penalty takes off
 
 
 class Penalty(Bonus):

@@ -6,7 +6,17 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, ValueType
-from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Shape,
+    Suggestion,
+    SyntheticHint,
+)
 from parindex.rules._explain import labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, number, points
@@ -66,3 +76,9 @@ class Check(RuleKind[CheckRule, CompiledCheck]):
 
     def synthetic(self, compiled: CompiledCheck) -> SyntheticHint:
         return SyntheticHint(values=(compiled.value,))
+
+    def shape(self, compiled: CompiledCheck, leaf: Leaf) -> Shape:
+        return Shape()  # yes or no: no number to compare, no due date
+
+    def direction(self, compiled: CompiledCheck, leaf: Leaf, domain: Interval) -> int | None:
+        return None

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from parindex.expressions import Binary, BoolOp, CompiledExpression, Const, Expr, ValueType
 from parindex.numbers import format_date
+from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
     CompiledRule,
@@ -18,6 +19,7 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
     Suggestion,
     SyntheticHint,
 )
@@ -237,3 +239,9 @@ class Deadline(RuleKind[DeadlineRule, CompiledDeadline]):
 
     def synthetic(self, compiled: CompiledDeadline) -> SyntheticHint:
         return SyntheticHint(values=compiled.expressions, dues=compiled.reports)
+
+    def shape(self, compiled: CompiledDeadline, leaf: Leaf) -> Shape:
+        return Shape(dues=compiled.reports)
+
+    def direction(self, compiled: CompiledDeadline, leaf: Leaf, domain: Interval) -> int | None:
+        return -1  # a later date is never worth more

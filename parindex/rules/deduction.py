@@ -8,7 +8,17 @@ from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Binary, Call, Expr, ValueType
 from parindex.numbers import format_decimal
-from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Shape,
+    Suggestion,
+    SyntheticHint,
+)
 from parindex.rules._explain import format_points, labels, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import number, rounded
@@ -88,3 +98,9 @@ class Deduction(RuleKind[DeductionRule, CompiledDeduction]):
 
     def synthetic(self, compiled: CompiledDeduction) -> SyntheticHint:
         return SyntheticHint(values=(compiled.value,), direction=-1, events=True)
+
+    def shape(self, compiled: CompiledDeduction, leaf: Leaf) -> Shape:
+        return Shape(metric=compiled.value, edges=(leaf.top / compiled.per,))
+
+    def direction(self, compiled: CompiledDeduction, leaf: Leaf, domain: Interval) -> int | None:
+        return -1

@@ -8,7 +8,17 @@ from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, ValueType
 from parindex.messages import expression_words
-from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Shape,
+    Suggestion,
+    SyntheticHint,
+)
 from parindex.rules._explain import display, scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import clamp, rounded
@@ -90,3 +100,11 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
 
     def synthetic(self, compiled: CompiledExpressionRule) -> SyntheticHint:
         return SyntheticHint(values=(compiled.value,))
+
+    def shape(self, compiled: CompiledExpressionRule, leaf: Leaf) -> Shape:
+        return Shape()  # a free expression: no one metric, no stated range
+
+    def direction(
+        self, compiled: CompiledExpressionRule, leaf: Leaf, domain: Interval
+    ) -> int | None:
+        return 1  # the points are the expression itself: they move as it does

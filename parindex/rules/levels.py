@@ -11,6 +11,7 @@ from pydantic import Field
 from parindex.errors import did_you_mean
 from parindex.expressions import Compare, CompiledExpression, Const, Expr, Name, ValueType
 from parindex.numbers import format_decimal
+from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
     CompiledRule,
@@ -18,6 +19,7 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
     Suggestion,
     SyntheticHint,
 )
@@ -183,3 +185,9 @@ class Levels(RuleKind[LevelsRule, CompiledLevels]):
         if isinstance(compiled.value.root, Name):
             levels = (compiled.input, tuple(choice for choice, _ in ranked))
         return SyntheticHint(values=(compiled.value,), levels=levels)
+
+    def shape(self, compiled: CompiledLevels, leaf: Leaf) -> Shape:
+        return Shape()  # a choice among named levels: no number to compare
+
+    def direction(self, compiled: CompiledLevels, leaf: Leaf, domain: Interval) -> int | None:
+        return None

@@ -7,7 +7,17 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Binary, Expr, ValueType
-from parindex.rules._base import Checker, Leaf, Outcome, RuleKind, Scope, Suggestion, SyntheticHint
+from parindex.ranges import Interval
+from parindex.rules._base import (
+    Checker,
+    Leaf,
+    Outcome,
+    RuleKind,
+    Scope,
+    Shape,
+    Suggestion,
+    SyntheticHint,
+)
 from parindex.rules._explain import display, format_points, labels, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import clamp, number, rounded
@@ -89,3 +99,10 @@ class Proportional(RuleKind[ProportionalRule, CompiledProportional]):
 
     def synthetic(self, compiled: CompiledProportional) -> SyntheticHint:
         return SyntheticHint(values=(compiled.value,), needed=compiled.target)
+
+    def shape(self, compiled: CompiledProportional, leaf: Leaf) -> Shape:
+        edges = tuple(sorted({Decimal(0), compiled.target}))
+        return Shape(metric=compiled.value, edges=edges, unit=compiled.unit)
+
+    def direction(self, compiled: CompiledProportional, leaf: Leaf, domain: Interval) -> int | None:
+        return 1

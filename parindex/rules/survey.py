@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from parindex.expressions import Expr, Name, ValueType
+from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
     CompiledRule,
@@ -14,6 +15,7 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
     Suggestion,
     SyntheticHint,
 )
@@ -88,3 +90,9 @@ class Survey(RuleKind[SurveyRule, CompiledSurvey]):
 
     def synthetic(self, compiled: CompiledSurvey) -> SyntheticHint:
         return SyntheticHint(survey=True)
+
+    def shape(self, compiled: CompiledSurvey, leaf: Leaf) -> Shape:
+        return Shape()  # given by the survey, reads no input
+
+    def direction(self, compiled: CompiledSurvey, leaf: Leaf, domain: Interval) -> int | None:
+        return None

@@ -16,8 +16,11 @@ from parindex.rules._base import (
     Outcome,
     RuleKind,
     Scope,
+    Shape,
+    Stated,
     Suggestion,
     SyntheticHint,
+    ends,
 )
 from parindex.rules._domain import percent_words_on_ratio, value_domain
 from parindex.rules._explain import display, labels, scored, unit_of
@@ -146,3 +149,25 @@ class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
             direction=-1 if below else 1,
             needed=None if below else interval.low,
         )
+
+    def shape(self, compiled: CompiledThreshold, leaf: Leaf) -> Shape:
+        return Shape(
+            metric=compiled.value,
+            edges=ends((compiled.interval,)),
+            ranges=(Stated(compiled.interval, leaf.top, compiled.when),),
+            otherwise=(compiled.otherwise, f"không đạt '{compiled.when}'"),
+            unit=compiled.unit,
+        )
+
+    def direction(self, compiled: CompiledThreshold, leaf: Leaf, domain: Interval) -> int | None:
+        """Towards the end of ``domain`` the range met reaches (0 when both or neither)."""
+        met = compiled.interval.clip(domain)
+        if met is None or compiled.otherwise == leaf.top:
+            return 0
+        reaches_top = met.high == domain.high and (met.high is None or met.high_inclusive)
+        reaches_bottom = met.low == domain.low and (met.low is None or met.low_inclusive)
+        if reaches_top and not reaches_bottom:
+            return 1 if leaf.top > compiled.otherwise else -1
+        if reaches_bottom and not reaches_top:
+            return -1 if leaf.top > compiled.otherwise else 1
+        return 0

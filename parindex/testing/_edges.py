@@ -8,24 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from parindex.compiler import CompiledNode
-from parindex.criteria import (
-    BandsRule,
-    CriteriaSet,
-    ThresholdRule,
-)
+from parindex.criteria import CriteriaSet
 from parindex.engine import leaf_points
 from parindex.errors import EvaluationError
 from parindex.expressions import Call, CompiledExpression, Value, evaluate
 from parindex.numbers import format_decimal, parse_decimal
 from parindex.ranges import Interval
 from parindex.testing._linear import ConstructionError, Solver
-from parindex.testing._rules import (
-    construct,
-    domain_of,
-    edges_of,
-    intervals_of,
-    metric_of,
-)
+from parindex.testing._rules import construct, domain_of, edges_of, shape_of
 from parindex.testing._violation import (
     InvariantViolation,
     _en,
@@ -74,25 +64,14 @@ def _claims(text: str) -> dict[Decimal, dict[bool, str]]:
 
 
 def _declared(node: CompiledNode, value: Decimal) -> Decimal | None:
-    rule = node.node.rule
-    if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
-            if value in interval:
-                return band.points
-        return None
-    assert isinstance(rule, ThresholdRule)
-    return node.node.max_points if value in intervals_of(node)[0] else rule.otherwise
+    """The points the rule's stated ranges give ``value`` (``None``: no range holds it)."""
+    stated = shape_of(node).stated(value)
+    return None if stated is None else stated[0]
 
 
 def _band_text(node: CompiledNode, value: Decimal) -> str:
-    rule = node.node.rule
-    if isinstance(rule, BandsRule):
-        for band, interval in zip(rule.bands, intervals_of(node), strict=True):
-            if value in interval:
-                return band.when
-        return "?"
-    assert isinstance(rule, ThresholdRule)
-    return rule.when if value in intervals_of(node)[0] else f"không đạt '{rule.when}'"
+    stated = shape_of(node).stated(value)
+    return "?" if stated is None else stated[1]
 
 
 def check_band_edges(
@@ -100,7 +79,8 @@ def check_band_edges(
     code: str,
     expect: Mapping[str | int | Decimal, str | int | Decimal] | None = None,
 ) -> None:
-    """A ``bands`` or ``threshold`` criterion behaves at each edge as its words say.
+    """A ``bands`` or ``threshold`` criterion behaves at each edge as its words say (any
+    kind whose :meth:`~parindex.rules.RuleKind.shape` states ranges of its metric).
 
     1. At every edge, and just below and above it, the engine gives the points of the
        band whose words contain the value (``từ 80%`` holds 80, ``trên 80%`` does not).
@@ -116,17 +96,18 @@ def check_band_edges(
     compiled = criteria.compiled
     node = compiled.nodes[code]
     rule = node.node.rule
-    if not isinstance(rule, BandsRule | ThresholdRule):
+    shape = shape_of(node)
+    if not shape.ranges:
         raise ValueError(f"tiêu chí {code} không phải bands hay threshold ({rule and rule.kind})")
-    metric = metric_of(node)
-    assert metric is not None
+    metric = shape.metric
+    assert rule is not None and metric is not None
     solver = Solver.for_set(criteria, strict=False)
     domain = domain_of(node, criteria)
     edges = edges_of(node)
     unit = (
         "%"
         if (
-            rule.unit == "%"
+            shape.unit == "%"
             or (isinstance(metric.root, Call) and metric.root.function == "percent")
         )
         else ""

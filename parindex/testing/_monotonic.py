@@ -9,11 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from parindex.compiler import CompiledNode
-from parindex.criteria import (
-    CriteriaSet,
-    DeadlineRule,
-    InputType,
-)
+from parindex.criteria import CriteriaSet, InputType
 from parindex.engine import leaf_points
 from parindex.errors import EvaluationError
 from parindex.expressions import Call, Compare, CompiledExpression, Const, Expr, Value, evaluate
@@ -22,6 +18,7 @@ from parindex.testing._linear import NUMERIC, STEPS, Solver, from_value, to_valu
 from parindex.testing._rules import (
     _children,
     date_inputs,
+    dues_of,
     edges_of,
     input_sign,
     metric_of,
@@ -190,8 +187,7 @@ def _direction_of(
     spec = next((i for i in criteria.inputs if i.name == name), None)
     if spec is None or spec.type not in NUMERIC:
         return None
-    rule = node.node.rule
-    if spec.type == InputType.DATE and not isinstance(rule, DeadlineRule):
+    if spec.type == InputType.DATE and not dues_of(node):
         return None  # a date window (from … to …) is legitimately not monotonic
     inputs = {i.name: i for i in criteria.inputs}
     sign: int | None = 0
@@ -310,11 +306,10 @@ def monotonic_leaf(
             if sign in (1, -1):
                 assert sign is not None
                 grid.update(_crossings(expr, edge, sign, at, lo, hi, step))
-        if isinstance(node.node.rule, DeadlineRule):
-            for date_name, due in date_inputs(node):
-                if date_name == name:
-                    for days in (-1, 0, 1):
-                        grid.add(Decimal((due + dt.timedelta(days=days)).toordinal()))
+        for date_name, due in date_inputs(node):  # a rule with due dates (a deadline)
+            if date_name == name:
+                for days in (-1, 0, 1):
+                    grid.add(Decimal((due + dt.timedelta(days=days)).toordinal()))
         samples: list[tuple[Decimal | None, Decimal]] = []
         for x in sorted(g for g in grid if lo <= g <= hi):
             probe = at(x)

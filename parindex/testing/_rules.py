@@ -1,10 +1,15 @@
 """What the testing tools read from one compiled rule: its metric, edges and direction.
 
+Every question about the rule itself is answered by its kind (one module per kind in
+:mod:`parindex.rules`): :meth:`~parindex.rules.RuleKind.shape` and
+:meth:`~parindex.rules.RuleKind.direction`. Nothing here names a kind, so a new kind
+is handled by the toolkit as soon as it is registered.
+
 * The **metric** is the number a ``bands``, ``threshold``, ``proportional``, ``deduction``,
   ``bonus`` or ``penalty`` rule compares or scales (its ``value``); its **edges** are the
   ends of the rule's ranges (and the target, the point where a deduction reaches 0 …).
 * The **direction** in which the points move when one input grows is read statically:
-  the rule's shape says whether more metric means more points (top band at the top, a
+  the kind says whether more metric means more points (top band at the top, a
   threshold ``từ X trở lên``, a proportion), and a sign analysis of the expression says
   whether the metric grows with the input (a numerator, a sum) or falls (a denominator,
   a subtracted term). Where either is unknown the direction is ``0`` (“one way or the
@@ -22,19 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from parindex.compiler import CompiledNode
-from parindex.criteria import (
-    BandsRule,
-    BonusRule,
-    CriteriaSet,
-    DeadlineRule,
-    DeductionRule,
-    ExpressionRule,
-    Input,
-    InputType,
-    PenaltyRule,
-    ProportionalRule,
-    ThresholdRule,
-)
+from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import EvaluationError
 from parindex.expressions import (
     Binary,
@@ -47,11 +40,9 @@ from parindex.expressions import (
     Value,
     evaluate,
 )
-from parindex.ranges import Interval, parse_range
+from parindex.ranges import Interval
+from parindex.rules import Shape
 from parindex.rules._domain import EVERYTHING, value_domain
-from parindex.rules.bands import CompiledBands
-from parindex.rules.deadline import CompiledDeadline
-from parindex.rules.threshold import CompiledThreshold
 from parindex.testing._linear import NUMERIC, Chooser, Row, Solver, _form, _NotLinear, to_value
 
 __all__ = [
@@ -63,62 +54,52 @@ __all__ = [
     "intervals_of",
     "metric_of",
     "rule_direction",
+    "shape_of",
 ]
 
-_ZERO = Decimal(0)
+_NONE = Shape()
 
-METRIC_RULES = (BandsRule, ThresholdRule, ProportionalRule, DeductionRule, BonusRule, PenaltyRule)
+
+def shape_of(node: CompiledNode) -> Shape:
+    """What the leaf's kind says of its rule (:meth:`parindex.rules.RuleKind.shape`):
+    its metric, edges, stated ranges and due dates; nothing for a parent."""
+    kind = node.kind
+    if kind is None or node.rule is None or node.leaf is None:
+        return _NONE
+    return kind.shape(node.rule, node.leaf)
 
 
 def intervals_of(node: CompiledNode) -> list[Interval]:
-    """The ranges of a ``bands`` (in file order) or ``threshold`` rule; empty for others."""
-    rule = node.rule
-    if isinstance(rule, CompiledBands):
-        return [interval for interval, _, _ in rule.bands]
-    if isinstance(rule, CompiledThreshold):
-        return [rule.interval]
-    return []
+    """The ranges a rule states (a ``bands`` rule's in file order, a ``threshold``'s one)."""
+    return [stated.interval for stated in shape_of(node).ranges]
 
 
 def dues_of(node: CompiledNode) -> list[dt.date]:
-    """The due dates of a ``deadline`` rule, in file order; empty for others."""
-    return [due for _, due in node.rule.reports] if isinstance(node.rule, CompiledDeadline) else []
+    """The due dates of a rule that has them (a ``deadline``), in file order."""
+    return [due for _, due in shape_of(node).dues]
 
 
 def metric_of(node: CompiledNode) -> CompiledExpression | None:
     """The number the rule reads (``None`` for check, levels, deadline, survey, expression)."""
-    if isinstance(node.node.rule, METRIC_RULES) and node.expressions:
-        return node.expressions[0]
-    return None
+    return shape_of(node).metric
 
 
 def domain_of(node: CompiledNode, criteria: CriteriaSet) -> Interval:
-    """Where the metric lives: the rule's ``domain``, else by its input's type or function
-    (:func:`parindex.rules._domain.value_domain`, the one the loader checks bands with)."""
-    rule = node.node.rule
-    if isinstance(rule, BandsRule) and rule.domain is not None:
-        return parse_range(rule.domain)
-    metric = metric_of(node)
-    if metric is None:
+    """Where the metric lives: the rule's own ``domain``, else by its input's type or
+    function (:func:`parindex.rules._domain.value_domain`, the one the loader checks bands
+    with)."""
+    shape = shape_of(node)
+    if shape.domain is not None:
+        return shape.domain
+    if shape.metric is None:
         return EVERYTHING
     types = {i.name: i.type for i in criteria.inputs}
-    return value_domain(metric, types.get)
+    return value_domain(shape.metric, types.get)
 
 
 def edges_of(node: CompiledNode) -> list[Decimal]:
     """Values of the metric where the points may jump or stop changing, ascending."""
-    rule = node.node.rule
-    edges: set[Decimal] = set()
-    if isinstance(rule, BandsRule | ThresholdRule):
-        for interval in intervals_of(node):
-            edges.update(e for e in (interval.low, interval.high) if e is not None)
-    elif isinstance(rule, ProportionalRule):
-        edges.update((_ZERO, rule.target))
-    elif isinstance(rule, DeductionRule):
-        edges.add(node.node.max_points / rule.per)
-    elif isinstance(rule, BonusRule | PenaltyRule):
-        edges.update((_ZERO, node.node.max_points))
-    return sorted(edges)
+    return list(shape_of(node).edges)
 
 
 # --- directions ---------------------------------------------------------------------
@@ -219,41 +200,12 @@ def input_sign(expr: Expr, name: str, inputs: Mapping[str, Input]) -> int | None
 
 def rule_direction(node: CompiledNode, criteria: CriteriaSet) -> int | None:
     """How the points move when the metric (or a deadline's date) grows: +1, −1, 0 (either,
-    one way) or ``None`` (the rule has no numeric metric)."""
-    rule = node.node.rule
-    if isinstance(rule, ProportionalRule | BonusRule | ExpressionRule):
-        return 1
-    if isinstance(rule, DeductionRule | PenaltyRule | DeadlineRule):
-        return -1
-    domain = domain_of(node, criteria)
-    if isinstance(rule, BandsRule):
-        placed = sorted(
-            (
-                (_low(clipped), band.points)
-                for band, interval in zip(rule.bands, intervals_of(node), strict=True)
-                if (clipped := interval.clip(domain)) is not None
-            ),
-            key=lambda pair: pair[0],
-        )
-        if len(placed) < 2 or placed[0][1] == placed[-1][1]:
-            return 0
-        return 1 if placed[-1][1] > placed[0][1] else -1
-    if isinstance(rule, ThresholdRule):
-        met = intervals_of(node)[0].clip(domain)
-        if met is None or rule.otherwise == node.node.max_points:
-            return 0
-        reaches_top = met.high == domain.high and (met.high is None or met.high_inclusive)
-        reaches_bottom = met.low == domain.low and (met.low is None or met.low_inclusive)
-        if reaches_top and not reaches_bottom:
-            return 1 if node.node.max_points > rule.otherwise else -1
-        if reaches_bottom and not reaches_top:
-            return -1 if node.node.max_points > rule.otherwise else 1
-        return 0
-    return None
-
-
-def _low(interval: Interval) -> Decimal:
-    return interval.low if interval.low is not None else Decimal("-Infinity")
+    one way) or ``None`` (the rule has no numeric metric); the kind's own answer
+    (:meth:`parindex.rules.RuleKind.direction`) within the metric's domain."""
+    kind = node.kind
+    if kind is None or node.rule is None or node.leaf is None:
+        return None
+    return kind.direction(node.rule, node.leaf, domain_of(node, criteria))
 
 
 # --- putting a metric on a value ----------------------------------------------------
@@ -375,9 +327,6 @@ def construct(
 
 
 def date_inputs(node: CompiledNode) -> list[tuple[str, dt.date]]:
-    """The (input, due date) pairs of a deadline whose values are plain date inputs."""
-    pairs = []
-    for expr, due in zip(node.expressions, dues_of(node), strict=True):
-        if isinstance(expr.root, Name):
-            pairs.append((expr.root.name, due))
-    return pairs
+    """The (input, due date) pairs of a rule with due dates (a deadline) whose dates are
+    plain date inputs; empty for a rule without."""
+    return [(e.root.name, due) for e, due in shape_of(node).dues if isinstance(e.root, Name)]

@@ -30,12 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from parindex.compiler import CompiledNode
-from parindex.criteria import (
-    Aggregation,
-    BandsRule,
-    CriteriaSet,
-    ThresholdRule,
-)
+from parindex.criteria import Aggregation, CriteriaSet
 from parindex.engine import score
 from parindex.expressions import Value, evaluate
 from parindex.numbers import format_decimal, quantize
@@ -43,6 +38,7 @@ from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import CheckedSubmission, Submission, check_submission
 from parindex.testing._edges import check_band_edges
 from parindex.testing._monotonic import check_monotonic, monotonic_leaf
+from parindex.testing._rules import shape_of
 from parindex.testing._violation import (
     _HUNDRED,
     _ZERO,
@@ -571,9 +567,7 @@ def check_all(
             monotonic_leaf(criteria, leaf, values, wanted)
     if "band_edges" not in skip and criteria.digest not in _EDGES_DONE:
         for entry in criteria.compiled.nodes.values():
-            if isinstance(entry.node.rule, BandsRule | ThresholdRule) and (
-                f"band_edges:{entry.code}" not in skip
-            ):
+            if shape_of(entry).ranges and f"band_edges:{entry.code}" not in skip:
                 check_band_edges(criteria, entry.code)
         _EDGES_DONE[criteria.digest] = None
     return report

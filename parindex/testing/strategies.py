@@ -36,7 +36,6 @@ from hypothesis import strategies as st
 from parindex.compiler import CompiledNode
 from parindex.criteria import (
     CriteriaSet,
-    DeadlineRule,
     InputType,
     Node,
     UnitLevel,
@@ -46,7 +45,14 @@ from parindex.numbers import format_decimal, parse_date, parse_decimal
 from parindex.rules import REGISTRY
 from parindex.submission import Submission
 from parindex.testing._linear import NUMERIC, ConstructionError, Solver, to_value
-from parindex.testing._rules import construct, date_inputs, domain_of, edges_of, metric_of
+from parindex.testing._rules import (
+    construct,
+    date_inputs,
+    domain_of,
+    dues_of,
+    edges_of,
+    metric_of,
+)
 from parindex.testing.describe import GeneratedSubmission
 
 __all__ = [
@@ -177,9 +183,8 @@ def _dues(criteria: CriteriaSet) -> dict[str, list[dt.date]]:
     """Each date input's due dates (values are drawn near them: a day before, on, after)."""
     dues: dict[str, list[dt.date]] = {}
     for compiled in criteria.compiled.nodes.values():
-        if isinstance(compiled.node.rule, DeadlineRule):
-            for name, due in date_inputs(compiled):
-                dues.setdefault(name, []).append(due)
+        for name, due in date_inputs(compiled):  # a rule with due dates (a deadline)
+            dues.setdefault(name, []).append(due)
     return dues
 
 
@@ -339,7 +344,7 @@ def deadline_dates(criteria: CriteriaSet, code: str) -> st.SearchStrategy[dict[s
     towards every report on its due day.
     """
     node = _leaf(criteria, code)
-    if not isinstance(node.node.rule, DeadlineRule):
+    if not dues_of(node):
         raise ConstructionError(
             f"tiêu chí {code} không phải quy tắc deadline", f"criterion {code} is not a deadline"
         )
@@ -364,9 +369,7 @@ def edge_submissions(
     :func:`submissions` builds them with ``options``."""
     node = _leaf(criteria, code)
     edges: st.SearchStrategy[Mapping[str, Any]] = (
-        deadline_dates(criteria, code)
-        if isinstance(node.node.rule, DeadlineRule)
-        else band_edge_values(criteria, code)
+        deadline_dates(criteria, code) if dues_of(node) else band_edge_values(criteria, code)
     )
     given = dict(options.pop("fixed", None) or {})
     return edges.flatmap(lambda values: submissions(criteria, fixed={**given, **values}, **options))
