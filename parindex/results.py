@@ -108,14 +108,23 @@ class ProvinceResults:
 def _check_all(
     criteria: CriteriaSet, submissions: Iterable[Submission | CheckedSubmission]
 ) -> tuple[list[CheckedSubmission], list[Problem]]:
+    """Each submission checked; a unit given twice keeps its first submission and each later
+    one is a ``duplicate_unit`` problem (as when a folder is read), never a lost or mixed row."""
+    from parindex.folders import _duplicate
+
     checked: list[CheckedSubmission] = []
     problems: list[Problem] = []
-    for submission in submissions:
+    first: dict[str, Submission] = {}
+    for given in submissions:
+        submission = given.submission if isinstance(given, CheckedSubmission) else given
+        unit = submission.unit.id
+        if unit in first:
+            problems.append(_duplicate(submission, first[unit].source.file))
+            continue
+        first[unit] = submission
         try:
             checked.append(
-                submission
-                if isinstance(submission, CheckedSubmission)
-                else check_submission(criteria, submission)
+                given if isinstance(given, CheckedSubmission) else check_submission(criteria, given)
             )
         except SubmissionError as exc:
             problems.extend(exc.problems)
@@ -169,7 +178,9 @@ def _value(value: Any) -> Any:
     return None if missing else value
 
 
-def _row(criteria: CriteriaSet, record: dict[Any, Any], extra: Any, old: UnitRow | None) -> UnitRow:
+def _row(
+    criteria: CriteriaSet, record: dict[Any, Any], extra: dict[Any, Any], old: UnitRow | None
+) -> UnitRow:
     from parindex.ranking import AREA_PREFIX
 
     rank = _value(record["rank"])
@@ -218,10 +229,13 @@ def province_results(
         return ProvinceResults(criteria, reviews, [], problems)
     scores = _final_scores(criteria, checked, reviews)
     table = exact(rank(scores, criteria))
-    extra = scores.set_index("unit")
+    # the three columns a row takes, by unit (a wide frame's row by label costs milliseconds)
+    extra = scores.set_index("unit")[
+        ["provisional_points_scored", "undetermined_points", "basis"]
+    ].to_dict(orient="index")
     before = {r.unit: r for r in previous.rows} if previous else {}
     rows = []
     for record in table.to_dict(orient="records"):
         unit = str(record["unit"])
-        rows.append(_row(criteria, record, extra.loc[unit], before.get(unit)))
+        rows.append(_row(criteria, record, extra[unit], before.get(unit)))
     return ProvinceResults(criteria, reviews, rows, problems, previous.year if previous else None)

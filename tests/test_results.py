@@ -70,3 +70,20 @@ def test_movement_against_the_previous_year(
         assert row.previous_rank == row.rank
     frame = current.frame()
     assert frame["change"].dtype == "float64" and frame["exact:change"].iloc[0] == 0
+
+
+def test_a_unit_given_twice_keeps_its_first_submission_and_reports_the_second(
+    samples: list[Submission],
+) -> None:
+    """It used to stop the whole province with an AssertionError (one bad unit blocked all)."""
+    criteria = load_criteria(SET_2023)
+    unit = samples[0].unit.model_copy(update={"name": "Bản nộp lần hai"})
+    again = samples[0].model_copy(update={"unit": unit})
+    results = province_results(criteria, [*samples, again])
+    assert sorted(r.unit for r in results.rows) == sorted(s.unit.id for s in samples)
+    [row] = [r for r in results.rows if r.unit == unit.id]
+    assert row.name == samples[0].unit.name != unit.name  # the first submission's row
+    assert results.reviews[unit.id].unit_name == samples[0].unit.name
+    [problem] = results.skipped
+    assert problem.kind == "duplicate_unit" and problem.text == samples[0].unit.id
+    assert samples[0].unit.id in problem.message and problem.file == again.source.file
