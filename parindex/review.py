@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from parindex.criteria import Aggregation, CriteriaSet, DeadlineRule
+from parindex.criteria import Aggregation, CriteriaSet
 from parindex.engine import score
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
@@ -503,10 +503,9 @@ def _single_dues(node: object) -> list[dt.date]:
     from parindex.compiler import CompiledNode
 
     assert isinstance(node, CompiledNode)
-    rule = node.node.rule
-    if isinstance(rule, DeadlineRule) and rule.due is not None:
-        return [rule.due]
-    return []
+    kind, rule, leaf = node.kind, node.rule, node.leaf  # the kind says what dates it reads
+    dues = kind.shape(rule, leaf).dues if kind and rule and leaf else ()
+    return [due for _, due in dues] if len(dues) == 1 else []
 
 
 def _document_name(document: Document) -> str:

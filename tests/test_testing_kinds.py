@@ -33,6 +33,7 @@ from parindex.expressions import CompiledExpression, Const, Expr, ValueType
 from parindex.loader import load_criteria
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval, parse_range
+from parindex.review import review
 from parindex.rules import REGISTRY, missing_pieces
 from parindex.rules._base import (
     Checker,
@@ -50,7 +51,7 @@ from parindex.rules._explain import scored
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, done_by, inside, points
 from parindex.rules._model import Date, ExprText, Points, RuleModel
-from parindex.submission import Submission
+from parindex.submission import Document, Submission
 from parindex.testing._rules import (
     date_inputs,
     domain_of,
@@ -356,3 +357,17 @@ def test_a_toy_kind_scoring_against_its_direction_is_caught(
     with pytest.raises(pt.InvariantViolation) as caught:
         pt.check_monotonic(criteria, "1.2", submission)
     assert caught.value.invariant == "monotonic" and caught.value.code == "1.2"
+
+
+def test_the_review_reads_a_toy_kinds_due_date(toy_kinds: None, tmp_path: Path) -> None:
+    criteria = _toy_set(tmp_path)
+    late = {"id": "bc", "kind": "Báo cáo", "date": "15/07/2023", "title": "Báo cáo"}
+    on_time = {**late, "id": "bc2", "date": "20/06/2023"}
+    unit = _unit({"ty_le": 90, "ngay_gui": "30/06/2023"})
+    documents = [{**late, "supports": ["1.2"]}, {**on_time, "supports": ["1.2"]}]
+    with_documents = unit.model_copy(
+        update={"documents": [Document.model_validate(d) for d in documents]}
+    )
+    found = [(f.code, f.evidence) for f in review(criteria, with_documents).findings]
+    assert ("evidence_after_deadline", ["bc"]) in found
+    assert not [f for f in found if f[0] == "evidence_after_deadline" and f[1] == ["bc2"]]
