@@ -36,7 +36,16 @@ from parindex.collector import paused
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
 
-__all__ = ["CACHE_ENV", "SWITCH_ENV", "cache_directory", "cached", "fingerprint"]
+__all__ = [
+    "CACHE_ENV",
+    "SWITCH_ENV",
+    "cache_directory",
+    "cached",
+    "fingerprint",
+    "opened",
+    "put",
+    "sealed",
+]
 
 CACHE_ENV = "PARINDEX_CACHE_DIR"
 """Environment variable naming the cache directory."""
@@ -99,9 +108,49 @@ def _key(directory: Path) -> bytes:
     return path.read_bytes()
 
 
-def _mac(key: bytes, digest: str, body: bytes) -> bytes:
-    message = f"parindex criteria cache\0{fingerprint()}\0{digest}\0".encode()
+def _mac(key: bytes, kind: str, digest: str, body: bytes) -> bytes:
+    message = f"parindex {kind} cache\0{fingerprint()}\0{digest}\0".encode()
     return hmac.new(key, message + body, hashlib.sha256).digest()
+
+
+def sealed(directory: Path, kind: str, digest: str, body: bytes) -> bytes:
+    """``body`` with its seal in front: the HMAC-SHA-256, keyed by the cache's key, of the
+    kind of entry (``criteria``, ``files``), this parindex's :func:`fingerprint`, the
+    ``digest`` the entry is kept under and the body. ``OSError``: no key can be kept."""
+    return _mac(_key(directory), kind, digest, body) + body
+
+
+def opened(directory: Path, kind: str, digest: str, blob: bytes) -> bytes | None:
+    """The body of a :func:`sealed` entry, or ``None`` when its seal does not match (damaged,
+    written by another program or user, another kind, another digest, another parindex)."""
+    try:
+        key = _key(directory)
+    except OSError:
+        return None
+    mac, body = blob[:_MAC], blob[_MAC:]
+    if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, kind, digest, body)):
+        return None
+    return body
+
+
+def put(entry: Path, blob: bytes) -> bool:
+    """Write ``blob`` as ``entry`` whole or not at all (readers never see half an entry);
+    whether it was written (a read-only home or a full disk: not, and no error)."""
+    import tempfile
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(blob)
+        os.replace(temporary, entry)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
 
 
 def cached(path: str | os.PathLike[str], load: Callable[[str], CriteriaSet]) -> CriteriaSet:
@@ -135,11 +184,10 @@ def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
 
     try:
         blob = entry.read_bytes()
-        key = _key(directory)
     except OSError:
         return None
-    mac, body = blob[:_MAC], blob[_MAC:]
-    if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, digest, body)):
+    body = opened(directory, "criteria", digest, blob)
+    if body is None:
         return None  # damaged or not ours: read the file instead
     # Unpickling makes some 15,000 objects, none of them garbage: without the pause, the
     # cycle collector walks them (and every older object) several times while they are
@@ -248,18 +296,8 @@ def _dumps(criteria: CriteriaSet) -> bytes:
 
 
 def _write(directory: Path, entry: Path, digest: str, criteria: CriteriaSet) -> None:
-    import tempfile
-
     try:
-        body = _dumps(criteria)
-        key = _key(directory)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        blob = sealed(directory, "criteria", digest, _dumps(criteria))
     except (OSError, pickle.PicklingError):  # a read-only home: no cache, same results
         return
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(_mac(key, digest, body) + body)
-        os.replace(temporary, entry)  # readers see the whole entry or none
-    except OSError:  # a full disk: no cache, same results
-        Path(temporary).unlink(missing_ok=True)
+    put(entry, blob)

@@ -45,6 +45,8 @@ class _Part:
     typed: dict[str, list[Any]] = field(default_factory=dict)
     meta: dict[str, list[Any]] = field(default_factory=dict)
     given: dict[str, list[Decimal | None]] = field(default_factory=dict)
+    digests: list[str | None] = field(default_factory=list)
+    """Per file, its SHA-256 if the file cache may keep its row (:mod:`parindex.file_cache`)."""
 
 
 _CRITERIA: list[CriteriaSet] = []
@@ -68,11 +70,14 @@ def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
     """One slice read, validated and checked; the good units as columns."""
     from parindex.batch_units import given_points, unit_columns
     from parindex.checks import check_columns
+    from parindex.file_cache import after, before
     from parindex.folders import _other_set, _read, _with_later
     from parindex.submission import Submission
 
     part = _Part()
+    seen = before(paths)  # the file cache: each file's digest, if its row may be kept
     results = [_read(path) for path in paths]
+    part.digests = after(paths, seen) if seen else [None] * len(paths)
     units = [r for r in results if isinstance(r, Submission) and r.criteria == criteria.id]
     columns = check_columns(criteria, units)
     rows: list[int] = []
@@ -149,11 +154,15 @@ def read_table(
     """
     from parindex.batch_units import Given, Table, from_submissions
     from parindex.checks import _vector
+    from parindex.file_cache import FileCache
     from parindex.folders import _duplicate, _read, in_slices
 
     with paused():
+        cache = FileCache.open(criteria, files)  # rows of files read before (None: off)
+        if cache is not None and done is not None and len(cache.misses) < len(files):
+            done(len(files) - len(cache.misses))
         parts = in_slices(
-            files,
+            files if cache is None else cache.misses,
             workers,
             lambda paths: _part(paths, criteria),
             _part_there,
@@ -161,6 +170,8 @@ def read_table(
             start=(_start, (criteria,)),
             per_reader=SLICES_A_READER,
         )
+        if cache is not None:
+            parts = [cache.merged(parts)]  # every file in order; new good rows kept
         errors: list[Problem] = []
         notes: list[Problem] = []
         seen: dict[tuple[str, int, str], Path] = {}
