@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parindex import CriteriaSet, SubmissionError, check_submission, load_criteria, synthetic
+from parindex import (
+    CriteriaSet,
+    SubmissionError,
+    check_submission,
+    load_criteria,
+    score,
+    synthetic,
+)
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
 from parindex.checks import _vector, check_columns, check_many
@@ -240,3 +249,32 @@ def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
             rows = want_present
             assert got.x[rows].tolist() == want.x[rows].tolist()
             assert got.e[rows].tolist() == want.e[rows].tolist()
+
+
+def test_values_are_a_mapping_built_when_read(criteria: CriteriaSet) -> None:
+    """A good unit's values (built when first read) act as the careful path's dict in every
+    way a reader uses them, pickle as that dict, and do not follow the columns afterwards."""
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 4, seed=13)]
+    columns = check_columns(criteria, units)
+    for name in columns.typed:  # the columns are the caller's: changing them changes no unit
+        columns.typed[name][0] = None
+    first = columns.results[0]
+    assert isinstance(first, CheckedSubmission)
+    want = careful(criteria, units[0])
+    assert isinstance(want, CheckedSubmission)
+    name = next(iter(want.values))
+    assert first.values == want.values and want.values == first.values
+    assert first == want and first.values != {} and first.values != 1
+    assert list(first.values) == list(want.values) and len(first.values) == len(want.values)
+    assert name in first.values and "no such name" not in first.values
+    assert first.values[name] == want.values[name] == first.values.get(name)
+    assert first.values.get("no such name", 7) == 7
+    assert list(first.values.keys()) == list(want.values.keys())
+    assert list(first.values.values()) == list(want.values.values())
+    assert repr(first.values) == repr(want.values)
+    copied = pickle.loads(pickle.dumps(first))
+    assert type(copied.values) is dict and copied.values == want.values
+    assert type(copy.deepcopy(first.values)) is dict
+    assert score(criteria, columns.results[1]) == score(criteria, careful(criteria, units[1]))
+    with pytest.raises(TypeError):
+        hash(first.values)
