@@ -203,6 +203,7 @@ def init_command(file: str, force: bool, fmt: str, lang: str) -> None:
 def _skeleton(criteria: Any) -> str:
     """A submission skeleton naming every fact, input, evidence slot and self-score."""
     from parindex.messages import label
+    from parindex.rules import kind_of
 
     levels = "; ".join(f"{lv.value}: {label('level', lv)}" for lv in criteria.levels)
     lines = [
@@ -241,7 +242,7 @@ def _skeleton(criteria: Any) -> str:
     lines.append("  []")
     lines.append("self_scores:                # điểm tự chấm: mã: {points: …, explanation: …}")
     for node in criteria.walk():
-        if node.rule is not None and node.rule.kind != "survey":
+        if node.rule is not None and not kind_of(node.rule).given:  # not the survey's
             lines.append(f'  # "{node.code}": {{points: null}}   # {node.title}')
     lines.append("  {}")
     return "\n".join(lines) + "\n"

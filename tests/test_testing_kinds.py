@@ -371,3 +371,15 @@ def test_the_review_reads_a_toy_kinds_due_date(toy_kinds: None, tmp_path: Path) 
     found = [(f.code, f.evidence) for f in review(criteria, with_documents).findings]
     assert ("evidence_after_deadline", ["bc"]) in found
     assert not [f for f in found if f[0] == "evidence_after_deadline" and f[1] == ["bc2"]]
+
+
+def test_the_codes_with_edges_come_from_the_kinds(toy_kinds: None, tmp_path: Path) -> None:
+    criteria = _toy_set(tmp_path)
+    assert pt.band_edge_codes(criteria) == ["1.1"]
+    assert pt.edge_codes(criteria) == ["1.1", "1.2"]
+    shipped = load_criteria(Path(__file__).resolve().parents[1] / "tests" / "data" / "mini.yaml")
+    kinds = {n.code: n.rule.kind for n in shipped.walk() if n.rule is not None}
+    banded = [c for c, k in kinds.items() if k in ("bands", "threshold")]
+    assert banded and pt.band_edge_codes(shipped) == banded
+    dated = [c for c, k in kinds.items() if k in ("bands", "threshold", "deadline")]
+    assert pt.edge_codes(shipped) == dated

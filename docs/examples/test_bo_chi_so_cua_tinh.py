@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 import parindex
 import parindex.testing as pt
-from parindex.criteria import BandsRule, DeadlineRule, ThresholdRule
 
 BO_TIEU_CHI = Path(os.environ.get("BO_TIEU_CHI", "criteria/namdinh-stnmt-2023.yaml"))
 SO_VI_DU = int(os.environ.get("SO_VI_DU", "200"))
@@ -48,9 +47,8 @@ KY_VONG_CHIEU: dict[str, dict[str, pt.Direction]] = {
     # ví dụ: "3.6.4": {"ho_so_qua_han": "decreasing"},
 }
 
-MA_CO_NGUONG = [
-    n.code for n in criteria.walk() if isinstance(n.rule, BandsRule | ThresholdRule | DeadlineRule)
-]
+# Tiêu chí có ngưỡng (bands, threshold) hay thời hạn (deadline): loại quy tắc tự nói.
+MA_CO_NGUONG = pt.edge_codes(criteria)
 
 
 @chay
@@ -81,7 +79,7 @@ def test_don_vi_dung_tai_nguong(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize(
     "code",
-    [n.code for n in criteria.walk() if isinstance(n.rule, BandsRule | ThresholdRule)],
+    pt.band_edge_codes(criteria),  # tiêu chí có ngưỡng: bands, threshold
 )
 def test_nguong_dung_nhu_van_ban(code: str) -> None:
     """Mỗi ngưỡng nằm đúng phía như lời văn ('từ 80%' tính 80%, 'trên 30%' thì không)."""

@@ -22,6 +22,7 @@ Hypothesis); import it explicitly.
 """
 
 from parindex.testing._linear import ConstructionError
+from parindex.testing._rules import band_edge_codes, edge_codes
 from parindex.testing.describe import GeneratedSubmission, describe_submission, describe_value
 from parindex.testing.invariants import (
     Direction,
@@ -51,6 +52,7 @@ __all__ = [
     "Direction",
     "GeneratedSubmission",
     "InvariantViolation",
+    "band_edge_codes",
     "band_edge_values",
     "check_all",
     "check_band_edges",
@@ -65,6 +67,7 @@ __all__ = [
     "deadline_dates",
     "describe_submission",
     "describe_value",
+    "edge_codes",
     "edge_submissions",
     "submissions",
 ]

@@ -46,9 +46,11 @@ from parindex.rules._domain import EVERYTHING, value_domain
 from parindex.testing._linear import NUMERIC, Chooser, Row, Solver, _form, _NotLinear, to_value
 
 __all__ = [
+    "band_edge_codes",
     "construct",
     "domain_of",
     "dues_of",
+    "edge_codes",
     "edges_of",
     "input_sign",
     "intervals_of",
@@ -67,6 +69,20 @@ def shape_of(node: CompiledNode) -> Shape:
     if kind is None or node.rule is None or node.leaf is None:
         return _NONE
     return kind.shape(node.rule, node.leaf)
+
+
+def band_edge_codes(criteria: CriteriaSet) -> list[str]:
+    """The criteria whose rules state ranges of their metric (``bands``, ``threshold``):
+    those :func:`parindex.testing.check_band_edges` checks, in tree order."""
+    return [node.code for node in criteria.compiled.nodes.values() if shape_of(node).ranges]
+
+
+def edge_codes(criteria: CriteriaSet) -> list[str]:
+    """The criteria with stated ranges or due dates (``bands``, ``threshold``, ``deadline``):
+    those :func:`parindex.testing.edge_submissions` puts on an edge or around a due day,
+    in tree order."""
+    shapes = ((node.code, shape_of(node)) for node in criteria.compiled.nodes.values())
+    return [code for code, shape in shapes if shape.ranges or shape.dues]
 
 
 def intervals_of(node: CompiledNode) -> list[Interval]:

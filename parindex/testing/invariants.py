@@ -35,10 +35,11 @@ from parindex.engine import score
 from parindex.expressions import Value, evaluate
 from parindex.numbers import format_decimal, quantize
 from parindex.report import NodeResult, ScoreReport, Status
+from parindex.rules import kind_named
 from parindex.submission import CheckedSubmission, Submission, check_submission
 from parindex.testing._edges import check_band_edges
 from parindex.testing._monotonic import check_monotonic, monotonic_leaf
-from parindex.testing._rules import shape_of
+from parindex.testing._rules import band_edge_codes
 from parindex.testing._violation import (
     _HUNDRED,
     _ZERO,
@@ -85,9 +86,10 @@ def check_bounds(report: ScoreReport) -> None:
             )
         if points is None:
             continue
-        if node.rule == "bonus":
+        outside = _outside_max(node)
+        if outside > 0:  # a bonus
             low, high = _ZERO, node.declared_max
-        elif node.rule == "penalty":
+        elif outside < 0:  # a penalty
             low, high = -node.declared_max, _ZERO
         else:
             low, high = _ZERO, node.max_points
@@ -111,7 +113,7 @@ def check_bounds(report: ScoreReport) -> None:
                     *([f"Cách tính: {node.rule_text}"] if node.rule_text else []),
                 ],
             )
-        if node.rule not in ("bonus", "penalty") and points + node.undetermined_points > high:
+        if not outside and points + node.undetermined_points > high:
             raise InvariantViolation(
                 "bounds",
                 f"{vi}: điểm {_pts(points)} cộng {_pts(node.undetermined_points)} điểm chưa xác "
@@ -145,8 +147,17 @@ def check_bounds(report: ScoreReport) -> None:
             )
 
 
+def _outside_max(result: NodeResult) -> int:
+    """+1 for points added outside the maximum (a bonus), −1 for points taken off outside
+    it (a penalty), 0 for the rest: the kind's ``counts_in_max`` and ``sign``."""
+    if result.rule is None:
+        return 0
+    kind = kind_named(result.rule)
+    return 0 if kind.counts_in_max else kind.sign
+
+
 def _counts(result: NodeResult) -> bool:
-    return result.rule not in ("bonus", "penalty")
+    return not _outside_max(result)
 
 
 def check_sums(report: ScoreReport, criteria: CriteriaSet) -> None:
@@ -566,9 +577,9 @@ def check_all(
             wanted = dict((expect_monotonic or {}).get(leaf.code, {}))
             monotonic_leaf(criteria, leaf, values, wanted)
     if "band_edges" not in skip and criteria.digest not in _EDGES_DONE:
-        for entry in criteria.compiled.nodes.values():
-            if shape_of(entry).ranges and f"band_edges:{entry.code}" not in skip:
-                check_band_edges(criteria, entry.code)
+        for code in band_edge_codes(criteria):
+            if f"band_edges:{code}" not in skip:
+                check_band_edges(criteria, code)
         _EDGES_DONE[criteria.digest] = None
     return report
 
