@@ -15,7 +15,12 @@ nothing another user or program wrote is ever unpickled. A missing, damaged, for
 or stale entry is a cache miss (the file is read and compiled as usual), never an
 error, and the directory is safe to delete at any time. A file with problems is
 never cached: its problems are reported on every load. ``PARINDEX_CACHE=off`` turns
-the cache off.
+the cache off. Writing an entry removes those of other parindex versions (never read
+again) and all but the :data:`MAX_ENTRIES` newest (:func:`prune`).
+
+The sealing (:func:`sealed`, :func:`opened`, :func:`put`) is the one implementation of
+every cache of parindex: :mod:`parindex.file_cache` (rows of read submission files, in
+``files/`` beside ``criteria/``) seals its packs with it, under its own kind.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ __all__ = [
     "cached",
     "fingerprint",
     "opened",
+    "prune",
     "put",
     "sealed",
 ]
@@ -53,6 +59,8 @@ SWITCH_ENV = "PARINDEX_CACHE"
 """Set to ``off`` to read and compile every set afresh."""
 _MAX_BYTES = 5 * 1024 * 1024  # the reader's own bound: a larger file is refused anyway
 _MAC = 32
+MAX_ENTRIES = 64
+"""Compiled sets kept (writing one removes the oldest beyond, and those of other versions)."""
 
 
 def cache_directory() -> Path | None:
@@ -151,6 +159,35 @@ def put(entry: Path, blob: bytes) -> bool:
         Path(temporary).unlink(missing_ok=True)
         return False
     return True
+
+
+def prune(kept: Path, most: int) -> None:
+    """After ``kept`` (named ``<digest>-<fingerprint>.bin``) is written: remove the entries
+    beside it of another parindex (never read again), all but the ``most`` newest of this
+    one, and temporary files a stopped run left over an hour ago."""
+    import time
+
+    suffix = kept.name.split("-", 1)[-1]
+    now = time.time()
+    entries: list[tuple[float, Path]] = []
+    try:
+        found = list(kept.parent.iterdir())
+    except OSError:
+        return
+    for path in found:
+        try:
+            changed = path.stat().st_mtime
+            if path.suffix == ".tmp":
+                if now - changed > 3600:
+                    path.unlink()
+            elif not path.name.endswith(suffix):
+                path.unlink()
+            elif path != kept:
+                entries.append((changed, path))
+        except OSError:
+            continue
+    for _, path in sorted(entries, reverse=True)[max(most - 1, 0) :]:  # and ``kept``
+        path.unlink(missing_ok=True)
 
 
 def cached(path: str | os.PathLike[str], load: Callable[[str], CriteriaSet]) -> CriteriaSet:
@@ -300,4 +337,5 @@ def _write(directory: Path, entry: Path, digest: str, criteria: CriteriaSet) -> 
         blob = sealed(directory, "criteria", digest, _dumps(criteria))
     except (OSError, pickle.PicklingError):  # a read-only home: no cache, same results
         return
-    put(entry, blob)
+    if put(entry, blob):
+        prune(entry, MAX_ENTRIES)

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parindex.cache import cache_directory, fingerprint, opened, put, sealed
+from parindex.cache import cache_directory, fingerprint, opened, prune, put, sealed
 
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
@@ -212,7 +212,7 @@ class FileCache:
                 except OSError:
                     return
                 if put(self._pack, blob):
-                    _prune(self._pack)
+                    prune(self._pack, MAX_PACKS)
                 return
 
 
@@ -273,25 +273,3 @@ def _load(
     if form != _FORMAT or tuple(set(group) for group in names) != expected:
         return (), {}  # pragma: no cover - the set's digest and parindex's decide the names
     return names, entries
-
-
-def _prune(kept: Path) -> None:
-    """Remove the packs of other parindex versions and all but the newest :data:`MAX_PACKS`,
-    and temporary files a stopped run left over an hour ago."""
-    suffix = kept.name.split("-", 1)[1]
-    now = time.time()
-    packs: list[tuple[float, Path]] = []
-    for path in kept.parent.iterdir():
-        try:
-            changed = path.stat().st_mtime
-            if path.suffix == ".tmp":
-                if now - changed > 3600:
-                    path.unlink()
-            elif not path.name.endswith(suffix):
-                path.unlink()  # another parindex's: never read again
-            else:
-                packs.append((changed, path))
-        except OSError:
-            continue
-    for _, path in sorted(packs, reverse=True)[MAX_PACKS:]:
-        path.unlink(missing_ok=True)

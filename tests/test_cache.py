@@ -93,7 +93,17 @@ def test_another_parindex_never_reads_this_ones_entries(
     load_criteria(SET_2023)
     monkeypatch.setattr(cache, "fingerprint", lambda: "another version of parindex")
     load_criteria(SET_2023)
-    assert len(_entries(folder)) == 2  # its own entry, beside this version's
+    # Its own entry; this version's, never read by it, removed when it wrote its own.
+    assert [p.name.split("-", 1)[1] for p in _entries(folder)] == ["another version .bin"]
+
+
+def test_entries_are_bounded(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 1)
+    load_criteria(SET_2023)
+    other = ROOT / "criteria" / "quangbinh-stnmt-2021.yaml"
+    load_criteria(other)
+    (entry,) = _entries(folder)  # the newest
+    assert entry.name.startswith(cache.hashlib.sha256(other.read_bytes()).hexdigest())
 
 
 def test_the_fingerprint_follows_the_source(tmp_path: Path) -> None:
