@@ -37,8 +37,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, cast
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol
 
+from parindex.backends.excel import cell_name
 from parindex.collector import paused
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.excel_formulas import Cell, Evaluator, SheetFormulas
@@ -116,6 +117,8 @@ __all__ = [
 # 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
 _WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
 _WRAPPED = {TITLE, INPUTS, RULE, EVIDENCE, UNIT_NOTE, NOTE}
+_POINTS = tuple(column_points(width) for width in _WIDTHS)
+"""Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
@@ -255,7 +258,7 @@ def _write_unit(
     for row in grid.rows:
         _write_row(sheet, formats, row, unit, documents, appraised)
         if row.entry:
-            cells_here = [xl_rowcol_to_cell(row.row, c) for c in (SELF, APPRAISED)]
+            cells_here = [cell_name(row.row, c) for c in (SELF, APPRAISED)]
             validations.setdefault(row.result.declared_max, []).extend(cells_here)
     _write_totals(sheet, formats, unit)
     _write_signatures(sheet, formats, grid.index_row + 2)
@@ -395,7 +398,7 @@ def _write_row(
         else:
             sheet.write_blank(at, col, None, fmt[col])
     lines = max(
-        text_lines(text, column_points(_WIDTHS[col]), 11)
+        text_lines(text, _POINTS[col], 11)
         for col, text in [*texts.items(), *notes.items(), (TITLE, row.title)]
         if text
     )
@@ -411,7 +414,7 @@ def _write_cell(sheet: Any, row: int, col: int, unit: UnitSheet, fmt: Any) -> No
     else:
         value = unit.evaluator.cell(row, col)
         shown = "" if value is None else cell_number(value)  # None: the formula shows ""
-        sheet.write_formula(row, col, "=" + unit.formulas[row, col], fmt, shown)
+        sheet.write_formula(row, col, unit.formulas[row, col], fmt, shown)  # "=" not needed
 
 
 def _write_totals(sheet: Any, formats: Formats, unit: UnitSheet) -> None:

@@ -51,28 +51,31 @@ class Evaluator:
 
     def cell(self, row: int, col: int) -> Decimal | None:
         """A cell's value; ``None`` for a blank cell and for a formula showing ``""``."""
-        content = self.cells.get((row, col))
+        key = (row, col)
+        content = self.cells.get(key)
         if content is None or isinstance(content, Decimal):
             return content
-        key = (row, col)
-        if key not in self.memo:
-            result = self.evaluate(content)
-            self.memo[key] = result if result is not None or shows_empty(content) else Decimal(0)
-        return self.memo[key]
+        memo = self.memo
+        if key in memo:
+            return memo[key]
+        result = self.evaluate(content)
+        found = memo[key] = result if result is not None or shows_empty(content) else Decimal(0)
+        return found
 
     def value(self, expr: _Expr) -> Decimal:
         result = self.evaluate(expr)
         return Decimal(0) if result is None else result
 
     def evaluate(self, expr: _Expr) -> Decimal | None:
-        if isinstance(expr, _Ref):
+        if type(expr) is _Ref:  # the tree's classes are never subclassed
             return self.cell(expr.row, expr.col)
-        if isinstance(expr, _Num):
+        if type(expr) is _Num:
             return expr.value
-        key = id(expr)
-        if key not in self.shared:
-            self.shared[key] = self.compute(expr)
-        return self.shared[key]
+        shared, key = self.shared, id(expr)
+        if key in shared:
+            return shared[key]
+        found = shared[key] = self.compute(expr)
+        return found
 
     def compute(self, expr: _Expr) -> Decimal | None:
         if isinstance(expr, _Call):

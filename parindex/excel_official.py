@@ -76,6 +76,7 @@ OFFICIAL_HEADERS: tuple[tuple[str, str], ...] = (
 # Widths in Excel's character units: 143 in all fit A4 landscape at 100 % within the margins,
 # so the body prints at its size (no shrinking to fit).
 _WIDTHS = (6.0, 56.0, 6.5, 7.5, 11.0, 36.0, 20.0)
+_POINTS = tuple(column_points(width) for width in _WIDTHS)  # inside widths, points
 _BODY = 9  # points: the 2023 set's 158 rows then print on 6 pages or fewer
 _LINE = 1.18 * _BODY  # points a line (LibreOffice sets lines 1,17 em apart in these fonts)
 _HEADER_ROW = 5
@@ -363,9 +364,10 @@ def _row(
     else:
         _self_cell(sheet, unit, state, row, at, fmt["number"])
         _appraised_cell(sheet, unit, state, row, at, fmt, language)
-    widths = {TITLE: row.title, EVIDENCE_OUT: texts[EVIDENCE_OUT], NOTE_OUT: texts[NOTE_OUT]}
     lines = max(
-        text_lines(words, column_points(_WIDTHS[col]), _BODY) for col, words in widths.items()
+        text_lines(row.title, _POINTS[TITLE], _BODY),
+        text_lines(texts[EVIDENCE_OUT], _POINTS[EVIDENCE_OUT], _BODY),
+        text_lines(texts[NOTE_OUT], _POINTS[NOTE_OUT], _BODY),
     )
     sheet.set_row(at, min(409.0, lines * _LINE + 2))
 
