@@ -87,6 +87,7 @@ def _phases() -> Iterator[dict[str, float]]:
     def timed(owner: Any, name: str, phase: str) -> None:
         function = getattr(owner, name)
         originals[owner, name] = function
+        spent.setdefault(phase, 0.0)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             start = time.process_time()
@@ -99,11 +100,52 @@ def _phases() -> Iterator[dict[str, float]]:
 
     timed(excel, "_prepare", "check and review")  # in this process only
     timed(xlsx_workbook.Workbook, "close", "save")
+    # each unit written in this process, split (the keys in _UNIT_PARTS; not printed as phases)
+    timed(excel, "reviewed", "unit: review")
+    timed(excel, "write_official", "unit: official sheet")
+    timed(excel, "_write_unit", "unit: detailed sheet")
+    timed(excel, "finding_rows", "unit: findings rows")
     try:
         yield spent
     finally:
         for (owner, name), function in originals.items():
             setattr(owner, name, function)
+
+
+@contextmanager
+def _counted(written: list[int]) -> Iterator[None]:
+    """``written[0]``: the units whose detailed sheet this process writes."""
+    import parindex.excel as excel
+
+    function = excel._write_unit
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        written[0] += 1
+        return function(*args, **kwargs)
+
+    excel._write_unit = wrapper
+    try:
+        yield
+    finally:
+        excel._write_unit = function
+
+
+def _unit_line(spent: dict[str, float], here: int) -> str:
+    """CPU milliseconds a unit, in this process: review (check, engine, findings), layout
+    and formulas (the rest of ``_prepare``), the two sheets, the findings rows."""
+    if not here:
+        return "          (no unit written in this process)"
+    review = spent["unit: review"]
+    parts = {
+        "review": review,
+        "layout and formulas": spent["check and review"] - review,
+        "official sheet": spent["unit: official sheet"],
+        "detailed sheet": spent["unit: detailed sheet"],
+        "findings rows": spent["unit: findings rows"],
+    }
+    shown = ", ".join(f"{name} {seconds / here * 1000:.1f}" for name, seconds in parts.items())
+    total = sum(parts.values()) / here * 1000
+    return f"          a unit, here ({here} units): {total:.1f} ms CPU = {shown}"
 
 
 def _baseline_write(source: Path, target: Path) -> float:
@@ -266,7 +308,8 @@ def main() -> None:
         folder = Path(name)
         big = folder / "all.xlsx"
         before = _rss()
-        with _phases() as spent:
+        written = [0]
+        with _phases() as spent, _counted(written):
             children = _cpu_with_children() - time.process_time()
             seconds, cpu, _ = _timed(lambda: export_workbook(criteria, batch, big))
             reviewer = _cpu_with_children() - time.process_time() - children
@@ -274,6 +317,7 @@ def main() -> None:
         # the second process's peak (forked: the pages it shares with this one count in both)
         other = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
         spent["sheets"] = cpu - spent["check and review"] - spent["save"]
+        here = written[0]
         write_base = _baseline_write(big, folder / "plain.xlsx")
         reading = _read_figures(criteria, big, count)
         phases = _read_phases(criteria, big) if arguments.read_phases else []
@@ -289,9 +333,10 @@ def main() -> None:
         f"CPU; ratio {(cpu + reviewer) / write_base:4.2f}× in CPU of both processes; "
         f"goal ≤ {WRITE_GOAL:.0f} s: {verdict(seconds <= WRITE_GOAL)}; file {size / mib:.1f} MiB"
     )
-    for phase, share in spent.items():
-        print(f"          {phase:<17} {share:6.2f} s CPU ({share / cpu:4.0%})")
+    for phase in ("check and review", "sheets", "save"):
+        print(f"          {phase:<17} {spent[phase]:6.2f} s CPU ({spent[phase] / cpu:4.0%})")
     print(f"          and {reviewer:.2f} s CPU in the second process (writing the later units)")
+    print(_unit_line(spent, here))
     print(
         f"  memory: {memory / mib:6.0f} MiB more peak resident size while writing "
         f"(goal ≤ {MEMORY_GOAL // mib} MiB: {verdict(memory <= MEMORY_GOAL)}); the second "
