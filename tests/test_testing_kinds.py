@@ -321,6 +321,8 @@ def test_the_strategies_draw_at_the_toy_kinds_edges_and_due_dates(
     draw()
     assert Decimal(80) in seen and all(abs(v - 80) < 1 for v in seen)
     assert dates <= around and dates
+    with pytest.raises(pt.ConstructionError, match="không có ngày hạn"):
+        pt.deadline_dates(criteria, "1.1")  # the cutoff reads no date with a due day
 
 
 def test_every_invariant_runs_on_the_toy_kinds(toy_kinds: None, tmp_path: Path) -> None:

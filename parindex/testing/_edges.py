@@ -98,7 +98,10 @@ def check_band_edges(
     rule = node.node.rule
     shape = shape_of(node)
     if not shape.ranges:
-        raise ValueError(f"tiêu chí {code} không phải bands hay threshold ({rule and rule.kind})")
+        raise ValueError(
+            f"tiêu chí {code} không có khoảng điểm ghi bằng lời như bands, threshold "
+            f"(quy tắc {rule and rule.kind})"
+        )
     metric = shape.metric
     assert rule is not None and metric is not None
     solver = Solver.for_set(criteria, strict=False)

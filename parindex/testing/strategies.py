@@ -346,7 +346,8 @@ def deadline_dates(criteria: CriteriaSet, code: str) -> st.SearchStrategy[dict[s
     node = _leaf(criteria, code)
     if not dues_of(node):
         raise ConstructionError(
-            f"tiêu chí {code} không phải quy tắc deadline", f"criterion {code} is not a deadline"
+            f"tiêu chí {code} không có ngày hạn như quy tắc deadline",
+            f"criterion {code} has no due date, as a deadline has",
         )
     pairs = date_inputs(node)
     if not pairs:
