@@ -385,3 +385,39 @@ def test_the_codes_with_edges_come_from_the_kinds(toy_kinds: None, tmp_path: Pat
     assert banded and pt.band_edge_codes(shipped) == banded
     dated = [c for c, k in kinds.items() if k in ("bands", "threshold", "deadline")]
     assert pt.edge_codes(shipped) == dated
+
+
+# What each shipped kind answered when the toolkit asked its class (before RuleKind.shape):
+# a metric, stated ranges, due dates; the direction fixed by the kind, or read from ranges.
+_ANSWERS = {
+    "check": (False, False, False, {None}),
+    "bands": (True, True, False, {1, -1, 0}),
+    "threshold": (True, True, False, {1, -1, 0}),
+    "proportional": (True, False, False, {1}),
+    "deadline": (False, False, True, {-1}),
+    "levels": (False, False, False, {None}),
+    "deduction": (True, False, False, {-1}),
+    "survey": (False, False, False, {None}),
+    "bonus": (True, False, False, {1}),
+    "penalty": (True, False, False, {-1}),
+    "expression": (False, False, False, {1}),
+}
+
+
+def test_the_shipped_kinds_answer_as_their_classes_did() -> None:
+    assert set(_ANSWERS) == set(REGISTRY)
+    root = Path(__file__).resolve().parents[1]
+    paths = [root / "tests" / "data" / "mini.yaml", *sorted((root / "criteria").glob("*.yaml"))]
+    seen: set[str] = set()
+    for criteria in map(load_criteria, paths):
+        for node in criteria.compiled.leaves():
+            assert node.kind is not None and node.node.rule is not None
+            name = node.kind.name
+            seen.add(name)
+            metric, ranges, dues, directions = _ANSWERS[name]
+            assert metric_of(node) is not None if metric else metric_of(node) is None, node.code
+            assert bool(intervals_of(node)) is ranges and bool(dues_of(node)) is dues, node.code
+            assert rule_direction(node, criteria) in directions, node.code
+            if dues:
+                assert dues_of(node) == [due for _, due in node.kind.synthetic(node.rule).dues]
+    assert seen == set(REGISTRY)
