@@ -421,3 +421,18 @@ def test_the_shipped_kinds_answer_as_their_classes_did() -> None:
             if dues:
                 assert dues_of(node) == [due for _, due in node.kind.synthetic(node.rule).dues]
     assert seen == set(REGISTRY)
+
+
+def test_a_bands_rules_own_domain_is_the_metrics(tmp_path: Path) -> None:
+    rule = (
+        '{kind: bands, value: ty_le, domain: "từ 0 đến 50", bands: ['
+        '{when: "dưới 25%", points: "0,5"}, {when: "từ 25% đến 50%", points: 1}]}'
+    )
+    path = tmp_path / "domain.yaml"
+    path.write_text(_SET.replace('{kind: check, value: "ty_le >= 80"}', rule), encoding="utf-8")
+    criteria = load_criteria(path)
+    node = criteria.compiled.nodes["1.1"]
+    assert domain_of(node, criteria) == parse_range("từ 0 đến 50")  # not percent's 0–100
+    assert edges_of(node) == [Decimal(25), Decimal(50)]
+    assert rule_direction(node, criteria) == 1
+    pt.check_band_edges(criteria, "1.1")
