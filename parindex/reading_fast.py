@@ -33,10 +33,15 @@ _KEY = re.compile(
 _ROWS = re.compile(
     r"^(?:( *)(\w[\w.\-/]*):(?:( +)(?:(')([^'\n]*(?:''[^'\n]*)*)'"
     r"|([^\s&*!|>%@`'\"\[\]{},#?:\-][^#:\n]*|-[0-9.][^#:\n]*)))? *|(.*))$",
-    re.MULTILINE,
+    re.MULTILINE | re.ASCII,
 )
 """Every line, in one call: the common one (``key: value`` with a plain or single-quoted
-value, or ``key:``) in parts — indent, key, gap, quote, text, plain text — any other whole."""
+value, or ``key:``) in parts — indent, key, gap, quote, text, plain text — any other whole.
+
+ASCII classes (a third quicker than Unicode ones over a Vietnamese file): a key with a
+letter past ASCII is not the common line, and :meth:`_Reader.line` reads it; a value may
+start with a space that is not YAML's (no-break, ideographic: text to YAML, as to
+:meth:`_Reader.value`). Control characters never get here (:func:`~parindex.reading.decode`)."""
 _SINGLE = re.compile(r"'([^']*(?:''[^']*)*)'(?: +#.*)?")
 _SINGLE_OPEN = re.compile(r"[^']*(?:''[^']*)*")
 _SINGLE_CLOSE = re.compile(r"([^']*(?:''[^']*)*)'(?: +#.*)?")

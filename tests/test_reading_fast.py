@@ -92,7 +92,10 @@ def check_agree(text: str, bounds: Bounds = BOUNDS) -> bool:
     return fast is not None
 
 
-KEYS = ["a", "b", "k_1", "1.1", "1.10", "x-y", "p/q", "true", "Mã", "'q k'", "'it''s'", '"d"']
+KEYS = [
+    *("a", "b", "k_1", "1.1", "1.10", "x-y", "p/q", "true", "Mã", "ngày_đến", "'q k'"),
+    *("'it''s'", '"d"'),
+]
 VALUES = [
     "x",
     "a b",
@@ -161,6 +164,10 @@ VALUES = [
     "a]",
     "a}",
     "...",
+    "\u00a0x",
+    "x\u00a0",
+    "\u3000y",
+    "Đắk Lắk",
 ]
 LINES = ["", "   ", "# comment", "  # indented comment", "---", "...", "- ", "-", "%YAML 1.1"]
 
