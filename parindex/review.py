@@ -503,8 +503,8 @@ def _single_dues(node: object) -> list[dt.date]:
     from parindex.compiler import CompiledNode
 
     assert isinstance(node, CompiledNode)
-    kind, rule, leaf = node.kind, node.rule, node.leaf  # the kind says what dates it reads
-    dues = kind.shape(rule, leaf).dues if kind and rule and leaf else ()
+    kind, rule = node.kind, node.rule  # the kind says which dates it reads with a due day
+    dues = kind.dues(rule) if kind and rule else ()
     return [due for _, due in dues] if len(dues) == 1 else []
 
 

@@ -141,6 +141,7 @@ def test_an_incomplete_kind_is_refused_naming_each_missing_piece(tmp_path: Path)
         "synthetic",
         "shape",
         "direction",
+        "dues",
     ]
     assert missing_pieces(trivial) == left_out
     assert set(left_out) <= set(PIECES)

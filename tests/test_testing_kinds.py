@@ -1,9 +1,9 @@
 """A rule kind defined in one module (here, this test) is handled by the testing toolkit.
 
 The toolkit (:mod:`parindex.testing`) and the review ask a rule only what its kind says
-(:meth:`parindex.rules.RuleKind.shape` and :meth:`~parindex.rules.RuleKind.direction`),
-never which class it is. Two toy kinds live below, complete in this one module:
-``cutoff`` (full points from a value on, else ``below``: stated ranges, so its edges are
+(:meth:`parindex.rules.RuleKind.shape`, :meth:`~parindex.rules.RuleKind.direction` and
+:meth:`~parindex.rules.RuleKind.dues`), never which class it is. Two toy kinds live below,
+complete in this one module: ``cutoff`` (full points from a value on, else ``below``: stated ranges, so its edges are
 checked against its words) and ``by_date`` (full points when done by a due date: a date
 read with a due day). Registering them (what adding a kind's line to
 :data:`parindex.rules.REGISTRY` does) is all it takes: the edges, the strategies, the
@@ -135,6 +135,9 @@ class Cutoff(RuleKind[CutoffRule, CompiledCutoff]):
     def direction(self, compiled: CompiledCutoff, leaf: Leaf, domain: Interval) -> int | None:
         return 0 if compiled.below == leaf.top else 1
 
+    def dues(self, compiled: CompiledCutoff) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
+
 
 class ByDateRule(RuleModel):
     """Full points when ``value`` (a date) is on or before ``due``."""
@@ -184,7 +187,10 @@ class ByDate(RuleKind[ByDateRule, CompiledByDate]):
         return SyntheticHint(values=(compiled.value,), dues=((compiled.value, compiled.due),))
 
     def shape(self, compiled: CompiledByDate, leaf: Leaf) -> Shape:
-        return Shape(dues=((compiled.value, compiled.due),))
+        return Shape()
+
+    def dues(self, compiled: CompiledByDate) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ((compiled.value, compiled.due),)
 
     def direction(self, compiled: CompiledByDate, leaf: Leaf, domain: Interval) -> int | None:
         return -1

@@ -7,9 +7,9 @@ compile a rule at load (:meth:`~RuleKind.compile`), lower it to one expression o
 unit's values (:meth:`~RuleKind.explain`), propose the smallest changes that gain
 points (:meth:`~RuleKind.inverse`), and feed the hypothesis strategies and the
 synthetic units (:meth:`~RuleKind.strategy`, :meth:`~RuleKind.synthetic`), and tell the
-testing toolkit and the review what the rule compares, where its points change, which dates
-it reads with a due day (:meth:`~RuleKind.shape`) and which way its points move
-(:meth:`~RuleKind.direction`). :func:`missing_pieces` names what a kind leaves out; the registry refuses such a
+testing toolkit and the review what the rule compares and where its points change
+(:meth:`~RuleKind.shape`), which way its points move (:meth:`~RuleKind.direction`) and
+which dates it reads with a due day (:meth:`~RuleKind.dues`). :func:`missing_pieces` names what a kind leaves out; the registry refuses such a
 kind at import.
 """
 
@@ -193,11 +193,9 @@ class Shape:
     state, each with its points, in file order (bands; a threshold's one range);
     ``otherwise``: the points and words outside every range (a threshold's ``otherwise``);
     ``domain``: where the metric lives when the rule says so itself (a bands ``domain``;
-    ``None``: by its inputs' types); ``unit``: the unit the metric is shown in;
-    ``dues``: the date expressions the rule reads with their due days (a deadline).
-    A rule with ``ranges`` gets its edges checked against its words
-    (:func:`parindex.testing.check_band_edges`); one with ``dues`` gets dates drawn around
-    them.
+    ``None``: by its inputs' types); ``unit``: the unit the metric is shown in. A rule
+    with ``ranges`` gets its edges checked against its words
+    (:func:`parindex.testing.check_band_edges`).
     """
 
     metric: CompiledExpression | None = None
@@ -206,7 +204,6 @@ class Shape:
     otherwise: tuple[Decimal, str] | None = None
     domain: Interval | None = None
     unit: str | None = None
-    dues: tuple[tuple[CompiledExpression, dt.date], ...] = ()
 
     def stated(self, value: Decimal) -> tuple[Decimal, str] | None:
         """The points and words of the first range holding ``value`` (else ``otherwise``)."""
@@ -288,6 +285,14 @@ class RuleKind(Generic[M, C]):
         +1, −1, 0 (one way or the other, never both) or ``None`` (no numeric metric)."""
         raise NotImplementedError
 
+    def dues(
+        self, compiled: C
+    ) -> tuple[tuple[CompiledExpression, dt.date], ...]:  # pragma: no cover
+        """The date expressions the rule reads with their due days, in file order (a
+        deadline's reports; empty for a rule without): the testing toolkit draws dates
+        around them, the review warns of evidence dated after them."""
+        raise NotImplementedError
+
 
 PIECES: tuple[str, ...] = (
     "name",
@@ -301,6 +306,7 @@ PIECES: tuple[str, ...] = (
     "synthetic",
     "shape",
     "direction",
+    "dues",
 )
 """Every piece a rule kind provides; :func:`missing_pieces` checks them."""
 

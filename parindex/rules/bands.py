@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
@@ -237,6 +238,9 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
             domain=compiled.domain,
             unit=compiled.unit,
         )
+
+    def dues(self, compiled: CompiledBands) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
 
     def direction(self, compiled: CompiledBands, leaf: Leaf, domain: Interval) -> int | None:
         """From the points of the lowest band to those of the highest, within ``domain``."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Expr, Unary, ValueType
+from parindex.expressions import CompiledExpression, Expr, Unary, ValueType
 from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
@@ -103,6 +104,9 @@ class Bonus(RuleKind[BonusRule, CompiledBonus]):
 
     def shape(self, compiled: CompiledBonus, leaf: Leaf) -> Shape:
         return Shape(metric=compiled.value, edges=tuple(sorted({Decimal(0), leaf.top})))
+
+    def dues(self, compiled: CompiledBonus) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
 
     def direction(self, compiled: CompiledBonus, leaf: Leaf, domain: Interval) -> int | None:
         return self.sign  # more bonus adds, more penalty takes off

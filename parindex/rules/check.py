@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Expr, ValueType
+from parindex.expressions import CompiledExpression, Expr, ValueType
 from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
@@ -82,3 +83,6 @@ class Check(RuleKind[CheckRule, CompiledCheck]):
 
     def direction(self, compiled: CompiledCheck, leaf: Leaf, domain: Interval) -> int | None:
         return None
+
+    def dues(self, compiled: CompiledCheck) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()

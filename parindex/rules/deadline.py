@@ -241,7 +241,10 @@ class Deadline(RuleKind[DeadlineRule, CompiledDeadline]):
         return SyntheticHint(values=compiled.expressions, dues=compiled.reports)
 
     def shape(self, compiled: CompiledDeadline, leaf: Leaf) -> Shape:
-        return Shape(dues=compiled.reports)
+        return Shape()  # dates, not a number: what it reads are its dues
+
+    def dues(self, compiled: CompiledDeadline) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return compiled.reports
 
     def direction(self, compiled: CompiledDeadline, leaf: Leaf, domain: Interval) -> int | None:
         return -1  # a later date is never worth more

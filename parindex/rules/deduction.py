@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Binary, Call, Expr, ValueType
+from parindex.expressions import Binary, Call, CompiledExpression, Expr, ValueType
 from parindex.numbers import format_decimal
 from parindex.ranges import Interval
 from parindex.rules._base import (
@@ -101,6 +102,9 @@ class Deduction(RuleKind[DeductionRule, CompiledDeduction]):
 
     def shape(self, compiled: CompiledDeduction, leaf: Leaf) -> Shape:
         return Shape(metric=compiled.value, edges=(leaf.top / compiled.per,))
+
+    def dues(self, compiled: CompiledDeduction) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
 
     def direction(self, compiled: CompiledDeduction, leaf: Leaf, domain: Interval) -> int | None:
         return -1

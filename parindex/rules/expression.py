@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Expr, ValueType
+from parindex.expressions import CompiledExpression, Expr, ValueType
 from parindex.messages import expression_words
 from parindex.ranges import Interval
 from parindex.rules._base import (
@@ -108,3 +109,8 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
         self, compiled: CompiledExpressionRule, leaf: Leaf, domain: Interval
     ) -> int | None:
         return 1  # the points are the expression itself: they move as it does
+
+    def dues(
+        self, compiled: CompiledExpressionRule
+    ) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()

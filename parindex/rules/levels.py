@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
@@ -191,3 +192,6 @@ class Levels(RuleKind[LevelsRule, CompiledLevels]):
 
     def direction(self, compiled: CompiledLevels, leaf: Leaf, domain: Interval) -> int | None:
         return None
+
+    def dues(self, compiled: CompiledLevels) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Binary, Expr, ValueType
+from parindex.expressions import Binary, CompiledExpression, Expr, ValueType
 from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
@@ -103,6 +104,11 @@ class Proportional(RuleKind[ProportionalRule, CompiledProportional]):
     def shape(self, compiled: CompiledProportional, leaf: Leaf) -> Shape:
         edges = tuple(sorted({Decimal(0), compiled.target}))
         return Shape(metric=compiled.value, edges=edges, unit=compiled.unit)
+
+    def dues(
+        self, compiled: CompiledProportional
+    ) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
 
     def direction(self, compiled: CompiledProportional, leaf: Leaf, domain: Interval) -> int | None:
         return 1

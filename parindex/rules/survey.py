@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from parindex.expressions import Expr, Name, ValueType
+from parindex.expressions import CompiledExpression, Expr, Name, ValueType
 from parindex.ranges import Interval
 from parindex.rules._base import (
     Checker,
@@ -96,3 +97,6 @@ class Survey(RuleKind[SurveyRule, CompiledSurvey]):
 
     def direction(self, compiled: CompiledSurvey, leaf: Leaf, domain: Interval) -> int | None:
         return None
+
+    def dues(self, compiled: CompiledSurvey) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()

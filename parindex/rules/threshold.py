@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
@@ -158,6 +159,9 @@ class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
             otherwise=(compiled.otherwise, f"không đạt '{compiled.when}'"),
             unit=compiled.unit,
         )
+
+    def dues(self, compiled: CompiledThreshold) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+        return ()
 
     def direction(self, compiled: CompiledThreshold, leaf: Leaf, domain: Interval) -> int | None:
         """Towards the end of ``domain`` the range met reaches (0 when both or neither)."""

@@ -1,8 +1,8 @@
 """What the testing tools read from one compiled rule: its metric, edges and direction.
 
 Every question about the rule itself is answered by its kind (one module per kind in
-:mod:`parindex.rules`): :meth:`~parindex.rules.RuleKind.shape` and
-:meth:`~parindex.rules.RuleKind.direction`. Nothing here names a kind, so a new kind
+:mod:`parindex.rules`): :meth:`~parindex.rules.RuleKind.shape`,
+:meth:`~parindex.rules.RuleKind.direction` and :meth:`~parindex.rules.RuleKind.dues`. Nothing here names a kind, so a new kind
 is handled by the toolkit as soon as it is registered.
 
 * The **metric** is the number a ``bands``, ``threshold``, ``proportional``, ``deduction``,
@@ -55,6 +55,7 @@ __all__ = [
     "input_sign",
     "intervals_of",
     "metric_of",
+    "reports_of",
     "rule_direction",
     "shape_of",
 ]
@@ -64,7 +65,7 @@ _NONE = Shape()
 
 def shape_of(node: CompiledNode) -> Shape:
     """What the leaf's kind says of its rule (:meth:`parindex.rules.RuleKind.shape`):
-    its metric, edges, stated ranges and due dates; nothing for a parent."""
+    its metric, edges and stated ranges; nothing for a parent."""
     kind = node.kind
     if kind is None or node.rule is None or node.leaf is None:
         return _NONE
@@ -81,8 +82,8 @@ def edge_codes(criteria: CriteriaSet) -> list[str]:
     """The criteria with stated ranges or due dates (``bands``, ``threshold``, ``deadline``):
     those :func:`parindex.testing.edge_submissions` puts on an edge or around a due day,
     in tree order."""
-    shapes = ((node.code, shape_of(node)) for node in criteria.compiled.nodes.values())
-    return [code for code, shape in shapes if shape.ranges or shape.dues]
+    nodes = criteria.compiled.nodes.values()
+    return [node.code for node in nodes if shape_of(node).ranges or reports_of(node)]
 
 
 def intervals_of(node: CompiledNode) -> list[Interval]:
@@ -90,9 +91,18 @@ def intervals_of(node: CompiledNode) -> list[Interval]:
     return [stated.interval for stated in shape_of(node).ranges]
 
 
+def reports_of(node: CompiledNode) -> tuple[tuple[CompiledExpression, dt.date], ...]:
+    """The dates the rule reads with their due days (:meth:`parindex.rules.RuleKind.dues`:
+    a deadline's reports), in file order; nothing for a parent."""
+    kind = node.kind
+    if kind is None or node.rule is None:
+        return ()
+    return kind.dues(node.rule)
+
+
 def dues_of(node: CompiledNode) -> list[dt.date]:
     """The due dates of a rule that has them (a ``deadline``), in file order."""
-    return [due for _, due in shape_of(node).dues]
+    return [due for _, due in reports_of(node)]
 
 
 def metric_of(node: CompiledNode) -> CompiledExpression | None:
@@ -345,4 +355,4 @@ def construct(
 def date_inputs(node: CompiledNode) -> list[tuple[str, dt.date]]:
     """The (input, due date) pairs of a rule with due dates (a deadline) whose dates are
     plain date inputs; empty for a rule without."""
-    return [(e.root.name, due) for e, due in shape_of(node).dues if isinstance(e.root, Name)]
+    return [(e.root.name, due) for e, due in reports_of(node) if isinstance(e.root, Name)]
