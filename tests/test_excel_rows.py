@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from _workbooks import SET_2023, appraisal, load_samples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parindex import CriteriaSet, Submission, load_criteria, load_submission, score, synthetic
+from parindex import CriteriaSet, Submission, load_criteria, score, synthetic
 from parindex.excel_layout import layout, sheet_headers
 from parindex.excel_read import Cell
 from parindex.excel_rows import Reader, _plain_points, import_grid, read_points
-from parindex.submission import Appraisal, AppraisedScore, SelfScore
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+from parindex.submission import SelfScore
 
 
 @pytest.fixture(scope="module")
 def criteria() -> CriteriaSet:
-    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    return load_criteria(SET_2023)
 
 
 @pytest.fixture(scope="module")
 def bases(criteria: CriteriaSet) -> list[Submission]:
-    samples = [load_submission(p) for p in SAMPLES]
-    return samples + synthetic.units(criteria, 6, seed=3, fact_rate=0.5, self_scores=True)
+    return load_samples() + synthetic.units(criteria, 6, seed=3, fact_rate=0.5, self_scores=True)
 
 
 def _same_as_export(criteria: CriteriaSet, unit: Submission, round: int) -> None:
@@ -56,12 +52,7 @@ def test_the_grid_is_the_exported_layout_without_scoring(
         scores[code] = SelfScore(points=criteria.compiled.nodes[code].node.max_points)
     rounds = list(unit.appraisals)
     if appraised:
-        rounds.append(
-            Appraisal(
-                round=len(rounds) + 1,
-                scores={c: AppraisedScore(points=criteria.node(c).max_points) for c in appraised},
-            )
-        )
+        rounds.append(appraisal(criteria, len(rounds) + 1, appraised))
     changed = unit.model_copy(update={"self_scores": scores, "appraisals": rounds})
     _same_as_export(criteria, changed, data.draw(st.integers(1, 3)))
 

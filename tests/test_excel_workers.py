@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _workbooks import SAMPLES, SET_2023, appraisal, load_samples
 
 import parindex.excel as excel
 from parindex import (
@@ -22,19 +23,15 @@ from parindex import (
     export_workbook,
     import_workbook,
     load_criteria,
-    load_submission,
 )
 from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut
 from parindex.excel_workers import _SHARE, Helper, _Work
-from parindex.submission import Appraisal, AppraisedScore, SelfScore
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+from parindex.submission import SelfScore
 
 
 @pytest.fixture(scope="module")
 def criteria() -> CriteriaSet:
-    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    return load_criteria(SET_2023)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +40,7 @@ def units(criteria: CriteriaSet) -> list[Submission]:
     one with a note too long for a cell, one named like an earlier unit: the second process
     meets strings, formats and shapes the first units never used, and this process uses
     formats first (the second sample's) that the other never numbered."""
-    samples = [load_submission(p) for p in SAMPLES]
+    samples = load_samples()
     by_name = {p.name.split("-mau")[0]: s for p, s in zip(SAMPLES, samples, strict=True)}
     # so-tnmt's sheets use the fewest formats, ban-dan-toc's the most, so-tu-phap's between
     starts = ["so-tnmt", "so-tu-phap", "so-tnmt", "so-tnmt", "so-tnmt", "so-tnmt"]
@@ -55,11 +52,8 @@ def units(criteria: CriteriaSet) -> list[Submission]:
     later[3] = later[3].model_copy(
         update={"self_scores": {**later[3].self_scores, code: long_note}}
     )
-    given = {
-        c: AppraisedScore(points=criteria.node(c).max_points / 2)
-        for c in list(later[4].self_scores)[:9]
-    }
-    later[4] = later[4].model_copy(update={"appraisals": [Appraisal(round=1, scores=given)]})
+    given = appraisal(criteria, 1, list(later[4].self_scores)[:9], over=2)
+    later[4] = later[4].model_copy(update={"appraisals": [given]})
     later[5] = _renamed(later[5], "v-same", "Đơn vị 1")  # its sheet name is taken: "(2)"
     assert int(len(first + later) * _SHARE) <= len(first) + 3  # those are the second process's
     return first + later

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from _workbooks import SET_2023, appraisal, load_samples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet
@@ -26,17 +27,13 @@ from parindex import (
     Submission,
     check_submission,
     load_criteria,
-    load_submission,
 )
 from parindex.backends.excel import render
 from parindex.excel_formulas import SheetFormulas, sheet_values
 from parindex.excel_layout import last_round, layout
 from parindex.excel_xml import Book, RowSheet
 from parindex.review import review
-from parindex.submission import Appraisal, AppraisedScore, SelfScore
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+from parindex.submission import SelfScore
 
 # --- RowSheet against XlsxWriter ----------------------------------------------------------------
 
@@ -180,12 +177,12 @@ def test_book_packs_the_parts_xlsxwriter_packs(tmp_path: Path, seekable: bool) -
 
 @pytest.fixture(scope="module")
 def criteria() -> CriteriaSet:
-    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    return load_criteria(SET_2023)
 
 
 @pytest.fixture(scope="module")
 def samples() -> list[Submission]:
-    return [load_submission(p) for p in SAMPLES]
+    return load_samples()
 
 
 def _varied(criteria: CriteriaSet, base: Submission, draw: Any) -> Submission:
@@ -199,14 +196,7 @@ def _varied(criteria: CriteriaSet, base: Submission, draw: Any) -> Submission:
     appraisals = []
     for round in range(1, draw(st.integers(1, 3))):
         given = draw(st.sets(st.sampled_from(codes), max_size=12))
-        appraisals.append(
-            Appraisal(
-                round=round,
-                scores={
-                    c: AppraisedScore(points=criteria.node(c).max_points / 4) for c in sorted(given)
-                },
-            )
-        )
+        appraisals.append(appraisal(criteria, round, sorted(given), over=4))
     return base.model_copy(update={"self_scores": scores, "appraisals": appraisals})
 
 

@@ -3,12 +3,12 @@ gives the table and the problems of reading the submissions and framing them."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from _folders import EVIDENCE, write_units
 from _tables import same_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +21,6 @@ from parindex.folder_table import read_table
 from parindex.folders import read_submissions, submission_files
 
 ROOT = Path(__file__).resolve().parent.parent
-EVIDENCE = ROOT / "evidence"
 SET_2023 = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
 SOURCES = sorted(EVIDENCE.glob("*.yaml"))
 
@@ -29,21 +28,9 @@ FATES = st.sampled_from(["good", "good", "broken", "bad_value", "unknown", "twic
 
 
 def _write(folder: Path, fates: list[str], source: int) -> None:
-    """Files of every fate: good, damaged YAML, a value refused by the check, an unknown
-    input, a unit read twice, a structural problem; the evidence includes another set's file."""
-    for index, fate in enumerate(fates):
-        first = index - 1 if fate == "twice" else index  # the unit of the file before
-        text = SOURCES[(source + first) % len(SOURCES)].read_bytes()
-        text = text.replace(b"  id: ", f"  id: u{first:03d}-".encode(), 1)
-        if fate == "broken":
-            text = text.replace(b"year:", b"year: [", 1)
-        elif fate == "bad_value":  # read, then refused by the check
-            text = re.sub(rb"(so_nhiem_vu_duoc_giao|so_don_vi_truc_thuoc): \S+", rb"\1: -3", text)
-        elif fate == "unknown":
-            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
-        elif fate == "no_year":
-            text = text.replace(b"year:", b"nam:", 1)
-        (folder / f"{index:03d}.yaml").write_bytes(text)
+    """Files of every fate (:func:`_folders.write_units`); the evidence includes another
+    set's file."""
+    write_units(folder, fates, SOURCES, source)
 
 
 def _same(folder: Path, criteria: CriteriaSet, workers: int, keep: bool) -> None:

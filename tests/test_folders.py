@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _folders import EVIDENCE, fates, write_units
 
 from parindex import folders, load_criteria, load_submissions, rank, score_many
 from parindex.criteria import CriteriaSet
 from parindex.errors import SubmissionError
 
 ROOT = Path(__file__).resolve().parent.parent
-EVIDENCE = ROOT / "evidence"
 SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
 
 
@@ -92,15 +92,8 @@ def test_score_many_and_rank_take_a_folder_or_the_loaded_pair(criteria: Criteria
 
 def test_processes_read_the_same_as_one(criteria: CriteriaSet, tmp_path: Path) -> None:
     """Both cores reading give the same submissions and problems, in the same order."""
-    sources = sorted(EVIDENCE.glob("*.yaml"))
-    for index in range(70):
-        text = sources[index % len(sources)].read_bytes()
-        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
-        if index % 9 == 0:
-            text = text.replace(b"year:", b"year: [", 1)
-        if index % 7 == 3:  # read, then refused by the check: located through the bytes sent
-            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
-        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    # unknown: read, then refused by the check, located through the bytes sent
+    write_units(tmp_path, fates(70, broken=(9, 0), unknown=(7, 3)), sorted(EVIDENCE.glob("*.yaml")))
     one = load_submissions(tmp_path, criteria, workers=1)
     two = load_submissions(tmp_path, criteria, workers=2)
     assert [s.model_dump() for s in one.submissions] == [s.model_dump() for s in two.submissions]
@@ -123,13 +116,7 @@ def test_checked_together_or_one_by_one_the_same(
     criteria: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Many units are checked together (check_many): the same problems, files and lines."""
-    sources = sorted(EVIDENCE.glob("*-2023.yaml"))
-    for index in range(20):
-        text = sources[index % len(sources)].read_bytes()
-        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
-        if index % 4 == 1:
-            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
-        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    write_units(tmp_path, fates(20, unknown=(4, 1)), sorted(EVIDENCE.glob("*-2023.yaml")))
     together = load_submissions(tmp_path, criteria, workers=1)
     monkeypatch.setattr(folders, "CHECK_TOGETHER_FROM", 10**9)
     one_by_one = load_submissions(tmp_path, criteria, workers=1)
@@ -146,13 +133,7 @@ def test_slices_read_here_or_by_a_process_the_same(
     submissions, sources and problems as reading one by one, in order; every file counted."""
     from concurrent.futures import Future
 
-    sources = sorted(EVIDENCE.glob("*-2023.yaml"))
-    for index in range(12):
-        text = sources[index % len(sources)].read_bytes()
-        text = text.replace(b"  id: ", f"  id: u{index:03d}-".encode(), 1)
-        if index % 5 == 2:
-            text = text.replace(b"values:\n", b"values:\n  khong_co_ten_nay: 1\n", 1)
-        (tmp_path / f"{index:03d}.yaml").write_bytes(text)
+    write_units(tmp_path, fates(12, unknown=(5, 2)), sorted(EVIDENCE.glob("*-2023.yaml")))
     one = load_submissions(tmp_path, criteria, workers=1)
     monkeypatch.setattr(folders, "PARALLEL_FROM", 4)
     monkeypatch.setattr(folders, "SLICE_LEAST", 2)
