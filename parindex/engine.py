@@ -117,7 +117,7 @@ def applies(node: CompiledNode, values: Mapping[str, Value]) -> bool | None:
 def _applicability(node: CompiledNode, ctx: _Context) -> tuple[bool | None, list[str]]:
     known = applies(node, ctx.values)
     if known is None and node.applies_if is not None:
-        return None, sorted(node.applies_if.names - ctx.values.keys())
+        return None, sorted([n for n in node.applies_if.names if n not in ctx.values])
     return known, []
 
 
@@ -229,7 +229,9 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     assert kind is not None and leaf is not None
     top = node.node.max_points
     counted = top if node.counts_in_max else _ZERO
-    missing = sorted(node.inputs - ctx.values.keys())
+    # the rule's few names looked up in the values (a set difference with the values' keys
+    # would walk every value of the unit, for every leaf)
+    missing = sorted([n for n in node.inputs if n not in ctx.values])
     if missing:
         for name in missing:
             ctx.missing.setdefault(name, []).append(node.code)

@@ -117,6 +117,7 @@ __all__ = [
 # 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
 _WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
 _WRAPPED = {TITLE, INPUTS, RULE, EVIDENCE, UNIT_NOTE, NOTE}
+_NUMBERS = (MAX, SELF, COMPUTED, APPRAISED, DIFF)
 _POINTS = tuple(column_points(width) for width in _WIDTHS)
 """Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
 
@@ -376,30 +377,46 @@ def _write_row(
     at = row.row
     fmt = formats.row(row)
     code = result.code
+    title = row.title
     write_safe(sheet, at, CODE, code, fmt[CODE], formats, code)
-    write_safe(sheet, at, TITLE, row.title, fmt[TITLE], formats, code)
-    texts = {
-        INPUTS: _inputs_text(result),
-        RULE: _rule_text(row),
-        EVIDENCE: _evidence_text(result, documents),
-    }
-    for col, text in texts.items():
-        write_safe(sheet, at, col, text, fmt[col], formats, code)
-    for col in (MAX, SELF, COMPUTED, APPRAISED, DIFF):
-        _write_cell(sheet, at, col, unit, fmt[col])
-    explained = unit.submission.self_scores.get(result.code)
-    notes = {
-        UNIT_NOTE: explained.explanation if explained else None,
-        NOTE: appraised[result.code][1] if result.code in appraised else None,
-    }
-    for col, note in notes.items():
-        if note:
-            write_safe(sheet, at, col, note, fmt[col], formats, code)
-        else:
+    write_safe(sheet, at, TITLE, title, fmt[TITLE], formats, code)
+    inputs, rule = _inputs_text(result), _rule_text(row)
+    evidence = _evidence_text(result, documents)
+    write_safe(sheet, at, INPUTS, inputs, fmt[INPUTS], formats, code)
+    write_safe(sheet, at, RULE, rule, fmt[RULE], formats, code)
+    write_safe(sheet, at, EVIDENCE, evidence, fmt[EVIDENCE], formats, code)
+    cells, evaluator, formulas = unit.cells, unit.evaluator, unit.formulas
+    for col in _NUMBERS:  # _write_cell, inline: five cells a row
+        content = cells.get((at, col))
+        if content is None:
             sheet.write_blank(at, col, None, fmt[col])
+        elif isinstance(content, Decimal):
+            sheet.write_number(at, col, cell_number(content), fmt[col])
+        else:
+            value = evaluator.cell(at, col)
+            shown = "" if value is None else cell_number(value)  # None: the formula shows ""
+            sheet.write_formula(at, col, formulas[at, col], fmt[col], shown)
+    explained = unit.submission.self_scores.get(code)
+    unit_note = explained.explanation if explained else None
+    note = appraised[code][1] if code in appraised else None
+    if unit_note:
+        write_safe(sheet, at, UNIT_NOTE, unit_note, fmt[UNIT_NOTE], formats, code)
+    else:
+        sheet.write_blank(at, UNIT_NOTE, None, fmt[UNIT_NOTE])
+    if note:
+        write_safe(sheet, at, NOTE, note, fmt[NOTE], formats, code)
+    else:
+        sheet.write_blank(at, NOTE, None, fmt[NOTE])
     lines = max(
         text_lines(text, _POINTS[col], 11)
-        for col, text in [*texts.items(), *notes.items(), (TITLE, row.title)]
+        for col, text in (
+            (INPUTS, inputs),
+            (RULE, rule),
+            (EVIDENCE, evidence),
+            (UNIT_NOTE, unit_note),
+            (NOTE, note),
+            (TITLE, title),
+        )
         if text
     )
     sheet.set_row(at, min(409.0, lines * 14.0 + 3))

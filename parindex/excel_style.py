@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import (
 )
 
 from parindex.excel_layout import (
+    _DANGEROUS,
     APPRAISED,
     CODE,
     COMPUTED,
@@ -28,7 +29,6 @@ from parindex.excel_layout import (
     TITLE,
     UNIT_NOTE,
     SheetRow,
-    safe_text,
 )
 
 _FONT = "Times New Roman"  # the Vietnamese administrative standard; every viewer has its glyphs
@@ -206,7 +206,8 @@ def write_safe(
             )
         )
         text = shortened(text)
-    sheet.write_string(row, col, text, formats.quoted(fmt) if safe_text(text) else fmt)
+    dangerous = text.startswith(_DANGEROUS)  # safe_text, inline: every text cell comes here
+    sheet.write_string(row, col, text, formats.quoted(fmt) if dangerous else fmt)
 
 
 def _count(number: int) -> str:
