@@ -180,19 +180,19 @@ class _Reader:
             path = (*base, key) if places else base
             if places:
                 where[path] = at
-            start = indent + len(key) + 1 + len(gap)
             if quote:
                 nodes += 2
                 text = single.replace("''", "'") if "'" in single else single
                 container[key] = text
                 if places:
-                    scalars[path] = (text, True, at, start + 1)
+                    scalars[path] = (text, True, at, indent + len(key) + len(gap) + 2)
             elif not gap:
                 nodes += 1
                 self.pending, waiting = (frame, key, at, indent + len(key) + 2), True
             elif at < total and lines[at][: indent + 1].isspace():
                 nodes += 1  # it may go on below: read as any other value
                 self.at = at
+                start = indent + len(key) + 1 + len(gap)
                 value = self.value(lines[at - 1].rstrip(" "), start, at, path, indent)
                 container[key] = value
                 for _ in range(self.at - at):
@@ -203,7 +203,7 @@ class _Reader:
                 if plain[-1] == " ":
                     plain = plain.rstrip(" ")
                 if places:
-                    scalars[path] = (plain, False, at, start + 1)
+                    scalars[path] = (plain, False, at, indent + len(key) + len(gap) + 2)
                 if plain in _CONSTANTS:
                     container[key] = _CONSTANTS[plain]
                 elif plain[0] not in _RESOLVED_FIRST:

@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -466,3 +467,43 @@ def test_every_excel_cell_reads_or_refuses_with_both_readings(
             return
         result = import_workbook(criteria, path)
     assert result.submissions[0].self_scores["1.1"].points == meant
+
+
+def _outcome(read: Any, value: object) -> tuple[str, str]:
+    """What reading ``value`` gives: the exact decimal written out, or the error's kind and words."""
+    try:
+        result = read(value)
+    except (ValueError, TypeError) as error:
+        return type(error).__name__, str(error)
+    return "ok", f"{type(result).__name__} {result}"
+
+
+def _points_carefully(value: object) -> Decimal:
+    result = parse_decimal(value)
+    if result < 0:
+        raise ValueError(f"điểm không được âm: {value!r}")
+    return result
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["0.50", "1.00", "1", "-1", "-0", "1.250.000", "12.500", "0,5", " 2 "]),
+            st.from_regex(r"[-+ ]?[0-9]{0,4}([.,][0-9]{0,3})? ?", fullmatch=True),
+            st.text(max_size=8),
+            st.decimals(allow_nan=False, allow_infinity=False, places=2),
+            st.integers(-5, 5),
+        ),
+        max_size=12,
+    )
+)
+def test_points_read_once_are_what_reading_them_gives(values: list[object]) -> None:
+    """Points kept by text (``rules._model._points``) read exactly as reading them anew:
+    the same decimal to the last digit, the same refusal; read cold and then kept."""
+    from parindex.rules import _model
+
+    _model._POINTS_READ.clear()
+    for value in values:
+        expected = _outcome(_points_carefully, value)
+        assert _outcome(_model._points, value) == expected  # cold (or kept by an earlier one)
+        assert _outcome(_model._points, value) == expected  # kept

@@ -40,10 +40,23 @@ def no_items() -> list[Any]:
     return []
 
 
+_POINTS_READ: dict[str, Decimal] = {}
+"""Points written as text, read once: a submission writes ``"0.50"``, ``"1.00"`` … about a
+hundred times (one a self-score), and pydantic calls :func:`_points` for each. Only texts
+that read as points are kept (a refused one raises every time); a Decimal is immutable."""
+_POINTS_MOST = 4096
+
+
 def _points(value: object) -> Decimal:
+    if type(value) is str:
+        known = _POINTS_READ.get(value)
+        if known is not None:
+            return known
     result = parse_decimal(value)
     if result < 0:
         raise ValueError(f"điểm không được âm: {value!r}")
+    if type(value) is str and len(_POINTS_READ) < _POINTS_MOST:
+        _POINTS_READ[value] = result
     return result
 
 
