@@ -228,9 +228,10 @@ def _read(directory: Path, entry: Path, digest: str) -> CriteriaSet | None:
         return None  # damaged or not ours: read the file instead
     # Unpickling makes some 15,000 objects, none of them garbage: without the pause, the
     # cycle collector walks them (and every older object) several times while they are
-    # made, which took as long as the unpickling itself.
+    # made, which took as long as the unpickling itself; settled, they are not walked
+    # when it starts again either.
     try:
-        with paused():
+        with paused(settle=True):
             found = pickle.loads(body)  # signed by us above: our own compiled set
     except Exception:  # pragma: no cover - signed entries of this very parindex load
         return None

@@ -39,3 +39,27 @@ def test_freeze_freezes_what_exists_at_the_end() -> None:
     with paused():
         pass
     assert gc.get_freeze_count() == 0  # no freeze unless asked
+
+
+def test_settle_moves_what_was_made_to_the_oldest_generation_unwalked() -> None:
+    gc.collect()
+    with paused(settle=True):
+        made = [[index] for index in range(1_000)]
+    assert gc.get_count()[0] < 100  # the young count started again: nothing to walk
+    assert gc.get_freeze_count() == 0  # nothing left frozen
+    assert gc.is_tracked(made) and any(o is made for o in gc.get_objects(generation=2))
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    assert gc.collect() >= 1  # cyclic garbage still collected by a full collection
+
+
+def test_settle_never_thaws_what_the_caller_froze() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused(settle=True):
+            made = [[index] for index in range(10)]
+        assert gc.get_freeze_count() == frozen and made
+    finally:
+        gc.unfreeze()
