@@ -264,7 +264,7 @@ def _load(
     body = opened(directory, _KIND, criteria.digest, blob)
     if body is None:
         return (), {}
-    with paused():  # many objects made, none of them garbage
+    with paused(settle=True):  # many objects made, none of them garbage: left unwalked
         try:
             form, names, entries = pickle.loads(body)  # signed by us above: our own rows
         except Exception:  # pragma: no cover - signed packs of this very parindex load
