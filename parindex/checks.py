@@ -305,7 +305,6 @@ class _Many:
         """Inputs whose every cell is typed as itself (the very object the unit holds)."""
         self.whole: dict[str, list[Any]] = {}
         """Numeric inputs given as whole numbers in every unit, none refused: their cells."""
-        self.keys: list[tuple[str, ...]] = []
         self.in_order: list[bool] = []
         self.rows: list[tuple[Any, ...]] | None = None
         self.pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], Any]] = {}
@@ -328,8 +327,11 @@ class _Many:
         values = [s.values for s in units]
         names = list(self.inputs)
         declared = tuple(names)
-        self.keys = [tuple(v) for v in values]
-        self.in_order = [k == declared for k in self.keys]  # the usual file: every input, in order
+        # The usual file: every input, in the declared order. Compared with the first unit's
+        # names when they are those: units built alike share their name objects (equal at once).
+        first = tuple(values[0]) if values else declared
+        known = first if first == declared else declared
+        self.in_order = [tuple(v) == known for v in values]
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
         years = [s.year for s in units]
@@ -467,7 +469,7 @@ class _Many:
         if self.rows is None:
             inputs = [self.typed[name] for name in self.inputs]
             self.rows = list(zip(*inputs, strict=True)) if inputs else [()] * self.n
-        keys = self.keys[row]
+        keys = tuple(unit.values)
         values: dict[str, Value] = dict(unit.unit.facts)
         picker = self.pickers.get(keys)
         if picker is None:
