@@ -23,7 +23,7 @@ import operator
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,8 @@ _INT_FLOAT = frozenset({int, float})
 _WHOLE_LIMIT = 2.0**52
 """Whole numbers below this are floats exactly (the vector backend's exact range)."""
 _BOOL = frozenset({bool})
+_FLOAT_LIMIT = 1e29
+"""Floats below this in size are below ``10**30`` as ``Decimal(repr(x))`` (numbers' limit)."""
 
 _EXPECTED: dict[InputType, type] = {
     InputType.YES_NO: bool,
@@ -136,25 +138,51 @@ def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any
     any cell may be refused.
 
     ``5 == 5.0`` but they type differently (``Decimal('5')``, ``Decimal('5.0')``), so each
-    kind has its own memo; ``-0.0 == 0.0`` and NaN are typed cell by cell.
+    kind has its own memo. A float clearly inside every bound of the input (finite, not
+    zero, farther than a billionth from each bound, whole for a count) is typed as
+    :func:`typed_value` types it, ``Decimal(repr(x))``, once per distinct value; the others
+    (``-0.0 == 0.0``, NaN, a float near or beyond a bound) by :func:`typed_value` itself.
     """
     memo = _whole_numbers(spec, {v for v in cells if v.__class__ is int}, year)
     memo[None] = None
     typed = list(map(memo.get, cells))  # the float cells are all typed again below
     refused = any(v is _BAD for v in memo.values())
-    floats: dict[float, Any] = {}
-    for row, cell in enumerate(cells):
-        if cell.__class__ is not float:
-            continue
-        if cell > 0 or cell < 0:
-            value = floats.get(cell, floats)
-            if value is floats:
-                value = floats[cell] = _typed(spec, cell, year)
-        else:
-            value = _typed(spec, cell, year)
-        refused = refused or value is _BAD
+    kinds = map(type, cells)
+    rows = list(compress(range(len(cells)), map(operator.is_, kinds, repeat(float))))
+    floats = list(map(cells.__getitem__, rows))
+    inside = _clearly_inside(spec, np.array(floats, dtype=np.float64))
+    ok = inside.tolist()
+    distinct = set(compress(floats, ok))
+    quick = dict(zip(distinct, map(Decimal, map(repr, distinct)), strict=True))
+    values: list[Any] = list(map(quick.get, floats))
+    for index in np.flatnonzero(~inside).tolist():
+        values[index] = _typed(spec, floats[index], year)
+        refused = refused or values[index] is _BAD
+    for row, value in zip(rows, values, strict=True):
         typed[row] = value
     return typed, refused
+
+
+def _clearly_inside(spec: Input, x: npt.NDArray[np.float64]) -> Mask:
+    """Floats ``x`` whose ``Decimal(repr(x))`` :func:`typed_value` surely accepts.
+
+    ``repr`` is within an ulp of the float (relative 2**-52) and a bound's float within half
+    an ulp of it, so a billionth (relative) from each bound leaves a wide margin."""
+    inside: Mask = np.isfinite(x) & (np.abs(x) < _FLOAT_LIMIT) & (x != 0)
+    low = 0.0 if spec.type in (InputType.COUNT, InputType.PERCENT, InputType.RATIO) else None
+    high = {InputType.PERCENT: 100.0, InputType.RATIO: 1.0}.get(spec.type)
+    if spec.type == InputType.COUNT:
+        inside &= x == np.floor(x)
+    bounds = [(low, 1), (high, -1)]
+    if spec.min is not None:
+        bounds.append((float(spec.min), 1))
+    if spec.max is not None:
+        bounds.append((float(spec.max), -1))
+    for bound, side in bounds:
+        if bound is not None:
+            margin = abs(bound) * 1e-9
+            inside &= (x > bound + margin) if side > 0 else (x < bound - margin)
+    return inside
 
 
 def _whole_numbers(spec: Input, distinct: set[Any], year: int) -> dict[Any, Any]:

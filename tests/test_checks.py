@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import pickle
 from collections.abc import Sequence
 from decimal import Decimal
@@ -24,7 +25,8 @@ from parindex import (
 )
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
-from parindex.checks import _vector, check_columns, check_many
+from parindex.checks import _BAD, _ints_and_floats, _typed, _vector, check_columns, check_many
+from parindex.criteria import Input, InputType
 from parindex.errors import Problem
 from parindex.submission import CheckedSubmission, Document, Submission, _number
 
@@ -264,7 +266,8 @@ def test_values_are_a_mapping_built_when_read(criteria: CriteriaSet) -> None:
     assert isinstance(want, CheckedSubmission)
     name = next(iter(want.values))
     assert first.values == want.values and want.values == first.values
-    assert first == want and first.values != {} and first.values != 1
+    assert first == want and first.values != {}
+    assert first.values.__eq__(1) is NotImplemented
     assert list(first.values) == list(want.values) and len(first.values) == len(want.values)
     assert name in first.values and "no such name" not in first.values
     assert first.values[name] == want.values[name] == first.values.get(name)
@@ -275,6 +278,69 @@ def test_values_are_a_mapping_built_when_read(criteria: CriteriaSet) -> None:
     copied = pickle.loads(pickle.dumps(first))
     assert type(copied.values) is dict and copied.values == want.values
     assert type(copy.deepcopy(first.values)) is dict
-    assert score(criteria, columns.results[1]) == score(criteria, careful(criteria, units[1]))
+    second, again = columns.results[1], careful(criteria, units[1])
+    assert isinstance(second, CheckedSubmission) and isinstance(again, CheckedSubmission)
+    assert score(criteria, second) == score(criteria, again)
     with pytest.raises(TypeError):
         hash(first.values)
+
+
+_PLAIN_FLOATS = [0.5, 5.5, 0.25, 62149.7, 3.0, 87.5, 99.99, 1.0, 100.0, 2.5, 0.1, -0.5, -0.0, 0.0]
+_NUMERIC_TYPES = [InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT]
+_BOUNDS = st.one_of(st.none(), st.sampled_from(["0", "0.1", "1", "2.5", "-3", "100", "1E+20"]))
+
+
+@st.composite
+def _float_cells(draw: st.DrawFn, spec: Input) -> list[Any]:
+    """Whole numbers and floats, many at or next to a bound of ``spec`` (0, 1, 100, min, max)."""
+    edges = [0.0, 1.0, 100.0, 1e29, 1e30]
+    edges += [float(b) for b in (spec.min, spec.max) if b is not None]
+    near = st.sampled_from(edges).flatmap(
+        lambda e: st.sampled_from(
+            [e, -e, math.nextafter(e, math.inf), math.nextafter(e, -math.inf), e + 1e-9 * e]
+        )
+    )
+    cell = st.one_of(st.integers(-5, 200), st.floats(), near, st.sampled_from(_PLAIN_FLOATS))
+    return draw(st.lists(cell, min_size=1, max_size=30))
+
+
+def _assert_floats_typed_as_one_by_one(spec: Input, cells: list[Any]) -> None:
+    typed, refused = _ints_and_floats(spec, cells, 2023)
+    want = [_typed(spec, cell, 2023) for cell in cells]
+    assert [str(v) for v in typed] == [str(v) for v in want]
+    assert [v is _BAD for v in typed] == [v is _BAD for v in want]
+    assert refused or not any(v is _BAD for v in want)
+
+
+def _spec(kind: InputType, low: str | None, high: str | None) -> Input:
+    return Input(
+        name="x",
+        type=kind,
+        label="x",
+        min=None if low is None else Decimal(low),
+        max=None if high is None else Decimal(high),
+    )
+
+
+@settings(max_examples=60)
+@given(data=st.data(), kind=st.sampled_from(_NUMERIC_TYPES), low=_BOUNDS, high=_BOUNDS)
+def test_floats_typed_at_once_as_one_by_one(
+    data: st.DataObject, kind: InputType, low: str | None, high: str | None
+) -> None:
+    """A column of whole numbers and floats typed at once equals typed_value cell by cell
+    (the same decimal, written alike; the same cells refused), near every bound."""
+    spec = _spec(kind, low, high)
+    _assert_floats_typed_as_one_by_one(spec, data.draw(_float_cells(spec)))
+
+
+@pytest.mark.parametrize("kind", _NUMERIC_TYPES)
+@pytest.mark.parametrize("low, high", [(None, None), ("0.1", "2.5"), ("-3", "100"), ("1", None)])
+def test_usual_floats_typed_at_once_as_one_by_one(
+    kind: InputType, low: str | None, high: str | None
+) -> None:
+    """The floats a file usually holds (halves, amounts, 1.0 and 100.0 at a bound) beside
+    whole numbers, for every numeric type: a count refuses the fractions, as typed_value does."""
+    spec = _spec(kind, low, high)
+    edges = [float(b) for b in (spec.min, spec.max) if b is not None]
+    near = [math.nextafter(e, d) for e in edges for d in (math.inf, -math.inf)]
+    _assert_floats_typed_as_one_by_one(spec, [5, 0, *_PLAIN_FLOATS, *edges, *near, 1.5])
