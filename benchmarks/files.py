@@ -110,7 +110,9 @@ def warm(criteria: CriteriaSet, folder: Path, n: int, repeat: int) -> None:
     time.sleep(max(0.0, (newest + file_cache.SETTLED_NS) / 1e9 - time.time() + 0.1))
     with cold():
         base, _, _ = timed(lambda: folder_to_ranking(criteria, folder), repeat)
-    print(f"{n} files again, with the file cache (parindex.file_cache), both cores:")
+    print(
+        f"{n} files again, with the file cache (parindex.file_cache), both cores (load {_load()}):"
+    )
     print(row("baseline: score_many(folder) + rank, cold (no cache), now", base))
     with tempfile.TemporaryDirectory() as directory:
         env = {"PARINDEX_CACHE_DIR": directory, "PARINDEX_CACHE": "on"}
