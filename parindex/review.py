@@ -227,6 +227,9 @@ def _resolve(
     """
     compiled = criteria.compiled
     values: dict[str, Decimal | None] = {}
+    below: dict[str | None, list[NodeResult]] = {}  # report.children, without a copy a call
+    for result in report.nodes:
+        below.setdefault(result.parent, []).append(result)
     touched = set(explicit)
     for code in explicit:
         parent = compiled.nodes[code].parent if code in compiled.nodes else None
@@ -237,10 +240,10 @@ def _resolve(
     def visit(node: NodeResult) -> Decimal | None:
         if node.status == Status.NOT_APPLICABLE:
             values[node.code] = None
-            for child in report.children(node.code):
+            for child in below.get(node.code, ()):
                 visit(child)
             return None
-        children = [visit(child) for child in report.children(node.code)]
+        children = [visit(child) for child in below.get(node.code, ())]
         value: Decimal | None
         if whole and node.code not in touched:
             value = fallback(node)
@@ -259,7 +262,7 @@ def _resolve(
         values[node.code] = value
         return value
 
-    for area in report.areas:
+    for area in below.get(None, ()):
         visit(area)
     return values
 
