@@ -637,7 +637,10 @@ def _picker(indices: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
 
 def check_columns(criteria: CriteriaSet, submissions: Sequence[Submission]) -> Columns:
     """:func:`check_many`, with the typed values as columns (what batch scoring reads)."""
-    with paused():  # many objects made, none of them garbage: nothing for the collector
+    # Many objects made, none of them garbage: nothing for the collector to walk now, nor
+    # in the young collections after (settled: only a full collection walks them, as it
+    # walks every old object).
+    with paused(settle=True):
         many = _Many(criteria, submissions)
         done = [row for row, unit in enumerate(many.units) if _kept(criteria, unit)]
         many.identity()
