@@ -14,7 +14,8 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path as FsPath
-from typing import Any, BinaryIO, TypeVar, get_args
+from types import UnionType
+from typing import Annotated, Any, BinaryIO, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -134,56 +135,71 @@ _KIND: dict[str, str] = {
 def _owner(
     parent: Sequence[str | int], data: Any, model: type[BaseModel] | None = None
 ) -> type[BaseModel] | None:
-    """The model that validates the mapping at ``parent`` (to list its allowed keys)."""
-    from parindex import criteria as c
+    """The model that validates the mapping at ``parent`` (to list its allowed keys).
 
-    if not parent:
-        return model or c.CriteriaSet
-    if model is not None and model is not c.CriteriaSet:
-        return _submission_owner(parent)
-    last = next((step for step in reversed(parent) if isinstance(step, str)), "")
-    if last == "rule":
-        value: Any = data
-        for step in parent:
-            value = value[step]
-        rules = {get_args(m.model_fields["kind"].annotation)[0]: m for m in _rule_models()}
-        return rules.get(value.get("kind")) if isinstance(value, dict) else None
-    table: dict[str, type[BaseModel]] = {
-        "sources": c.Source,
-        "facts": c.Fact,
-        "inputs": c.Input,
-        "constraints": c.Constraint,
-        "classification": c.ClassBand,
-        "provenance": c.Provenance,
-        "nodes": c.Node,
-        "children": c.Node,
-        "bands": c.Band,
-        "levels": c.Level,
-        "quarterly": c.QuarterlySchedule,
-    }
-    return table.get(last)
+    Found by following ``parent`` down the fields of ``model`` (the criteria set when not
+    given) as the data holds them: a list's items, a mapping's values, and of a union the
+    one member the data fits (a rule by its ``kind``). A rule kind's own sub-models (a
+    band, a level, a quarterly schedule) are thus known from its model, in its module:
+    nothing here names a kind, and a kind added or registered is found the same way.
+    """
+    from parindex.criteria import CriteriaSet
 
-
-def _submission_owner(parent: Sequence[str | int]) -> type[BaseModel] | None:
-    from parindex import submission as s
-
-    if len(parent) >= 2 and parent[-2] in ("self_scores", "scores"):
-        return s.SelfScore if parent[-2] == "self_scores" else s.AppraisedScore
-    last = parent[-1] if isinstance(parent[-1], str) else parent[-2] if len(parent) > 1 else ""
-    table: dict[object, type[BaseModel]] = {
-        "unit": s.Unit,
-        "documents": s.Document,
-        "added_documents": s.Document,
-        "appraisals": s.Appraisal,
-    }
-    return table.get(last)
+    annotation: Any = model or CriteriaSet
+    value: Any = data
+    for step in parent:
+        holder = _holding(annotation, value)
+        if isinstance(holder, type) and issubclass(holder, BaseModel):
+            field = holder.model_fields.get(step) if isinstance(step, str) else None
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif get_origin(holder) in (list, tuple) and isinstance(step, int):
+            annotation = get_args(holder)[0]
+        elif get_origin(holder) is dict and isinstance(step, str):
+            annotation = get_args(holder)[1]
+        else:
+            return None
+        value = _at(value, (step,))
+    found = _holding(annotation, value)
+    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
 
 
-def _rule_models() -> tuple[type[BaseModel], ...]:
-    from parindex.criteria import Rule
+def _holding(annotation: Any, value: Any) -> Any:
+    """``annotation`` without ``Annotated`` and ``Optional``; of a union, the one member
+    ``value`` fits (``None`` when none or several do)."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, UnionType):
+            fits = [m for m in get_args(annotation) if _fits(_holding(m, value), value)]
+            if len(fits) != 1:
+                return None
+            annotation = fits[0]
+        else:
+            return annotation
 
-    union = get_args(Rule)[0]
-    return tuple(get_args(union))
+
+def _fits(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` can be what ``annotation`` validates, as far as the keys go: a
+    model takes a mapping whose literal fields (a rule's ``kind``) it holds; a list or
+    tuple a list; a ``dict`` a mapping. A scalar holds no keys."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(value, dict):
+            return False
+        for name, field in annotation.model_fields.items():
+            if get_origin(field.annotation) is Literal:
+                if name in value:
+                    if value[name] not in get_args(field.annotation):
+                        return False
+                elif field.is_required():
+                    return False
+        return True
+    origin = get_origin(annotation)
+    if origin in (list, tuple):
+        return isinstance(value, list)
+    return origin is dict and isinstance(value, dict)
 
 
 def _allowed(
@@ -213,7 +229,7 @@ def clean_loc(loc: Sequence[str | int], data: Any) -> Path:
     clean: list[str | int] = []
     current: Any = data
     for position, step in enumerate(loc):
-        # pydantic inserts the discriminator tag after 'rule': …'rule', 'bands', 'bands', 1 …
+        # pydantic inserts the discriminator tag after 'rule': …'rule', <kind>, <field>, 1 …
         if (
             position > 0
             and loc[position - 1] == "rule"

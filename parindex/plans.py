@@ -14,9 +14,7 @@ documented in ``docs/planning.md``; its JSON Schema ships in ``plans/schema/``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -189,11 +187,6 @@ class Plan(_Model):
         return schema
 
 
-_MODELS: dict[str, type[BaseModel]] = {
-    m.__name__: m for m in (Place, Funding, Statement, Target, Task, Plan, Source)
-}
-
-
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a plan file."""
     return Plan.json_schema()
@@ -362,36 +355,9 @@ def _check_codes(plan: Plan, source: SourceMap, criteria: CriteriaSet) -> list[P
     return problems
 
 
-def _owner(field: str) -> type[BaseModel] | None:
-    """The plan model holding the last key of a dotted field (``tasks[0].deadlin`` → Task)."""
-    model: type[BaseModel] | None = Plan
-    for step in re.findall(r"[A-Za-z_]+", field)[:-1]:
-        info = model.model_fields.get(step) if model is not None else None
-        if info is None:
-            return None
-        found = [a for a in re.findall(r"\w+", str(info.annotation)) if a in _MODELS]
-        model = _MODELS[found[0]] if found else None
-    return model
-
-
-def _with_allowed(problem: Problem) -> Problem:
-    """Name the allowed keys (and the nearest) of an unknown key in a plan file."""
-    if problem.kind != "unknown_key" or problem.allowed or problem.field is None:
-        return problem
-    owner = _owner(problem.field)
-    if owner is None:
-        return problem
-    allowed = tuple(owner.model_fields)
-    hint = did_you_mean(problem.text or "", allowed, n=1)
-    return dataclasses.replace(problem, message=problem.message + hint, allowed=allowed)
-
-
 def parse_plan(data: Any, source: SourceMap, criteria: CriteriaSet | None = None) -> Plan:
     """Validate plain data as a plan and raise every problem at once."""
-    try:
-        plan = validate_model(Plan, data, source, PlanError, "tệp kế hoạch (format, id, tasks …)")
-    except PlanError as exc:
-        raise PlanError([_with_allowed(p) for p in exc.problems]) from None
+    plan = validate_model(Plan, data, source, PlanError, "tệp kế hoạch (format, id, tasks …)")
     problems = _check_ids(plan, source) + _check_values(plan, source)
     if criteria is not None:
         problems += _check_codes(plan, source, criteria)

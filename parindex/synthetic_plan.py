@@ -2,7 +2,8 @@
 
 :func:`plan` reads the set's constraints (``sum(left) <= sum(right)``), each leaf's
 :class:`~parindex.rules.SyntheticHint` (which way an input moves the points, the value
-that earns full points, deadlines, levels, survey leaves) and orders the inputs so
+that earns full points, levels, survey leaves) and the dates it reads with a due day
+(:meth:`~parindex.rules.RuleKind.dues`, asked of its kind), and orders the inputs so
 that every bound is drawn before what it bounds. :mod:`parindex.synthetic` draws the
 units from the plan.
 """
@@ -373,10 +374,11 @@ def _leaves(criteria: CriteriaSet, inputs: Mapping[str, Input]) -> _Leaves:
     for node in criteria.compiled.leaves():
         assert node.kind is not None
         hint = node.kind.synthetic(node.rule)
+        dues = node.kind.dues(node.rule)
         if hint.survey:
             found.survey.append((node.code, node.node.max_points))
-        elif hint.dues:
-            for value, due in hint.dues:
+        elif dues:
+            for value, due in dues:
                 if isinstance(value.root, Name):
                     name = value.root.name
                     found.dues[name] = min(found.dues.get(name, due), due)

@@ -356,3 +356,91 @@ def test_read_bytes_reads_a_pipe_whose_size_is_unknown(tmp_path: Path) -> None:
     writer.start()
     assert read_bytes(path) == raw
     writer.join()
+
+
+# --- an unknown key lists the keys of the model that holds it ------------------------------
+
+_KEYS_SET = """\
+format: parindex.criteria/1
+id: khoa-thu
+title: "Bộ thử khóa"
+province: Tỉnh Thử
+levels: [so]
+year: 2023
+total_max: 1
+provenance: {status: provisional, rationale: "Số liệu giả định"}
+inputs:
+  - {name: ty_le, type: percent, label: "Tỷ lệ"}
+  - {name: cap, type: enum, label: "Cấp", choices: {tinh: "Cấp tỉnh", huyen: "Cấp huyện"}}
+  - {name: q1, type: date, label: "Quý I"}
+  - {name: q2, type: date, label: "Quý II"}
+  - {name: q3, type: date, label: "Quý III"}
+  - {name: q4, type: date, label: "Quý IV"}
+nodes:
+  - {code: "1", kind: criterion, title: "Tiêu chí thử", max_points: 1,
+     rule: RULE}
+"""
+
+
+@pytest.mark.parametrize(
+    ("rule", "key", "owner"),
+    [
+        (
+            '{kind: bands, value: ty_le, bands: [{when: "từ 0% trở lên", points: 1, pts: 1}]}',
+            "pts",
+            "parindex.rules.bands.Band",
+        ),
+        (
+            "{kind: levels, value: cap, levels: [{value: tinh, points: 1, titel: Tỉnh}]}",
+            "titel",
+            "parindex.rules.levels.Level",
+        ),
+        (
+            "{kind: deadline, values: [q1, q2, q3, q4], quarterly: {year: 2023, day: 15, mont: 3}}",
+            "mont",
+            "parindex.rules.deadline.QuarterlySchedule",
+        ),
+        (
+            '{kind: check, value: "ty_le >= 80", valeu: 1}',
+            "valeu",
+            "parindex.rules.check.CheckRule",
+        ),
+    ],
+)
+def test_an_unknown_key_in_a_rule_lists_the_keys_of_its_kinds_model(
+    tmp_path: Path, rule: str, key: str, owner: str
+) -> None:
+    """The loader finds the model holding a key by following the kinds' own models (a band,
+    a level, a quarterly schedule): it names no kind itself."""
+    import importlib
+
+    module, name = owner.rsplit(".", 1)
+    model = getattr(importlib.import_module(module), name)
+    path = tmp_path / "khoa.yaml"
+    path.write_text(_KEYS_SET.replace("RULE", rule), encoding="utf-8")
+    error = load_problems(path)
+    found = [p for p in error.problems if p.kind == "unknown_key"]
+    assert len(found) == 1, error.describe()
+    assert found[0].text == key and found[0].code == "1" and found[0].line == 18
+    assert found[0].allowed == tuple(model.model_fields)
+
+
+def test_the_loader_names_no_rule_kind() -> None:
+    """What a kind's fields hold is said by its model, in its module, not in the loader."""
+    from parindex.rules import REGISTRY
+
+    text = (Path(__file__).parents[1] / "parindex" / "loader.py").read_text(encoding="utf-8")
+    for name in REGISTRY:
+        assert f'"{name}"' not in text and f"'{name}'" not in text, name
+    for model in ("Band", "Level", "QuarterlySchedule"):
+        assert f".{model}" not in text, model
+
+
+def test_an_unknown_key_of_a_submission_lists_the_keys_of_its_model(tmp_path: Path) -> None:
+    from parindex.loader import _owner
+    from parindex.submission import Document, SelfScore, Submission
+
+    data = {"self_scores": {"1.1": {"points": 1}}, "documents": [{"id": "a"}]}
+    assert _owner(("self_scores", "1.1"), data, Submission) is SelfScore
+    assert _owner(("documents", 0), data, Submission) is Document
+    assert _owner(("values",), {"values": {"a": 1}}, Submission) is None  # no model there

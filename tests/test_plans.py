@@ -114,7 +114,7 @@ def test_jsonschema_accepts_shipped_plans(path: Path) -> None:
 INVALID_CASES = [
     ("yaml_syntax.yaml", "yaml_syntax", 10, "cú pháp YAML"),
     ("duplicate_key.yaml", "duplicate_key", 8, "trùng"),
-    ("unknown_key.yaml", "unknown_key", 9, "có phải ý bạn là deadline"),
+    ("unknown_key.yaml", "unknown_key", 9, "có phải ý bạn là 'deadline'"),
     ("missing_field.yaml", "missing_field", 9, "in_charge"),
     ("duplicate_id.yaml", "duplicate_id", 9, "t1"),
     ("unknown_target.yaml", "unknown_target", 11, "có phải ý bạn là c1"),

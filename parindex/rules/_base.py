@@ -161,15 +161,16 @@ class SyntheticHint:
     ``direction``: +1 when a larger ``values[0]`` earns more points, −1 when fewer;
     ``needed``: the value that earns full points (``None``: none stated); ``events``:
     the inputs count bad events (a deduction or penalty per case), mostly 0;
-    ``dues``: date expressions and their due dates; ``levels``: an enum input's
-    choices, best first; ``survey``: scored by the survey, not by inputs.
+    ``levels``: an enum input's choices, best first; ``survey``: scored by the survey,
+    not by inputs. The dates a rule reads with a due day are not here but asked of its
+    kind (:meth:`RuleKind.dues`), the one source the toolkit, the review and the synthetic
+    units read.
     """
 
     values: tuple[CompiledExpression, ...] = ()
     direction: int = 1
     needed: Decimal | None = None
     events: bool = False
-    dues: tuple[tuple[CompiledExpression, dt.date], ...] = ()
     levels: tuple[str, tuple[str, ...]] | None = None
     survey: bool = False
 

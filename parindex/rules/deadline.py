@@ -238,7 +238,7 @@ class Deadline(RuleKind[DeadlineRule, CompiledDeadline]):
         }
 
     def synthetic(self, compiled: CompiledDeadline) -> SyntheticHint:
-        return SyntheticHint(values=compiled.expressions, dues=compiled.reports)
+        return SyntheticHint(values=compiled.expressions)  # its dates: :meth:`dues`
 
     def shape(self, compiled: CompiledDeadline, leaf: Leaf) -> Shape:
         return Shape()  # dates, not a number: what it reads are its dues
