@@ -135,38 +135,115 @@ def in_slices(
 ) -> list[T]:
     """``here(slice)`` or, in a process, ``there(slice)`` for every slice of the files, in order.
 
-    ``workers - 1`` processes (started with ``start``: a function and its arguments) take
-    slices from the front while this process takes them from the back, taking back each
-    slice no process has started: what a process does is pickled and unpickled, what this
-    one does is not, so this one does as much as it can. Each reader has about ``per_reader``
-    slices. ``done(n)`` is told as each ``n`` more files are done.
+    ``workers - 1`` processes (started with ``start``: a function and its arguments) claim
+    slices from the front while this process claims them from the back, each the next
+    size of one plan (:func:`_sizes`), until they meet: what a process does is pickled and
+    unpickled, what this one does is not, and whoever is quicker takes more. The slices
+    shrink as they near the meeting, so the readers end together (within a small slice),
+    and a process never holds a slice queued for it while this one waits. ``done(n)`` is
+    told as each ``n`` more files are done.
     """
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        size = max(SLICE_LEAST, -(-len(files) // (max(workers, 1) * per_reader)))
+        out: list[T] = []
+        for at in range(0, len(files), size):
+            out.append(here(files[at : at + size]))
+            if done is not None:
+                done(min(size, len(files) - at))
+        return out
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # not for a few files (multiprocessing)
 
-    size = max(SLICE_LEAST, -(-len(files) // (max(workers, 1) * per_reader)))
-    slices = [files[i : i + size] for i in range(0, len(files), size)]
-    out: list[T | None] = [None] * len(slices)
-    if workers < 2 or len(files) < PARALLEL_FROM:
-        for index, part in enumerate(slices):
-            out[index] = here(part)
+    context = multiprocessing.get_context()
+    sizes = _sizes(len(files), workers, per_reader)
+    ends = context.Array("q", [0, len(files), 0])  # front, back, slices claimed
+    parts: dict[int, T] = {}
+    with ProcessPoolExecutor(
+        workers - 1,
+        mp_context=context,
+        initializer=_started,
+        initargs=(files, sizes, ends, start),
+    ) as pool:
+        futures = [pool.submit(_from_front, there) for _ in sizes]
+        while (claim := _take_back(ends, sizes)) is not None:
+            parts[claim[0]] = here(files[claim[0] : claim[1]])
             if done is not None:
-                done(len(part))
-        return out  # type: ignore[return-value]  # every slice done
-    initializer, args = start if start is not None else (None, ())
-    with ProcessPoolExecutor(workers - 1, initializer=initializer, initargs=args) as pool:
-        futures = [pool.submit(there, part) for part in slices]
-        for index in reversed(range(len(slices))):
-            if not futures[index].cancel():
-                break  # a process has it, and every slice before it
-            out[index] = here(slices[index])
-            if done is not None:
-                done(len(slices[index]))
-        for index, future in enumerate(futures):
-            if out[index] is None:
-                out[index] = future.result()
+                done(claim[1] - claim[0])
+        if _claim(ends, sizes, front=True, look=True) is None:
+            for future in futures:
+                future.cancel()  # not started: nothing is left for it
+        for future in futures:
+            if not future.cancelled() and (claimed := future.result()) is not None:
+                at, stop, part = claimed
+                parts[at] = part
                 if done is not None:
-                    done(len(slices[index]))
-    return out  # type: ignore[return-value]  # every slice done
+                    done(stop - at)
+    return [parts[at] for at in sorted(parts)]
+
+
+def _sizes(n: int, workers: int, per_reader: int) -> list[int]:
+    """The sizes of the slices, in the order they are claimed (from either end): about
+    ``per_reader`` slices a reader, then, near the meeting, a quarter a reader of what is
+    left (at least :data:`SLICE_LEAST` files), so the last slices are small."""
+    big = max(SLICE_LEAST, -(-n // (workers * per_reader)))
+    sizes: list[int] = []
+    left = n
+    while left > 0:
+        size = min(left, max(SLICE_LEAST, min(big, left // (2 * workers))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+_SLICING: list[Any] = []
+"""In a reading process: the files, the plan of sizes and the shared ends (:func:`in_slices`)."""
+
+
+def _started(
+    files: Sequence[Path],
+    sizes: list[int],
+    ends: Any,
+    start: tuple[Callable[..., None], tuple[Any, ...]] | None,
+) -> None:  # pragma: no cover - runs in a reading process
+    _SLICING[:] = [files, sizes, ends]
+    if start is not None:
+        start[0](*start[1])
+
+
+def _from_front(
+    there: Callable[[Sequence[Path]], T],
+) -> tuple[int, int, T] | None:  # pragma: no cover - runs in a reading process
+    """In a reading process: the next slice from the front, done (``None``: none is left)."""
+    files, sizes, ends = _SLICING
+    claim = _claim(ends, sizes, front=True)
+    if claim is None:
+        return None
+    return claim[0], claim[1], there(files[claim[0] : claim[1]])
+
+
+def _take_back(ends: Any, sizes: list[int]) -> tuple[int, int] | None:
+    """In this process: the next slice from the back (``None``: none is left)."""
+    return _claim(ends, sizes, front=False)
+
+
+def _claim(
+    ends: Any, sizes: list[int], *, front: bool, look: bool = False
+) -> tuple[int, int] | None:
+    """The files ``[start, stop)`` of the next slice of the plan, from the front or back
+    (``look``: only said, not claimed)."""
+    with ends.get_lock():
+        first, last, claimed = ends[0], ends[1], ends[2]
+        if claimed == len(sizes) or first >= last:
+            return None
+        size = min(sizes[claimed], last - first)
+        if look:
+            return (first, first + size) if front else (last - size, last)
+        ends[2] = claimed + 1
+        if front:
+            ends[0] = first + size
+            return first, first + size
+        ends[1] = last - size
+        return last - size, last
 
 
 def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:

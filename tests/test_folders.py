@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _folders import EVIDENCE, fates, write_units
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parindex import folders, load_criteria, load_submissions, rank, score_many
 from parindex.criteria import CriteriaSet
@@ -129,22 +134,22 @@ def test_checked_together_or_one_by_one_the_same(
 def test_slices_read_here_or_by_a_process_the_same(
     criteria: CriteriaSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, this_process_takes: bool
 ) -> None:
-    """Every slice read by the other process, or slices taken back and read here: the same
-    submissions, sources and problems as reading one by one, in order; every file counted."""
-    from concurrent.futures import Future
-
+    """Every slice read by the other process, or slices claimed from the back and read here:
+    the same submissions, sources and problems as reading one by one, in order; every file
+    counted."""
     write_units(tmp_path, fates(12, unknown=(5, 2)), sorted(EVIDENCE.glob("*-2023.yaml")))
     one = load_submissions(tmp_path, criteria, workers=1)
     monkeypatch.setattr(folders, "PARALLEL_FROM", 4)
     monkeypatch.setattr(folders, "SLICE_LEAST", 2)
-    original = Future.cancel
+    original = folders._take_back
     taken: list[bool] = []
 
-    def cancel(self: Future[object]) -> bool:
-        taken.append(this_process_takes and original(self))
-        return taken[-1]
+    def take_back(ends: Any, sizes: list[int]) -> tuple[int, int] | None:
+        claim = original(ends, sizes) if this_process_takes else None
+        taken.append(claim is not None)
+        return claim
 
-    monkeypatch.setattr(Future, "cancel", cancel)
+    monkeypatch.setattr(folders, "_take_back", take_back)
     counted: list[int] = []
     folders.read_submissions(tmp_path, criteria, workers=2, done=counted.append)
     assert sum(counted) == 12
@@ -154,3 +159,32 @@ def test_slices_read_here_or_by_a_process_the_same(
     for first, second in zip(one.submissions, two.submissions, strict=True):
         assert (first.source.file, first.source.lines) == (second.source.file, second.source.lines)
     assert one.problems.equals(two.problems) and len(one.problems) == 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 5000),
+    workers=st.integers(2, 4),
+    per_reader=st.integers(1, 40),
+    ends_taking=st.lists(st.booleans(), max_size=200),
+)
+def test_slices_claimed_from_either_end_cover_every_file_once(
+    n: int, workers: int, per_reader: int, ends_taking: list[bool]
+) -> None:
+    """Whichever end claims each slice of the plan, the slices are every file once, each
+    slice within the plan's sizes, and the last ones small (so the readers end together)."""
+    sizes = folders._sizes(n, workers, per_reader)
+    assert sum(sizes) == n and all(size > 0 for size in sizes)
+    big = max(folders.SLICE_LEAST, -(-n // (workers * per_reader)))
+    assert max(sizes) <= big
+    assert sizes[-1] <= max(folders.SLICE_LEAST, n // (2 * workers))
+    ends = multiprocessing.Array("q", [0, n, 0])
+    taking = iter(ends_taking)
+    claims = []
+    while (claim := folders._claim(ends, sizes, front=next(taking, True))) is not None:
+        claims.append(claim)
+    assert len(claims) == len(sizes)
+    covered = sorted(claims)
+    assert covered[0][0] == 0 and covered[-1][1] == n
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(covered))
+    assert [stop - start for start, stop in claims] == sizes
