@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, GetCoreSchemaHandler, PrivateAttr
+from pydantic_core import core_schema
 
 from parindex.rules import rule_union
 from parindex.rules._model import (
@@ -75,6 +76,7 @@ __all__ = [
     "SurveyRule",
     "ThresholdRule",
     "UnitLevel",
+    "rebuild",
 ]
 
 
@@ -143,11 +145,28 @@ class Constraint(_Model):
 
 # --- rules: one module per kind in parindex.rules; the union is built from its registry ---
 
+
+class _Registered:
+    """Marks the ``rule`` of a node: validated by the models of the kinds registered when
+    the file format's models were built (:func:`rebuild`), told apart by ``kind``."""
+
+    def current(self) -> Any:
+        """The type a rule is validated as now: the union of the registered kinds' models
+        (what the loader follows to find the model holding a key)."""
+        return rule_union()
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return handler.generate_schema(self.current())
+
+
 if TYPE_CHECKING:
     Rule = RuleModel
 else:
-    Rule = rule_union()
-"""Any rule: the models of :data:`parindex.rules.REGISTRY`, told apart by ``kind``."""
+    Rule = Annotated[get_args(rule_union())[0], _Registered()]
+"""Any rule: the models of :data:`parindex.rules.REGISTRY`, told apart by ``kind``
+(the type names the shipped kinds; a node validates by every kind registered)."""
 
 
 class NodeKind(StrEnum):
@@ -316,3 +335,10 @@ class CriteriaSet(_Model):
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = "https://parindex.invalid/schema/criteria-1.json"
         return schema
+
+
+def rebuild() -> None:
+    """Build the file format's models again after the registered kinds changed
+    (:func:`parindex.rules.register`): a node's ``rule`` then takes exactly those kinds."""
+    Node.model_rebuild(force=True)
+    CriteriaSet.model_rebuild(force=True)

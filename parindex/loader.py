@@ -167,11 +167,15 @@ def _owner(
 
 def _holding(annotation: Any, value: Any) -> Any:
     """``annotation`` without ``Annotated`` and ``Optional``; of a union, the one member
-    ``value`` fits (``None`` when none or several do)."""
+    ``value`` fits (``None`` when none or several do). An ``Annotated`` whose marker says
+    what it validates as now (``current()``: a node's rule, by the registered kinds) is
+    followed as that."""
     while True:
         origin = get_origin(annotation)
         if origin is Annotated:
-            annotation = get_args(annotation)[0]
+            args = get_args(annotation)
+            live = [m.current for m in args[1:] if callable(getattr(m, "current", None))]
+            annotation = live[0]() if live else args[0]
         elif origin in (Union, UnionType):
             fits = [m for m in get_args(annotation) if _fits(_holding(m, value), value)]
             if len(fits) != 1:
@@ -430,12 +434,17 @@ def load_criteria(path: str | FsPath) -> CriteriaSet:
     file, line, node code, field and offending text.
 
     A set loaded before, byte for byte, by this same parindex is read back compiled from
-    the user's cache (:mod:`parindex.cache`; ``PARINDEX_CACHE=off`` to skip it).
+    the user's cache (:mod:`parindex.cache`; ``PARINDEX_CACHE=off`` to skip it) — unless
+    the program registered rule kinds of its own (:func:`parindex.rules.register`): the
+    cache knows parindex's own code only, so the set is then read and compiled afresh.
 
     >>> criteria = load_criteria("criteria/namdinh-stnmt-2023.yaml")  # doctest: +SKIP
     """
     from parindex.cache import cached
+    from parindex.rules import extra_kinds
 
+    if extra_kinds():
+        return _load_criteria(str(path))
     return cached(path, _load_criteria)
 
 

@@ -6,15 +6,23 @@ expression, exact evaluation and explanation, inverse, and its hooks for the
 hypothesis strategies and the synthetic units, and what the testing toolkit and the review
 ask of a rule (its metric, edges, stated ranges, due dates and direction; see
 :mod:`parindex.rules._base`).
-:data:`REGISTRY` lists them; the ``Rule`` union of the file format and its JSON
-Schema are built from it. A kind missing a piece is refused at import, with its name
+:data:`SHIPPED` lists them and :data:`REGISTRY` every kind a file may name (those, then
+the program's own); the ``Rule`` union of the file format and its JSON Schema are built
+from it. A kind missing a piece is refused at import, with its name
 and the pieces it lacks. ``docs/architecture.md`` walks through adding a kind.
+
+A program may add a kind of its own, written in Python, with :func:`register` (for good)
+or :func:`registered` (for a ``with`` block): a criteria file can then name it as
+``kind:``. A file only ever names a kind the program registered; it never brings one
+into being, and a kind it names that is not registered is a located ``unknown_kind``
+problem listing the known ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Union
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar, Union
 
 from pydantic import Field
 
@@ -47,6 +55,7 @@ from parindex.rules.threshold import Threshold
 __all__ = [
     "PIECES",
     "REGISTRY",
+    "SHIPPED",
     "CompiledRule",
     "Leaf",
     "Outcome",
@@ -58,11 +67,15 @@ __all__ = [
     "Suggestion",
     "SyntheticHint",
     "build_registry",
+    "extra_kinds",
     "kind_named",
     "kind_of",
     "missing_pieces",
+    "register",
+    "registered",
     "rule_union",
     "suggestions",
+    "unregister",
 ]
 
 
@@ -89,7 +102,7 @@ def build_registry(kinds: Iterable[object]) -> dict[str, RuleKind[Any, Any]]:
     return registry
 
 
-REGISTRY: Mapping[str, RuleKind[Any, Any]] = build_registry(
+SHIPPED: Mapping[str, RuleKind[Any, Any]] = build_registry(
     (
         Check(),
         Bands(),
@@ -104,7 +117,72 @@ REGISTRY: Mapping[str, RuleKind[Any, Any]] = build_registry(
         Expression(),
     )
 )
-"""Every rule kind, by name, in the order the file format lists them."""
+"""The kinds parindex ships, by name, in the order the file format lists them."""
+
+REGISTRY: Mapping[str, RuleKind[Any, Any]] = dict(SHIPPED)
+"""Every rule kind a criteria file may name: the shipped ones, then those the program
+registered (:func:`register`), by name."""
+
+K = TypeVar("K", bound=RuleKind[Any, Any])
+
+
+def register(kind: K) -> K:
+    """Add a rule kind of the program's own, so criteria files may name it; returns it.
+
+    The kind is checked as the shipped ones are (:class:`RuleKindError` names the pieces
+    it lacks, or a name already taken by another kind); registering the same object
+    again does nothing. The file format's models are rebuilt to hold its rule model. The
+    registration is for the whole process and lasts until :func:`unregister`; sets read
+    meanwhile are not kept in the compiled cache (it knows parindex's own code only).
+    """
+    name = getattr(type(kind), "name", type(kind).__name__)
+    if REGISTRY.get(name) is kind:
+        return kind
+    if name in REGISTRY:
+        raise RuleKindError(f"rule kind {name!r} registered twice")
+    build_registry([kind])  # refuses a kind that lacks a piece, naming them
+    _live()[name] = kind
+    _rebuild()
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Remove a kind :func:`register` added (a shipped kind cannot be removed)."""
+    if name in SHIPPED:
+        raise RuleKindError(f"rule kind {name!r} is shipped with parindex")
+    if _live().pop(name, None) is not None:
+        _rebuild()
+
+
+@contextmanager
+def registered(*kinds: RuleKind[Any, Any]) -> Iterator[None]:
+    """Register ``kinds`` for a ``with`` block, then remove those it added."""
+    added = [k.name for k in kinds if k.name not in REGISTRY]
+    try:
+        for kind in kinds:
+            register(kind)
+        yield
+    finally:
+        for name in added:
+            unregister(name)
+
+
+def extra_kinds() -> tuple[str, ...]:
+    """The names of the kinds the program registered beyond the shipped ones."""
+    return tuple(name for name in REGISTRY if name not in SHIPPED)
+
+
+def _live() -> dict[str, RuleKind[Any, Any]]:
+    assert isinstance(REGISTRY, dict)
+    return REGISTRY
+
+
+def _rebuild() -> None:
+    """Rebuild the file format's models, whose ``rule`` is validated by the kinds
+    registered when they were built (:data:`parindex.criteria.Rule`)."""
+    from parindex.criteria import rebuild
+
+    rebuild()
 
 
 def kind_named(name: str) -> RuleKind[Any, Any]:
