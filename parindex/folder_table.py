@@ -15,7 +15,7 @@ read. What is rare — a unit read twice — is worked out here, reading that fi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 from parindex.collector import paused
 from parindex.criteria import CriteriaSet
 from parindex.errors import Problem
-from parindex.expressions import Value
+from parindex.expressions import Value, ValueType
 
 if TYPE_CHECKING:
+    from parindex.backends.vectors import Mask, Vector
     from parindex.batch_units import Table
     from parindex.submission import Submission
 
@@ -48,6 +49,9 @@ class _Part:
     given: dict[str, list[Decimal | None]] = field(default_factory=dict)
     digests: list[str | None] = field(default_factory=list)
     """Per file, its SHA-256 if the file cache may keep its row (:mod:`parindex.file_cache`)."""
+    vectors: dict[str, tuple[Vector, Mask]] | None = None
+    """Each typed column as the vector backend reads it, and where it is present (made
+    where the slice is read, on whichever core; ``None``: made when the parts are joined)."""
 
 
 _CRITERIA: list[CriteriaSet] = []
@@ -70,7 +74,7 @@ def _part_there(paths: Sequence[Path]) -> _Part:  # pragma: no cover - in a read
 def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
     """One slice read, validated and checked; the good units as columns."""
     from parindex.batch_units import given_points, unit_columns
-    from parindex.checks import check_columns
+    from parindex.checks import _vector, check_columns
     from parindex.file_cache import after, before
     from parindex.folders import _other_set, _read, _with_later
     from parindex.submission import Submission
@@ -98,6 +102,8 @@ def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
             at += 1
     good = [units[row] for row in rows]
     part.typed = {name: [typed[row] for row in rows] for name, typed in columns.typed.items()}
+    if not seen:  # the file cache is off: else the rows are joined with the cache's first
+        part.vectors = {name: _vector(kind, part.typed[name]) for name, kind in _types(criteria)}
     part.meta = unit_columns(good)
     part.given = given_points(criteria, good)
     _forget_checks(units)
@@ -213,10 +219,13 @@ def read_table(
         typed = _joined([p.typed for p in parts], kept, row)
         meta = _joined([p.meta for p in parts], kept, row)
         given = _joined([p.given for p in parts], kept, row)
-        types = {name: info.type for name, info in criteria.compiled.env.items()}
         columns, present = {}, {}
-        for name, kind in types.items():
-            columns[name], present[name] = _vector(kind, typed[name])
+        made = [p.vectors for p in parts if p.vectors is not None]
+        for name, kind in _types(criteria):
+            if len(made) == len(parts):  # made where each slice was read
+                columns[name], present[name] = _joined_vector([v[name] for v in made], kept, row)
+            else:  # rows from the file cache
+                columns[name], present[name] = _vector(kind, typed[name])
         table = Table(
             len(kept),
             meta,
@@ -226,6 +235,27 @@ def read_table(
             rows=_Rows(typed, len(kept)),
         )
     return table, errors, notes
+
+
+def _types(criteria: CriteriaSet) -> list[tuple[str, ValueType]]:
+    return [(name, info.type) for name, info in criteria.compiled.env.items()]
+
+
+def _joined_vector(
+    parts: list[tuple[Vector, Mask]], kept: list[int], total: int
+) -> tuple[Vector, Mask]:
+    """The parts' vectors of one column one after the other, only the rows ``kept``: what
+    :func:`~parindex.checks._vector` makes of the joined column (it types each value alone)."""
+    import numpy as np
+
+    first = parts[0][0]
+    take = None if len(kept) == total else np.asarray(kept, dtype=np.intp)
+    arrays = []
+    for name in (f.name for f in fields(first)):
+        joined = np.concatenate([getattr(vector, name) for vector, _ in parts])
+        arrays.append(joined if take is None else joined[take])
+    present = np.concatenate([mask for _, mask in parts])
+    return type(first)(*arrays), present if take is None else present[take]
 
 
 def _joined(parts: list[dict[str, list[Any]]], kept: list[int], total: int) -> dict[str, list[Any]]:

@@ -3,9 +3,11 @@ gives the table and the problems of reading the submissions and framing them."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from _folders import EVIDENCE, write_units
@@ -45,22 +47,35 @@ def _same(folder: Path, criteria: CriteriaSet, workers: int, keep: bool) -> None
 
 
 @settings(max_examples=10, deadline=None)
-@given(fates=st.lists(FATES, max_size=14), source=st.integers(0, 20), keep=st.booleans())
+@given(
+    fates=st.lists(FATES, max_size=14),
+    source=st.integers(0, 20),
+    keep=st.booleans(),
+    cold=st.booleans(),
+)
 def test_a_folder_read_to_its_table_is_read_then_framed(
-    fates: list[str], source: int, keep: bool
+    fates: list[str], source: int, keep: bool, cold: bool
 ) -> None:
+    """``cold``: the file cache off, so each slice's vectors are made where it is read."""
     with tempfile.TemporaryDirectory() as tmp:
         _write(Path(tmp), fates, source)
-        _same(Path(tmp), SET_2023, 1, keep)
+        with mock.patch.dict(os.environ, {"PARINDEX_CACHE": "off"} if cold else {}):
+            _same(Path(tmp), SET_2023, 1, keep)
 
 
-def test_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("cold", [False, True])
+def test_processes_give_the_same_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cold: bool
+) -> None:
     """Slices read, checked and framed by the other process and here: the same table and
-    the same problems, in the same order, with their files and lines."""
+    the same problems, in the same order, with their files and lines; with the file cache
+    off (``cold``), each slice's vectors made where it was read, then joined."""
     fates = ["good", "broken", "bad_value", "unknown", "good", "twice", "no_year"] * 3
     _write(tmp_path, fates, 0)
     monkeypatch.setattr(folders, "PARALLEL_FROM", 4)
     monkeypatch.setattr(folders, "SLICE_LEAST", 2)
+    if cold:
+        monkeypatch.setenv("PARINDEX_CACHE", "off")
     _same(tmp_path, SET_2023, 2, keep=False)
     _, errors, _ = read_table(submission_files(tmp_path), SET_2023, workers=2)
     kinds = {p.kind for p in errors}
