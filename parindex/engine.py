@@ -16,6 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
 from parindex import tree
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
@@ -127,15 +130,47 @@ def _used_inputs(node: CompiledNode, ctx: _Context) -> list[UsedInput]:
     for name in node.names_read:
         shown = known.get(name)
         if shown is None:
-            value = ctx.values.get(name)
-            shown = known[name] = UsedInput(
-                name=name,
-                label=ctx.labels.get(name, name),
-                value=None if value is None else canonical(value),
-                display="(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
-            )
+            shown = known[name] = _shown(name, ctx.values.get(name), ctx)
         used.append(shown)
     return used
+
+
+_CAREFUL = False
+"""``True``: every result validated by pydantic and every input's display made anew (the
+careful path, which ``tests/test_engine_results.py`` compares the usual one with)."""
+
+_SHOWN: dict[int, tuple[CriteriaSet, dict[tuple[object, ...], UsedInput]]] = {}
+_SHOWN_MOST = 50_000
+
+
+def _shown(name: str, value: Value | None, ctx: _Context) -> UsedInput:
+    """A name's value as a report shows it, made once a set for equal values of the same
+    type and digits (frozen, holding text only: the reports of a set share it)."""
+    if _CAREFUL:
+        return _used_input(name, value, ctx)
+    entry = _SHOWN.get(id(ctx.criteria))
+    if entry is None or entry[0] is not ctx.criteria:
+        if len(_SHOWN) > 8:
+            _SHOWN.clear()
+        entry = _SHOWN[id(ctx.criteria)] = ctx.criteria, {}
+    made = entry[1]
+    # True == 1 == Decimal("1.0"), and 1.0 and 1.00 show differently: the key tells them apart
+    key = (name, type(value), value.as_tuple() if isinstance(value, Decimal) else value)
+    shown = made.get(key)
+    if shown is None:
+        if len(made) >= _SHOWN_MOST:
+            made.clear()
+        shown = made[key] = _used_input(name, value, ctx)
+    return shown
+
+
+def _used_input(name: str, value: Value | None, ctx: _Context) -> UsedInput:
+    return UsedInput(
+        name=name,
+        label=ctx.labels.get(name, name),
+        value=None if value is None else canonical(value),
+        display="(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
+    )
 
 
 def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str, list[str]]:
@@ -158,13 +193,40 @@ def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str
 
 _STATIC: dict[int, tuple[CompiledNode, dict[str, object]]] = {}
 
+# What every result is given besides its status, points and explanations (its fields set).
+_GIVEN = frozenset(
+    (
+        "code",
+        "parent",
+        "depth",
+        "kind",
+        "title",
+        "rule",
+        "rule_text",
+        "declared_max",
+        "provisional",
+        "applicability_note",
+        "inputs",
+        "evidence",
+        "evidence_expected",
+        "evidence_missing",
+    )
+)
+_SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE = (
+    BaseModel.__dict__[name].__set__
+    for name in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+)
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_new = object.__new__
+
 
 def _static(node: CompiledNode) -> dict[str, object]:
-    """The fields of a node's result that are the same for every unit (built once a node)."""
+    """A node's result with the fields that are the same for every unit (built once a node),
+    every field in the model's order, the others at their defaults (factories: ``None``)."""
     found = _STATIC.get(id(node))
     if found is None or found[0] is not node:
         rule = node.node.rule
-        fields: dict[str, object] = {
+        static: dict[str, object] = {
             "code": node.code,
             "parent": node.parent,
             "depth": node.depth,
@@ -176,21 +238,52 @@ def _static(node: CompiledNode) -> dict[str, object]:
             "provisional": node.provisional,
             "applicability_note": node.node.applicability_note,
         }
+        fields = {
+            name: static[name] if name in static else _default(info)
+            for name, info in NodeResult.model_fields.items()
+        }
         found = _STATIC[id(node)] = node, fields
         weakref.finalize(node, _STATIC.pop, id(node), None)
     return found[1]
 
 
+def _default(info: FieldInfo) -> object:
+    return None if info.default_factory is not None or info.is_required() else info.default
+
+
+def _made(values: dict[str, object], given: frozenset[str]) -> NodeResult:
+    """The result ``NodeResult.model_validate`` makes of ``values``' fields in ``given``, made
+    without validating again what the engine typed itself: the same ``__dict__`` (every
+    field, in the model's order), fields set, extra and private slots (pydantic's own four;
+    proven equal to :func:`_validated` by ``tests/test_engine_results.py``)."""
+    made = _new(NodeResult)
+    _SET_DICT(made, values)
+    _SET_FIELDS_SET(made, set(given))
+    _SET_EXTRA(made, None)
+    _SET_PRIVATE(made, None)
+    return made
+
+
+def _validated(values: dict[str, object], given: frozenset[str]) -> NodeResult:
+    """The careful construction: pydantic validates the fields given."""
+    return NodeResult.model_validate({name: values[name] for name in given})
+
+
 def _result(node: CompiledNode, ctx: _Context, **fields: object) -> NodeResult:
     evidence = ctx.evidence[node.code]
     expected = list(node.node.evidence)
-    base = dict(_static(node))
-    base["inputs"] = _used_inputs(node, ctx)
-    base["evidence"] = evidence
-    base["evidence_expected"] = expected
-    base["evidence_missing"] = bool(expected) and not evidence
-    base.update(fields)
-    return NodeResult.model_validate(base)
+    values = dict(_static(node))
+    values["inputs"] = _used_inputs(node, ctx)
+    values["evidence"] = evidence
+    values["evidence_expected"] = expected
+    values["evidence_missing"] = bool(expected) and not evidence
+    values.update(fields)
+    if "missing" not in fields:
+        values["missing"] = []
+    points = values["points"]
+    if _CAREFUL or (points is not None and type(points) is not Decimal):  # a kind's own type
+        return _validated(values, _GIVEN | fields.keys())
+    return _made(values, _GIVEN | fields.keys())
 
 
 def _mark_subtree(
