@@ -44,6 +44,7 @@ from parindex.submission import (
     CheckedSubmission,
     Submission,
     check_submission,
+    kept_check,
     parse_yes_no,
     typed_value,
 )
@@ -226,10 +227,10 @@ def _kept(
     found: list[Submission | CheckedSubmission] = []
     for submission in submissions:
         if isinstance(submission, Submission):
-            kept = submission._checked
-            if kept is None or kept[0] is not criteria or kept[1].submission is not submission:
+            kept = kept_check(criteria, submission)
+            if kept is None:
                 return submissions
-            found.append(kept[1])
+            found.append(kept)
         else:
             found.append(submission)
     return found

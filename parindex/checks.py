@@ -34,7 +34,14 @@ from parindex.collector import paused
 from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import EvaluationError, Problem, SubmissionError
 from parindex.expressions import Value, ValueType
-from parindex.submission import CheckedSubmission, Submission, check_submission, typed_value
+from parindex.submission import (
+    CheckedSubmission,
+    Submission,
+    check_submission,
+    keep_check,
+    kept_check,
+    typed_value,
+)
 
 __all__ = ["Columns", "check_columns", "check_many"]
 
@@ -206,6 +213,54 @@ def _whole_numbers(spec: Input, distinct: set[Any], year: int) -> dict[Any, Any]
     return memo
 
 
+_TABLE_CAP = 1 << 16
+"""Whole numbers below this are typed from one table of decimals (``Decimal(i)`` at ``i``)."""
+_TABLES: list[npt.NDArray[np.object_]] = [np.empty(0, dtype=object)]
+
+
+def _decimal_table(top: int) -> npt.NDArray[np.object_]:
+    """``Decimal(i)`` at index ``i``, for every ``0 ≤ i ≤ top`` (``top < _TABLE_CAP``).
+
+    Grown to the next power of two when a larger number is asked for and kept for the
+    process (at most 65,536 decimals, about 7 MB): decimals are immutable, so the same
+    object may stand in every column and every call, as small ints do."""
+    table = _TABLES[0]
+    if len(table) <= top:
+        size = max(1024, 1 << top.bit_length())
+        grown = np.empty(size, dtype=object)
+        grown[: len(table)] = table
+        grown[len(table) :] = list(map(Decimal, range(len(table), size)))
+        table = _TABLES[0] = grown
+    return table
+
+
+def _ints_at_once(spec: Input, cells: list[Any]) -> tuple[list[Any], npt.NDArray[np.int64]] | None:
+    """A numeric column given as Python ``int`` in every cell, typed as :func:`typed_value`
+    types it (``Decimal(v)``), with the cells as an int64 array; ``None`` when a cell is too
+    large for int64 or outside the input's whole range (the memo path types, and refuses, it).
+
+    Small non-negative numbers are read from :func:`_decimal_table` by index; others through
+    ``np.unique``, one ``Decimal`` a distinct value."""
+    try:
+        x = np.array(cells, dtype=np.int64)
+    except OverflowError:  # beyond int64
+        return None
+    if not x.size:
+        return None
+    least, most = int(x.min()), int(x.max())
+    low, high = _whole_range(spec)
+    if (low is not None and least < low) or (high is not None and most > high):
+        return None
+    if least >= 0 and most < _TABLE_CAP:
+        typed: list[Any] = _decimal_table(most)[x].tolist()
+    else:
+        distinct, inverse = np.unique(x, return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        table[:] = list(map(Decimal, distinct.tolist()))
+        typed = table[inverse].tolist()
+    return typed, x
+
+
 def _whole_range(spec: Input) -> tuple[int | None, int | None]:
     """The whole numbers a numeric input accepts: ``low ≤ v ≤ high`` (``None``: no bound)."""
     import math
@@ -251,11 +306,13 @@ def _present(typed: list[Any]) -> Mask:
     return np.fromiter(map(operator.is_not, typed, repeat(None)), dtype=bool, count=len(typed))
 
 
-def _whole_vector(cells: list[Any], typed: list[Any]) -> tuple[Numbers, Mask] | None:
+def _whole_vector(
+    cells: list[Any] | npt.NDArray[np.int64], typed: list[Any]
+) -> tuple[Numbers, Mask] | None:
     """A column of whole numbers as exact floats (error 0), where every one is below 2**52
     (``None``: one is not). ``typed[i]`` is ``Decimal(cells[i])`` or ``None`` (missing)."""
     try:
-        x = np.array(cells, dtype=np.float64)
+        x = np.asarray(cells, dtype=np.float64)
     except OverflowError:  # beyond floats: the careful conversion bounds it
         return None
     if x.size and not np.abs(x).max() < _WHOLE_LIMIT:
@@ -303,16 +360,23 @@ class Columns:
     whole: dict[str, list[Any]] = field(default_factory=dict)
     """Numeric columns every unit gave as a whole number, none refused: the cells given
     (``typed`` holds them as decimals, or ``None`` for a unit with problems)."""
+    ints: dict[str, npt.NDArray[np.int64]] = field(default_factory=dict)
+    """Some of ``whole``'s columns, their cells as int64 (read only while in ``whole``)."""
 
     def vector(self, name: str) -> tuple[Vector, Mask]:
         """Column ``name`` for the vector backend, and the rows where it is present."""
         typed = self.typed[name]
         cells = self.whole.get(name)
         if cells is not None:
-            exact = _whole_vector(cells, typed)
+            exact = _whole_vector(self.ints.get(name, cells), typed)
             if exact is not None:
                 return exact
         return _vector(self.names[name], typed)
+
+
+_FACTS = operator.attrgetter("unit.facts")
+_VALUES = operator.attrgetter("values")
+_YEAR = operator.attrgetter("year")
 
 
 class _Many:
@@ -333,6 +397,8 @@ class _Many:
         """Inputs whose every cell is typed as itself (the very object the unit holds)."""
         self.whole: dict[str, list[Any]] = {}
         """Numeric inputs given as whole numbers in every unit, none refused: their cells."""
+        self.ints: dict[str, npt.NDArray[np.int64]] = {}
+        """Some of those: their cells as int64 (each below 2**63 in size)."""
         self.in_order: list[bool] = []
         self.rows: list[tuple[Any, ...]] | None = None
         self.pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], Any]] = {}
@@ -347,22 +413,22 @@ class _Many:
 
     def facts_and_inputs(self) -> None:
         units = self.units
-        facts = [s.unit.facts for s in units]
+        facts: list[dict[str, bool]] = list(map(_FACTS, units))
         fact_names = frozenset(self.facts)
-        self.flag([not fact_names.issuperset(f) for f in facts])
+        self.flag(list(map(operator.not_, map(fact_names.issuperset, facts))))
         for name in self.facts:
-            self.typed[name] = [f.get(name) for f in facts]
-        values = [s.values for s in units]
+            self.typed[name] = list(map(dict.get, facts, repeat(name)))
+        values: list[dict[str, Any]] = list(map(_VALUES, units))
         names = list(self.inputs)
         declared = tuple(names)
         # The usual file: every input, in the declared order. Compared with the first unit's
         # names when they are those: units built alike share their name objects (equal at once).
         first = tuple(values[0]) if values else declared
         known = first if first == declared else declared
-        self.in_order = [tuple(v) == known for v in values]
+        self.in_order = list(map(operator.eq, map(tuple, values), repeat(known)))
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
-        years = [s.year for s in units]
+        years: list[int] = list(map(_YEAR, units))
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
         # Every unit's cells in one list (one row of all the inputs after another) and their
         # Python types: a column is then a slice, and most columns hold one type throughout.
@@ -376,6 +442,12 @@ class _Many:
         step = len(names)
         for index, (name, spec) in enumerate(self.inputs.items()):
             cells, kinds = flat[index::step], kinds_of[index::step]
+            if spec.type in _NUMBERS and kinds.count(int) == self.n:
+                at_once = _ints_at_once(spec, cells)
+                if at_once is not None:  # every cell a whole number inside the range
+                    self.typed[name], self.ints[name] = at_once
+                    self.whole[name] = cells
+                    continue
             typed, refused = _column_of(spec, cells, self.kinds(name, kinds), years, one_year)
             if refused:
                 bad = [t is _BAD for t in typed]
@@ -406,7 +478,7 @@ class _Many:
         if not constraints or not self.n:
             return
         needed = sorted({n for check, _ in constraints for n in check.names})
-        columns = Columns(self.names, self.typed, [], self.whole)
+        columns = Columns(self.names, self.typed, [], self.whole, self.ints)
         vectors = {name: columns.vector(name) for name in needed}
         evaluator = Evaluator(self.n, {name: v for name, (v, _) in vectors.items()})
         for check, _message in constraints:
@@ -480,15 +552,11 @@ class _Many:
                 continue
             values: Mapping[str, Value]
             if self.in_order[row] and not nulls[row]:
-                values = _Values(frame, row, unit)  # built when first read
+                values = _Values(frame, row, unit.unit.facts, unit.values)  # built when read
             else:
                 values = self.picked(row, unit)
             checked = CheckedSubmission(submission=unit, values=values)
-            private = unit.__pydantic_private__  # what `unit._checked = …` sets, without its checks
-            if private is None:  # pragma: no cover - Submission has private attributes
-                unit._checked = (criteria, checked)
-            else:
-                private["_checked"] = (criteria, checked)
+            keep_check(criteria, checked)
             out.append(checked)
         return out
 
@@ -540,18 +608,17 @@ class _Frame:
         """Their typed cells, one tuple per input in ``changed``, in unit order (a copy)."""
         self.templates: dict[tuple[str, ...], dict[str, Any]] = {}
 
-    def build(self, row: int, unit: Submission) -> dict[str, Value]:
+    def build(self, row: int, facts: dict[str, bool], given: dict[str, Any]) -> dict[str, Value]:
         """The values :func:`check_submission` builds for unit ``row``, in its order: the facts,
-        then the inputs as the unit gives them (here all, in the declared order). The values
-        typed as themselves are the unit's own, the others replaced in place."""
-        facts = unit.unit.facts
+        then the inputs as the unit gives them (``given``: here all, in the declared order).
+        The values typed as themselves are the unit's own, the others replaced in place."""
         known = tuple(facts)
         template = self.templates.get(known)
         if template is None:
             template = self.templates[known] = dict.fromkeys((*known, *self.names))
         values = template.copy()
         values.update(facts)
-        values.update(unit.values)
+        values.update(given)
         if self.changed:
             values.update(
                 zip(self.changed, map(operator.itemgetter(row), self.columns), strict=True)
@@ -569,19 +636,24 @@ class _Values(Mapping[str, Value]):
     were when checked; pickled (or copied) as the plain dict.
     """
 
-    __slots__ = ("_built", "_frame", "_row", "_unit")
+    __slots__ = ("_built", "_facts", "_frame", "_given", "_row")
 
-    def __init__(self, frame: _Frame, row: int, unit: Submission) -> None:
+    def __init__(
+        self, frame: _Frame, row: int, facts: dict[str, bool], given: dict[str, Any]
+    ) -> None:
         self._built: dict[str, Value] | None = None
         self._frame: _Frame | None = frame
         self._row = row
-        self._unit = unit
+        # The unit's own dicts, not the unit: kept on it (its `_checked`), this would
+        # refer back to it.
+        self._facts = facts
+        self._given = given
 
     def _dict(self) -> dict[str, Value]:
         built = self._built
         if built is None:
             assert self._frame is not None  # set until built
-            built = self._built = self._frame.build(self._row, self._unit)
+            built = self._built = self._frame.build(self._row, self._facts, self._given)
             self._frame = None  # the columns may go once every unit's values are built
         return built
 
@@ -648,14 +720,12 @@ def check_columns(criteria: CriteriaSet, submissions: Sequence[Submission]) -> C
         many.constraints()
         many.references()
         many.flagged[done] = True  # checked before: check_submission returns what it kept
-        return Columns(many.names, many.typed, many.results(), many.whole)
+        return Columns(many.names, many.typed, many.results(), many.whole, many.ints)
 
 
 def _kept(criteria: CriteriaSet, unit: Submission) -> bool:
     """Whether :func:`check_submission` kept a result of ``unit`` against ``criteria``."""
-    private = unit.__pydantic_private__  # `unit._checked`, without pydantic's __getattr__
-    kept = unit._checked if private is None else private.get("_checked")
-    return kept is not None and kept[0] is criteria and kept[1].submission is unit
+    return kept_check(criteria, unit) is not None
 
 
 def check_many(

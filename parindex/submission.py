@@ -10,11 +10,12 @@ reported together.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path as FsPath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -140,7 +141,15 @@ class Submission(_Model):
     note: str | None = None
 
     _source: SourceMap | None = PrivateAttr(default=None)
-    _checked: tuple[CriteriaSet, CheckedSubmission] | None = PrivateAttr(default=None)
+    _checked: Kept | None = PrivateAttr(default=None)
+    """The last check's result (see :func:`kept_check`): never pickled, a copy never uses it."""
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private and private.get("_checked") is not None:  # a weak reference: not pickled
+            state["__pydantic_private__"] = {**private, "_checked": None}
+        return state
 
     @property
     def source(self) -> SourceMap:
@@ -367,14 +376,47 @@ def _in_range(spec: Input, kind: InputType, number: Decimal, raw: object) -> Dec
     return number
 
 
+class Kept(NamedTuple):
+    """A check's result kept on its submission: the set, the submission, the typed values.
+
+    The submission is held weakly: a result refers to its submission, so a submission
+    keeping its result strongly made a cycle, freed only by the cycle collector. A copy
+    (``model_copy``) carries its original's, which names the original: not reused."""
+
+    criteria: CriteriaSet
+    submission: weakref.ref[Submission]
+    values: Mapping[str, Value]
+
+
+def keep_check(criteria: CriteriaSet, checked: CheckedSubmission) -> None:
+    """Keep ``checked`` on its submission, so checking it again against ``criteria`` is free."""
+    submission = checked.submission
+    kept = Kept(criteria, weakref.ref(submission), checked.values)
+    private = submission.__pydantic_private__  # what `._checked = …` sets, without its checks
+    if private is None:  # pragma: no cover - Submission has private attributes
+        submission._checked = kept
+    else:
+        private["_checked"] = kept
+
+
+def kept_check(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission | None:
+    """The result :func:`check_submission` kept on ``submission`` against ``criteria``
+    (equal to the first, with the very same values), or ``None``."""
+    private = submission.__pydantic_private__  # `._checked`, without pydantic's __getattr__
+    kept = submission._checked if private is None else private.get("_checked")
+    if kept is None or kept.criteria is not criteria or kept.submission() is not submission:
+        return None
+    return CheckedSubmission(submission=submission, values=kept.values)
+
+
 def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission:
     """Type every value against the set and check every reference; all problems at once.
 
     The result is kept on the submission, so checking it again against the same set is free.
     """
-    kept = submission._checked
-    if kept is not None and kept[0] is criteria and kept[1].submission is submission:
-        return kept[1]  # a copy (model_copy) carries its original's result: not reused
+    kept = kept_check(criteria, submission)
+    if kept is not None:
+        return kept
     check = _Check(criteria, submission)
     check.identity()
     check.facts()
@@ -384,7 +426,7 @@ def check_submission(criteria: CriteriaSet, submission: Submission) -> CheckedSu
     if check.problems:
         raise SubmissionError(check.problems)
     checked = CheckedSubmission(submission=submission, values=check.values)
-    submission._checked = (criteria, checked)
+    keep_check(criteria, checked)
     return checked
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import math
 import pickle
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -25,10 +27,18 @@ from parindex import (
 )
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
-from parindex.checks import _BAD, _ints_and_floats, _typed, _vector, check_columns, check_many
+from parindex.checks import (
+    _BAD,
+    _ints_and_floats,
+    _ints_at_once,
+    _typed,
+    _vector,
+    check_columns,
+    check_many,
+)
 from parindex.criteria import Input, InputType
 from parindex.errors import Problem
-from parindex.submission import CheckedSubmission, Document, Submission, _number
+from parindex.submission import CheckedSubmission, Document, Submission, _number, kept_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
@@ -199,7 +209,8 @@ def test_results_are_kept_and_columns_match(criteria: CriteriaSet) -> None:
     for row, unit in enumerate(units):
         result = columns.results[row]
         assert isinstance(result, CheckedSubmission)
-        assert check_submission(criteria, unit) is result  # kept: checking again is free
+        again = check_submission(criteria, unit)  # kept: checking again is free
+        assert again == result and again.values is result.values
         for name in columns.names:
             assert columns.typed[name][row] == result.values.get(name)
 
@@ -344,3 +355,93 @@ def test_usual_floats_typed_at_once_as_one_by_one(
     edges = [float(b) for b in (spec.min, spec.max) if b is not None]
     near = [math.nextafter(e, d) for e in edges for d in (math.inf, -math.inf)]
     _assert_floats_typed_as_one_by_one(spec, [5, 0, *_PLAIN_FLOATS, *edges, *near, 1.5])
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+_WHOLE_CELLS = st.one_of(
+    st.integers(0, 70_000),  # the decimal table (below 2**16) and past it
+    st.integers(-5, 200),
+    st.integers(),
+    st.integers(-(2**70), 2**70),
+    st.sampled_from([*_INT64, 2**63, -(2**63) - 1, 2**16 - 1, 2**16, 2**52, 2**53 + 1]),
+)
+
+
+@settings(max_examples=60)
+@given(
+    cells=st.lists(_WHOLE_CELLS, min_size=1, max_size=30),
+    kind=st.sampled_from(_NUMERIC_TYPES),
+    low=_BOUNDS,
+    high=_BOUNDS,
+)
+def test_whole_numbers_typed_at_once_as_one_by_one(
+    cells: list[int], kind: InputType, low: str | None, high: str | None
+) -> None:
+    """A column of Python ints typed through numpy (a table of decimals, or np.unique) equals
+    typed_value cell by cell; it defers (None) only where a cell is beyond int64 or refused."""
+    spec = _spec(kind, low, high)
+    want = [_typed(spec, cell, 2023) for cell in cells]
+    at_once = _ints_at_once(spec, cells)
+    if at_once is None:
+        beyond = any(not _INT64[0] <= c <= _INT64[1] for c in cells)
+        assert beyond or any(v is _BAD for v in want)
+        return
+    typed, x = at_once
+    assert not any(v is _BAD for v in want)
+    assert all(type(v) is Decimal for v in typed)
+    assert [str(v) for v in typed] == [str(v) for v in want]
+    assert x.tolist() == cells
+
+
+@settings(
+    max_examples=20,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_a_whole_number_column_checked_as_one_by_one(
+    criteria: CriteriaSet, data: st.DataObject
+) -> None:
+    """check_many equals check_submission when a numeric column of a file's units holds
+    any whole numbers (beyond int64, past the decimal table, refused), or beside them a
+    yes/no, a float, a negative zero."""
+    units = _FILE_UNITS.get(criteria.id)
+    if units is None:
+        units = _FILE_UNITS[criteria.id] = [
+            as_in_a_file(u) for u in synthetic.units(criteria, 4, seed=21)
+        ]
+    numbers = [i.name for i in criteria.inputs if i.type in _NUMERIC_TYPES]
+    name = data.draw(st.sampled_from(numbers))
+    odd = st.sampled_from([True, False, -0.0, 0.0, 5.0, 2.5])
+    cell = data.draw(
+        st.sampled_from([st.integers(0, 70_000), _WHOLE_CELLS, st.one_of(_WHOLE_CELLS, odd)])
+    )
+    cells = data.draw(st.lists(cell, min_size=len(units), max_size=len(units)))
+    changed = [
+        u.model_copy(update={"values": {**u.values, name: c}})
+        for u, c in zip(units, cells, strict=True)
+    ]
+    assert_same(criteria, changed)
+
+
+_FILE_UNITS: dict[str, list[Submission]] = {}
+
+
+def test_checked_units_are_freed_when_dropped_without_the_cycle_collector(
+    criteria: CriteriaSet,
+) -> None:
+    """check_many's kept results refer to their units weakly: with the cycle collector off,
+    the units go as soon as nothing holds them or their results; while a unit lives its
+    result stays kept, the results list dropped."""
+    gc.collect()
+    gc.disable()
+    try:
+        units = [as_in_a_file(u) for u in synthetic.units(criteria, 3, seed=22)]
+        results = check_many(criteria, units)
+        assert all(isinstance(r, CheckedSubmission) for r in results)
+        del results
+        assert all(kept_check(criteria, u) is not None for u in units)
+        gone = [weakref.ref(u) for u in units]
+        del units
+        assert [g() for g in gone] == [None, None, None]
+    finally:
+        gc.enable()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
+import weakref
 from pathlib import Path
 
 import pytest
@@ -122,10 +125,48 @@ def test_a_checked_result_is_kept_but_never_for_a_copy() -> None:
     criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
     submission = load_submission(root / "evidence" / "so-gtvt-mau-2023.yaml")
     first = check_submission(criteria, submission)
-    assert check_submission(criteria, submission) is first
+    kept = check_submission(criteria, submission)
+    assert kept == first and kept.values is first.values  # not checked again
     changed = submission.model_copy(
         update={"values": {**submission.values, "so_don_vi_truc_thuoc": 9}}
     )
     again = check_submission(criteria, changed)
     assert again is not first and again.submission is changed
     assert again.values["so_don_vi_truc_thuoc"] == 9
+
+
+def test_a_checked_submission_is_freed_when_dropped_without_the_cycle_collector() -> None:
+    """A kept result refers to its submission weakly: no cycle, so a submission and its
+    result go as soon as nothing holds them, with the cycle collector off; while the
+    submission lives the result stays kept (checking again is free), even with the first
+    result dropped."""
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+    path = root / "evidence" / "so-gtvt-mau-2023.yaml"
+    gc.collect()
+    gc.disable()
+    try:
+        submission = load_submission(path)
+        first = check_submission(criteria, submission)
+        values = first.values
+        del first
+        assert check_submission(criteria, submission).values is values  # still kept
+        result = check_submission(criteria, submission)
+        gone, also_gone = weakref.ref(submission), weakref.ref(result)
+        del submission, values, result
+        assert gone() is None and also_gone() is None
+    finally:
+        gc.enable()
+
+
+def test_a_checked_submission_pickles_without_its_kept_result() -> None:
+    """The kept result (a weak reference) is not pickled: a copy read back checks anew."""
+    root = Path(__file__).resolve().parent.parent
+    criteria = load_criteria(root / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(root / "evidence" / "so-gtvt-mau-2023.yaml")
+    first = check_submission(criteria, submission)
+    back = pickle.loads(pickle.dumps(submission))
+    assert back.model_dump() == submission.model_dump() and back._checked is None
+    assert submission._checked is not None  # the original keeps its own
+    again = check_submission(criteria, back)
+    assert again.values == first.values and again.values is not first.values
