@@ -46,7 +46,7 @@ from parindex.batch_units import (
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import CriteriaSet
 from parindex.engine import applies, leaf_points
-from parindex.errors import EvaluationError
+from parindex.errors import EvaluationError, Problem, SubmissionError
 from parindex.expressions import evaluate
 from parindex.frames import EXACT_PREFIX
 from parindex.numbers import quantize
@@ -73,6 +73,7 @@ __all__ = [
     "META_COLUMNS",
     "TOTAL_COLUMNS",
     "inputs_frame",
+    "once_each",
     "score_many",
 ]
 
@@ -471,7 +472,6 @@ def _units_of(criteria: CriteriaSet, units: Units) -> Table:
     if isinstance(units, pd.DataFrame):
         return read_frame(criteria, units)
     if isinstance(units, str | os.PathLike):  # a folder or a file: what load_submissions reads
-        from parindex.errors import SubmissionError
         from parindex.folder_table import read_table
         from parindex.folders import cores, submission_files
 
@@ -481,7 +481,43 @@ def _units_of(criteria: CriteriaSet, units: Units) -> Table:
         return table
     if isinstance(units, tuple) and len(units) == 2 and isinstance(units[1], pd.DataFrame):
         units = units[0]  # the (submissions, problems) that load_submissions returns
-    return from_submissions(criteria, list(units))
+    kept, problems = once_each(units)
+    try:
+        table = from_submissions(criteria, kept)
+    except SubmissionError as exc:
+        problems += exc.problems
+    if problems:  # every problem of every unit together, a unit given twice among them
+        raise SubmissionError(problems)
+    return table
+
+
+def once_each(
+    submissions: Iterable[Submission | CheckedSubmission],
+) -> tuple[list[Submission | CheckedSubmission], list[Problem]]:
+    """Each unit's first submission, in the order given, and for each later one of a unit
+    given before the ``duplicate_unit`` problem a folder reading it gives
+    (:func:`parindex.folders._duplicate`: its file and line, the unit, where it was first).
+
+    The one rule for a unit given twice in a list: :func:`score_many` (and so
+    :func:`~parindex.rank`) refuses such a list with the problem, as it refuses a folder
+    holding a unit twice; :func:`~parindex.province_results` scores the first and lists
+    the later one in ``skipped``. Nothing is dropped unsaid, and no unit has two rows.
+    """
+    from parindex.folders import _duplicate
+    from parindex.submission import CheckedSubmission
+
+    kept: list[Submission | CheckedSubmission] = []
+    problems: list[Problem] = []
+    first: dict[str, Submission] = {}
+    for given in submissions:
+        submission = given.submission if isinstance(given, CheckedSubmission) else given
+        unit = submission.unit.id
+        if unit in first:
+            problems.append(_duplicate(submission, first[unit].source.file))
+        else:
+            first[unit] = submission
+            kept.append(given)
+    return kept, problems
 
 
 def score_many(
@@ -493,7 +529,10 @@ def score_many(
     """Score many units at once; one row per unit in input order (``long``: per unit and node).
 
     ``units`` are submissions (checked against the set, every problem of every unit
-    reported together; a folder or what :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame` makes. The
+    reported together in one :class:`~parindex.errors.SubmissionError`, a unit given twice
+    among them as the ``duplicate_unit`` problem of its later submission, as a folder
+    holding it twice gives: :func:`once_each`; a folder or what
+    :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame` makes. The
     wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
     node code, each area's applicable maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
     max_points, undetermined_points, status``. Points are exact decimals; a node

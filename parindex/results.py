@@ -109,19 +109,13 @@ def _check_all(
     criteria: CriteriaSet, submissions: Iterable[Submission | CheckedSubmission]
 ) -> tuple[list[CheckedSubmission], list[Problem]]:
     """Each submission checked; a unit given twice keeps its first submission and each later
-    one is a ``duplicate_unit`` problem (as when a folder is read), never a lost or mixed row."""
-    from parindex.folders import _duplicate
+    one is a ``duplicate_unit`` problem (as when a folder is read: :func:`parindex.batch.once_each`,
+    the rule :func:`~parindex.score_many` applies too), never a lost or mixed row."""
+    from parindex.batch import once_each
 
     checked: list[CheckedSubmission] = []
-    problems: list[Problem] = []
-    first: dict[str, Submission] = {}
-    for given in submissions:
-        submission = given.submission if isinstance(given, CheckedSubmission) else given
-        unit = submission.unit.id
-        if unit in first:
-            problems.append(_duplicate(submission, first[unit].source.file))
-            continue
-        first[unit] = submission
+    kept, problems = once_each(submissions)
+    for given in kept:
         try:
             checked.append(
                 given if isinstance(given, CheckedSubmission) else check_submission(criteria, given)

@@ -23,7 +23,7 @@ from parindex.batch import score_many as _score_many
 from parindex.frames import exact
 from parindex.loader import SourceMap
 from parindex.ranges import Interval
-from parindex.submission import Submission, parse_submission
+from parindex.submission import Submission, check_submission, parse_submission
 from parindex.tree import classify
 
 
@@ -437,3 +437,49 @@ def test_bands_are_found_once_per_stretch_as_unit_by_unit(
     got = classes(compiled, "xa", np.array(hundredths, dtype=np.int64))  # type: ignore[arg-type]
     want = [classify(Decimal(h).scaleb(-2), compiled, "xa") for h in hundredths]  # type: ignore[arg-type]
     assert list(got) == want
+
+
+# --- a unit given twice: the same problem as a folder holding it twice -------------------------
+
+
+def test_a_list_naming_a_unit_twice_is_refused_as_a_folder_holding_it_twice(
+    tmp_path: Path,
+) -> None:
+    """``score_many``/``rank`` of a list used to score and rank both rows; a folder (and
+    ``province_results``) refused the second. Now the list gives the folder's own problem,
+    to the file, line and words."""
+    from _folders import EVIDENCE, write_units
+
+    from parindex import rank
+    from parindex.batch import once_each
+
+    criteria = load_criteria(SET_2023)
+    write_units(tmp_path, ["good", "good", "twice"], sorted(EVIDENCE.glob("*-2023.yaml")))
+    files = sorted(tmp_path.glob("*.yaml"))
+    with pytest.raises(SubmissionError) as by_folder:
+        _score_many(criteria, tmp_path)
+    units = [load_submission(f) for f in files]
+    with pytest.raises(SubmissionError) as by_list:
+        _score_many(criteria, units)
+    [problem] = by_list.value.problems
+    assert list(by_folder.value.problems) == [problem]
+    assert problem.kind == "duplicate_unit" and problem.text == units[1].unit.id
+    assert problem.file == str(files[2]) and str(files[1]) in problem.message
+    with pytest.raises(SubmissionError) as ranked:
+        rank(units, criteria)
+    assert list(ranked.value.problems) == [problem]
+    assert once_each(units) == (units[:2], [problem])  # the first of each, in order
+    assert len(_score_many(criteria, units[:2])) == 2
+
+
+def test_a_unit_given_twice_is_reported_with_every_other_problem(mini: CriteriaSet) -> None:
+    good = mini_unit("a", {"ty_le_hoan_thanh": "90"})
+    bad = mini_unit("b", {"ty_le_hoan_thanh": "150"})
+    again = mini_unit("a", {"ty_le_hoan_thanh": "10"})
+    with pytest.raises(SubmissionError) as caught:
+        score_many(mini, [good, bad, again, good])  # the very same object twice, too
+    assert sorted(caught.value.kinds()) == ["duplicate_unit", "duplicate_unit", "invalid_value"]
+    checked = check_submission(mini, good)
+    with pytest.raises(SubmissionError) as mixed:
+        score_many(mini, [checked, again])  # a checked submission and a plain one
+    assert mixed.value.kinds() == ["duplicate_unit"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from _toy_kinds import CUTOFF, ByDate, Cutoff, CutoffRule, toy_set, toy_unit
 
 import parindex.testing as pt
 from parindex.batch import score_many
@@ -32,7 +33,6 @@ from parindex.rules import (
     unregister,
 )
 from parindex.rules.check import Check
-from tests._toy_kinds import CUTOFF, ByDate, Cutoff, CutoffRule, toy_set, toy_unit
 
 
 @pytest.fixture

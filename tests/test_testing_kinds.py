@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _toy_kinds import ByDate, Cutoff, LateByDate, toy_set, toy_unit
 from hypothesis import HealthCheck, given, settings
 
 import parindex.testing as pt
@@ -36,7 +37,6 @@ from parindex.testing._rules import (
     metric_of,
     rule_direction,
 )
-from tests._toy_kinds import ByDate, Cutoff, LateByDate, toy_set, toy_unit
 
 
 @pytest.fixture
