@@ -25,7 +25,7 @@ value is ``NaN``/``<NA>``, never 0.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
@@ -470,7 +470,14 @@ def _units_of(criteria: CriteriaSet, units: Units) -> Table:
     if isinstance(units, Table):  # a folder read already (parindex.folder_table.read_table)
         return units
     if isinstance(units, pd.DataFrame):
-        return read_frame(criteria, units)
+        twice = _rows_twice(units)
+        try:
+            table = read_frame(criteria, units)
+        except SubmissionError as exc:
+            raise SubmissionError([*exc.problems, *twice]) from None
+        if twice:
+            raise SubmissionError(twice)
+        return table
     if isinstance(units, str | os.PathLike):  # a folder or a file: what load_submissions reads
         from parindex.folder_table import read_table
         from parindex.folders import cores, submission_files
@@ -506,18 +513,47 @@ def once_each(
     from parindex.folders import _duplicate
     from parindex.submission import CheckedSubmission
 
-    kept: list[Submission | CheckedSubmission] = []
-    problems: list[Problem] = []
-    first: dict[str, Submission] = {}
-    for given in submissions:
-        submission = given.submission if isinstance(given, CheckedSubmission) else given
-        unit = submission.unit.id
-        if unit in first:
-            problems.append(_duplicate(submission, first[unit].source.file))
-        else:
-            first[unit] = submission
-            kept.append(given)
-    return kept, problems
+    given = list(submissions)
+    units = [g.submission if isinstance(g, CheckedSubmission) else g for g in given]
+    later = dict(_repeats([u.unit.id for u in units]))
+    problems = [_duplicate(units[at], units[first].source.file) for at, first in later.items()]
+    return [g for at, g in enumerate(given) if at not in later], problems
+
+
+def _repeats(keys: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """For each key met before: its position and that of its first, in order (the rule
+    behind :func:`once_each` and :func:`_rows_twice`)."""
+    first: dict[str, int] = {}
+    for at, key in enumerate(keys):
+        seen = first.setdefault(key, at)
+        if seen != at:
+            yield at, seen
+
+
+def _rows_twice(frame: pd.DataFrame) -> list[Problem]:
+    """A ``duplicate_unit`` problem for each row of a frame of inputs whose unit a row above
+    has, located as the frame's other problems are (row and unit): the frame is refused,
+    as a list giving a unit twice is (:func:`once_each`)."""
+    import pandas as pd
+
+    if list(map(str, frame.columns)).count("unit") != 1:
+        return []  # no unit column, or several: read_frame says so
+    ids = [None if pd.isna(v) else str(v) for v in frame["unit"].tolist()]
+    named = [(at, unit) for at, unit in enumerate(ids) if unit]
+    problems = []
+    for later, earlier in _repeats(unit for _, unit in named):
+        (at, unit), first = named[later], named[earlier][0]
+        problems.append(
+            Problem(
+                kind="duplicate_unit",
+                message=f"đơn vị '{unit}' đã có ở dòng {first + 1}: mỗi đơn vị một dòng",
+                message_en=f"unit '{unit}' already given in row {first + 1}: one row a unit",
+                file=f"dòng {at + 1} (đơn vị {unit})",
+                field="unit",
+                text=unit,
+            )
+        )
+    return problems
 
 
 def score_many(
@@ -532,7 +568,8 @@ def score_many(
     reported together in one :class:`~parindex.errors.SubmissionError`, a unit given twice
     among them as the ``duplicate_unit`` problem of its later submission, as a folder
     holding it twice gives: :func:`once_each`; a folder or what
-    :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame` makes. The
+    :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame`
+    makes (checked alike; a row whose unit a row above has is a ``duplicate_unit`` problem). The
     wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
     node code, each area's applicable maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
     max_points, undetermined_points, status``. Points are exact decimals; a node

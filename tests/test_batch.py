@@ -483,3 +483,20 @@ def test_a_unit_given_twice_is_reported_with_every_other_problem(mini: CriteriaS
     with pytest.raises(SubmissionError) as mixed:
         score_many(mini, [checked, again])  # a checked submission and a plain one
     assert mixed.value.kinds() == ["duplicate_unit"]
+
+
+def test_a_frame_naming_a_unit_twice_is_refused_row_by_row(mini: CriteriaSet) -> None:
+    units = synthetic.units(mini, 3, seed=5)
+    frame = inputs_frame(mini, units)
+    frame = pd.concat([frame, frame.iloc[[0, 0]]], ignore_index=True)  # rows 4, 5: row 1's unit
+    frame.loc[1, "ty_le_hoan_thanh"] = 150.0  # and a bad value, reported with them
+    with pytest.raises(SubmissionError) as caught:
+        score_many(mini, frame)
+    twice = [p for p in caught.value.problems if p.kind == "duplicate_unit"]
+    unit = units[0].unit.id
+    assert [(p.file, p.text, p.field) for p in twice] == [
+        (f"dòng {row} (đơn vị {unit})", unit, "unit") for row in (4, 5)
+    ]
+    assert all("dòng 1" in p.message for p in twice)
+    assert "invalid_value" in caught.value.kinds()
+    assert len(score_many(mini, frame.iloc[[0, 2]])) == 2  # once each: scored
