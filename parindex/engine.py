@@ -15,9 +15,9 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
 from parindex import tree
 from parindex.compiler import CompiledNode, CompiledSet
@@ -193,36 +193,52 @@ def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str
 
 _STATIC: dict[int, tuple[CompiledNode, dict[str, object]]] = {}
 
-# What every result is given besides its status, points and explanations (its fields set).
-_GIVEN = frozenset(
-    (
-        "code",
-        "parent",
-        "depth",
-        "kind",
-        "title",
-        "rule",
-        "rule_text",
-        "declared_max",
-        "provisional",
-        "applicability_note",
-        "inputs",
-        "evidence",
-        "evidence_expected",
-        "evidence_missing",
+_SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE, _SET_DICT = (
+    BaseModel.__dict__[name].__set__
+    for name in (
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+        "__dict__",
     )
 )
-_SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE = (
-    BaseModel.__dict__[name].__set__
-    for name in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-)
-_SET_DICT = BaseModel.__dict__["__dict__"].__set__
 _new = object.__new__
+M = TypeVar("M", bound=BaseModel)
+
+
+def made(model: type[M], values: dict[str, Any], given: frozenset[str]) -> M:
+    """The model ``model.model_validate`` makes of ``values``' fields in ``given``, made
+    without validating again values the caller typed itself (exactly the fields' types,
+    lists of their own): the same ``__dict__`` (``values``: every field, in the model's
+    order, defaults where not given), fields set, extra and private slots — the four
+    pydantic's validation sets. With :data:`_CAREFUL`, pydantic validates them.
+    ``tests/test_engine_results.py`` proves the two equal for the engine's and the
+    review's models."""
+    if _CAREFUL:
+        return model.model_validate({name: values[name] for name in given})
+    result = _new(model)
+    _SET_DICT(result, values)
+    _SET_FIELDS_SET(result, set(given))
+    _SET_EXTRA(result, None)
+    _SET_PRIVATE(result, None)
+    return result
+
+
+def template(model: type[BaseModel], fields: Mapping[str, object]) -> dict[str, Any]:
+    """Every field of ``model`` in its order: ``fields``' values, else the field's default
+    (``None`` for a default made by a factory or a field without one: the caller sets it)."""
+    return {
+        name: fields[name]
+        if name in fields
+        else None
+        if info.default_factory is not None or info.is_required()
+        else info.default
+        for name, info in model.model_fields.items()
+    }
 
 
 def _static(node: CompiledNode) -> dict[str, object]:
-    """A node's result with the fields that are the same for every unit (built once a node),
-    every field in the model's order, the others at their defaults (factories: ``None``)."""
+    """A node's result with the fields that are the same for every unit (built once a node)."""
     found = _STATIC.get(id(node))
     if found is None or found[0] is not node:
         rule = node.node.rule
@@ -238,52 +254,55 @@ def _static(node: CompiledNode) -> dict[str, object]:
             "provisional": node.provisional,
             "applicability_note": node.node.applicability_note,
         }
-        fields = {
-            name: static[name] if name in static else _default(info)
-            for name, info in NodeResult.model_fields.items()
-        }
-        found = _STATIC[id(node)] = node, fields
+        found = _STATIC[id(node)] = node, template(NodeResult, static)
         weakref.finalize(node, _STATIC.pop, id(node), None)
     return found[1]
 
 
-def _default(info: FieldInfo) -> object:
-    return None if info.default_factory is not None or info.is_required() else info.default
+# The fields a result is given (its fields set): all but the undetermined points or the
+# missing names, which some results leave at their defaults.
+_GIVEN = frozenset(NodeResult.model_fields.keys() - {"undetermined_points", "missing"})
+_GIVEN_EACH = {
+    (undetermined, missing): _GIVEN
+    | ({"undetermined_points"} if undetermined else set())
+    | ({"missing"} if missing else set())
+    for undetermined in (True, False)
+    for missing in (True, False)
+}
 
 
-def _made(values: dict[str, object], given: frozenset[str]) -> NodeResult:
-    """The result ``NodeResult.model_validate`` makes of ``values``' fields in ``given``, made
-    without validating again what the engine typed itself: the same ``__dict__`` (every
-    field, in the model's order), fields set, extra and private slots (pydantic's own four;
-    proven equal to :func:`_validated` by ``tests/test_engine_results.py``)."""
-    made = _new(NodeResult)
-    _SET_DICT(made, values)
-    _SET_FIELDS_SET(made, set(given))
-    _SET_EXTRA(made, None)
-    _SET_PRIVATE(made, None)
-    return made
-
-
-def _validated(values: dict[str, object], given: frozenset[str]) -> NodeResult:
-    """The careful construction: pydantic validates the fields given."""
-    return NodeResult.model_validate({name: values[name] for name in given})
-
-
-def _result(node: CompiledNode, ctx: _Context, **fields: object) -> NodeResult:
+def _result(
+    node: CompiledNode,
+    ctx: _Context,
+    status: Status,
+    points: Decimal | None,
+    max_points: Decimal,
+    explanation: str,
+    explanation_en: str,
+    undetermined: Decimal | None = None,
+    missing: list[str] | None = None,
+) -> NodeResult:
+    """A node's result; ``undetermined`` and ``missing`` left out (``None``) take the
+    model's defaults, as when they are not given to ``model_validate``."""
     evidence = ctx.evidence[node.code]
     expected = list(node.node.evidence)
     values = dict(_static(node))
+    values["status"] = status
+    values["points"] = points
+    values["max_points"] = max_points
+    if undetermined is not None:
+        values["undetermined_points"] = undetermined
     values["inputs"] = _used_inputs(node, ctx)
+    values["missing"] = [] if missing is None else missing
+    values["explanation"] = explanation
+    values["explanation_en"] = explanation_en
     values["evidence"] = evidence
     values["evidence_expected"] = expected
     values["evidence_missing"] = bool(expected) and not evidence
-    values.update(fields)
-    if "missing" not in fields:
-        values["missing"] = []
-    points = values["points"]
-    if _CAREFUL or (points is not None and type(points) is not Decimal):  # a kind's own type
-        return _validated(values, _GIVEN | fields.keys())
-    return _made(values, _GIVEN | fields.keys())
+    given = _GIVEN_EACH[undetermined is not None, missing is not None]
+    if points is not None and type(points) is not Decimal:  # a kind's own type: validated
+        return NodeResult.model_validate({name: values[name] for name in given})
+    return made(NodeResult, values, given)
 
 
 def _mark_subtree(
@@ -304,7 +323,7 @@ def _mark_subtree(
             status=status,
             points=None,
             max_points=counted,
-            undetermined_points=node.node.max_points if undetermined else _ZERO,
+            undetermined=node.node.max_points if undetermined else _ZERO,
             missing=missing or [],
             explanation=why[0],
             explanation_en=why[1],
@@ -315,6 +334,9 @@ def _mark_subtree(
         via = (f"Chưa xác định (theo {node.code})", f"Undetermined (via {node.code})")
     for child in ctx.compiled.children.get(node.code, ()):
         _mark_subtree(ctx.compiled.nodes[child], ctx, results, status, via)
+
+
+_STATUS = {status.value: status for status in Status}
 
 
 def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
@@ -335,7 +357,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             status=Status.MISSING_INPUT,
             points=None,
             max_points=counted,
-            undetermined_points=top,
+            undetermined=top,
             missing=missing,
             explanation=f"Chưa chấm được: thiếu số liệu {labels}",
             explanation_en=f"Not scored: missing {', '.join(missing)}",
@@ -349,7 +371,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             status=Status.ERROR,
             points=None,
             max_points=counted,
-            undetermined_points=top,
+            undetermined=top,
             explanation=f"Không tính được: {exc}",
             explanation_en=f"Could not be evaluated: {exc}",
         )
@@ -358,10 +380,10 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     return _result(
         node,
         ctx,
-        status=Status(outcome.status),
+        status=_STATUS.get(outcome.status) or Status(outcome.status),
         points=outcome.points,
         max_points=counted,
-        undetermined_points=top if outcome.points is None else _ZERO,
+        undetermined=top if outcome.points is None else _ZERO,
         missing=list(outcome.missing),
         explanation=outcome.vi,
         explanation_en=outcome.en,
@@ -492,7 +514,7 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
         status=Status.PARTIAL if partial else Status.SCORED,
         points=points,
         max_points=top,
-        undetermined_points=undetermined,
+        undetermined=undetermined,
         explanation=f"{formula} = {format_points(points)}/{format_points(top)} điểm{capped_vi}{note_vi}",
         explanation_en=f"{formula_en} = {format_points(points)}/{format_points(top)} points{capped_en}{note_en}",
     )

@@ -18,7 +18,7 @@ an appraised total needs some round to score a criterion that applies to the uni
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from parindex.criteria import Aggregation, CriteriaSet
-from parindex.engine import score
+from parindex.engine import made, score, template
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
 from parindex.report import NodeResult, ScoreReport, Status, format_points
@@ -211,60 +211,90 @@ class Review(_Model):
 
 # --- three trees of values --------------------------------------------------------------
 
+_Values = dict[str, Decimal | None]
 
-def _resolve(
+
+def _trees(
     report: ScoreReport,
     criteria: CriteriaSet,
-    explicit: Mapping[str, Decimal],
-    fallback: Callable[[NodeResult], Decimal | None],
-    whole: bool = False,
-) -> dict[str, Decimal | None]:
-    """Each applicable node's value: explicit, else its children aggregated, else fallback.
+    self_scores: Mapping[str, Decimal],
+    survey: Mapping[str, Decimal],
+    final: Mapping[str, Decimal] | None,
+) -> tuple[_Values, _Values, _Values]:
+    """Three values of each node, in one walk of the tree: the unit's own scores alone, the
+    unit's scores with the survey's, and (``final`` given) the appraised ones.
 
-    With ``whole``, a node with no explicit value anywhere in its subtree takes the
-    fallback at its own level (an appraisal that re-scores nothing under a criterion
-    keeps the unit's score for that criterion, at whatever level the unit gave it).
+    Each is a node's explicit value, else its children's values aggregated like the rules
+    aggregate them, else a fallback: none for the first, 0 for the second, and for the
+    appraised one the second's value. An appraised node with no explicit value anywhere in
+    its subtree takes the second's value at its own level (an appraisal that re-scores
+    nothing under a criterion keeps the unit's score for that criterion, at whatever level
+    the unit gave it). Survey points stand before a self-score, a final appraised score
+    before survey points. A node that does not apply has no value in any of the three.
     """
-    compiled = criteria.compiled
-    values: dict[str, Decimal | None] = {}
-    below: dict[str | None, list[NodeResult]] = {}  # report.children, without a copy a call
-    for result in report.nodes:
-        below.setdefault(result.parent, []).append(result)
-    touched = set(explicit)
-    for code in explicit:
-        parent = compiled.nodes[code].parent if code in compiled.nodes else None
-        while parent is not None and parent not in touched:
-            touched.add(parent)
-            parent = compiled.nodes[parent].parent
+    nodes = criteria.compiled.nodes
+    below = report._index[1]  # the children of each node, in tree order
+    own: _Values = {}
+    with_survey: _Values = {}
+    appraised: _Values = {}
+    touched: set[str] = set()
+    for code in (*survey, *final) if final is not None else ():
+        while code is not None and code not in touched:
+            touched.add(code)
+            code = nodes[code].parent if code in nodes else None  # type: ignore[assignment]
 
-    def visit(node: NodeResult) -> Decimal | None:
-        if node.status == Status.NOT_APPLICABLE:
-            values[node.code] = None
-            for child in below.get(node.code, ()):
-                visit(child)
+    def combined(code: str, node: NodeResult, known: list[Decimal]) -> Decimal | None:
+        if not known:
             return None
-        children = [visit(child) for child in below.get(node.code, ())]
-        value: Decimal | None
-        if whole and node.code not in touched:
-            value = fallback(node)
-        elif node.code in explicit:
-            value = explicit[node.code]
+        if nodes[code].node.aggregation == Aggregation.MAX:
+            return max(known)
+        return max(_ZERO, min(sum(known, _ZERO), node.max_points))
+
+    def visit(node: NodeResult) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+        code = node.code
+        if node.status == Status.NOT_APPLICABLE:
+            own[code] = with_survey[code] = None
+            if final is not None:
+                appraised[code] = None
+            for child in below.get(code, ()):
+                visit(child)
+            return None, None, None
+        children = [visit(child) for child in below.get(code, ())]
+        first: Decimal | None
+        second: Decimal | None
+        if code in self_scores:
+            first = self_scores[code]
         elif children:
-            known = [c for c in children if c is not None]
-            if not known:
-                value = None
-            elif compiled.nodes[node.code].node.aggregation == Aggregation.MAX:
-                value = max(known)
-            else:
-                value = max(_ZERO, min(sum(known, _ZERO), node.max_points))
+            first = combined(code, node, [c[0] for c in children if c[0] is not None])
         else:
-            value = fallback(node)
-        values[node.code] = value
-        return value
+            first = None
+        if code in survey:
+            second = survey[code]
+        elif code in self_scores:
+            second = self_scores[code]
+        elif children:
+            second = combined(code, node, [c[1] for c in children if c[1] is not None])
+        else:
+            second = _ZERO
+        third: Decimal | None = None
+        if final is not None:
+            if code not in touched:
+                third = second
+            elif code in final:
+                third = final[code]
+            elif code in survey:
+                third = survey[code]
+            elif children:
+                third = combined(code, node, [c[2] for c in children if c[2] is not None])
+            else:
+                third = second
+            appraised[code] = third
+        own[code], with_survey[code] = first, second
+        return first, second, third
 
     for area in below.get(None, ()):
         visit(area)
-    return values
+    return own, with_survey, appraised
 
 
 def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
@@ -274,6 +304,13 @@ def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
 
 
 # --- the checks ---------------------------------------------------------------------------
+
+# A finding's fields in the model's order, and those every finding is given; the values a
+# finding is given are of the fields' types (decimals, a list of document ids, a round).
+_FINDING = template(Finding, {})
+_FINDING_GIVEN = frozenset(
+    ("code", "severity", "criterion", "title", "message", "message_en", "max_points")
+)
 
 
 class _Reviewer:
@@ -289,20 +326,19 @@ class _Reviewer:
     def add(
         self, code: str, severity: Severity, node: NodeResult, vi: str, en: str, **values: object
     ) -> None:
-        self.findings.append(
-            Finding.model_validate(
-                {
-                    "code": code,
-                    "severity": severity,
-                    "criterion": node.code,
-                    "title": node.title,
-                    "message": f"{node.code}: {vi}",
-                    "message_en": f"{node.code}: {en}",
-                    "max_points": node.declared_max,
-                    **values,
-                }
-            )
-        )
+        fields = dict(_FINDING)
+        fields["code"] = code
+        fields["severity"] = severity
+        fields["criterion"] = node.code
+        fields["title"] = node.title
+        fields["message"] = f"{node.code}: {vi}"
+        fields["message_en"] = f"{node.code}: {en}"
+        fields["max_points"] = node.declared_max
+        fields.update(values)
+        evidence = fields["evidence"]
+        fields["evidence"] = [] if evidence is None else list(evidence)
+        given = _FINDING_GIVEN | values.keys()
+        self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
         survey_codes = set(self.criteria.compiled.given_codes())
@@ -544,11 +580,12 @@ def _appraises(report: ScoreReport, final: Mapping[str, Decimal]) -> bool:
     return any(report.node(code).status != Status.NOT_APPLICABLE for code in final)
 
 
-def _unscored(reviewer: _Reviewer, self_scores: Mapping[str, Decimal]) -> list[str]:
+def _unscored(
+    reviewer: _Reviewer, self_scores: Mapping[str, Decimal], self_tree: Mapping[str, Decimal | None]
+) -> list[str]:
     """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
     INFO finding."""
-    report, criteria = reviewer.report, reviewer.criteria
-    self_tree = _resolve(report, criteria, self_scores, lambda node: None)
+    report = reviewer.report
     unscored = [
         n.code
         for n in report.nodes
@@ -588,26 +625,14 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
     reviewer.appraisal_notes(history)
     reviewer.documents_checks()
 
-    unscored = _unscored(reviewer, self_scores)
     survey = {
         n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
     }
-    self_values = _resolve(
-        report,
-        criteria,
-        {**self_scores, **survey},
-        lambda node: _ZERO if node.status != Status.NOT_APPLICABLE else None,
-    )
-    appraised_values: dict[str, Decimal | None] = {}
     appraised = _appraises(report, final)
-    if appraised:
-        appraised_values = _resolve(
-            report,
-            criteria,
-            {**survey, **final},
-            lambda node: self_values.get(node.code),
-            whole=True,
-        )
+    self_tree, self_values, appraised_values = _trees(
+        report, criteria, self_scores, survey, final if appraised else None
+    )
+    unscored = _unscored(reviewer, self_scores, self_tree)
 
     summary = [
         _area(
