@@ -135,6 +135,8 @@ def test_register_checks_the_kind_and_refuses_a_taken_name() -> None:
     with pytest.raises(RuleKindError, match="'cutoff' lacks: lower"):
         register(Lacking())
     assert "cutoff" not in REGISTRY
+    with pytest.raises(RuleKindError, match=r"Cutoff\(\), not the class"):
+        register(Cutoff)  # type: ignore[type-var]
     with pytest.raises(RuleKindError, match="'check' registered twice"):
         register(Twin())
     assert register(REGISTRY["check"]) is REGISTRY["check"]  # the same object: nothing to do

@@ -132,9 +132,12 @@ def register(kind: K) -> K:
     The kind is checked as the shipped ones are (:class:`RuleKindError` names the pieces
     it lacks, or a name already taken by another kind); registering the same object
     again does nothing. The file format's models are rebuilt to hold its rule model. The
-    registration is for the whole process and lasts until :func:`unregister`; sets read
+    registration is for the whole process (and the processes parindex forks from it, to
+    read folders or write workbooks) and lasts until :func:`unregister`; sets read
     meanwhile are not kept in the compiled cache (it knows parindex's own code only).
     """
+    if isinstance(kind, type):
+        raise RuleKindError(f"register a kind object, {kind.__name__}(), not the class")
     name = getattr(type(kind), "name", type(kind).__name__)
     if REGISTRY.get(name) is kind:
         return kind
