@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from _toy_kinds import ByDate, Cutoff, LateByDate, toy_set, toy_unit
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import parindex.testing as pt
 from parindex.engine import leaf_points
@@ -209,3 +210,23 @@ def test_a_bands_rules_own_domain_is_the_metrics(toy_kinds: None, tmp_path: Path
     assert edges_of(node) == [Decimal(25), Decimal(50)]
     assert rule_direction(node, criteria) == 1
     pt.check_band_edges(criteria, "1.1")
+
+
+def test_generated_sets_may_use_registered_kinds(toy_kinds: None) -> None:
+    """``criteria_sets`` draws a registered kind's rules through its own ``strategy``, and
+    the invariants hold on the sets it draws."""
+    seen: set[str] = set()
+
+    @settings(max_examples=10, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def draw(data: st.DataObject) -> None:
+        criteria = data.draw(pt.criteria_sets(max_areas=2, rule_kinds=("cutoff", "by_date")))
+        kinds = {node.kind.name for node in criteria.compiled.leaves() if node.kind is not None}
+        assert kinds <= {"cutoff", "by_date"}
+        seen.update(kinds)
+        pt.check_all(criteria, data.draw(pt.submissions(criteria)))
+
+    draw()
+    assert seen == {"cutoff", "by_date"}
+    with pytest.raises(ValueError, match="allowed: check"):
+        pt.criteria_sets(rule_kinds=("cutof",))

@@ -528,14 +528,15 @@ def criteria_sets(
     """Valid criteria sets, built as a file would hold them and loaded by the loader.
 
     Trees of up to ``max_areas`` areas, ``max_depth`` levels below them and
-    ``max_children`` children per parent; leaves use the ``rule_kinds`` given (all by
-    default); parents add up with ``sum``, ``capped_sum`` or ``max``; some nodes apply
+    ``max_children`` children per parent; leaves use the ``rule_kinds`` given (every shipped
+    kind by default; a kind the program registered, :func:`parindex.rules.register`, may be
+    named while it stays registered); parents add up with ``sum``, ``capped_sum`` or ``max``; some nodes apply
     only under a fact; points and thresholds are provisional or stated. Ratios are built
     from counts with their constraint (``dung_han <= tiep_nhan``).
     """
-    unknown = sorted(set(rule_kinds) - set(RULE_KINDS))
+    unknown = sorted(set(rule_kinds) - set(REGISTRY))  # a kind the program registered too
     if unknown or not rule_kinds:
-        raise ValueError(f"rule_kinds: {unknown or 'empty'} — allowed: {', '.join(RULE_KINDS)}")
+        raise ValueError(f"rule_kinds: {unknown or 'empty'} — allowed: {', '.join(REGISTRY)}")
 
     @st.composite
     def build(draw: st.DrawFn) -> CriteriaSet:
