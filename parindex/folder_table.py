@@ -28,7 +28,6 @@ from parindex.expressions import Value, ValueType
 if TYPE_CHECKING:
     from parindex.backends.vectors import Mask, Vector
     from parindex.batch_units import Table
-    from parindex.submission import Submission
 
 __all__ = ["read_table"]
 
@@ -106,20 +105,7 @@ def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
         part.vectors = {name: _vector(kind, part.typed[name]) for name, kind in _types(criteria)}
     part.meta = unit_columns(good)
     part.given = given_points(criteria, good)
-    _forget_checks(units)
     return part
-
-
-def _forget_checks(units: Sequence[Submission]) -> None:
-    """Each unit's kept check result dropped: the unit and its result refer to each other,
-    so, left as they are, the slice's submissions are freed only by the cycle collector —
-    which is paused while a folder is read — and every file read stays in memory to the
-    end (about 2,2 million objects for 10,000 files, walked by the next full collection).
-    Dropped, they are freed as soon as the slice is done; only the columns live on."""
-    for unit in units:
-        private = unit.__pydantic_private__  # `unit._checked`, without pydantic's checks
-        if private is not None:
-            private["_checked"] = None
 
 
 class _Row(Mapping[str, Value]):
