@@ -28,7 +28,12 @@ path — reading the bytes, the line reader, pydantic, the check, the frame, the
 rank — and what sending the submissions between processes costs (pickling, unpickling);
 then the table read in one go as ``score_many(folder)`` reads it (:mod:`parindex.folder_table`).
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/files.py [--quick | --breakdown [N]]``.
+``--timeline [N]`` (alone, N files, default 10,000): ``score_many(folder) + rank`` on both
+cores, cold, once: wall against CPU/2, when each reader ended its last slice (they should end
+together), and the CPU of what this process does alone after the read (join, score, rank).
+
+Run: ``make bench`` or
+``.venv/bin/python benchmarks/files.py [--quick | --breakdown [N] | --timeline [N]]``.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from unittest import mock
 
 import yaml
@@ -50,7 +55,7 @@ from ruamel.yaml import YAML
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import best_of, row
 
-from parindex import load_criteria, load_submissions, rank, score_many, synthetic
+from parindex import folders, load_criteria, load_submissions, rank, score_many, synthetic
 from parindex.criteria import CriteriaSet
 from parindex.reading import read_yaml
 from parindex.submission import Submission, check_submission
@@ -226,11 +231,82 @@ def breakdown(criteria: CriteriaSet, n: int) -> None:
     print(f"  (load after: {_load()})")
 
 
+def timeline(criteria: CriteriaSet, n: int) -> None:
+    """``score_many(folder) + rank`` on both cores, cold: where the wall goes beyond CPU/2."""
+    import gc
+
+    from parindex import folder_table
+
+    part = folder_table._part
+
+    def noted(paths: list[Path], criteria: CriteriaSet) -> folder_table._Part:
+        done = part(paths, criteria)
+        vars(done)["ended"] = (os.getpid(), time.perf_counter())  # one clock for all processes
+        return done
+
+    marks: list[tuple[str, float, float]] = []
+    read_table = folder_table.read_table
+
+    def table(*args: Any, **kwargs: Any) -> Any:
+        found = read_table(*args, **kwargs)
+        marks.append(("read, joined (read_table)", time.perf_counter(), time.process_time()))
+        return found
+
+    parts: list[folder_table._Part] = []
+    in_slices = folders.in_slices
+
+    def sliced(*args: Any, **kwargs: Any) -> Any:
+        found = in_slices(*args, **kwargs)
+        marks.append(("every slice read (in_slices)", time.perf_counter(), time.process_time()))
+        parts.extend(found)
+        return found
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_units(criteria, n, Path(tmp))
+        folder_to_ranking(criteria, Path(tmp), 2)  # imports and first-time costs, untimed
+        gc.collect()
+        with (
+            mock.patch.object(folder_table, "_part", noted),
+            mock.patch.object(folder_table, "read_table", table),
+            mock.patch.object(folders, "in_slices", sliced),
+            mock.patch.object(folders, "cores", return_value=2),
+            cold(),
+        ):
+            before, start, cpu = os.times(), time.perf_counter(), time.process_time()
+            scores = score_many(criteria, Path(tmp))
+            marks.append(("scored (score_many)", time.perf_counter(), time.process_time()))
+            rank(scores, criteria)
+            marks.append(("ranked (rank)", time.perf_counter(), time.process_time()))
+            after = os.times()
+    total = sum(after[:4]) - sum(before[:4])
+    wall = marks[-1][1] - start
+    print(f"Timeline of {n} files, score_many(folder) + rank, both cores, cold (load {_load()})")
+    print(f"  wall {wall:.2f} s; CPU {total:.2f} s, all processes; CPU/2 {total / 2:.2f} s")
+    last: dict[str, float] = {}
+    for done in parts:
+        pid, ended = vars(done)["ended"]
+        who = "this process" if pid == os.getpid() else "reading process"
+        last[who] = max(last.get(who, 0.0), ended - start)
+    for who, ended in sorted(last.items()):
+        print(f"  {who:<16} ended its last slice at {ended:6.2f} s")
+    print(f"  slices: {len(parts)}")
+    previous = cpu
+    for name, at, used in marks:
+        print(
+            f"  {at - start:6.2f} s  {name:<30} (this process's CPU since: {used - previous:.2f} s)"
+        )
+        previous = used
+
+
 def _load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
+    if "--timeline" in sys.argv:
+        at = sys.argv.index("--timeline") + 1
+        timeline(load_criteria(SET_2023), int(sys.argv[at]) if at < len(sys.argv) else 10_000)
+        return
     if "--breakdown" in sys.argv:
         at = sys.argv.index("--breakdown") + 1
         n = int(sys.argv[at]) if at < len(sys.argv) else 10_000
