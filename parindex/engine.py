@@ -489,25 +489,24 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
     )
     shown = [c.points for c in children if c.points is not None]
     if node.node.aggregation == Aggregation.MAX:
-        formula = "cao nhất của " + ", ".join(map(format_points, shown))
-        formula_en = "best of " + ", ".join(map(format_points, shown))
+        listed = ", ".join(map(format_points, shown))
+        formula, formula_en = "cao nhất của " + listed, "best of " + listed
     else:
         terms = _signed_terms(shown)
         formula, formula_en = f"tổng {terms}", f"sum {terms}"
+    at, of = format_points(points), format_points(top)
     capped_vi = capped_en = ""
     if combined.raw > top:
-        capped_vi, capped_en = (
-            f" (vượt tối đa, lấy {format_points(top)})",
-            f" (capped at {format_points(top)})",
-        )
+        capped_vi, capped_en = f" (vượt tối đa, lấy {of})", f" (capped at {of})"
     elif combined.raw < 0:
         capped_vi, capped_en = " (không âm, lấy 0)", " (floored at 0)"
     excluded = len(ctx.compiled.children.get(node.code, ())) - len(children)
     note_vi = f"; {excluded} nội dung không áp dụng" if excluded else ""
     note_en = f"; {excluded} part(s) not applicable" if excluded else ""
     if partial:
-        note_vi += f"; {format_points(undetermined)} điểm chưa xác định"
-        note_en += f"; {format_points(undetermined)} points undetermined"
+        left = format_points(undetermined)
+        note_vi += f"; {left} điểm chưa xác định"
+        note_en += f"; {left} points undetermined"
     return _result(
         node,
         ctx,
@@ -515,8 +514,8 @@ def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) ->
         points=points,
         max_points=top,
         undetermined=undetermined,
-        explanation=f"{formula} = {format_points(points)}/{format_points(top)} điểm{capped_vi}{note_vi}",
-        explanation_en=f"{formula_en} = {format_points(points)}/{format_points(top)} points{capped_en}{note_en}",
+        explanation=f"{formula} = {at}/{of} điểm{capped_vi}{note_vi}",
+        explanation_en=f"{formula_en} = {at}/{of} points{capped_en}{note_en}",
     )
 
 

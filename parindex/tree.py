@@ -41,6 +41,7 @@ __all__ = [
 
 T = TypeVar("T")
 M = TypeVar("M")
+_ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _HUNDREDTH = Decimal("0.01")
 
@@ -99,22 +100,27 @@ def aggregate(
 ) -> Aggregate[T, M]:
     """Combine ``parts`` as a parent aggregating by ``how`` (``cap``: its declared maximum)."""
     zero = algebra.constant(0)
-    counted = [p for p in parts if p.counts]
-    included = [p.included for p in parts]
-    valid = [p.valid for p in parts]
-    scored = [p.points for p in parts]
-    undetermined_each = [p.undetermined for p in parts]
+    # the parts' fields side by side, in one pass (the engine aggregates every parent of a unit)
+    included, valid, scored, tops, undetermined_each, counts, signs = (
+        zip(*parts, strict=True) if parts else ((),) * 7
+    )
     determined = algebra.both_each(included, valid)
     # the most each part could still be worth; an undetermined penalty only lowers
     upper = algebra.upper_each(
-        valid, scored, undetermined_each, [zero if p.sign < 0 else p.top for p in parts]
+        valid,
+        scored,
+        undetermined_each,
+        [zero if s < 0 else t for s, t in zip(signs, tops, strict=True)],
     )
+    counted = [i for i, c in enumerate(counts) if c]
+    counted_tops = [tops[i] for i in counted]
+    counted_included = [included[i] for i in counted]
     if how == Aggregation.MAX:
-        top = algebra.best([p.top for p in counted], [p.included for p in counted])
+        top = algebra.best(counted_tops, counted_included)
         points = algebra.best(scored, determined)
         high = algebra.best(upper, included)
     else:
-        top = algebra.total_where([p.included for p in counted], [p.top for p in counted])
+        top = algebra.total_where(counted_included, counted_tops)
         points = algebra.total_where(determined, scored)
         high = algebra.total_where(included, upper)
         if how == Aggregation.CAPPED_SUM:
@@ -191,7 +197,7 @@ class _Decimals:
     """One unit: exact decimals and booleans."""
 
     def constant(self, value: int) -> Decimal:
-        return Decimal(value)
+        return _ZERO if value == 0 else Decimal(value)  # decimals are immutable: 0 is shared
 
     def where(self, test: bool, body: Decimal, orelse: Decimal) -> Decimal:
         return body if test else orelse
@@ -209,7 +215,11 @@ class _Decimals:
         return sum(values, Decimal(0))
 
     def total_where(self, tests: Sequence[bool], values: Sequence[Decimal]) -> Decimal:
-        return sum((v for t, v in zip(tests, values, strict=True) if t), Decimal(0))
+        total = _ZERO  # added in order from 0, as ``sum(…, Decimal(0))``
+        for test, value in zip(tests, values, strict=True):
+            if test:
+                total += value
+        return total
 
     def both_each(self, a: Sequence[bool], b: Sequence[bool]) -> list[bool]:
         return [x and y for x, y in zip(a, b, strict=True)]
