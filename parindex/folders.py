@@ -165,19 +165,26 @@ def in_slices(
         initargs=(files, sizes, ends, start),
     ) as pool:
         futures = [pool.submit(_from_front, there) for _ in sizes]
-        while (claim := _take_back(ends, sizes)) is not None:
-            parts[claim[0]] = here(files[claim[0] : claim[1]])
-            if done is not None:
-                done(claim[1] - claim[0])
-        if _claim(ends, sizes, front=True, look=True) is None:
-            for future in futures:
-                future.cancel()  # not started: nothing is left for it
-        for future in futures:
-            if not future.cancelled() and (claimed := future.result()) is not None:
-                at, stop, part = claimed
-                parts[at] = part
+        try:
+            while (claim := _take_back(ends, sizes)) is not None:
+                parts[claim[0]] = here(files[claim[0] : claim[1]])
                 if done is not None:
-                    done(stop - at)
+                    done(claim[1] - claim[0])
+            if _claim(ends, sizes, front=True, look=True) is None:
+                for future in futures:
+                    future.cancel()  # not started: nothing is left for it
+            for future in futures:
+                if not future.cancelled() and (claimed := future.result()) is not None:
+                    at, stop, part = claimed
+                    parts[at] = part
+                    if done is not None:
+                        done(stop - at)
+        except BaseException:  # a failure, an interrupt: the processes claim nothing more
+            with ends.get_lock():
+                ends[2] = len(sizes)
+            for future in futures:
+                future.cancel()
+            raise
     return [parts[at] for at in sorted(parts)]
 
 

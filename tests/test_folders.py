@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import shutil
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,25 @@ def test_slices_claimed_from_either_end_cover_every_file_once(
     assert covered[0][0] == 0 and covered[-1][1] == n
     assert all(a[1] == b[0] for a, b in itertools.pairwise(covered))
     assert [stop - start for start, stop in claims] == sizes
+
+
+def _marked(paths: Sequence[Path]) -> int:
+    """A slice done in the other process: slowly, leaving a mark beside its first file."""
+    time.sleep(0.02)
+    paths[0].with_suffix(".done").touch()
+    return len(paths)
+
+
+def test_a_failure_here_stops_the_other_readers(tmp_path: Path) -> None:
+    """This process fails on its first slice: the failure is raised, and the other process
+    claims no more slices (before, it read every slice left before the failure was told)."""
+    files = [tmp_path / f"{index:03d}.yaml" for index in range(200)]
+
+    def broken(paths: Sequence[Path]) -> int:
+        time.sleep(0.2)  # the other process has started meanwhile
+        raise ValueError("broken here")
+
+    with pytest.raises(ValueError, match="broken here"):
+        folders.in_slices(files, 2, broken, _marked, per_reader=32)
+    slices = len(folders._sizes(len(files), 2, 32))
+    assert len(list(tmp_path.glob("*.done"))) < slices // 2
