@@ -341,19 +341,17 @@ class _Reviewer:
         self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        survey_codes = set(self.criteria.compiled.given_codes())
+        survey_codes = _given_codes(self.criteria)
         for node in self.report.nodes:
             claimed = self_scores.get(node.code)
-            appraised = final.get(node.code)
-            computed = node.points
-            values = {
-                "self_score": claimed,
-                "computed_score": computed,
-                "appraised_score": appraised,
-                "evidence": node.evidence,
-            }
             if claimed is None:
                 continue
+            values = {
+                "self_score": claimed,
+                "computed_score": node.points,
+                "appraised_score": final.get(node.code),
+                "evidence": node.evidence,
+            }
             if node.code in survey_codes:
                 self.add(
                     "survey_self_scored",
@@ -536,6 +534,19 @@ class _Reviewer:
                     f"{document.id} dated {document.date}, outside the assessed year {year}",
                     **values,
                 )
+
+
+_GIVEN_CODES: dict[int, tuple[CriteriaSet, frozenset[str]]] = {}
+
+
+def _given_codes(criteria: CriteriaSet) -> frozenset[str]:
+    """The set's leaves scored by the survey (:meth:`CompiledSet.given_codes`), once a set."""
+    found = _GIVEN_CODES.get(id(criteria))
+    if found is None or found[0] is not criteria:
+        if len(_GIVEN_CODES) > 8:
+            _GIVEN_CODES.clear()
+        found = _GIVEN_CODES[id(criteria)] = criteria, frozenset(criteria.compiled.given_codes())
+    return found[1]
 
 
 def _single_dues(node: object) -> list[dt.date]:
