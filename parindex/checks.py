@@ -72,6 +72,7 @@ _INT_FLOAT = frozenset({int, float})
 _WHOLE_LIMIT = 2.0**52
 """Whole numbers below this are floats exactly (the vector backend's exact range)."""
 _BOOL = frozenset({bool})
+_DATE = frozenset({dt.date})
 _FLOAT_LIMIT = 1e29
 """Floats below this in size are below ``10**30`` as ``Decimal(repr(x))`` (numbers' limit)."""
 
@@ -92,7 +93,7 @@ def _typed(spec: Input, raw: object, year: int) -> Value:
 
 
 def _column_of(
-    spec: Input, cells: list[Any], kinds: set[type], years: list[int], year: int | None
+    spec: Input, cells: list[Any], kinds: set[type], years: Sequence[int], year: int | None
 ) -> tuple[list[Any], bool]:
     """Each cell as :func:`typed_value` types it (``None``: missing, ``_BAD``: refused).
 
@@ -121,6 +122,10 @@ def _column_of(
             return _one_by_one(spec, cells, years), True
         distinct.discard(None)
     if all((spec.type, kind) in _SAME for kind in kinds):
+        if kinds == _DATE and spec.type == InputType.DATE and year is not None:
+            low, high = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+            if low <= min(distinct) and max(distinct) <= high:  # as typed_value's range
+                return cells, False
         refused = {v for v in distinct if _typed(spec, v, at) is _BAD}
         if not refused:
             return cells, False
@@ -282,7 +287,7 @@ def _whole_range(spec: Input) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _one_by_one(spec: Input, cells: list[Any], years: list[int]) -> list[Any]:
+def _one_by_one(spec: Input, cells: list[Any], years: Sequence[int]) -> list[Any]:
     """Mixed or unusual columns: a memo keyed by type and value where that is safe."""
     memo: dict[tuple[type, object, int], Any] = {}
     out: list[Any] = []
@@ -374,9 +379,9 @@ class Columns:
         return _vector(self.names[name], typed)
 
 
-_FACTS = operator.attrgetter("unit.facts")
-_VALUES = operator.attrgetter("values")
-_YEAR = operator.attrgetter("year")
+_UNIT = operator.attrgetter("criteria", "unit", "values", "year")
+_LEVEL_FACTS = operator.attrgetter("level", "facts")
+_REFERENCES = operator.attrgetter("self_scores", "survey", "documents", "appraisals")
 
 
 class _Many:
@@ -400,6 +405,10 @@ class _Many:
         self.ints: dict[str, npt.NDArray[np.int64]] = {}
         """Some of those: their cells as int64 (each below 2**63 in size)."""
         self.in_order: list[bool] = []
+        self.given: Sequence[dict[str, Any]] = ()
+        """Each unit's values as given (its ``values``); read by :meth:`identity`."""
+        self.years: Sequence[int] = ()
+        self.unit_facts: Sequence[dict[str, bool]] = ()
         self.rows: list[tuple[Any, ...]] | None = None
         self.pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], Any]] = {}
 
@@ -407,18 +416,23 @@ class _Many:
         self.flagged |= np.asarray(rows, dtype=bool)
 
     def identity(self) -> None:
+        """The set and level each unit names; also what the later checks read of each unit,
+        gathered in one pass over the units (each pass over many scattered objects costs)."""
         criteria = self.criteria
-        levels = frozenset(criteria.levels)
-        self.flag([s.criteria != criteria.id or s.unit.level not in levels for s in self.units])
+        empty: tuple[tuple[Any, ...], ...] = ((),) * 4
+        parts = list(map(_UNIT, self.units))
+        ids, units, self.given, self.years = zip(*parts, strict=True) if parts else empty
+        levels, self.unit_facts = zip(*map(_LEVEL_FACTS, units), strict=True) if parts else ((), ())
+        self.flag(list(map(operator.ne, ids, repeat(criteria.id))))
+        self.flag(list(map(operator.not_, map(frozenset(criteria.levels).__contains__, levels))))
 
     def facts_and_inputs(self) -> None:
-        units = self.units
-        facts: list[dict[str, bool]] = list(map(_FACTS, units))
+        facts = self.unit_facts
         fact_names = frozenset(self.facts)
         self.flag(list(map(operator.not_, map(fact_names.issuperset, facts))))
         for name in self.facts:
             self.typed[name] = list(map(dict.get, facts, repeat(name)))
-        values: list[dict[str, Any]] = list(map(_VALUES, units))
+        values = self.given
         names = list(self.inputs)
         declared = tuple(names)
         # The usual file: every input, in the declared order. Compared with the first unit's
@@ -428,20 +442,20 @@ class _Many:
         self.in_order = list(map(operator.eq, map(tuple, values), repeat(known)))
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
-        years: list[int] = list(map(_YEAR, units))
+        years = self.years
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
-        # Every unit's cells in one list (one row of all the inputs after another) and their
-        # Python types: a column is then a slice, and most columns hold one type throughout.
+        # Every unit's cells in one list (one row of all the inputs after another): a column
+        # is then a slice; its Python types are told there (most hold one type throughout).
         flat = list(
             chain.from_iterable(
                 v.values() if ordered else map(v.get, names)
                 for v, ordered in zip(values, self.in_order, strict=True)
             )
         )
-        kinds_of = list(map(type, flat))
         step = len(names)
         for index, (name, spec) in enumerate(self.inputs.items()):
-            cells, kinds = flat[index::step], kinds_of[index::step]
+            cells = flat[index::step]
+            kinds = list(map(type, cells))
             if spec.type in _NUMBERS and kinds.count(int) == self.n:
                 at_once = _ints_at_once(spec, cells)
                 if at_once is not None:  # every cell a whole number inside the range
@@ -504,19 +518,23 @@ class _Many:
             if node.kind is not None and node.kind.given
         }
         rows = np.flatnonzero(~self.flagged).tolist()
-        units = [self.units[row] for row in rows]
-        # Every self-scored code at once; one by one only if one of them is unknown.
-        scored = codes.issuperset(chain.from_iterable([u.self_scores for u in units]))
-        for row, unit in zip(rows, units, strict=True):
-            ok = scored or codes.issuperset(unit.self_scores)
-            if ok and unit.survey:
-                ok = all(code in given and p <= given[code] for code, p in unit.survey.items())
-            if ok and unit.documents:
-                ok = self.documents_ok(unit.documents, unit.year)
-            if ok and unit.appraisals:
-                ok = self.appraisals_ok(unit)
-            if not ok:
-                self.flagged[row] = True
+        units = list(map(self.units.__getitem__, rows))
+        parts = list(map(_REFERENCES, units))
+        scores, surveys, documents, appraisals = zip(*parts, strict=True) if parts else ((),) * 4
+        # Every self-scored code and survey point at once; unit by unit only where one fails.
+        if not (codes.issuperset(chain.from_iterable(scores)) and _surveyed(given, surveys)):
+            for at, unit in enumerate(units):
+                ok = codes.issuperset(scores[at])
+                if ok and unit.survey:
+                    ok = all(code in given and p <= given[code] for code, p in unit.survey.items())
+                if not ok:
+                    self.flagged[rows[at]] = True
+        for at in compress(range(len(rows)), documents):
+            if not self.documents_ok(documents[at], units[at].year):
+                self.flagged[rows[at]] = True
+        for at in compress(range(len(rows)), appraisals):
+            if not self.appraisals_ok(units[at]):
+                self.flagged[rows[at]] = True
 
     def documents_ok(self, documents: Sequence[Any], year: int) -> bool:
         if len({d.id for d in documents}) != len(documents):
@@ -695,6 +713,18 @@ class _Values(Mapping[str, Value]):
 
     def __reduce__(self) -> tuple[type[dict[str, Value]], tuple[dict[str, Value]]]:
         return dict, (self._dict(),)
+
+
+def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bool:
+    """Whether every survey's codes are ``given`` codes and its points at most theirs."""
+    if not given.keys() >= set(chain.from_iterable(surveys)):
+        return False
+    points = chain.from_iterable(map(dict.values, surveys))
+    top = map(given.__getitem__, chain.from_iterable(surveys))
+    try:
+        return all(map(operator.le, points, top))
+    except ArithmeticError:  # pragma: no cover - points are finite: unit by unit, then
+        return False
 
 
 def _picker(indices: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
