@@ -150,29 +150,44 @@ def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any
     any cell may be refused.
 
     ``5 == 5.0`` but they type differently (``Decimal('5')``, ``Decimal('5.0')``), so each
-    kind has its own memo. A float clearly inside every bound of the input (finite, not
-    zero, farther than a billionth from each bound, whole for a count) is typed as
+    kind is typed apart: the whole numbers as :func:`_ints_at_once` types them (else a memo
+    through :func:`typed_value`), and a float clearly inside every bound of the input
+    (finite, not zero, farther than a billionth from each bound, whole for a count) as
     :func:`typed_value` types it, ``Decimal(repr(x))``, once per distinct value; the others
     (``-0.0 == 0.0``, NaN, a float near or beyond a bound) by :func:`typed_value` itself.
     """
-    memo = _whole_numbers(spec, {v for v in cells if v.__class__ is int}, year)
-    memo[None] = None
-    typed = list(map(memo.get, cells))  # the float cells are all typed again below
-    refused = any(v is _BAD for v in memo.values())
-    kinds = map(type, cells)
-    rows = list(compress(range(len(cells)), map(operator.is_, kinds, repeat(float))))
-    floats = list(map(cells.__getitem__, rows))
+    kinds = list(map(type, cells))
+    size = len(cells)
+    is_int = np.fromiter(map(operator.is_, kinds, repeat(int)), dtype=bool, count=size)
+    is_float = np.fromiter(map(operator.is_, kinds, repeat(float)), dtype=bool, count=size)
+    given = np.empty(size, dtype=object)
+    given[:] = cells
+    out = np.empty(size, dtype=object)  # None: missing
+    ints: list[Any] = given[is_int].tolist()
+    at_once = _ints_at_once(spec, ints)
+    if at_once is not None:
+        whole, refused = at_once[0], False
+    else:
+        memo = _whole_numbers(spec, set(ints), year)
+        whole, refused = list(map(memo.__getitem__, ints)), any(v is _BAD for v in memo.values())
+    _put(out, is_int, whole)
+    floats: list[float] = given[is_float].tolist()
     inside = _clearly_inside(spec, np.array(floats, dtype=np.float64))
-    ok = inside.tolist()
-    distinct = set(compress(floats, ok))
+    distinct = set(compress(floats, inside.tolist()))
     quick = dict(zip(distinct, map(Decimal, map(repr, distinct)), strict=True))
     values: list[Any] = list(map(quick.get, floats))
     for index in np.flatnonzero(~inside).tolist():
         values[index] = _typed(spec, floats[index], year)
         refused = refused or values[index] is _BAD
-    for row, value in zip(rows, values, strict=True):
-        typed[row] = value
-    return typed, refused
+    _put(out, is_float, values)
+    return out.tolist(), refused
+
+
+def _put(out: npt.NDArray[np.object_], rows: Mask, values: list[Any]) -> None:
+    """``out[rows] = values``, each value one cell (never a sequence spread out)."""
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    out[rows] = cells
 
 
 def _clearly_inside(spec: Input, x: npt.NDArray[np.float64]) -> Mask:

@@ -303,7 +303,8 @@ _BOUNDS = st.one_of(st.none(), st.sampled_from(["0", "0.1", "1", "2.5", "-3", "1
 
 @st.composite
 def _float_cells(draw: st.DrawFn, spec: Input) -> list[Any]:
-    """Whole numbers and floats, many at or next to a bound of ``spec`` (0, 1, 100, min, max)."""
+    """Whole numbers (some beyond int64) and floats, many at or next to a bound of ``spec``
+    (0, 1, 100, min, max)."""
     edges = [0.0, 1.0, 100.0, 1e29, 1e30]
     edges += [float(b) for b in (spec.min, spec.max) if b is not None]
     near = st.sampled_from(edges).flatmap(
@@ -311,7 +312,8 @@ def _float_cells(draw: st.DrawFn, spec: Input) -> list[Any]:
             [e, -e, math.nextafter(e, math.inf), math.nextafter(e, -math.inf), e + 1e-9 * e]
         )
     )
-    cell = st.one_of(st.integers(-5, 200), st.floats(), near, st.sampled_from(_PLAIN_FLOATS))
+    whole = st.one_of(st.integers(-5, 200), st.integers(0, 70_000), st.integers())
+    cell = st.one_of(whole, st.floats(), near, st.sampled_from(_PLAIN_FLOATS))
     return draw(st.lists(cell, min_size=1, max_size=30))
 
 
