@@ -326,18 +326,43 @@ def _present(typed: list[Any]) -> Mask:
     return np.fromiter(map(operator.is_not, typed, repeat(None)), dtype=bool, count=len(typed))
 
 
-def _whole_vector(
-    cells: list[Any] | npt.NDArray[np.int64], typed: list[Any]
-) -> tuple[Numbers, Mask] | None:
+def _whole_vector(cells: list[Any] | npt.NDArray[np.int64]) -> Numbers | None:
     """A column of whole numbers as exact floats (error 0), where every one is below 2**52
-    (``None``: one is not). ``typed[i]`` is ``Decimal(cells[i])`` or ``None`` (missing)."""
+    (``None``: one is not): the vector of ``Decimal(cells[i])``."""
     try:
         x = np.asarray(cells, dtype=np.float64)
     except OverflowError:  # beyond floats: the careful conversion bounds it
         return None
     if x.size and not np.abs(x).max() < _WHOLE_LIMIT:
         return None
-    return Numbers(x, np.zeros(len(cells))), _present(typed)
+    return Numbers(x, np.zeros(len(cells)))
+
+
+def _mixed_vector(cells: list[Any], present: Mask) -> Numbers | None:
+    """The vector :func:`_vector` makes of a numeric column of whole numbers and floats none
+    of which was refused (``present``: the cells not ``None``), from the cells themselves;
+    ``None`` where a whole number is 2**52 or more in size.
+
+    A float ``c`` is typed ``Decimal(repr(c))``, whose float is ``c`` (``repr`` round-trips),
+    exact where ``Decimal(c)`` equals it; a whole number below 2**52 is a float exactly."""
+    size = len(cells)
+    given = np.empty(size, dtype=object)
+    given[:] = cells
+    given[~present] = 0.0
+    kinds = map(type, given.tolist())
+    is_float = np.fromiter(map(operator.is_, kinds, repeat(float)), dtype=bool, count=size)
+    try:
+        x = given.astype(np.float64)
+    except OverflowError:  # pragma: no cover - a refused whole number never gets here
+        return None
+    whole = x[~is_float]
+    if whole.size and not np.abs(whole).max() < _WHOLE_LIMIT:
+        return None
+    floats: list[float] = x[is_float].tolist()
+    error = {f: 0.0 if Decimal(f) == Decimal(repr(f)) else abs(f) * REL for f in set(floats)}
+    e = np.zeros(size)
+    e[is_float] = list(map(error.__getitem__, floats))
+    return Numbers(x, e)
 
 
 def _vector(kind: ValueType, typed: list[Any]) -> tuple[Vector, Mask]:
@@ -388,9 +413,9 @@ class Columns:
         typed = self.typed[name]
         cells = self.whole.get(name)
         if cells is not None:
-            exact = _whole_vector(self.ints.get(name, cells), typed)
+            exact = _whole_vector(self.ints.get(name, cells))
             if exact is not None:
-                return exact
+                return exact, _present(typed)
         return _vector(self.names[name], typed)
 
 
@@ -419,6 +444,8 @@ class _Many:
         """Numeric inputs given as whole numbers in every unit, none refused: their cells."""
         self.ints: dict[str, npt.NDArray[np.int64]] = {}
         """Some of those: their cells as int64 (each below 2**63 in size)."""
+        self.mixed: dict[str, list[Any]] = {}
+        """Numeric inputs given as whole numbers and floats, none refused: their cells."""
         self.in_order: list[bool] = []
         self.given: Sequence[dict[str, Any]] = ()
         """Each unit's values as given (its ``values``); read by :meth:`identity`."""
@@ -477,7 +504,8 @@ class _Many:
                     self.typed[name], self.ints[name] = at_once
                     self.whole[name] = cells
                     continue
-            typed, refused = _column_of(spec, cells, self.kinds(name, kinds), years, one_year)
+            found = self.kinds(name, kinds)
+            typed, refused = _column_of(spec, cells, found, years, one_year)
             if refused:
                 bad = [t is _BAD for t in typed]
                 self.flag(bad)
@@ -487,6 +515,8 @@ class _Many:
                 self.same.add(name)
             elif not refused and spec.type in _NUMBERS and kinds.count(int) == self.n:
                 self.whole[name] = cells
+            elif not refused and spec.type in _NUMBERS and float in found and found <= _INT_FLOAT:
+                self.mixed[name] = cells
 
     def kinds(self, name: str, kinds: list[type]) -> set[type]:
         """The Python types of a column's cells other than ``None``; rows with a ``null`` noted."""
@@ -508,7 +538,7 @@ class _Many:
             return
         needed = sorted({n for check, _ in constraints for n in check.names})
         columns = Columns(self.names, self.typed, [], self.whole, self.ints)
-        vectors = {name: columns.vector(name) for name in needed}
+        vectors = {name: self.vector(columns, name) for name in needed}
         evaluator = Evaluator(self.n, {name: v for name, (v, _) in vectors.items()})
         for check, _message in constraints:
             known = ~self.flagged
@@ -524,6 +554,22 @@ class _Many:
                 holds = np.zeros(self.n, dtype=bool)
                 evaluator.flag(np.ones(self.n, dtype=bool))
             self.flag(known & (~holds | evaluator.unsure))
+
+    def vector(self, columns: Columns, name: str) -> tuple[Vector, Mask]:
+        """:meth:`Columns.vector`, before any unit is checked the careful way: a column typed
+        by :func:`_ints_at_once` is then present in every row (no cell was ``None``), and
+        one of whole numbers and floats is made from its cells (:func:`_mixed_vector`)."""
+        ints, mixed = self.ints.get(name), self.mixed.get(name)
+        if ints is not None:
+            exact = _whole_vector(ints)
+            if exact is not None:
+                return exact, np.ones(self.n, dtype=bool)
+        elif mixed is not None:
+            present = _present(self.typed[name])
+            numbers = _mixed_vector(mixed, present)
+            if numbers is not None:
+                return numbers, present
+        return columns.vector(name)
 
     def references(self) -> None:
         codes = self.codes
@@ -585,7 +631,7 @@ class _Many:
                 continue
             values: Mapping[str, Value]
             if self.in_order[row] and not nulls[row]:
-                values = _Values(frame, row, unit.unit.facts, unit.values)  # built when read
+                values = _Values(frame, row, self.unit_facts[row], self.given[row])  # when read
             else:
                 values = self.picked(row, unit)
             checked = CheckedSubmission(submission=unit, values=values)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,8 @@ from parindex.checks import (
     _BAD,
     _ints_and_floats,
     _ints_at_once,
+    _mixed_vector,
+    _present,
     _typed,
     _vector,
     check_columns,
@@ -38,6 +41,7 @@ from parindex.checks import (
 )
 from parindex.criteria import Input, InputType
 from parindex.errors import Problem
+from parindex.expressions import ValueType
 from parindex.submission import CheckedSubmission, Document, Submission, _number, kept_check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -447,3 +451,39 @@ def test_checked_units_are_freed_when_dropped_without_the_cycle_collector(
         assert [g() for g in gone] == [None, None, None]
     finally:
         gc.enable()
+
+
+@settings(max_examples=60)
+@given(data=st.data(), kind=st.sampled_from(_NUMERIC_TYPES), low=_BOUNDS, high=_BOUNDS)
+def test_a_column_of_whole_numbers_and_floats_makes_the_typed_values_vector(
+    data: st.DataObject, kind: InputType, low: str | None, high: str | None
+) -> None:
+    """The vector the constraints read of a column of whole numbers, floats and missing
+    cells, none refused, made from the cells, equals the typed values' vector."""
+    spec = _spec(kind, low, high)
+    usual = st.sampled_from([*_PLAIN_FLOATS, 279.2, 64698.1, 2**53 + 1, 5, None])
+    drawn = data.draw(st.lists(st.one_of(usual, _float_cells(spec).map(lambda c: c[0]))))
+    _assert_mixed_vector_is_the_typed_values(spec, [5, 62149.7, 0.5, None, *drawn])
+
+
+def test_usual_whole_numbers_and_floats_make_the_typed_values_vector() -> None:
+    """As above on the cells a file usually holds: amounts with a fraction (inexact floats),
+    halves (exact), whole numbers, a missing cell; and one whole number past 2**52."""
+    spec = _spec(InputType.AMOUNT, None, None)
+    _assert_mixed_vector_is_the_typed_values(spec, [5, 62149.7, 0.5, None, 279.2, 99.99, 7.0])
+    assert _mixed_vector([2**52, 0.5], np.array([True, True])) is None
+
+
+def _assert_mixed_vector_is_the_typed_values(spec: Input, cells: list[Any]) -> None:
+    typed, _refused = _ints_and_floats(spec, cells, 2023)
+    if any(v is _BAD for v in typed):
+        return
+    present = _present(typed)
+    got = _mixed_vector(cells, present)
+    want, want_present = _vector(ValueType.NUMBER, typed)
+    assert isinstance(want, Numbers) and present.tolist() == want_present.tolist()
+    if got is None:
+        assert any(type(c) is int and abs(c) >= 2**52 for c in cells)
+        return
+    assert got.x[present].tolist() == want.x[present].tolist()
+    assert got.e[present].tolist() == want.e[present].tolist()
