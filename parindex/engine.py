@@ -140,7 +140,7 @@ _CAREFUL = False
 careful path, which ``tests/test_engine_results.py`` compares the usual one with)."""
 
 _SHOWN: dict[int, tuple[CriteriaSet, dict[tuple[object, ...], UsedInput]]] = {}
-_SHOWN_MOST = 50_000
+_SHOWN_MOST = 10_000  # about 1 kB each: at most some 10 MB a set
 
 
 def _shown(name: str, value: Value | None, ctx: _Context) -> UsedInput:
