@@ -539,7 +539,9 @@ def export_command(
         )
     check_order(criteria_file, submission_files)
     criteria = _load_criteria(criteria_file)
-    submissions, left_out = load_units(criteria, submission_files, strict=strict)
+    submissions, left_out = load_units(
+        criteria, submission_files, strict=strict, keep_duplicates=False
+    )
     from parindex.excel_style import SheetTextCut
 
     with warnings.catch_warnings(record=True) as caught:

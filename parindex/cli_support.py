@@ -262,13 +262,20 @@ def check_order(criteria_file: str, submission_files: Sequence[str]) -> None:
 
 
 def load_units(
-    criteria: CriteriaSet, paths: Sequence[str | Path], *, strict: bool = False
+    criteria: CriteriaSet,
+    paths: Sequence[str | Path],
+    *,
+    strict: bool = False,
+    keep_duplicates: bool = True,
 ) -> tuple[list[Submission], int]:
     """Load submissions with one policy for every command.
 
     A file of another set is skipped with one line and counted (``strict``: an error);
     an invalid file is reported and the others still load. Returns the submissions and
     the number of invalid files (the command then exits 1 after doing the rest).
+    ``keep_duplicates``: a unit read twice is scored twice (``score``, ``review``: each file
+    given); without it, as for a command that ranks the units (``export``'s summary sheet),
+    the later file is a ``duplicate_unit`` problem naming the first, like an invalid file.
     """
     from parindex.folders import read_submissions
 
@@ -278,7 +285,9 @@ def load_units(
             for _ in range(files):
                 advance()
 
-        loaded, errors, notes = read_submissions(paths, criteria, done=done, keep_duplicates=True)
+        loaded, errors, notes = read_submissions(
+            paths, criteria, done=done, keep_duplicates=keep_duplicates
+        )
     return loaded, _told(criteria, errors, notes, len(paths), strict=strict, none=not loaded)
 
 
@@ -305,7 +314,9 @@ def load_table(
 ) -> tuple[Table, int]:
     """:func:`load_units` for a command that only scores them all (``rank``): the table
     :func:`~parindex.batch.score_many` reads, each reading process sending back columns
-    (:func:`parindex.folder_table.read_table`), with the same messages and exit."""
+    (:func:`parindex.folder_table.read_table`), with the same messages and exit. A unit read
+    twice is ranked once: the later file is a ``duplicate_unit`` problem naming the first
+    (as :func:`~parindex.results.province_results` and ``score_many`` of a folder say it)."""
     from parindex.folder_table import read_table
     from parindex.folders import cores
 
@@ -317,7 +328,7 @@ def load_table(
 
         files = [Path(p) for p in paths]
         table, errors, notes = read_table(
-            files, criteria, workers=cores(), done=done, keep_duplicates=True
+            files, criteria, workers=cores(), done=done, keep_duplicates=False
         )
     return table, _told(criteria, errors, notes, len(paths), strict=strict, none=not table.n)
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import click
@@ -310,7 +311,8 @@ def test_python_dash_m_parindex_is_the_program() -> None:
 
 def test_rank_reads_the_folder_as_the_other_commands_say_it(tmp_path: Path) -> None:
     """``rank`` reads a folder straight to its table: the same messages, files and lines as
-    the commands that read submissions, a unit read twice ranked twice, exit 1 for a bad file."""
+    the commands that read submissions, a unit read twice ranked once (the later file said,
+    naming the first), exit 1 for a bad file."""
     from parindex.cli_support import load_table, load_units
     from parindex.criteria import CriteriaSet
     from parindex.loader import load_criteria
@@ -323,13 +325,32 @@ def test_rank_reads_the_folder_as_the_other_commands_say_it(tmp_path: Path) -> N
     paths = sorted(tmp_path.glob("*.yaml"))
     criteria: CriteriaSet = load_criteria(SET_2023)
     said = []
-    for load in (load_units, load_table):
+    loads = (partial(load_units, keep_duplicates=False), load_table)
+    for load in loads:
         result = CliRunner().invoke(
             click.Command("x", callback=lambda load=load: load(criteria, paths))
         )
         said.append(result.output)
     assert said[0] == said[1] and "broken.yaml:3 " in said[0]
+    assert "twice.yaml" in said[0] and "so-tnmt-mau" in said[0]  # the later file, said
     ranked = CliRunner().invoke(main, ["rank", str(SET_2023), str(tmp_path), "--format", "json"])
     assert ranked.exit_code == 1
     units = [r["unit"] for r in json.loads(ranked.stdout)]
-    assert units.count("so-tnmt-mau") == 2 and len(units) == 5
+    assert units.count("so-tnmt-mau") == 1 and len(units) == 4
+
+
+def test_score_keeps_a_unit_read_twice_export_and_rank_do_not(tmp_path: Path) -> None:
+    """``score`` scores each file given; ``export`` (whose summary sheet ranks) and ``rank``
+    take a unit once, say the later file and exit 1, and still do the rest."""
+    twice = tmp_path / "twice.yaml"
+    shutil.copy(TNMT, twice)
+    scored = CliRunner().invoke(
+        main, ["score", str(SET_2023), str(TNMT), str(twice), "--format", "json"]
+    )
+    assert scored.exit_code == 0 and len(json.loads(scored.stdout)) == 2
+    out = tmp_path / "bang.xlsx"
+    exported = CliRunner().invoke(
+        main, ["export", str(SET_2023), str(TNMT), str(twice), "-o", str(out), "--format", "json"]
+    )
+    assert exported.exit_code == 1, exported.output
+    assert json.loads(exported.stdout)["units"] == 1 and "twice.yaml" in exported.stderr
