@@ -41,32 +41,28 @@ from xlsxwriter.utility import xl_cell_to_rowcol
 
 from parindex.backends.excel import cell_name
 from parindex.collector import paused
-from parindex.criteria import Aggregation, CriteriaSet
+from parindex.criteria import CriteriaSet
+from parindex.excel_detailed import WIDTHS, write_rows
 from parindex.excel_formulas import Cell, Evaluator, SheetFormulas
 from parindex.excel_layout import (
     APPRAISED,
     CODE,
-    COMPUTED,
     DATE_LINE,
     DIFF,
-    EVIDENCE,
     FINDINGS_SHEET,
     FORMAT_ID,
     HEADER_ROW,
     HEADERS,
     INDEX_TITLE,
-    INPUTS,
     MAX,
     META_SHEET,
     NOTE,
-    RULE,
     SELF,
     SIGN_HINTS,
     SIGNERS,
     SUMMARY_SHEET,
     TITLE,
     TOTAL_TITLE,
-    UNIT_NOTE,
     SheetLayout,
     SheetRow,
     WorkbookError,
@@ -84,14 +80,13 @@ from parindex.excel_style import (
     cell_number,
     column_points,
     text_lines,
-    write_safe,
     write_text,
 )
 from parindex.excel_summary import FindingRow, finding_rows, ranks, write_findings, write_summary
 from parindex.excel_workers import Helper, reviewed
 from parindex.excel_xml import Book, RowSheet
 from parindex.numbers import format_date, format_decimal
-from parindex.report import NodeResult, ScoreReport, format_points
+from parindex.report import ScoreReport, format_points
 from parindex.review import Review
 from parindex.submission import CheckedSubmission, Document, Submission
 
@@ -114,47 +109,8 @@ __all__ = [
 ]
 
 
-# 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
-_WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
-_WRAPPED = {TITLE, INPUTS, RULE, EVIDENCE, UNIT_NOTE, NOTE}
-_NUMBERS = (MAX, SELF, COMPUTED, APPRAISED, DIFF)
-_POINTS = tuple(column_points(width) for width in _WIDTHS)
-"""Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
-
+_WIDTHS = WIDTHS
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
-
-# --- text of the descriptive columns --------------------------------------------------------------
-
-
-def _evidence_text(result: NodeResult, documents: Mapping[str, Sequence[Document]]) -> str:
-    lines = []
-    if result.evidence_expected:
-        lines.append("Yêu cầu: " + "; ".join(result.evidence_expected))
-    cited = documents.get(result.code, ())
-    lines += [d.describe() for d in cited]
-    if result.evidence_missing:
-        lines.append("Chưa có TLKC")
-    return "\n".join(lines)
-
-
-def _rule_text(row: SheetRow) -> str:
-    result = row.result
-    lines = [result.rule_text] if result.rule_text else []
-    if not row.applicable:
-        lines.append(result.explanation)
-    elif row.children:
-        if row.aggregation == Aggregation.MAX:
-            lines.append("Lấy điểm cao nhất trong các nội dung (chỉ tính một mức)")
-        elif row.aggregation == Aggregation.CAPPED_SUM:
-            lines.append(f"Tổng các nội dung, tối đa {format_points(result.declared_max)} điểm")
-    else:
-        lines.append("→ " + result.explanation)
-    return "\n".join(lines)
-
-
-def _inputs_text(result: NodeResult) -> str:
-    return "\n".join(f"{i.label}: {i.display}" for i in result.inputs)
-
 
 # --- one unit's sheet ----------------------------------------------------------------------------
 
@@ -256,8 +212,8 @@ def _write_unit(
         for code in dict.fromkeys(document.supports):
             documents.setdefault(code, []).append(document)
     validations: dict[Decimal, list[str]] = {}
+    write_rows(sheet, formats, unit, documents, appraised)
     for row in grid.rows:
-        _write_row(sheet, formats, row, unit, documents, appraised)
         if row.entry:
             cells_here = [cell_name(row.row, c) for c in (SELF, APPRAISED)]
             validations.setdefault(row.result.declared_max, []).extend(cells_here)
@@ -363,63 +319,6 @@ def _validate(sheet: Any, refs: list[str], top: Decimal) -> None:
 def _cell_index(ref: str) -> tuple[int, int]:
     row, col = xl_cell_to_rowcol(ref)
     return int(row), int(col)
-
-
-def _write_row(
-    sheet: Any,
-    formats: Formats,
-    row: SheetRow,
-    unit: UnitSheet,
-    documents: Mapping[str, Sequence[Document]],
-    appraised: Mapping[str, tuple[Decimal, str | None]],
-) -> None:
-    result = row.result
-    at = row.row
-    fmt = formats.row(row)
-    code = result.code
-    title = row.title
-    write_safe(sheet, at, CODE, code, fmt[CODE], formats, code)
-    write_safe(sheet, at, TITLE, title, fmt[TITLE], formats, code)
-    inputs, rule = _inputs_text(result), _rule_text(row)
-    evidence = _evidence_text(result, documents)
-    write_safe(sheet, at, INPUTS, inputs, fmt[INPUTS], formats, code)
-    write_safe(sheet, at, RULE, rule, fmt[RULE], formats, code)
-    write_safe(sheet, at, EVIDENCE, evidence, fmt[EVIDENCE], formats, code)
-    cells, evaluator, formulas = unit.cells, unit.evaluator, unit.formulas
-    for col in _NUMBERS:  # _write_cell, inline: five cells a row
-        content = cells.get((at, col))
-        if content is None:
-            sheet.write_blank(at, col, None, fmt[col])
-        elif isinstance(content, Decimal):
-            sheet.write_number(at, col, cell_number(content), fmt[col])
-        else:
-            value = evaluator.cell(at, col)
-            shown = "" if value is None else cell_number(value)  # None: the formula shows ""
-            sheet.write_formula(at, col, formulas[at, col], fmt[col], shown)
-    explained = unit.submission.self_scores.get(code)
-    unit_note = explained.explanation if explained else None
-    note = appraised[code][1] if code in appraised else None
-    if unit_note:
-        write_safe(sheet, at, UNIT_NOTE, unit_note, fmt[UNIT_NOTE], formats, code)
-    else:
-        sheet.write_blank(at, UNIT_NOTE, None, fmt[UNIT_NOTE])
-    if note:
-        write_safe(sheet, at, NOTE, note, fmt[NOTE], formats, code)
-    else:
-        sheet.write_blank(at, NOTE, None, fmt[NOTE])
-    lines = max(
-        text_lines(text, _POINTS[col], 11)
-        for col, text in (
-            (INPUTS, inputs),
-            (RULE, rule),
-            (EVIDENCE, evidence),
-            (UNIT_NOTE, unit_note),
-            (NOTE, note),
-            (TITLE, title),
-        )
-        if text
-    )
-    sheet.set_row(at, min(409.0, lines * 14.0 + 3))
 
 
 def _write_cell(sheet: Any, row: int, col: int, unit: UnitSheet, fmt: Any) -> None:

@@ -320,7 +320,7 @@ class SheetFormulas:
         shape = self.shapes.get(key)
         if shape is None:
             shared = Formulas(grid).cells({}, {})
-            for at, col in _own_cells(grid):
+            for at, col in own_cells(grid):
                 shared.pop((at, col), None)
             texts = {
                 where: render(content)
@@ -343,7 +343,7 @@ class SheetFormulas:
         return cells, Evaluator(cells), shape.texts
 
 
-def _own_cells(grid: SheetLayout) -> list[tuple[int, int]]:
+def own_cells(grid: SheetLayout) -> list[tuple[int, int]]:
     """The cells that hold a unit's own constants (filled in by :meth:`SheetFormulas.values`)."""
     own = []
     for row in grid.rows:

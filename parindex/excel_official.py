@@ -152,11 +152,16 @@ class _Appraisal:
 
     def condition(self, top: SheetRow | None) -> str:
         """An Excel condition true when every leaf below ``top`` is covered ("" when none)."""
+        return self.raw_condition(top).replace(_SHEET, self.detail)
+
+    def raw_condition(self, top: SheetRow | None) -> str:
+        """:meth:`condition` with :data:`_SHEET` for the detailed sheet's name (made once a
+        shape)."""
         key = ("condition", None if top is None else top.code)
         found: str | None = self.shared.get(key)
-        if found is None:  # written with a sheet name no sheet has (\0), replaced below
+        if found is None:
             found = self.shared[key] = self._condition(top)
-        return found.replace(_SHEET, self.detail)
+        return found
 
     def _condition(self, top: SheetRow | None) -> str:
         paths = self.paths(top)
@@ -227,13 +232,7 @@ def write_official(
     for document in documents.values():
         for code in document.supports:
             cited.setdefault(code, []).append(_citation(document))
-    at = _HEADER_ROW
-    for row in grid.rows:
-        parent = row.result.parent
-        if not row.applicable and parent is not None and not grid.by_code[parent].applicable:
-            continue  # the parts of a criterion that does not apply: its row says so
-        at += 1
-        _row(sheet, formats, unit, state, row, at, cited.get(row.code, []), language)
+    at = _rows(sheet, formats, unit, state, cited, language)
     at = _totals(sheet, formats, unit, state, at + 1, language)
     _signatures(sheet, formats, at + 2, language)
     sheet.set_landscape()
@@ -246,6 +245,43 @@ def write_official(
     sheet.set_footer(f'&C&"Times New Roman"&9{page}')
     sheet.protect(password, {"select_locked_cells": True})
     sheet.seal()
+
+
+def _shown(grid: SheetLayout) -> list[SheetRow]:
+    """The rows the official sheet shows: all but the parts of a criterion that does not
+    apply (its row says so)."""
+    by_code = grid.by_code
+    return [
+        row
+        for row in grid.rows
+        if row.applicable or row.result.parent is None or by_code[row.result.parent].applicable
+    ]
+
+
+def _rows(
+    sheet: Any,
+    formats: Formats,
+    unit: UnitSheet,
+    state: _Appraisal,
+    cited: Mapping[str, Sequence[str]],
+    language: str,
+) -> int:
+    """The criteria rows, from their shape's rows when a unit of the shape was written before
+    (:mod:`parindex.excel_official_rows`), else cell by cell; returns the last row."""
+    from parindex.excel_official_rows import OfficialRows, fill
+
+    shown = _shown(unit.layout)
+    if not shown:
+        return _HEADER_ROW
+    key = ("official rows", unit.shape, language)
+    made = None if formats.careful else formats.memo.get(key)
+    if made is not None:
+        return fill(sheet, formats, made, unit, state, cited, language)
+    for at, row in enumerate(shown, start=_HEADER_ROW + 1):
+        _row(sheet, formats, unit, state, row, at, cited.get(row.code, []), language)
+    if not formats.careful and key not in formats.memo:
+        formats.memo[key] = OfficialRows.made(sheet, formats, unit, state, shown, language)
+    return _HEADER_ROW + len(shown)
 
 
 def _heading(

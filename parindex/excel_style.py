@@ -107,6 +107,9 @@ class Formats:
         """Sets of formats by a sheet's own key (the official sheet's rows)."""
         self.memo: dict[object, Any] = {}
         """What the sheets of one workbook share, by a sheet's own key."""
+        self.careful = False
+        """Write every cell of every sheet one by one (no shape's rows reused: the tests'
+        reference for the rows made from a shape)."""
         decimals = "0." + "0" * places if places else "0"
         self.number = f"{_VI}{decimals}"
         self.provisional = f'{_VI}{decimals}"*"'
@@ -189,6 +192,36 @@ def write_safe(
     records the unit, cell and criterion for a :class:`SheetTextCut` warning.
     """
     if len(text) > MAX_CELL_TEXT:
+        text = cut_text(sheet, row, col, text, formats, code)
+    dangerous = text.startswith(_DANGEROUS)  # safe_text, inline: every text cell comes here
+    sheet.write_string(row, col, text, formats.quoted(fmt) if dangerous else fmt)
+
+
+_LONG = 32_767 // 2
+"""Texts longer than this go :func:`safe_cell`'s careful way (shortened, or cut as
+XlsxWriter cuts a text over 32.767 UTF-16 units)."""
+
+
+def safe_cell(
+    sheet: Any, name: str, row: int, col: int, text: str, fmt: Any, formats: Formats, code: str
+) -> str:
+    """The XML :func:`write_safe` makes ``sheet`` (a :class:`~parindex.excel_xml.RowSheet`)
+    store for the cell ``name`` at ``row``, ``col``, without storing it: its string added
+    and counted, its format numbered if it is the first use, a cut recorded."""
+    if len(text) > _LONG or text.startswith(_DANGEROUS):  # as write_safe writes it
+        text = cut_text(sheet, row, col, text, formats, code)
+        fmt = formats.quoted(fmt) if text.startswith(_DANGEROUS) else fmt
+        return str(sheet.string_cell(row, col, text, fmt))
+    style = sheet._styles.get(fmt)
+    if style is None:
+        style = sheet._style(fmt)
+    return f'<c r="{name}"{style} t="s"><v>{sheet.str_table._get_shared_string_index(text)}</v></c>'
+
+
+def cut_text(sheet: Any, row: int, col: int, text: str, formats: Formats, code: str = "") -> str:
+    """A text over :data:`MAX_CELL_TEXT` characters as the cell shows it (:func:`shortened`),
+    its cut recorded for a :class:`SheetTextCut` warning (:func:`write_safe`)."""
+    if len(text) > MAX_CELL_TEXT:
         from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
         where = f"{quote_sheetname(sheet.name)}!{xl_rowcol_to_cell(row, col)}"
@@ -206,8 +239,7 @@ def write_safe(
             )
         )
         text = shortened(text)
-    dangerous = text.startswith(_DANGEROUS)  # safe_text, inline: every text cell comes here
-    sheet.write_string(row, col, text, formats.quoted(fmt) if dangerous else fmt)
+    return text
 
 
 def _count(number: int) -> str:

@@ -60,6 +60,7 @@ _OWN = frozenset(
         "_styles",
         "_rows",
         "_heights",
+        "_blocks",
     }
 )
 _MARK = "\x01"

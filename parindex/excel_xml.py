@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from decimal import Decimal
 from typing import Any
 from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
@@ -27,7 +28,7 @@ from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
 from parindex.backends.excel import cell_name
 from parindex.excel_style import FormulaSheet
 
-__all__ = ["Book", "RowSheet"]
+__all__ = ["Book", "RowSheet", "escaped", "number_end", "shown_end"]
 
 _ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
@@ -44,6 +45,8 @@ class RowSheet(FormulaSheet):
         super().__init__()
         self._rows: dict[int, dict[int, str]] = {}
         self._heights: dict[int, float] = {}
+        self._blocks: dict[int, tuple[int, str, tuple[int, int]]] = {}
+        """Rows made whole (:meth:`put_rows`) by their first row: last row, XML, columns."""
         self._styles: dict[Any, str] = {None: ""}
         self._data: str | None = None
 
@@ -78,6 +81,17 @@ class RowSheet(FormulaSheet):
         cells[col] = f'<c r="{cell_name(row, col)}"{style} t="s"><v>{index}</v></c>'
         return error
 
+    def string_cell(self, row: int, col: int, string: str, cell_format: Any = None) -> str:
+        """The XML :meth:`write_string` would store for the cell (its string added to the
+        table and counted), without storing it: for rows made whole (:meth:`put_rows`)."""
+        if len(string) > self.xls_strmax // 2 and _utf16_len(string) > self.xls_strmax:
+            string = _utf16_truncate(string, self.xls_strmax)
+        index = self.str_table._get_shared_string_index(string)
+        style = self._styles.get(cell_format)
+        if style is None:
+            style = self._style(cell_format)
+        return f'<c r="{cell_name(row, col)}"{style} t="s"><v>{index}</v></c>'
+
     def _write_number(self, row: int, col: int, number: float, cell_format: Any = None) -> int:
         if math.isnan(number) or math.isinf(number):
             raise TypeError("NAN/INF not supported in write_number()")
@@ -100,10 +114,10 @@ class RowSheet(FormulaSheet):
     def _write_formula(
         self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0
     ) -> int:
-        text = _escaped(formula[1:] if formula.startswith("=") else formula)
+        text = escaped(formula[1:] if formula.startswith("=") else formula)
         if isinstance(value, str):
             kind = "" if not value else ' t="e"' if value in _ERRORS else ' t="str"'
-            shown = _escaped(value)
+            shown = escaped(value)
         elif isinstance(value, bool):
             kind, shown = ' t="b"', "1" if value else "0"
         else:
@@ -153,6 +167,21 @@ class RowSheet(FormulaSheet):
         if last != first:
             made[last] = ""  # for the sheet's dimension: the text is all in the first
 
+    def put_rows(self, first: int, last: int, xml: str, columns: tuple[int, int]) -> None:
+        """Rows ``first`` to ``last`` made whole elsewhere: their XML (``<row>`` elements with
+        their cells, as :meth:`seal` writes them), their cells from column ``columns[0]`` to
+        ``columns[1]``. No other cell or height may be given in those rows."""
+        if self._data is not None:
+            raise RuntimeError(f"sheet {self.name!r} is sealed: no cell can be added")
+        self._blocks[first] = (last, xml, columns)
+
+    def row_attributes(self, height: float) -> str:
+        """A ``<row>``'s attributes for ``height`` as :meth:`seal` writes them."""
+        pixels = int(height * 4.0 / 3.0 + 0.5)
+        if pixels == self.original_row_height == self.default_row_height:
+            return ""
+        return f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+
     def take_cells(self, row: int) -> tuple[str, int, int] | None:
         """The XML of the cells written in ``row`` (in column order) and their first and last
         column, the row then dropped; ``None`` for a row without cells."""
@@ -166,16 +195,29 @@ class RowSheet(FormulaSheet):
 
     def seal(self) -> None:
         """Join the rows into the sheet's XML and drop the cells (the sheet is complete)."""
-        rows = sorted(self._rows.keys() | self._heights.keys())
+        blocks = self._blocks
+        rows = sorted(self._rows.keys() | self._heights.keys() | blocks.keys())
         if not rows:
             self._data = ""
             return
         columns = [c for cells in self._rows.values() for c in cells]
-        self.dim_rowmin, self.dim_rowmax = rows[0], rows[-1]
+        columns += [c for _, _, edges in blocks.values() for c in edges]
+        last_rows = [last for last, _, _ in blocks.values()]
+        self.dim_rowmin, self.dim_rowmax = rows[0], max([rows[-1], *last_rows])
         self.dim_colmin = min(columns, default=0)
         self.dim_colmax = max(columns, default=0)
         parts = []
+        after = -1  # the last row of the block last written
         for row in rows:
+            if row <= after:
+                raise ValueError(f"row {row + 1} of sheet {self.name!r} is in rows made whole")
+            block = blocks.get(row)
+            if block is not None:
+                if row in self._rows or row in self._heights:
+                    raise ValueError(f"row {row + 1} of sheet {self.name!r} is made whole")
+                after = block[0]
+                parts.append(block[1])
+                continue
             attributes = self._row_attributes(row)
             cells = self._rows.get(row)
             if cells:
@@ -185,17 +227,12 @@ class RowSheet(FormulaSheet):
             else:
                 parts.append(f'<row r="{row + 1}"{attributes}/>')
         self._data = "".join(parts)
-        self._rows, self._heights = {}, {}
+        self._rows, self._heights, self._blocks = {}, {}, {}
 
     def _row_attributes(self, row: int) -> str:
         """A row's height as XlsxWriter writes it: in whole pixels, shown in points."""
         height = self._heights.get(row)
-        if height is None:
-            return ""
-        pixels = int(height * 4.0 / 3.0 + 0.5)
-        if pixels == self.original_row_height == self.default_row_height:
-            return ""
-        return f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+        return "" if height is None else self.row_attributes(height)
 
     def _write_sheet_data(self) -> None:
         if self._data is None:
@@ -207,7 +244,51 @@ class RowSheet(FormulaSheet):
         self._data = ""
 
 
-def _escaped(text: str) -> str:
+# --- rows made whole (put_rows): the ends of number and formula cells, made once a value -------
+
+_ENDS: dict[Decimal, str] = {}
+_SHOWN: dict[Decimal, str] = {}
+_MEMO = 1 << 14  # values remembered at most (a workbook's points take a few hundred)
+
+
+def number_end(value: Decimal | None) -> str:
+    """The rest of a number cell after its ``<c r="…" s="…"``: what :meth:`RowSheet.write_number`
+    writes for ``float(value)``, or what :meth:`RowSheet.write_blank` writes for ``None``."""
+    if value is None:
+        return "/>"
+    if value:  # a zero is made each time: 0 and -0 are equal keys, but print apart
+        found = _ENDS.get(value)
+        if found is not None:
+            return found
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise TypeError("NAN/INF not supported in write_number()")
+    made = f"><v>{number:.16G}</v></c>"
+    if value:
+        if len(_ENDS) >= _MEMO:
+            _ENDS.clear()
+        _ENDS[value] = made
+    return made
+
+
+def shown_end(value: Decimal | None) -> str:
+    """The rest of a formula cell after its ``<v>``: the value :meth:`RowSheet.write_formula`
+    stores for ``float(value)`` (``""`` for ``None``, a formula showing nothing)."""
+    if value is None:
+        return "</v></c>"
+    if value:
+        found = _SHOWN.get(value)
+        if found is not None:
+            return found
+    made = f"{float(value)}</v></c>"
+    if value:
+        if len(_SHOWN) >= _MEMO:
+            _SHOWN.clear()
+        _SHOWN[value] = made
+    return made
+
+
+def escaped(text: str) -> str:
     """``text`` as XML element content (``str.replace`` is many times faster than
     ``str.translate`` on the long conditions of the official sheet)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

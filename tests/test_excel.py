@@ -36,7 +36,8 @@ from parindex import (
     load_submission,
     review,
 )
-from parindex.excel import (
+from parindex.excel import ranks
+from parindex.excel_layout import (
     APPRAISED,
     COMPUTED,
     DIFF,
@@ -50,7 +51,6 @@ from parindex.excel import (
     SUMMARY_SHEET,
     TOTAL_TITLE,
     UNIT_NOTE,
-    ranks,
 )
 from parindex.excel_official import OFFICIAL_PREFIX
 from parindex.loader import SourceMap

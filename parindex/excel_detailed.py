@@ -1,0 +1,374 @@
+"""The criteria rows of a unit's detailed sheet: written cell by cell, or from their shape's text.
+
+Units whose sheets have one shape (:meth:`parindex.excel_formulas.SheetFormulas.key`) have
+criteria rows that differ only in a few places: the unit's texts (figures, the rule's
+explanation, evidence, notes), its scores, the values the formulas store, and the rows'
+heights. Every other part of a row — its code and title cells, the formula cells' text,
+the cells' styles and names, the constant maxima — is the same XML on every unit's sheet of
+that shape. :func:`write_rows` writes the first unit of a shape cell by cell (the careful
+path, :func:`_write_row`), then keeps that shape's rows as constant text with holes
+(:class:`_Rows`); every later unit of the shape only fills the holes, and its rows are put
+on the sheet whole (:meth:`~parindex.excel_xml.RowSheet.put_rows`).
+
+The result is the careful path's to the byte (``tests/test_excel_detailed.py``): the shared
+strings are counted and added in the same order (a constant string was added by the first
+unit and is counted once a row, as a written cell is), a format is numbered where the
+careful path would first use it (a hole's format is looked up when the hole is filled), a
+text too long for a cell or one that looks like a formula is written as the careful path
+writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from parindex.backends.excel import cell_name
+from parindex.criteria import Aggregation
+from parindex.excel_formulas import own_cells
+from parindex.excel_layout import (
+    _DANGEROUS,
+    APPRAISED,
+    CODE,
+    COMPUTED,
+    DIFF,
+    EVIDENCE,
+    INPUTS,
+    MAX,
+    NOTE,
+    RULE,
+    SELF,
+    TITLE,
+    UNIT_NOTE,
+    SheetRow,
+)
+from parindex.excel_style import Formats, cell_number, column_points, safe_cell, text_lines
+from parindex.excel_style import write_safe as _write_safe
+from parindex.excel_xml import escaped, number_end, shown_end
+from parindex.report import NodeResult, format_points
+from parindex.submission import Document
+
+if TYPE_CHECKING:
+    from parindex.excel import UnitSheet
+
+__all__ = ["WIDTHS", "write_rows"]
+
+# 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
+WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
+_NUMBERS = (MAX, SELF, COMPUTED, APPRAISED, DIFF)
+_POINTS = tuple(column_points(width) for width in WIDTHS)
+"""Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
+_LONG = 32_767 // 2
+"""Constant texts longer than this are written cell by cell on every sheet (cut, if they
+must be, with a warning naming each unit)."""
+
+# --- text of the descriptive columns --------------------------------------------------------------
+
+
+def _evidence_text(result: NodeResult, documents: Mapping[str, Sequence[Document]]) -> str:
+    lines = []
+    if result.evidence_expected:
+        lines.append("Yêu cầu: " + "; ".join(result.evidence_expected))
+    cited = documents.get(result.code, ())
+    lines += [d.describe() for d in cited]
+    if result.evidence_missing:
+        lines.append("Chưa có TLKC")
+    return "\n".join(lines)
+
+
+def _rule_text(row: SheetRow) -> str:
+    result = row.result
+    lines = [result.rule_text] if result.rule_text else []
+    if not row.applicable:
+        lines.append(result.explanation)
+    elif row.children:
+        if row.aggregation == Aggregation.MAX:
+            lines.append("Lấy điểm cao nhất trong các nội dung (chỉ tính một mức)")
+        elif row.aggregation == Aggregation.CAPPED_SUM:
+            lines.append(f"Tổng các nội dung, tối đa {format_points(result.declared_max)} điểm")
+    else:
+        lines.append("→ " + result.explanation)
+    return "\n".join(lines)
+
+
+def _inputs_text(result: NodeResult) -> str:
+    return "\n".join(f"{i.label}: {i.display}" for i in result.inputs)
+
+
+# --- the rows ---------------------------------------------------------------------------------
+
+
+def write_rows(
+    sheet: Any,
+    formats: Formats,
+    unit: UnitSheet,
+    documents: Mapping[str, Sequence[Document]],
+    appraised: Mapping[str, tuple[Decimal, str | None]],
+) -> None:
+    """Write the criteria rows of ``unit``'s detailed sheet: from the shape's rows when a
+    unit of its shape was written before (and ``formats.careful`` is off), else cell by cell."""
+    rows = unit.layout.rows
+    if not rows:
+        return
+    key = ("detailed", unit.shape)
+    made: _Rows | None = None if formats.careful else formats.memo.get(key)
+    if made is not None:
+        _fill(sheet, formats, made, unit, documents, appraised)
+        return
+    for row in rows:
+        _write_row(sheet, formats, row, unit, documents, appraised)
+    if not formats.careful and key not in formats.memo:
+        formats.memo[key] = _Rows.made(sheet, formats, unit)
+
+
+def _write_row(
+    sheet: Any,
+    formats: Formats,
+    row: SheetRow,
+    unit: UnitSheet,
+    documents: Mapping[str, Sequence[Document]],
+    appraised: Mapping[str, tuple[Decimal, str | None]],
+) -> None:
+    """One criteria row, cell by cell (the careful path)."""
+    result = row.result
+    at = row.row
+    fmt = formats.row(row)
+    code = result.code
+    title = row.title
+    _write_safe(sheet, at, CODE, code, fmt[CODE], formats, code)
+    _write_safe(sheet, at, TITLE, title, fmt[TITLE], formats, code)
+    inputs, rule = _inputs_text(result), _rule_text(row)
+    evidence = _evidence_text(result, documents)
+    _write_safe(sheet, at, INPUTS, inputs, fmt[INPUTS], formats, code)
+    _write_safe(sheet, at, RULE, rule, fmt[RULE], formats, code)
+    _write_safe(sheet, at, EVIDENCE, evidence, fmt[EVIDENCE], formats, code)
+    cells, evaluator, formulas = unit.cells, unit.evaluator, unit.formulas
+    for col in _NUMBERS:  # five cells a row
+        content = cells.get((at, col))
+        if content is None:
+            sheet.write_blank(at, col, None, fmt[col])
+        elif isinstance(content, Decimal):
+            sheet.write_number(at, col, cell_number(content), fmt[col])
+        else:
+            value = evaluator.cell(at, col)
+            shown = "" if value is None else cell_number(value)  # None: the formula shows ""
+            sheet.write_formula(at, col, formulas[at, col], fmt[col], shown)
+    explained = unit.submission.self_scores.get(code)
+    unit_note = explained.explanation if explained else None
+    note = appraised[code][1] if code in appraised else None
+    if unit_note:
+        _write_safe(sheet, at, UNIT_NOTE, unit_note, fmt[UNIT_NOTE], formats, code)
+    else:
+        sheet.write_blank(at, UNIT_NOTE, None, fmt[UNIT_NOTE])
+    if note:
+        _write_safe(sheet, at, NOTE, note, fmt[NOTE], formats, code)
+    else:
+        sheet.write_blank(at, NOTE, None, fmt[NOTE])
+    lines = max(
+        text_lines(text, _POINTS[col], 11)
+        for col, text in (
+            (INPUTS, inputs),
+            (RULE, rule),
+            (EVIDENCE, evidence),
+            (UNIT_NOTE, unit_note),
+            (NOTE, note),
+            (TITLE, title),
+        )
+        if text
+    )
+    sheet.set_row(at, min(409.0, lines * 14.0 + 3))
+
+
+# --- a shape's rows as text with holes ----------------------------------------------------------
+
+_OWN, _FORMULA = 1, 2  # the holes of the score columns: a unit's constant, a formula's value
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Score cells: the constant XML before each hole, the hole's kind and column; the
+    constant XML after the last."""
+
+    holes: tuple[tuple[str, int, int], ...]
+    tail: str
+
+    @staticmethod
+    def made(
+        sheet: Any,
+        unit: UnitSheet,
+        at: int,
+        cols: Sequence[int],
+        fmt: Mapping[int, Any],
+        owned: set[tuple[int, int]],
+    ) -> _Scores:
+        holes, before = [], ""
+        for col in cols:
+            opening = f'<c r="{cell_name(at, col)}"{_style(sheet, fmt[col])}'
+            content = unit.cells.get((at, col))
+            if (at, col) in owned:
+                holes.append((before + opening, _OWN, col))
+                before = ""
+            elif content is None:
+                before += opening + "/>"
+            elif isinstance(content, Decimal):
+                before += opening + number_end(content)
+            else:
+                formula = unit.formulas[at, col]
+                text = escaped(formula[1:] if formula.startswith("=") else formula)
+                holes.append((f"{before}{opening}><f>{text}</f><v>", _FORMULA, col))
+                before = ""
+        return _Scores(tuple(holes), before)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One criteria row of a shape: its constant XML, and where the unit's parts go."""
+
+    at: int
+    opening: str
+    """``<row r="…"`` (the row's height is the unit's)."""
+    head: str
+    """``>`` and the code and title cells."""
+    title_lines: tuple[int, ...]
+    """Lines the title wraps to (none for an empty title: it does not count)."""
+    maximum: _Scores
+    """The maximum's cell (never the unit's constant: at most a formula's value)."""
+    texts: tuple[tuple[str, Any, int], ...]
+    """The figures, rule and evidence cells (the unit's texts): name, format, column."""
+    scores: _Scores
+    """The self, computed, appraised and difference cells."""
+    notes: tuple[tuple[str, Any, int], ...]
+    """The unit's and the appraiser's note cells: name, format, column."""
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A shape's criteria rows (:func:`write_rows`)."""
+
+    rows: tuple[_Row, ...]
+    strings: int
+    """String cells of constant text (counted in the shared string table at each use)."""
+    first: int
+    last: int
+
+    @staticmethod
+    def made(sheet: Any, formats: Formats, unit: UnitSheet) -> _Rows | None:
+        """The rows of ``unit``'s shape, from a sheet they were just written on cell by cell
+        (so every string and format of their constant parts is in the workbook's tables);
+        ``None`` when a constant text would be shortened (its warning names each unit)."""
+        own = set(own_cells(unit.layout))
+        rows = []
+        for row in unit.layout.rows:
+            made = _made_row(sheet, formats, unit, row, own)
+            if made is None:
+                return None
+            rows.append(made)
+        return _Rows(tuple(rows), 2 * len(rows), rows[0].at, rows[-1].at)
+
+
+def _made_row(
+    sheet: Any, formats: Formats, unit: UnitSheet, row: SheetRow, own: set[tuple[int, int]]
+) -> _Row | None:
+    at, code, title = row.row, row.code, row.title
+    if len(code) > _LONG or len(title) > _LONG:
+        return None
+    fmt = formats.row(row)
+    head = [">"]
+    for col, text in ((CODE, code), (TITLE, title)):
+        style = _style(sheet, formats.quoted(fmt[col]) if text.startswith(_DANGEROUS) else fmt[col])
+        head.append(f'<c r="{cell_name(at, col)}"{style} t="s"><v>{_index(sheet, text)}</v></c>')
+    return _Row(
+        at=at,
+        opening=f'<row r="{at + 1}"',
+        head="".join(head),
+        title_lines=(text_lines(title, _POINTS[TITLE], 11),) if title else (),
+        maximum=_Scores.made(sheet, unit, at, (MAX,), fmt, own),
+        texts=tuple((cell_name(at, c), fmt[c], c) for c in (INPUTS, RULE, EVIDENCE)),
+        scores=_Scores.made(sheet, unit, at, (SELF, COMPUTED, APPRAISED, DIFF), fmt, own),
+        notes=tuple((cell_name(at, c), fmt[c], c) for c in (UNIT_NOTE, NOTE)),
+    )
+
+
+def _style(sheet: Any, fmt: Any) -> str:
+    found: str | None = sheet._styles.get(fmt)
+    return sheet._style(fmt) if found is None else found
+
+
+def _index(sheet: Any, text: str) -> object:
+    """The shared string number of a text already in the table (not counted: the rows
+    count their constant strings at each use)."""
+    table = sheet.str_table
+    index = table._get_shared_string_index(text)
+    table.count -= 1
+    return index
+
+
+def _fill(
+    sheet: Any,
+    formats: Formats,
+    made: _Rows,
+    unit: UnitSheet,
+    documents: Mapping[str, Sequence[Document]],
+    appraised: Mapping[str, tuple[Decimal, str | None]],
+) -> None:
+    """``unit``'s rows: the shape's rows with the unit's parts in their holes."""
+    cells: Mapping[tuple[int, int], Any] = unit.cells  # a hole's: a decimal or None
+    styles, cell = sheet._styles, unit.evaluator.cell
+    scores = unit.submission.self_scores
+    heights: dict[float, str] = {}
+    points = _POINTS
+    out: list[str] = []
+    add = out.append
+
+    for plan, row in zip(made.rows, unit.layout.rows, strict=True):
+        result, at = row.result, plan.at
+        code = result.code
+        texts = (_inputs_text(result), _rule_text(row), _evidence_text(result, documents))
+        explained = scores.get(code)
+        notes = (
+            explained.explanation if explained else None,
+            appraised[code][1] if code in appraised else None,
+        )
+        lines = max(
+            [
+                *plan.title_lines,
+                *[
+                    text_lines(t, points[c], 11)
+                    for (_, _, c), t in zip(plan.texts, texts, strict=True)
+                    if t
+                ],
+                *[
+                    text_lines(t, points[c], 11)
+                    for (_, _, c), t in zip(plan.notes, notes, strict=True)
+                    if t
+                ],
+            ]
+        )
+        height = min(409.0, lines * 14.0 + 3)
+        attributes = heights.get(height)
+        if attributes is None:
+            attributes = heights[height] = sheet.row_attributes(height)
+        add(plan.opening)
+        add(attributes)
+        add(plan.head)
+        for before, kind, col in plan.maximum.holes:
+            add(before)
+            add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
+        add(plan.maximum.tail)
+        for (name, fmt, col), text in zip(plan.texts, texts, strict=True):
+            add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
+        for before, kind, col in plan.scores.holes:
+            add(before)
+            add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
+        add(plan.scores.tail)
+        for (name, fmt, col), note in zip(plan.notes, notes, strict=True):
+            if note:
+                add(safe_cell(sheet, name, at, col, note, fmt, formats, code))
+            else:
+                style = styles.get(fmt)
+                add(f'<c r="{name}"{sheet._style(fmt) if style is None else style}/>')
+        add("</row>")
+    sheet.str_table.count += made.strings
+    sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))

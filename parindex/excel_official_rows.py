@@ -1,0 +1,308 @@
+"""The official sheet's criteria rows made once a shape and filled per unit.
+
+As on the detailed sheet (:mod:`parindex.excel_detailed`), units of one shape have official
+rows that differ only in the unit's texts (evidence cited, notes), the values the formulas
+store, which appraised cells read "chưa thẩm định", and the rows' heights; the code, title
+and maximum cells and the formulas' text are the same XML but for the detailed sheet's name
+the formulas read from. :class:`OfficialRows` keeps that XML once a shape, written with
+``\\0`` where the detailed sheet's name goes (no sheet name holds a control character);
+:func:`fill` puts a unit's parts in the holes and the name in place. The first unit of a
+shape is written cell by cell (:func:`parindex.excel_official._row`); the result is that
+path's to the byte (``tests/test_excel_detailed.py``), shared strings and formats numbered
+and counted in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import quote_sheetname
+
+from parindex.backends.excel import cell_name
+from parindex.excel_layout import _DANGEROUS, APPRAISED, COMPUTED, MAX, SELF, SheetRow
+from parindex.excel_official import (
+    _BODY,
+    _HEADER_ROW,
+    _LINE,
+    _POINTS,
+    _SHEET,
+    APPRAISED_OUT,
+    EVIDENCE_OUT,
+    MAX_OUT,
+    NO,
+    NOT_APPRAISED,
+    NOTE_OUT,
+    SELF_OUT,
+    TITLE,
+    _absolute,
+    _Appraisal,
+    _formats,
+    _note,
+)
+from parindex.excel_style import Formats, safe_cell, text_lines
+from parindex.excel_xml import escaped, number_end, shown_end
+from parindex.messages import text
+
+if TYPE_CHECKING:
+    from parindex.excel import UnitSheet
+
+__all__ = ["OfficialRows", "fill"]
+
+_LONG = 32_767 // 2
+# the appraised cell of an applicable row: a survey result, an entry (the appraiser's score or
+# "chưa thẩm định"), a parent with a condition (every part appraised), a parent without one
+_SURVEY, _ENTRY, _PARENT, _NONE = range(4)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row of a shape's official sheet: its constant XML, and where the unit's parts go."""
+
+    position: int
+    """The row's place among the detailed sheet's rows (``SheetLayout.rows``)."""
+    at: int
+    opening: str
+    """``<row r="…"`` (the height is the unit's)."""
+    head: str
+    """``>`` and the code, title and maximum cells."""
+    title_lines: int
+    self_cell: str
+    """The self score's formula cell up to its value (``""``: a row that does not apply,
+    whose score cells are constant blanks in ``blanks``)."""
+    self_source: tuple[int, int]
+    """The detailed sheet's cell the self score reads."""
+    appraised: int
+    """How the appraised cell is made (``_SURVEY`` …)."""
+    formulas: tuple[str, ...]
+    """The appraised cell's formula text: a survey's or a parent's; an entry's when no
+    criterion above is appraised and when one is."""
+    above: tuple[str, ...]
+    """The criteria above an entry row, nearest first (an appraisal of one covers it)."""
+    blanks: str
+    """The constant XML of the score cells that are always blank."""
+    names: tuple[str, str, str]
+    """The appraised, evidence and note cells' names."""
+    formats: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class OfficialRows:
+    """A shape's official rows (:func:`fill`)."""
+
+    rows: tuple[_Row, ...]
+    strings: int
+    """String cells of constant text (counted in the shared string table at each use)."""
+
+    @staticmethod
+    def made(
+        sheet: Any,
+        formats: Formats,
+        unit: UnitSheet,
+        state: _Appraisal,
+        shown: Sequence[SheetRow],
+        language: str,
+    ) -> OfficialRows | None:
+        """The rows of ``unit``'s shape from its sheet, where they were just written cell
+        by cell (every string and format of their constant parts is in the workbook's
+        tables); ``None`` when a constant text is long enough to be cut."""
+        if any(len(r.code) > _LONG or len(r.title) > _LONG for r in shown):
+            return None
+        positions = {row.code: at for at, row in enumerate(unit.layout.rows)}
+        rows = tuple(
+            _made(sheet, formats, unit, state, row, at, positions[row.code], language)
+            for at, row in enumerate(shown, start=_HEADER_ROW + 1)
+        )
+        return OfficialRows(rows, 2 * len(rows))
+
+
+def _made(
+    sheet: Any,
+    formats: Formats,
+    unit: UnitSheet,
+    state: _Appraisal,
+    row: SheetRow,
+    at: int,
+    position: int,
+    language: str,
+) -> _Row:
+    fmt = _formats(formats, row)
+    result = row.result
+    head = [">"]
+    for col, words, key in ((NO, row.code, "text"), (TITLE, row.title, "title")):
+        used = formats.quoted(fmt[key]) if words.startswith(_DANGEROUS) else fmt[key]
+        head.append(f'<c r="{cell_name(at, col)}"{_style(sheet, used)} t="s"><v>')
+        head.append(f"{_index(sheet, words)}</v></c>")
+    top = result.declared_max if not row.applicable else unit.evaluator.cell(row.row, MAX)
+    head.append(f'<c r="{cell_name(at, MAX_OUT)}"{_style(sheet, fmt["max"])}{number_end(top)}')
+    number = _style(sheet, fmt["number"])
+    blanks, self_cell, kind = "", "", _NONE
+    formulas: tuple[str, ...] = ()
+    above: tuple[str, ...] = ()
+    source = (row.row, COMPUTED if row.survey and result.points is not None else SELF)
+    if not row.applicable:
+        blanks = "".join(f'<c r="{cell_name(at, c)}"{number}/>' for c in (SELF_OUT, APPRAISED_OUT))
+    else:
+        ref = _ref(*source)
+        formula = escaped(f'IF({ref}="","",{ref})')
+        self_cell = f'<c r="{cell_name(at, SELF_OUT)}"{number}><f>{formula}</f><v>'
+        words = text(*NOT_APPRAISED, language)
+        if row.survey and result.points is not None:
+            kind, formulas = _SURVEY, (escaped(_ref(row.row, COMPUTED)),)
+        elif row.entry:
+            ref = _ref(row.row, APPRAISED)
+            kind = _ENTRY
+            formulas = tuple(escaped(f'IF({ref}="","{b}",{ref})') for b in (words, ""))
+            above = _above(state, row)
+        else:
+            condition = state.raw_condition(row)
+            if condition:
+                ref = _ref(row.row, APPRAISED)
+                kind, formulas = _PARENT, (escaped(f'IF({condition},{ref},"{words}")'),)
+            else:
+                blanks = f'<c r="{cell_name(at, APPRAISED_OUT)}"{number}/>'
+    return _Row(
+        position=position,
+        at=at,
+        opening=f'<row r="{at + 1}"',
+        head="".join(head),
+        title_lines=text_lines(row.title, _POINTS[TITLE], _BODY),
+        self_cell=self_cell,
+        self_source=source,
+        appraised=kind,
+        formulas=formulas,
+        above=above,
+        blanks=blanks,
+        names=(
+            cell_name(at, APPRAISED_OUT),
+            cell_name(at, EVIDENCE_OUT),
+            cell_name(at, NOTE_OUT),
+        ),
+        formats=fmt,
+    )
+
+
+def _ref(row: int, col: int) -> str:
+    """A cell of the detailed sheet, its name left as :data:`_SHEET`."""
+    return f"{_SHEET}!{_absolute(row, col)}"
+
+
+def _above(state: _Appraisal, row: SheetRow) -> tuple[str, ...]:
+    codes = []
+    code = row.result.parent
+    while code is not None:
+        codes.append(code)
+        code = state.grid.by_code[code].result.parent
+    return tuple(codes)
+
+
+def _style(sheet: Any, fmt: Any) -> str:
+    found: str | None = sheet._styles.get(fmt)
+    return sheet._style(fmt) if found is None else found
+
+
+def _index(sheet: Any, words: str) -> object:
+    """The shared string number of a text already in the table (not counted)."""
+    table = sheet.str_table
+    index = table._get_shared_string_index(words)
+    table.count -= 1
+    return index
+
+
+def fill(
+    sheet: Any,
+    formats: Formats,
+    made: OfficialRows,
+    unit: UnitSheet,
+    state: _Appraisal,
+    cited: Mapping[str, Sequence[str]],
+    language: str,
+) -> int:
+    """``unit``'s official rows, its parts put in the holes of its shape's rows; returns the
+    last row."""
+    grid_rows, cell, appraised = unit.layout.rows, unit.evaluator.cell, state.appraised
+    missing = text("Chưa có TLKC", "No evidence", language)
+    words = text(*NOT_APPRAISED, language)
+    heights: dict[float, str] = {}
+    points_evidence, points_note = _POINTS[EVIDENCE_OUT], _POINTS[NOTE_OUT]
+    out: list[str] = []
+    add = out.append
+    for plan in made.rows:
+        row = grid_rows[plan.position]
+        result, at, fmt = row.result, plan.at, plan.formats
+        code = result.code
+        here = cited.get(code, ())
+        evidence = list(here) if row.leaf or here else []
+        if row.applicable and result.evidence_missing:
+            evidence.append(missing)
+        evidence_text = "\n".join(evidence)
+        note = _note(unit, row, appraised, language)
+        small = fmt["small"]
+        # the cells in the order the careful path writes them (a format is numbered at its
+        # first use): evidence, note, then the scores
+        if evidence_text:
+            evidence_cell = safe_cell(
+                sheet, plan.names[1], at, EVIDENCE_OUT, evidence_text, small, formats, code
+            )
+        else:
+            evidence_cell = f'<c r="{plan.names[1]}"{_style(sheet, small)}/>'
+        if note:
+            note_cell = safe_cell(sheet, plan.names[2], at, NOTE_OUT, note, small, formats, code)
+        else:
+            note_cell = f'<c r="{plan.names[2]}"{_style(sheet, small)}/>'
+        lines = max(
+            plan.title_lines,
+            text_lines(evidence_text, points_evidence, _BODY),
+            text_lines(note, points_note, _BODY),
+        )
+        height = min(409.0, lines * _LINE + 2)
+        attributes = heights.get(height)
+        if attributes is None:
+            attributes = heights[height] = sheet.row_attributes(height)
+        add(plan.opening)
+        add(attributes)
+        add(plan.head)
+        if plan.self_cell:
+            add(plan.self_cell)
+            add(shown_end(cell(*plan.self_source)))
+        add(plan.blanks)
+        kind = plan.appraised
+        if kind != _NONE:
+            add(_appraised(sheet, plan, row, cell, state, words))
+        add(evidence_cell)
+        add(note_cell)
+        add("</row>")
+    sheet.str_table.count += made.strings
+    detail = escaped(quote_sheetname(unit.sheet_name))
+    first, last = made.rows[0].at, made.rows[-1].at
+    sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
+    return last
+
+
+def _appraised(
+    sheet: Any, plan: _Row, row: SheetRow, cell: Any, state: _Appraisal, words: str
+) -> str:
+    """The appraised cell of an applicable row, as ``excel_official._appraised_cell``
+    writes it: a score (the value stored) or "chưa thẩm định"."""
+    fmt, name, kind, appraised = plan.formats, plan.names[0], plan.appraised, state.appraised
+    if kind == _SURVEY:
+        formula, scored = plan.formulas[0], True
+        value: Decimal | None = cell(row.row, COMPUTED)
+    else:
+        if kind == _ENTRY:
+            covered = any(code in appraised for code in plan.above)
+            formula, scored = plan.formulas[1 if covered else 0], row.code in appraised
+            shown = "" if covered else words
+        else:  # a parent: its appraised total once every part below is appraised
+            formula, scored, shown = plan.formulas[0], state.covered(row), words
+        if not scored:
+            kind_attribute = ' t="str"' if shown else ""
+            return (
+                f'<c r="{name}"{_style(sheet, fmt["words"])}{kind_attribute}><f>{formula}</f>'
+                f"<v>{escaped(shown)}</v></c>"
+            )
+        value = cell(row.row, APPRAISED)
+    assert value is not None
+    return f'<c r="{name}"{_style(sheet, fmt["number"])}><f>{formula}</f><v>{shown_end(value)}'

@@ -1,0 +1,168 @@
+"""A shape's rows made once and filled per unit (parindex.excel_detailed, the official sheet's
+rows in parindex.excel_official): the workbook is the one written cell by cell.
+
+Every part is compared byte for byte (sheet XML with its string and style numbers, styles,
+workbook), the shared string table in the same order with the same count, and the warnings
+of texts too long for a cell; only the hidden sheet's random export id and signatures differ
+between two exports.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _workbooks import SET_2023, load_samples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import parindex.excel as excel
+import parindex.excel_detailed as detailed
+from parindex import CriteriaSet, Submission, export_workbook, load_criteria
+from parindex.excel_style import MAX_CELL_TEXT, Formats
+from parindex.submission import Appraisal, AppraisedScore, SelfScore
+
+_NOTES = ["", "ghi chú", "=SUM(A1:A9)", "+84 912", "@x", "-1", "a & <b>", "\tthụt", "x" * 40]
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(SET_2023)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Submission]:
+    return load_samples()
+
+
+class _Careful(Formats):
+    """The workbook's formats with every cell written one by one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.careful = True
+
+
+def _varied(criteria: CriteriaSet, base: Submission, draw: Any, name: str) -> Submission:
+    """``base`` renamed, with self-scores dropped, given at a parent's level or explained
+    (texts that look like formulas, or too long for a cell), and appraisals with notes."""
+    codes = [n.code for n in criteria.walk()]
+    dropped = draw(st.sets(st.sampled_from(sorted(base.self_scores)), max_size=10))
+    scores = {c: s for c, s in base.self_scores.items() if c not in dropped}
+    for code in draw(st.sets(st.sampled_from(codes), max_size=3)):
+        top = criteria.node(code).max_points
+        scores[code] = SelfScore(points=draw(st.sampled_from([Decimal(0), top / 2, top])))
+    notes = st.sampled_from([*_NOTES, "=" + "y" * MAX_CELL_TEXT])
+    for code in draw(st.sets(st.sampled_from(sorted(scores)), max_size=6)):
+        scores[code] = SelfScore(points=scores[code].points, explanation=draw(notes) or None)
+    appraisals = []
+    for round in range(1, draw(st.integers(1, 3))):
+        given = draw(st.sets(st.sampled_from(codes), max_size=8))
+        scored = {
+            c: AppraisedScore(
+                points=criteria.node(c).max_points / 2, note=draw(st.sampled_from(_NOTES)) or None
+            )
+            for c in sorted(given)
+        }
+        appraisals.append(Appraisal(round=round, scores=scored))
+    unit = base.unit.model_copy(update={"id": name, "name": f"Đơn vị {name}"})
+    return base.model_copy(update={"unit": unit, "self_scores": scores, "appraisals": appraisals})
+
+
+def _written(
+    criteria: CriteriaSet, units: list[Submission], path: Path, careful: bool
+) -> tuple[dict[str, bytes], list[str]]:
+    """The workbook's parts (but its document properties: their time) and its warnings."""
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if careful:
+            patch.setattr(excel, "Formats", _Careful)
+        export_workbook(criteria, units, path, workers=1)
+    with zipfile.ZipFile(path) as book:
+        parts = {n: book.read(n) for n in book.namelist() if not n.startswith("docProps")}
+    return parts, [str(w.message) for w in caught]
+
+
+def _strings(data: bytes) -> tuple[list[str], list[str]]:
+    """The string table's head (with its counts) and its strings, the hidden sheet's random
+    ones (export id, signatures: hexadecimal) left out."""
+    table = data.decode()
+    strings = re.findall(r"<si>(.*?)</si>", table, re.S)
+    kept = [s for s in strings if not re.fullmatch(r"<t>(?:[0-9a-f]{32}|[0-9a-f]{64})</t>", s)]
+    return re.findall(r"<sst[^>]*>", table), kept
+
+
+def _assert_same(criteria: CriteriaSet, units: list[Submission], folder: Path) -> None:
+    careful, careful_warnings = _written(criteria, units, folder / "careful.xlsx", True)
+    fast, fast_warnings = _written(criteria, units, folder / "fast.xlsx", False)
+    assert careful.keys() == fast.keys()
+    table = "xl/sharedStrings.xml"
+    assert [n for n in careful if n != table and careful[n] != fast[n]] == []
+    assert _strings(careful[table]) == _strings(fast[table])
+    assert careful_warnings == fast_warnings
+
+
+@settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    max_examples=6,
+    deadline=None,
+)
+@given(data=st.data())
+def test_rows_made_from_a_shape_are_the_careful_rows(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path, data: Any
+) -> None:
+    picked = data.draw(st.lists(st.integers(0, len(samples) - 1), min_size=1, max_size=3))
+    units = [_varied(criteria, samples[i], data.draw, f"u{n}") for n, i in enumerate(picked)]
+    units.append(_again(units[0], data.draw))
+    filled: list[object] = []
+    with pytest.MonkeyPatch.context() as patch:
+        original = detailed._fill
+        patch.setattr(detailed, "_fill", lambda *a: filled.append(a) or original(*a))
+        _assert_same(criteria, units, tmp_path)
+    assert filled  # the last unit's shape was seen: its rows were filled
+
+
+def _again(unit: Submission, draw: Any) -> Submission:
+    """``unit`` renamed, its scores and notes changed but not which criteria are scored:
+    a unit of the same shape."""
+    notes = st.sampled_from(_NOTES)
+    scores = {
+        c: SelfScore(
+            points=draw(st.sampled_from([Decimal(0), s.points])),
+            explanation=draw(notes) or None,
+        )
+        for c, s in unit.self_scores.items()
+    }
+    appraisals = [
+        a.model_copy(
+            update={
+                "scores": {
+                    c: AppraisedScore(points=s.points / 2, note=draw(notes) or None)
+                    for c, s in a.scores.items()
+                }
+            }
+        )
+        for a in unit.appraisals
+    ]
+    named = unit.unit.model_copy(update={"id": "again", "name": "Đơn vị lặp"})
+    return unit.model_copy(update={"unit": named, "self_scores": scores, "appraisals": appraisals})
+
+
+def test_a_repeated_shape_with_long_and_formula_like_texts(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+) -> None:
+    base = samples[0]
+    codes = sorted(base.self_scores)
+    units = []
+    for number, note in enumerate(["=1+1", "x" * (MAX_CELL_TEXT + 5), "-x", "ổn"]):
+        scores = dict(base.self_scores)
+        for code in codes[number : number + 3]:
+            scores[code] = SelfScore(points=scores[code].points, explanation=note)
+        unit = base.unit.model_copy(update={"id": f"r{number}", "name": f"Đơn vị {number}"})
+        units.append(base.model_copy(update={"unit": unit, "self_scores": scores}))
+    _assert_same(criteria, units, tmp_path)
