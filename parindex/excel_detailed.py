@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.sharedstrings import SharedStringTable
+
 from parindex.backends.excel import cell_name
 from parindex.criteria import Aggregation
 from parindex.excel_formulas import own_cells
@@ -231,16 +233,16 @@ class _Row:
     """``<row r="…"`` (the row's height is the unit's)."""
     head: str
     """``>`` and the code and title cells."""
-    title_lines: tuple[int, ...]
-    """Lines the title wraps to (none for an empty title: it does not count)."""
+    title_lines: int
+    """Lines the title wraps to (a row's least)."""
     maximum: _Scores
     """The maximum's cell (never the unit's constant: at most a formula's value)."""
-    texts: tuple[tuple[str, Any, int], ...]
-    """The figures, rule and evidence cells (the unit's texts): name, format, column."""
+    texts: tuple[tuple[str, Any, int, str], ...]
+    """The figures, rule and evidence cells (the unit's texts): :func:`_text_cell`."""
     scores: _Scores
     """The self, computed, appraised and difference cells."""
-    notes: tuple[tuple[str, Any, int], ...]
-    """The unit's and the appraiser's note cells: name, format, column."""
+    notes: tuple[tuple[str, Any, int, str], ...]
+    """The unit's and the appraiser's note cells: :func:`_text_cell`."""
 
 
 @dataclass(frozen=True)
@@ -272,8 +274,8 @@ def _made_row(
     sheet: Any, formats: Formats, unit: UnitSheet, row: SheetRow, own: set[tuple[int, int]]
 ) -> _Row | None:
     at, code, title = row.row, row.code, row.title
-    if len(code) > _LONG or len(title) > _LONG:
-        return None
+    if len(code) > _LONG or len(title) > _LONG or not title:
+        return None  # cut on each sheet, with a warning naming it; or a row of no lines
     fmt = formats.row(row)
     head = [">"]
     for col, text in ((CODE, code), (TITLE, title)):
@@ -283,12 +285,21 @@ def _made_row(
         at=at,
         opening=f'<row r="{at + 1}"',
         head="".join(head),
-        title_lines=(text_lines(title, _POINTS[TITLE], 11),) if title else (),
+        title_lines=text_lines(title, _POINTS[TITLE], 11),
         maximum=_Scores.made(sheet, unit, at, (MAX,), fmt, own),
-        texts=tuple((cell_name(at, c), fmt[c], c) for c in (INPUTS, RULE, EVIDENCE)),
+        texts=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (INPUTS, RULE, EVIDENCE)),
         scores=_Scores.made(sheet, unit, at, (SELF, COMPUTED, APPRAISED, DIFF), fmt, own),
-        notes=tuple((cell_name(at, c), fmt[c], c) for c in (UNIT_NOTE, NOTE)),
+        notes=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (UNIT_NOTE, NOTE)),
     )
+
+
+def _text_cell(sheet: Any, at: int, col: int, fmt: Any) -> tuple[str, Any, int, str]:
+    """A text hole: the cell's name, format and column, and the cell's XML up to its string's
+    number when the format is numbered already (``""``: numbered when first used)."""
+    name = cell_name(at, col)
+    if fmt.xf_index is None:
+        return name, fmt, col, ""
+    return name, fmt, col, f'<c r="{name}"{_style(sheet, fmt)} t="s"><v>'
 
 
 def _style(sheet: Any, fmt: Any) -> str:
@@ -315,13 +326,18 @@ def _fill(
 ) -> None:
     """``unit``'s rows: the shape's rows with the unit's parts in their holes."""
     cells: Mapping[tuple[int, int], Any] = unit.cells  # a hole's: a decimal or None
-    styles, cell = sheet._styles, unit.evaluator.cell
-    scores = unit.submission.self_scores
+    cell, scores = unit.evaluator.cell, unit.submission.self_scores
+    table = sheet.str_table
+    index = table._get_shared_string_index
+    # a string already in the table is looked up here and counted below (the other process's
+    # table marks the numbers of strings it adds: it always goes through its method)
+    known = table.string_table.get if type(table) is SharedStringTable else {}.get
+    counted = made.strings
     heights: dict[float, str] = {}
-    points = _POINTS
+    points_inputs, points_rule, points_evidence = _POINTS[INPUTS], _POINTS[RULE], _POINTS[EVIDENCE]
+    points_unit, points_note = _POINTS[UNIT_NOTE], _POINTS[NOTE]
     out: list[str] = []
     add = out.append
-
     for plan, row in zip(made.rows, unit.layout.rows, strict=True):
         result, at = row.result, plan.at
         code = result.code
@@ -331,44 +347,53 @@ def _fill(
             explained.explanation if explained else None,
             appraised[code][1] if code in appraised else None,
         )
-        lines = max(
-            [
-                *plan.title_lines,
-                *[
-                    text_lines(t, points[c], 11)
-                    for (_, _, c), t in zip(plan.texts, texts, strict=True)
-                    if t
-                ],
-                *[
-                    text_lines(t, points[c], 11)
-                    for (_, _, c), t in zip(plan.notes, notes, strict=True)
-                    if t
-                ],
-            ]
-        )
+        lines = plan.title_lines
+        inputs, rule, evidence = texts
+        if inputs:
+            lines = max(lines, text_lines(inputs, points_inputs, 11))
+        if rule:
+            lines = max(lines, text_lines(rule, points_rule, 11))
+        if evidence:
+            lines = max(lines, text_lines(evidence, points_evidence, 11))
+        if notes[0]:
+            lines = max(lines, text_lines(notes[0], points_unit, 11))
+        if notes[1]:
+            lines = max(lines, text_lines(notes[1], points_note, 11))
         height = min(409.0, lines * 14.0 + 3)
         attributes = heights.get(height)
         if attributes is None:
             attributes = heights[height] = sheet.row_attributes(height)
-        add(plan.opening)
-        add(attributes)
-        add(plan.head)
+        add(f"{plan.opening}{attributes}{plan.head}")
         for before, kind, col in plan.maximum.holes:
             add(before)
             add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
         add(plan.maximum.tail)
-        for (name, fmt, col), text in zip(plan.texts, texts, strict=True):
-            add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
+        for (name, fmt, col, prefix), text in zip(plan.texts, texts, strict=True):
+            if prefix and len(text) <= _LONG and not text.startswith(_DANGEROUS):
+                number = known(text)
+                if number is None:
+                    number = index(text)
+                else:
+                    counted += 1
+                add(f"{prefix}{number}</v></c>")
+            else:
+                add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
         for before, kind, col in plan.scores.holes:
             add(before)
             add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
         add(plan.scores.tail)
-        for (name, fmt, col), note in zip(plan.notes, notes, strict=True):
-            if note:
-                add(safe_cell(sheet, name, at, col, note, fmt, formats, code))
+        for (name, fmt, col, prefix), note in zip(plan.notes, notes, strict=True):
+            if not note:
+                add(f'<c r="{name}"{_style(sheet, fmt)}/>')
+            elif prefix and len(note) <= _LONG and not note.startswith(_DANGEROUS):
+                number = known(note)
+                if number is None:
+                    number = index(note)
+                else:
+                    counted += 1
+                add(f"{prefix}{number}</v></c>")
             else:
-                style = styles.get(fmt)
-                add(f'<c r="{name}"{sheet._style(fmt) if style is None else style}/>')
+                add(safe_cell(sheet, name, at, col, note, fmt, formats, code))
         add("</row>")
-    sheet.str_table.count += made.strings
+    table.count += counted
     sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))

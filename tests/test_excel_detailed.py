@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import parindex.excel as excel
 import parindex.excel_detailed as detailed
+import parindex.excel_official_rows as official_rows
 from parindex import CriteriaSet, Submission, export_workbook, load_criteria
 from parindex.excel_style import MAX_CELL_TEXT, Formats
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
@@ -58,7 +59,7 @@ def _varied(criteria: CriteriaSet, base: Submission, draw: Any, name: str) -> Su
         top = criteria.node(code).max_points
         scores[code] = SelfScore(points=draw(st.sampled_from([Decimal(0), top / 2, top])))
     notes = st.sampled_from([*_NOTES, "=" + "y" * MAX_CELL_TEXT])
-    for code in draw(st.sets(st.sampled_from(sorted(scores)), max_size=6)):
+    for code in draw(st.sets(st.sampled_from(sorted(scores)), max_size=6)) if scores else ():
         scores[code] = SelfScore(points=scores[code].points, explanation=draw(notes) or None)
     appraisals = []
     for round in range(1, draw(st.integers(1, 3))):
@@ -75,14 +76,14 @@ def _varied(criteria: CriteriaSet, base: Submission, draw: Any, name: str) -> Su
 
 
 def _written(
-    criteria: CriteriaSet, units: list[Submission], path: Path, careful: bool
+    criteria: CriteriaSet, units: list[Submission], path: Path, careful: bool, language: str
 ) -> tuple[dict[str, bytes], list[str]]:
     """The workbook's parts (but its document properties: their time) and its warnings."""
     with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if careful:
             patch.setattr(excel, "Formats", _Careful)
-        export_workbook(criteria, units, path, workers=1)
+        export_workbook(criteria, units, path, workers=1, language=language)
     with zipfile.ZipFile(path) as book:
         parts = {n: book.read(n) for n in book.namelist() if not n.startswith("docProps")}
     return parts, [str(w.message) for w in caught]
@@ -97,9 +98,11 @@ def _strings(data: bytes) -> tuple[list[str], list[str]]:
     return re.findall(r"<sst[^>]*>", table), kept
 
 
-def _assert_same(criteria: CriteriaSet, units: list[Submission], folder: Path) -> None:
-    careful, careful_warnings = _written(criteria, units, folder / "careful.xlsx", True)
-    fast, fast_warnings = _written(criteria, units, folder / "fast.xlsx", False)
+def _assert_same(
+    criteria: CriteriaSet, units: list[Submission], folder: Path, language: str = "vi"
+) -> None:
+    careful, careful_warnings = _written(criteria, units, folder / "careful.xlsx", True, language)
+    fast, fast_warnings = _written(criteria, units, folder / "fast.xlsx", False, language)
     assert careful.keys() == fast.keys()
     table = "xl/sharedStrings.xml"
     assert [n for n in careful if n != table and careful[n] != fast[n]] == []
@@ -119,12 +122,21 @@ def test_rows_made_from_a_shape_are_the_careful_rows(
     picked = data.draw(st.lists(st.integers(0, len(samples) - 1), min_size=1, max_size=3))
     units = [_varied(criteria, samples[i], data.draw, f"u{n}") for n, i in enumerate(picked)]
     units.append(_again(units[0], data.draw))
-    filled: list[object] = []
+    filled: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        original = detailed._fill
-        patch.setattr(detailed, "_fill", lambda *a: filled.append(a) or original(*a))
+        for module, name in ((detailed, "_fill"), (official_rows, "fill")):
+            original = getattr(module, name)
+            patch.setattr(module, name, _counted(original, name, filled))
         _assert_same(criteria, units, tmp_path)
-    assert filled  # the last unit's shape was seen: its rows were filled
+    assert {"_fill", "fill"} <= set(filled)  # the last unit's shape was seen: rows filled
+
+
+def _counted(function: Any, name: str, calls: list[str]) -> Any:
+    def counted(*args: Any) -> Any:
+        calls.append(name)
+        return function(*args)
+
+    return counted
 
 
 def _again(unit: Submission, draw: Any) -> Submission:
@@ -153,8 +165,9 @@ def _again(unit: Submission, draw: Any) -> Submission:
     return unit.model_copy(update={"unit": named, "self_scores": scores, "appraisals": appraisals})
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
 def test_a_repeated_shape_with_long_and_formula_like_texts(
-    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path, language: str
 ) -> None:
     base = samples[0]
     codes = sorted(base.self_scores)
@@ -165,4 +178,4 @@ def test_a_repeated_shape_with_long_and_formula_like_texts(
             scores[code] = SelfScore(points=scores[code].points, explanation=note)
         unit = base.unit.model_copy(update={"id": f"r{number}", "name": f"Đơn vị {number}"})
         units.append(base.model_copy(update={"unit": unit, "self_scores": scores}))
-    _assert_same(criteria, units, tmp_path)
+    _assert_same(criteria, units, tmp_path, language)
