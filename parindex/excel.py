@@ -366,8 +366,8 @@ def _prepare(
         result = reviewed(criteria, item)
     shown = round if round is not None else last_round(submission)
     grid = layout(criteria, result.report, submission, shown)
-    cells, evaluator, texts = formulas.values(grid, submission)
     shape = SheetFormulas.key(grid)
+    cells, evaluator, texts = formulas.values(grid, submission, shape)
     return UnitSheet(submission, result, *names, grid, cells, evaluator, texts, shape)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from parindex.backends.excel import Arith as _Arith
 from parindex.backends.excel import Fn as _Call
@@ -52,12 +53,12 @@ class Evaluator:
     def cell(self, row: int, col: int) -> Decimal | None:
         """A cell's value; ``None`` for a blank cell and for a formula showing ``""``."""
         key = (row, col)
+        memo = self.memo  # formula cells only (a shape's program may have filled it)
+        if key in memo:
+            return memo[key]
         content = self.cells.get(key)
         if content is None or isinstance(content, Decimal):
             return content
-        memo = self.memo
-        if key in memo:
-            return memo[key]
         result = self.evaluate(content)
         found = memo[key] = result if result is not None or shows_empty(content) else Decimal(0)
         return found
@@ -271,6 +272,143 @@ def sheet_values(
 
 
 _Key = tuple[object, ...]
+_CELL, _SUM, _MAX, _MIN, _ROUND, _IF_BLANK, _IF_ANY, _NEG, _TEXT, _ADD, _SUB, _MUL, _DIV = range(13)
+_ARITH = {"+": _ADD, "-": _SUB, "*": _MUL, "/": _DIV}
+_CALLS = {"SUM": _SUM, "MAX": _MAX, "MIN": _MIN}
+
+
+class _Unsupported(Exception):
+    """A formula the program does not know (the evaluator's tree walk is then used)."""
+
+
+class _Program:
+    """A shape's formulas as one list of steps in the order they depend on each other: every
+    formula cell of a unit of the shape evaluated in one loop over a list of values, instead
+    of the :class:`Evaluator`'s walk of the trees (a call a node). Both branches of an
+    ``IF`` are evaluated: where that raises (a division by zero on a branch the sheet does
+    not take), :meth:`run` gives up and the walk, which takes only the branch chosen,
+    evaluates (the same operations, so the same decimals where both run)."""
+
+    def __init__(self, cells: Mapping[tuple[int, int], Cell], own: list[tuple[int, int]]) -> None:
+        self.shape_cells = cells
+        self.values: list[Decimal | None] = []
+        self.inputs: list[tuple[tuple[int, int], int]] = []
+        self.steps: list[tuple[int, int, Any, Any, Any]] = []
+        self.slots: dict[tuple[int, int], int] = {}
+        self.shared: dict[int, int] = {}
+        self.outputs: list[tuple[tuple[int, int], int]] = []
+        own_set = set(own)
+        for key in own:
+            self.inputs.append((key, self._slot(None)))
+            self.slots[key] = self.inputs[-1][1]
+        for key, content in cells.items():
+            if key not in own_set and content is not None and not isinstance(content, Decimal):
+                self.outputs.append((key, self._cell(key)))
+
+    def _slot(self, value: Decimal | None) -> int:
+        self.values.append(value)
+        return len(self.values) - 1
+
+    def _cell(self, key: tuple[int, int]) -> int:
+        found = self.slots.get(key)
+        if found is not None:
+            return found
+        content = self.shape_cells.get(key)
+        if content is None or isinstance(content, Decimal):
+            slot = self.slots[key] = self._slot(content)
+            return slot
+        source = self._node(content)
+        slot = self.slots[key] = self._slot(None)
+        self.steps.append((_CELL, slot, source, shows_empty(content), None))
+        return slot
+
+    def _node(self, expr: _Expr) -> int:
+        if type(expr) is _Ref:
+            return self._cell((expr.row, expr.col))
+        if type(expr) is _Num:
+            return self._slot(expr.value)
+        found = self.shared.get(id(expr))
+        if found is not None:
+            return found
+        step: tuple[int, Any, Any, Any]
+        if type(expr) is _Call and expr.name in _CALLS:
+            step = (_CALLS[expr.name], tuple(self._node(a) for a in expr.args), None, None)
+        elif type(expr) is _Round:
+            step = (_ROUND, self._node(expr.arg), Decimal(1).scaleb(-expr.places), None)
+        elif type(expr) is _IfBlank:
+            step = (
+                _IF_BLANK,
+                self._node(expr.ref),
+                self._node(expr.then),
+                self._node(expr.otherwise),
+            )
+        elif type(expr) is _IfAny:
+            refs = tuple(self._node(r) for r in expr.refs)
+            step = (_IF_ANY, refs, self._node(expr.then), self._node(expr.otherwise))
+        elif type(expr) is Neg:
+            step = (_NEG, self._node(expr.arg), None, None)
+        elif type(expr) is _Text:
+            step = (_TEXT, None, None, None)
+        elif type(expr) is _Arith and expr.op in _ARITH:
+            step = (_ARITH[expr.op], self._node(expr.left), self._node(expr.right), None)
+        else:
+            raise _Unsupported(repr(expr))
+        slot = self.shared[id(expr)] = self._slot(None)
+        self.steps.append((step[0], slot, step[1], step[2], step[3]))
+        return slot
+
+    def run(self, cells: Mapping[tuple[int, int], Cell], memo: dict[tuple[int, int], Any]) -> None:
+        """Every formula cell's value (as :meth:`Evaluator.cell` gives it) into ``memo``, the
+        unit's own constants read from ``cells``; nothing where an operation raises."""
+        values: list[Any] = list(self.values)
+        for key, slot in self.inputs:
+            values[slot] = cells.get(key)
+        zero = Decimal(0)
+        try:
+            for op, dst, a, b, c in self.steps:
+                if op == _CELL:
+                    found = values[a]
+                    values[dst] = found if found is not None or b else Decimal(0)
+                elif op == _IF_BLANK:
+                    values[dst] = values[b if values[a] is None else c]
+                elif op == _SUM:
+                    values[dst] = sum(
+                        [v for v in [values[i] for i in a] if v is not None], Decimal(0)
+                    )
+                elif op == _IF_ANY:
+                    entered = any(values[i] is not None for i in a)
+                    values[dst] = values[b if entered else c]
+                elif op == _ROUND:
+                    given = values[a]
+                    values[dst] = (zero if given is None else given).quantize(
+                        b, rounding=ROUND_HALF_UP
+                    )
+                elif op in (_MAX, _MIN):
+                    found_all = [v for v in [values[i] for i in a] if v is not None]
+                    values[dst] = (
+                        (max if op == _MAX else min)(found_all) if found_all else Decimal(0)
+                    )
+                elif op == _TEXT:
+                    values[dst] = None
+                elif op == _NEG:
+                    given = values[a]
+                    values[dst] = -(zero if given is None else given)
+                else:
+                    left, right = values[a], values[b]
+                    left = zero if left is None else left
+                    right = zero if right is None else right
+                    if op == _ADD:
+                        values[dst] = left + right
+                    elif op == _SUB:
+                        values[dst] = left - right
+                    elif op == _MUL:
+                        values[dst] = left * right
+                    else:
+                        values[dst] = left / right
+        except ArithmeticError:
+            return  # the tree walk evaluates what the sheet takes, and raises what it raises
+        for key, slot in self.outputs:
+            memo[key] = values[slot]
 
 
 @dataclass(frozen=True)
@@ -281,6 +419,8 @@ class _Shape:
     """The cells without the unit's own constants (scores typed, leaves' computed points)."""
     texts: Mapping[tuple[int, int], str]
     """Each formula's text, without the leading ``=``."""
+    program: _Program | None
+    """Every formula evaluated in one pass (``None``: a formula the program does not know)."""
 
 
 class SheetFormulas:
@@ -293,8 +433,10 @@ class SheetFormulas:
     unit's own. :meth:`text` is a formula cell's text.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, programs: bool = True) -> None:
         self.shapes: dict[_Key, _Shape] = {}
+        self.programs = programs
+        """Evaluate a shape's formulas in one pass (:class:`_Program`); off: by the walk."""
 
     @staticmethod
     def key(grid: SheetLayout) -> _Key:
@@ -313,10 +455,11 @@ class SheetFormulas:
         return rows, bool(grid.max_points)
 
     def values(
-        self, grid: SheetLayout, submission: Submission
+        self, grid: SheetLayout, submission: Submission, key: _Key | None = None
     ) -> tuple[dict[tuple[int, int], Cell], Evaluator, Mapping[tuple[int, int], str]]:
-        """The unit's score cells, their evaluator and the formulas' texts."""
-        key = self.key(grid)
+        """The unit's score cells, their evaluator and the formulas' texts (``key``: the
+        sheet's :meth:`key`, if the caller has it)."""
+        key = self.key(grid) if key is None else key
         shape = self.shapes.get(key)
         if shape is None:
             shared = Formulas(grid).cells({}, {})
@@ -327,7 +470,11 @@ class SheetFormulas:
                 for where, content in shared.items()
                 if content is not None and not isinstance(content, Decimal)
             }
-            shape = self.shapes[key] = _Shape(shared, texts)
+            try:
+                program: _Program | None = _Program(shared, own_cells(grid))
+            except _Unsupported:
+                program = None
+            shape = self.shapes[key] = _Shape(shared, texts, program)
         cells = dict(shape.cells)
         scores = submission.self_scores
         appraised = appraised_as_of(submission, grid.round)
@@ -340,7 +487,10 @@ class SheetFormulas:
                 cells[at, APPRAISED] = None if given is None else given[0]
             if row.applicable and (not row.children or row.result.points is None):
                 cells[at, COMPUTED] = row.result.points
-        return cells, Evaluator(cells), shape.texts
+        evaluator = Evaluator(cells)
+        if shape.program is not None and self.programs:
+            shape.program.run(cells, evaluator.memo)
+        return cells, evaluator, shape.texts
 
 
 def own_cells(grid: SheetLayout) -> list[tuple[int, int]]:

@@ -7,10 +7,10 @@ check a sheet row by row against what was written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import Problem, ProblemsError
@@ -167,34 +167,31 @@ def layout(
     scored_here = set(submission.self_scores) | {
         code for appraisal in submission.appraisals for code in appraisal.scores
     }
-    survey = set(compiled.given_codes())
     nodes = report.nodes
+    codes = tuple([n.code for n in nodes])
+    tree = _tree(compiled, nodes, codes)
     rows = []
-    for position, result in enumerate(nodes):
-        compiled_node = compiled.nodes[result.code]
-        end = position + 1
-        while end < len(nodes) and nodes[end].depth > result.depth:
-            end += 1
-        below = nodes[position + 1 : end]
-        children = tuple(
-            c.code for c in below if c.parent == result.code and c.status != Status.NOT_APPLICABLE
+    new = object.__new__
+    for result, (position, leaf, survey, counted, aggregation, parts, below) in zip(
+        nodes, tree, strict=True
+    ):
+        code = codes[position]
+        children = tuple(codes[c] for c in parts if nodes[c].status != Status.NOT_APPLICABLE)
+        row = new(SheetRow)  # as the frozen dataclass's __init__ sets them, without its calls
+        row.__dict__.update(
+            row=HEADER_ROW + 1 + position,
+            result=result,
+            title=_display_title(result),
+            entry=leaf or code in scored_here,
+            applicable=result.status != Status.NOT_APPLICABLE,
+            survey=survey,
+            counted=counted,
+            aggregation=aggregation,
+            leaf=leaf,
+            children=children,
+            below=below,
         )
-        leaf = compiled_node.node.is_leaf
-        rows.append(
-            SheetRow(
-                row=HEADER_ROW + 1 + position,
-                result=result,
-                title=_display_title(result),
-                entry=leaf or result.code in scored_here,
-                applicable=result.status != Status.NOT_APPLICABLE,
-                survey=result.code in survey,
-                counted=compiled_node.counts_in_max,
-                aggregation=compiled_node.node.aggregation,
-                leaf=leaf,
-                children=() if leaf else children,
-                below=tuple(c.code for c in below),
-            )
-        )
+        rows.append(row)
     by_code = {r.code: r for r in rows}
     areas = tuple(r.code for r in rows if r.result.parent is None and r.applicable)
     return SheetLayout(
@@ -204,6 +201,49 @@ def layout(
         max_points=report.max_points,
         by_code=by_code,
     )
+
+
+_Tree = list[tuple[int, bool, bool, bool, Aggregation, tuple[int, ...], tuple[str, ...]]]
+_TREES: dict[tuple[str, ...], tuple[object, _Tree]] = {}
+
+
+def _tree(compiled: Any, nodes: Sequence[NodeResult], codes: tuple[str, ...]) -> _Tree:
+    """What :func:`layout` takes from the set for each node of a report (the same for every
+    unit of a set): its position, whether a leaf and a survey criterion, whether its maximum
+    counts, its aggregation, the positions of its children (a leaf: none) and the codes below
+    it. Kept for the last few sets."""
+    found = _TREES.get(codes)
+    if found is not None and found[0] is compiled:
+        return found[1]
+    survey = set(compiled.given_codes())
+    tree: _Tree = []
+    for position, result in enumerate(nodes):
+        node = compiled.nodes[result.code]
+        end = position + 1
+        while end < len(nodes) and nodes[end].depth > result.depth:
+            end += 1
+        leaf = node.node.is_leaf
+        parts = (
+            ()
+            if leaf
+            else tuple(c for c in range(position + 1, end) if nodes[c].parent == result.code)
+        )
+        below = codes[position + 1 : end]
+        tree.append(
+            (
+                position,
+                leaf,
+                result.code in survey,
+                node.counts_in_max,
+                node.node.aggregation,
+                parts,
+                below,
+            )
+        )
+    if len(_TREES) >= 16:
+        _TREES.clear()
+    _TREES[codes] = (compiled, tree)
+    return tree
 
 
 def appraised_as_of(submission: Submission, round: int) -> dict[str, tuple[Decimal, str | None]]:

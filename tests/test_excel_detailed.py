@@ -1,5 +1,7 @@
 """A shape's rows made once and filled per unit (parindex.excel_detailed, the official sheet's
-rows in parindex.excel_official): the workbook is the one written cell by cell.
+rows in parindex.excel_official_rows) and its formulas evaluated in one pass
+(parindex.excel_formulas._Program): the workbook is the one written cell by cell, its
+formulas evaluated by the walk of their trees.
 
 Every part is compared byte for byte (sheet XML with its string and style numbers, styles,
 workbook), the shared string table in the same order with the same count, and the warnings
@@ -25,6 +27,7 @@ import parindex.excel as excel
 import parindex.excel_detailed as detailed
 import parindex.excel_official_rows as official_rows
 from parindex import CriteriaSet, Submission, export_workbook, load_criteria
+from parindex.excel_formulas import SheetFormulas
 from parindex.excel_style import MAX_CELL_TEXT, Formats
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
 
@@ -39,6 +42,13 @@ def criteria() -> CriteriaSet:
 @pytest.fixture(scope="module")
 def samples() -> list[Submission]:
     return load_samples()
+
+
+class _Walked(SheetFormulas):
+    """Every formula evaluated by the evaluator's walk of its tree (no shape's program)."""
+
+    def __init__(self) -> None:
+        super().__init__(programs=False)
 
 
 class _Careful(Formats):
@@ -83,6 +93,7 @@ def _written(
         warnings.simplefilter("always")
         if careful:
             patch.setattr(excel, "Formats", _Careful)
+            patch.setattr(excel, "SheetFormulas", _Walked)
         export_workbook(criteria, units, path, workers=1, language=language)
     with zipfile.ZipFile(path) as book:
         parts = {n: book.read(n) for n in book.namelist() if not n.startswith("docProps")}

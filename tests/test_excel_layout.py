@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from parindex import load_criteria, load_submission, review
-from parindex.excel_layout import final_index, not_appraised
+from parindex.excel_layout import (
+    HEADER_ROW,
+    SheetLayout,
+    SheetRow,
+    final_index,
+    layout,
+    not_appraised,
+)
+from parindex.report import Status
 from parindex.submission import Appraisal, AppraisedScore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +45,61 @@ def test_a_criterion_scored_at_its_own_level_appraises_its_parts() -> None:
     scored = Appraisal(round=1, scores={"1.3": AppraisedScore(points=1)})
     left = not_appraised(review(criteria, unit.model_copy(update={"appraisals": [scored]})))
     assert "1.3" not in left and not set(parts) & set(left) and "1.1" in left
+
+
+def _careful_layout(criteria: Any, report: Any, submission: Any, round: int) -> SheetLayout:
+    """The layout as it was made before the set's tree was kept (each row by the dataclass,
+    each node's subtree found by walking the report)."""
+    compiled = criteria.compiled
+    scored_here = set(submission.self_scores) | {
+        code for appraisal in submission.appraisals for code in appraisal.scores
+    }
+    survey = set(compiled.given_codes())
+    nodes = report.nodes
+    rows = []
+    for position, result in enumerate(nodes):
+        node = compiled.nodes[result.code]
+        end = position + 1
+        while end < len(nodes) and nodes[end].depth > result.depth:
+            end += 1
+        below = nodes[position + 1 : end]
+        children = tuple(
+            c.code for c in below if c.parent == result.code and c.status != Status.NOT_APPLICABLE
+        )
+        leaf = node.node.is_leaf
+        rows.append(
+            SheetRow(
+                row=HEADER_ROW + 1 + position,
+                result=result,
+                title=result.title.upper() if result.kind == "area" else result.title,
+                entry=leaf or result.code in scored_here,
+                applicable=result.status != Status.NOT_APPLICABLE,
+                survey=result.code in survey,
+                counted=node.counts_in_max,
+                aggregation=node.node.aggregation,
+                leaf=leaf,
+                children=() if leaf else children,
+                below=tuple(c.code for c in below),
+            )
+        )
+    return SheetLayout(
+        rows=tuple(rows),
+        round=round,
+        areas=tuple(r.code for r in rows if r.result.parent is None and r.applicable),
+        max_points=report.max_points,
+        by_code={r.code: r for r in rows},
+    )
+
+
+def test_the_layout_is_the_one_made_row_by_row() -> None:
+    criteria = load_criteria(SET_2023)
+    for path in sorted((ROOT / "evidence").glob("*-2023.yaml")):
+        unit = load_submission(path)
+        scored = Appraisal(round=1, scores={"1.3": AppraisedScore(points=1)})
+        for submission in (unit, unit.model_copy(update={"appraisals": [scored]})):
+            report = review(criteria, submission).report
+            for _ in range(2):  # the set's tree made, then kept
+                made = layout(criteria, report, submission, 1)
+                careful = _careful_layout(criteria, report, submission, 1)
+                assert made == careful
+                assert [r.__dict__ for r in made.rows] == [r.__dict__ for r in careful.rows]

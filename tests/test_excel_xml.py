@@ -28,8 +28,8 @@ from parindex import (
     check_submission,
     load_criteria,
 )
-from parindex.backends.excel import render
-from parindex.excel_formulas import SheetFormulas, sheet_values
+from parindex.backends.excel import Arith, IfBlank, Neg, Num, Ref, render
+from parindex.excel_formulas import Evaluator, SheetFormulas, _Program, sheet_values
 from parindex.excel_layout import last_round, layout
 from parindex.excel_xml import Book, RowSheet
 from parindex.review import review
@@ -218,8 +218,8 @@ def test_shapes_give_the_careful_formulas(
             assert cells == careful
             formulas = {k: render(v) for k, v in careful.items() if _formula(v)}
             assert texts == formulas
-            for row, col in careful:
-                assert fast.cell(row, col) == evaluator.cell(row, col)
+            for row, col in careful:  # the same decimals, to the sign of a zero and the digits
+                assert repr(fast.cell(row, col)) == repr(evaluator.cell(row, col))
 
 
 def _formula(content: object) -> bool:
@@ -248,3 +248,25 @@ def test_book_refuses_what_xlsxwriter_refuses(tmp_path: Path) -> None:
                 book.add_worksheet(bad)
         assert book.add_worksheet().name == "Sheet10"  # each attempt counts, as in XlsxWriter
         book.close()
+
+
+def test_a_formula_program_gives_way_where_a_branch_not_taken_raises() -> None:
+    blank, zero = Ref(0, 0), Num(Decimal(0))
+    divided = Arith("/", Num(Decimal(1)), zero)
+    cells: dict[tuple[int, int], Any] = {
+        (0, 0): None,
+        (0, 1): IfBlank(blank, Num(Decimal(7)), divided),  # the division is not taken
+        (0, 2): IfBlank(blank, Num(Decimal("-0")), Neg(Num(Decimal(1)))),
+    }
+    walked = Evaluator(cells)
+    assert walked.cell(0, 1) == 7
+    program = _Program(cells, [])
+    evaluator = Evaluator(cells)
+    program.run(cells, evaluator.memo)
+    assert evaluator.memo == {}  # it raised: the walk evaluates
+    assert evaluator.cell(0, 1) == 7
+    del cells[0, 1]
+    program = _Program(cells, [])
+    evaluator = Evaluator(cells)
+    program.run(cells, evaluator.memo)
+    assert repr(evaluator.memo[0, 2]) == repr(Evaluator(cells).cell(0, 2)) == "Decimal('-0')"
