@@ -132,7 +132,8 @@ def _counted(written: list[int]) -> Iterator[None]:
 
 def _unit_line(spent: dict[str, float], here: int) -> str:
     """CPU milliseconds a unit, in this process: review (check, engine, findings), layout
-    and formulas (the rest of ``_prepare``), the two sheets, the findings rows."""
+    and formulas (the rest of ``_prepare``: since session 9 it also evaluates every formula
+    of the unit, which the sheets then read), the two sheets, the findings rows."""
     if not here:
         return "          (no unit written in this process)"
     review = spent["unit: review"]
