@@ -18,7 +18,7 @@ an appraised total needs some round to score a criterion that applies to the uni
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -214,6 +214,17 @@ class Review(_Model):
 _Values = dict[str, Decimal | None]
 
 
+def _with_ancestors(nodes: Mapping[str, Any], codes: Iterable[str]) -> set[str]:
+    """The codes given and every ancestor of each (a code the set does not know: alone)."""
+    touched: set[str] = set()
+    for start in codes:
+        code: str | None = start
+        while code is not None and code not in touched:
+            touched.add(code)
+            code = nodes[code].parent if code in nodes else None
+    return touched
+
+
 def _trees(
     report: ScoreReport,
     criteria: CriteriaSet,
@@ -237,11 +248,7 @@ def _trees(
     own: _Values = {}
     with_survey: _Values = {}
     appraised: _Values = {}
-    touched: set[str] = set()
-    for code in (*survey, *final) if final is not None else ():
-        while code is not None and code not in touched:
-            touched.add(code)
-            code = nodes[code].parent if code in nodes else None  # type: ignore[assignment]
+    touched = _with_ancestors(nodes, (*survey, *final) if final is not None else ())
 
     def combined(code: str, node: NodeResult, known: list[Decimal]) -> Decimal | None:
         if not known:
