@@ -18,6 +18,7 @@ property test checks that the two agree on generated and damaged documents.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from parindex.reading import _CONSTANTS, Bounds, Path, _Bad, resolve_plain
@@ -110,6 +111,20 @@ def _key_text(match: re.Match[str]) -> str:
     return single.replace("''", "'") if single is not None else match.group("double")
 
 
+def _skip(rows: Iterator[Any], count: int) -> None:
+    """Pass the next ``count`` rows: lines already read as part of a scalar."""
+    for _ in range(count):
+        next(rows)
+
+
+def _resolved(plain: str, bounds: Bounds) -> Any:
+    """A plain scalar that may be other than text, resolved (or deferred to the careful reader)."""
+    try:
+        return resolve_plain(plain, bounds)
+    except _Bad:
+        raise _Defer from None
+
+
 class _Reader:
     """One file's lines read into plain data; raises :class:`_Defer` outside the subset."""
 
@@ -131,19 +146,18 @@ class _Reader:
 
     def run(self, text: str) -> tuple[Any, dict[Path, int], Scalars]:
         self.source = lines = text.split("\n")
-        scalars, where, total, bounds = self.scalars, self.lines, len(lines), self.bounds
-        places = self.places
+        scalars, where, bounds, places = self.scalars, self.lines, self.bounds, self.places
+        total = len(lines)
         longest = min(_MAX_KEY, bounds.max_text)
         short = max(map(len, lines)) <= longest  # then no text on a line is past a bound
         rows = iter(_ROWS.findall(text))
-        nodes = at = 0
-        most, waiting = bounds.max_nodes, False
+        nodes, at, most, waiting = 0, 0, bounds.max_nodes, False
         stack, depth = self.stack, bounds.max_depth
         # The open mapping the last line went to (its indent, -1 when unknown), kept here.
         frame: _Frame | None = None
         container: dict[str, Any] = {}
-        base: Path = ()
-        top = -1
+        base: Path
+        base, top = (), -1
         for spaces, key, gap, quote, single, plain, _ in rows:
             at += 1
             if nodes > most:
@@ -151,8 +165,7 @@ class _Reader:
             if not key or (not short and len(key) + len(single) + len(plain) > longest):
                 self.at = at
                 self.line(lines[at - 1].rstrip(" "))
-                for _ in range(self.at - at):  # lines read as part of a scalar
-                    next(rows)
+                _skip(rows, self.at - at)  # lines read as part of a scalar
                 at, most, waiting, top = self.at, bounds.max_nodes - self.nodes, False, -1
                 continue
             # The common line, ``key: value`` or ``key:`` in a mapping, read without a call.
@@ -195,8 +208,7 @@ class _Reader:
                 start = indent + len(key) + 1 + len(gap)
                 value = self.value(lines[at - 1].rstrip(" "), start, at, path, indent)
                 container[key] = value
-                for _ in range(self.at - at):
-                    next(rows)
+                _skip(rows, self.at - at)
                 at, most = self.at, bounds.max_nodes - self.nodes
             else:
                 nodes += 2
@@ -209,16 +221,17 @@ class _Reader:
                 elif plain[0] not in _RESOLVED_FIRST:
                     container[key] = plain
                 else:
-                    try:
-                        container[key] = resolve_plain(plain, bounds)
-                    except _Bad:
-                        raise _Defer from None
+                    container[key] = _resolved(plain, bounds)
+        return self.end(at, nodes)
+
+    def end(self, at: int, nodes: int) -> tuple[Any, dict[Path, int], Scalars]:
+        """The document read to its end: a last ``key:`` closed, the bounds checked once more."""
         self.at = at
         if self.pending is not None:
             if self.pending[0] is None:
                 raise _Defer  # nothing but comments: rare, read carefully
             self.empty()
-        if not self.lines or nodes > bounds.max_nodes - self.nodes:
+        if not self.lines or nodes > self.bounds.max_nodes - self.nodes:
             raise _Defer  # an empty document or a lone scalar (rare), or too many nodes
         return self.root, self.lines, self.scalars
 
