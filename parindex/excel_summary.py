@@ -266,6 +266,7 @@ _FINDING_HEADERS: tuple[tuple[str, str], ...] = (
 )
 # 143 character units: one A4 landscape width at 100 %
 _FINDING_WIDTHS = (17.0, 6.5, 16.0, 6.5, 22.0, 32.0, 6.5, 6.5, 6.5, 6.5, 12.0, 5.0)
+_FINDING_POINTS = tuple(column_points(width) for width in _FINDING_WIDTHS)
 
 
 def write_findings(
@@ -334,7 +335,7 @@ def finding_rows(
         texts = _finding_texts(unit, finding, language)
         if any(len(t) > MAX_CELL_TEXT for t in texts.values()):
             return None
-        _finding_row(scratch, formats, _SCRATCH, unit, finding, language)
+        _finding_row(scratch, formats, _SCRATCH, unit, finding, language, texts)
         made = scratch.take_cells(_SCRATCH)
         assert made is not None  # a findings row has its unit's name at least
         cells, first, last = made
@@ -357,11 +358,23 @@ def _finding_texts(unit: UnitSheet, finding: Finding, language: str) -> dict[int
 
 
 def _finding_row(
-    sheet: Any, formats: Formats, at: int, unit: UnitSheet, finding: Finding, language: str
+    sheet: Any,
+    formats: Formats,
+    at: int,
+    unit: UnitSheet,
+    finding: Finding,
+    language: str,
+    texts: dict[int, str] | None = None,
 ) -> None:
-    words = formats.get(border=1, text_wrap=True, font_size=_BODY)
-    number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
-    texts = _finding_texts(unit, finding, language)
+    """One finding's row (``texts``: its :func:`_finding_texts`, if the caller has them)."""
+    made = formats.memo.get("findings formats")
+    if made is None:  # the same formats, made in the same order, as on each row before
+        words = formats.get(border=1, text_wrap=True, font_size=_BODY)
+        number = formats.get(border=1, font_size=_BODY, num_format=formats.number)
+        made = formats.memo["findings formats"] = (words, number)
+    words, number = made
+    if texts is None:
+        texts = _finding_texts(unit, finding, language)
     for col, value in texts.items():
         write_safe(sheet, at, col, value, words, formats, finding.criterion)
     values = (
@@ -373,8 +386,5 @@ def _finding_row(
     for col, point in enumerate(values, start=6):
         _number_or_blank(sheet, at, col, point, number)
     _number_or_blank(sheet, at, 11, finding.round, formats.get(border=1, font_size=_BODY))
-    lines = max(
-        text_lines(value, column_points(_FINDING_WIDTHS[col]), _BODY)
-        for col, value in texts.items()
-    )
+    lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
     sheet.set_row(at, min(409.0, lines * 12.6 + 3))  # wrapped text never prints over itself
