@@ -421,6 +421,7 @@ class Columns:
 
 _UNIT = operator.attrgetter("criteria", "unit", "values", "year")
 _LEVEL_FACTS = operator.attrgetter("level", "facts")
+_PRIVATE = operator.attrgetter("__pydantic_private__")
 _REFERENCES = operator.attrgetter("self_scores", "survey", "documents", "appraisals")
 
 
@@ -805,7 +806,7 @@ def check_columns(criteria: CriteriaSet, submissions: Sequence[Submission]) -> C
     # walks every old object).
     with paused(settle=True):
         many = _Many(criteria, submissions)
-        done = [row for row, unit in enumerate(many.units) if _kept(criteria, unit)]
+        done = _kept_rows(criteria, many.units)
         many.identity()
         many.facts_and_inputs()
         many.constraints()
@@ -814,9 +815,15 @@ def check_columns(criteria: CriteriaSet, submissions: Sequence[Submission]) -> C
         return Columns(many.names, many.typed, many.results(), many.whole, many.ints)
 
 
-def _kept(criteria: CriteriaSet, unit: Submission) -> bool:
-    """Whether :func:`check_submission` kept a result of ``unit`` against ``criteria``."""
-    return kept_check(criteria, unit) is not None
+def _kept_rows(criteria: CriteriaSet, units: list[Submission]) -> list[int]:
+    """The units :func:`check_submission` kept a result of against ``criteria``: those
+    holding any kept result told in one pass (usually none), then each of them asked."""
+    try:
+        found = list(map(dict.get, map(_PRIVATE, units), repeat("_checked")))
+    except TypeError:  # pragma: no cover - a Submission always has its private attributes
+        found = [True] * len(units)
+    holding = compress(range(len(units)), map(operator.is_not, found, repeat(None)))
+    return [row for row in holding if kept_check(criteria, units[row]) is not None]
 
 
 def check_many(

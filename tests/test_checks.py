@@ -487,3 +487,20 @@ def _assert_mixed_vector_is_the_typed_values(spec: Input, cells: list[Any]) -> N
         return
     assert got.x[present].tolist() == want.x[present].tolist()
     assert got.e[present].tolist() == want.e[present].tolist()
+
+
+def test_units_checked_before_are_not_checked_again(criteria: CriteriaSet) -> None:
+    """A unit check_submission checked before gives check_many the result it kept (the
+    very same values); the others are checked now."""
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 3, seed=23)]
+    first = check_submission(criteria, units[1])
+    many = check_many(criteria, units)
+    assert many[1] == first and isinstance(many[1], CheckedSubmission)
+    assert many[1].values is first.values
+    again = check_many(criteria, units)  # each now kept: the same values again
+    assert all(
+        isinstance(a, CheckedSubmission)
+        and isinstance(m, CheckedSubmission)
+        and a.values is m.values
+        for a, m in zip(again, many, strict=True)
+    )
