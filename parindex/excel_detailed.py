@@ -316,6 +316,22 @@ def _index(sheet: Any, text: str) -> object:
     return index
 
 
+_TEXT_POINTS = (_POINTS[INPUTS], _POINTS[RULE], _POINTS[EVIDENCE])
+_NOTE_POINTS = (_POINTS[UNIT_NOTE], _POINTS[NOTE])
+
+
+def _lines(title: int, texts: Sequence[str], notes: Sequence[str | None]) -> int:
+    """Lines a row's texts wrap to (its title's lines, ``title``, at least)."""
+    lines = title
+    for text, points in zip(texts, _TEXT_POINTS, strict=True):
+        if text:
+            lines = max(lines, text_lines(text, points, 11))
+    for note, points in zip(notes, _NOTE_POINTS, strict=True):
+        if note:
+            lines = max(lines, text_lines(note, points, 11))
+    return lines
+
+
 def _fill(
     sheet: Any,
     formats: Formats,
@@ -334,8 +350,6 @@ def _fill(
     known = table.string_table.get if type(table) is SharedStringTable else {}.get
     counted = made.strings
     heights: dict[float, str] = {}
-    points_inputs, points_rule, points_evidence = _POINTS[INPUTS], _POINTS[RULE], _POINTS[EVIDENCE]
-    points_unit, points_note = _POINTS[UNIT_NOTE], _POINTS[NOTE]
     out: list[str] = []
     add = out.append
     for plan, row in zip(made.rows, unit.layout.rows, strict=True):
@@ -347,19 +361,7 @@ def _fill(
             explained.explanation if explained else None,
             appraised[code][1] if code in appraised else None,
         )
-        lines = plan.title_lines
-        inputs, rule, evidence = texts
-        if inputs:
-            lines = max(lines, text_lines(inputs, points_inputs, 11))
-        if rule:
-            lines = max(lines, text_lines(rule, points_rule, 11))
-        if evidence:
-            lines = max(lines, text_lines(evidence, points_evidence, 11))
-        if notes[0]:
-            lines = max(lines, text_lines(notes[0], points_unit, 11))
-        if notes[1]:
-            lines = max(lines, text_lines(notes[1], points_note, 11))
-        height = min(409.0, lines * 14.0 + 3)
+        height = min(409.0, _lines(plan.title_lines, texts, notes) * 14.0 + 3)
         attributes = heights.get(height)
         if attributes is None:
             attributes = heights[height] = sheet.row_attributes(height)
