@@ -352,6 +352,17 @@ def _fill(
     heights: dict[float, str] = {}
     out: list[str] = []
     add = out.append
+
+    def put(name: str, fmt: Any, col: int, prefix: str, text: str, at: int, code: str) -> int:
+        """A unit's text in its cell; 1 when it was already in the string table (counted
+        below, once for the row), else 0."""
+        if prefix and len(text) <= _LONG and not text.startswith(_DANGEROUS):
+            number = known(text)
+            add(f"{prefix}{index(text) if number is None else number}</v></c>")
+            return int(number is not None)
+        add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
+        return 0
+
     for plan, row in zip(made.rows, unit.layout.rows, strict=True):
         result, at = row.result, plan.at
         code = result.code
@@ -371,31 +382,16 @@ def _fill(
             add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
         add(plan.maximum.tail)
         for (name, fmt, col, prefix), text in zip(plan.texts, texts, strict=True):
-            if prefix and len(text) <= _LONG and not text.startswith(_DANGEROUS):
-                number = known(text)
-                if number is None:
-                    number = index(text)
-                else:
-                    counted += 1
-                add(f"{prefix}{number}</v></c>")
-            else:
-                add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
+            counted += put(name, fmt, col, prefix, text, at, code)
         for before, kind, col in plan.scores.holes:
             add(before)
             add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
         add(plan.scores.tail)
         for (name, fmt, col, prefix), note in zip(plan.notes, notes, strict=True):
-            if not note:
-                add(f'<c r="{name}"{_style(sheet, fmt)}/>')
-            elif prefix and len(note) <= _LONG and not note.startswith(_DANGEROUS):
-                number = known(note)
-                if number is None:
-                    number = index(note)
-                else:
-                    counted += 1
-                add(f"{prefix}{number}</v></c>")
+            if note:
+                counted += put(name, fmt, col, prefix, note, at, code)
             else:
-                add(safe_cell(sheet, name, at, col, note, fmt, formats, code))
+                add(f'<c r="{name}"{_style(sheet, fmt)}/>')
         add("</row>")
     table.count += counted
     sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))
