@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
-import math
 import pickle
 import weakref
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _cells import _BOUNDS, _NUMERIC_TYPES, _PLAIN_FLOATS, _WHOLE_CELLS, _float_cells, _spec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,17 +28,8 @@ from parindex import (
 )
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
-from parindex.checks import (
-    _BAD,
-    _ints_and_floats,
-    _ints_at_once,
-    _mixed_vector,
-    _present,
-    _typed,
-    _vector,
-    check_columns,
-    check_many,
-)
+from parindex.check_cells import _BAD, _ints_and_floats
+from parindex.checks import _mixed_vector, _present, _vector, check_columns, check_many
 from parindex.criteria import Input, InputType
 from parindex.errors import Problem
 from parindex.expressions import ValueType
@@ -298,105 +289,6 @@ def test_values_are_a_mapping_built_when_read(criteria: CriteriaSet) -> None:
     assert score(criteria, second) == score(criteria, again)
     with pytest.raises(TypeError):
         hash(first.values)
-
-
-_PLAIN_FLOATS = [0.5, 5.5, 0.25, 62149.7, 3.0, 87.5, 99.99, 1.0, 100.0, 2.5, 0.1, -0.5, -0.0, 0.0]
-_NUMERIC_TYPES = [InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT]
-_BOUNDS = st.one_of(st.none(), st.sampled_from(["0", "0.1", "1", "2.5", "-3", "100", "1E+20"]))
-
-
-@st.composite
-def _float_cells(draw: st.DrawFn, spec: Input) -> list[Any]:
-    """Whole numbers (some beyond int64) and floats, many at or next to a bound of ``spec``
-    (0, 1, 100, min, max)."""
-    edges = [0.0, 1.0, 100.0, 1e29, 1e30]
-    edges += [float(b) for b in (spec.min, spec.max) if b is not None]
-    near = st.sampled_from(edges).flatmap(
-        lambda e: st.sampled_from(
-            [e, -e, math.nextafter(e, math.inf), math.nextafter(e, -math.inf), e + 1e-9 * e]
-        )
-    )
-    whole = st.one_of(st.integers(-5, 200), st.integers(0, 70_000), st.integers())
-    cell = st.one_of(whole, st.floats(), near, st.sampled_from(_PLAIN_FLOATS))
-    return draw(st.lists(cell, min_size=1, max_size=30))
-
-
-def _assert_floats_typed_as_one_by_one(spec: Input, cells: list[Any]) -> None:
-    typed, refused = _ints_and_floats(spec, cells, 2023)
-    want = [_typed(spec, cell, 2023) for cell in cells]
-    assert [str(v) for v in typed] == [str(v) for v in want]
-    assert [v is _BAD for v in typed] == [v is _BAD for v in want]
-    assert refused or not any(v is _BAD for v in want)
-
-
-def _spec(kind: InputType, low: str | None, high: str | None) -> Input:
-    return Input(
-        name="x",
-        type=kind,
-        label="x",
-        min=None if low is None else Decimal(low),
-        max=None if high is None else Decimal(high),
-    )
-
-
-@settings(max_examples=60)
-@given(data=st.data(), kind=st.sampled_from(_NUMERIC_TYPES), low=_BOUNDS, high=_BOUNDS)
-def test_floats_typed_at_once_as_one_by_one(
-    data: st.DataObject, kind: InputType, low: str | None, high: str | None
-) -> None:
-    """A column of whole numbers and floats typed at once equals typed_value cell by cell
-    (the same decimal, written alike; the same cells refused), near every bound."""
-    spec = _spec(kind, low, high)
-    _assert_floats_typed_as_one_by_one(spec, data.draw(_float_cells(spec)))
-
-
-@pytest.mark.parametrize("kind", _NUMERIC_TYPES)
-@pytest.mark.parametrize("low, high", [(None, None), ("0.1", "2.5"), ("-3", "100"), ("1", None)])
-def test_usual_floats_typed_at_once_as_one_by_one(
-    kind: InputType, low: str | None, high: str | None
-) -> None:
-    """The floats a file usually holds (halves, amounts, 1.0 and 100.0 at a bound) beside
-    whole numbers, for every numeric type: a count refuses the fractions, as typed_value does."""
-    spec = _spec(kind, low, high)
-    edges = [float(b) for b in (spec.min, spec.max) if b is not None]
-    near = [math.nextafter(e, d) for e in edges for d in (math.inf, -math.inf)]
-    _assert_floats_typed_as_one_by_one(spec, [5, 0, *_PLAIN_FLOATS, *edges, *near, 1.5])
-
-
-_INT64 = (-(2**63), 2**63 - 1)
-_WHOLE_CELLS = st.one_of(
-    st.integers(0, 70_000),  # the decimal table (below 2**16) and past it
-    st.integers(-5, 200),
-    st.integers(),
-    st.integers(-(2**70), 2**70),
-    st.sampled_from([*_INT64, 2**63, -(2**63) - 1, 2**16 - 1, 2**16, 2**52, 2**53 + 1]),
-)
-
-
-@settings(max_examples=60)
-@given(
-    cells=st.lists(_WHOLE_CELLS, min_size=1, max_size=30),
-    kind=st.sampled_from(_NUMERIC_TYPES),
-    low=_BOUNDS,
-    high=_BOUNDS,
-)
-def test_whole_numbers_typed_at_once_as_one_by_one(
-    cells: list[int], kind: InputType, low: str | None, high: str | None
-) -> None:
-    """A column of Python ints typed through numpy (a table of decimals, or np.unique) equals
-    typed_value cell by cell; it defers (None) only where a cell is beyond int64 or refused."""
-    spec = _spec(kind, low, high)
-    want = [_typed(spec, cell, 2023) for cell in cells]
-    at_once = _ints_at_once(spec, cells)
-    if at_once is None:
-        beyond = any(not _INT64[0] <= c <= _INT64[1] for c in cells)
-        assert beyond or any(v is _BAD for v in want)
-        return
-    typed, x = at_once
-    assert not any(v is _BAD for v in want)
-    assert all(type(v) is Decimal for v in typed)
-    assert [str(v) for v in typed] == [str(v) for v in want]
-    assert x.tolist() == cells
 
 
 @settings(

@@ -1,0 +1,302 @@
+"""Typing a column of cells at once, as :func:`~parindex.submission.typed_value` types each.
+
+:mod:`parindex.checks` gathers each input's cells across many units and types the column
+here: a memo per distinct value where equal cells type equally, whole numbers through
+numpy and one table of decimals, floats clearly inside every bound as ``Decimal(repr(x))``
+once per distinct value, dates of one year by their least and greatest. A cell the careful
+check would refuse comes back as :data:`_BAD` (the careful check words the problem); a
+column this cannot type at once is typed cell by cell through ``typed_value`` itself.
+Properties in ``tests/test_check_cells.py`` compare each way with ``typed_value`` cell by cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Sequence
+from decimal import Decimal
+from itertools import compress, repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from parindex.criteria import Input, InputType
+from parindex.expressions import Value
+from parindex.submission import typed_value
+
+Mask = npt.NDArray[np.bool_]
+
+_BAD: Any = object()
+"""A cell :func:`typed_value` refuses (the careful check words the problem)."""
+
+_NUMBERS = (InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT)
+_SAME: frozenset[tuple[InputType, type]] = frozenset(
+    {
+        (InputType.YES_NO, bool),
+        (InputType.DATE, dt.date),
+        (InputType.DATE, bool),
+        (InputType.ENUM, str),
+        *((kind, Decimal) for kind in _NUMBERS),
+    }
+)
+"""A cell of these (type of input, Python type) is typed as itself when valid."""
+
+_BY_VALUE = frozenset({str, int, bool, dt.date})
+"""Cells of one of these types that are equal are typed equally (a memo per distinct value)."""
+
+_NUMERIC = frozenset({bool, int, float, Decimal})
+"""Types whose values compare equal across types (``True == 1 == 1.0``): never memoised together."""
+
+_INT_FLOAT = frozenset({int, float})
+_WHOLE_LIMIT = 2.0**52
+"""Whole numbers below this are floats exactly (the vector backend's exact range)."""
+_BOOL = frozenset({bool})
+_DATE = frozenset({dt.date})
+_FLOAT_LIMIT = 1e29
+"""Floats below this in size are below ``10**30`` as ``Decimal(repr(x))`` (numbers' limit)."""
+
+_EXPECTED: dict[InputType, type] = {
+    InputType.YES_NO: bool,
+    InputType.DATE: dt.date,
+    InputType.ENUM: str,
+    **{kind: int for kind in _NUMBERS},
+}
+"""The Python type a file usually gives each type of input: a column all of it is told at once."""
+
+
+def _typed(spec: Input, raw: object, year: int) -> Value:
+    try:
+        return typed_value(spec, raw, year)
+    except Exception:  # the careful check reports (or raises) it itself
+        return _BAD  # type: ignore[no-any-return]
+
+
+def _column_of(
+    spec: Input, cells: list[Any], kinds: set[type], years: Sequence[int], year: int | None
+) -> tuple[list[Any], bool]:
+    """Each cell as :func:`typed_value` types it (``None``: missing, ``_BAD``: refused).
+
+    Also whether any cell may be refused (``False``: none is).
+
+    ``kinds``: the Python types of the cells other than ``None``; ``year``: every
+    unit's year when they all share it. A column usually holds one or two Python types
+    that never compare equal across (``True == 1``, ``1 == 1.0`` do), so each distinct
+    value is typed once.
+    """
+    if not kinds:
+        return cells, False
+    if year is None and spec.type == InputType.DATE:
+        return _one_by_one(spec, cells, years), True
+    at = year if year is not None else years[0]
+    if kinds == _INT_FLOAT and spec.type in _NUMBERS:
+        return _ints_and_floats(spec, cells, at)
+    if len(kinds & _NUMERIC) > 1:
+        return _one_by_one(spec, cells, years), True
+    if kinds == _BOOL:
+        distinct: set[Any] = {True, False}  # all it can hold: typing one absent costs nothing
+    else:
+        try:
+            distinct = set(cells)
+        except TypeError:  # an unhashable cell (a list in YAML): typed one by one
+            return _one_by_one(spec, cells, years), True
+        distinct.discard(None)
+    if all((spec.type, kind) in _SAME for kind in kinds):
+        if kinds == _DATE and spec.type == InputType.DATE and year is not None:
+            low, high = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+            if low <= min(distinct) and max(distinct) <= high:  # as typed_value's range
+                return cells, False
+        refused = {v for v in distinct if _typed(spec, v, at) is _BAD}
+        if not refused:
+            return cells, False
+        return [_BAD if v in refused else v for v in cells], True
+    if not kinds <= _BY_VALUE | {float}:
+        return _one_by_one(spec, cells, years), True
+    if kinds == {int} and spec.type in _NUMBERS:
+        memo = _whole_numbers(spec, distinct, at)
+    else:
+        memo = {v: _typed(spec, v, at) for v in distinct}
+    memo[None] = None
+    typed = list(map(memo.__getitem__, cells))
+    if float in kinds:  # -0.0 == 0.0 but reads as -0.0; each NaN is its own
+        for row in [r for r, v in enumerate(cells) if v.__class__ is float and not v > 0]:
+            typed[row] = _typed(spec, cells[row], at)
+        return typed, True
+    return typed, any(v is _BAD for v in memo.values())
+
+
+def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any], bool]:
+    """A numeric column of whole numbers and floats (YAML's ``5`` and ``5.5``), and whether
+    any cell may be refused.
+
+    ``5 == 5.0`` but they type differently (``Decimal('5')``, ``Decimal('5.0')``), so each
+    kind is typed apart: the whole numbers as :func:`_ints_at_once` types them (else a memo
+    through :func:`typed_value`), and a float clearly inside every bound of the input
+    (finite, not zero, farther than a billionth from each bound, whole for a count) as
+    :func:`typed_value` types it, ``Decimal(repr(x))``, once per distinct value; the others
+    (``-0.0 == 0.0``, NaN, a float near or beyond a bound) by :func:`typed_value` itself.
+    """
+    kinds = list(map(type, cells))
+    size = len(cells)
+    is_int = np.fromiter(map(operator.is_, kinds, repeat(int)), dtype=bool, count=size)
+    is_float = np.fromiter(map(operator.is_, kinds, repeat(float)), dtype=bool, count=size)
+    given = np.empty(size, dtype=object)
+    given[:] = cells
+    out = np.empty(size, dtype=object)  # None: missing
+    ints: list[Any] = given[is_int].tolist()
+    at_once = _ints_at_once(spec, ints)
+    if at_once is not None:
+        whole, refused = at_once[0], False
+    else:
+        memo = _whole_numbers(spec, set(ints), year)
+        whole, refused = list(map(memo.__getitem__, ints)), any(v is _BAD for v in memo.values())
+    _put(out, is_int, whole)
+    floats: list[float] = given[is_float].tolist()
+    inside = _clearly_inside(spec, np.array(floats, dtype=np.float64))
+    distinct = set(compress(floats, inside.tolist()))
+    quick = dict(zip(distinct, map(Decimal, map(repr, distinct)), strict=True))
+    values: list[Any] = list(map(quick.get, floats))
+    for index in np.flatnonzero(~inside).tolist():
+        values[index] = _typed(spec, floats[index], year)
+        refused = refused or values[index] is _BAD
+    _put(out, is_float, values)
+    return out.tolist(), refused
+
+
+def _put(out: npt.NDArray[np.object_], rows: Mask, values: list[Any]) -> None:
+    """``out[rows] = values``, each value one cell (never a sequence spread out)."""
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    out[rows] = cells
+
+
+def _clearly_inside(spec: Input, x: npt.NDArray[np.float64]) -> Mask:
+    """Floats ``x`` whose ``Decimal(repr(x))`` :func:`typed_value` surely accepts.
+
+    ``repr`` is within an ulp of the float (relative 2**-52) and a bound's float within half
+    an ulp of it, so a billionth (relative) from each bound leaves a wide margin."""
+    inside: Mask = np.isfinite(x) & (np.abs(x) < _FLOAT_LIMIT) & (x != 0)
+    low = 0.0 if spec.type in (InputType.COUNT, InputType.PERCENT, InputType.RATIO) else None
+    high = {InputType.PERCENT: 100.0, InputType.RATIO: 1.0}.get(spec.type)
+    if spec.type == InputType.COUNT:
+        inside &= x == np.floor(x)
+    bounds = [(low, 1), (high, -1)]
+    if spec.min is not None:
+        bounds.append((float(spec.min), 1))
+    if spec.max is not None:
+        bounds.append((float(spec.max), -1))
+    for bound, side in bounds:
+        if bound is not None:
+            margin = abs(bound) * 1e-9
+            inside &= (x > bound + margin) if side > 0 else (x < bound - margin)
+    return inside
+
+
+def _whole_numbers(spec: Input, distinct: set[Any], year: int) -> dict[Any, Any]:
+    """Whole numbers of a numeric input typed at once: ``Decimal(v)``, checked against the
+    range of the type and the input's ``min``/``max`` as whole numbers (exact); a value
+    outside, or too large for int64, is typed by :func:`typed_value` (which refuses it)."""
+    values = list(distinct)
+    low, high = _whole_range(spec)
+    huge = [b for b in (low, high) if b is not None and abs(b) >= 2**62]
+    if huge or not values or max(values) >= 2**62 or min(values) <= -(2**62):
+        return {v: _typed(spec, v, year) for v in values}
+    x = np.array(values, dtype=np.int64)
+    inside = np.ones(len(values), dtype=bool)
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    memo: dict[Any, Any] = dict(zip(values, map(Decimal, values), strict=True))
+    for index in np.flatnonzero(~inside):
+        memo[values[index]] = _typed(spec, values[index], year)
+    return memo
+
+
+_TABLE_CAP = 1 << 16
+"""Whole numbers below this are typed from one table of decimals (``Decimal(i)`` at ``i``)."""
+_TABLES: list[npt.NDArray[np.object_]] = [np.empty(0, dtype=object)]
+
+
+def _decimal_table(top: int) -> npt.NDArray[np.object_]:
+    """``Decimal(i)`` at index ``i``, for every ``0 ≤ i ≤ top`` (``top < _TABLE_CAP``).
+
+    Grown to the next power of two when a larger number is asked for and kept for the
+    process (at most 65,536 decimals, about 7 MB): decimals are immutable, so the same
+    object may stand in every column and every call, as small ints do."""
+    table = _TABLES[0]
+    if len(table) <= top:
+        size = max(1024, 1 << top.bit_length())
+        grown = np.empty(size, dtype=object)
+        grown[: len(table)] = table
+        grown[len(table) :] = list(map(Decimal, range(len(table), size)))
+        table = _TABLES[0] = grown
+    return table
+
+
+def _ints_at_once(spec: Input, cells: list[Any]) -> tuple[list[Any], npt.NDArray[np.int64]] | None:
+    """A numeric column given as Python ``int`` in every cell, typed as :func:`typed_value`
+    types it (``Decimal(v)``), with the cells as an int64 array; ``None`` when a cell is too
+    large for int64 or outside the input's whole range (the memo path types, and refuses, it).
+
+    Small non-negative numbers are read from :func:`_decimal_table` by index; others through
+    ``np.unique``, one ``Decimal`` a distinct value."""
+    try:
+        x = np.array(cells, dtype=np.int64)
+    except OverflowError:  # beyond int64
+        return None
+    if not x.size:
+        return None
+    least, most = int(x.min()), int(x.max())
+    low, high = _whole_range(spec)
+    if (low is not None and least < low) or (high is not None and most > high):
+        return None
+    if least >= 0 and most < _TABLE_CAP:
+        typed: list[Any] = _decimal_table(most)[x].tolist()
+    else:
+        distinct, inverse = np.unique(x, return_inverse=True)
+        table = np.empty(len(distinct), dtype=object)
+        table[:] = list(map(Decimal, distinct.tolist()))
+        typed = table[inverse].tolist()
+    return typed, x
+
+
+def _whole_range(spec: Input) -> tuple[int | None, int | None]:
+    """The whole numbers a numeric input accepts: ``low ≤ v ≤ high`` (``None``: no bound)."""
+    import math
+
+    low: int | None = None
+    high: int | None = None
+    if spec.type in (InputType.COUNT, InputType.PERCENT, InputType.RATIO):
+        low = 0
+    if spec.type == InputType.PERCENT:
+        high = 100
+    if spec.type == InputType.RATIO:
+        high = 1
+    if spec.min is not None:
+        bound = math.ceil(spec.min)
+        low = bound if low is None else max(low, bound)
+    if spec.max is not None:
+        bound = math.floor(spec.max)
+        high = bound if high is None else min(high, bound)
+    return low, high
+
+
+def _one_by_one(spec: Input, cells: list[Any], years: Sequence[int]) -> list[Any]:
+    """Mixed or unusual columns: a memo keyed by type and value where that is safe."""
+    memo: dict[tuple[type, object, int], Any] = {}
+    out: list[Any] = []
+    for cell, year in zip(cells, years, strict=True):
+        if cell is None:
+            out.append(None)
+            continue
+        kind = type(cell)
+        if kind not in _BY_VALUE:  # floats (-0.0 == 0.0), decimals (1.0 == 1), the rest
+            out.append(_typed(spec, cell, year))
+            continue
+        key = (kind, cell, year)
+        typed = memo.get(key, memo)
+        if typed is memo:
+            typed = memo[key] = _typed(spec, cell, year)
+        out.append(typed)
+    return out

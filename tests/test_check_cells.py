@@ -1,0 +1,73 @@
+"""Typing a column at once equals typed_value cell by cell (parindex.check_cells)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from _cells import _BOUNDS, _INT64, _NUMERIC_TYPES, _PLAIN_FLOATS, _WHOLE_CELLS, _float_cells, _spec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parindex.check_cells import _BAD, _ints_and_floats, _ints_at_once, _typed
+from parindex.criteria import Input, InputType
+
+
+def _assert_floats_typed_as_one_by_one(spec: Input, cells: list[Any]) -> None:
+    typed, refused = _ints_and_floats(spec, cells, 2023)
+    want = [_typed(spec, cell, 2023) for cell in cells]
+    assert [str(v) for v in typed] == [str(v) for v in want]
+    assert [v is _BAD for v in typed] == [v is _BAD for v in want]
+    assert refused or not any(v is _BAD for v in want)
+
+
+@settings(max_examples=60)
+@given(data=st.data(), kind=st.sampled_from(_NUMERIC_TYPES), low=_BOUNDS, high=_BOUNDS)
+def test_floats_typed_at_once_as_one_by_one(
+    data: st.DataObject, kind: InputType, low: str | None, high: str | None
+) -> None:
+    """A column of whole numbers and floats typed at once equals typed_value cell by cell
+    (the same decimal, written alike; the same cells refused), near every bound."""
+    spec = _spec(kind, low, high)
+    _assert_floats_typed_as_one_by_one(spec, data.draw(_float_cells(spec)))
+
+
+@pytest.mark.parametrize("kind", _NUMERIC_TYPES)
+@pytest.mark.parametrize("low, high", [(None, None), ("0.1", "2.5"), ("-3", "100"), ("1", None)])
+def test_usual_floats_typed_at_once_as_one_by_one(
+    kind: InputType, low: str | None, high: str | None
+) -> None:
+    """The floats a file usually holds (halves, amounts, 1.0 and 100.0 at a bound) beside
+    whole numbers, for every numeric type: a count refuses the fractions, as typed_value does."""
+    spec = _spec(kind, low, high)
+    edges = [float(b) for b in (spec.min, spec.max) if b is not None]
+    near = [math.nextafter(e, d) for e in edges for d in (math.inf, -math.inf)]
+    _assert_floats_typed_as_one_by_one(spec, [5, 0, *_PLAIN_FLOATS, *edges, *near, 1.5])
+
+
+@settings(max_examples=60)
+@given(
+    cells=st.lists(_WHOLE_CELLS, min_size=1, max_size=30),
+    kind=st.sampled_from(_NUMERIC_TYPES),
+    low=_BOUNDS,
+    high=_BOUNDS,
+)
+def test_whole_numbers_typed_at_once_as_one_by_one(
+    cells: list[int], kind: InputType, low: str | None, high: str | None
+) -> None:
+    """A column of Python ints typed through numpy (a table of decimals, or np.unique) equals
+    typed_value cell by cell; it defers (None) only where a cell is beyond int64 or refused."""
+    spec = _spec(kind, low, high)
+    want = [_typed(spec, cell, 2023) for cell in cells]
+    at_once = _ints_at_once(spec, cells)
+    if at_once is None:
+        beyond = any(not _INT64[0] <= c <= _INT64[1] for c in cells)
+        assert beyond or any(v is _BAD for v in want)
+        return
+    typed, x = at_once
+    assert not any(v is _BAD for v in want)
+    assert all(type(v) is Decimal for v in typed)
+    assert [str(v) for v in typed] == [str(v) for v in want]
+    assert x.tolist() == cells
