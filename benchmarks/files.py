@@ -368,7 +368,9 @@ def main() -> None:
         print(row("baseline: pydantic validating the submission's structure", structure))
         print(row("check_submission", checking, structure))
         print(f"  (check_submission: {checking * 1e6:.0f} µs a unit)")
-        print(f"  goal ≤ 30 µs a unit: {'met' if checking <= 30e-6 else 'NOT met'}")
+        print(
+            "  (one unit at a time; the goal ≤ 30 µs a unit is checking many: benchmarks/checks.py)"
+        )
 
 
 if __name__ == "__main__":
