@@ -180,7 +180,7 @@ def read_table(
             parts = [cache.merged(parts)]  # every file in order; new good rows kept
         errors: list[Problem] = []
         notes: list[Problem] = []
-        seen: dict[tuple[str, int, str], Path] = {}
+        seen: dict[str, Path] = {}  # by unit id: one row a unit (folders._key)
         kept: list[int] = []
         row = 0
         paths = iter(files)
@@ -192,7 +192,7 @@ def read_table(
                 elif fate == "note":
                     notes.append(what)
                 else:
-                    first = seen.setdefault(what, path)
+                    first = seen.setdefault(what[2], path)
                     if first is path or keep_duplicates:
                         kept.append(row)
                     else:

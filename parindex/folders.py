@@ -337,7 +337,7 @@ def _sorted(
     submissions: list[Submission] = []
     errors: list[Problem] = []
     notes: list[Problem] = []
-    seen: dict[tuple[str, int, str], Submission] = {}
+    seen: dict[tuple[str, int, str] | str, Submission] = {}
     checked = _checked(results, criteria)
     for path, result in zip(files, results, strict=True):
         if isinstance(result, list):
@@ -350,12 +350,21 @@ def _sorted(
         if problems:
             errors += problems
             continue
-        first = seen.setdefault((result.criteria, result.year, result.unit.id), result)
+        first = seen.setdefault(_key(result, criteria), result)
         if first is not result and not keep_duplicates:
             errors.append(_duplicate(result, first.source.file))
             continue
         submissions.append(result)
     return submissions, errors, notes
+
+
+def _key(submission: Submission, criteria: CriteriaSet | None) -> tuple[str, int, str] | str:
+    """What makes a unit read twice: against one set, its id (one row a unit, whatever year
+    the file says, as :func:`parindex.batch.once_each` rules for a list); without a set, its
+    set, year and id (a folder may hold many sets and years)."""
+    if criteria is not None:
+        return submission.unit.id
+    return submission.criteria, submission.year, submission.unit.id
 
 
 def _checked(

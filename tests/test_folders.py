@@ -75,6 +75,30 @@ def test_a_unit_read_twice_is_listed(tmp_path: Path, criteria: CriteriaSet) -> N
     assert problems["file"].iloc[0].endswith("b.yaml")
 
 
+def test_a_unit_read_for_two_years_against_one_set_is_a_duplicate(
+    tmp_path: Path, criteria: CriteriaSet
+) -> None:
+    """Read against one set, a unit is its id: the file giving it again for another year is
+    a duplicate_unit problem, whether the folder is read, framed to its table (``score_many``,
+    ``rank``) or its submissions given as a list (:func:`parindex.batch.once_each`). Before, the
+    folder kept both, and ``rank`` of it ranked the unit twice. Without a set, both are read."""
+    source = (EVIDENCE / "so-tnmt-mau-2023.yaml").read_bytes()
+    (tmp_path / "a.yaml").write_bytes(source)
+    later = source.replace(b"year: 2023", b"year: 2024", 1).replace(b"/12/2022", b"/12/2023")
+    (tmp_path / "b.yaml").write_bytes(later)
+    assert len(load_submissions(tmp_path).submissions) == 2  # no set: each year its own
+    submissions, problems = load_submissions(tmp_path, criteria)
+    assert [s.year for s in submissions] == [2023]
+    assert problems["kind"].tolist() == ["duplicate_unit"]
+    assert problems["file"].iloc[0].endswith("b.yaml")
+    with pytest.raises(SubmissionError) as by_folder:
+        score_many(criteria, tmp_path)
+    with pytest.raises(SubmissionError) as by_list:
+        score_many(criteria, load_submissions(tmp_path).submissions)
+    assert by_folder.value.kinds() == by_list.value.kinds() == ["duplicate_unit"]
+    assert by_folder.value.problems[0].file == by_list.value.problems[0].file
+
+
 def test_checked_values_fail_the_unit_not_the_folder(tmp_path: Path, criteria: CriteriaSet) -> None:
     shutil.copy(EVIDENCE / "so-gtvt-mau-2023.yaml", tmp_path)
     (tmp_path / "bad.yaml").write_bytes(
