@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from parindex.cli_text import language, set_language
+from parindex.cli_text import language, set_language, wrapped
 from parindex.collector import paused
 from parindex.errors import ParindexError, Problem, ProblemsError
-from parindex.messages import os_error, text
+from parindex.messages import os_error, said, text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -353,12 +353,7 @@ def _told(
         echo_error(SubmissionError(problems).describe(language()))
     invalid = len(by_file)
     for note in notes:  # a file of another set
-        echo_error(
-            t(
-                f"Bỏ qua {note.file}: hồ sơ của bộ {note.text}, không phải bộ {criteria.id}",
-                f"Skipped {note.file}: a submission for {note.text}, not {criteria.id}",
-            )
-        )
+        echo_error(wrapped(said(note, language())))
     skipped = len(notes)
     if skipped or invalid:
         echo_error(

@@ -27,6 +27,7 @@ __all__ = [
     "language",
     "pick",
     "set_language",
+    "wrapped",
 ]
 
 SEPARATOR = "\n---\n"
@@ -103,6 +104,29 @@ def language_of(args: Sequence[str]) -> str:
         if arg.startswith("--lang="):
             return "en" if arg.split("=", 1)[1] == "en" else "vi"
     return "vi"
+
+
+def wrapped(text: str, width: int | None = None) -> str:
+    """``text`` broken between words to the terminal's width (80 when neither output is a
+    terminal, as rich lays out tables), continued lines indented two spaces. A path or a set id is
+    never cut: a word longer than the line stays whole."""
+    import os
+    import shutil
+    import textwrap
+
+    columns = width or shutil.get_terminal_size((0, 0)).columns  # COLUMNS, or standard output
+    if not columns:  # the message goes to standard error: its terminal, when it is one
+        try:
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 80
+    return textwrap.fill(
+        text,
+        max(40, columns),
+        subsequent_indent="  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def pick(text: str, lang: str | None = None) -> str:

@@ -18,6 +18,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from parindex.messages import said
 from parindex.numbers import format_decimal
 from parindex.report import STATUS_VI, ScoreReport, Status, format_points
 from parindex.report_words import group_label, words
@@ -340,7 +341,7 @@ def _summary(results: ProvinceResults, text: dict[str, str], en: bool) -> str:
 def _skipped(results: ProvinceResults, text: dict[str, str], en: bool) -> str:
     if not results.skipped:
         return ""
-    items = "".join(f"<li>{escape(p.describe('en' if en else 'vi'))}</li>" for p in results.skipped)
+    items = "".join(f"<li>{escape(said(p, 'en' if en else 'vi'))}</li>" for p in results.skipped)
     return f'<section aria-labelledby="skipped"><h2 id="skipped">{escape(text["skipped"])}</h2><ul>{items}</ul></section>'
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from parindex.errors import Problem
     from parindex.expressions import Expr
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "labels",
     "lower_first",
     "os_error",
+    "other_set",
+    "said",
     "text",
     "yaml_syntax_words",
 ]
@@ -272,6 +275,32 @@ def os_error(exc: OSError) -> Pair:
     if pair is None:
         return (f"lỗi hệ thống số {exc.errno}", f"system error {exc.errno}")
     return pair
+
+
+def other_set(
+    file: str | None, line: int | None, other: str, wanted: Iterable[str], language: str = "vi"
+) -> str:
+    """The one sentence every command says when it leaves out a file of another criteria set:
+    the file and line of its ``criteria:``, the set it names and the set the command reads.
+
+    >>> other_set("ho-so/a.yaml", 3, "quangbinh-stnmt-2021", ["namdinh-stnmt-2023"])
+    'Bỏ qua ho-so/a.yaml:3: hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023'
+    """
+    where = (file or "?") + ("" if line is None else f":{line}")
+    sets = ", ".join(wanted)
+    return text(
+        f"Bỏ qua {where}: hồ sơ của bộ {other}, không phải bộ {sets}",
+        f"Skipped {where}: a submission for {other}, not {sets}",
+        language,
+    )
+
+
+def said(problem: Problem, language: str = "vi") -> str:
+    """A problem as a person reads it: a file of another set left out (kind ``other_set``)
+    in :func:`other_set`'s sentence, any other in its located one-line form."""
+    if problem.kind == "other_set":
+        return other_set(problem.file, problem.line, problem.text or "?", problem.allowed, language)
+    return problem.describe(language)
 
 
 def text(vi: str, en: str, language: str = "vi") -> str:

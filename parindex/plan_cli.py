@@ -180,13 +180,16 @@ def _folder(folder: str) -> list[Submission]:
 
 def _same_set(criteria: CriteriaSet, units: list[Submission], lang: str) -> list[Submission]:
     """Units of this set; the others are named on stderr, never dropped silently."""
-    others = [u.unit.id + f" ({u.criteria})" for u in units if u.criteria != criteria.id]
-    if others:
-        click.echo(
-            ("Bỏ qua hồ sơ của bộ tiêu chí khác: " if lang == "vi" else "Skipped, another set: ")
-            + ", ".join(others),
-            err=True,
-        )
+    from parindex.cli_text import wrapped
+    from parindex.messages import other_set
+
+    for unit in units:
+        if unit.criteria != criteria.id:
+            where = unit.source
+            words = other_set(
+                where.file, where.line(("criteria",)), unit.criteria, [criteria.id], lang
+            )
+            click.echo(wrapped(words), err=True)
     return [u for u in units if u.criteria == criteria.id]
 
 

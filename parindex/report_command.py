@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, Problem
+from parindex.messages import said
 
 if TYPE_CHECKING:  # imported when the command runs: `parindex --help` lists it at once
     from parindex.criteria import CriteriaSet
@@ -108,7 +110,7 @@ def _report(
     criteria = load_criteria(criteria_file)
     submissions, problems = read_submissions(paths, criteria)
     for problem in problems:
-        click.echo(problem.describe(lang), err=True)
+        click.echo(wrapped(said(problem, lang)), err=True)
     if not submissions:
         raise ParindexError(f"không có hồ sơ nào của bộ {criteria.id} (no submission for this set)")
     previous = None
@@ -118,7 +120,7 @@ def _report(
         old_set = load_criteria(previous_criteria)
         old, old_problems = read_submissions(previous_paths, old_set)
         for problem in old_problems:
-            click.echo(problem.describe(lang), err=True)
+            click.echo(wrapped(said(problem, lang)), err=True)
         previous = province_results(old_set, old)
     results = province_results(criteria, submissions, previous=previous)
     results = type(results)(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from parindex.cli import COMMANDS, main
-from parindex.cli_text import pick
+from parindex.cli_text import pick, wrapped
 
 VIETNAMESE = re.compile(
     r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I
@@ -54,3 +55,35 @@ def test_the_command_list_follows_the_language() -> None:
     assert "Lệnh:" in vi and "Chấm điểm một hay nhiều hồ sơ" in vi
     assert "Commands:" in en and "Score one or more units' submissions" in en
     assert not any(VIETNAMESE.search(line) for line in en.splitlines() if "parindex" not in line)
+
+
+def test_wrapped_breaks_between_words_and_never_inside_a_path() -> None:
+    path = "/một/thư-mục/rất-dài/của-sở/ho-so-2021.yaml:23:"
+    text = f"Bỏ qua {path} hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023"
+    lines = wrapped(text, 60).split("\n")
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines)
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert path in lines[0] and " ".join(" ".join(lines).split()) == text
+    assert wrapped("ngắn", 80) == "ngắn"
+
+
+@pytest.mark.parametrize("command", ["rank", "report"])
+def test_a_file_of_another_set_is_said_in_one_sentence_within_80_columns(
+    command: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """File and line of its ``criteria:``, its set and the set read; lines of 80 at most."""
+    monkeypatch.setenv("COLUMNS", "80")
+    root = Path(__file__).resolve().parent.parent
+    args = [command, str(root / "criteria" / "namdinh-stnmt-2023.yaml"), str(root / "evidence")]
+    if command == "report":
+        args += ["-o", str(tmp_path / "r.html")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    said = result.stderr.split("Bỏ qua ", 1)[1].split("\nĐã", 1)[0]
+    lines = ("Bỏ qua " + said).rstrip("\n").split("\n")
+    assert all(len(line) <= 80 for line in lines), lines
+    words = " ".join(said.split())
+    assert words == (
+        f"{root / 'evidence' / 'so-tnmt-mau-2021.yaml'}:23: hồ sơ của bộ "
+        "quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023"
+    )

@@ -17,9 +17,11 @@ def test_html_and_docx(tmp_path: Path) -> None:
     html = tmp_path / "ket-qua.html"
     result = runner.invoke(main, ["report", SET_2023, str(ROOT / "evidence"), "-o", str(html)])
     assert result.exit_code == 0, result.output
-    assert "hồ sơ của bộ tiêu chí 'quangbinh-stnmt-2021'" in result.output  # listed, not dropped
+    said = " ".join(result.output.split())  # listed, not dropped; as every command says it
+    assert "hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023" in said
     text = html.read_text(encoding="utf-8")
-    assert "Hồ sơ không đưa vào báo cáo" in text and "so-tnmt-mau-2021.yaml" in text
+    assert "Hồ sơ không đưa vào báo cáo" in text and "so-tnmt-mau-2021.yaml:23: hồ sơ" in text
+    assert " criteria: " not in text  # no field name of the file in the Vietnamese page
     docx = tmp_path / "bao-cao.docx"
     result = runner.invoke(
         main,
