@@ -187,6 +187,8 @@ def test_a_repeated_shape_with_long_and_formula_like_texts(
         scores = dict(base.self_scores)
         for code in codes[number : number + 3]:
             scores[code] = SelfScore(points=scores[code].points, explanation=note)
-        unit = base.unit.model_copy(update={"id": f"r{number}", "name": f"Đơn vị {number}"})
+        # a sheet name XML escapes in the formulas reading it ("&", "<") and quotes ("'")
+        name = f"Sở TN&MT <{number}> Đắk'Lắk"
+        unit = base.unit.model_copy(update={"id": f"r{number}", "name": name})
         units.append(base.model_copy(update={"unit": unit, "self_scores": scores}))
     _assert_same(criteria, units, tmp_path, language)
