@@ -503,7 +503,8 @@ def once_each(
 ) -> tuple[list[Submission | CheckedSubmission], list[Problem]]:
     """Each unit's first submission, in the order given, and for each later one of a unit
     given before the ``duplicate_unit`` problem a folder reading it gives
-    (:func:`parindex.folders._duplicate`: its file and line, the unit, where it was first).
+    (:func:`parindex.folders._duplicate`: its file and line, the unit, where it was first;
+    the two places in the list where the file does not tell them apart).
 
     The one rule for a unit given twice in a list: :func:`score_many` (and so
     :func:`~parindex.rank`) refuses such a list with the problem, as it refuses a folder
@@ -516,7 +517,9 @@ def once_each(
     given = list(submissions)
     units = [g.submission if isinstance(g, CheckedSubmission) else g for g in given]
     later = dict(_repeats([u.unit.id for u in units]))
-    problems = [_duplicate(units[at], units[first].source.file) for at, first in later.items()]
+    problems = [
+        _duplicate(units[at], units[first].source.file, (first, at)) for at, first in later.items()
+    ]
     return [g for at, g in enumerate(given) if at not in later], problems
 
 

@@ -265,15 +265,25 @@ def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
     )
 
 
-def _duplicate(submission: Submission, first: str) -> Problem:
-    """``submission``'s unit was read first from the file ``first``."""
-    return submission.source.problem(
-        "duplicate_unit",
-        f"đơn vị '{submission.unit.id}' đã có trong {first}: bỏ qua tệp này",
-        f"unit '{submission.unit.id}' already read from {first}: skipped",
-        ("unit", "id"),
-        text=submission.unit.id,
-    )
+def _duplicate(
+    submission: Submission, first: str, places: tuple[int, int] | None = None
+) -> Problem:
+    """``submission``'s unit was read first from the file ``first``; ``places``: where the
+    two stand in a list (from 0), named instead when the file does not tell them apart
+    (the same file given twice, or submissions made in memory, which have none)."""
+    unit = submission.unit.id
+    if places is None or first != submission.source.file:
+        vi = f"đơn vị '{unit}' đã có trong {first}: bỏ qua tệp này"
+        en = f"unit '{unit}' already read from {first}: skipped"
+    else:
+        earlier, later = places[0] + 1, places[1] + 1
+        known = submission._source is not None  # read from a file (else made in memory)
+        vi = f"đơn vị '{unit}' có hai lần trong danh sách, hồ sơ thứ {earlier} và thứ {later}"
+        en = f"unit '{unit}' given twice in the list, items {earlier} and {later}"
+        vi += f" (cùng tệp {first})" if known else ""
+        en += f" (the same file {first})" if known else ""
+        vi, en = vi + ": mỗi đơn vị một hồ sơ", en + ": one submission a unit"
+    return submission.source.problem("duplicate_unit", vi, en, ("unit", "id"), text=unit)
 
 
 def load_submissions(

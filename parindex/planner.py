@@ -162,9 +162,17 @@ def what_if(
     """Rescore ``submission`` with ``changes`` applied to its values, exactly, with the engine.
 
     With ``group`` (the other units of the province), also the unit's place in its group
-    before and after, from :func:`parindex.rank` (ties share a rank).
+    before and after, from :func:`parindex.rank` (ties share a rank). A group giving another
+    unit twice raises :class:`SubmissionError`, its problem naming the unit and both places
+    (:func:`parindex.batch.once_each`); the unit itself may stand in it.
     """
+    from parindex.batch import once_each
     from parindex.engine import score
+    from parindex.errors import SubmissionError
+
+    twice = [p for p in once_each(group)[1] if p.text != submission.unit.id]
+    if twice:  # before anything is scored: the places are the group's as given
+        raise SubmissionError(twice)
 
     before = score(criteria, submission)
     changed = _changed(submission, changes)

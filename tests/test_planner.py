@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parindex.engine import score
+from parindex.errors import SubmissionError
 from parindex.loader import load_criteria
 from parindex.planner import (
     boundaries,
@@ -18,7 +19,7 @@ from parindex.planner import (
     what_if,
 )
 from parindex.plans import PlanError
-from parindex.submission import load_submission
+from parindex.submission import Submission, load_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 CRITERIA = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
@@ -66,6 +67,30 @@ def test_what_if_places_the_unit_in_its_group(criteria, units) -> None:  # type:
     assert result.group_size == len(others)
     assert result.rank_before is not None and result.rank_after is not None
     assert result.rank_after <= result.rank_before
+
+
+def test_what_if_with_a_group_naming_a_unit_twice_says_which_and_where(criteria, units) -> None:  # type: ignore[no-untyped-def]
+    """A group giving a unit twice is refused before anything is ranked, and the problem
+    names the unit and both places: the two files (as a folder read says), or, where the
+    files cannot tell them apart (the same file twice, a submission made in memory), the
+    two places in the group as given. The unit planned for may stand in it, even twice."""
+    unit = units["ban-dan-toc-mau-2023"]
+    peer, other = units["so-gtvt-mau-2023"], units["so-xay-dung-mau-2023"]
+    made = Submission.model_validate(peer.model_dump())  # no file
+    for group, first, later in (([other, peer, peer], 2, 3), ([made, other, made], 1, 3)):
+        with pytest.raises(SubmissionError) as caught:
+            what_if(criteria, unit, {}, group)
+        [problem] = caught.value.problems
+        assert problem.kind == "duplicate_unit" and problem.text == "so-gtvt-mau"
+        assert f"hồ sơ thứ {first} và thứ {later}" in problem.message
+        assert f"items {first} and {later}" in problem.message_en
+    copy = load_submission(peer.source.file)
+    assert copy.source.file == peer.source.file != other.source.file
+    with pytest.raises(SubmissionError) as caught:
+        what_if(criteria, unit, {}, [peer, other, copy])  # the same file read twice
+    assert "thứ 1 và thứ 3" in caught.value.problems[0].message
+    assert peer.source.file in caught.value.problems[0].message
+    assert what_if(criteria, unit, {}, [unit, other, unit]).group_size == 2
 
 
 def test_standing_at_the_top(criteria, units) -> None:  # type: ignore[no-untyped-def]
