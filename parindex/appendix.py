@@ -241,13 +241,14 @@ def write_xlsx(appendix: Appendix, path: str | Path) -> Path:
 
 
 def write_docx(appendix: Appendix, path: str | Path) -> Path:
-    """Write the appendix as a Word table, A4 landscape, the header row repeated per page."""
+    """Write the appendix as a Word table, A4 landscape, the header row repeated per page
+    and no row cut across two pages."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
+
+    from parindex.word_report import keep_rows
 
     document = Document()
     section = document.sections[0]
@@ -271,9 +272,6 @@ def write_docx(appendix: Appendix, path: str | Path) -> Path:
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice and Word lay out by
     header = table.rows[0]
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
     for cell, text, width in zip(header.cells, COLUMNS, widths, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
@@ -293,6 +291,7 @@ def write_docx(appendix: Appendix, path: str | Path) -> Path:
             last = cells[-1].paragraphs[0].runs[0]
             last.bold = True
             last.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    keep_rows(table)
     target = Path(path)
     document.save(str(target))
     return target

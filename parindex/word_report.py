@@ -26,7 +26,7 @@ from parindex.review import SEVERITY_VI, Review, Severity
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-__all__ = ["province_document", "unit_document", "write_docx"]
+__all__ = ["keep_rows", "province_document", "unit_document", "write_docx"]
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -68,7 +68,8 @@ def _new_document() -> DocxDocument:
         _times(heading)
         heading.font.size = Pt(13)
         heading.font.color.rgb = RGBColor(0, 0, 0)
-    for section in document.sections:
+    for section in document.sections:  # A4, as Nghị định 30/2020/NĐ-CP asks (not Letter)
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.top_margin = section.bottom_margin = Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(2)
     return document
@@ -156,6 +157,20 @@ def _widths(table: Any, centimetres: list[float]) -> None:
             cell.width = Cm(width)
 
 
+def keep_rows(table: Any) -> None:
+    """The header row repeated atop every page the table runs onto, and no row cut across
+    two pages (a unit's name or an area's title read whole)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for index, row in enumerate(table.rows):
+        properties = row._tr.get_or_add_trPr()
+        for tag in ("w:cantSplit", "w:tblHeader") if index == 0 else ("w:cantSplit",):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), "true")
+            properties.append(element)
+
+
 def _table(
     document: DocxDocument, header: list[str], rows: list[list[str]], widths: list[float]
 ) -> None:
@@ -170,6 +185,7 @@ def _table(
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
     _widths(table, widths)
+    keep_rows(table)
     for row in table.rows:  # tables in 11 pt, as score sheets are printed
         for cell in row.cells:
             for run in cell.paragraphs[0].runs:
@@ -207,7 +223,7 @@ def _ranking(document: DocxDocument, results: ProvinceResults, language: str) ->
                 ]
                 for r in rows
             ],
-            [1.4, 5.0, 1.8, 1.6, 1.8, 2.1, 2.3],
+            [1.4, 4.1, 1.8, 1.5, 1.6, 2.7, 2.9],
         )
         counts = Counter(r.band or text["none"] for r in rows)
         document.add_paragraph(
@@ -243,7 +259,7 @@ def _areas(document: DocxDocument, results: ProvinceResults) -> None:
         document,
         ["Mã", "Lĩnh vực", "Trung bình (%)", "Thấp nhất (%)", "Cao nhất (%)", "Đơn vị thấp nhất"],
         rows,
-        [1.2, 5.2, 2.2, 2.2, 2.2, 3.0],
+        [1.5, 4.9, 2.2, 2.2, 2.2, 3.0],
     )
     _picture(document, charts.area_means(results))
 

@@ -3,6 +3,7 @@ the PDF text has the heading, the national motto, the ranking table and the sign
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,3 +96,30 @@ def test_headings_print_in_the_body_font(results: ProvinceResults, tmp_path: Pat
         assert fonts.get(qn("w:ascii")) == "Times New Roman", name
         assert fonts.get(qn("w:eastAsia")) == "Times New Roman", name
         assert not [a for a in fonts.attrib if a.endswith("Theme") or a.endswith("theme")], name
+
+
+def test_reports_print_on_a4_with_tables_that_keep_rows_whole(
+    results: ProvinceResults, tmp_path: Path
+) -> None:
+    """A4 (Nghị định 30/2020/NĐ-CP), not python-docx's Letter; each table's header row
+    repeats on the pages it runs onto and no row (a unit, an area) is cut across two."""
+    import docx
+    from docx.oxml.ns import qn
+
+    for path in write_docx(results, tmp_path / "bao-cao.docx")[:2]:
+        document = docx.Document(str(path))
+        for section in document.sections:
+            size = (round(section.page_width.mm), round(section.page_height.mm))  # type: ignore[union-attr]
+            assert size == (210, 297), path
+        data = [t for t in document.tables if len(t.rows) > 1]  # not the masthead, signature
+        assert data, path
+        for table in data:
+            rows = [row._tr.trPr for row in table.rows]
+            assert rows[0] is not None and rows[0].find(qn("w:tblHeader")) is not None
+            assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in rows)
+
+
+def test_area_codes_print_whole(texts: dict[str, str]) -> None:
+    """The area column is wide enough for "XHH" (it printed "XH" over "H")."""
+    areas = texts["bao-cao-2023"].split("Phân tích theo lĩnh vực", 1)[1]
+    assert re.search(r"^\s*XHH\s+ĐIỀU TRA", areas, re.M)
