@@ -46,7 +46,16 @@ from parindex.excel_layout import (
     UNIT_NOTE,
     SheetRow,
 )
-from parindex.excel_style import Formats, cell_number, column_points, safe_cell, text_lines
+from parindex.excel_style import (
+    LONG_TEXT,
+    Formats,
+    cell_number,
+    column_points,
+    safe_cell,
+    sheet_style,
+    string_number,
+    text_lines,
+)
 from parindex.excel_style import write_safe as _write_safe
 from parindex.excel_xml import escaped, number_end, shown_end
 from parindex.report import NodeResult, format_points
@@ -62,9 +71,6 @@ WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
 _NUMBERS = (MAX, SELF, COMPUTED, APPRAISED, DIFF)
 _POINTS = tuple(column_points(width) for width in WIDTHS)
 """Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
-_LONG = 32_767 // 2
-"""Constant texts longer than this are written cell by cell on every sheet (cut, if they
-must be, with a warning naming each unit)."""
 
 # --- text of the descriptive columns --------------------------------------------------------------
 
@@ -207,7 +213,7 @@ class _Scores:
     ) -> _Scores:
         holes, before = [], ""
         for col in cols:
-            opening = f'<c r="{cell_name(at, col)}"{_style(sheet, fmt[col])}'
+            opening = f'<c r="{cell_name(at, col)}"{sheet_style(sheet, fmt[col])}'
             content = unit.cells.get((at, col))
             if (at, col) in owned:
                 holes.append((before + opening, _OWN, col))
@@ -274,13 +280,17 @@ def _made_row(
     sheet: Any, formats: Formats, unit: UnitSheet, row: SheetRow, own: set[tuple[int, int]]
 ) -> _Row | None:
     at, code, title = row.row, row.code, row.title
-    if len(code) > _LONG or len(title) > _LONG or not title:
+    if len(code) > LONG_TEXT or len(title) > LONG_TEXT or not title:
         return None  # cut on each sheet, with a warning naming it; or a row of no lines
     fmt = formats.row(row)
     head = [">"]
     for col, text in ((CODE, code), (TITLE, title)):
-        style = _style(sheet, formats.quoted(fmt[col]) if text.startswith(_DANGEROUS) else fmt[col])
-        head.append(f'<c r="{cell_name(at, col)}"{style} t="s"><v>{_index(sheet, text)}</v></c>')
+        style = sheet_style(
+            sheet, formats.quoted(fmt[col]) if text.startswith(_DANGEROUS) else fmt[col]
+        )
+        head.append(
+            f'<c r="{cell_name(at, col)}"{style} t="s"><v>{string_number(sheet, text)}</v></c>'
+        )
     return _Row(
         at=at,
         opening=f'<row r="{at + 1}"',
@@ -299,21 +309,7 @@ def _text_cell(sheet: Any, at: int, col: int, fmt: Any) -> tuple[str, Any, int, 
     name = cell_name(at, col)
     if fmt.xf_index is None:
         return name, fmt, col, ""
-    return name, fmt, col, f'<c r="{name}"{_style(sheet, fmt)} t="s"><v>'
-
-
-def _style(sheet: Any, fmt: Any) -> str:
-    found: str | None = sheet._styles.get(fmt)
-    return sheet._style(fmt) if found is None else found
-
-
-def _index(sheet: Any, text: str) -> object:
-    """The shared string number of a text already in the table (not counted: the rows
-    count their constant strings at each use)."""
-    table = sheet.str_table
-    index = table._get_shared_string_index(text)
-    table.count -= 1
-    return index
+    return name, fmt, col, f'<c r="{name}"{sheet_style(sheet, fmt)} t="s"><v>'
 
 
 _TEXT_POINTS = (_POINTS[INPUTS], _POINTS[RULE], _POINTS[EVIDENCE])
@@ -356,7 +352,7 @@ def _fill(
     def put(name: str, fmt: Any, col: int, prefix: str, text: str, at: int, code: str) -> int:
         """A unit's text in its cell; 1 when it was already in the string table (counted
         below, once for the row), else 0."""
-        if prefix and len(text) <= _LONG and not text.startswith(_DANGEROUS):
+        if prefix and len(text) <= LONG_TEXT and not text.startswith(_DANGEROUS):
             number = known(text)
             add(f"{prefix}{index(text) if number is None else number}</v></c>")
             return int(number is not None)
@@ -391,7 +387,7 @@ def _fill(
             if note:
                 counted += put(name, fmt, col, prefix, note, at, code)
             else:
-                add(f'<c r="{name}"{_style(sheet, fmt)}/>')
+                add(f'<c r="{name}"{sheet_style(sheet, fmt)}/>')
         add("</row>")
     table.count += counted
     sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))

@@ -42,7 +42,14 @@ from parindex.excel_official import (
     _formats,
     _note,
 )
-from parindex.excel_style import Formats, safe_cell, text_lines
+from parindex.excel_style import (
+    LONG_TEXT,
+    Formats,
+    safe_cell,
+    sheet_style,
+    string_number,
+    text_lines,
+)
 from parindex.excel_xml import escaped, number_end, shown_end
 from parindex.messages import text
 
@@ -51,7 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OfficialRows", "fill"]
 
-_LONG = 32_767 // 2
 # the appraised cell of an applicable row: a survey result, an entry (the appraiser's score or
 # "chưa thẩm định"), a parent with a condition (every part appraised), a parent without one
 _SURVEY, _ENTRY, _PARENT, _NONE = range(4)
@@ -108,7 +114,7 @@ class OfficialRows:
         """The rows of ``unit``'s shape from its sheet, where they were just written cell
         by cell (every string and format of their constant parts is in the workbook's
         tables); ``None`` when a constant text is long enough to be cut."""
-        if any(len(r.code) > _LONG or len(r.title) > _LONG for r in shown):
+        if any(len(r.code) > LONG_TEXT or len(r.title) > LONG_TEXT for r in shown):
             return None
         positions = {row.code: at for at, row in enumerate(unit.layout.rows)}
         rows = tuple(
@@ -133,11 +139,11 @@ def _made(
     head = [">"]
     for col, words, key in ((NO, row.code, "text"), (TITLE, row.title, "title")):
         used = formats.quoted(fmt[key]) if words.startswith(_DANGEROUS) else fmt[key]
-        head.append(f'<c r="{cell_name(at, col)}"{_style(sheet, used)} t="s"><v>')
-        head.append(f"{_index(sheet, words)}</v></c>")
+        head.append(f'<c r="{cell_name(at, col)}"{sheet_style(sheet, used)} t="s"><v>')
+        head.append(f"{string_number(sheet, words)}</v></c>")
     top = result.declared_max if not row.applicable else unit.evaluator.cell(row.row, MAX)
-    head.append(f'<c r="{cell_name(at, MAX_OUT)}"{_style(sheet, fmt["max"])}{number_end(top)}')
-    number = _style(sheet, fmt["number"])
+    head.append(f'<c r="{cell_name(at, MAX_OUT)}"{sheet_style(sheet, fmt["max"])}{number_end(top)}')
+    number = sheet_style(sheet, fmt["number"])
     blanks, self_cell, kind = "", "", _NONE
     formulas: tuple[str, ...] = ()
     above: tuple[str, ...] = ()
@@ -198,19 +204,6 @@ def _above(state: _Appraisal, row: SheetRow) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _style(sheet: Any, fmt: Any) -> str:
-    found: str | None = sheet._styles.get(fmt)
-    return sheet._style(fmt) if found is None else found
-
-
-def _index(sheet: Any, words: str) -> object:
-    """The shared string number of a text already in the table (not counted)."""
-    table = sheet.str_table
-    index = table._get_shared_string_index(words)
-    table.count -= 1
-    return index
-
-
 def fill(
     sheet: Any,
     formats: Formats,
@@ -247,11 +240,11 @@ def fill(
                 sheet, plan.names[1], at, EVIDENCE_OUT, evidence_text, small, formats, code
             )
         else:
-            evidence_cell = f'<c r="{plan.names[1]}"{_style(sheet, small)}/>'
+            evidence_cell = f'<c r="{plan.names[1]}"{sheet_style(sheet, small)}/>'
         if note:
             note_cell = safe_cell(sheet, plan.names[2], at, NOTE_OUT, note, small, formats, code)
         else:
-            note_cell = f'<c r="{plan.names[2]}"{_style(sheet, small)}/>'
+            note_cell = f'<c r="{plan.names[2]}"{sheet_style(sheet, small)}/>'
         lines = max(
             plan.title_lines,
             text_lines(evidence_text, points_evidence, _BODY),
@@ -300,9 +293,9 @@ def _appraised(
         if not scored:
             kind_attribute = ' t="str"' if shown else ""
             return (
-                f'<c r="{name}"{_style(sheet, fmt["words"])}{kind_attribute}><f>{formula}</f>'
+                f'<c r="{name}"{sheet_style(sheet, fmt["words"])}{kind_attribute}><f>{formula}</f>'
                 f"<v>{escaped(shown)}</v></c>"
             )
         value = cell(row.row, APPRAISED)
     assert value is not None
-    return f'<c r="{name}"{_style(sheet, fmt["number"])}><f>{formula}</f><v>{shown_end(value)}'
+    return f'<c r="{name}"{sheet_style(sheet, fmt["number"])}><f>{formula}</f><v>{shown_end(value)}'

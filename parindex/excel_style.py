@@ -197,9 +197,10 @@ def write_safe(
     sheet.write_string(row, col, text, formats.quoted(fmt) if dangerous else fmt)
 
 
-_LONG = 32_767 // 2
+LONG_TEXT = 32_767 // 2
 """Texts longer than this go :func:`safe_cell`'s careful way (shortened, or cut as
-XlsxWriter cuts a text over 32.767 UTF-16 units)."""
+XlsxWriter cuts a text over 32.767 UTF-16 units); a shape's rows made once
+(:mod:`parindex.excel_detailed`, :mod:`parindex.excel_official_rows`) keep no longer one."""
 
 
 def safe_cell(
@@ -208,14 +209,28 @@ def safe_cell(
     """The XML :func:`write_safe` makes ``sheet`` (a :class:`~parindex.excel_xml.RowSheet`)
     store for the cell ``name`` at ``row``, ``col``, without storing it: its string added
     and counted, its format numbered if it is the first use, a cut recorded."""
-    if len(text) > _LONG or text.startswith(_DANGEROUS):  # as write_safe writes it
+    if len(text) > LONG_TEXT or text.startswith(_DANGEROUS):  # as write_safe writes it
         text = cut_text(sheet, row, col, text, formats, code)
         fmt = formats.quoted(fmt) if text.startswith(_DANGEROUS) else fmt
         return str(sheet.string_cell(row, col, text, fmt))
-    style = sheet._styles.get(fmt)
-    if style is None:
-        style = sheet._style(fmt)
+    style = sheet_style(sheet, fmt)
     return f'<c r="{name}"{style} t="s"><v>{sheet.str_table._get_shared_string_index(text)}</v></c>'
+
+
+def sheet_style(sheet: Any, fmt: Any) -> str:
+    """The `` s="7"`` attribute a :class:`~parindex.excel_xml.RowSheet` writes for ``fmt``
+    (the format numbered at its first use)."""
+    found: str | None = sheet._styles.get(fmt)
+    return sheet._style(fmt) if found is None else found
+
+
+def string_number(sheet: Any, text: str) -> object:
+    """The shared string number of a text already in ``sheet``'s table, not counted: a
+    shape's rows made once count their constant strings at each use."""
+    table = sheet.str_table
+    index = table._get_shared_string_index(text)
+    table.count -= 1
+    return index
 
 
 def cut_text(sheet: Any, row: int, col: int, text: str, formats: Formats, code: str = "") -> str:
