@@ -34,7 +34,7 @@ from parindex.report import (
     UsedInput,
     format_points,
 )
-from parindex.rules import Scope
+from parindex.rules import SHIPPED, Scope
 from parindex.rules._explain import canonical, display
 from parindex.rules._scope import scope_of
 from parindex.submission import CheckedSubmission, Submission, check_submission
@@ -56,6 +56,11 @@ class _Context:
     evidence: Mapping[str, list[str]] = field(default_factory=dict)
     used: dict[str, UsedInput] = field(default_factory=dict)
     """Each name's value as the report shows it, made once a unit (frozen: shared)."""
+    shared: _Shared = field(init=False)
+    """What the units of the set share (:func:`_shared`)."""
+
+    def __post_init__(self) -> None:
+        self.shared = _shared(self.criteria)
 
     @property
     def labels(self) -> Mapping[str, str]:
@@ -139,8 +144,38 @@ _CAREFUL = False
 """``True``: every result validated by pydantic and every input's display made anew (the
 careful path, which ``tests/test_engine_results.py`` compares the usual one with)."""
 
-_SHOWN: dict[int, tuple[CriteriaSet, dict[tuple[object, ...], UsedInput]]] = {}
 _SHOWN_MOST = 10_000  # about 1 kB each: at most some 10 MB a set
+_KNOWN_MOST = 32  # results a node keeps: about 3 kB each, at most some 16 MB a set of 160 nodes
+
+
+@dataclass
+class _Shared:
+    """What the units of a set share: each name's shown value by :func:`_exact` key, and
+    each node's results by the values it depends on (:func:`_recalled`)."""
+
+    shown: dict[tuple[object, ...], UsedInput] = field(default_factory=dict)
+    nodes: dict[str, dict[tuple[object, ...], tuple[dict[str, Any], frozenset[str]]]] = field(
+        default_factory=dict
+    )
+
+
+_SHARED: dict[int, tuple[CriteriaSet, _Shared]] = {}
+
+
+def _shared(criteria: CriteriaSet) -> _Shared:
+    """The set's :class:`_Shared`, made on its first unit (a few sets kept)."""
+    entry = _SHARED.get(id(criteria))
+    if entry is None or entry[0] is not criteria:
+        if len(_SHARED) > 8:
+            _SHARED.clear()
+        entry = _SHARED[id(criteria)] = criteria, _Shared()
+    return entry[1]
+
+
+def _exact(value: object) -> tuple[object, object]:
+    """A key equal only for values of one type and the same digits: ``True == 1 ==
+    Decimal("1.0")``, and ``1.0`` and ``1.00`` show differently (``str`` keeps the digits)."""
+    return type(value), str(value) if isinstance(value, Decimal) else value
 
 
 def _shown(name: str, value: Value | None, ctx: _Context) -> UsedInput:
@@ -148,14 +183,8 @@ def _shown(name: str, value: Value | None, ctx: _Context) -> UsedInput:
     type and digits (frozen, holding text only: the reports of a set share it)."""
     if _CAREFUL:
         return _used_input(name, value, ctx)
-    entry = _SHOWN.get(id(ctx.criteria))
-    if entry is None or entry[0] is not ctx.criteria:
-        if len(_SHOWN) > 8:
-            _SHOWN.clear()
-        entry = _SHOWN[id(ctx.criteria)] = ctx.criteria, {}
-    made = entry[1]
-    # True == 1 == Decimal("1.0"), and 1.0 and 1.00 show differently: the key tells them apart
-    key = (name, type(value), value.as_tuple() if isinstance(value, Decimal) else value)
+    made = ctx.shared.shown
+    key = (name, _exact(value))
     shown = made.get(key)
     if shown is None:
         if len(made) >= _SHOWN_MOST:
@@ -284,8 +313,6 @@ def _result(
 ) -> NodeResult:
     """A node's result; ``undetermined`` and ``missing`` left out (``None``) take the
     model's defaults, as when they are not given to ``model_validate``."""
-    evidence = ctx.evidence[node.code]
-    expected = list(node.node.evidence)
     values = dict(_static(node))
     values["status"] = status
     values["points"] = points
@@ -296,13 +323,67 @@ def _result(
     values["missing"] = [] if missing is None else missing
     values["explanation"] = explanation
     values["explanation_en"] = explanation_en
-    values["evidence"] = evidence
-    values["evidence_expected"] = expected
-    values["evidence_missing"] = bool(expected) and not evidence
+    _evidence(values, node, ctx)
     given = _GIVEN_EACH[undetermined is not None, missing is not None]
     if points is not None and type(points) is not Decimal:  # a kind's own type: validated
         return NodeResult.model_validate({name: values[name] for name in given})
     return made(NodeResult, values, given)
+
+
+def _evidence(values: dict[str, Any], node: CompiledNode, ctx: _Context) -> None:
+    """A result's evidence fields: the unit's documents for the node, and those expected."""
+    evidence = ctx.evidence[node.code]
+    expected = list(node.node.evidence)
+    values["evidence"] = evidence
+    values["evidence_expected"] = expected
+    values["evidence_missing"] = bool(expected) and not evidence
+
+
+# --- results shared by the units of a set -----------------------------------------------
+
+
+def _key(
+    node: CompiledNode, ctx: _Context, children: list[NodeResult] | None = None
+) -> tuple[object, ...]:
+    """What a node's result depends on beside the set and the unit's evidence: the values of
+    the names it reads (its rule's and its applicability's: the inputs it shows), and for a
+    parent its parts' codes, points, maxima and undetermined points (with their digits)."""
+    values = ctx.values
+    key: list[object] = [_exact(values.get(name)) for name in node.names_read]
+    if children is not None:
+        key += [
+            (c.code, str(c.points), str(c.max_points), str(c.undetermined_points)) for c in children
+        ]
+    return tuple(key)
+
+
+def _recalled(node: CompiledNode, ctx: _Context, key: tuple[object, ...]) -> NodeResult | None:
+    """The result a unit of the set with an equal :func:`_key` got, with this unit's
+    evidence and lists of its own (``None``: none yet, or the careful path)."""
+    known = ctx.shared.nodes.get(node.code)
+    found = None if known is None or _CAREFUL else known.get(key)
+    if found is None:
+        return None
+    values = dict(found[0])
+    values["inputs"] = list(values["inputs"])
+    values["missing"] = []
+    _evidence(values, node, ctx)
+    return made(NodeResult, values, found[1])
+
+
+def _remember(
+    node: CompiledNode, ctx: _Context, key: tuple[object, ...], result: NodeResult
+) -> None:
+    """Keep ``result`` for the units to come with an equal key (the first few keys a node);
+    not a result naming missing names (the unit's list of missing inputs records them)."""
+    if _CAREFUL or result.missing:
+        return
+    known = ctx.shared.nodes.setdefault(node.code, {})
+    if len(known) < _KNOWN_MOST:
+        values = dict(result.__dict__)
+        values["inputs"] = tuple(values["inputs"])  # copied again for each unit
+        values["evidence"] = values["evidence_expected"] = None  # the unit's: set each time
+        known[key] = values, frozenset(result.__pydantic_fields_set__)
 
 
 def _mark_subtree(
@@ -362,6 +443,12 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             explanation=f"Chưa chấm được: thiếu số liệu {labels}",
             explanation_en=f"Not scored: missing {', '.join(missing)}",
         )
+    # a shipped kind's points and words depend on the values it reads alone (a program's own
+    # kind may read more; a given kind reads the survey): its results are shared
+    shared = SHIPPED.get(kind.name) is kind and not kind.given
+    key = _key(node, ctx) if shared else ()
+    if shared and (found := _recalled(node, ctx, key)) is not None:
+        return found
     try:
         outcome = kind.explain(node.rule, leaf, ctx.scope)
     except EvaluationError as exc:
@@ -377,7 +464,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
         )
     for name in outcome.missing:  # a survey result not given yet
         ctx.missing.setdefault(name, []).append(node.code)
-    return _result(
+    result = _result(
         node,
         ctx,
         status=_STATUS.get(outcome.status) or Status(outcome.status),
@@ -388,6 +475,9 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
         explanation=outcome.vi,
         explanation_en=outcome.en,
     )
+    if shared:
+        _remember(node, ctx, key, result)
+    return result
 
 
 def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
@@ -457,6 +547,16 @@ def _signed_terms(values: list[Decimal]) -> str:
 
 
 def _aggregate(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> NodeResult:
+    """A parent's result: shared with the units whose parts scored the same (:func:`_key`)."""
+    key = _key(node, ctx, children)
+    result = _recalled(node, ctx, key)
+    if result is None:
+        result = _combine(node, children, ctx)
+        _remember(node, ctx, key, result)
+    return result
+
+
+def _combine(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> NodeResult:
     if not children:
         return _result(
             node,

@@ -1,9 +1,10 @@
 """The engine's results as it makes them equal the careful ones, field by field.
 
 The engine makes each :class:`~parindex.report.NodeResult` without pydantic validating
-again what it typed itself, and shares a name's shown value (:class:`UsedInput`) among the
-units of a set. ``engine._CAREFUL`` switches both off: every result validated, every shown
-value made anew. These properties score and review synthetic units of the real sets and of
+again what it typed itself, shares a name's shown value (:class:`UsedInput`) among the
+units of a set, and gives a node the result (points, words, inputs shown) a unit with the
+same values read and parts scored got before. ``engine._CAREFUL`` switches all three off:
+every result made and validated, every shown value made anew. These properties score and review synthetic units of the real sets and of
 generated ones (every rule kind, applicability, bonus and penalty) both ways and compare
 the whole report: each model's class, fields in order, each value's type and digits
 (``1.0`` is not ``1.00``), the fields set, and the JSON.
@@ -72,6 +73,62 @@ def both_ways(criteria: CriteriaSet, units: Sequence[Submission]) -> None:
         same(mine, theirs, mine.unit_id)
         assert mine.to_json() == theirs.to_json()
         assert all(type(n) is NodeResult for n in mine.report.nodes)
+
+
+def test_results_given_again_are_the_careful_ones() -> None:
+    # Every node of the second pass is recalled (equal values, equal parts): still equal.
+    for criteria in SETS.values():
+        units = synthetic.units(criteria, 3, seed=11, missing_rate=0.05, self_scores=True)
+        both_ways(criteria, units)
+        known = engine._shared(criteria).nodes
+        assert known and all(len(kept) <= engine._KNOWN_MOST for kept in known.values())
+        both_ways(criteria, units)
+
+
+def test_values_of_other_digits_or_types_make_other_keys() -> None:
+    # A node's result is recalled only for values of the same type and digits: a leaf shows
+    # 1.0 and 1.00 apart, and True == Decimal(1).
+    criteria = SETS["2023"]
+    node = next(n for n in criteria.compiled.nodes.values() if n.is_leaf and n.names_read)
+    name = node.names_read[0]
+    keys = set()
+    for value in (Decimal("1"), Decimal("1.0"), Decimal("1.00"), True, 1, "1", None):
+        values = dict.fromkeys(node.names_read, Decimal(0)) | {name: value}
+        ctx = engine._Context(
+            criteria, criteria.compiled, values, engine.scope_of(criteria, values)
+        )
+        keys.add(engine._key(node, ctx))
+    assert len(keys) == 7
+
+
+def test_parts_of_other_digits_make_other_keys() -> None:
+    # A parent's result is recalled only for parts of the same digits (points given as they
+    # are, as a survey's, add and show apart: 0.5 + 1 is 1.5, 0.50 + 1 is 1.50).
+    criteria = SETS["2023"]
+    report = score(criteria, synthetic.units(criteria, 1, seed=3)[0])
+    parent = next(n for n in report.nodes if n.rule is None and n.parent is not None)
+    children = [c for c in report.nodes if c.parent == parent.code]
+    ctx = engine._Context(criteria, criteria.compiled, {}, engine.scope_of(criteria, {}))
+    node = criteria.compiled.nodes[parent.code]
+    keys = set()
+    for field in ("points", "max_points", "undetermined_points"):
+        for text in ("0.5", "0.50"):
+            changed = children[0].model_copy(update={field: Decimal(text)})
+            keys.add(engine._key(node, ctx, [changed, *children[1:]]))
+    keys.add(engine._key(node, ctx, children[1:]))
+    assert len(keys) == 7
+
+
+def test_a_kind_a_program_registered_is_never_recalled(tmp_path: Path) -> None:
+    # Its words may read more than its inputs: explained anew for every unit.
+    from parindex.rules import registered
+    from tests._toy_kinds import ByDate, Cutoff, toy_set, toy_unit
+
+    with registered(Cutoff(), ByDate()):
+        criteria = toy_set(tmp_path)
+        for _ in range(2):
+            score(criteria, toy_unit({"ty_le": 90, "ngay_gui": "2023-06-01"}))
+    assert engine._shared(criteria).nodes.keys() == {"1"}  # the parent alone
 
 
 @settings(max_examples=max(5, settings().max_examples // 4))
