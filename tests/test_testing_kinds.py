@@ -230,3 +230,24 @@ def test_generated_sets_may_use_registered_kinds(toy_kinds: None) -> None:
     assert seen == {"cutoff", "by_date"}
     with pytest.raises(ValueError, match="allowed: check"):
         pt.criteria_sets(rule_kinds=("cutof",))
+
+
+def test_the_default_kinds_are_the_shipped_ones_whenever_the_toolkit_is_imported() -> None:
+    """``RULE_KINDS`` (``criteria_sets``' default) is the shipped kinds even when the program
+    registered one before importing the toolkit: it used to copy the live registry then, and
+    drew the program's kind by default, naming it after it was removed."""
+    import subprocess
+    import sys
+
+    code = (
+        "from _toy_kinds import Cutoff\n"
+        "from parindex.rules import SHIPPED, register, unregister\n"
+        "register(Cutoff())\n"
+        "import parindex.testing as pt\n"
+        "unregister('cutoff')\n"
+        "assert pt.RULE_KINDS == tuple(SHIPPED), pt.RULE_KINDS\n"
+        "pt.criteria_sets()\n"
+    )
+    here = str(Path(__file__).parent)
+    done = subprocess.run([sys.executable, "-c", code], cwd=here, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -42,7 +42,7 @@ from parindex.criteria import (
 )
 from parindex.loader import SourceMap, parse_criteria
 from parindex.numbers import format_decimal, parse_date, parse_decimal
-from parindex.rules import REGISTRY
+from parindex.rules import REGISTRY, SHIPPED
 from parindex.submission import Submission
 from parindex.testing._linear import NUMERIC, ConstructionError, Solver, to_value
 from parindex.testing._rules import (
@@ -67,8 +67,9 @@ __all__ = [
 _ZERO = Decimal(0)
 _QUARTER = Decimal("0.25")
 
-RULE_KINDS: tuple[str, ...] = tuple(REGISTRY)
-"""Every rule kind :func:`criteria_sets` can put on a leaf."""
+RULE_KINDS: tuple[str, ...] = tuple(SHIPPED)
+"""The rule kinds parindex ships: what :func:`criteria_sets` puts on leaves by default (a
+kind the program registered may be named too, while it stays registered)."""
 
 
 def _draw_grid(draw: st.DrawFn, lo: Decimal, hi: Decimal, step: Decimal) -> Decimal:
