@@ -122,3 +122,25 @@ def test_search_filters_units_and_nodes(page: Page, results: ProvinceResults) ->
     assert page.evaluate(search + '("khongcochunay")') != ""
     page.browser.collect(page)
     assert page.errors == []
+
+
+def test_a_phone_reaches_every_column(page: Page, results: ProvinceResults) -> None:
+    """At 412 px a table wider than the screen scrolls in its own box: the sections' paint
+    containment cut the ranking's and the heat map's right-hand columns off, out of reach."""
+    cut = """Array.prototype.filter.call(document.querySelectorAll("table"), function (t) {
+        if (!t.offsetParent) return false;
+        var box = t.getBoundingClientRect(), wide = t.scrollWidth > t.clientWidth + 1;
+        var scrolls = getComputedStyle(t).overflowX === "auto";
+        return box.right > window.innerWidth + 1 || (wide && !scrolls);
+      }).map(function (t) { return t.className || t.querySelector("caption").textContent; })"""
+    metrics = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    page.browser.call("Emulation.setDeviceMetricsOverride", metrics, page.session)
+    try:
+        page.evaluate('location.hash = ""; parindexReport.route()')
+        assert page.evaluate(cut) == []
+        unit = results.rows[0].unit
+        page.evaluate(f'location.hash = "u={unit}"; parindexReport.route()')
+        assert page.evaluate(cut) == []
+    finally:
+        page.browser.call("Emulation.clearDeviceMetricsOverride", {}, page.session)
+        page.evaluate('location.hash = ""; parindexReport.route()')
