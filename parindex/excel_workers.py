@@ -19,6 +19,7 @@ raised here, as without the process.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -34,7 +35,7 @@ from parindex.criteria import CriteriaSet
 from parindex.review import Review, review
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
-__all__ = ["PARALLEL_FROM", "Helper", "reviewed"]
+__all__ = ["PARALLEL_FROM", "Helper", "reviewed", "widened"]
 
 PARALLEL_FROM = 24
 """Units from which a second process writes the later units (forking costs some tens of
@@ -63,6 +64,12 @@ _OWN = frozenset(
         "_blocks",
     }
 )
+_PIPE = 1 << 20
+"""The pipe's buffer in bytes (Linux's largest for an unprivileged process by default). A
+unit's sheets are some 250 KB: through the default 64 KB buffer the other process waited, at
+each unit, until this process's receiving thread had been given the interpreter four or five
+times (up to 5 ms each, the interval at which the running thread hands it over): a 250-unit
+workbook's second process spent more time waiting than writing."""
 _MARK = "\x01"
 """Before the number of a string the other process added (XML text never holds it)."""
 # a cell's style in sheet XML (text never holds `<c r=` unescaped): split out, every third
@@ -152,6 +159,7 @@ class Helper:
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
         receive, work.send = context.Pipe(duplex=False)
+        widened(receive)
         process = context.Process(target=work.run, daemon=True)
         try:
             process.start()
@@ -212,10 +220,12 @@ class Helper:
             self.style_map[str(at)] = str(self.formats.get(**properties)._get_xf_index())
         self.formats.cuts += made.cuts
         for name, kind, state in made.sheets:
-            data = self.renumbered(state["_data"])
+            data, part = self.renumbered(state["_data"]), state.get("_part")
             sheet = self.workbook.add_worksheet(name, kind)
             sheet.__dict__.update(state)
             sheet._data = data
+            if part is not None:  # the sheet's whole part, made when it was sealed
+                sheet._part = self.renumbered(part[0]), part[1]
         return made.unit
 
     def renumbered(self, xml: str) -> str:
@@ -247,6 +257,24 @@ class _MarkedTable(SharedStringTable):  # type: ignore[misc]
     def _get_shared_string_index(self, string: str) -> int | str:
         index: int = super()._get_shared_string_index(string)
         return index if index < self.marked_from else f"{_MARK}{index}"
+
+
+def widened(connection: Any, size: int = _PIPE) -> int:
+    """Give ``connection``'s pipe a buffer of ``size`` bytes where the system allows it (Linux):
+    the pipe's buffer size then (0 where it cannot be known). The workbook is the same
+    either way; a smaller buffer only makes the other process wait."""
+    try:
+        import fcntl
+
+        setting, getting = fcntl.F_SETPIPE_SZ, fcntl.F_GETPIPE_SZ
+    except (ImportError, AttributeError):
+        return 0
+    with contextlib.suppress(OSError):  # above the system's limit (fs/pipe-max-size): as is
+        fcntl.fcntl(connection.fileno(), setting, size)
+    try:
+        return int(fcntl.fcntl(connection.fileno(), getting))
+    except OSError:
+        return 0
 
 
 def _unmarked(data: str, numbers: dict[str, str]) -> str:
@@ -320,5 +348,5 @@ class _Work:
         for sheet in book.worksheets_objs[sheets:]:
             state = {k: v for k, v in sheet.__dict__.items() if k not in _OWN}
             made_sheets.append((sheet.name, type(sheet), state))
-            sheet._data = ""  # sent: its text is not kept here
+            sheet._data, sheet._part = "", None  # sent: its text is not kept here
         return _Unit(unit, made_sheets, strings, table.count - count, used, formats.cuts[cuts:])

@@ -13,6 +13,7 @@ is XlsxWriter's own.
 
 from __future__ import annotations
 
+import io
 import math
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,6 +42,12 @@ class RowSheet(FormulaSheet):
     sheet is complete, before the workbook is closed.
     """
 
+    early = True
+    """Make the sheet's whole part (header, columns, merges, validations, print setup, as
+    XlsxWriter makes them) when the sheet is sealed rather than when the workbook is saved:
+    the process that writes a unit makes its parts, and the save, which no unit can start
+    before the last is written, has less to do. ``False``: at the save (the tests' reference)."""
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[int, dict[int, str]] = {}
@@ -49,6 +56,8 @@ class RowSheet(FormulaSheet):
         """Rows made whole (:meth:`put_rows`) by their first row: last row, XML, columns."""
         self._styles: dict[Any, str] = {None: ""}
         self._data: str | None = None
+        self._part: tuple[str, tuple[Any, ...]] | None = None
+        """The sheet's whole part, made when it was sealed, and :meth:`_settled` then."""
 
     # --- cells -------------------------------------------------------------------------------
 
@@ -194,12 +203,23 @@ class RowSheet(FormulaSheet):
     # --- the sheet's XML ---------------------------------------------------------------------
 
     def seal(self) -> None:
-        """Join the rows into the sheet's XML and drop the cells (the sheet is complete)."""
+        """Join the rows into the sheet's XML and drop the cells (the sheet is complete);
+        then, where it can be (:attr:`early`), the whole sheet's part made already."""
+        self._data = self._sheet_data()
+        self._rows, self._heights, self._blocks = {}, {}, {}
+        if self.early and self._unchanging():
+            handle = io.StringIO()
+            self._set_xml_writer(handle)
+            super()._assemble_xml_file()  # as XlsxWriter makes it when the workbook is saved
+            self._part = handle.getvalue(), self._settled()
+            self._set_filehandle(None)  # its text is in the part
+
+    def _sheet_data(self) -> str:
+        """The rows' XML (:meth:`seal`); the sheet's dimension set."""
         blocks = self._blocks
         rows = sorted(self._rows.keys() | self._heights.keys() | blocks.keys())
         if not rows:
-            self._data = ""
-            return
+            return ""
         columns = [c for cells in self._rows.values() for c in cells]
         columns += [c for _, _, edges in blocks.values() for c in edges]
         last_rows = [last for last, _, _ in blocks.values()]
@@ -226,8 +246,39 @@ class RowSheet(FormulaSheet):
                 parts.append("</row>")
             else:
                 parts.append(f'<row r="{row + 1}"{attributes}/>')
-        self._data = "".join(parts)
-        self._rows, self._heights, self._blocks = {}, {}, {}
+        return "".join(parts)
+
+    def _unchanging(self) -> bool:
+        """Whether saving the workbook can change nothing of the sheet's part: not the sheet
+        that saving selects and activates (the first, unless another was activated), and
+        nothing the workbook numbers when it is saved (images, charts, comments, tables)."""
+        meta = self.worksheet_meta
+        return (
+            self.index not in (0, meta.activesheet, meta.firstsheet)
+            and not self.selected
+            and not (self.images or self.charts or self.shapes or self.tables)
+            and not (self.comments or self.buttons_list or self.has_vml or self.has_header_vml)
+            and not (self.header_images or self.footer_images or self.background_image)
+            and not self.hyperlinks
+        )
+
+    def _settled(self) -> tuple[Any, ...]:
+        """What saving the workbook may set on a sheet: equal at sealing and saving (the
+        index is not the part's: the other process's sheets are numbered anew here)."""
+        meta = self.worksheet_meta
+        first = self.index in (0, meta.activesheet, meta.firstsheet)
+        return first, self.selected, self.active, self.hidden
+
+    def _assemble_xml_file(self) -> None:
+        part = self._part
+        if part is None:
+            super()._assemble_xml_file()
+            return
+        if part[1] != self._settled():
+            raise RuntimeError(f"sheet {self.name!r} changed after it was sealed")
+        self.fh.write(part[0])
+        self._part = None
+        self._xml_close()
 
     def _row_attributes(self, row: int) -> str:
         """A row's height as XlsxWriter writes it: in whole pixels, shown in points."""

@@ -29,6 +29,7 @@ import parindex.excel_official_rows as official_rows
 from parindex import CriteriaSet, Submission, export_workbook, load_criteria
 from parindex.excel_formulas import SheetFormulas
 from parindex.excel_style import MAX_CELL_TEXT, Formats
+from parindex.excel_xml import RowSheet
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
 
 _NOTES = ["", "ghi chú", "=SUM(A1:A9)", "+84 912", "@x", "-1", "a & <b>", "\tthụt", "x" * 40]
@@ -94,6 +95,7 @@ def _written(
         if careful:
             patch.setattr(excel, "Formats", _Careful)
             patch.setattr(excel, "SheetFormulas", _Walked)
+            patch.setattr(RowSheet, "early", False)  # every part made when saving
         export_workbook(criteria, units, path, workers=1, language=language)
     with zipfile.ZipFile(path) as book:
         parts = {n: book.read(n) for n in book.namelist() if not n.startswith("docProps")}

@@ -7,7 +7,10 @@ order, and only the hidden sheet's signatures (each export's random id) told apa
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from parindex import (
     load_criteria,
 )
 from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut
-from parindex.excel_workers import _SHARE, Helper, _Work
+from parindex.excel_workers import _PIPE, _SHARE, Helper, _Work, widened
 from parindex.submission import SelfScore
 
 
@@ -166,3 +169,21 @@ def test_without_a_second_process_every_unit_is_written_here(
     _written(criteria, units, tmp_path / "alone.xlsx", 1)
     _written(criteria, units, tmp_path / "refused.xlsx", 2)
     _assert_same(tmp_path / "alone.xlsx", tmp_path / "refused.xlsx")
+
+
+def test_the_pipe_holds_several_units_sheets() -> None:
+    """A unit's sheets (some 250 KB) go into the pipe at once, without waiting for this
+    process to read them (the default 64 KB buffer made the other process wait at each unit)."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    try:
+        size = widened(receive)
+        if sys.platform != "linux":
+            assert size == 0
+            return
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert size == min(_PIPE, limit)
+        os.set_blocking(send.fileno(), False)
+        assert os.write(send.fileno(), b"x" * size) == size  # no reader yet
+    finally:
+        receive.close()
+        send.close()

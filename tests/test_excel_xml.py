@@ -127,6 +127,64 @@ def test_row_sheet_refuses_cells_once_sealed(tmp_path: Path) -> None:
     book.close()
 
 
+def _sheet_parts(path: Path, early: bool, monkeypatch: Any) -> dict[str, bytes]:
+    """A workbook of three RowSheets with everything a unit's sheet sets (columns, heights,
+    merges, validations, panes, print setup, protection, a hidden one), each part."""
+    monkeypatch.setattr(RowSheet, "early", early)
+    book = Book(str(path), {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True, "text_wrap": True})
+    for name in ("Đầu", "Giữa", "Ẩn"):
+        sheet = book.add_worksheet(name, RowSheet)
+        sheet.set_column(0, 2, 12.5)
+        sheet.merge_range(0, 0, 0, 2, f"tiêu đề {name} & <x>", bold)
+        sheet.set_row(0, 22)
+        for row in range(1, 30):
+            sheet.write_number(row, 0, row / 4, bold)
+            sheet.write_formula(row, 1, f"A{row + 1}*2", None, row / 2)
+        sheet.data_validation(
+            1,
+            0,
+            1,
+            0,
+            {
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": 2,
+                "multi_range": "A2 A5",
+                "input_message": "Từ 0 đến 2 & <",
+            },
+        )
+        sheet.freeze_panes(1, 1)
+        sheet.set_landscape()
+        sheet.repeat_rows(0)
+        sheet.set_footer("&CTrang &P/&N")
+        sheet.protect("", {"format_columns": True})
+        if name == "Ẩn":
+            sheet.hide()
+        sheet.seal()
+    book.close()
+    with zipfile.ZipFile(path) as packed:
+        return {n: packed.read(n) for n in packed.namelist() if not n.startswith("docProps")}
+
+
+def test_a_sheet_made_when_sealed_is_the_sheet_made_when_saved(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    early = _sheet_parts(tmp_path / "early.xlsx", True, monkeypatch)
+    late = _sheet_parts(tmp_path / "late.xlsx", False, monkeypatch)
+    assert early.keys() == late.keys() and [n for n in early if early[n] != late[n]] == []
+    monkeypatch.setattr(RowSheet, "early", True)
+    book = Book(str(tmp_path / "changed.xlsx"), {"in_memory": True})
+    book.add_worksheet("A", RowSheet).seal()
+    second = book.add_worksheet("B", RowSheet)
+    second.seal()
+    assert second._part is not None  # made when sealed: the first sheet is made when saving
+    second.activate()  # saving would now select it: its part is no longer the sheet's
+    with pytest.raises(RuntimeError, match="changed after it was sealed"):
+        book.close()
+
+
 def _made(kind: Any, target: Any) -> None:
     book = kind(target, {"in_memory": True, "strings_to_formulas": False})
     book.set_properties({"created": __import__("datetime").datetime(2026, 11, 30)})
