@@ -19,6 +19,7 @@ from parindex.cli_tree import NodeLine, Piece, node_lines, provisional_note, sco
 from parindex.messages import label, labels, text
 from parindex.numbers import format_decimal
 from parindex.report import ScoreReport, format_points
+from parindex.report_words import words
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,7 +75,8 @@ def set_summary(criteria: CriteriaSet, lang: str) -> Table:
         text("Số nút", "Nodes", lang),
         text("Tạm tính", "Provisional", lang),
     ):
-        table.add_column(header, justify="left" if header in ("Mã", "Code") else "right")
+        words_column = header in ("Mã", "Code", "Lĩnh vực", "Area")
+        table.add_column(header, justify="left" if words_column else "right")
     for area in criteria.nodes:
         table.add_row(
             escape(area.code),
@@ -206,7 +208,7 @@ def totals_table(reports: Sequence[ScoreReport], language: str = "vi") -> Table:
             format_points(total),
             format_points(top),
             "?" if index is None else format_decimal(index, 2),
-            escape(band or "?"),
+            escape(band or words(language)["none"]),
             format_points(undetermined),
             format_points(provisional),
         )
@@ -336,7 +338,7 @@ def ranking_tables(table: Any, criteria: CriteriaSet, lang: str = "vi") -> list[
                 format_points(row["total"]),
                 format_points(row["max_points"]),
                 "?" if row["index"] is None else format_decimal(row["index"], 2),
-                escape(row["band"] or "?"),
+                escape(row["band"] or words(lang)["none"]),
                 text("có", "yes", lang) if row["complete"] else text("chưa", "no", lang),
             )
             by_area.add_row(

@@ -1,0 +1,50 @@
+"""Tests for :mod:`parindex.cli_render`: the terminal tables as a person reads them at 80
+columns (rich renders them to text here)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+
+from parindex import load_criteria, load_submission, score
+from parindex.cli_render import set_summary, totals_table
+from parindex.criteria import CriteriaSet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def criteria() -> CriteriaSet:
+    return load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+
+
+def _shown(table: Table) -> list[str]:
+    console = Console(width=80, file=io.StringIO(), color_system=None, highlight=False)
+    console.print(table)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    return str(shown).splitlines()
+
+
+def test_a_band_not_yet_decided_is_said_in_words(criteria: CriteriaSet) -> None:
+    """Missing figures that could still change the band: "Chưa xác định", as the reports
+    and the form say it, not a bare "?"."""
+    reports = [
+        score(criteria, load_submission(p)) for p in sorted(ROOT.glob("evidence/*-2023.yaml"))
+    ]
+    undecided = [r.unit.name for r in reports if r.band is None]
+    assert undecided  # Sở Tư pháp, Sở Ngoại vụ (mẫu)
+    lines = _shown(totals_table(reports))
+    assert all(len(line) <= 80 for line in lines)
+    for name in undecided:
+        row = next(line for line in lines if name in line)
+        assert "Chưa xác định" in row and "?" not in row
+
+
+def test_the_set_summary_reads_area_titles_from_the_left(criteria: CriteriaSet) -> None:
+    lines = _shown(set_summary(criteria, "vi"))
+    row = next(line for line in lines if "CẢI CÁCH THỂ CHẾ" in line)
+    assert row.split("│")[2].startswith(" CẢI CÁCH THỂ CHẾ")
