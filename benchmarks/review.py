@@ -5,7 +5,9 @@ Baseline, measured in the same run: the same review of the same units by git rev
 temporary worktree. Both sides run in fresh processes taking turns for ``--rounds``
 rounds, on two kinds of checked units of the 2023 set: the Excel benchmark's (made from
 the samples, ``benchmarks/excel.units``) and synthetic ones with self-scores and 2 % of
-inputs missing (``parindex.synthetic``). Printed: CPU milliseconds a unit (least and
+inputs missing (``parindex.synthetic``). The results the units of a set share
+(``engine._SHARED``, session 10) are emptied once the units are made (making synthetic
+units scores them): the counted units follow two warm-up ones only. Printed: CPU milliseconds a unit (least and
 median of the rounds) and the ratio after ÷ before. With ``--callgrind`` each side also
 counts the instructions of the reviews alone (valgrind, instrumentation on only around
 them: a figure the machine's load does not change).
@@ -46,6 +48,8 @@ if kind == "excel":
 else:
     units = synthetic.units(criteria, count, seed=5, missing_rate=0.02, self_scores=True)
 checked = [check_submission(criteria, unit) for unit in units]
+from parindex import engine
+getattr(engine, "_SHARED", {}).clear()  # no unit scored before (synthetic ones are, once made)
 for unit in checked[:2]:
     review(criteria, unit)
 gc.collect()

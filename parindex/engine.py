@@ -348,8 +348,10 @@ def _key(
     """What a node's result depends on beside the set and the unit's evidence: the values of
     the names it reads (its rule's and its applicability's: the inputs it shows), and for a
     parent its parts' codes, points, maxima and undetermined points (with their digits)."""
-    values = ctx.values
-    key: list[object] = [_exact(values.get(name)) for name in node.names_read]
+    key: list[object] = [
+        (type(v), str(v) if isinstance(v, Decimal) else v)  # as _exact, without a call a name
+        for v in map(ctx.values.get, node.names_read)
+    ]
     if children is not None:
         key += [
             (c.code, str(c.points), str(c.max_points), str(c.undetermined_points)) for c in children
@@ -423,6 +425,13 @@ _STATUS = {status.value: status for status in Status}
 def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     kind, leaf = node.kind, node.leaf
     assert kind is not None and leaf is not None
+    # a shipped kind's points and words depend on the values it reads alone (a program's own
+    # kind may read more; a given kind reads the survey): its results are shared. A result
+    # kept had every input (one missing is never kept), so an equal key has them all too.
+    shared = SHIPPED.get(kind.name) is kind and not kind.given
+    key = _key(node, ctx) if shared else ()
+    if shared and (found := _recalled(node, ctx, key)) is not None:
+        return found
     top = node.node.max_points
     counted = top if node.counts_in_max else _ZERO
     # the rule's few names looked up in the values (a set difference with the values' keys
@@ -443,12 +452,6 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
             explanation=f"Chưa chấm được: thiếu số liệu {labels}",
             explanation_en=f"Not scored: missing {', '.join(missing)}",
         )
-    # a shipped kind's points and words depend on the values it reads alone (a program's own
-    # kind may read more; a given kind reads the survey): its results are shared
-    shared = SHIPPED.get(kind.name) is kind and not kind.given
-    key = _key(node, ctx) if shared else ()
-    if shared and (found := _recalled(node, ctx, key)) is not None:
-        return found
     try:
         outcome = kind.explain(node.rule, leaf, ctx.scope)
     except EvaluationError as exc:

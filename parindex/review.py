@@ -348,7 +348,7 @@ class _Reviewer:
         self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        survey_codes = _given_codes(self.criteria)
+        survey_codes = _of_set(self.criteria)[0]
         for node in self.report.nodes:
             claimed = self_scores.get(node.code)
             if claimed is None:
@@ -496,13 +496,13 @@ class _Reviewer:
 
     def documents_checks(self) -> None:
         year = self.submission.year
-        nodes = self.criteria.compiled.nodes
+        due_days = _of_set(self.criteria)[1]  # every node's code
         added = {d.id for a in self.submission.appraisals for d in a.added_documents}
         for document in self.submission.all_documents():
-            cited = [self.report.node(c) for c in document.supports if c in nodes]
-            first = cited[0] if cited else None
-            if first is None:
+            cited = next((c for c in document.supports if c in due_days), None)
+            if cited is None:
                 continue
+            first = self.report.node(cited)
             values = {"evidence": [document.id]}
             name = _document_name(document)
             if document.part_of_larger and not (document.section and document.section.strip()):
@@ -516,7 +516,7 @@ class _Reviewer:
                 )
             if document.date is None:
                 continue
-            dues = [due for c in document.supports if c in nodes for due in _single_dues(nodes[c])]
+            dues = [due for c in document.supports if c in due_days for due in due_days[c]]
             late = [due for due in dues if document.date > due]
             if late:
                 self.add(
@@ -543,17 +543,21 @@ class _Reviewer:
                 )
 
 
-_GIVEN_CODES: dict[int, tuple[CriteriaSet, frozenset[str]]] = {}
+_SET: dict[int, tuple[CriteriaSet, frozenset[str], dict[str, list[dt.date]]]] = {}
 
 
-def _given_codes(criteria: CriteriaSet) -> frozenset[str]:
-    """The set's leaves scored by the survey (:meth:`CompiledSet.given_codes`), once a set."""
-    found = _GIVEN_CODES.get(id(criteria))
+def _of_set(criteria: CriteriaSet) -> tuple[frozenset[str], dict[str, list[dt.date]]]:
+    """The set's leaves scored by the survey (:meth:`CompiledSet.given_codes`) and each
+    node's one due day (:func:`_single_dues`), once a set."""
+    found = _SET.get(id(criteria))
     if found is None or found[0] is not criteria:
-        if len(_GIVEN_CODES) > 8:
-            _GIVEN_CODES.clear()
-        found = _GIVEN_CODES[id(criteria)] = criteria, frozenset(criteria.compiled.given_codes())
-    return found[1]
+        if len(_SET) > 8:
+            _SET.clear()
+        nodes = criteria.compiled.nodes
+        given = frozenset(criteria.compiled.given_codes())
+        dues = {code: _single_dues(node) for code, node in nodes.items()}
+        found = _SET[id(criteria)] = criteria, given, dues
+    return found[1], found[2]
 
 
 def _single_dues(node: object) -> list[dt.date]:
