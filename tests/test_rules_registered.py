@@ -28,6 +28,7 @@ from parindex.rules import (
     RuleKind,
     RuleKindError,
     extra_kinds,
+    kind_label,
     register,
     registered,
     unregister,
@@ -167,3 +168,22 @@ def test_registering_leaves_the_shipped_kinds_alone(monkeypatch: pytest.MonkeyPa
     with registered(Cutoff()):
         during = load_criteria(mini).model_dump()
     assert before == during == load_criteria(mini).model_dump()
+
+
+def test_a_registered_kind_has_the_label_it_was_given_while_it_stays_registered() -> None:
+    """Vietnamese alone (English: the kind's name) or both; gone with the kind; a blank
+    label, or one for a shipped kind (whose words are parindex's catalogue), refused."""
+    with registered(Cutoff(), ByDate(), labels={"cutoff": "Ngưỡng riêng"}):
+        assert kind_label("cutoff") == ("Ngưỡng riêng", "cutoff")
+        assert kind_label("by_date") is None  # registered without one: its name is shown
+        register(REGISTRY["by_date"], ("Theo ngày gửi", "By the day sent"))
+        assert kind_label("by_date") == ("Theo ngày gửi", "By the day sent")
+    assert kind_label("cutoff") is None and kind_label("by_date") is None
+    with pytest.raises(RuleKindError, match="blanks"):
+        register(Cutoff(), " ")
+    with pytest.raises(RuleKindError, match="blanks"):
+        register(Cutoff(), ("Ngưỡng riêng",))  # type: ignore[arg-type]
+    assert "cutoff" not in REGISTRY  # refused before it was added
+    with pytest.raises(RuleKindError, match="shipped"):
+        register(REGISTRY["check"], "Đạt")
+    assert kind_label("check") is None

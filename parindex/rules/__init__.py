@@ -68,6 +68,7 @@ __all__ = [
     "SyntheticHint",
     "build_registry",
     "extra_kinds",
+    "kind_label",
     "kind_named",
     "kind_of",
     "missing_pieces",
@@ -126,48 +127,81 @@ registered (:func:`register`), by name."""
 K = TypeVar("K", bound=RuleKind[Any, Any])
 
 
-def register(kind: K) -> K:
+Label = str | tuple[str, str]
+"""A registered kind's words: Vietnamese, or ``(Vietnamese, English)``."""
+
+_LABELS: dict[str, tuple[str, str]] = {}
+"""The words of the kinds the program registered with a label (:func:`kind_label`)."""
+
+
+def register(kind: K, label: Label | None = None) -> K:
     """Add a rule kind of the program's own, so criteria files may name it; returns it.
 
     The kind is checked as the shipped ones are (:class:`RuleKindError` names the pieces
     it lacks, or a name already taken by another kind); registering the same object
-    again does nothing. The file format's models are rebuilt to hold its rule model. The
-    registration is for the whole process (and the processes parindex forks from it, to
-    read folders or write workbooks) and lasts until :func:`unregister`; sets read
-    meanwhile are not kept in the compiled cache (it knows parindex's own code only).
+    again does nothing but set its ``label``. The file format's models are rebuilt to hold
+    its rule model. The registration is for the whole process (and the processes parindex
+    forks from it, to read folders or write workbooks) and lasts until :func:`unregister`;
+    sets read meanwhile are not kept in the compiled cache (it knows parindex's own code
+    only). ``label``: what a person reads for the kind where a shipped kind shows its label
+    (``parindex validate``'s summary, :func:`parindex.messages.label`): Vietnamese, or
+    ``(Vietnamese, English)``; English defaults to the kind's name, and without a label
+    both show the name.
     """
     if isinstance(kind, type):
         raise RuleKindError(f"register a kind object, {kind.__name__}(), not the class")
     name = getattr(type(kind), "name", type(kind).__name__)
-    if REGISTRY.get(name) is kind:
-        return kind
-    if name in REGISTRY:
-        raise RuleKindError(f"rule kind {name!r} registered twice")
-    build_registry([kind])  # refuses a kind that lacks a piece, naming them
-    _live()[name] = kind
-    _rebuild()
+    words = None if label is None else _words(name, label)
+    if REGISTRY.get(name) is not kind:
+        if name in REGISTRY:
+            raise RuleKindError(f"rule kind {name!r} registered twice")
+        build_registry([kind])  # refuses a kind that lacks a piece, naming them
+        _live()[name] = kind
+        _rebuild()
+    if words is not None:
+        if name in SHIPPED:
+            raise RuleKindError(f"rule kind {name!r} is shipped: its words are parindex's own")
+        _LABELS[name] = words
     return kind
 
 
+def _words(name: str, label: Label) -> tuple[str, str]:
+    """``label`` as ``(Vietnamese, English)``; a label that says nothing is refused."""
+    pair = (label, name) if isinstance(label, str) else tuple(label)
+    if len(pair) != 2 or not all(isinstance(w, str) and w.strip() for w in pair):
+        raise RuleKindError(f"rule kind {name!r}: label {label!r} — give words, not blanks")
+    return pair[0].strip(), pair[1].strip()
+
+
 def unregister(name: str) -> None:
-    """Remove a kind :func:`register` added (a shipped kind cannot be removed)."""
+    """Remove a kind :func:`register` added, and its label (a shipped kind cannot be removed)."""
     if name in SHIPPED:
         raise RuleKindError(f"rule kind {name!r} is shipped with parindex")
+    _LABELS.pop(name, None)
     if _live().pop(name, None) is not None:
         _rebuild()
 
 
 @contextmanager
-def registered(*kinds: RuleKind[Any, Any]) -> Iterator[None]:
-    """Register ``kinds`` for a ``with`` block, then remove those it added."""
+def registered(
+    *kinds: RuleKind[Any, Any], labels: Mapping[str, Label] | None = None
+) -> Iterator[None]:
+    """Register ``kinds`` (each with its label in ``labels``, by name) for a ``with`` block,
+    then remove those it added."""
     added = [k.name for k in kinds if k.name not in REGISTRY]
     try:
         for kind in kinds:
-            register(kind)
+            register(kind, (labels or {}).get(kind.name))
         yield
     finally:
         for name in added:
             unregister(name)
+
+
+def kind_label(name: str) -> tuple[str, str] | None:
+    """The ``(Vietnamese, English)`` words of a kind the program registered with a label
+    (``None``: another name; a shipped kind's are in :mod:`parindex.messages`)."""
+    return _LABELS.get(name)
 
 
 def extra_kinds() -> tuple[str, ...]:
