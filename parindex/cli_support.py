@@ -273,8 +273,8 @@ def load_units(
     A file of another set is skipped with one line and counted (``strict``: an error);
     an invalid file is reported and the others still load. Returns the submissions and
     the number of invalid files (the command then exits 1 after doing the rest).
-    ``keep_duplicates``: a unit read twice is scored twice (``score``, ``review``: each file
-    given); without it, as for a command that ranks the units (``export``'s summary sheet),
+    ``keep_duplicates``: a unit read twice is scored twice (``score``: each file given);
+    without it, as for a command that ranks the units (``export``'s summary sheet),
     the later file is a ``duplicate_unit`` problem naming the first, like an invalid file.
     """
     from parindex.folders import read_submissions
