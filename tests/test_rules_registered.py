@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import openpyxl
 import pytest
@@ -187,3 +188,29 @@ def test_a_registered_kind_has_the_label_it_was_given_while_it_stays_registered(
     with pytest.raises(RuleKindError, match="shipped"):
         register(REGISTRY["check"], "Đạt")
     assert kind_label("check") is None
+
+
+class _Opaque:
+    """A type pydantic cannot build a schema for."""
+
+
+class _UnbuildableRule(CutoffRule):
+    kind: Literal["unbuildable"]  # type: ignore[assignment]
+    opaque: _Opaque
+
+
+class _Unbuildable(Cutoff):
+    name = "unbuildable"
+    model = _UnbuildableRule  # type: ignore[assignment]
+
+
+def test_a_kind_whose_model_cannot_be_built_is_refused_and_leaves_the_format_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rebuild fails on the kind's model: refused by name, and the kind is not left in
+    the registry (it was, and every criteria file, shipped kinds only, failed to load)."""
+    monkeypatch.setenv("PARINDEX_CACHE", "off")
+    with pytest.raises(RuleKindError, match=r"'unbuildable'.*_Opaque"):
+        register(_Unbuildable())
+    assert "unbuildable" not in REGISTRY and dict(REGISTRY) == dict(SHIPPED)
+    load_criteria(Path(__file__).parent / "data" / "mini.yaml")

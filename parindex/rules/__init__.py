@@ -157,7 +157,13 @@ def register(kind: K, label: Label | None = None) -> K:
             raise RuleKindError(f"rule kind {name!r} registered twice")
         build_registry([kind])  # refuses a kind that lacks a piece, naming them
         _live()[name] = kind
-        _rebuild()
+        try:
+            _rebuild()
+        except Exception as exc:  # its model cannot take part: the format as it was
+            del _live()[name]
+            _rebuild()
+            said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise RuleKindError(f"rule kind {name!r}: its model cannot be built: {said}") from exc
     if words is not None:
         if name in SHIPPED:
             raise RuleKindError(f"rule kind {name!r} is shipped: its words are parindex's own")
