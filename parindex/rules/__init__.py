@@ -143,10 +143,9 @@ def register(kind: K, label: Label | None = None) -> K:
     its rule model. The registration is for the whole process (and the processes parindex
     forks from it, to read folders or write workbooks) and lasts until :func:`unregister`;
     sets read meanwhile are not kept in the compiled cache (it knows parindex's own code
-    only). ``label``: what a person reads for the kind where a shipped kind shows its label
-    (``parindex validate``'s summary, :func:`parindex.messages.label`): Vietnamese, or
-    ``(Vietnamese, English)``; English defaults to the kind's name, and without a label
-    both show the name.
+    only). ``label``: what a person reads for the kind (:func:`kind_label`), as the message
+    catalogue holds a shipped kind's label: Vietnamese, or ``(Vietnamese, English)``;
+    English defaults to the kind's name.
     """
     if isinstance(kind, type):
         raise RuleKindError(f"register a kind object, {kind.__name__}(), not the class")
