@@ -4,8 +4,9 @@
 the criteria tree (STT | Nội dung nhiệm vụ, công việc | Sản phẩm | Thời gian hoàn thành |
 Nguồn kinh phí | Ghi chú), under a header row for each office in charge ("VĂN PHÒNG SỞ CHỦ
 TRÌ, CÁC ĐƠN VỊ … PHỐI HỢP THỰC HIỆN"). Everything comes from the set: ``evidence`` is the
-product, ``deadline`` is moved to the new year, ``in_charge``/``assisting`` make the
-headers, ``funding`` and ``note`` fill their columns. The planner's priorities (points a
+product, ``deadline`` is moved to the new year (so is the set's year in a task or a
+product), ``in_charge``/``assisting`` make the headers, ``funding`` and ``note`` fill their
+columns. The planner's priorities (points a
 node lost and can win back) are marked in the Ghi chú column.
 
 :func:`build_appendix` gives the rows as data; :func:`write_xlsx` and :func:`write_docx`
@@ -14,6 +15,7 @@ print them on A4 landscape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -120,6 +122,18 @@ def _note(node: Node, priority: Decimal | None, language: str, headed: bool) -> 
     return "; ".join(parts)
 
 
+def _moved(text: str, year: int | None, shift: int) -> str:
+    """A task or product of the set's year (or the year before) moved to the plan's year:
+    "Kế hoạch CCHC năm 2023" → "… năm 2024" in the 2024 plan. Only those two years move,
+    and never inside a number or date ("45/2020/NĐ-CP", "8/4/2020") or a span ("2021-2030"):
+    a fixed baseline ("so với năm 2015") or a law keeps its year."""
+    if not shift or year is None:
+        return text
+    years = f"{year}|{year - 1}"
+    pattern = re.compile(rf"(?<![\w/–-])({years})(?![\w/–-])")
+    return pattern.sub(lambda m: str(int(m.group(1)) + shift), text)
+
+
 def _products(evidence: list[str]) -> str:
     """One product as written; several as the seed lists them, one "- " line each."""
     if len(evidence) <= 1:
@@ -161,8 +175,8 @@ def build_appendix(
                 AppendixRow(
                     code=node.code,
                     stt="" if node.kind is NodeKind.ITEM else node.code,
-                    task=node.title,
-                    product=_products(node.evidence),
+                    task=_moved(node.title, criteria.year, shift),
+                    product=_moved(_products(node.evidence), criteria.year, shift),
                     deadline=shift_years(node.deadline or "", shift),
                     funding=node.funding or "",
                     note=_note(node, priorities.get(node.code), language, headed),

@@ -107,6 +107,18 @@ def test_next_year_moves_deadlines_and_titles() -> None:
     assert build_appendix(criteria, language="en").title.endswith("IN 2024")
 
 
+def test_next_year_moves_the_sets_year_in_tasks_and_products_not_in_laws() -> None:
+    """The 2024 plan asks for "Kế hoạch CCHC năm 2024", not 2023's; the budget settled the
+    year before moves too; a law's number and date and a fixed baseline keep their years."""
+    by_code = {r.code: r for r in build_appendix(load_criteria(CRITERIA)).rows if not r.header}
+    assert by_code["1.1"].product == "- Kế hoạch CCHC năm 2024\n- Báo cáo CCHC năm 2024"
+    assert by_code["6.2.3"].task == "Công khai Quyết toán ngân sách nhà nước năm 2023"
+    assert "Nghị định 45/2020/NĐ-CP ngày 8/4/2020" in by_code["3.7.5"].product
+    assert "Thông tư 61/2017/TT-BTC ngày 15/6/2017" in by_code["6.2"].task
+    assert by_code["6.4.4"].task.endswith("so với năm 2021")
+    assert by_code["4.2.1"].product == "Văn bản phân bổ biên chế 2024"
+
+
 def test_priorities_are_marked() -> None:
     appendix = build_appendix(load_criteria(CRITERIA), priorities={"1.5": Decimal("0.25")})
     (row,) = [r for r in appendix.rows if r.code == "1.5" and not r.header]
