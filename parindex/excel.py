@@ -30,7 +30,7 @@ import dataclasses
 import gc
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib.metadata import version
@@ -426,6 +426,33 @@ def _merged(helper: Helper, kept: UnitSheet, item: Submission | CheckedSubmissio
     return dataclasses.replace(kept, submission=_submission(item), finding_rows=rows)
 
 
+def _units(
+    workbook: Book,
+    formats: Formats,
+    write: Callable[[int], UnitSheet],
+    items: Sequence[Submission | CheckedSubmission],
+    workers: int | None,
+) -> list[UnitSheet]:
+    """Every unit written (``write(index)``) here or by the other process and merged here
+    (:class:`Helper`), in order; each unit's sheets packed as soon as they are here
+    (:meth:`Book.pack_ahead`: once the other process is forked, which it is at unit 1)."""
+
+    def stripped(unit: UnitSheet) -> UnitSheet:  # the other process's: this one has it
+        return dataclasses.replace(unit, submission=cast(Submission, None))
+
+    units = []
+    with Helper(workbook, formats, write, len(items), workers, stripped) as helper:
+        for index, item in enumerate(items):
+            kept = helper.take(index)
+            if kept is None:
+                units.append(write(index))
+            else:
+                units.append(_merged(helper, kept, item))
+            if index:
+                workbook.pack_ahead()
+    return units
+
+
 def _workbook(path: Path, criteria: CriteriaSet) -> tuple[Any, Formats]:
     workbook = Book(
         str(path),
@@ -549,25 +576,18 @@ def export_workbook(
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
             return kept
 
-        def stripped(unit: UnitSheet) -> UnitSheet:  # the other process's: this one has it
-            return dataclasses.replace(unit, submission=cast(Submission, None))
-
-        units = []
-        with Helper(workbook, formats, write, len(items), workers, stripped) as helper:
-            for index, item in enumerate(items):
-                kept = helper.take(index)
-                if kept is None:
-                    units.append(write(index))
-                else:
-                    units.append(_merged(helper, kept, item))
-        formats.unit = ""
-        if not units:
-            raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
-        if front is not None:
-            write_summary(front, formats, criteria, units, language)
-            write_findings(workbook, formats, units, language)
-        write_meta(workbook, formats, criteria, units)
-        workbook.close()
+        try:
+            units = _units(workbook, formats, write, items, workers)
+            formats.unit = ""
+            if not units:
+                raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")
+            if front is not None:
+                write_summary(front, formats, criteria, units, language)
+                write_findings(workbook, formats, units, language)
+            write_meta(workbook, formats, criteria, units)
+            workbook.close()
+        finally:
+            workbook.stop_ahead()  # its thread ended, also when a unit raised
     for vi, en in formats.cuts:
         warnings.warn(SheetTextCut(vi, en), stacklevel=2)
     return target

@@ -56,8 +56,9 @@ class RowSheet(FormulaSheet):
         """Rows made whole (:meth:`put_rows`) by their first row: last row, XML, columns."""
         self._styles: dict[Any, str] = {None: ""}
         self._data: str | None = None
-        self._part: tuple[str, tuple[Any, ...]] | None = None
-        """The sheet's whole part, made when it was sealed, and :meth:`_settled` then."""
+        self._part: tuple[str | Future[tuple[int, int, bytes]], tuple[Any, ...]] | None = None
+        """The sheet's whole part, made when it was sealed (or being packed already:
+        :meth:`Book.pack_ahead`), and :meth:`_settled` then."""
 
     # --- cells -------------------------------------------------------------------------------
 
@@ -276,7 +277,10 @@ class RowSheet(FormulaSheet):
             return
         if part[1] != self._settled():
             raise RuntimeError(f"sheet {self.name!r} changed after it was sealed")
-        self.fh.write(part[0])
+        if isinstance(part[0], str):
+            self.fh.write(part[0])
+        else:  # packed already (Book.pack_ahead): the packager takes it as it is
+            self.fh.packed = part[0]
         self._part = None
         self._xml_close()
 
@@ -379,10 +383,39 @@ class Book(Workbook):  # type: ignore[misc]
         taken.add(key)
         return name
 
+    def pack_ahead(self) -> None:
+        """Start packing the parts of the sheets made when sealed (:attr:`RowSheet.early`)
+        since the last call, in a thread of this process while it goes on writing: saving,
+        which no unit can start before the last is written, then finds them packed. Never
+        in a process that may still fork (the thread would be copied without its lock)."""
+        if not self.in_memory or self.vba_project:
+            return
+        sheets = self.worksheets_objs
+        pool: ThreadPoolExecutor | None = self.__dict__.get("_ahead")
+        for sheet in sheets[self.__dict__.get("_packed_to", 0) :]:
+            part = sheet._part if isinstance(sheet, RowSheet) else None
+            if part is not None and isinstance(part[0], str):
+                if pool is None:
+                    pool = self._ahead = ThreadPoolExecutor(1)
+                sheet._part = pool.submit(_packed, part[0]), part[1]
+        self._packed_to = len(sheets)
+
+    def stop_ahead(self) -> None:
+        """End :meth:`pack_ahead`'s thread once the parts given to it are packed."""
+        pool: ThreadPoolExecutor | None = self.__dict__.pop("_ahead", None)
+        if pool is not None:
+            pool.shutdown()
+
     def _store_workbook(self) -> None:
         if not self.in_memory or self.vba_project:
             super()._store_workbook()
             return
+        try:
+            self._store_parts()
+        finally:
+            self.stop_ahead()
+
+    def _store_parts(self) -> None:
         with ThreadPoolExecutor(_THREADS) as pool:
             # XlsxWriter's own preparation of the package (Workbook._store_workbook)
             packager = _Packager(pool)
@@ -426,13 +459,18 @@ class _Packager(Packager):  # type: ignore[misc]
     def hand_over(self) -> None:
         """Send every part written since the last call to be packed (its text let go)."""
         for handle, name, binary in self.filenames[len(self.parts) :]:
-            data = handle.getvalue()
+            packed = getattr(handle, "packed", None)  # a sheet's part packed ahead
+            data = handle.getvalue() if packed is None else ""
             handle.close()
-            self.parts.append((name, self.pool.submit(_packed, data if binary else data.encode())))
+            if packed is None:
+                packed = self.pool.submit(_packed, data if binary else data.encode())
+            self.parts.append((name, packed))
 
 
-def _packed(data: bytes) -> tuple[int, int, bytes]:
+def _packed(data: bytes | str) -> tuple[int, int, bytes]:
     """A part's CRC, size and raw deflate stream (what a zip entry holds)."""
+    if isinstance(data, str):
+        data = data.encode()
     packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
     return zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
 

@@ -163,6 +163,8 @@ def _sheet_parts(path: Path, early: bool, monkeypatch: Any) -> dict[str, bytes]:
         if name == "Ẩn":
             sheet.hide()
         sheet.seal()
+        if name == "Giữa":
+            book.pack_ahead()  # packed while the next sheet is written
     book.close()
     with zipfile.ZipFile(path) as packed:
         return {n: packed.read(n) for n in packed.namelist() if not n.startswith("docProps")}
