@@ -196,9 +196,11 @@ def read_table(
                     if first is path or keep_duplicates:
                         kept.append(row)
                     else:
-                        twice = _read(path)
-                        assert not isinstance(twice, list)  # it was read once
-                        errors.append(_duplicate(twice, str(first)))
+                        twice = _read(path)  # read again to word its problem
+                        if isinstance(twice, list):  # changed or gone meanwhile
+                            errors += twice
+                        else:
+                            errors.append(_duplicate(twice, str(first)))
                     row += 1
         if not parts:
             return from_submissions(criteria, []), errors, notes

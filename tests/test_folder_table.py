@@ -93,3 +93,25 @@ def test_score_many_of_a_folder_raises_every_problem(tmp_path: Path) -> None:
     with pytest.raises(SubmissionError) as caught:
         score_many(SET_2023, tmp_path)
     assert [p.kind for p in caught.value.problems] == ["yaml_syntax"]
+
+
+def test_a_duplicate_that_no_longer_reads_gives_its_own_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The later file of a unit read twice is read again to word its problem: changed or
+    removed meanwhile, it fails to read, and those problems are given (before: an
+    AssertionError, or with ``python -O`` an AttributeError, instead of any problem)."""
+    _write(tmp_path, ["good", "twice"], 0)
+    monkeypatch.setenv("PARINDEX_CACHE", "off")
+    read, calls = folders._read, {"n": 0}
+
+    def once_then_gone(path: Path) -> object:
+        calls["n"] += path.name == "001.yaml"
+        if calls["n"] > 1 and path.name == "001.yaml":
+            path.unlink()
+        return read(path)
+
+    monkeypatch.setattr(folders, "_read", once_then_gone)
+    table, errors, notes = read_table(submission_files(tmp_path), SET_2023, workers=1)
+    assert table.n == 1 and not notes
+    assert [(p.kind, Path(p.file).name) for p in errors] == [("unreadable_file", "001.yaml")]
