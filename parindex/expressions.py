@@ -726,9 +726,12 @@ def compile_expression(
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
+        from parindex.messages import expression_syntax_words
+
+        vi, en = expression_syntax_words(exc.msg, text, exc.offset)
         raise ExpressionError(
-            f"lỗi cú pháp: {exc.msg} (vị trí {exc.offset})",
-            f"syntax error: {exc.msg} (column {exc.offset})",
+            vi,
+            en,
             text,
             kind="syntax_error",
             column=exc.offset,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FAMILIES",
     "counted",
+    "expression_syntax_words",
     "expression_words",
     "label",
     "labels",
@@ -470,3 +471,65 @@ def yaml_syntax_words(problem: str) -> str:
         if english in problem:
             return f"lỗi cú pháp YAML: {vietnamese} (trình đọc YAML báo: {problem})"
     return f"lỗi cú pháp YAML (trình đọc YAML báo: {problem})"
+
+
+_EXPRESSION_SYNTAX: tuple[tuple[str, Pair], ...] = (
+    (
+        "was never closed",
+        ("ngoặc mở chưa đóng: thêm ')' cho đủ cặp", "a bracket is never closed: add its ')'"),
+    ),
+    (
+        "unmatched",
+        (
+            "ngoặc đóng không có ngoặc mở: xóa nó hoặc thêm '(' trước",
+            "a closing bracket has no opening one: remove it or add its '('",
+        ),
+    ),
+    (
+        "expected 'else'",
+        (
+            "'A if B' cần phần 'else': viết 'A if B else C'",
+            "'A if B' needs 'else': 'A if B else C'",
+        ),
+    ),
+    (
+        "unterminated string",
+        ("chuỗi chưa đóng dấu nháy: thêm ' ở cuối", "a string is never closed: add its quote"),
+    ),
+)
+
+
+def expression_syntax_words(message: str, text: str, offset: int | None) -> Pair:
+    """Python's complaint about an expression it cannot read, in words with the usual fix
+    and the place (its end, or the characters around the column), Vietnamese and English.
+
+    >>> expression_syntax_words("invalid syntax", "a * (1 if b else 0) +", 0)[0]
+    'lỗi cú pháp ở cuối biểu thức («… (1 if b else 0) +»): sau dấu phép tính cuối còn thiếu một số hoặc một tên'
+    """
+    stripped = text.strip()
+    at_end = not offset or offset > len(stripped)
+    if at_end:
+        near = stripped if len(stripped) <= 20 else "… " + stripped[-18:].lstrip()
+        where = (f"ở cuối biểu thức («{near}»)", f"at the end («{near}»)")
+    else:
+        column = offset or 1
+        near = stripped[max(0, column - 11) : column + 9]
+        where = (f"ở vị trí {column} («{near}»)", f"at column {column} («{near}»)")
+    for english, pair in _EXPRESSION_SYNTAX:
+        if english in message:
+            fix = pair
+            break
+    else:
+        fix = (
+            (
+                "sau dấu phép tính cuối còn thiếu một số hoặc một tên",
+                "a number or a name is missing after the last operator",
+            )
+            if at_end and message == "invalid syntax"
+            else (
+                "xem lại dấu phép tính, tên và ngoặc ở chỗ này"
+                + ("" if message == "invalid syntax" else f" (Python báo: {message})"),
+                f"check the operators, names and brackets there ({message})",
+            )
+        )
+    return f"lỗi cú pháp {where[0]}: {fix[0]}", f"syntax error {where[1]}: {fix[1]}"

@@ -307,6 +307,26 @@ def test_refusal_lists_what_is_allowed() -> None:
     assert refused("cap == 'x'").allowed == ("co_so", "khong", "tinh")
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("0.5 * (1 if a else 0) +", "ở cuối biểu thức («… (1 if a else 0) +»): sau dấu phép tính"),
+        ("(a + 1", "ngoặc mở chưa đóng: thêm ')'"),
+        ("a + 1)", "ở vị trí 6 («a + 1)»): ngoặc đóng không có ngoặc mở"),
+        ("a if ok", "'A if B' cần phần 'else': viết 'A if B else C'"),
+        ("a b", "ở vị trí 3 («a b»): xem lại dấu phép tính, tên và ngoặc"),
+    ],
+)
+def test_a_syntax_error_says_where_and_what_to_write_in_vietnamese(
+    text: str, fragment: str
+) -> None:
+    """Python's "invalid syntax (vị trí 0)" said neither where (0 is the end) nor the fix."""
+    error = refused(text)
+    assert error.kind == "syntax_error" and fragment in error.message, error.message
+    assert "invalid" not in error.message and "never" not in error.message
+    assert error.message_en.startswith("syntax error")
+
+
 def test_refusal_names_the_column() -> None:
     error = refused("a + b.c")
     assert error.column == 4
