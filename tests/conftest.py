@@ -7,7 +7,9 @@ and a failure is reproducible; ``thorough`` is for a local hunt with new random 
 
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_CACHE)
     if left:
         raise RuntimeError(f"parindex.cache left temporary files behind: {left}")
+
+
+@pytest.fixture(autouse=True)
+def _no_rule_kind_left_registered() -> Iterator[None]:
+    """A test that registers a rule kind of its own (:func:`parindex.rules.register`) removes
+    it: a kind left registered would change what every later test in the process reads (the
+    file format's models, the generated sets). One left is removed and the test errs."""
+    yield
+    rules = sys.modules.get("parindex.rules")
+    if rules is None:  # not imported: nothing registered
+        return
+    left = rules.extra_kinds()
+    for name in left:
+        rules.unregister(name)
+    assert not left, f"rule kinds left registered: {left}"
