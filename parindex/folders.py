@@ -105,9 +105,10 @@ def _read_all(
     """Every file read, in order; ``done(n)`` is told as each ``n`` more files are read.
 
     With ``workers`` of 2 or more, ``workers - 1`` processes read the files from the front,
-    a slice at a time, while this process reads them from the back (taking back each slice
-    no process has started): what a process reads is pickled and unpickled, what this one
-    reads is not, so this one reads as much as it can. Either reads with :func:`_read`.
+    a slice at a time, while this process reads them from the back, each claiming the next
+    slice until they meet (:func:`in_slices`): what a process reads is pickled and
+    unpickled, what this one reads is not, so this one reads as much as it can. Either
+    reads with :func:`_read`.
     """
     if workers < 2 or len(files) < PARALLEL_FROM:
         results: list[Submission | list[Problem]] = []
@@ -190,8 +191,9 @@ def in_slices(
 
 def _sizes(n: int, workers: int, per_reader: int) -> list[int]:
     """The sizes of the slices, in the order they are claimed (from either end): about
-    ``per_reader`` slices a reader, then, near the meeting, a quarter a reader of what is
-    left (at least :data:`SLICE_LEAST` files), so the last slices are small."""
+    ``per_reader`` slices a reader, then, near the meeting, half a reader's share of what
+    is left (``left // (2 * workers)``, at least :data:`SLICE_LEAST` files), so the last
+    slices are small."""
     big = max(SLICE_LEAST, -(-n // (workers * per_reader)))
     sizes: list[int] = []
     left = n
