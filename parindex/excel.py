@@ -109,7 +109,6 @@ __all__ = [
 ]
 
 
-_WIDTHS = WIDTHS
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 # --- one unit's sheet ----------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def _write_unit(
     submission, grid = unit.submission, unit.layout
     appraised = appraised_as_of(submission, grid.round)
 
-    for col, width in enumerate(_WIDTHS):
+    for col, width in enumerate(WIDTHS):
         sheet.set_column(col, col, width)
     last = len(HEADERS) - 1
     title = formats.get(bold=True, font_size=13, align="center", valign="vcenter", text_wrap=True)
@@ -195,16 +194,14 @@ def _write_unit(
     for at, text in enumerate(_header_lines(unit, criteria, flags), start=1):
         sheet.merge_range(at, 0, at, last, "", info)
         write_text(sheet, at, 0, text, formats, text_wrap=True, valign="vcenter")
-        sheet.set_row(at, 14.5 * text_lines(text, column_points(sum(_WIDTHS)), 11))
+        sheet.set_row(at, 14.5 * text_lines(text, column_points(sum(WIDTHS)), 11))
     head = formats.get(
         bold=True, align="center", valign="vcenter", text_wrap=True, border=1, bg_color="#D9E1F2"
     )
     headers = grid.headers()
     for col, text in enumerate(headers):
         sheet.write_string(HEADER_ROW, col, text, head)
-    lines = max(
-        text_lines(h, column_points(w), 11.5) for h, w in zip(headers, _WIDTHS, strict=True)
-    )
+    lines = max(text_lines(h, column_points(w), 11.5) for h, w in zip(headers, WIDTHS, strict=True))
     sheet.set_row(HEADER_ROW, lines * 14.0 + 4)
 
     documents: dict[str, list[Document]] = {}  # the documents citing each criterion, in order
