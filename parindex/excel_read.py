@@ -26,6 +26,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 from xml.etree import ElementTree
 
+from parindex.messages import os_error
+
 if TYPE_CHECKING:
     from parindex.excel_scan import Interned
 
@@ -189,8 +191,9 @@ class Xlsx:
                 if head != _OLE2 and size <= limits.file_bytes:
                     size = len(data := head + handle.read(limits.file_bytes + 1 - len(head)))
         except OSError as exc:
+            vi, en = os_error(exc)  # the file is named beside the message
             raise XlsxProblem(
-                "unreadable", f"không đọc được tệp: {exc}", f"cannot read the file: {exc}"
+                "unreadable", f"không đọc được tệp: {vi}", f"cannot read the file: {en}"
             ) from exc
         if head == _OLE2:
             raise XlsxProblem(

@@ -58,6 +58,15 @@ def test_limits_refuse_before_reading(workbook: Path, limits: Limits, kind: str)
     assert caught.value.kind == kind and caught.value.message and caught.value.message_en
 
 
+def test_a_missing_file_is_said_in_vietnamese(tmp_path: Path) -> None:
+    """Not Python's "[Errno 2] No such file or directory: '…'" (the file is named beside)."""
+    with pytest.raises(XlsxProblem) as caught:
+        Xlsx(tmp_path / "khong-co.xlsx")
+    assert caught.value.kind == "unreadable"
+    assert caught.value.message == "không đọc được tệp: không tìm thấy tệp hoặc thư mục"
+    assert caught.value.message_en == "cannot read the file: no such file or directory"
+
+
 def test_row_and_string_limits(workbook: Path) -> None:
     with Xlsx(workbook, Limits(rows=50)) as book, pytest.raises(XlsxProblem) as caught:
         book.sheet(book.sheetnames[0], rows=300, cols=12)
