@@ -157,6 +157,8 @@ class _Shared:
     nodes: dict[str, dict[tuple[object, ...], tuple[dict[str, Any], frozenset[str]]]] = field(
         default_factory=dict
     )
+    provisional: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
+    """The provisional points by every node's applicable maximum (:func:`_provisional`)."""
 
 
 _SHARED: dict[int, tuple[CriteriaSet, _Shared]] = {}
@@ -193,13 +195,17 @@ def _shown(name: str, value: Value | None, ctx: _Context) -> UsedInput:
     return shown
 
 
+_USED_GIVEN = frozenset(UsedInput.model_fields)
+
+
 def _used_input(name: str, value: Value | None, ctx: _Context) -> UsedInput:
-    return UsedInput(
-        name=name,
-        label=ctx.labels.get(name, name),
-        value=None if value is None else canonical(value),
-        display="(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
-    )
+    fields = {
+        "name": name,
+        "label": ctx.labels.get(name, name),
+        "value": None if value is None else canonical(value),
+        "display": "(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
+    }  # text typed here, in the model's order: made without validating again
+    return made(UsedInput, fields, _USED_GIVEN)
 
 
 def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str, list[str]]:
@@ -484,7 +490,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
 
 
 def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
-    applies, missing = _applicability(node, ctx)
+    applies, missing = (True, []) if node.applies_if is None else _applicability(node, ctx)
     if applies is False:
         condition = node.applies_if.root if node.applies_if else None
         words = (
@@ -622,14 +628,28 @@ def _combine(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> N
     )
 
 
-def _provisional(compiled: CompiledSet, results: list[NodeResult]) -> tuple[Decimal, Decimal]:
-    """Points of the applicable maximum resting on provisional values, and those scored."""
-    by_code = {r.code: r for r in results}
+def _provisional(ctx: _Context, results: list[NodeResult]) -> tuple[Decimal, Decimal]:
+    """Points of the applicable maximum resting on provisional values, and those scored.
 
-    def applicable_max(code: str) -> Decimal:
-        result = by_code[code]
-        return _ZERO if result.status == Status.NOT_APPLICABLE else result.max_points
+    The first depends on each node's applicable maximum alone: kept for the units of the
+    set with the same ones (their digits kept apart), the tree walked once for each."""
+    compiled = ctx.compiled
+    na = Status.NOT_APPLICABLE
+    # results are in tree order, every node once: each node's applicable maximum, as text
+    key = tuple(["0" if r.status == na else str(r.max_points) for r in results])
+    known = ctx.shared.provisional
+    provisional = None if _CAREFUL else known.get(key)
+    if provisional is None:
+        by_code = {r.code: r for r in results}
 
+        def applicable_max(code: str) -> Decimal:
+            result = by_code[code]
+            return _ZERO if result.status == na else result.max_points
+
+        provisional = tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS)
+        if len(known) >= _SHOWN_MOST:
+            known.clear()
+        known[key] = provisional
     scored = sum(
         (
             r.points
@@ -641,7 +661,7 @@ def _provisional(compiled: CompiledSet, results: list[NodeResult]) -> tuple[Deci
         ),
         _ZERO,
     )
-    return tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS), scored
+    return provisional, scored
 
 
 def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> ScoreReport:
@@ -680,7 +700,7 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     if index is not None:
         upper = tree.index(min(total + undetermined, max_points), max_points)
         band = tree.band(compiled, checked.submission.unit.level.value, index, upper)
-    provisional, provisional_scored = _provisional(compiled, results)
+    provisional, provisional_scored = _provisional(ctx, results)
     unit = checked.submission.unit
     return ScoreReport(
         criteria_id=criteria.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
@@ -77,6 +78,7 @@ def _on_time(done: object, due: dt.date, inclusive: bool) -> bool:
     return isinstance(done, dt.date) and (done <= due if inclusive else done < due)
 
 
+@functools.lru_cache(maxsize=256)  # a set's few due days, worded for every unit
 def _due_words(due: dt.date, inclusive: bool) -> tuple[str, str]:
     """The rule's reading of its due date, as the explanation states it: "trước ngày 15"
     read inclusive accepts the 15th."""
