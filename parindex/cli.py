@@ -35,7 +35,7 @@ from parindex.cli_support import (
     strict_option,
     t,
 )
-from parindex.cli_text import command_rows, gettext, install, language
+from parindex.cli_text import command_rows, gettext, install, language, wrapped
 from parindex.errors import ParindexError, Problem, did_you_mean
 from parindex.messages import counted, text
 
@@ -701,10 +701,11 @@ def import_command(
             f"{unit['appraised_scores']} điểm thẩm định vòng {unit['round']}"
         )
         if unit["file"]:
-            line += f" → {unit['file']}"
-        click.echo(line)
+            line += f" →\N{NO-BREAK SPACE}{unit['file']}"  # the arrow goes with its file
+        click.echo(wrapped(line).replace("\N{NO-BREAK SPACE}", " "))
     for warning in result.warnings:
-        click.echo(("warning: " if en else "lưu ý: ") + warning.describe(lang), err=True)
+        said = ("warning: " if en else "lưu ý: ") + warning.describe(lang)
+        click.echo(wrapped(said), err=True)
     if output is None:
         echo_error(
             t(
