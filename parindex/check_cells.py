@@ -242,7 +242,7 @@ def _ints_at_once(spec: Input, cells: list[Any]) -> tuple[list[Any], npt.NDArray
     Small non-negative numbers are read from :func:`_decimal_table` by index; others through
     ``np.unique``, one ``Decimal`` a distinct value."""
     try:
-        x = np.array(cells, dtype=np.int64)
+        x = np.fromiter(cells, dtype=np.int64, count=len(cells))
     except OverflowError:  # beyond int64
         return None
     if not x.size:

@@ -41,7 +41,7 @@ from parindex.check_cells import (
     _ints_at_once,
 )
 from parindex.collector import paused
-from parindex.criteria import CriteriaSet
+from parindex.criteria import CriteriaSet, InputType
 from parindex.errors import EvaluationError, Problem, SubmissionError
 from parindex.expressions import Value, ValueType
 from parindex.submission import (
@@ -71,14 +71,16 @@ def _whole_vector(cells: list[Any] | npt.NDArray[np.int64]) -> Numbers | None:
     return Numbers(x, np.zeros(len(cells)))
 
 
-def _mixed_vector(cells: list[Any], present: Mask) -> Numbers | None:
+def _mixed_vector(cells: list[Any], typed: list[Any]) -> tuple[Numbers, Mask] | None:
     """The vector :func:`_vector` makes of a numeric column of whole numbers and floats none
-    of which was refused (``present``: the cells not ``None``), from the cells themselves;
-    ``None`` where a whole number is 2**52 or more in size.
+    of which was refused (``typed``: the column typed, ``None`` where missing), from the
+    cells themselves, and the rows present; ``None`` where a whole number is 2**52 or more.
 
     A float ``c`` is typed ``Decimal(repr(c))``, whose float is ``c`` (``repr`` round-trips),
-    exact where ``Decimal(c)`` equals it; a whole number below 2**52 is a float exactly."""
+    exact where ``Decimal(c)`` equals it (:func:`_exact`, told from the typed decimal); a
+    whole number below 2**52 is a float exactly."""
     size = len(cells)
+    present = _present(typed)
     given = np.empty(size, dtype=object)
     given[:] = cells
     given[~present] = 0.0
@@ -91,11 +93,34 @@ def _mixed_vector(cells: list[Any], present: Mask) -> Numbers | None:
     whole = x[~is_float]
     if whole.size and not np.abs(whole).max() < _WHOLE_LIMIT:
         return None
+    rows = is_float.tolist()
     floats: list[float] = x[is_float].tolist()
-    error = {f: 0.0 if Decimal(f) == Decimal(repr(f)) else abs(f) * REL for f in set(floats)}
+    decimals = dict(zip(floats, compress(typed, rows), strict=True))  # equal floats, equal reprs
+    error = {f: 0.0 if _exact(f, d) else abs(f) * REL for f, d in decimals.items()}
     e = np.zeros(size)
     e[is_float] = list(map(error.__getitem__, floats))
-    return Numbers(x, e)
+    return Numbers(x, e), present
+
+
+def _exact(f: float, typed: Decimal | None) -> bool:
+    """Whether ``Decimal(f) == typed``, where ``typed`` is ``Decimal(repr(f))`` (``None``:
+    a missing cell, read as 0.0), without the exact conversion (a microsecond a float).
+
+    ``typed`` is ``a/b`` in lowest terms. Where ``b`` is 1, a whole number below 2**52 is a
+    float exactly. Else ``f`` is not whole: ``f = p/2**j``, ``p`` odd, its exact decimal has
+    ``j`` digits after the point, so the shortest ``repr`` has at most ``j`` and ``b``
+    divides ``10**j``. A float is a fraction over a power of two, so ``b`` not one: not
+    equal. ``b`` a power of two: ``typed`` and ``f`` are both multiples of ``2**-j``, which
+    is at least ``f``'s ulp, and ``typed`` is within half an ulp of ``f``: equal."""
+    if typed is None:
+        return True
+    try:
+        denominator = typed.as_integer_ratio()[1]
+    except (OverflowError, ValueError):  # pragma: no cover - infinities and NaN are refused
+        return Decimal(f) == typed
+    if denominator == 1:
+        return abs(f) < _WHOLE_LIMIT or Decimal(f) == typed
+    return denominator & (denominator - 1) == 0
 
 
 def _vector(kind: ValueType, typed: list[Any]) -> tuple[Vector, Mask]:
@@ -152,6 +177,8 @@ class Columns:
         return _vector(self.names[name], typed)
 
 
+_OTHER = {InputType.DATE: bool, **{kind: float for kind in _NUMBERS}}
+"""The Python type a file gives a column beside its usual one (:data:`_EXPECTED`), if any."""
 _UNIT = operator.attrgetter("criteria", "unit", "values", "year")
 _LEVEL_FACTS = operator.attrgetter("level", "facts")
 _PRIVATE = operator.attrgetter("__pydantic_private__")
@@ -254,9 +281,14 @@ class _Many:
 
     def kinds(self, name: str, kinds: list[type]) -> set[type]:
         """The Python types of a column's cells other than ``None``; rows with a ``null`` noted."""
-        expected = _EXPECTED[self.inputs[name].type]
-        if kinds.count(expected) == self.n:
+        kind = self.inputs[name].type
+        expected = _EXPECTED[kind]
+        usual = kinds.count(expected)
+        if usual == self.n:
             return {expected} if self.n else set()
+        other = _OTHER.get(kind)  # a date never sent (false), an amount with a fraction
+        if other is not None and usual + kinds.count(other) == self.n:
+            return {expected, other} if usual else {other}
         found = set(kinds)
         nothing = type(None)
         if nothing in found:
@@ -299,10 +331,9 @@ class _Many:
             if exact is not None:
                 return exact, np.ones(self.n, dtype=bool)
         elif mixed is not None:
-            present = _present(self.typed[name])
-            numbers = _mixed_vector(mixed, present)
+            numbers = _mixed_vector(mixed, self.typed[name])
             if numbers is not None:
-                return numbers, present
+                return numbers
         return columns.vector(name)
 
     def references(self) -> None:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from _cells import _BOUNDS, _NUMERIC_TYPES, _PLAIN_FLOATS, _WHOLE_CELLS, _float_cells, _spec
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +28,7 @@ from parindex import (
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
 from parindex.check_cells import _BAD, _ints_and_floats
-from parindex.checks import _mixed_vector, _present, _vector, check_columns, check_many
+from parindex.checks import _exact, _mixed_vector, _vector, check_columns, check_many
 from parindex.criteria import Input, InputType
 from parindex.errors import Problem
 from parindex.expressions import ValueType
@@ -363,20 +362,46 @@ def test_usual_whole_numbers_and_floats_make_the_typed_values_vector() -> None:
     halves (exact), whole numbers, a missing cell; and one whole number past 2**52."""
     spec = _spec(InputType.AMOUNT, None, None)
     _assert_mixed_vector_is_the_typed_values(spec, [5, 62149.7, 0.5, None, 279.2, 99.99, 7.0])
-    assert _mixed_vector([2**52, 0.5], np.array([True, True])) is None
+    assert _mixed_vector([2**52, 0.5], [Decimal(2**52), Decimal("0.5")]) is None
+
+
+@given(f=st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_is_told_exact_as_its_exact_decimal_says(f: float) -> None:
+    """_exact of a float and its typed decimal is whether that decimal is the float exactly."""
+    typed = Decimal(repr(f))
+    assert _exact(f, typed) == (Decimal(f) == typed)
+
+
+def test_floats_told_exact_at_the_edges() -> None:
+    """Halves and whole floats are exact; tenths, 1e23 (not 10**23) and 5e-324 are not."""
+    for f, exact in [
+        (0.5, True),
+        (62149.7, False),
+        (7.0, True),
+        (-0.0, True),
+        (2.0**52, True),
+        (1e22, True),
+        (1e23, False),
+        (2.0**-1074, False),
+        (0.1, False),
+        (2.0**53 + 2, True),
+    ]:
+        assert _exact(f, Decimal(repr(f))) is exact, f
+    assert _exact(0.0, None)
 
 
 def _assert_mixed_vector_is_the_typed_values(spec: Input, cells: list[Any]) -> None:
     typed, _refused = _ints_and_floats(spec, cells, 2023)
     if any(v is _BAD for v in typed):
         return
-    present = _present(typed)
-    got = _mixed_vector(cells, present)
-    want, want_present = _vector(ValueType.NUMBER, typed)
-    assert isinstance(want, Numbers) and present.tolist() == want_present.tolist()
-    if got is None:
+    made = _mixed_vector(cells, typed)
+    want, present = _vector(ValueType.NUMBER, typed)
+    assert isinstance(want, Numbers)
+    if made is None:
         assert any(type(c) is int and abs(c) >= 2**52 for c in cells)
         return
+    got, got_present = made
+    assert got_present.tolist() == present.tolist()
     assert got.x[present].tolist() == want.x[present].tolist()
     assert got.e[present].tolist() == want.e[present].tolist()
 
