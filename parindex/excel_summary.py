@@ -7,18 +7,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from parindex.backends.excel import cell_name
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import FINDINGS_SHEET, final_index, not_appraised
+from parindex.excel_layout import _DANGEROUS, FINDINGS_SHEET, final_index, not_appraised
 from parindex.excel_style import (
+    LONG_TEXT,
     MAX_CELL_TEXT,
     Formats,
     cell_number,
     column_points,
+    sheet_style,
     text_lines,
     write_safe,
     write_text,
 )
-from parindex.excel_xml import RowSheet
+from parindex.excel_xml import RowSheet, number_end
 from parindex.messages import label, text
 from parindex.numbers import format_date
 from parindex.review import Finding
@@ -331,10 +334,16 @@ def finding_rows(
     scratch = RowSheet()
     scratch.name, scratch.str_table = FINDINGS_SHEET, workbook.str_table
     rows: list[FindingRow] = []
+    styles = None if formats.careful else _finding_styles(scratch, formats)
     for finding in unit.review.sorted_findings():
         texts = _finding_texts(unit, finding, language)
         if any(len(t) > MAX_CELL_TEXT for t in texts.values()):
             return None
+        if styles is not None and not any(
+            len(t) > LONG_TEXT or t.startswith(_DANGEROUS) for t in texts.values()
+        ):
+            rows.append(_finding_cells(scratch, styles, finding, texts))
+            continue
         _finding_row(scratch, formats, _SCRATCH, unit, finding, language, texts)
         made = scratch.take_cells(_SCRATCH)
         assert made is not None  # a findings row has its unit's name at least
@@ -343,6 +352,47 @@ def finding_rows(
             return None
         rows.append((cells, first, last, scratch._heights.pop(_SCRATCH)))
     return rows
+
+
+def _finding_styles(sheet: Any, formats: Formats) -> tuple[str, str, str] | None:
+    """The `` s="…"`` of a findings row's text, number and round cells, once the formats
+    are numbered (by a row written cell by cell: :func:`_finding_row`), else ``None``."""
+    made = formats.memo.get("findings formats")
+    if made is None:
+        return None
+    words, number = made
+    plain = formats.get(border=1, font_size=_BODY)
+    if any(f.xf_index is None for f in (words, number, plain)):
+        return None
+    return sheet_style(sheet, words), sheet_style(sheet, number), sheet_style(sheet, plain)
+
+
+_TEXT_CELLS = tuple(f'<c r="{cell_name(_SCRATCH, col)}"' for col in range(12))
+
+
+def _finding_cells(
+    sheet: Any, styles: tuple[str, str, str], finding: Finding, texts: dict[int, str]
+) -> FindingRow:
+    """The row :func:`_finding_row` writes for ``finding`` (none of its ``texts`` quoted or
+    cut, none over :data:`LONG_TEXT`), made as text: its strings added to the table in the
+    same order, its numbers as :meth:`RowSheet.write_number` writes them."""
+    words, number, plain = styles
+    index = sheet.str_table._get_shared_string_index
+    names = _TEXT_CELLS
+    cells = [f'{names[col]}{words} t="s"><v>{index(texts[col])}</v></c>' for col in range(6)]
+    values = (
+        finding.self_score,
+        finding.computed_score,
+        finding.appraised_score,
+        finding.max_points,
+    )
+    for col, point in enumerate(values, start=6):
+        cells.append(f"{names[col]}{number}{number_end(None if point is None else Decimal(point))}")
+    cells.append(f'{names[10]}{words} t="s"><v>{index(texts[10])}</v></c>')
+    round = finding.round
+    cells.append(f"{names[11]}{plain}{number_end(None if round is None else Decimal(round))}")
+    lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
+    return "".join(cells), 0, 11, min(409.0, lines * 12.6 + 3)
 
 
 def _finding_texts(unit: UnitSheet, finding: Finding, language: str) -> dict[int, str]:
