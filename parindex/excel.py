@@ -208,16 +208,10 @@ def _write_unit(
     for document in submission.all_documents():
         for code in dict.fromkeys(document.supports):
             documents.setdefault(code, []).append(document)
-    validations: dict[Decimal, list[str]] = {}
     write_rows(sheet, formats, unit, documents, appraised)
-    for row in grid.rows:
-        if row.entry:
-            cells_here = [cell_name(row.row, c) for c in (SELF, APPRAISED)]
-            validations.setdefault(row.result.declared_max, []).extend(cells_here)
     _write_totals(sheet, formats, unit)
     _write_signatures(sheet, formats, grid.index_row + 2)
-    for top, refs in validations.items():
-        _validate(sheet, refs, top)
+    _validations(sheet, formats, unit)
 
     sheet.freeze_panes(HEADER_ROW + 1, TITLE + 1)
     sheet.set_landscape()
@@ -287,6 +281,25 @@ def _header_lines(unit: UnitSheet, criteria: CriteriaSet, flags: str) -> list[st
         "(điểm và ghi chú); điểm viết 0,5 hoặc 0.5."
     )
     return [unit_line, f"{round_line}. {computed}.", notes]
+
+
+def _validations(sheet: Any, formats: Formats, unit: UnitSheet) -> None:
+    """The score cells' validations (between 0 and each criterion's maximum): the same for
+    every unit of a shape, so made once a shape unless ``formats.careful``."""
+    key = ("validations", unit.shape)
+    made = None if formats.careful or unit.shape is None else formats.memo.get(key)
+    if made is not None:
+        sheet.validations = list(made)  # XlsxWriter only reads them when it writes the sheet
+        return
+    validations: dict[Decimal, list[str]] = {}
+    for row in unit.layout.rows:
+        if row.entry:
+            cells_here = [cell_name(row.row, c) for c in (SELF, APPRAISED)]
+            validations.setdefault(row.result.declared_max, []).extend(cells_here)
+    for top, refs in validations.items():
+        _validate(sheet, refs, top)
+    if not formats.careful and unit.shape is not None:
+        formats.memo[key] = list(sheet.validations)
 
 
 def _validate(sheet: Any, refs: list[str], top: Decimal) -> None:

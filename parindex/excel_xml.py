@@ -23,6 +23,7 @@ from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
 from xlsxwriter.exceptions import DuplicateWorksheetName
 from xlsxwriter.packager import Packager
+from xlsxwriter.utility import xl_range
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
 
@@ -154,6 +155,42 @@ class RowSheet(FormulaSheet):
         self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0
     ) -> int:
         return self._write_formula(row, col, formula, cell_format, value)
+
+    def merge_range(
+        self,
+        first_row: int,
+        first_col: int,
+        last_row: int,
+        last_col: int,
+        data: Any,
+        cell_format: Any = None,
+    ) -> int:
+        """XlsxWriter's ``merge_range`` (rows and columns only) with its bookkeeping of the
+        merged cells done in one step: the same merge, cells and merged cells. Anything
+        XlsxWriter warns about or refuses (one cell, reversed or out of bounds corners, an
+        overlap) goes its own way."""
+        cells = [
+            (row, col)
+            for row in range(first_row, last_row + 1)
+            for col in range(first_col, last_col + 1)
+        ]
+        merged = self.merged_cells
+        if (
+            len(cells) < 2
+            or self.table_cells
+            or self._check_dimensions(first_row, first_col)
+            or self._check_dimensions(last_row, last_col)
+            or any(cell in merged for cell in cells)
+        ):
+            return int(
+                super().merge_range(first_row, first_col, last_row, last_col, data, cell_format)
+            )
+        merged.update(dict.fromkeys(cells, xl_range(first_row, first_col, last_row, last_col)))
+        self.merge.append([first_row, first_col, last_row, last_col])
+        self._write(first_row, first_col, data, cell_format)
+        for row, col in cells[1:]:
+            self._write_blank(row, col, "", cell_format)
+        return 0
 
     def set_row(
         self,

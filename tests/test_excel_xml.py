@@ -20,6 +20,7 @@ import xlsxwriter
 from _workbooks import SET_2023, appraisal, load_samples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.worksheet import Worksheet
 
 from parindex import (
@@ -62,9 +63,11 @@ _MERGES = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 9)), max_size=3,
 
 def _apply(sheet: Any, formats: list[Any], ops: Any, heights: Any, merges: Any) -> None:
     for at, (row, col) in enumerate(merges):
-        # rows 100 and on: no other call writes there, so merges never overlap
-        sheet.merge_range(100 + at, col, 100 + at, col + 2, "", formats[at % len(formats)])
-        sheet.write_string(100 + at, col, f"gộp {row}", formats[at % len(formats)])
+        # rows 100 and on: no other call writes there, so merges never overlap; every other
+        # one over two rows
+        top = 100 + 2 * at
+        sheet.merge_range(top, col, top + at % 2, col + 2, "", formats[at % len(formats)])
+        sheet.write_string(top, col, f"gộp {row}", formats[at % len(formats)])
     for row, col, (kind, value), style in ops:
         fmt = formats[style] if style < len(formats) else None
         if kind == "string":
@@ -105,10 +108,29 @@ def test_row_sheet_writes_what_xlsxwriter_writes(
     direct = book.add_worksheet("RowSheet", RowSheet)
     _apply(plain, formats, ops, heights, merges)
     _apply(direct, formats, ops, heights, merges)
+    assert direct.merged_cells == plain.merged_cells and direct.merge == plain.merge
     direct.seal()
     book.close()
     expected = _sheet_data(path, "xl/worksheets/sheet1.xml")
     assert _sheet_data(path, "xl/worksheets/sheet2.xml") == expected
+
+
+def test_row_sheet_merges_and_refuses_as_xlsxwriter_does(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "merges.xlsx"))
+    bold = book.add_format({"bold": True})
+    sheets = [book.add_worksheet("XlsxWriter", Worksheet), book.add_worksheet("RowSheet", RowSheet)]
+    for sheet in sheets:
+        assert sheet.merge_range(2, 1, 3, 4, "gộp", bold) == 0
+        with pytest.raises(OverlappingRange, match="overlaps previous merge range 'B3:E4'"):
+            sheet.merge_range(3, 4, 3, 6, "", bold)
+        with pytest.warns(UserWarning, match="single cell"):
+            assert sheet.merge_range(7, 1, 7, 1, "", bold) == -1
+        assert sheet.merge_range(9, 5, 8, 2, 1.5, bold) == 0  # corners given reversed
+        assert sheet.merge_range(0, 0, 0, 16_384, "", bold) == -1  # beyond the last column
+    plain, direct = sheets
+    assert direct.merged_cells == plain.merged_cells and direct.merge == plain.merge
+    direct.seal()  # the cells written: test_row_sheet_writes_what_xlsxwriter_writes
+    book.close()
 
 
 def test_row_sheet_refuses_cells_once_sealed(tmp_path: Path) -> None:
