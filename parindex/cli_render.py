@@ -222,8 +222,8 @@ def totals_header(language: str) -> list[str]:
 def _points_percent(points: Decimal | None, percent: Decimal | None) -> str:
     if points is None:
         return "—"
-    shown = format_points(points)
-    return f"{shown} ({format_decimal(percent, 2)}%)" if percent is not None else shown
+    shown = format_points(points)  # the percentage under it: the area titles keep the width
+    return f"{shown}\n({format_decimal(percent, 2)}%)" if percent is not None else shown
 
 
 def review_tables(result: Review, lang: str, show_all: bool) -> tuple[Table, int, Table]:

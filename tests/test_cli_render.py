@@ -4,6 +4,7 @@ columns (rich renders them to text here)."""
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,19 @@ def test_the_set_summary_reads_area_titles_from_the_left(criteria: CriteriaSet) 
     lines = _shown(set_summary(criteria, "vi"))
     row = next(line for line in lines if "CẢI CÁCH THỂ CHẾ" in line)
     assert row.split("│")[2].startswith(" CẢI CÁCH THỂ CHẾ")
+
+
+def test_the_review_summary_gives_area_titles_the_width(criteria: CriteriaSet) -> None:
+    """Points over their percentage, so at 80 columns an area's title takes at most three
+    lines (area 7 took six, "15,75 (78,75%)" broke anywhere)."""
+    from parindex.cli_render import review_tables
+    from parindex.review import review
+
+    unit = load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml")
+    lines = _shown(review_tables(review(criteria, unit), "vi", False)[2])
+    assert all(len(line) <= 80 for line in lines)
+    starts = [i for i, line in enumerate(lines) if line.startswith("│ ") and line[2] != " "]
+    heights = [b - a for a, b in pairwise(starts)]
+    assert heights and max(heights) <= 4  # XHH's long title: four lines
+    area_7 = lines[next(i for i in starts if lines[i].startswith("│ 7 "))]
+    assert "XÂY DỰNG VÀ PHÁT TRIỂN" in area_7 and "14,5 " in area_7 and "%" not in area_7
