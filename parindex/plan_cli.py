@@ -196,7 +196,7 @@ def _same_set(criteria: CriteriaSet, units: list[Submission], lang: str) -> list
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 100)
+    return Console(highlight=False)  # the terminal's width; 80 when piped, as every command
 
 
 def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
@@ -238,19 +238,26 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
                 else f"Stays in {report.band} while it loses at most {fd(where.margin)} points"
             )
         )
-    table = Table(
-        "#",
-        "Mã" if vi else "Code",
-        "Thay đổi" if vi else "Change",
-        "Điểm thêm" if vi else "Gain",
-        "Công sức" if vi else "Effort",
+    from rich.console import JustifyMethod
+
+    from parindex.report import format_points
+
+    table = Table()
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"),
+        ("Mã" if vi else "Code", "left"),
+        ("Thay đổi" if vi else "Change", "left"),
+        ("Điểm thêm" if vi else "Gain", "right"),  # figures line up on the right
+        ("Công sức" if vi else "Effort", "right"),
     )
+    for header, justify in columns:
+        table.add_column(header, justify=justify)
     for number, step in enumerate(advice.steps[:top], start=1):
         table.add_row(
             str(number),
             step.code,
             escape(step.vi if vi else step.en),
-            fd(step.gain),
+            format_points(step.gain),  # as the change says it: "được thêm 1,0 điểm"
             fd(step.effort),
         )
     console.print(table)

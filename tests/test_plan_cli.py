@@ -77,3 +77,15 @@ def test_province_view() -> None:
 def test_apply_out_of_range() -> None:
     result = CliRunner().invoke(main, ["plan", CRITERIA, UNIT, "--apply", "999"])
     assert result.exit_code == 2 and "999" in result.output
+
+
+def test_the_plan_prints_within_80_columns_with_points_as_everywhere() -> None:
+    """Piped, the plan was laid out 100 wide (every other command: 80); its gain column
+    read "1" beside "được thêm 1,0 điểm"."""
+    unit = str(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    result = CliRunner().invoke(main, ["plan", CRITERIA, unit, "--top", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    first = next(line for line in lines if "1.4.2.c" in line)
+    assert first.rstrip("│ ").split("│")[-2].strip() == "1,0"
