@@ -72,7 +72,7 @@ from parindex.excel_layout import (
     not_appraised,
     safe_text,
 )
-from parindex.excel_meta import write_meta
+from parindex.excel_meta import submission_json, write_meta
 from parindex.excel_official import official_sheet_name, write_official
 from parindex.excel_style import (
     Formats,
@@ -133,6 +133,9 @@ class UnitSheet:
     """How many criteria no round has appraised (:func:`not_appraised`), once written."""
     finding_rows: list[FindingRow] | None = None
     """The unit's rows of the findings sheet, made with its sheets (:func:`finding_rows`)."""
+    submission_json: str | None = None
+    """The submission as the hidden sheet records it (:func:`submission_json`), made by the
+    process that writes the unit's sheets."""
 
     @property
     def report(self) -> ScoreReport:
@@ -579,9 +582,11 @@ def export_workbook(
                 write_official(workbook, formats, unit, criteria, password or "", language)
             _write_unit(workbook, formats, unit, criteria, password or "")
             kept = _written(unit)
-            if front is not None:  # the findings sheet's rows, made by the process writing it
-                rows = finding_rows(workbook, formats, kept, language)
-                kept = dataclasses.replace(kept, finding_rows=rows)
+            # what the hidden sheet and the findings sheet read, made by the process writing it
+            rows = None if front is None else finding_rows(workbook, formats, kept, language)
+            kept = dataclasses.replace(
+                kept, finding_rows=rows, submission_json=submission_json(unit.submission)
+            )
             del unit
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
             return kept

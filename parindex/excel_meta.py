@@ -187,7 +187,7 @@ def write_meta(
             unit.sheet_name,
             unit.submission.unit.id,
             str(unit.round if isinstance(unit, MetaUnit) else unit.layout.round),
-            *_chunks(submission_json(unit.submission)),
+            *_chunks(getattr(unit, "submission_json", None) or submission_json(unit.submission)),
         ]
         signature = sign(key, export_id, cells)
         for col, text in enumerate([*cells[:4], signature, *cells[4:]]):

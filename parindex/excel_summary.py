@@ -337,11 +337,11 @@ def finding_rows(
     styles = None if formats.careful else _finding_styles(scratch, formats)
     for finding in unit.review.sorted_findings():
         texts = _finding_texts(unit, finding, language)
-        if any(len(t) > MAX_CELL_TEXT for t in texts.values()):
+        longest = max(map(len, texts.values()))
+        if longest > MAX_CELL_TEXT:
             return None
-        if styles is not None and not any(
-            len(t) > LONG_TEXT or t.startswith(_DANGEROUS) for t in texts.values()
-        ):
+        firsts = [t[:1] for t in texts.values()]
+        if styles is not None and longest <= LONG_TEXT and _FIRST.isdisjoint(firsts):
             rows.append(_finding_cells(scratch, styles, finding, texts))
             continue
         _finding_row(scratch, formats, _SCRATCH, unit, finding, language, texts)
@@ -367,6 +367,9 @@ def _finding_styles(sheet: Any, formats: Formats) -> tuple[str, str, str] | None
     return sheet_style(sheet, words), sheet_style(sheet, number), sheet_style(sheet, plain)
 
 
+_FIRST = frozenset(start[:1] for start in _DANGEROUS)
+"""The first characters of what a text quoted in its cell begins with (a text beginning with
+one of them is written cell by cell, quoted or not, as :func:`write_safe` decides)."""
 _TEXT_CELLS = tuple(f'<c r="{cell_name(_SCRATCH, col)}"' for col in range(12))
 
 
