@@ -412,7 +412,7 @@ class _Compiler:
         if op is None:
             raise self.fail(
                 node,
-                f"phép toán không được phép: {type(node.op).__name__}",
+                f"phép toán không được phép: '{_REFUSED_SYMBOL.get(type(node.op), '?')}'",
                 f"operator not allowed: {type(node.op).__name__}",
                 kind="forbidden_syntax",
                 allowed=tuple(_BINARY_OPS.values()),
@@ -453,7 +453,7 @@ class _Compiler:
             if found is None:
                 raise self.fail(
                     node,
-                    f"phép so sánh không được phép: {type(op).__name__}",
+                    f"phép so sánh không được phép: '{_REFUSED_SYMBOL.get(type(op), '?')}'",
                     f"comparison not allowed: {type(op).__name__}",
                     kind="forbidden_syntax",
                     allowed=(*_COMPARE_OPS.values(), "in", "not in"),
@@ -624,22 +624,36 @@ _COMPARE_OPS: dict[type[ast.cmpop], str] = {
     ast.NotEq: "!=",
 }
 
+_REFUSED_SYMBOL: dict[type[ast.AST], str] = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.MatMult: "@",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+"""Operators the language refuses, as the criteria file writes them (not Python's names)."""
+
 _SYNTAX_VI: dict[type[ast.AST], str] = {
     ast.Attribute: "truy cập thuộc tính (a.b)",
     ast.Subscript: "chỉ số (a[b])",
-    ast.Lambda: "lambda",
-    ast.ListComp: "list comprehension",
-    ast.SetComp: "set comprehension",
-    ast.DictComp: "dict comprehension",
-    ast.GeneratorExp: "generator",
+    ast.Lambda: "hàm lambda",
+    ast.ListComp: "vòng lặp [… for …]",
+    ast.SetComp: "vòng lặp {… for …}",
+    ast.DictComp: "vòng lặp {…: … for …}",
+    ast.GeneratorExp: "vòng lặp (… for …)",
     ast.NamedExpr: "phép gán :=",
-    ast.JoinedStr: "f-string",
+    ast.JoinedStr: "chuỗi f'…'",
     ast.Starred: "*",
     ast.Await: "await",
     ast.Yield: "yield",
-    ast.Dict: "dict",
+    ast.Dict: "bảng {khóa: giá trị}",
     ast.List: "danh sách",
-    ast.Tuple: "tuple",
+    ast.Tuple: "dấu phẩy giữa hai giá trị (số thập phân viết 0.25, không viết 0,25)",
     ast.Set: "tập hợp",
 }
 
