@@ -189,6 +189,8 @@ Example:
 @decimal_comma_option
 def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -> None:
     """Validate criteria files and summarise them (help: :data:`VALIDATE_HELP`)."""
+    from rich.padding import Padding
+
     from parindex.cli_render import node_rows, set_summary
     from parindex.loader import load_criteria
 
@@ -236,10 +238,11 @@ def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -
             out.print(set_summary(criteria, lang))
             kinds = Counter(str(n.kind.value) for n in criteria.walk())
             rules = Counter(str(n.rule.kind) for n in criteria.walk() if n.rule)
-            out.print(
-                f"  {t('Số nút', 'Nodes')}: {counted('node_kind', kinds, lang)} · "
-                f"{t('Cách tính điểm', 'Rules')}: {counted('rule_kind', rules, lang)}"
-            )
+            for line in (  # each on its own lines, continued lines indented as the first
+                f"{t('Số nút', 'Nodes')}: {counted('node_kind', kinds, lang)}",
+                f"{t('Cách tính điểm', 'Rules')}: {counted('rule_kind', rules, lang)}",
+            ):
+                out.print(Padding(line, (0, 0, 0, 2), expand=False))
             points = criteria.compiled.provisional_points()
             from parindex.numbers import format_decimal
 

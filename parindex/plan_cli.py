@@ -194,9 +194,10 @@ def _same_set(criteria: CriteriaSet, units: list[Submission], lang: str) -> list
 
 
 def _console() -> Console:
-    from rich.console import Console
+    """The console every command prints with: the terminal's width, 120 when piped."""
+    from parindex.cli_support import console
 
-    return Console(highlight=False)  # the terminal's width; 80 when piped, as every command
+    return console()
 
 
 def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:

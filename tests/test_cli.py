@@ -358,3 +358,15 @@ def test_score_keeps_a_unit_read_twice_export_and_rank_do_not(tmp_path: Path) ->
     )
     assert exported.exit_code == 1, exported.output
     assert json.loads(exported.stdout)["units"] == 1 and "twice.yaml" in exported.stderr
+
+
+def test_validate_says_the_counts_each_on_lines_of_their_own() -> None:
+    """Nodes and rules on lines of their own, continued lines indented as the first: the
+    one long line ran on at the left margin ("tính điểm: …" under the indented "Số nút")."""
+    result = CliRunner().invoke(main, ["validate", str(SET_2023)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  Số nút: "))
+    assert lines[start + 1].startswith("  Cách tính điểm: ")
+    end = next(i for i in range(start, len(lines)) if "điểm dựa trên giá trị tạm tính" in lines[i])
+    assert all(line.startswith("  ") for line in lines[start:end])
