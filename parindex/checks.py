@@ -48,7 +48,7 @@ from parindex.submission import (
     CheckedSubmission,
     Submission,
     check_submission,
-    keep_check,
+    keep_checks,
     kept_check,
 )
 
@@ -179,10 +179,19 @@ class Columns:
 
 _OTHER = {InputType.DATE: bool, **{kind: float for kind in _NUMBERS}}
 """The Python type a file gives a column beside its usual one (:data:`_EXPECTED`), if any."""
-_UNIT = operator.attrgetter("criteria", "unit", "values", "year")
-_LEVEL_FACTS = operator.attrgetter("level", "facts")
+_UNIT = ("criteria", "unit", "values", "year")
+_LEVEL_FACTS = ("level", "facts")
 _PRIVATE = operator.attrgetter("__pydantic_private__")
-_REFERENCES = operator.attrgetter("self_scores", "survey", "documents", "appraisals")
+_REFERENCES = ("self_scores", "survey", "documents", "appraisals")
+
+
+def _fields(models: Sequence[Any], names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Each model's fields ``names``, read from its ``__dict__`` (where pydantic keeps them):
+    a pydantic model's attributes go through its ``__getattr__`` hook, a dozen a unit."""
+    try:
+        return list(map(operator.itemgetter(*names), map(vars, models)))
+    except KeyError:  # pragma: no cover - a validated model holds every field
+        return list(map(operator.attrgetter(*names), models))
 
 
 class _Many:
@@ -223,9 +232,10 @@ class _Many:
         gathered in one pass over the units (each pass over many scattered objects costs)."""
         criteria = self.criteria
         empty: tuple[tuple[Any, ...], ...] = ((),) * 4
-        parts = list(map(_UNIT, self.units))
+        parts = _fields(self.units, _UNIT)
         ids, units, self.given, self.years = zip(*parts, strict=True) if parts else empty
-        levels, self.unit_facts = zip(*map(_LEVEL_FACTS, units), strict=True) if parts else ((), ())
+        facts = _fields(units, _LEVEL_FACTS)
+        levels, self.unit_facts = zip(*facts, strict=True) if parts else ((), ())
         self.flag(list(map(operator.ne, ids, repeat(criteria.id))))
         self.flag(list(map(operator.not_, map(frozenset(criteria.levels).__contains__, levels))))
 
@@ -345,7 +355,7 @@ class _Many:
         }
         rows = np.flatnonzero(~self.flagged).tolist()
         units = list(map(self.units.__getitem__, rows))
-        parts = list(map(_REFERENCES, units))
+        parts = _fields(units, _REFERENCES)
         scores, surveys, documents, appraisals = zip(*parts, strict=True) if parts else ((),) * 4
         # Every self-scored code and survey point at once; unit by unit only where one fails.
         if not (codes.issuperset(chain.from_iterable(scores)) and _surveyed(given, surveys)):
@@ -384,24 +394,35 @@ class _Many:
         return True
 
     def results(self) -> list[CheckedSubmission | list[Problem]]:
-        """Unflagged units: their values as the careful check builds them; flagged: that check."""
-        criteria = self.criteria
+        """Unflagged units: their values as the careful check builds them; flagged: that check.
+
+        The usual unit (good, every input in the declared order, no null) gets its result
+        made at once with the others; each good unit's result is kept on it, in unit order."""
         changed = [name for name in self.inputs if name not in self.same]
         frame = _Frame(list(self.inputs), changed, [tuple(self.typed[n]) for n in changed])
-        out: list[CheckedSubmission | list[Problem]] = []
-        flagged, nulls = self.flagged.tolist(), self.nulls.tolist()
-        for row, unit in enumerate(self.units):
+        usual = ~self.flagged & ~self.nulls & np.array(self.in_order, dtype=bool)
+        rows = np.flatnonzero(usual).tolist()
+        values = map(
+            _Values,  # built when read
+            repeat(frame),
+            rows,
+            map(self.unit_facts.__getitem__, rows),
+            map(self.given.__getitem__, rows),
+        )
+        made = list(map(CheckedSubmission, map(self.units.__getitem__, rows), values))
+        if len(rows) == self.n:
+            keep_checks(self.criteria, made)
+            return list(made)
+        out: list[CheckedSubmission | list[Problem]] = [[]] * self.n
+        for row, checked in zip(rows, made, strict=True):
+            out[row] = checked
+        flagged = self.flagged.tolist()
+        for row in np.flatnonzero(~usual).tolist():
             if flagged[row]:
-                out.append(self.careful(row))
-                continue
-            values: Mapping[str, Value]
-            if self.in_order[row] and not nulls[row]:
-                values = _Values(frame, row, self.unit_facts[row], self.given[row])  # when read
+                out[row] = self.careful(row)
             else:
-                values = self.picked(row, unit)
-            checked = CheckedSubmission(submission=unit, values=values)
-            keep_check(criteria, checked)
-            out.append(checked)
+                out[row] = CheckedSubmission(self.units[row], self.picked(row, self.units[row]))
+        keep_checks(self.criteria, [r for r in out if isinstance(r, CheckedSubmission)])
         return out
 
     def picked(self, row: int, unit: Submission) -> dict[str, Value]:

@@ -10,10 +10,13 @@ reported together.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import weakref
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal, NamedTuple
 
@@ -390,13 +393,27 @@ class Kept(NamedTuple):
 
 def keep_check(criteria: CriteriaSet, checked: CheckedSubmission) -> None:
     """Keep ``checked`` on its submission, so checking it again against ``criteria`` is free."""
-    submission = checked.submission
-    kept = Kept(criteria, weakref.ref(submission), checked.values)
-    private = submission.__pydantic_private__  # what `._checked = …` sets, without its checks
-    if private is None:  # pragma: no cover - Submission has private attributes
-        submission._checked = kept
-    else:
-        private["_checked"] = kept
+    keep_checks(criteria, [checked])
+
+
+_PRIVATE = operator.attrgetter("__pydantic_private__")  # without pydantic's __getattr__
+_RESULT = operator.attrgetter("submission", "values")
+
+
+def keep_checks(criteria: CriteriaSet, results: list[CheckedSubmission]) -> None:
+    """:func:`keep_check` of each result, in order, at once (no Python call a result)."""
+    submissions, values = zip(*map(_RESULT, results), strict=True) if results else ((), ())
+    privates = list(map(_PRIVATE, submissions))
+    kept = map(
+        tuple.__new__,  # what Kept(…) does, without its Python-level __new__
+        repeat(Kept),
+        zip(repeat(criteria), map(weakref.ref, submissions), values),
+    )
+    if None in privates:  # pragma: no cover - Submission has private attributes
+        for submission, one in zip(submissions, kept, strict=True):
+            submission._checked = one
+        return
+    deque(map(dict.__setitem__, privates, repeat("_checked"), kept), maxlen=0)
 
 
 def kept_check(criteria: CriteriaSet, submission: Submission) -> CheckedSubmission | None:
