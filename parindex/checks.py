@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import deque
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -259,13 +260,18 @@ class _Many:
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
         # Every unit's cells in one list (one row of all the inputs after another): a column
         # is then a slice; its Python types are told there (most hold one type throughout).
-        flat = list(
-            chain.from_iterable(
-                v.values() if ordered else map(v.get, names)
-                for v, ordered in zip(values, self.in_order, strict=True)
-            )
-        )
         step = len(names)
+        # Made at its size once (grown as it filled, it was copied again and again), then
+        # each unit's cells set in their row: in order, a unit gives exactly `step` values.
+        flat: list[Any] = [None] * (self.n * step)
+        rows = map(
+            slice, range(0, self.n * step, step or 1), range(step, self.n * step + 1, step or 1)
+        )
+        units = (
+            v.values() if ordered else map(v.get, names)
+            for v, ordered in zip(values, self.in_order, strict=True)
+        )
+        deque(map(operator.setitem, repeat(flat), rows, units), maxlen=0)
         for index, (name, spec) in enumerate(self.inputs.items()):
             cells = flat[index::step]
             kinds = list(map(type, cells))
