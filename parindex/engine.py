@@ -203,7 +203,9 @@ def _used_input(name: str, value: Value | None, ctx: _Context) -> UsedInput:
         "name": name,
         "label": ctx.labels.get(name, name),
         "value": None if value is None else canonical(value),
-        "display": "(thiếu)" if value is None else display(value, ctx.scope.types.get(name)),
+        "display": "(thiếu)"
+        if value is None
+        else display(value, ctx.scope.types.get(name), choices=ctx.scope.choices.get(name)),
     }  # text typed here, in the model's order: made without validating again
     return made(UsedInput, fields, _USED_GIVEN)
 

@@ -247,3 +247,18 @@ def test_applicability_is_decided_without_a_missing_fact_when_it_can_be() -> Non
     wide = score_many(criteria, units)
     assert list(wide["total"]) == [without_a.total, with_a.total]
     assert list(wide["undetermined_points"]) == [0, 2]
+
+
+def test_an_enum_input_shows_its_choice_in_words(mini: CriteriaSet) -> None:
+    """The report shows a choice as the set words it ('Cấp tỉnh'), never its code ('tinh'),
+    in the usual and the careful path; the value as data keeps the code."""
+    from parindex import engine
+
+    for careful in (False, True):
+        engine._CAREFUL = careful
+        try:
+            report = score(mini, unit({}, FULL))
+        finally:
+            engine._CAREFUL = False
+        (shown,) = [i for n in report.nodes for i in n.inputs if i.name == "cap_sang_kien"]
+        assert (shown.value, shown.display) == ("tinh", "Cấp tỉnh")

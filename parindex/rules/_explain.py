@@ -31,8 +31,14 @@ def format_points(value: Decimal | None) -> str:
     return _SHOWN[0](value)
 
 
-def display(value: Value, kind: InputType | None = None, unit: str | None = None) -> str:
-    """A value as a person reads it: ``có``, ``31/12/2023``, ``97,22%``, ``3 lần``."""
+def display(
+    value: Value,
+    kind: InputType | None = None,
+    unit: str | None = None,
+    choices: Mapping[str, str] | None = None,
+) -> str:
+    """A value as a person reads it: ``có``, ``31/12/2023``, ``97,22%``, ``3 lần``, and a
+    choice of an enum input by its words (``Hoàn thành kế hoạch``, not ``hoan_thanh``)."""
     if isinstance(value, bool):
         if kind == InputType.DATE and value is False:
             return "không thực hiện"
@@ -46,6 +52,8 @@ def display(value: Value, kind: InputType | None = None, unit: str | None = None
             quantize(value, _HUNDREDTH) if value != value.to_integral() else value
         )
         return f"{text} {unit}" if unit and unit != "%" else text
+    if choices is not None and isinstance(value, str):
+        return choices.get(value, value)
     return str(value)
 
 

@@ -236,10 +236,7 @@ def _suggestion(problem: Problem, name: str, proposed: Value, gain: Decimal) -> 
     gained_vi = f"được thêm {format_points(gain)} điểm"
     gained_en = f"gains {_en(gain)} points"
     if isinstance(proposed, bool) or kind == InputType.ENUM:
-        shown_new = display(proposed, kind)
-        if kind == InputType.ENUM and problem.specs.get(name):
-            choices = problem.specs[name].choices or {}
-            shown_new = choices.get(str(proposed), str(proposed))
+        shown_new = _shown(problem, name, proposed)
         vi = f"{what}: {shown_new} thay vì {_shown(problem, name, current)}; {gained_vi}"
         en = f"{name}: {proposed} instead of {current}; {gained_en}"
     elif isinstance(proposed, dt.date):
@@ -260,11 +257,9 @@ def _suggestion(problem: Problem, name: str, proposed: Value, gain: Decimal) -> 
 
 
 def _shown(problem: Problem, name: str, value: Value) -> str:
-    kind = problem.scope.types.get(name)
     spec = problem.specs.get(name)
-    if kind == InputType.ENUM and spec is not None:
-        return (spec.choices or {}).get(str(value), str(value))
-    return display(value, kind)
+    choices = spec.choices if spec is not None else None
+    return display(value, problem.scope.types.get(name), choices=choices)
 
 
 def _lower(text: str) -> str:

@@ -61,7 +61,8 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
     def explain(self, compiled: CompiledExpressionRule, leaf: Leaf, scope: Scope) -> Outcome:
         got = leaf.points(scope)
         shown = ", ".join(
-            f"{scope.labels.get(n, n)} = {display(scope.values[n], scope.types.get(n))}"
+            f"{scope.labels.get(n, n)} = "
+            f"{display(scope.values[n], scope.types.get(n), choices=scope.choices.get(n))}"
             for n in sorted(compiled.inputs)
         )
         if compiled.text:  # the rule's own words are the node's "Cách tính" line already
