@@ -14,6 +14,7 @@ review, Excel, reports, plans) asks this module for them.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -242,6 +243,9 @@ def label(family: str, code: object, language: str = "vi") -> str:
     """
     key = getattr(code, "value", code)
     pair = FAMILIES[family].get(str(key))
+    if pair is None and family == "rule_kind":  # a kind the program registered
+        rules = sys.modules.get("parindex.rules")  # never imported for this: none registered
+        pair = rules.kind_label(str(key)) if rules is not None else None
     if pair is None:
         return str(key)
     return pair[1] if language == "en" else pair[0]

@@ -214,3 +214,20 @@ def test_a_kind_whose_model_cannot_be_built_is_refused_and_leaves_the_format_who
         register(_Unbuildable())
     assert "unbuildable" not in REGISTRY and dict(REGISTRY) == dict(SHIPPED)
     load_criteria(Path(__file__).parent / "data" / "mini.yaml")
+
+
+def test_parindex_validate_names_a_registered_kind_by_its_label(tmp_path: Path) -> None:
+    """The summary's rules line reads a registered kind's label as it reads a shipped kind's
+    (before: the bare code, ``cutoff``, in the Vietnamese table); without one, its name."""
+    from click.testing import CliRunner
+
+    from parindex.cli import main
+
+    with registered(Cutoff(), ByDate(), labels={"cutoff": ("Ngưỡng riêng", "Own cutoff")}):
+        toy_set(tmp_path)
+        path = str(tmp_path / "toy.yaml")
+        vi = CliRunner().invoke(main, ["validate", path])
+        en = CliRunner().invoke(main, ["validate", "--lang", "en", path])
+    assert vi.exit_code == en.exit_code == 0, vi.output + en.output
+    assert "Cách tính điểm: by_date 1, Ngưỡng riêng 1" in " ".join(vi.output.split())
+    assert "Rules: by_date 1, Own cutoff 1" in " ".join(en.output.split())
