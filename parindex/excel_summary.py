@@ -383,19 +383,18 @@ def _finding_cells(
     index = sheet.str_table._get_shared_string_index
     names = _TEXT_CELLS
     cells = [f'{names[col]}{words} t="s"><v>{index(texts[col])}</v></c>' for col in range(6)]
-    values = (
-        finding.self_score,
-        finding.computed_score,
-        finding.appraised_score,
-        finding.max_points,
-    )
-    for col, point in enumerate(values, start=6):
+    for col, point in enumerate(_finding_points(finding), start=6):
         cells.append(f"{names[col]}{number}{number_end(None if point is None else Decimal(point))}")
     cells.append(f'{names[10]}{words} t="s"><v>{index(texts[10])}</v></c>')
     round = finding.round
     cells.append(f"{names[11]}{plain}{number_end(None if round is None else Decimal(round))}")
     lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
     return "".join(cells), 0, 11, min(409.0, lines * 12.6 + 3)
+
+
+def _finding_points(finding: Finding) -> tuple[Decimal | None, ...]:
+    """A finding's self, computed and appraised scores and maximum: its columns 6 to 9."""
+    return finding.self_score, finding.computed_score, finding.appraised_score, finding.max_points
 
 
 def _finding_texts(unit: UnitSheet, finding: Finding, language: str) -> dict[int, str]:
@@ -430,13 +429,7 @@ def _finding_row(
         texts = _finding_texts(unit, finding, language)
     for col, value in texts.items():
         write_safe(sheet, at, col, value, words, formats, finding.criterion)
-    values = (
-        finding.self_score,
-        finding.computed_score,
-        finding.appraised_score,
-        finding.max_points,
-    )
-    for col, point in enumerate(values, start=6):
+    for col, point in enumerate(_finding_points(finding), start=6):
         _number_or_blank(sheet, at, col, point, number)
     _number_or_blank(sheet, at, 11, finding.round, formats.get(border=1, font_size=_BODY))
     lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
