@@ -16,8 +16,10 @@ from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import Problem, ProblemsError
 from parindex.report import NodeResult, ScoreReport, Status
 from parindex.submission import Submission
+from parindex.tree import classify
 
 if TYPE_CHECKING:
+    from parindex.compiler import CompiledSet
     from parindex.review import Review
 
 FORMAT_ID = "parindex.workbook/2"
@@ -268,6 +270,15 @@ def final_index(result: Review) -> tuple[Decimal | None, bool]:
     if result.appraised_index is not None:
         return result.appraised_index, True
     return result.report.index, False
+
+
+def final_band(result: Review, compiled: CompiledSet) -> str | None:
+    """The band of :func:`final_index`: the appraised index's where appraised; before any
+    appraisal the report's own, ``None`` while undetermined points could still move the
+    unit to another band (:func:`parindex.tree.band`), as ``rank`` and the reports say."""
+    if result.appraised_index is not None:
+        return classify(result.appraised_index, compiled, result.report.unit.level)
+    return result.report.band
 
 
 def not_appraised(result: Review) -> list[str]:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from parindex.backends.excel import cell_name
 from parindex.criteria import CriteriaSet, Node
-from parindex.excel_layout import _DANGEROUS, FINDINGS_SHEET, final_index, not_appraised
+from parindex.excel_layout import (
+    _DANGEROUS,
+    FINDINGS_SHEET,
+    final_band,
+    final_index,
+    not_appraised,
+)
 from parindex.excel_style import (
     LONG_TEXT,
     MAX_CELL_TEXT,
@@ -25,7 +31,6 @@ from parindex.excel_xml import RowSheet, number_end
 from parindex.messages import label, text
 from parindex.numbers import format_date
 from parindex.review import Finding
-from parindex.tree import classify
 
 if TYPE_CHECKING:
     from parindex.excel import UnitSheet
@@ -217,8 +222,7 @@ def _summary_row(
         else text("quy tắc", "rules", language)
     )
     write_safe(sheet, at, 5, basis, words, formats)
-    level = unit.submission.unit.level.value
-    band = classify(index, criteria.compiled, level) if index is not None else None
+    band = final_band(unit.review, criteria.compiled)
     write_safe(
         sheet, at, 6, band or text("chưa xác định", "undetermined", language), words, formats
     )

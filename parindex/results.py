@@ -130,7 +130,7 @@ def _final_scores(
 ) -> pd.DataFrame:
     """``score_many``'s exact frame with appraised totals, indices, bands and areas."""
     from parindex.batch import score_many
-    from parindex.engine import classify
+    from parindex.excel_layout import final_band
     from parindex.frames import decimal_column, exact
 
     scores = exact(score_many(criteria, checked))
@@ -149,9 +149,7 @@ def _final_scores(
         by_area = {s.code: s for s in result.summary}
         columns["total"][row] = by_area["TỔNG"].appraised_score
         columns["index"][row] = result.appraised_index
-        columns["band"][row] = classify(
-            result.appraised_index, criteria.compiled, scores["level"].iloc[row]
-        )
+        columns["band"][row] = final_band(result, criteria.compiled)
         columns["complete"][row] = True
         for code in areas:
             if code in by_area:

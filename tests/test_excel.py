@@ -51,6 +51,7 @@ from parindex.excel_layout import (
     SUMMARY_SHEET,
     TOTAL_TITLE,
     UNIT_NOTE,
+    final_band,
 )
 from parindex.excel_official import OFFICIAL_PREFIX
 from parindex.loader import SourceMap
@@ -359,6 +360,7 @@ def test_summary_and_findings(criteria: CriteriaSet, tmp_path: Path) -> None:
         appraised = result.appraised_index is not None
         bases.add(row[5])
         assert row[5] == ("thẩm định" if appraised else "quy tắc")
+        assert row[6] == (final_band(result, criteria.compiled) or "chưa xác định")
         assert number(row[7]) == result.self_index and number(row[8]) == result.report.index
         assert isinstance(row[9], int) and row[9] >= 0  # criteria not yet appraised
         area = next(a for a in result.summary if a.code == "1")

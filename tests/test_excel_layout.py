@@ -10,6 +10,7 @@ from parindex.excel_layout import (
     HEADER_ROW,
     SheetLayout,
     SheetRow,
+    final_band,
     final_index,
     layout,
     not_appraised,
@@ -36,6 +37,24 @@ def test_final_index_is_the_appraised_one_where_appraised_else_the_computed_one(
     appraised = review(criteria, load_submission(ROOT / "evidence" / "so-gtvt-mau-2023.yaml"))
     assert final_index(appraised) == (appraised.appraised_index, True)
     assert not set(appraised.final_scores) & set(not_appraised(appraised))
+
+
+def test_final_band_waits_for_undetermined_points_until_appraised() -> None:
+    """Before any appraisal, the band is the report's: none while undetermined points could
+    move the unit (Sở Ngoại vụ: 67,00 by rule, 30 points undetermined, is not 'Nhóm IV');
+    once appraised, the appraised index's band."""
+    from parindex.tree import classify
+
+    criteria = load_criteria(SET_2023)
+    waiting = review(criteria, load_submission(ROOT / "evidence" / "so-ngoai-vu-mau-2023.yaml"))
+    assert waiting.appraised_index is None and waiting.report.index is not None
+    level = waiting.report.unit.level
+    assert classify(waiting.report.index, criteria.compiled, level) is not None  # tells apart
+    assert waiting.report.band is None and final_band(waiting, criteria.compiled) is None
+    appraised = review(criteria, load_submission(ROOT / "evidence" / "so-gtvt-mau-2023.yaml"))
+    assert appraised.appraised_index is not None
+    expected = classify(appraised.appraised_index, criteria.compiled, level)
+    assert expected is not None and final_band(appraised, criteria.compiled) == expected
 
 
 def test_a_criterion_scored_at_its_own_level_appraises_its_parts() -> None:
