@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -333,9 +334,9 @@ def text_lines(text: str, points: float, size: float) -> int:
     for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
-        for word in paragraph.split(" "):
+        for word, joined in _pieces(paragraph):
             width = _word_width(word)
-            gap = 0.25 if used else 0.0
+            gap = 0.25 if used and not joined else 0.0
             if used and used + gap + width > room:
                 lines += 1 + int(width // room)
                 used = width % room
@@ -345,6 +346,20 @@ def text_lines(text: str, points: float, size: float) -> int:
             else:
                 used += gap + width
     return max(1, lines)
+
+
+def _pieces(paragraph: str) -> list[tuple[str, bool]]:
+    """A paragraph's words, each cut after its hyphens as a spreadsheet wraps it
+    (``so-xay-dung-mau`` → ``so-``, ``xay-``, ``dung-``, ``mau``): ``(piece, joined)``,
+    joined when the piece follows a hyphen with no space between."""
+    return [
+        (piece, index > 0)
+        for word in paragraph.split(" ")
+        for index, piece in enumerate(_HYPHENATED.findall(word) or [word])
+    ]
+
+
+_HYPHENATED = re.compile(r"[^-]*-+|[^-]+")
 
 
 def wrapped_lines(text: str, width: float, size: int = 11) -> int:
