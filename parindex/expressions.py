@@ -742,7 +742,7 @@ def compile_expression(
     except SyntaxError as exc:
         from parindex.messages import expression_syntax_words
 
-        vi, en = expression_syntax_words(exc.msg, text, exc.offset)
+        vi, en = expression_syntax_words(exc.msg, text, exc.offset, exc.lineno)
         raise ExpressionError(
             vi,
             en,

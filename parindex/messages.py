@@ -498,42 +498,74 @@ _EXPRESSION_SYNTAX: tuple[tuple[str, Pair], ...] = (
     ),
     (
         "unterminated string",
-        ("chuỗi chưa đóng dấu nháy: thêm ' ở cuối", "a string is never closed: add its quote"),
+        (
+            "chuỗi chưa đóng dấu nháy: thêm dấu nháy (' hoặc \") ở cuối chuỗi",
+            "a string is never closed: add its quote",
+        ),
+    ),
+    (
+        "leading zeros",
+        ("số không viết số 0 ở đầu: viết 8, không phải 08", "no leading zero: 8, not 08"),
     ),
 )
 
+_TYPED_SIGNS = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "–": "-", "−": "-"}
+_TYPED_SIGNS |= dict.fromkeys("“”„", '"') | dict.fromkeys("‘’", "'")
+"""Signs a word processor types for an operator or a quote, and what the rule writes."""
 
-def expression_syntax_words(message: str, text: str, offset: int | None) -> Pair:
+
+def _invalid_character(message: str) -> Pair | None:
+    """Python's "invalid character '≥' (U+2265)": the character named, and what to write."""
+    if not message.startswith("invalid character '"):
+        return None
+    char = message[len("invalid character '")]
+    instead = _TYPED_SIGNS.get(char)
+    write = f": viết {instead}" if instead else ": xóa hoặc gõ lại bằng bàn phím"
+    write_en = f": write {instead}" if instead else ": remove it or type it again"
+    return (
+        f"ký tự «{char}» không dùng được trong biểu thức{write}",
+        f"the character «{char}» cannot be used in an expression{write_en}",
+    )
+
+
+def expression_syntax_words(
+    message: str, text: str, offset: int | None, line: int | None = None
+) -> Pair:
     """Python's complaint about an expression it cannot read, in words with the usual fix
-    and the place (its end, or the characters around the column), Vietnamese and English.
+    and the place (its end, or the characters around the column, counted from the start of
+    the expression when it runs over several lines: Python counts within ``line``),
+    Vietnamese and English; Python's own words only in the English.
 
     >>> expression_syntax_words("invalid syntax", "a * (1 if b else 0) +", 0)[0]
     'lỗi cú pháp ở cuối biểu thức («… (1 if b else 0) +»): sau dấu phép tính cuối còn thiếu một số hoặc một tên'
     """
     stripped = text.strip()
-    at_end = not offset or offset > len(stripped)
+    column = offset or 0
+    if column and line is not None and line > 1:
+        column += sum(len(part) + 1 for part in stripped.split("\n")[: line - 1])
+    at_end = not column or column > len(stripped)
     if at_end:
         near = stripped if len(stripped) <= 20 else "… " + stripped[-18:].lstrip()
+        near = " ".join(near.split())
         where = (f"ở cuối biểu thức («{near}»)", f"at the end («{near}»)")
     else:
-        column = offset or 1
-        near = stripped[max(0, column - 11) : column + 9]
+        near = " ".join(stripped[max(0, column - 11) : column + 9].split())
         where = (f"ở vị trí {column} («{near}»)", f"at column {column} («{near}»)")
-    for english, pair in _EXPRESSION_SYNTAX:
-        if english in message:
-            fix = pair
-            break
-    else:
-        fix = (
-            (
+    fix = _invalid_character(message) or next(
+        (pair for english, pair in _EXPRESSION_SYNTAX if english in message), None
+    )
+    if fix is None:
+        plain = message.startswith("invalid syntax")
+        if at_end and plain and stripped.endswith("%"):
+            fix = ("tỷ lệ viết không có dấu %: 90, không phải 90 %", "a rate has no %: 90")
+        elif at_end and plain:
+            fix = (
                 "sau dấu phép tính cuối còn thiếu một số hoặc một tên",
                 "a number or a name is missing after the last operator",
             )
-            if at_end and message == "invalid syntax"
-            else (
-                "xem lại dấu phép tính, tên và ngoặc ở chỗ này"
-                + ("" if message == "invalid syntax" else f" (Python báo: {message})"),
+        else:
+            fix = (
+                "xem lại dấu phép tính, tên và ngoặc ở chỗ này",
                 f"check the operators, names and brackets there ({message})",
             )
-        )
     return f"lỗi cú pháp {where[0]}: {fix[0]}", f"syntax error {where[1]}: {fix[1]}"

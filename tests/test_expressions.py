@@ -316,6 +316,13 @@ def test_refusal_lists_what_is_allowed() -> None:
         ("a + 1)", "ở vị trí 6 («a + 1)»): ngoặc đóng không có ngoặc mở"),
         ("a if ok", "'A if B' cần phần 'else': viết 'A if B else C'"),
         ("a b", "ở vị trí 3 («a b»): xem lại dấu phép tính, tên và ngoặc"),
+        # Python counts a column within its line: the place is said from the start
+        ("(a >= 90 and\n a > 0 and\n a * 2 +)", "ở vị trí 33 («d a * 2 +)»)"),
+        ("a ≥ 1", "ký tự «≥» không dùng được trong biểu thức: viết >="),
+        ("cap == “tinh”", 'ký tự «“» không dùng được trong biểu thức: viết "'),
+        ("08 > a", "số không viết số 0 ở đầu: viết 8, không phải 08"),
+        ("a > 90 %", "tỷ lệ viết không có dấu %: 90, không phải 90 %"),
+        ('cap == "tinh', "thêm dấu nháy (' hoặc \") ở cuối chuỗi"),
     ],
 )
 def test_a_syntax_error_says_where_and_what_to_write_in_vietnamese(
@@ -325,6 +332,7 @@ def test_a_syntax_error_says_where_and_what_to_write_in_vietnamese(
     error = refused(text)
     assert error.kind == "syntax_error" and fragment in error.message, error.message
     assert "invalid" not in error.message and "never" not in error.message
+    assert "Python" not in error.message and "\n" not in error.message
     assert error.message_en.startswith("syntax error")
 
 
