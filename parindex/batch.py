@@ -25,6 +25,7 @@ value is ``NaN``/``<NA>``, never 0.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
@@ -480,9 +481,11 @@ def _units_of(criteria: CriteriaSet, units: Units) -> Table:
         return table
     if isinstance(units, str | os.PathLike):  # a folder or a file: what load_submissions reads
         from parindex.folder_table import read_table
-        from parindex.folders import cores, submission_files
+        from parindex.folders import SkippedFile, cores, submission_files
 
-        table, errors, _ = read_table(submission_files(units), criteria, workers=cores())
+        table, errors, notes = read_table(submission_files(units), criteria, workers=cores())
+        for note in notes:  # a file of another set: left out, said as the commands say it
+            warnings.warn(SkippedFile(note), stacklevel=3)
         if errors:
             raise SubmissionError(errors)
         return table
@@ -570,12 +573,14 @@ def score_many(
     ``units`` are submissions (checked against the set, every problem of every unit
     reported together in one :class:`~parindex.errors.SubmissionError`, a unit given twice
     among them as the ``duplicate_unit`` problem of its later submission, as a folder
-    holding it twice gives: :func:`once_each`; a folder or what
-    :func:`~parindex.load_submissions` returns) or a DataFrame of inputs as :func:`inputs_frame`
-    makes (checked alike; a row whose unit a row above has is a ``duplicate_unit`` problem). The
-    wide result has the unit columns (:data:`META_COLUMNS`), one column of points per
-    node code, each area's applicable maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code, points,
-    max_points, undetermined_points, status``. Points are exact decimals; a node
+    holding it twice gives: :func:`once_each`; a folder, whose file of another criteria set
+    is left out with a :class:`~parindex.folders.SkippedFile` warning naming its file and
+    line, the others scored; or what :func:`~parindex.load_submissions` returns) or a
+    DataFrame of inputs as :func:`inputs_frame` makes (checked alike; a row whose unit a row
+    above has is a ``duplicate_unit`` problem). The wide result has the unit columns
+    (:data:`META_COLUMNS`), one column of points per node code, each area's applicable
+    maximum (``max:<code>``), then :data:`TOTAL_COLUMNS`. The long one has ``unit, code,
+    points, max_points, undetermined_points, status``. Points are exact decimals; a node
     without points (not applicable, missing inputs) is ``<NA>``.
 
     >>> scores = score_many(criteria, parindex.synthetic.units(criteria, 1000))  # doctest: +SKIP

@@ -31,7 +31,7 @@ from parindex.submission import Submission, check_submission, load_submission
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Loaded", "load_submissions", "read_submissions", "submission_files"]
+__all__ = ["Loaded", "SkippedFile", "load_submissions", "read_submissions", "submission_files"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
 PARALLEL_FROM = 64
@@ -54,6 +54,26 @@ class Loaded(NamedTuple):
 
     submissions: list[Submission]
     problems: pd.DataFrame
+
+
+class SkippedFile(UserWarning):
+    """A file left out on purpose by a call that returns no table of problems: a submission
+    of another criteria set in a folder :func:`~parindex.score_many` (or
+    :func:`~parindex.rank`) reads, the other units still scored.
+
+    ``problem`` is the located :class:`~parindex.errors.Problem` (kind ``other_set``: the
+    file, the line of its ``criteria:``, the set it names); the message is the sentence
+    every command says of such a file (:func:`parindex.messages.said`), ``message_en`` its
+    English twin. ``warnings.catch_warnings(record=True)`` collects them; the filter
+    ``"error"`` makes them raise.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        from parindex.messages import said
+
+        super().__init__(said(problem))
+        self.problem = problem
+        self.message_en = said(problem, "en")
 
 
 def submission_files(folder_or_paths: str | os.PathLike[str] | Iterable[Any]) -> list[Path]:

@@ -500,3 +500,41 @@ def test_a_frame_naming_a_unit_twice_is_refused_row_by_row(mini: CriteriaSet) ->
     assert all("dòng 1" in p.message for p in twice)
     assert "invalid_value" in caught.value.kinds()
     assert len(score_many(mini, frame.iloc[[0, 2]])) == 2  # once each: scored
+
+
+# --- a folder's file of another set: left out, said -----------------------------------------
+
+
+def test_a_folders_file_of_another_set_is_said_as_the_commands_say_it(tmp_path: Path) -> None:
+    """``score_many``/``rank`` of a folder used to drop a file of another criteria set
+    unsaid (the commands name it on stderr). Now each is a ``SkippedFile`` warning carrying
+    the located ``other_set`` problem, worded as the commands word it, the others scored;
+    also when another file's problems are raised."""
+    import shutil
+    import warnings
+
+    from parindex import rank
+    from parindex.folders import SkippedFile
+    from parindex.messages import said
+
+    criteria = load_criteria(SET_2023)
+    evidence = ROOT / "evidence"
+    shutil.copy(evidence / "so-tnmt-mau-2023.yaml", tmp_path)
+    shutil.copy(evidence / "so-tnmt-mau-2021.yaml", tmp_path)
+    with pytest.warns(SkippedFile) as caught:
+        scores = _score_many(criteria, tmp_path)
+    assert scores["unit"].tolist() == ["so-tnmt-mau"]
+    [warning] = [w.message for w in caught]
+    assert isinstance(warning, SkippedFile)
+    problem = warning.problem
+    assert problem.kind == "other_set" and problem.text == "quangbinh-stnmt-2021"
+    assert problem.file == str(tmp_path / "so-tnmt-mau-2021.yaml") and problem.line
+    assert str(warning) == said(problem) and warning.message_en == said(problem, "en")
+    assert str(warning).startswith(f"Bỏ qua {problem.file}:{problem.line}: hồ sơ của bộ")
+    with pytest.warns(SkippedFile):
+        assert rank(tmp_path, criteria)["unit"].tolist() == ["so-tnmt-mau"]
+    (tmp_path / "broken.yaml").write_text("format: parindex.submission/1\nyear: [\n")
+    with warnings.catch_warnings(record=True) as said_too, pytest.raises(SubmissionError):
+        warnings.simplefilter("always")
+        _score_many(criteria, tmp_path)
+    assert [type(w.message) for w in said_too] == [SkippedFile]
