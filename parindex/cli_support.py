@@ -292,18 +292,22 @@ def load_units(
 
 
 def folder_files(submission_dir: str) -> list[Path]:
-    """The submissions of a folder (``rank``); a folder that is not one, or holds none: an error."""
+    """The submissions of a folder (``rank``, ``plan``), the files
+    :func:`~parindex.folders.submission_files` reads; a folder that is not one, or holds
+    none: an error."""
+    from parindex.folders import submission_files
+
     folder = Path(submission_dir)
     if not folder.is_dir():
         raise ParindexError(
             t(f"{submission_dir}: không phải thư mục hồ sơ", f"{submission_dir}: not a directory")
         )
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    paths = submission_files(folder)
     if not paths:
         raise ParindexError(
             t(
-                f"{submission_dir}: không có tệp hồ sơ .yaml",
-                f"{submission_dir}: no .yaml submissions",
+                f"{submission_dir}: không có tệp hồ sơ (.yaml, .yml, .json)",
+                f"{submission_dir}: no submission files (.yaml, .yml, .json)",
             )
         )
     return paths

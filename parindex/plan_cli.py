@@ -130,14 +130,15 @@ def plan_command(
     try:
         criteria = load_criteria(criteria_file)
         if Path(submission_file).is_dir():
-            _province(criteria, submission_file, fmt, lang)
+            if _province(criteria, submission_file, fmt, lang):
+                sys.exit(1)  # invalid files, said on stderr; the view is of the others
             return
         submission = load_submission(submission_file, criteria)
         advice = plan(criteria, submission, load_effort(effort) if effort else None)
         if appendix and output is not None:
             _write_appendix(criteria, advice, year, output, lang)
             return
-        others = _same_set(criteria, _folder(group), lang) if group else []
+        others, invalid = _folder(criteria, group, lang) if group else ([], 0)
     except ParindexError as exc:
         _fail(exc)
         return
@@ -150,6 +151,8 @@ def plan_command(
             _apply(criteria, submission, advice, apply, others, lang)
         except ParindexError as exc:
             _fail(exc)
+    if invalid:  # said on stderr; the plan is made of the others
+        sys.exit(1)
 
 
 _APPENDIX = (".xlsx", ".docx", ".yaml")
@@ -172,25 +175,16 @@ def _write_appendix(
     )
 
 
-def _folder(folder: str) -> list[Submission]:
-    from parindex.submission import load_submission
+def _folder(criteria: CriteriaSet, folder: str, lang: str) -> tuple[list[Submission], int]:
+    """The submissions of this set in ``folder`` and how many files were invalid, read as
+    every command reads a folder (:func:`~parindex.cli_support.load_units`): its ``.yaml``,
+    ``.yml`` and ``.json`` files; a file of another set named on stderr, an invalid file's
+    problems said and the others read; a unit read twice counted once (ranks, boundaries)."""
+    from parindex.cli_support import folder_files, load_units
+    from parindex.cli_text import set_language
 
-    return [load_submission(p) for p in sorted(Path(folder).glob("*.y*ml"))]
-
-
-def _same_set(criteria: CriteriaSet, units: list[Submission], lang: str) -> list[Submission]:
-    """Units of this set; the others are named on stderr, never dropped silently."""
-    from parindex.cli_text import wrapped
-    from parindex.messages import other_set
-
-    for unit in units:
-        if unit.criteria != criteria.id:
-            where = unit.source
-            words = other_set(
-                where.file, where.line(("criteria",)), unit.criteria, [criteria.id], lang
-            )
-            click.echo(wrapped(words), err=True)
-    return [u for u in units if u.criteria == criteria.id]
+    set_language(lang)
+    return load_units(criteria, folder_files(folder), keep_duplicates=False)
 
 
 def _console() -> Console:
@@ -302,12 +296,15 @@ def _apply(
     )
 
 
-def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> None:
+def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
+    """The province's view (band boundaries, what most units lose) printed; how many files
+    of the folder were invalid."""
     from parindex.engine import score
     from parindex.numbers import format_decimal as fd
     from parindex.planner import boundaries, most_lost
 
-    reports = [score(criteria, s) for s in _same_set(criteria, _folder(folder), lang)]
+    loaded, invalid = _folder(criteria, folder, lang)
+    reports = [score(criteria, s) for s in loaded]
     edges = boundaries(reports, criteria)
     worst = most_lost(reports)
     if fmt == "json":
@@ -324,7 +321,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> None:
             "most_lost": [[code, units, str(points)] for code, units, points in worst],
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        return invalid
     vi = lang == "vi"
     for edge in edges:
         below = ", ".join(f"{u} (thiếu {fd(d)})" for u, d in edge.below) or "—"
@@ -341,6 +338,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> None:
             if vi
             else f"  {code}: {units} units, {fd(points)} points"
         )
+    return invalid
 
 
 @click.command("progress")

@@ -90,3 +90,33 @@ def test_the_plan_prints_as_wide_as_the_others_with_points_as_everywhere() -> No
     assert any(len(line) > 100 for line in lines)  # the summary line, as wide as the others
     first = next(line for line in lines if "1.4.2.c" in line)
     assert first.rstrip("│ ").split("│")[-2].strip() == "1,0"
+
+
+def test_a_folder_is_read_as_every_command_reads_one(tmp_path: Path) -> None:
+    """``plan FOLDER`` and ``--group FOLDER`` read ``*.y*ml`` only, and one broken file
+    stopped the command. Now they read as ``rank`` does: a ``.json`` submission counts, an
+    invalid file's problems are said with its file and line, the others still planned
+    (exit 1 after), a file of another set named."""
+    import shutil
+
+    from parindex import load_submission, save_submission
+
+    evidence = ROOT / "evidence"
+    shutil.copy(evidence / "ban-dan-toc-mau-2023.yaml", tmp_path)
+    shutil.copy(evidence / "so-tnmt-mau-2021.yaml", tmp_path)
+    save_submission(load_submission(evidence / "so-gtvt-mau-2023.yaml"), tmp_path / "gtvt.json")
+    (tmp_path / "hong.yaml").write_text("format: parindex.submission/1\nyear: [\n")
+    for args in ([str(tmp_path)], [UNIT, "--apply", "1", "--group", str(tmp_path)]):
+        for lang in ("vi", "en"):
+            result = CliRunner().invoke(main, ["plan", CRITERIA, *args, "--lang", lang])
+            assert result.exit_code == 1, result.output
+            said = " ".join(result.stderr.split())
+            assert "hong.yaml:3" in said and "so-tnmt-mau-2021.yaml:23" in said
+            assert ("Đã bỏ qua 1 tệp của bộ khác và 1 tệp lỗi trên 4 tệp" in said) == (lang == "vi")
+            assert ("Left out 1 file(s) of another set and 1 invalid" in said) == (lang == "en")
+    province = CliRunner().invoke(main, ["plan", CRITERIA, str(tmp_path)])
+    assert "so-gtvt-mau" in province.stdout  # the .json unit, planned with the others
+    group = CliRunner().invoke(
+        main, ["plan", CRITERIA, UNIT, "--apply", "1", "--group", str(tmp_path)]
+    )
+    assert "/3" in group.stdout  # ranked among the two read and the unit itself
