@@ -75,7 +75,7 @@ def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
     from parindex.batch_units import given_points, unit_columns
     from parindex.checks import _vector, check_columns
     from parindex.file_cache import after, before
-    from parindex.folders import _other_set, _read, _with_later
+    from parindex.folders import _ident, _other_set, _read, _with_later
     from parindex.submission import Submission
 
     part = _Part()
@@ -96,7 +96,7 @@ def _part(paths: Sequence[Path], criteria: CriteriaSet) -> _Part:
             if isinstance(checked, list):
                 part.fates.append(("bad", checked))
             else:
-                part.fates.append(("good", (result.criteria, result.year, result.unit.id)))
+                part.fates.append(("good", _ident(result)))
                 rows.append(at)
             at += 1
     good = [units[row] for row in rows]
@@ -161,7 +161,7 @@ def read_table(
     from parindex.batch_units import Given, Table, from_submissions
     from parindex.checks import _vector
     from parindex.file_cache import FileCache
-    from parindex.folders import _duplicate, _read, in_slices
+    from parindex.folders import _duplicate, _key, _read, in_slices
 
     with paused():
         cache = FileCache.open(criteria, files)  # rows of files read before (None: off)
@@ -180,7 +180,7 @@ def read_table(
             parts = [cache.merged(parts)]  # every file in order; new good rows kept
         errors: list[Problem] = []
         notes: list[Problem] = []
-        seen: dict[str, Path] = {}  # by unit id: one row a unit (folders._key)
+        seen: dict[tuple[str, int, str] | str, Path] = {}  # one row a unit: folders._key
         kept: list[int] = []
         row = 0
         paths = iter(files)
@@ -192,7 +192,7 @@ def read_table(
                 elif fate == "note":
                     notes.append(what)
                 else:
-                    first = seen.setdefault(what[2], path)
+                    first = seen.setdefault(_key(what, criteria), path)
                     if first is path or keep_duplicates:
                         kept.append(row)
                     else:

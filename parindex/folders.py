@@ -382,7 +382,7 @@ def _sorted(
         if problems:
             errors += problems
             continue
-        first = seen.setdefault(_key(result, criteria), result)
+        first = seen.setdefault(_key(_ident(result), criteria), result)
         if first is not result and not keep_duplicates:
             errors.append(_duplicate(result, first.source.file))
             continue
@@ -390,13 +390,20 @@ def _sorted(
     return submissions, errors, notes
 
 
-def _key(submission: Submission, criteria: CriteriaSet | None) -> tuple[str, int, str] | str:
-    """What makes a unit read twice: against one set, its id (one row a unit, whatever year
-    the file says, as :func:`parindex.batch.once_each` rules for a list); without a set, its
-    set, year and id (a folder may hold many sets and years)."""
-    if criteria is not None:
-        return submission.unit.id
+def _ident(submission: Submission) -> tuple[str, int, str]:
+    """A submission's set, year and unit id: what :func:`_key` is made from (sent back by a
+    reading process in place of the submission: :mod:`parindex.folder_table`)."""
     return submission.criteria, submission.year, submission.unit.id
+
+
+def _key(ident: tuple[str, int, str], criteria: CriteriaSet | None) -> tuple[str, int, str] | str:
+    """What makes a unit read twice, from its :func:`_ident`: against one set, its id (one
+    row a unit, whatever year the file says, as :func:`parindex.batch.once_each` rules for a
+    list); without a set, its set, year and id (a folder may hold many sets and years). The
+    one rule: :func:`_sorted` and :func:`parindex.folder_table.read_table` ask it."""
+    if criteria is not None:
+        return ident[2]
+    return ident
 
 
 def _checked(

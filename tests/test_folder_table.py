@@ -115,3 +115,23 @@ def test_a_duplicate_that_no_longer_reads_gives_its_own_problems(
     table, errors, notes = read_table(submission_files(tmp_path), SET_2023, workers=1)
     assert table.n == 1 and not notes
     assert [(p.kind, Path(p.file).name) for p in errors] == [("unreadable_file", "001.yaml")]
+
+
+def test_a_unit_read_twice_is_told_by_the_one_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which units are the same was ruled twice: ``folders._key`` for a folder's submissions
+    and, beside it, ``read_table`` keying by the unit id itself (the same rule today, two
+    homes). Now ``read_table`` asks ``folders._key``: a rule changed there changes both."""
+    source = (EVIDENCE / "so-tnmt-mau-2023.yaml").read_bytes()
+    (tmp_path / "a.yaml").write_bytes(source)
+    later = source.replace(b"year: 2023", b"year: 2024", 1).replace(b"/12/2022", b"/12/2023")
+    (tmp_path / "b.yaml").write_bytes(later)
+    monkeypatch.setenv("PARINDEX_CACHE", "off")
+    files = submission_files(tmp_path)
+    table, errors, _ = read_table(files, SET_2023, workers=1)
+    assert table.n == 1 and [p.kind for p in errors] == ["duplicate_unit"]
+    monkeypatch.setattr(folders, "_key", lambda ident, criteria: ident)  # each year its own
+    submissions, errors, _ = read_submissions(files, SET_2023, workers=1)
+    table, errors_now, _ = read_table(files, SET_2023, workers=1)
+    assert len(submissions) == table.n == 2 and errors == errors_now == []
