@@ -276,13 +276,17 @@ def _claim(
 
 
 def _other_set(submission: Submission, criteria: CriteriaSet) -> Problem:
-    source = submission.source
-    return source.problem(
+    """A submission of another set, left out: the set read in ``allowed``, so that
+    :func:`parindex.messages.said` words it as every command does."""
+    from parindex.messages import SUBMISSION, of_set
+
+    other, wanted = submission.criteria, [criteria.id]
+    return submission.source.problem(
         "other_set",
-        f"hồ sơ của bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}': bỏ qua",
-        f"submission for criteria set '{submission.criteria}', not '{criteria.id}': skipped",
+        of_set(SUBMISSION, other, wanted) + ": bỏ qua",
+        of_set(SUBMISSION, other, wanted, "en") + ": skipped",
         ("criteria",),
-        text=submission.criteria,
+        text=other,
         allowed=(criteria.id,),
     )
 

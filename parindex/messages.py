@@ -31,6 +31,7 @@ __all__ = [
     "label",
     "labels",
     "lower_first",
+    "of_set",
     "os_error",
     "other_set",
     "said",
@@ -282,6 +283,25 @@ def os_error(exc: OSError) -> Pair:
     return pair
 
 
+SUBMISSION: Final[Pair] = ("hồ sơ", "a submission")
+PLAN: Final[Pair] = ("kế hoạch", "a plan")
+
+
+def of_set(noun: Pair, other: str, wanted: Iterable[str], language: str = "vi") -> str:
+    """What a file written for another criteria set is, in the words every message about one
+    uses: ``noun`` (:data:`SUBMISSION`, :data:`PLAN`) of the set it names, not of the set read.
+
+    >>> of_set(PLAN, "quangbinh-stnmt-2021", ["namdinh-stnmt-2023"])
+    'kế hoạch của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023'
+    """
+    sets = ", ".join(wanted)
+    return text(
+        f"{noun[0]} của bộ {other}, không phải bộ {sets}",
+        f"{noun[1]} for {other}, not {sets}",
+        language,
+    )
+
+
 def other_set(
     file: str | None, line: int | None, other: str, wanted: Iterable[str], language: str = "vi"
 ) -> str:
@@ -292,18 +312,15 @@ def other_set(
     'Bỏ qua ho-so/a.yaml:3: hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023'
     """
     where = (file or "?") + ("" if line is None else f":{line}")
-    sets = ", ".join(wanted)
-    return text(
-        f"Bỏ qua {where}: hồ sơ của bộ {other}, không phải bộ {sets}",
-        f"Skipped {where}: a submission for {other}, not {sets}",
-        language,
-    )
+    skipped = text(f"Bỏ qua {where}: ", f"Skipped {where}: ", language)
+    return skipped + of_set(SUBMISSION, other, wanted, language)
 
 
 def said(problem: Problem, language: str = "vi") -> str:
-    """A problem as a person reads it: a file of another set left out (kind ``other_set``)
-    in :func:`other_set`'s sentence, any other in its located one-line form."""
-    if problem.kind == "other_set":
+    """A problem as a person reads it: a submission of another set left out (kind
+    ``other_set``, naming the set read in ``allowed``) in :func:`other_set`'s sentence, any
+    other in its located one-line form (a plan of another set is refused, not left out)."""
+    if problem.kind == "other_set" and problem.allowed:
         return other_set(problem.file, problem.line, problem.text or "?", problem.allowed, language)
     return problem.describe(language)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from parindex.errors import ParindexError
+from parindex.errors import ParindexError, ProblemsError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["plan_command", "progress_command"]
 
 
-def _fail(exc: ParindexError) -> None:
-    click.echo(str(exc), err=True)
+def _fail(exc: ParindexError, lang: str) -> None:
+    """A user's mistake said in ``--lang``'s language (every problem with its file and
+    line), then exit 1."""
+    click.echo(exc.describe(lang) if isinstance(exc, ProblemsError) else str(exc), err=True)
     sys.exit(1)
 
 
@@ -140,7 +142,7 @@ def plan_command(
             return
         others, invalid = _folder(criteria, group, lang) if group else ([], 0)
     except ParindexError as exc:
-        _fail(exc)
+        _fail(exc, lang)
         return
     if fmt == "json":
         click.echo(json.dumps(advice.to_dict(), ensure_ascii=False, indent=2))
@@ -150,7 +152,7 @@ def plan_command(
         try:
             _apply(criteria, submission, advice, apply, others, lang)
         except ParindexError as exc:
-            _fail(exc)
+            _fail(exc, lang)
     if invalid:  # said on stderr; the plan is made of the others
         sys.exit(1)
 
@@ -423,7 +425,7 @@ def progress_command(
         criteria = load_criteria(path) if criteria_file or Path(path).is_file() else None
         plan = load_plan(plan_file, criteria if plan_file_names_set(plan_file) else None)
     except ParindexError as exc:
-        _fail(exc)
+        _fail(exc, lang)
         return
     if criteria is None:
         click.echo(

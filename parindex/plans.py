@@ -326,16 +326,10 @@ def _check_codes(plan: Plan, source: SourceMap, criteria: CriteriaSet) -> list[P
     codes = list(criteria.compiled.nodes)
     problems = []
     if plan.criteria is not None and plan.criteria != criteria.id:
-        problems.append(
-            _problem(
-                source,
-                "other_set",
-                f"kế hoạch gắn với bộ tiêu chí '{plan.criteria}', không phải '{criteria.id}'",
-                "plan names another criteria set",
-                ("criteria",),
-                plan.criteria,
-            )
-        )
+        from parindex.messages import PLAN, of_set
+
+        vi, en = (of_set(PLAN, plan.criteria, [criteria.id], lang) for lang in ("vi", "en"))
+        problems.append(_problem(source, "other_set", vi, en, ("criteria",), plan.criteria))
         return problems
     for part in ("targets", "tasks"):
         items: Sequence[Target | Task] = plan.targets if part == "targets" else plan.tasks

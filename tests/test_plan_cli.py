@@ -120,3 +120,24 @@ def test_a_folder_is_read_as_every_command_reads_one(tmp_path: Path) -> None:
         main, ["plan", CRITERIA, UNIT, "--apply", "1", "--group", str(tmp_path)]
     )
     assert "/3" in group.stdout  # ranked among the two read and the unit itself
+
+
+def test_a_plan_of_another_set_is_said_in_the_language_asked() -> None:
+    """``progress`` printed a plan's problems in Vietnamese whatever ``--lang`` said (and the
+    English twin named no set)."""
+    plan = str(ROOT / "tests" / "data" / "invalid-plans" / "other_set.yaml")
+    unit = str(ROOT / "evidence" / "so-cong-thuong-mau-2023.yaml")
+    args = ["progress", plan, unit, "--on", "30/06/2023", "--criteria", CRITERIA, "--lang"]
+    for lang, words in (
+        (
+            "vi",
+            "Tệp kế hoạch không hợp lệ (1): PATH:6 criteria: kế hoạch của bộ X, không phải bộ Y",
+        ),
+        ("en", "Invalid plan file (1): PATH:6 criteria: a plan for X, not Y"),
+    ):
+        result = CliRunner().invoke(main, [*args, lang])
+        assert result.exit_code == 1
+        said = " ".join(result.stderr.split())
+        assert said == words.replace("PATH", plan).replace("X", "quangbinh-stnmt-2021").replace(
+            "Y", "namdinh-stnmt-2023"
+        )

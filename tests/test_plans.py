@@ -145,7 +145,8 @@ def test_broken_plan_gives_a_typed_located_problem(
 
 def test_every_invalid_file_has_a_case() -> None:
     assert {p.name for p in INVALID.glob("*.yaml")} == {c[0] for c in INVALID_CASES} | {
-        "unknown_code.yaml"
+        "unknown_code.yaml",
+        "other_set.yaml",
     }
 
 
@@ -157,6 +158,26 @@ def test_codes_are_checked_against_a_criteria_set() -> None:
     assert (problem.kind, problem.line, problem.text) == ("unknown_code", 9, "1.9")
     assert "namdinh-stnmt-2023" in problem.message
     load_plan(INVALID / "unknown_code.yaml")  # without a set, codes are not checked
+
+
+def test_a_plan_of_another_set_is_refused_in_the_words_every_message_uses() -> None:
+    """A plan naming another set said "kế hoạch gắn với bộ tiêu chí 'X', không phải 'Y'", in
+    English only "plan names another criteria set" (no set named); and ``messages.said``,
+    which words every ``other_set`` problem, would have called it a submission left out."""
+    from parindex.messages import said
+
+    with pytest.raises(PlanError) as caught:
+        load_plan(INVALID / "other_set.yaml", load_criteria(CRITERIA))
+    (problem,) = caught.value.problems
+    assert (problem.kind, problem.line, problem.field) == ("other_set", 6, "criteria")
+    where = f"{INVALID / 'other_set.yaml'}:6 criteria: "
+    assert (
+        said(problem)
+        == problem.describe()
+        == where + ("kế hoạch của bộ quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023")
+    )
+    assert said(problem, "en") == where + "a plan for quangbinh-stnmt-2021, not namdinh-stnmt-2023"
+    load_plan(INVALID / "other_set.yaml")  # without a set, its own is not checked
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
