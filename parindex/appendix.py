@@ -122,16 +122,21 @@ def _note(node: Node, priority: Decimal | None, language: str, headed: bool) -> 
     return "; ".join(parts)
 
 
+_DATE_IN_WORDS = r"[Nn]gày\s+\d{1,2}\s+tháng\s+\d{1,2},?\s+năm\s+\d{4}"
+"""A date written in words, "ngày 15 tháng 3 năm 2023": an event's date, which stays."""
+
+
 def _moved(text: str, year: int | None, shift: int) -> str:
     """A task or product of the set's year (or the year before) moved to the plan's year:
     "Kế hoạch CCHC năm 2023" → "… năm 2024" in the 2024 plan. Only those two years move,
-    and never inside a number or date ("45/2020/NĐ-CP", "8/4/2020") or a span ("2021-2030"):
-    a fixed baseline ("so với năm 2015") or a law keeps its year."""
+    and never inside a number or date ("45/2020/NĐ-CP", "8/4/2020", "15.3.2023", "ngày 15
+    tháng 3 năm 2023": a decision's or an event's date) or a span ("2021-2030"): a fixed
+    baseline ("so với năm 2015") or a law keeps its year."""
     if not shift or year is None:
         return text
     years = f"{year}|{year - 1}"
-    pattern = re.compile(rf"(?<![\w/–-])({years})(?![\w/–-])")
-    return pattern.sub(lambda m: str(int(m.group(1)) + shift), text)
+    pattern = re.compile(rf"({_DATE_IN_WORDS})|(?<![\w/.–-])({years})(?![\w/–-])")
+    return pattern.sub(lambda m: m.group(1) or str(int(m.group(2)) + shift), text)
 
 
 def _products(evidence: list[str]) -> str:

@@ -119,6 +119,21 @@ def test_next_year_moves_the_sets_year_in_tasks_and_products_not_in_laws() -> No
     assert by_code["4.2.1"].product == "Văn bản phân bổ biên chế 2024"
 
 
+def test_a_date_keeps_its_year_written_in_words_or_with_dots() -> None:
+    """A date is an event's (a decision's) date, not the plan's year: written with slashes it
+    kept its year, written in words or with dots it moved to the plan's year."""
+    from parindex.appendix import _moved
+
+    text = (
+        "Quyết định 12/QĐ-UBND ngày 15 tháng 3 năm 2023, Ngày 2 tháng 12, năm 2022 và "
+        "Chỉ thị ngày 15.3.2023 về Kế hoạch CCHC năm 2023; báo cáo năm 2022."
+    )
+    assert _moved(text, 2023, 1) == (
+        "Quyết định 12/QĐ-UBND ngày 15 tháng 3 năm 2023, Ngày 2 tháng 12, năm 2022 và "
+        "Chỉ thị ngày 15.3.2023 về Kế hoạch CCHC năm 2024; báo cáo năm 2023."
+    )
+
+
 def test_priorities_are_marked() -> None:
     appendix = build_appendix(load_criteria(CRITERIA), priorities={"1.5": Decimal("0.25")})
     (row,) = [r for r in appendix.rows if r.code == "1.5" and not r.header]
