@@ -150,74 +150,54 @@ class _Edges:
     def shown(self, values: Mapping[str, Value]) -> str:
         return ", ".join(f"{n} = {_show(self.criteria, n, values[n])}" for n in sorted(values))
 
+    def violation(self, vi: str, en: str) -> InvariantViolation:
+        """The ``band_edges`` violation of this leaf: ``vi``/``en`` after its name."""
+        return InvariantViolation(
+            "band_edges",
+            f"{self.vi}: {vi}",
+            f"{self.en}: {en}",
+            code=self.code,
+            details=self.details,
+        )
+
 
 def _at_edges(check: _Edges) -> None:
     """At every edge, and just below and above it, the points of the band holding the value."""
-    criteria, code, node, metric, domain, edges, unit, vi, en, details, build, shown = (
-        check.criteria,
-        check.code,
-        check.node,
-        check.metric,
-        check.domain,
-        check.edges,
-        check.unit,
-        check.vi,
-        check.en,
-        check.details,
-        check.build,
-        check.shown,
-    )
-    for at in edges:
-        gap = min((abs(at - e) for e in edges if e != at), default=Decimal(1))
+    unit, shown = check.unit, check.shown
+    for at in check.edges:
+        gap = min((abs(at - e) for e in check.edges if e != at), default=Decimal(1))
         for side in (-1, 0, 1):
-            values = build(at, side, gap)
+            values = check.build(at, side, gap)
             if values is None:
                 continue
-            got = evaluate(metric, values)
+            got = evaluate(check.metric, values)
             assert isinstance(got, Decimal)
-            if got not in domain:
+            if got not in check.domain:
                 continue
-            declared = _declared(node, got)
+            declared = _declared(check.node, got)
             try:
-                engine = leaf_points(criteria, code, values)
+                engine = leaf_points(check.criteria, check.code, values)
             except EvaluationError as exc:
-                raise InvariantViolation(
-                    "band_edges",
-                    f"{vi}: không chấm được tại {format_decimal(got)}{unit} ({shown(values)}): {exc}",
-                    f"{en}: cannot be scored at {got} ({shown(values)}): {exc}",
-                    code=code,
-                    details=details,
+                raise check.violation(
+                    f"không chấm được tại {format_decimal(got)}{unit} ({shown(values)}): {exc}",
+                    f"cannot be scored at {got} ({shown(values)}): {exc}",
                 ) from exc
             if declared is not None and engine != declared:
-                raise InvariantViolation(
-                    "band_edges",
-                    f"{vi}: tại {format_decimal(got)}{unit} ({shown(values)}) máy chấm cho "
-                    f"{_pts(engine)} điểm, nhưng khoảng '{_band_text(node, got)}' cho "
-                    f"{_pts(declared)} điểm",
-                    f"{en}: at {got} ({shown(values)}) the engine gives {_en(engine)} points, but the "
-                    f"band '{_band_text(node, got)}' gives {_en(declared)}",
-                    code=code,
-                    details=details,
+                band = _band_text(check.node, got)
+                raise check.violation(
+                    f"tại {format_decimal(got)}{unit} ({shown(values)}) máy chấm cho "
+                    f"{_pts(engine)} điểm, nhưng khoảng '{band}' cho {_pts(declared)} điểm",
+                    f"at {got} ({shown(values)}) the engine gives {_en(engine)} points, but the "
+                    f"band '{band}' gives {_en(declared)}",
                 )
 
 
 def _as_worded(check: _Edges, text: str) -> None:
     """Each edge the rule's own words qualify is on the side they put it."""
-    criteria, code, node, domain, edges, unit, vi, en, details, build = (
-        check.criteria,
-        check.code,
-        check.node,
-        check.domain,
-        check.edges,
-        check.unit,
-        check.vi,
-        check.en,
-        check.details,
-        check.build,
-    )
+    node, domain = check.node, check.domain
     epsilon = Decimal("0.000001")
     claims = _claims(text)
-    for edge in edges:
+    for edge in check.edges:
         said = claims.get(edge, {})
         if len(said) != 1:
             continue
@@ -231,39 +211,26 @@ def _as_worded(check: _Edges, text: str) -> None:
         declared_above = p_at == p_above
         if declared_above == above:
             continue
-        values = build(edge, 0, Decimal(1))
-        engine = leaf_points(criteria, code, values) if values is not None else p_at
+        values = check.build(edge, 0, Decimal(1))
+        engine = leaf_points(check.criteria, check.code, values) if values is not None else p_at
         side_vi = "mức trên" if above else "mức dưới"
         side_en = "the band above" if above else "the band below"
         wanted = p_above if above else p_below
         meant = _band_text(node, above_value if above else below_value)
-        edge_text = f"{format_decimal(edge)}{unit}"
-        raise InvariantViolation(
-            "band_edges",
-            f"{vi}: cách tính viết '{phrase}' (đúng {edge_text} thuộc {side_vi}: "
+        edge_text = f"{format_decimal(edge)}{check.unit}"
+        raise check.violation(
+            f"cách tính viết '{phrase}' (đúng {edge_text} thuộc {side_vi}: "
             f"{_pts(wanted)} điểm) nhưng khoảng khai báo '{meant}' không chứa {edge_text}: "
             f"đúng {edge_text} rơi vào '{_band_text(node, edge)}' và được {_pts(engine)} điểm",
-            f"{en}: the rule text says '{phrase}' (exactly {edge_text} belongs to {side_en}: "
+            f"the rule text says '{phrase}' (exactly {edge_text} belongs to {side_en}: "
             f"{_en(wanted)} points) but the band '{meant}' leaves {edge_text} out: exactly "
             f"{edge_text} falls in '{_band_text(node, edge)}' and gets {_en(engine)} points",
-            code=code,
-            details=details,
         )
 
 
 def _as_expected(check: _Edges, expect: Mapping[str | int | Decimal, str | int | Decimal]) -> None:
     """Points stated by the user at given values."""
-    criteria, code, node, unit, vi, en, details, build, shown = (
-        check.criteria,
-        check.code,
-        check.node,
-        check.unit,
-        check.vi,
-        check.en,
-        check.details,
-        check.build,
-        check.shown,
-    )
+    unit, shown = check.unit, check.shown
     for raw_value, raw_points in expect.items():
         target = (
             raw_value
@@ -271,21 +238,19 @@ def _as_expected(check: _Edges, expect: Mapping[str | int | Decimal, str | int |
             else parse_decimal(str(raw_value).replace("%", "").strip())
         )
         wanted = parse_decimal(raw_points)
-        values = build(target, 0, Decimal(1))
+        values = check.build(target, 0, Decimal(1))
         if values is None:
             raise ConstructionError(
-                f"{vi}: không dựng được số liệu cho giá trị {raw_value}",
-                f"{en}: cannot build inputs for the value {raw_value}",
+                f"{check.vi}: không dựng được số liệu cho giá trị {raw_value}",
+                f"{check.en}: cannot build inputs for the value {raw_value}",
             )
-        engine = leaf_points(criteria, code, values)
+        engine = leaf_points(check.criteria, check.code, values)
         if engine != wanted:
-            raise InvariantViolation(
-                "band_edges",
-                f"{vi}: tại {format_decimal(target)}{unit} ({shown(values)}) quy tắc cho "
+            band = _band_text(check.node, target)
+            raise check.violation(
+                f"tại {format_decimal(target)}{unit} ({shown(values)}) quy tắc cho "
                 f"{_pts(engine)} điểm, văn bản quy định {_pts(wanted)} điểm (khoảng khai báo: "
-                f"'{_band_text(node, target)}')",
-                f"{en}: at {target} ({shown(values)}) the rule gives {_en(engine)} points, the legal "
-                f"text says {_en(wanted)} (declared band: '{_band_text(node, target)}')",
-                code=code,
-                details=details,
+                f"'{band}')",
+                f"at {target} ({shown(values)}) the rule gives {_en(engine)} points, the legal "
+                f"text says {_en(wanted)} (declared band: '{band}')",
             )
