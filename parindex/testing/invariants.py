@@ -415,27 +415,17 @@ def check_batch_matches(criteria: CriteriaSet, submissions: Sequence[Submission]
     """The batch path (:func:`parindex.batch.score_many`) gives every unit, node by node, the
     points, status, maximum and undetermined points, and the total, index, band and
     provisional points of the single-unit :func:`parindex.score`."""
-    from parindex.batch import score_many
+    from parindex.batch import TOTAL_COLUMNS, score_many
     from parindex.frames import exact
 
     units = list(submissions)
     frame = exact(score_many(criteria, units))
     long = exact(score_many(criteria, units, long=True)).set_index(["unit", "code"])
     columns = [c for c in frame.columns if c in criteria.compiled.nodes]
-    totals = [
-        "total",
-        "max_points",
-        "index",
-        "band",
-        "complete",
-        "undetermined_points",
-        "provisional_points",
-        "provisional_points_scored",
-    ]
     for row, submission in enumerate(units):
         report = score(criteria, submission)
         expected: dict[str, object] = {c: report.node(c).points for c in columns}
-        expected.update({name: getattr(report, name) for name in totals})
+        expected.update({name: getattr(report, name) for name in TOTAL_COLUMNS})
         got_by: dict[str, object] = {column: frame.iloc[row][column] for column in expected}
         for node in report.nodes:
             line: Any = long.loc[(submission.unit.id, node.code)]
