@@ -39,6 +39,7 @@ __all__ = [
     "exit_now",
     "file_kind",
     "folder_files",
+    "language_option",
     "load_table",
     "load_units",
     "options",
@@ -134,6 +135,20 @@ def _language_option(_ctx: click.Context, _param: click.Parameter, value: str) -
     return value
 
 
+def language_option(function: F) -> F:
+    """``--lang vi|en``, set for the whole command (:func:`~parindex.cli_text.language`)
+    before the other options are read."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["vi", "en"]),
+        default="vi",
+        show_default=True,
+        callback=_language_option,
+        is_eager=True,
+        help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
+    )(function)
+
+
 def options(*formats: str, default: str = "text") -> Callable[[F], F]:
     """``--lang`` and ``--format`` (one of ``formats``), and user errors without tracebacks."""
     shown = ", ".join(f"{f}" for f in formats)
@@ -148,15 +163,7 @@ def options(*formats: str, default: str = "text") -> Callable[[F], F]:
             show_default=True,
             help=f"Định dạng kết quả: {shown}.\n---\nOutput format: {shown}.",
         )(function)
-        return click.option(
-            "--lang",
-            type=click.Choice(["vi", "en"]),
-            default="vi",
-            show_default=True,
-            callback=_language_option,
-            is_eager=True,
-            help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-        )(function)
+        return language_option(function)
 
     return decorate
 

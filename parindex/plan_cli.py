@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from parindex.cli_support import language_option
 from parindex.errors import ParindexError, ProblemsError
 
 if TYPE_CHECKING:
@@ -87,12 +88,7 @@ def _fail(exc: ParindexError, lang: str) -> None:
     default="text",
     help="Định dạng kết quả: text, json.\n---\nOutput format: text, json.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-)
+@language_option
 def plan_command(
     criteria_file: str,
     submission_file: str,
@@ -183,9 +179,7 @@ def _folder(criteria: CriteriaSet, folder: str, lang: str) -> tuple[list[Submiss
     ``.yml`` and ``.json`` files; a file of another set named on stderr, an invalid file's
     problems said and the others read; a unit read twice counted once (ranks, boundaries)."""
     from parindex.cli_support import folder_files, load_units
-    from parindex.cli_text import set_language
 
-    set_language(lang)
     return load_units(criteria, folder_files(folder), keep_duplicates=False)
 
 
@@ -371,12 +365,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     default=None,
     help="Ghi thêm tệp Excel.\n---\nAlso write an Excel file.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-)
+@language_option
 def progress_command(
     plan_file: str,
     submission_file: str,
