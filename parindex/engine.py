@@ -578,28 +578,37 @@ def _combine(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> N
             explanation="Không có nội dung nào áp dụng cho đơn vị",
             explanation_en="No part applies to this unit",
         )
-    parts = [
-        tree.Part(
-            True,
-            c.points is not None,
-            _ZERO if c.points is None else c.points,
-            c.max_points,
-            c.undetermined_points,
-            compiled.counts_in_max,
-            compiled.sign,
+    nodes = ctx.compiled.nodes
+    parts: list[tuple[bool, bool, Decimal, Decimal, Decimal, bool, int]] = []
+    shown: list[Decimal] = []
+    for c in children:  # each part as tree.Part holds it, in one pass
+        compiled, got = nodes[c.code], c.points
+        if got is not None:
+            shown.append(got)
+        parts.append(
+            (
+                True,
+                got is not None,
+                _ZERO if got is None else got,
+                c.max_points,
+                c.undetermined_points,
+                compiled.counts_in_max,
+                compiled.sign,
+            )
         )
-        for c in children
-        for compiled in (ctx.compiled.nodes[c.code],)
-    ]
-    combined = tree.aggregate(node.node.aggregation, parts, node.node.max_points, tree.DECIMALS)
+    how, cap = node.node.aggregation, node.node.max_points
+    combined = (
+        tree.aggregate(how, [tree.Part(*p) for p in parts], cap, tree.DECIMALS)
+        if _CAREFUL
+        else tree.aggregate_decimals(how, parts, cap)
+    )
     points, top, undetermined, partial = (
         combined.points,
         combined.top,
         combined.undetermined,
         combined.partial,
     )
-    shown = [c.points for c in children if c.points is not None]
-    if node.node.aggregation == Aggregation.MAX:
+    if how == Aggregation.MAX:
         listed = ", ".join(map(format_points, shown))
         formula, formula_en = "cao nhất của " + listed, "best of " + listed
     else:

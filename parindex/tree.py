@@ -32,6 +32,7 @@ __all__ = [
     "Algebra",
     "Part",
     "aggregate",
+    "aggregate_decimals",
     "band",
     "classify",
     "columns",
@@ -132,6 +133,51 @@ def aggregate(
     partial = algebra.unsettled(included, valid, undetermined_each)
     applies = algebra.either(included)
     undetermined = algebra.where(algebra.both(applies, partial), left, zero)
+    return Aggregate(raw, points, top, undetermined, partial, applies)
+
+
+def aggregate_decimals(
+    how: Aggregation,
+    parts: Sequence[tuple[bool, bool, Decimal, Decimal, Decimal, bool, int]],
+    cap: Decimal,
+) -> Aggregate[Decimal, bool]:
+    """:func:`aggregate` over :data:`DECIMALS`, in one pass over the parts (the engine's
+    usual path: a parent of one unit; a :class:`Part` or a plain tuple of its fields). The same operations on the same decimals in the
+    same order, so the same digits; ``tests/test_tree.py`` proves the two equal, and the
+    engine's careful path calls :func:`aggregate` itself."""
+    best = how == Aggregation.MAX
+    top = points = high = _ZERO
+    top_seen = points_seen = high_seen = applies = partial = False
+    for included, valid, scored, most, left, counts, sign in parts:
+        if not included:
+            continue
+        applies = True
+        upper = scored + left if valid else (_ZERO if sign < 0 else most)
+        if not valid or left != 0:
+            partial = True
+        if best:  # the first of equal values kept, as max() keeps it
+            if counts and (not top_seen or most > top):
+                top, top_seen = most, True
+            if valid and (not points_seen or scored > points):
+                points, points_seen = scored, True
+            if not high_seen or upper > high:
+                high, high_seen = upper, True
+        else:
+            if counts:
+                top += most
+            if valid:
+                points += scored
+            high += upper
+    if best:  # max() of nothing: a new Decimal(0), as DECIMALS.best
+        top = top if top_seen else Decimal(0)
+        points = points if points_seen else Decimal(0)
+        high = high if high_seen else Decimal(0)
+    elif how == Aggregation.CAPPED_SUM:
+        top = min(top, cap)
+    raw = points
+    points = max(min(raw, top), _ZERO)
+    left_over = max(_ZERO, min(high, top) - points)
+    undetermined = left_over if applies and partial else _ZERO
     return Aggregate(raw, points, top, undetermined, partial, applies)
 
 
