@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -34,6 +35,8 @@ from parindex.submission import CheckedSubmission, Document, Submission, check_s
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from parindex.compiler import CompiledSet
 
 __all__ = ["AreaSummary", "Finding", "Review", "RoundScore", "Severity", "review"]
 
@@ -244,64 +247,74 @@ def _trees(
     before survey points. A node that does not apply has no value in any of the three.
     """
     nodes = criteria.compiled.nodes
-    below = report._index[1]  # the children of each node, in tree order
+    by_code = report._index[0]
     own: _Values = {}
     with_survey: _Values = {}
     appraised: _Values = {}
-    touched = _with_ancestors(nodes, (*survey, *final) if final is not None else ())
-
-    def combined(code: str, node: NodeResult, known: list[Decimal]) -> Decimal | None:
-        if not known:
-            return None
-        if nodes[code].node.aggregation == Aggregation.MAX:
-            return max(known)
-        return max(_ZERO, min(sum(known, _ZERO), node.max_points))
-
-    def visit(node: NodeResult) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-        code = node.code
-        if node.status == Status.NOT_APPLICABLE:
-            own[code] = with_survey[code] = None
-            if final is not None:
-                appraised[code] = None
-            for child in below.get(code, ()):
-                visit(child)
-            return None, None, None
-        children = [visit(child) for child in below.get(code, ())]
+    appraising = final is not None
+    given: Mapping[str, Decimal] = final or {}
+    touched = _with_ancestors(nodes, (*survey, *given) if appraising else ())
+    waiting: dict[str, tuple[list[Decimal], list[Decimal], list[Decimal]]] = {}
+    na = Status.NOT_APPLICABLE
+    # children before their parent; a node that does not apply listed on entering it
+    for code, parent, best, has_parts, entered in _of_set(criteria).walk:
+        for first_in in entered:
+            if by_code[first_in].status == na:
+                own[first_in] = with_survey[first_in] = None
+                if appraising:
+                    appraised[first_in] = None
+        node = by_code[code]
+        if node.status == na:
+            continue
+        known = waiting.pop(code, _NO_PARTS) if has_parts else _NO_PARTS
+        top = node.max_points
         first: Decimal | None
         second: Decimal | None
         if code in self_scores:
             first = self_scores[code]
-        elif children:
-            first = combined(code, node, [c[0] for c in children if c[0] is not None])
         else:
-            first = None
+            first = _joined(best, top, known[0]) if has_parts else None
         if code in survey:
             second = survey[code]
         elif code in self_scores:
             second = self_scores[code]
-        elif children:
-            second = combined(code, node, [c[1] for c in children if c[1] is not None])
         else:
-            second = _ZERO
+            second = _joined(best, top, known[1]) if has_parts else _ZERO
         third: Decimal | None = None
-        if final is not None:
+        if appraising:
             if code not in touched:
                 third = second
-            elif code in final:
-                third = final[code]
+            elif code in given:
+                third = given[code]
             elif code in survey:
                 third = survey[code]
-            elif children:
-                third = combined(code, node, [c[2] for c in children if c[2] is not None])
             else:
-                third = second
+                third = _joined(best, top, known[2]) if has_parts else second
             appraised[code] = third
         own[code], with_survey[code] = first, second
-        return first, second, third
-
-    for area in below.get(None, ()):
-        visit(area)
+        if parent is not None:
+            parts = waiting.get(parent)
+            if parts is None:
+                parts = waiting[parent] = ([], [], [])
+            if first is not None:
+                parts[0].append(first)
+            if second is not None:
+                parts[1].append(second)
+            if third is not None:
+                parts[2].append(third)
     return own, with_survey, appraised
+
+
+_NO_PARTS: tuple[list[Decimal], list[Decimal], list[Decimal]] = ([], [], [])
+
+
+def _joined(best: bool, top: Decimal, known: list[Decimal]) -> Decimal | None:
+    """The parts' values aggregated like the rules aggregate them (``None``: none known)."""
+    if not known:
+        return None
+    if best:
+        return max(known)
+    return max(_ZERO, min(sum(known, _ZERO), top))
 
 
 def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
@@ -348,7 +361,7 @@ class _Reviewer:
         self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        survey_codes = _of_set(self.criteria)[0]
+        survey_codes = _of_set(self.criteria).given
         for node in self.report.nodes:
             claimed = self_scores.get(node.code)
             if claimed is None:
@@ -496,7 +509,7 @@ class _Reviewer:
 
     def documents_checks(self) -> None:
         year = self.submission.year
-        due_days = _of_set(self.criteria)[1]  # every node's code
+        due_days = _of_set(self.criteria).dues  # every node's code
         added = {d.id for a in self.submission.appraisals for d in a.added_documents}
         for document in self.submission.all_documents():
             cited = next((c for c in document.supports if c in due_days), None)
@@ -543,21 +556,55 @@ class _Reviewer:
                 )
 
 
-_SET: dict[int, tuple[CriteriaSet, frozenset[str], dict[str, list[dt.date]]]] = {}
+_Step = tuple[str, str | None, bool, bool, tuple[str, ...]]
+"""A node as :func:`_trees` meets it: code, parent, aggregated by ``max``, has parts, and
+the nodes entered on the way to it (the ancestors whose subtree it starts, top down, and
+itself if a leaf): those that do not apply are listed there, as a walk lists them."""
 
 
-def _of_set(criteria: CriteriaSet) -> tuple[frozenset[str], dict[str, list[dt.date]]]:
-    """The set's leaves scored by the survey (:meth:`CompiledSet.given_codes`) and each
-    node's one due day (:func:`_single_dues`), once a set."""
+@dataclass(frozen=True)
+class _OfSet:
+    """What the review reads of a set, once a set (:func:`_of_set`)."""
+
+    given: frozenset[str]
+    """The leaves scored by the survey (:meth:`CompiledSet.given_codes`)."""
+    dues: dict[str, list[dt.date]]
+    """Each node's one due day (:func:`_single_dues`)."""
+    walk: tuple[_Step, ...]
+    """Every node, children before their parent (:func:`_walk`)."""
+
+
+_SET: dict[int, tuple[CriteriaSet, _OfSet]] = {}
+
+
+def _of_set(criteria: CriteriaSet) -> _OfSet:
+    """The set's :class:`_OfSet`, made on its first unit (a few sets kept)."""
     found = _SET.get(id(criteria))
     if found is None or found[0] is not criteria:
         if len(_SET) > 8:
             _SET.clear()
-        nodes = criteria.compiled.nodes
-        given = frozenset(criteria.compiled.given_codes())
-        dues = {code: _single_dues(node) for code, node in nodes.items()}
-        found = _SET[id(criteria)] = criteria, given, dues
-    return found[1], found[2]
+        compiled = criteria.compiled
+        given = frozenset(compiled.given_codes())
+        dues = {code: _single_dues(node) for code, node in compiled.nodes.items()}
+        found = _SET[id(criteria)] = criteria, _OfSet(given, dues, _walk(compiled))
+    return found[1]
+
+
+def _walk(compiled: CompiledSet) -> tuple[_Step, ...]:
+    """Every node in the order a depth-first walk leaves it (children first, in order)."""
+    steps: list[_Step] = []
+
+    def visit(code: str, entered: tuple[str, ...]) -> None:
+        parts = compiled.children.get(code, ())
+        for index, part in enumerate(parts):
+            visit(part, (*entered, code) if index == 0 else ())
+        node = compiled.nodes[code]
+        best = node.node.aggregation == Aggregation.MAX
+        steps.append((code, node.parent, best, bool(parts), () if parts else (*entered, code)))
+
+    for area in compiled.children.get(None, ()):
+        visit(area, ())
+    return tuple(steps)
 
 
 def _single_dues(node: object) -> list[dt.date]:
