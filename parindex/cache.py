@@ -116,27 +116,35 @@ def _key(directory: Path) -> bytes:
     return path.read_bytes()
 
 
-def _mac(key: bytes, kind: str, digest: str, body: bytes) -> bytes:
-    message = f"parindex {kind} cache\0{fingerprint()}\0{digest}\0".encode()
+def _mac(key: bytes, kind: str, digest: str, body: bytes, version: str | None) -> bytes:
+    stamp = fingerprint() if version is None else version
+    message = f"parindex {kind} cache\0{stamp}\0{digest}\0".encode()
     return hmac.new(key, message + body, hashlib.sha256).digest()
 
 
-def sealed(directory: Path, kind: str, digest: str, body: bytes) -> bytes:
+def sealed(
+    directory: Path, kind: str, digest: str, body: bytes, version: str | None = None
+) -> bytes:
     """``body`` with its seal in front: the HMAC-SHA-256, keyed by the cache's key, of the
-    kind of entry (``criteria``, ``files``), this parindex's :func:`fingerprint`, the
-    ``digest`` the entry is kept under and the body. ``OSError``: no key can be kept."""
-    return _mac(_key(directory), kind, digest, body) + body
+    kind of entry (``criteria``, ``files``, ``code``), this parindex's :func:`fingerprint`
+    (or ``version``, for an entry that depends on something else: the code cache's on
+    Python only), the ``digest`` the entry is kept under and the body. ``OSError``: no key
+    can be kept."""
+    return _mac(_key(directory), kind, digest, body, version) + body
 
 
-def opened(directory: Path, kind: str, digest: str, blob: bytes) -> bytes | None:
+def opened(
+    directory: Path, kind: str, digest: str, blob: bytes, version: str | None = None
+) -> bytes | None:
     """The body of a :func:`sealed` entry, or ``None`` when its seal does not match (damaged,
-    written by another program or user, another kind, another digest, another parindex)."""
+    written by another program or user, another kind, another digest, another parindex or
+    ``version``)."""
     try:
         key = _key(directory)
     except OSError:
         return None
     mac, body = blob[:_MAC], blob[_MAC:]
-    if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, kind, digest, body)):
+    if len(mac) != _MAC or not hmac.compare_digest(mac, _mac(key, kind, digest, body, version)):
         return None
     return body
 

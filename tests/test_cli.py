@@ -298,6 +298,8 @@ def test_the_program_imports_the_command_line_with_the_collector_paused_then_fro
     monkeypatch.setattr(
         parindex.cli, "run", lambda: seen.append((gc.isenabled(), gc.get_freeze_count()))
     )
+    # the code table is the program's own (tests/test_code_cache.py): not in this process
+    monkeypatch.setattr("parindex.code_cache.install", lambda: None)
     try:
         run()
     finally:

@@ -1,0 +1,217 @@
+"""The compiled texts of dataclasses and typing, kept between runs of the program."""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import inspect
+import json
+import os
+import subprocess
+import sys
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parindex import code_cache
+from parindex.cache import sealed
+from parindex.code_cache import CodeTable, install, stamp
+
+ROOT = Path(__file__).resolve().parent.parent
+SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
+TNMT = ROOT / "evidence" / "so-tnmt-mau-2023.yaml"
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CodeTable]:
+    """The table installed in this process for one test, then taken out again."""
+    monkeypatch.setenv("PARINDEX_CACHE_DIR", str(tmp_path))
+    with _installed(monkeypatch, tmp_path) as table:
+        yield table
+
+
+def _point(name: str, fields: list[tuple[str, type]], frozen: bool) -> type:
+    return dataclasses.make_dataclass(name, fields, frozen=frozen, order=True)
+
+
+def _same_class(a: type, b: type) -> None:
+    for method in ("__init__", "__repr__", "__eq__", "__lt__", "__setattr__", "__hash__"):
+        made, plain = getattr(a, method), getattr(b, method)
+        if hasattr(plain, "__code__"):
+            assert made.__code__ == plain.__code__, method
+            assert made.__annotations__ == plain.__annotations__, method
+    assert inspect.signature(a) == inspect.signature(b)
+
+
+NAMES = st.lists(
+    st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+        lambda n: n not in {"self", "if", "in", "is", "or", "as", "and", "not", "for", "def"}
+    ),
+    min_size=0,
+    max_size=6,
+    unique=True,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(NAMES, st.booleans())
+def test_a_dataclass_made_through_the_table_is_the_one_python_makes(
+    names: list[str], frozen: bool
+) -> None:
+    """The same code objects, annotations and signature (never strings for types: the
+    table compiles with no inherited ``__future__`` flags), first compiled then found."""
+    fields = [(n, int if i % 2 else str) for i, n in enumerate(names)]
+    plain = _point("Plain", fields, frozen)
+    folder = Path(os.environ["PARINDEX_CACHE_DIR"]) / "code-test"
+    with pytest.MonkeyPatch.context() as patch, _installed(patch, folder) as table:
+        first = _point("Plain", fields, frozen)
+        again = _point("Plain", fields, frozen)
+        assert table.used  # looked up, not the builtin
+    _same_class(first, plain)
+    _same_class(again, plain)
+    assert repr(first(*range(len(names)))) == repr(plain(*range(len(names))))
+
+
+class _installed:
+    """The table installed in this process (``folder`` its cache), then taken out again;
+    for a hypothesis example too (fixtures are made once a test)."""
+
+    def __init__(self, patch: pytest.MonkeyPatch, folder: Path) -> None:
+        self.patch, self.folder = patch, folder
+
+    def __enter__(self) -> CodeTable:
+        self.patch.setenv("PARINDEX_CACHE_DIR", str(self.folder))
+        self.patch.delenv("PARINDEX_CACHE", raising=False)
+        table = install()
+        assert table is not None
+        self.table = table
+        return table
+
+    def __exit__(self, *exc: object) -> None:
+        atexit.unregister(self.table.save)
+        del dataclasses.exec  # type: ignore[attr-defined]
+        del typing.compile  # type: ignore[attr-defined]
+
+
+def test_string_annotations_compile_as_typing_compiles_them(installed: CodeTable) -> None:
+    made = typing.ForwardRef("list[int] | None")
+    # as typing compiles it (no ``__future__`` of this test module's: its flags differ)
+    plain = compile("list[int] | None", "<string>", "eval", dont_inherit=True)
+    assert made.__forward_code__ == plain
+    assert made.__forward_code__ != compile("list[int] | None", "<string>", "eval")
+    assert ("eval", "<string>", "list[int] | None") in installed.used
+    with pytest.raises(SyntaxError, match="Forward reference must be an expression"):
+        typing.ForwardRef("not an expression (")
+
+
+def test_what_a_run_compiled_the_next_run_finds(installed: CodeTable, tmp_path: Path) -> None:
+    text = "def f(a, b):\n return a + b"
+    first = installed.code(text, "<string>", "exec")
+    assert installed.new == 1 and installed.save()
+    assert not installed.save()  # nothing new since
+    again = CodeTable(tmp_path)
+    found = again.code(text, "<string>", "exec")
+    assert found == first == compile(text, "<string>", "exec", dont_inherit=True)
+    assert again.new == 0 and not again.save()
+
+
+def test_a_damaged_foreign_or_other_python_table_is_compiled_afresh(tmp_path: Path) -> None:
+    text = "x = 1"
+    written = CodeTable(tmp_path)
+    written.code(text, "<string>", "exec")
+    assert written.save() and written.file is not None
+    blob = written.file.read_bytes()
+    for bad in (
+        blob[:40] + bytes([blob[40] ^ 1]) + blob[41:],  # a changed byte
+        blob[:10],  # cut short
+        sealed(tmp_path, "code", written.file.name, blob[32:], stamp() + " another"),
+    ):
+        written.file.write_bytes(bad)
+        table = CodeTable(tmp_path)
+        assert table.code(text, "<string>", "exec") == compile(text, "<string>", "exec", 0, True)
+        assert table.new == 1  # not read: compiled
+
+
+def test_a_table_keeps_this_runs_texts_first_within_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = CodeTable(tmp_path)
+    for i in range(5):
+        old.code(f"x = {i}", "<string>", "exec")
+    assert old.save()
+    monkeypatch.setattr(code_cache, "MAX_ENTRIES", 4)
+    run = CodeTable(tmp_path)
+    run.code("y = 1", "<string>", "exec")
+    run.code("y = 2", "<string>", "exec")
+    assert run.save()
+    kept = CodeTable(tmp_path)
+    kept.code("y = 1", "<string>", "exec")
+    assert kept.found is not None and len(kept.found) == 4
+    assert {("exec", "<string>", "y = 1"), ("exec", "<string>", "y = 2")} <= set(kept.found)
+
+
+def test_off_when_the_caches_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARINDEX_CACHE", "off")
+    assert install() is None
+    assert "exec" not in vars(dataclasses) and "compile" not in vars(typing)
+
+
+def test_a_module_with_a_name_of_its_own_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARINDEX_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(typing, "compile", compile, raising=False)
+    assert install() is None
+    assert "exec" not in vars(dataclasses)
+
+
+def _score(cache: Path, switch: str = "on") -> dict[str, object]:
+    code = (
+        "import atexit, json, sys\n"
+        "sys.argv = ['parindex', 'score', sys.argv[1], sys.argv[2]]\n"
+        "import parindex.code_cache as cc\n"
+        "seen = {}\n"
+        "def report():\n"
+        "    t = seen.get('table')\n"
+        "    heavy = sorted(m for m in ('numpy', 'pandas', 'rich', 'openpyxl', 'xlsxwriter',"
+        " 'ruamel', 'yaml', 'importlib.metadata', 'parindex.synthetic') if m in sys.modules)\n"
+        "    print(json.dumps({'used': len(t.used) if t else 0, 'new': t.new if t else 0,"
+        " 'heavy': heavy}), file=sys.stderr)\n"
+        "atexit.register(report)\n"
+        "install = cc.install\n"
+        "def watched():\n"
+        "    seen['table'] = install()\n"
+        "    return seen['table']\n"
+        "cc.install = watched\n"
+        "from parindex.__main__ import run\n"
+        "run()\n"
+    )
+    env = {**os.environ, "PARINDEX_CACHE_DIR": str(cache), "PARINDEX_CACHE": switch}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(SET_2023), str(TNMT)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    found: dict[str, object] = json.loads(done.stderr.splitlines()[-1])
+    found["stdout"] = done.stdout
+    return found
+
+
+def test_the_program_compiles_once_the_same_output_and_no_heavy_module(tmp_path: Path) -> None:
+    """A one-unit ``score``: the first run compiles and writes the table, the second finds
+    every text in it; the output is the output with the caches off; and the command
+    imports none of the modules it does not need (tables, Excel, rich, YAML libraries)."""
+    first = _score(tmp_path)
+    second = _score(tmp_path)
+    off = _score(tmp_path / "unused", "off")
+    assert isinstance(first["used"], int) and first["used"] > 300
+    assert first["new"] == first["used"] and second["used"] == first["used"]
+    assert second["new"] == 0
+    assert first["stdout"] == second["stdout"] == off["stdout"]
+    assert first["heavy"] == second["heavy"] == off["heavy"] == []
