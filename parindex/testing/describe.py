@@ -18,24 +18,23 @@ from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import SubmissionError
 from parindex.expressions import Value
 from parindex.loader import SourceMap
-from parindex.numbers import format_date, format_decimal, parse_decimal
+from parindex.numbers import format_decimal, parse_decimal
 from parindex.report import format_points
+from parindex.rules._explain import display
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
 __all__ = ["GeneratedSubmission", "describe_submission", "describe_value"]
 
 
 def describe_value(value: Any, spec: Input | None = None) -> str:
-    """One value as a score sheet writes it: ``0,5``, ``80%``, ``31/12/2022``, ``có``."""
+    """One value as a score sheet writes it: ``0,5``, ``80%``, ``31/12/2022``, ``có``; a
+    number to its last digit and an enum choice with its code (a counterexample must be exact;
+    :func:`parindex.rules._explain.display` rounds to hundredths)."""
     kind = spec.type if spec is not None else None
     if value is None:
         return "(thiếu)"
-    if isinstance(value, bool):
-        if kind == InputType.DATE and value is False:
-            return "không thực hiện"
-        return "có" if value else "không"
-    if isinstance(value, dt.date):
-        return format_date(value)
+    if isinstance(value, bool | dt.date):  # as every explanation says it
+        return display(value, kind)
     if isinstance(value, str) and kind == InputType.ENUM and spec is not None:
         return f"{(spec.choices or {}).get(value, value)} ({value})"
     if isinstance(value, int | Decimal | float) or (
