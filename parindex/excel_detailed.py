@@ -21,7 +21,7 @@ writes it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -235,20 +235,21 @@ class _Row:
     """One criteria row of a shape: its constant XML, and where the unit's parts go."""
 
     at: int
-    opening: str
-    """``<row r="…"`` (the row's height is the unit's)."""
-    head: str
-    """``>`` and the code and title cells."""
+    template: str
+    """The row's XML for :meth:`str.format`: ``{0}`` the height's attributes, ``{1}`` to
+    ``{3}`` the figures, rule and evidence cells, ``{4}`` and ``{5}`` the unit's and the
+    appraiser's note cells, ``{6}`` on the ends of the maximum's and the scores' holes."""
     title_lines: int
     """Lines the title wraps to (a row's least)."""
-    maximum: _Scores
-    """The maximum's cell (never the unit's constant: at most a formula's value)."""
     texts: tuple[tuple[str, Any, int, str], ...]
     """The figures, rule and evidence cells (the unit's texts): :func:`_text_cell`."""
-    scores: _Scores
-    """The self, computed, appraised and difference cells."""
     notes: tuple[tuple[str, Any, int, str], ...]
     """The unit's and the appraiser's note cells: :func:`_text_cell`."""
+    holes: tuple[tuple[int, int], ...]
+    """The maximum's and the scores' holes in order: their kind and column."""
+    seen: dict[tuple[Any, ...], tuple[str, int]] = field(default_factory=dict)
+    """The row's XML for texts, notes and values a unit gave before (:func:`_fill`), and its
+    string cells."""
 
 
 @dataclass(frozen=True)
@@ -291,16 +292,31 @@ def _made_row(
         head.append(
             f'<c r="{cell_name(at, col)}"{style} t="s"><v>{string_number(sheet, text)}</v></c>'
         )
+    maximum = _Scores.made(sheet, unit, at, (MAX,), fmt, own)
+    scores = _Scores.made(sheet, unit, at, (SELF, COMPUTED, APPRAISED, DIFF), fmt, own)
+    holes = maximum.holes + scores.holes
+    ends = iter(f"{{{6 + n}}}" for n in range(len(holes)))
+    template = [_braced(f'<row r="{at + 1}"'), "{0}", _braced("".join(head))]
+    for part in (maximum, "{1}{2}{3}", scores, "{4}{5}</row>"):
+        if isinstance(part, str):
+            template.append(part)
+            continue
+        for before, _, _ in part.holes:
+            template += (_braced(before), next(ends))
+        template.append(_braced(part.tail))
     return _Row(
         at=at,
-        opening=f'<row r="{at + 1}"',
-        head="".join(head),
+        template="".join(template),
         title_lines=text_lines(title, _POINTS[TITLE], 11),
-        maximum=_Scores.made(sheet, unit, at, (MAX,), fmt, own),
         texts=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (INPUTS, RULE, EVIDENCE)),
-        scores=_Scores.made(sheet, unit, at, (SELF, COMPUTED, APPRAISED, DIFF), fmt, own),
         notes=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (UNIT_NOTE, NOTE)),
+        holes=tuple((kind, col) for _, kind, col in holes),
     )
+
+
+def _braced(xml: str) -> str:
+    """``xml`` as constant text of a :meth:`str.format` template."""
+    return xml.replace("{", "{{").replace("}", "}}")
 
 
 def _text_cell(sheet: Any, at: int, col: int, fmt: Any) -> tuple[str, Any, int, str]:
@@ -336,29 +352,17 @@ def _fill(
     documents: Mapping[str, Sequence[Document]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
-    """``unit``'s rows: the shape's rows with the unit's parts in their holes."""
+    """``unit``'s rows: the shape's rows with the unit's parts in their holes. A row whose
+    texts, notes and values a unit of the shape gave before is that row's XML again
+    (:attr:`_Row.seen`): its strings are in the table and its formats numbered already, so
+    only the string cells are counted."""
     cells: Mapping[tuple[int, int], Any] = unit.cells  # a hole's: a decimal or None
     cell, scores = unit.evaluator.cell, unit.submission.self_scores
     table = sheet.str_table
-    index = table._get_shared_string_index
-    # a string already in the table is looked up here and counted below (the other process's
-    # table marks the numbers of strings it adds: it always goes through its method)
-    known = table.string_table.get if type(table) is SharedStringTable else {}.get
+    maker = _Maker(sheet, formats, table)
     counted = made.strings
-    heights: dict[float, str] = {}
     out: list[str] = []
     add = out.append
-
-    def put(name: str, fmt: Any, col: int, prefix: str, text: str, at: int, code: str) -> int:
-        """A unit's text in its cell; 1 when it was already in the string table (counted
-        below, once for the row), else 0."""
-        if prefix and len(text) <= LONG_TEXT and not text.startswith(_DANGEROUS):
-            number = known(text)
-            add(f"{prefix}{index(text) if number is None else number}</v></c>")
-            return int(number is not None)
-        add(safe_cell(sheet, name, at, col, text, fmt, formats, code))
-        return 0
-
     for plan, row in zip(made.rows, unit.layout.rows, strict=True):
         result, at = row.result, plan.at
         code = result.code
@@ -368,26 +372,83 @@ def _fill(
             explained.explanation if explained else None,
             appraised[code][1] if code in appraised else None,
         )
-        height = min(409.0, _lines(plan.title_lines, texts, notes) * 14.0 + 3)
-        attributes = heights.get(height)
-        if attributes is None:
-            attributes = heights[height] = sheet.row_attributes(height)
-        add(f"{plan.opening}{attributes}{plan.head}")
-        for before, kind, col in plan.maximum.holes:
-            add(before)
-            add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
-        add(plan.maximum.tail)
-        for (name, fmt, col, prefix), text in zip(plan.texts, texts, strict=True):
-            counted += put(name, fmt, col, prefix, text, at, code)
-        for before, kind, col in plan.scores.holes:
-            add(before)
-            add(number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col)))
-        add(plan.scores.tail)
-        for (name, fmt, col, prefix), note in zip(plan.notes, notes, strict=True):
-            if note:
-                counted += put(name, fmt, col, prefix, note, at, code)
-            else:
-                add(f'<c r="{name}"{sheet_style(sheet, fmt)}/>')
-        add("</row>")
+        ends = tuple(
+            [
+                number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col))
+                for kind, col in plan.holes
+            ]
+        )
+        key = (texts, notes, ends)
+        seen = plan.seen.get(key)
+        if seen is not None:
+            add(seen[0])
+            counted += seen[1]
+            continue
+        xml, strings, again = maker.row(plan, texts, notes, ends, code)
+        add(xml)
+        counted += strings
+        if again and len(plan.seen) < _SEEN:
+            plan.seen[key] = xml, again
     table.count += counted
     sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))
+
+
+_SEEN = 32
+"""Rows kept a shape's row (:attr:`_Row.seen`): a province's units repeat most rows' values."""
+
+
+class _Maker:
+    """A unit's row of a shape made from its parts (:func:`_fill`)."""
+
+    def __init__(self, sheet: Any, formats: Formats, table: Any) -> None:
+        self.sheet, self.formats = sheet, formats
+        self.index = table._get_shared_string_index
+        # a string already in the table is looked up here and counted by the caller (the
+        # other process's table marks the numbers of strings it adds: it always goes through
+        # its method)
+        self.known = table.string_table.get if type(table) is SharedStringTable else {}.get
+        self.heights: dict[float, str] = {}
+
+    def row(
+        self,
+        plan: _Row,
+        texts: tuple[str, str, str],
+        notes: tuple[str | None, str | None],
+        ends: tuple[str, ...],
+        code: str,
+    ) -> tuple[str, int, int]:
+        """The row's XML; the strings it found in the table (for the caller to count); the
+        string cells it holds if it can be used again as it is (0: a text was cut, quoted
+        or written with a format not numbered before)."""
+        height = min(409.0, _lines(plan.title_lines, texts, notes) * 14.0 + 3)
+        attributes = self.heights.get(height)
+        if attributes is None:
+            attributes = self.heights[height] = self.sheet.row_attributes(height)
+        at, put = plan.at, self.put
+        (first, one), (second, two), (third, three) = (
+            put(hole, text, at, code) for hole, text in zip(plan.texts, texts, strict=True)
+        )
+        found, plain, strings = (one > 0) + (two > 0) + (three > 0), min(one, two, three), 3
+        cells = []
+        for hole, note in zip(plan.notes, notes, strict=True):
+            if note:
+                made, known = put(hole, note, at, code)
+                found, plain, strings = found + (known > 0), min(plain, known), strings + 1
+            else:
+                made = f'<c r="{hole[0]}"{sheet_style(self.sheet, hole[1])}/>'
+            cells.append(made)
+        xml = plan.template.format(attributes, first, second, third, *cells, *ends)
+        return xml, found, strings if plain >= 0 else 0
+
+    def put(
+        self, hole: tuple[str, Any, int, str], text: str, at: int, code: str
+    ) -> tuple[str, int]:
+        """A unit's text in its cell; and 1 when it was already in the string table (to be
+        counted), 0 when added, -1 when written the careful way (counted there)."""
+        name, fmt, col, prefix = hole
+        if prefix and len(text) <= LONG_TEXT and not text.startswith(_DANGEROUS):
+            number = self.known(text)
+            if number is None:
+                return f"{prefix}{self.index(text)}</v></c>", 0
+            return f"{prefix}{number}</v></c>", 1
+        return safe_cell(self.sheet, name, at, col, text, fmt, self.formats, code), -1

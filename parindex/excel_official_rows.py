@@ -15,8 +15,7 @@ and counted in the same order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import quote_sheetname
@@ -92,6 +91,10 @@ class _Row:
     names: tuple[str, str, str]
     """The appraised, evidence and note cells' names."""
     formats: Mapping[str, Any]
+    code: str
+    seen: dict[tuple[Any, ...], tuple[str, int]] = field(default_factory=dict)
+    """The row's XML for evidence, notes and values a unit gave before (:func:`fill`), and
+    its string cells."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,7 @@ def _made(
             cell_name(at, NOTE_OUT),
         ),
         formats=fmt,
+        code=row.code,
     )
 
 
@@ -214,88 +218,130 @@ def fill(
     language: str,
 ) -> int:
     """``unit``'s official rows, its parts put in the holes of its shape's rows; returns the
-    last row."""
+    last row. A row whose evidence, note and values a unit of the shape gave before is that
+    row's XML again (:attr:`_Row.seen`; its strings are in the table: only counted)."""
     grid_rows, cell, appraised = unit.layout.rows, unit.evaluator.cell, state.appraised
     missing = text("Chưa có TLKC", "No evidence", language)
     words = text(*NOT_APPRAISED, language)
-    heights: dict[float, str] = {}
-    points_evidence, points_note = _POINTS[EVIDENCE_OUT], _POINTS[NOTE_OUT]
+    maker = _Maker(sheet, formats)
+    counted = made.strings
     out: list[str] = []
     add = out.append
     for plan in made.rows:
         row = grid_rows[plan.position]
-        result, at, fmt = row.result, plan.at, plan.formats
-        code = result.code
-        here = cited.get(code, ())
+        result = row.result
+        here = cited.get(result.code, ())
         evidence = list(here) if row.leaf or here else []
         if row.applicable and result.evidence_missing:
             evidence.append(missing)
-        evidence_text = "\n".join(evidence)
         note = _note(unit, row, appraised, language)
-        small = fmt["small"]
-        # the cells in the order the careful path writes them (a format is numbered at its
-        # first use): evidence, note, then the scores
-        if evidence_text:
-            evidence_cell = safe_cell(
-                sheet, plan.names[1], at, EVIDENCE_OUT, evidence_text, small, formats, code
-            )
-        else:
-            evidence_cell = f'<c r="{plan.names[1]}"{sheet_style(sheet, small)}/>'
-        if note:
-            note_cell = safe_cell(sheet, plan.names[2], at, NOTE_OUT, note, small, formats, code)
-        else:
-            note_cell = f'<c r="{plan.names[2]}"{sheet_style(sheet, small)}/>'
-        lines = max(
-            plan.title_lines,
-            text_lines(evidence_text, points_evidence, _BODY),
-            text_lines(note, points_note, _BODY),
+        key = (
+            "\n".join(evidence),
+            note,
+            shown_end(cell(*plan.self_source)) if plan.self_cell else "",
+            _appraisal(plan, row, cell, state, words) if plan.appraised != _NONE else None,
         )
-        height = min(409.0, lines * _LINE + 2)
-        attributes = heights.get(height)
-        if attributes is None:
-            attributes = heights[height] = sheet.row_attributes(height)
-        add(plan.opening)
-        add(attributes)
-        add(plan.head)
-        if plan.self_cell:
-            add(plan.self_cell)
-            add(shown_end(cell(*plan.self_source)))
-        add(plan.blanks)
-        kind = plan.appraised
-        if kind != _NONE:
-            add(_appraised(sheet, plan, row, cell, state, words))
-        add(evidence_cell)
-        add(note_cell)
-        add("</row>")
-    sheet.str_table.count += made.strings
+        seen = plan.seen.get(key)
+        if seen is not None:
+            add(seen[0])
+            counted += seen[1]
+            continue
+        xml, strings = maker.row(plan, *key)
+        add(xml)
+        if strings >= 0 and len(plan.seen) < _SEEN:
+            plan.seen[key] = xml, strings
+    sheet.str_table.count += counted
     detail = escaped(quote_sheetname(unit.sheet_name))
     first, last = made.rows[0].at, made.rows[-1].at
     sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
     return last
 
 
-def _appraised(
-    sheet: Any, plan: _Row, row: SheetRow, cell: Any, state: _Appraisal, words: str
-) -> str:
-    """The appraised cell of an applicable row, as ``excel_official._appraised_cell``
-    writes it: a score (the value stored) or "chưa thẩm định"."""
-    fmt, name, kind, appraised = plan.formats, plan.names[0], plan.appraised, state.appraised
+_SEEN = 32
+"""Rows kept a shape's row (:attr:`_Row.seen`)."""
+
+
+class _Maker:
+    """A unit's official row made from its parts (:func:`fill`)."""
+
+    def __init__(self, sheet: Any, formats: Formats) -> None:
+        self.sheet, self.formats = sheet, formats
+        self.heights: dict[float, str] = {}
+
+    def row(
+        self,
+        plan: _Row,
+        evidence: str,
+        note: str,
+        self_end: str,
+        appraisal: tuple[int, str | None, str] | None,
+    ) -> tuple[str, int]:
+        """The row's XML, and the string cells it holds if it can be used again as it is
+        (-1: a text was cut or quoted)."""
+        sheet, formats, at, small = self.sheet, self.formats, plan.at, plan.formats["small"]
+        # the cells in the order the careful path writes them (a format is numbered at its
+        # first use): evidence, note, then the scores
+        cells, strings = [], 0
+        for name, col, words in (
+            (plan.names[1], EVIDENCE_OUT, evidence),
+            (plan.names[2], NOTE_OUT, note),
+        ):
+            if words:
+                cells.append(safe_cell(sheet, name, at, col, words, small, formats, plan.code))
+                plain = len(words) <= LONG_TEXT and not words.startswith(_DANGEROUS)
+                strings = strings + 1 if plain and strings >= 0 else -1
+            else:
+                cells.append(f'<c r="{name}"{sheet_style(sheet, small)}/>')
+        lines = max(
+            plan.title_lines,
+            text_lines(evidence, _POINTS[EVIDENCE_OUT], _BODY),
+            text_lines(note, _POINTS[NOTE_OUT], _BODY),
+        )
+        height = min(409.0, lines * _LINE + 2)
+        attributes = self.heights.get(height)
+        if attributes is None:
+            attributes = self.heights[height] = sheet.row_attributes(height)
+        out = [plan.opening, attributes, plan.head]
+        if plan.self_cell:
+            out += (plan.self_cell, self_end)
+        out.append(plan.blanks)
+        if appraisal is not None:
+            out.append(_appraised(sheet, plan, appraisal))
+        out += (*cells, "</row>")
+        return "".join(out), strings
+
+
+def _appraisal(
+    plan: _Row, row: SheetRow, cell: Any, state: _Appraisal, words: str
+) -> tuple[int, str | None, str]:
+    """What the appraised cell of an applicable row shows, as
+    ``excel_official._appraised_cell`` decides it: the formula (its index in
+    ``plan.formulas``), the score's value as stored (``None``: not scored) and the words
+    shown instead."""
+    kind, appraised = plan.appraised, state.appraised
     if kind == _SURVEY:
-        formula, scored = plan.formulas[0], True
-        value: Decimal | None = cell(row.row, COMPUTED)
-    else:
-        if kind == _ENTRY:
-            covered = any(code in appraised for code in plan.above)
-            formula, scored = plan.formulas[1 if covered else 0], row.code in appraised
-            shown = "" if covered else words
-        else:  # a parent: its appraised total once every part below is appraised
-            formula, scored, shown = plan.formulas[0], state.covered(row), words
-        if not scored:
-            kind_attribute = ' t="str"' if shown else ""
-            return (
-                f'<c r="{name}"{sheet_style(sheet, fmt["words"])}{kind_attribute}><f>{formula}</f>'
-                f"<v>{escaped(shown)}</v></c>"
-            )
+        index, scored, shown = 0, True, ""
+        value = cell(row.row, COMPUTED)
+    elif kind == _ENTRY:
+        covered = any(code in appraised for code in plan.above)
+        index, scored, shown = int(covered), row.code in appraised, "" if covered else words
+    else:  # a parent: its appraised total once every part below is appraised
+        index, scored, shown = 0, state.covered(row), words
+    if not scored:
+        return index, None, shown
+    if kind != _SURVEY:
         value = cell(row.row, APPRAISED)
     assert value is not None
-    return f'<c r="{name}"{sheet_style(sheet, fmt["number"])}><f>{formula}</f><v>{shown_end(value)}'
+    return index, shown_end(value), shown
+
+
+def _appraised(sheet: Any, plan: _Row, appraisal: tuple[int, str | None, str]) -> str:
+    """The appraised cell's XML (:func:`_appraisal`): a score (the value stored) or
+    "chưa thẩm định"."""
+    index, end, shown = appraisal
+    name, formula = plan.names[0], plan.formulas[index]
+    if end is None:
+        kind_attribute = ' t="str"' if shown else ""
+        style = sheet_style(sheet, plan.formats["words"])
+        return f'<c r="{name}"{style}{kind_attribute}><f>{formula}</f><v>{escaped(shown)}</v></c>'
+    return f'<c r="{name}"{sheet_style(sheet, plan.formats["number"])}><f>{formula}</f><v>{end}'

@@ -135,21 +135,38 @@ def test_rows_made_from_a_shape_are_the_careful_rows(
     picked = data.draw(st.lists(st.integers(0, len(samples) - 1), min_size=1, max_size=3))
     units = [_varied(criteria, samples[i], data.draw, f"u{n}") for n, i in enumerate(picked)]
     units.append(_again(units[0], data.draw))
+    units.append(_renamed(units[-1]))  # its rows as the unit before: made again from theirs
     filled: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
         for module, name in ((detailed, "_fill"), (official_rows, "fill")):
             original = getattr(module, name)
             patch.setattr(module, name, _counted(original, name, filled))
+        for module in (detailed, official_rows):
+            made = module._Maker.row
+            patch.setattr(module._Maker, "row", _counted(made, module.__name__, filled))
         _assert_same(criteria, units, tmp_path)
     assert {"_fill", "fill"} <= set(filled)  # the last unit's shape was seen: rows filled
+    for fill, made in (("_fill", detailed.__name__), ("fill", official_rows.__name__)):
+        # rows seen before (the last unit's, at least) were not made again
+        assert filled.count(made) < filled.count(f"{fill} rows")
 
 
 def _counted(function: Any, name: str, calls: list[str]) -> Any:
+    """``function`` noting ``name`` at each call (and, for a fill, ``name rows`` a row)."""
+
     def counted(*args: Any) -> Any:
         calls.append(name)
+        if name in ("_fill", "fill"):
+            calls.extend([f"{name} rows"] * len(args[2].rows))
         return function(*args)
 
     return counted
+
+
+def _renamed(unit: Submission) -> Submission:
+    """``unit`` under another name: every value and text the same."""
+    named = unit.unit.model_copy(update={"id": "same", "name": "Đơn vị giống"})
+    return unit.model_copy(update={"unit": named})
 
 
 def _again(unit: Submission, draw: Any) -> Submission:
