@@ -228,7 +228,7 @@ def _write_unit(
         password,
         {"format_columns": True, "format_rows": True, "select_locked_cells": True},
     )
-    sheet.seal()
+    sheet.seal(formats.memo.setdefault("sheet ends", {}))  # a shape's sheets: the same ends
 
 
 def _write_signatures(sheet: Any, formats: Formats, at: int) -> None:

@@ -244,7 +244,7 @@ def write_official(
     page = text("Trang &P/&N", "Page &P of &N", language)
     sheet.set_footer(f'&C&"Times New Roman"&9{page}')
     sheet.protect(password, {"select_locked_cells": True})
-    sheet.seal()
+    sheet.seal(formats.memo.setdefault("sheet ends", {}))  # a shape's sheets: the same ends
 
 
 def _shown(grid: SheetLayout) -> list[SheetRow]:

@@ -13,6 +13,7 @@ is XlsxWriter's own.
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import zlib
@@ -33,6 +34,12 @@ from parindex.excel_style import FormulaSheet
 __all__ = ["Book", "RowSheet", "escaped", "number_end", "shown_end"]
 
 _ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+_NOT_SETTINGS = frozenset(
+    {"name", "index", "repeat_row_range", "repeat_col_range", "print_area_range", "autofilter_area"}
+    | {"_rows", "_heights", "_blocks", "_styles", "_data", "_part", "fh"}
+)
+"""A sheet's attributes its part does not show: its name and place (XlsxWriter puts the ranges
+made with its name in the workbook's part), its cells and rows (:meth:`RowSheet.seal`)."""
 
 
 class RowSheet(FormulaSheet):
@@ -240,17 +247,44 @@ class RowSheet(FormulaSheet):
 
     # --- the sheet's XML ---------------------------------------------------------------------
 
-    def seal(self) -> None:
+    def seal(self, ends: dict[Any, Any] | None = None) -> None:
         """Join the rows into the sheet's XML and drop the cells (the sheet is complete);
-        then, where it can be (:attr:`early`), the whole sheet's part made already."""
+        then, where it can be (:attr:`early`), the whole sheet's part made already.
+
+        ``ends``, a dict kept for the workbook, holds the parts' text before and after their
+        rows: a sheet whose every setting (all but its name, place and rows) equals one sealed
+        before takes that sheet's ends around its own rows instead of XlsxWriter making them
+        again (the units' sheets of one shape differ only in their rows)."""
         self._data = self._sheet_data()
         self._rows, self._heights, self._blocks = {}, {}, {}
         if self.early and self._unchanging():
-            handle = io.StringIO()
-            self._set_xml_writer(handle)
-            super()._assemble_xml_file()  # as XlsxWriter makes it when the workbook is saved
-            self._part = handle.getvalue(), self._settled()
+            self._part = self._made_part(ends), self._settled()
             self._set_filehandle(None)  # its text is in the part
+
+    def _made_part(self, ends: dict[Any, Any] | None) -> str:
+        """The sheet's whole part (:meth:`seal`)."""
+        data = self._data
+        if ends is None or not data or self.sparklines or self.data_bars_2010:
+            return self._assembled()  # (sparklines and data bars: their ids are the index's)
+        settings = {k: v for k, v in vars(self).items() if k not in _NOT_SETTINGS}
+        key = (self.dim_rowmax, self.dim_colmax, len(self.merge), len(self.validations))
+        for known, before, after in ends.get(key, ()):
+            if known == settings:
+                return "".join((before, "<sheetData>", data, "</sheetData>", after))
+        # kept as they are now: making the part changes some in place (the panes' selections)
+        own = {id(v): v for v in settings.values() if not isinstance(v, (list, dict, set))}
+        settings = copy.deepcopy(settings, own)
+        part = self._assembled()
+        start, end = part.index("<sheetData>"), part.rindex("</sheetData>")
+        ends.setdefault(key, []).append((settings, part[:start], part[end + 12 :]))
+        return part
+
+    def _assembled(self) -> str:
+        """The sheet's part as XlsxWriter makes it when the workbook is saved."""
+        handle = io.StringIO()
+        self._set_xml_writer(handle)
+        super()._assemble_xml_file()
+        return handle.getvalue()
 
     def _sheet_data(self) -> str:
         """The rows' XML (:meth:`seal`); the sheet's dimension set."""

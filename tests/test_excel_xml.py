@@ -352,3 +352,53 @@ def test_a_formula_program_gives_way_where_a_branch_not_taken_raises() -> None:
     evaluator = Evaluator(cells)
     program.run(cells, evaluator.memo)
     assert repr(evaluator.memo[0, 2]) == repr(Evaluator(cells).cell(0, 2)) == "Decimal('-0')"
+
+
+def _alike_parts(path: Path, early: bool, ends: dict[Any, Any] | None) -> dict[str, bytes]:
+    """Sheets whose settings are the same but for one (a validation's words, its range, a
+    merge, a pane, a hidden sheet, the protection), each with rows of its own, sealed with
+    ``ends``: each part."""
+    book = Book(str(path), {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True, "text_wrap": True})
+    changes = ["", "", "words", "range", "merge", "pane", "hidden", "protect", "", "words"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RowSheet, "early", early)
+        for number, change in enumerate(changes):
+            sheet = book.add_worksheet(f"S{number}", RowSheet)
+            sheet.set_column(0, 2, 12.5)
+            sheet.merge_range(0, 0, 0, 1 if change == "merge" else 2, f"đầu {number}", bold)
+            for row in range(1, 12):
+                sheet.write_number(row, 0, row * number, bold)
+                sheet.write_formula(row, 1, f"A{row + 1}*{number}", None, row * number)
+            sheet.data_validation(
+                1,
+                0,
+                1,
+                0,
+                {
+                    "validate": "decimal",
+                    "criteria": "between",
+                    "minimum": 0,
+                    "maximum": 2,
+                    "multi_range": "A2 A6" if change == "range" else "A2 A5",
+                    "input_message": "khác" if change == "words" else "Từ 0 đến 2",
+                },
+            )
+            sheet.freeze_panes(1, 2 if change == "pane" else 1)
+            sheet.protect("x" if change == "protect" else "", {"format_columns": True})
+            if change == "hidden":
+                sheet.hide()
+            sheet.seal(ends)
+    book.close()
+    with zipfile.ZipFile(path) as packed:
+        return {n: packed.read(n) for n in packed.namelist() if not n.startswith("docProps")}
+
+
+def test_sheets_sealed_alike_take_the_same_ends(tmp_path: Path) -> None:
+    ends: dict[Any, Any] = {}
+    alike = _alike_parts(tmp_path / "alike.xlsx", True, ends)
+    late = _alike_parts(tmp_path / "late.xlsx", False, None)
+    assert alike.keys() == late.keys() and [n for n in alike if alike[n] != late[n]] == []
+    kept = [before for entries in ends.values() for _, before, _ in entries]
+    # the first sheet is made when saving; of the other nine, three are alike ("", "", "words")
+    assert len(kept) == 7
