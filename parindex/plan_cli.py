@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from parindex.cli_support import language_option
+from parindex.cli_support import language_option, t
 from parindex.errors import ParindexError, ProblemsError
 
 if TYPE_CHECKING:
@@ -124,7 +124,12 @@ def plan_command(
     from parindex.submission import load_submission
 
     if appendix and (output is None or Path(output).suffix.lower() not in _APPENDIX):
-        raise click.UsageError("--appendix cần -o TỆP.xlsx, TỆP.docx hoặc TỆP.yaml (kế hoạch)")
+        raise click.UsageError(
+            t(
+                "--appendix cần -o TỆP.xlsx, TỆP.docx hoặc TỆP.yaml (kế hoạch)",
+                "--appendix needs -o FILE.xlsx, FILE.docx or FILE.yaml (a plan file)",
+            )
+        )
     try:
         criteria = load_criteria(criteria_file)
         if Path(submission_file).is_dir():
@@ -274,7 +279,13 @@ def _apply(
     chosen = {}
     for number in numbers:
         if not 1 <= number <= len(advice.steps):
-            raise click.BadParameter(f"không có gợi ý số {number}", param_hint="--apply")
+            raise click.BadParameter(
+                t(
+                    f"không có gợi ý số {number} (có {len(advice.steps)} gợi ý, từ số 1)",
+                    f"no suggestion number {number} ({len(advice.steps)} suggestions, from 1)",
+                ),
+                param_hint="--apply",
+            )
         step = advice.steps[number - 1]
         chosen[step.name] = step.proposed
     result = what_if(criteria, submission, chosen, others)
@@ -391,7 +402,7 @@ def progress_command(
     from rich.table import Table
 
     from parindex.loader import load_criteria
-    from parindex.numbers import parse_date
+    from parindex.numbers import ValueTextError, parse_date
     from parindex.plans import load_plan
     from parindex.progress import (
         TARGET_HEADERS,
@@ -406,8 +417,8 @@ def progress_command(
 
     try:
         day = parse_date(on)
-    except ValueError as exc:
-        raise click.BadParameter(f"{exc} (viết dd/mm/yyyy)", param_hint="--on") from None
+    except ValueTextError as exc:  # it says how to write a date
+        raise click.BadParameter(t(exc.message, exc.message_en), param_hint="--on") from None
     try:
         submission = load_submission(submission_file)
         path = criteria_file or str(Path("criteria") / f"{submission.criteria}.yaml")
@@ -418,8 +429,12 @@ def progress_command(
         return
     if criteria is None:
         click.echo(
-            f"Không có bộ tiêu chí {submission.criteria}: chỉ tiêu không đo được, "
-            "không tính điểm có nguy cơ mất (dùng --criteria)",
+            t(
+                f"Không có bộ tiêu chí {submission.criteria}: chỉ tiêu không đo được, "
+                "không tính điểm có nguy cơ mất (dùng --criteria)",
+                f"No criteria set {submission.criteria}: targets cannot be measured, "
+                "points at risk are not counted (use --criteria)",
+            ),
             err=True,
         )
     result = progress(plan, submission, day, within, criteria)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from parindex.cli import main
@@ -141,3 +142,38 @@ def test_a_plan_of_another_set_is_said_in_the_language_asked() -> None:
         assert said == words.replace("PATH", plan).replace("X", "quangbinh-stnmt-2021").replace(
             "Y", "namdinh-stnmt-2023"
         )
+
+
+def test_usage_mistakes_are_said_in_the_language_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``plan``'s and ``progress``'s own mistakes were said in Vietnamese only (a wrong
+    ``--apply`` number, ``--appendix`` without a file, a date that does not exist, no set)."""
+    plan = str(ROOT / "plans" / "hatinh-sct-2023.yaml")
+    unit = str(ROOT / "evidence" / "so-cong-thuong-mau-2023.yaml")
+    cases = [
+        (
+            ["plan", CRITERIA, UNIT, "--apply", "999"],
+            "không có gợi ý số 999 (có",
+            "no suggestion number 999 (",
+        ),
+        (["plan", CRITERIA, UNIT, "--appendix"], "--appendix cần -o", "--appendix needs -o"),
+        (
+            ["progress", plan, unit, "--on", "31/02/2023"],
+            "ngày không hợp lệ: '31/02/2023'",
+            "no such date: '31/02/2023'",
+        ),
+    ]
+    for args, vi, en in cases:
+        for lang, words in (("vi", vi), ("en", en)):
+            result = CliRunner().invoke(main, [*args, "--lang", lang])
+            assert result.exit_code == 2 and words in " ".join(result.output.split()), result.output
+    monkeypatch.chdir(tmp_path)  # no criteria/ folder here: the set is not found
+    for lang, words in (
+        ("vi", "Không có bộ tiêu chí"),
+        ("en", "No criteria set namdinh-stnmt-2023"),
+    ):
+        result = CliRunner().invoke(
+            main, ["progress", plan, unit, "--on", "30/06/2023", "--lang", lang]
+        )
+        assert result.exit_code == 0 and words in result.stderr
