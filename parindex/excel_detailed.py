@@ -235,10 +235,13 @@ class _Row:
     """One criteria row of a shape: its constant XML, and where the unit's parts go."""
 
     at: int
-    template: str
-    """The row's XML for :meth:`str.format`: ``{0}`` the height's attributes, ``{1}`` to
-    ``{3}`` the figures, rule and evidence cells, ``{4}`` and ``{5}`` the unit's and the
-    appraiser's note cells, ``{6}`` on the ends of the maximum's and the scores' holes."""
+    pieces: tuple[str, ...]
+    """The row's XML: its constant parts at even places, its holes (``""``) at odd places, in
+    order the height's attributes, the maximum's hole, the figures, rule and evidence cells,
+    the scores' holes, the unit's and the appraiser's note cells (:meth:`_Maker.row`; a
+    template's :meth:`str.format` reads every character of the constant parts)."""
+    held: int
+    """The maximum's holes (0 or 1): the first ends of :attr:`holes`."""
     title_lines: int
     """Lines the title wraps to (a row's least)."""
     texts: tuple[tuple[str, Any, int, str], ...]
@@ -295,28 +298,30 @@ def _made_row(
     maximum = _Scores.made(sheet, unit, at, (MAX,), fmt, own)
     scores = _Scores.made(sheet, unit, at, (SELF, COMPUTED, APPRAISED, DIFF), fmt, own)
     holes = maximum.holes + scores.holes
-    ends = iter(f"{{{6 + n}}}" for n in range(len(holes)))
-    template = [_braced(f'<row r="{at + 1}"'), "{0}", _braced("".join(head))]
-    for part in (maximum, "{1}{2}{3}", scores, "{4}{5}</row>"):
-        if isinstance(part, str):
-            template.append(part)
-            continue
-        for before, _, _ in part.holes:
-            template += (_braced(before), next(ends))
-        template.append(_braced(part.tail))
+    constant: list[str | None] = []  # the constant parts between the holes (a hole: None)
+    for part in (f'<row r="{at + 1}"', None, "".join(head), maximum, None, None, None, scores):
+        if isinstance(part, _Scores):
+            for before, _, _ in part.holes:
+                constant += (before, None)
+            constant.append(part.tail)
+        else:
+            constant.append(part)
+    constant += (None, None, "</row>")
+    pieces = [""]
+    for part in constant:
+        if part is None:
+            pieces += ("", "")
+        else:
+            pieces[-1] += part
     return _Row(
         at=at,
-        template="".join(template),
+        pieces=tuple(pieces),
+        held=len(maximum.holes),
         title_lines=text_lines(title, _POINTS[TITLE], 11),
         texts=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (INPUTS, RULE, EVIDENCE)),
         notes=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (UNIT_NOTE, NOTE)),
         holes=tuple((kind, col) for _, kind, col in holes),
     )
-
-
-def _braced(xml: str) -> str:
-    """``xml`` as constant text of a :meth:`str.format` template."""
-    return xml.replace("{", "{{").replace("}", "}}")
 
 
 def _text_cell(sheet: Any, at: int, col: int, fmt: Any) -> tuple[str, Any, int, str]:
@@ -437,8 +442,9 @@ class _Maker:
             else:
                 made = f'<c r="{hole[0]}"{sheet_style(self.sheet, hole[1])}/>'
             cells.append(made)
-        xml = plan.template.format(attributes, first, second, third, *cells, *ends)
-        return xml, found, strings if plain >= 0 else 0
+        held, pieces = plan.held, list(plan.pieces)
+        pieces[1::2] = (attributes, *ends[:held], first, second, third, *ends[held:], *cells)
+        return "".join(pieces), found, strings if plain >= 0 else 0
 
     def put(
         self, hole: tuple[str, Any, int, str], text: str, at: int, code: str
