@@ -356,14 +356,12 @@ def _key(
     """What a node's result depends on beside the set and the unit's evidence: the values of
     the names it reads (its rule's and its applicability's: the inputs it shows), and for a
     parent its parts' codes, points, maxima and undetermined points (with their digits)."""
-    key: list[object] = [
-        (type(v), str(v) if isinstance(v, Decimal) else v)  # as _exact, without a call a name
-        for v in map(ctx.values.get, node.names_read)
-    ]
+    key: list[object] = []  # flat: fewer tuples made (and tracked by the collector)
+    for v in map(ctx.values.get, node.names_read):  # as _exact, without a call a name
+        key += (type(v), str(v) if isinstance(v, Decimal) else v)
     if children is not None:
-        key += [
-            (c.code, str(c.points), str(c.max_points), str(c.undetermined_points)) for c in children
-        ]
+        for c in children:
+            key += (c.code, str(c.points), str(c.max_points), str(c.undetermined_points))
     return tuple(key)
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from parindex.criteria import Aggregation, CriteriaSet
-from parindex.engine import made, score, template
+from parindex.engine import made, score
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
 from parindex.report import NodeResult, ScoreReport, Status, format_points
@@ -327,10 +327,11 @@ def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
 
 # A finding's fields in the model's order, and those every finding is given; the values a
 # finding is given are of the fields' types (decimals, a list of document ids, a round).
-_FINDING = template(Finding, {})
 _FINDING_GIVEN = frozenset(
     ("code", "severity", "criterion", "title", "message", "message_en", "max_points")
 )
+_GIVEN_BY: dict[tuple[str, ...], frozenset[str]] = {}
+"""The fields a finding is given, by the names of the values given beside the seven."""
 
 
 class _Reviewer:
@@ -344,20 +345,35 @@ class _Reviewer:
         self.documents = {d.id: d for d in self.submission.all_documents()}
 
     def add(
-        self, code: str, severity: Severity, node: NodeResult, vi: str, en: str, **values: object
+        self,
+        code: str,
+        severity: Severity,
+        node: NodeResult,
+        vi: str,
+        en: str,
+        values: Mapping[str, Any],
     ) -> None:
-        fields = dict(_FINDING)
-        fields["code"] = code
-        fields["severity"] = severity
-        fields["criterion"] = node.code
-        fields["title"] = node.title
-        fields["message"] = f"{node.code}: {vi}"
-        fields["message_en"] = f"{node.code}: {en}"
-        fields["max_points"] = node.declared_max
-        fields.update(values)
-        evidence = fields["evidence"]
-        fields["evidence"] = [] if evidence is None else list(evidence)
-        given = _FINDING_GIVEN | values.keys()
+        """A finding on ``node``; ``values``: the scores, evidence and round it is given."""
+        get = values.get
+        evidence = get("evidence")
+        fields = {  # every field in the model's order, its default where not given
+            "code": code,
+            "severity": severity,
+            "criterion": node.code,
+            "title": node.title,
+            "message": f"{node.code}: {vi}",
+            "message_en": f"{node.code}: {en}",
+            "self_score": get("self_score"),
+            "computed_score": get("computed_score"),
+            "appraised_score": get("appraised_score"),
+            "max_points": node.declared_max,
+            "evidence": [] if evidence is None else list(evidence),
+            "round": get("round"),
+        }
+        shape = tuple(values)
+        given = _GIVEN_BY.get(shape)
+        if given is None:
+            given = _GIVEN_BY[shape] = _FINDING_GIVEN | set(shape)
         self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
@@ -380,7 +396,7 @@ class _Reviewer:
                     "tiêu chí chấm bằng điều tra xã hội học, đơn vị không tự chấm "
                     f"(đơn vị tự chấm {format_points(claimed)})",
                     f"scored by the survey, not self-scored (self-score {claimed})",
-                    **values,
+                    values,
                 )
                 continue
             if node.status == Status.NOT_APPLICABLE:
@@ -391,7 +407,7 @@ class _Reviewer:
                     f"tiêu chí không áp dụng cho đơn vị nhưng đơn vị tự chấm "
                     f"{format_points(claimed)} điểm ({node.explanation})",
                     f"criterion does not apply but was self-scored {claimed}",
-                    **values,
+                    values,
                 )
                 continue
             self.claim(node, claimed, values)
@@ -407,7 +423,7 @@ class _Reviewer:
                 f"điểm tự chấm {format_points(claimed)} vượt điểm tối đa "
                 f"{format_points(node.declared_max)}",
                 f"self-score {claimed} above the maximum {node.declared_max}",
-                **values,
+                values,
             )
         if computed is None:
             labels = {m.name: m.label for m in self.report.missing_inputs}
@@ -419,7 +435,7 @@ class _Reviewer:
                 f"chưa tính được điểm theo quy tắc vì thiếu số liệu ({missing}); "
                 f"không đối chiếu được điểm tự chấm {format_points(claimed)}",
                 f"computed score undetermined: missing {missing}",
-                **values,
+                values,
             )
         elif claimed > computed:
             self.add(
@@ -429,7 +445,7 @@ class _Reviewer:
                 f"đơn vị tự chấm {format_points(claimed)} điểm, cao hơn điểm tính theo "
                 f"số liệu và TLKC là {format_points(computed)} điểm ({node.explanation})",
                 f"self-score {claimed} above the computed {computed} ({node.explanation_en})",
-                **values,
+                values,
             )
         elif claimed < computed:
             self.add(
@@ -439,7 +455,7 @@ class _Reviewer:
                 f"đơn vị tự chấm {format_points(claimed)} điểm, thấp hơn điểm tính theo "
                 f"số liệu là {format_points(computed)} điểm ({node.explanation})",
                 f"self-score {claimed} below the computed {computed}",
-                **values,
+                values,
             )
         explanation = self.submission.self_scores[node.code].explanation
         if claimed > 0 and not node.evidence and not (explanation and explanation.strip()):
@@ -451,7 +467,7 @@ class _Reviewer:
                 "chứng và không có giải trình (Công văn 383/BNV-CCHC)",
                 f"self-scored {claimed} with no evidence and no explanation "
                 "(Công văn 383/BNV-CCHC)",
-                **values,
+                values,
             )
         if node.evidence_missing:
             self.add(
@@ -460,7 +476,7 @@ class _Reviewer:
                 node,
                 "chưa có tài liệu kiểm chứng cần có: " + "; ".join(node.evidence_expected),
                 "expected evidence not supplied: " + "; ".join(node.evidence_expected),
-                **values,
+                values,
             )
 
     def appraisal_notes(self, history: Mapping[str, list[RoundScore]]) -> None:
@@ -480,7 +496,7 @@ class _Reviewer:
                         f"điểm thẩm định vòng {entry.round} ({format_points(entry.points)}) "
                         f"vượt điểm tối đa {format_points(node.declared_max)}",
                         f"round {entry.round} appraised score above the maximum",
-                        **values,
+                        values,
                     )
                 if node.status == Status.NOT_APPLICABLE and entry.points:
                     self.add(
@@ -489,7 +505,7 @@ class _Reviewer:
                         node,
                         f"chấm điểm thẩm định vòng {entry.round} cho tiêu chí không áp dụng",
                         f"round {entry.round} scores a criterion that does not apply",
-                        **values,
+                        values,
                     )
                 if (
                     node.points is not None
@@ -504,7 +520,7 @@ class _Reviewer:
                         f"khác điểm tính theo quy tắc ({format_points(node.points)}) mà "
                         "không có ghi chú của thẩm định",
                         f"round {entry.round} differs from the computed score without a note",
-                        **values,
+                        values,
                     )
 
     def documents_checks(self) -> None:
@@ -525,7 +541,7 @@ class _Reviewer:
                     first,
                     f"{name} là một phần của tài liệu lớn hơn nhưng chưa trích dẫn mục, trang",
                     f"{document.id} is part of a larger document but cites no section or page",
-                    **values,
+                    values,
                 )
             if document.date is None:
                 continue
@@ -539,7 +555,7 @@ class _Reviewer:
                     f"{name} ban hành ngày {format_date(document.date)}, sau hạn "
                     f"{format_date(min(late))} của tiêu chí",
                     f"{document.id} dated {document.date} after the deadline {min(late)}",
-                    **values,
+                    values,
                 )
             elif (
                 document.id not in added
@@ -552,7 +568,7 @@ class _Reviewer:
                     first,
                     f"{name} ban hành ngày {format_date(document.date)}, ngoài năm đánh giá {year}",
                     f"{document.id} dated {document.date}, outside the assessed year {year}",
-                    **values,
+                    values,
                 )
 
 
@@ -655,12 +671,11 @@ def _unscored(
     """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
     INFO finding."""
     report = reviewer.report
+    left_out = (Status.NOT_APPLICABLE, Status.SURVEY)
     unscored = [
         n.code
         for n in report.nodes
-        if n.rule is not None
-        and n.status not in (Status.NOT_APPLICABLE, Status.SURVEY)
-        and self_tree.get(n.code) is None
+        if n.rule is not None and n.status not in left_out and self_tree.get(n.code) is None
     ]
     for code in unscored:
         node = report.node(code)
@@ -671,7 +686,7 @@ def _unscored(
                 node,
                 "đơn vị chưa tự chấm tiêu chí này",
                 "the unit did not self-score this criterion",
-                computed_score=node.points,
+                {"computed_score": node.points},
             )
     return unscored
 
@@ -762,14 +777,18 @@ def _area(
     computed: Decimal | None,
     appraised: Decimal | None,
 ) -> AreaSummary:
-    return AreaSummary(
-        code=code,
-        title=title,
-        max_points=top,
-        self_score=claimed or _ZERO,
-        computed_score=computed,
-        appraised_score=appraised,
-        self_percent=_percent(claimed or _ZERO, top),
-        computed_percent=_percent(computed, top),
-        appraised_percent=_percent(appraised, top),
-    )
+    fields = {  # every field, in the model's order, typed here: made without validating again
+        "code": code,
+        "title": title,
+        "max_points": top,
+        "self_score": claimed or _ZERO,
+        "computed_score": computed,
+        "appraised_score": appraised,
+        "self_percent": _percent(claimed or _ZERO, top),
+        "computed_percent": _percent(computed, top),
+        "appraised_percent": _percent(appraised, top),
+    }
+    return made(AreaSummary, fields, _AREA_GIVEN)
+
+
+_AREA_GIVEN = frozenset(AreaSummary.model_fields)
