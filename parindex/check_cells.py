@@ -52,7 +52,6 @@ _INT_FLOAT = frozenset({int, float})
 _WHOLE_LIMIT = 2.0**52
 """Whole numbers below this are floats exactly (the vector backend's exact range)."""
 _BOOL = frozenset({bool})
-_DATE = frozenset({dt.date})
 _FLOAT_LIMIT = 1e29
 """Floats below this in size are below ``10**30`` as ``Decimal(repr(x))`` (numbers' limit)."""
 
@@ -102,11 +101,15 @@ def _column_of(
             return _one_by_one(spec, cells, years), True
         distinct.discard(None)
     if all((spec.type, kind) in _SAME for kind in kinds):
-        if kinds == _DATE and spec.type == InputType.DATE and year is not None:
+        unsure = distinct
+        if dt.date in kinds and spec.type == InputType.DATE and year is not None:
+            # Dates (and a report never sent, false) of one year: the dates checked by
+            # their least and greatest, as typed_value's range; only the others one by one.
+            days = {v for v in distinct if v.__class__ is dt.date}
             low, high = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
-            if low <= min(distinct) and max(distinct) <= high:  # as typed_value's range
-                return cells, False
-        refused = {v for v in distinct if _typed(spec, v, at) is _BAD}
+            if low <= min(days) and max(days) <= high:
+                unsure = distinct - days
+        refused = {v for v in unsure if _typed(spec, v, at) is _BAD}
         if not refused:
             return cells, False
         return [_BAD if v in refused else v for v in cells], True
@@ -229,7 +232,9 @@ def _decimal_table(top: int) -> npt.NDArray[np.object_]:
         size = max(1024, 1 << top.bit_length())
         grown = np.empty(size, dtype=object)
         grown[: len(table)] = table
-        grown[len(table) :] = list(map(Decimal, range(len(table), size)))
+        # From an iterator: numpy given a list looks into each decimal for an array.
+        made = map(Decimal, range(len(table), size))
+        grown[len(table) :] = np.fromiter(made, dtype=object, count=size - len(table))
         table = _TABLES[0] = grown
     return table
 

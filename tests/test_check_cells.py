@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from _cells import _BOUNDS, _INT64, _NUMERIC_TYPES, _PLAIN_FLOATS, _WHOLE_CELLS,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parindex.check_cells import _BAD, _ints_and_floats, _ints_at_once, _typed
+from parindex.check_cells import _BAD, _column_of, _ints_and_floats, _ints_at_once, _typed
 from parindex.criteria import Input, InputType
 
 
@@ -71,3 +72,27 @@ def test_whole_numbers_typed_at_once_as_one_by_one(
     assert all(type(v) is Decimal for v in typed)
     assert [str(v) for v in typed] == [str(v) for v in want]
     assert x.tolist() == cells
+
+
+_DAYS = st.dates(dt.date(2020, 12, 25), dt.date(2025, 1, 6))  # across 2022-2024's edges
+_DATE_CELLS = st.one_of(_DAYS, st.booleans(), st.none(), st.sampled_from([dt.date(2022, 1, 1)]))
+
+
+@settings(max_examples=100)
+@given(cells=st.lists(_DATE_CELLS, min_size=1, max_size=30))
+def test_a_date_column_typed_at_once_as_one_by_one(cells: list[Any]) -> None:
+    """A date column of dates and yes/no (false: a report never sent; true refused), some
+    outside the year's range (2022-2024 for 2023), typed at once equals typed_value cell by
+    cell, and is said refused where any cell is; the usual column (dates in range and false)
+    is its cells themselves, none refused."""
+    spec = Input(name="d", type=InputType.DATE, label="d")
+    kinds = {type(c) for c in cells if c is not None}
+    typed, refused = _column_of(spec, cells, kinds, [2023] * len(cells), 2023)
+    want = [None if c is None else _typed(spec, c, 2023) for c in cells]
+    assert [v is _BAD for v in typed] == [v is _BAD for v in want]
+    assert [v for v in typed if v is not _BAD] == [v for v in want if v is not _BAD]
+    assert refused or not any(v is _BAD for v in want)
+    usual = [c for c in cells if c is False or (isinstance(c, dt.date) and c.year in (2022, 2024))]
+    if any(isinstance(c, dt.date) for c in usual):
+        kinds = {type(c) for c in usual}
+        assert _column_of(spec, usual, kinds, [2023] * len(usual), 2023) == (usual, False)
