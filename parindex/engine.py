@@ -11,7 +11,6 @@ the maximum, and the index is taken over what applies.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
 from parindex.expressions import BoolOp, Expr, Name, Not, Value, evaluate
 from parindex.messages import expression_words
+from parindex.per_set import PerSet
 from parindex.report import (
     MissingInput,
     NodeResult,
@@ -159,19 +159,13 @@ class _Shared:
     )
     provisional: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
     """The provisional points by every node's applicable maximum (:func:`_provisional`)."""
+    static: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Each node's result fields that are the same for every unit (:func:`_static`)."""
 
 
-_SHARED: dict[int, tuple[CriteriaSet, _Shared]] = {}
-
-
-def _shared(criteria: CriteriaSet) -> _Shared:
-    """The set's :class:`_Shared`, made on its first unit (a few sets kept)."""
-    entry = _SHARED.get(id(criteria))
-    if entry is None or entry[0] is not criteria:
-        if len(_SHARED) > 8:
-            _SHARED.clear()
-        entry = _SHARED[id(criteria)] = criteria, _Shared()
-    return entry[1]
+_SHARED: PerSet[_Shared] = PerSet(lambda criteria: _Shared())
+"""Each set's :class:`_Shared`, made on its first unit (a few sets kept)."""
+_shared = _SHARED
 
 
 def _exact(value: object) -> tuple[object, object]:
@@ -228,8 +222,6 @@ def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str
     return result
 
 
-_STATIC: dict[int, tuple[CompiledNode, dict[str, object]]] = {}
-
 _SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE, _SET_DICT = (
     BaseModel.__dict__[name].__set__
     for name in (
@@ -274,10 +266,11 @@ def template(model: type[BaseModel], fields: Mapping[str, object]) -> dict[str, 
     }
 
 
-def _static(node: CompiledNode) -> dict[str, object]:
-    """A node's result with the fields that are the same for every unit (built once a node)."""
-    found = _STATIC.get(id(node))
-    if found is None or found[0] is not node:
+def _static(node: CompiledNode, ctx: _Context) -> dict[str, object]:
+    """A node's result with the fields that are the same for every unit (built once a node
+    of the set)."""
+    found = ctx.shared.static.get(node.code)
+    if found is None:
         rule = node.node.rule
         static: dict[str, object] = {
             "code": node.code,
@@ -291,9 +284,8 @@ def _static(node: CompiledNode) -> dict[str, object]:
             "provisional": node.provisional,
             "applicability_note": node.node.applicability_note,
         }
-        found = _STATIC[id(node)] = node, template(NodeResult, static)
-        weakref.finalize(node, _STATIC.pop, id(node), None)
-    return found[1]
+        found = ctx.shared.static[node.code] = template(NodeResult, static)
+    return found
 
 
 # The fields a result is given (its fields set): all but the undetermined points or the
@@ -321,7 +313,7 @@ def _result(
 ) -> NodeResult:
     """A node's result; ``undetermined`` and ``missing`` left out (``None``) take the
     model's defaults, as when they are not given to ``model_validate``."""
-    values = dict(_static(node))
+    values = dict(_static(node, ctx))
     values["status"] = status
     values["points"] = points
     values["max_points"] = max_points

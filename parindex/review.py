@@ -30,6 +30,7 @@ from parindex.criteria import Aggregation, CriteriaSet
 from parindex.engine import made, score
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
+from parindex.per_set import PerSet
 from parindex.report import NodeResult, ScoreReport, Status, format_points
 from parindex.submission import CheckedSubmission, Document, Submission, check_submission
 
@@ -590,20 +591,15 @@ class _OfSet:
     """Every node, children before their parent (:func:`_walk`)."""
 
 
-_SET: dict[int, tuple[CriteriaSet, _OfSet]] = {}
+def _facts(criteria: CriteriaSet) -> _OfSet:
+    compiled = criteria.compiled
+    given = frozenset(compiled.given_codes())
+    dues = {code: _single_dues(node) for code, node in compiled.nodes.items()}
+    return _OfSet(given, dues, _walk(compiled))
 
 
-def _of_set(criteria: CriteriaSet) -> _OfSet:
-    """The set's :class:`_OfSet`, made on its first unit (a few sets kept)."""
-    found = _SET.get(id(criteria))
-    if found is None or found[0] is not criteria:
-        if len(_SET) > 8:
-            _SET.clear()
-        compiled = criteria.compiled
-        given = frozenset(compiled.given_codes())
-        dues = {code: _single_dues(node) for code, node in compiled.nodes.items()}
-        found = _SET[id(criteria)] = criteria, _OfSet(given, dues, _walk(compiled))
-    return found[1]
+_of_set: PerSet[_OfSet] = PerSet(_facts)
+"""The set's :class:`_OfSet`, made on its first unit (a few sets kept)."""
 
 
 def _walk(compiled: CompiledSet) -> tuple[_Step, ...]:

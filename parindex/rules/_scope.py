@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from parindex.expressions import Value
 from parindex.messages import label
+from parindex.per_set import PerSet
 from parindex.rules._base import Scope
 from parindex.rules._model import InputType
 from parindex.rules.survey import SURVEY_INPUT
@@ -18,25 +19,20 @@ if TYPE_CHECKING:
 __all__ = ["scope_of"]
 
 _Names = tuple[dict[str, str], dict[str, InputType | None], dict[str, Mapping[str, str]]]
-_CACHE: dict[int, tuple[CriteriaSet, _Names]] = {}
 
 
-def _names(criteria: CriteriaSet) -> _Names:
-    """Labels, types and enum choices of a set's names, built once per set (a few kept)."""
-    entry = _CACHE.get(id(criteria))
-    if entry is None or entry[0] is not criteria:
-        if len(_CACHE) > 16:
-            _CACHE.clear()
-        labels = {i.name: i.label for i in criteria.inputs} | {
-            f.name: f.label for f in criteria.facts
-        }
-        labels[SURVEY_INPUT] = label("builtin_input", SURVEY_INPUT)
-        types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
-        choices: dict[str, Mapping[str, str]] = {
-            i.name: dict(i.choices) for i in criteria.inputs if i.choices
-        }
-        entry = _CACHE[id(criteria)] = (criteria, (labels, types, choices))
-    return entry[1]
+def _made(criteria: CriteriaSet) -> _Names:
+    labels = {i.name: i.label for i in criteria.inputs} | {f.name: f.label for f in criteria.facts}
+    labels[SURVEY_INPUT] = label("builtin_input", SURVEY_INPUT)
+    types: dict[str, InputType | None] = {i.name: i.type for i in criteria.inputs}
+    choices: dict[str, Mapping[str, str]] = {
+        i.name: dict(i.choices) for i in criteria.inputs if i.choices
+    }
+    return labels, types, choices
+
+
+_names: PerSet[_Names] = PerSet(_made, most=16)
+"""Labels, types and enum choices of a set's names, built once per set (a few kept)."""
 
 
 def scope_of(
