@@ -48,6 +48,7 @@ from parindex.excel_layout import (
 )
 from parindex.excel_style import (
     LONG_TEXT,
+    ROWS_KEPT,
     Formats,
     cell_number,
     column_points,
@@ -392,14 +393,10 @@ def _fill(
         xml, strings, again = maker.row(plan, texts, notes, ends, code)
         add(xml)
         counted += strings
-        if again and len(plan.seen) < _SEEN:
+        if again and len(plan.seen) < ROWS_KEPT:
             plan.seen[key] = xml, again
     table.count += counted
     sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))
-
-
-_SEEN = 32
-"""Rows kept a shape's row (:attr:`_Row.seen`): a province's units repeat most rows' values."""
 
 
 class _Maker:

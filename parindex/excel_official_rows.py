@@ -43,6 +43,7 @@ from parindex.excel_official import (
 )
 from parindex.excel_style import (
     LONG_TEXT,
+    ROWS_KEPT,
     Formats,
     safe_cell,
     sheet_style,
@@ -248,17 +249,13 @@ def fill(
             continue
         xml, strings = maker.row(plan, *key)
         add(xml)
-        if strings >= 0 and len(plan.seen) < _SEEN:
+        if strings >= 0 and len(plan.seen) < ROWS_KEPT:
             plan.seen[key] = xml, strings
     sheet.str_table.count += counted
     detail = escaped(quote_sheetname(unit.sheet_name))
     first, last = made.rows[0].at, made.rows[-1].at
     sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
     return last
-
-
-_SEEN = 32
-"""Rows kept a shape's row (:attr:`_Row.seen`)."""
 
 
 class _Maker:

@@ -198,6 +198,12 @@ def write_safe(
     sheet.write_string(row, col, text, formats.quoted(fmt) if dangerous else fmt)
 
 
+ROWS_KEPT = 8
+"""A shape's rows made again from those kept (:mod:`parindex.excel_detailed`,
+:mod:`parindex.excel_official_rows`): the variants kept a row at most, by its texts, notes and
+values. A province's units repeat most rows; a row whose values are each unit's own stops
+being kept at this many (some 300 rows a shape, a few KB each)."""
+
 LONG_TEXT = 32_767 // 2
 """Texts longer than this go :func:`safe_cell`'s careful way (shortened, or cut as
 XlsxWriter cuts a text over 32.767 UTF-16 units); a shape's rows made once
