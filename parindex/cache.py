@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from parindex.cache_home import CACHE_ENV, SWITCH_ENV, cache_directory
 from parindex.collector import paused
 
 if TYPE_CHECKING:
@@ -53,25 +54,10 @@ __all__ = [
     "sealed",
 ]
 
-CACHE_ENV = "PARINDEX_CACHE_DIR"
-"""Environment variable naming the cache directory."""
-SWITCH_ENV = "PARINDEX_CACHE"
-"""Set to ``off`` to read and compile every set afresh."""
 _MAX_BYTES = 5 * 1024 * 1024  # the reader's own bound: a larger file is refused anyway
 _MAC = 32
 MAX_ENTRIES = 64
 """Compiled sets kept (writing one removes the oldest beyond, and those of other versions)."""
-
-
-def cache_directory() -> Path | None:
-    """Where entries are kept (``None``: the cache is off)."""
-    if os.environ.get(SWITCH_ENV, "").lower() in {"off", "0", "no", "false"}:
-        return None
-    given = os.environ.get(CACHE_ENV)
-    if given:
-        return Path(given)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "parindex"
 
 
 @cache

@@ -126,10 +126,10 @@ class CodeTable:
 
     def save(self) -> bool:
         """Write the table if this run compiled a text it lacked; whether it was written."""
-        from parindex.cache import put, sealed
-
         if self.new == self.written or self.file is None or self.directory is None:
             return False
+        from parindex.cache import put, sealed
+
         table = dict(self.used)
         for key, code in (self.found or {}).items():
             if len(table) >= MAX_ENTRIES:
@@ -213,7 +213,7 @@ def install() -> CodeTable | None:
     import dataclasses
     import typing
 
-    from parindex.cache import cache_directory
+    from parindex.cache_home import cache_directory
 
     directory = cache_directory()
     if directory is None:

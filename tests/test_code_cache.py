@@ -253,3 +253,23 @@ def test_the_program_compiles_once_the_same_output_and_no_heavy_module(tmp_path:
     assert third["new"] == 0 and third["used"] == second["used"]
     assert first["stdout"] == second["stdout"] == third["stdout"] == off["stdout"]
     assert first["heavy"] == third["heavy"] == off["heavy"] == []
+
+
+def test_the_programs_help_reads_no_cache(tmp_path: Path) -> None:
+    """``parindex --help`` compiles nothing after the command line's import: it neither
+    reads the table nor imports what the caches need (``pickle``, ``hmac``)."""
+    code = (
+        "import atexit, sys\n"
+        "sys.argv = ['parindex', '--help']\n"
+        "atexit.register(lambda: print([m for m in ('pickle', 'hmac', 'parindex.cache')"
+        " if m in sys.modules], file=sys.stderr))\n"
+        "from parindex.__main__ import run\n"
+        "run()\n"
+    )
+    _score(tmp_path)  # a table to read, if it were read
+    env = {**os.environ, "PARINDEX_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.startswith("Cách dùng: parindex")
+    assert done.stderr.strip() == "[]"
