@@ -180,6 +180,8 @@ class Columns:
 
 _OTHER = {InputType.DATE: bool, **{kind: float for kind in _NUMBERS}}
 """The Python type a file gives a column beside its usual one (:data:`_EXPECTED`), if any."""
+_FEW = 64
+"""Units whose names and cells are read together (some 250 KB of dict entries: in cache)."""
 _UNIT = ("criteria", "unit", "values", "year")
 _LEVEL_FACTS = ("level", "facts")
 _PRIVATE = operator.attrgetter("__pydantic_private__")
@@ -253,25 +255,29 @@ class _Many:
         # names when they are those: units built alike share their name objects (equal at once).
         first = tuple(values[0]) if values else declared
         known = first if first == declared else declared
-        self.in_order = list(map(operator.eq, map(tuple, values), repeat(known)))
-        if not all(self.in_order):
-            self.flag([not self.inputs.keys() >= v.keys() for v in values])
-        years = self.years
-        one_year = years[0] if years and years.count(years[0]) == len(years) else None
         # Every unit's cells in one list (one row of all the inputs after another): a column
         # is then a slice; its Python types are told there (most hold one type throughout).
         step = len(names)
         # Made at its size once (grown as it filled, it was copied again and again), then
         # each unit's cells set in their row: in order, a unit gives exactly `step` values.
         flat: list[Any] = [None] * (self.n * step)
-        rows = map(
-            slice, range(0, self.n * step, step or 1), range(step, self.n * step + 1, step or 1)
-        )
-        units = (
-            v.values() if ordered else map(v.get, names)
-            for v, ordered in zip(values, self.in_order, strict=True)
-        )
-        deque(map(operator.setitem, repeat(flat), rows, units), maxlen=0)
+        self.in_order = []
+        for start in range(0, self.n, _FEW):
+            # A few units at a time: their names read, then their cells while still in cache.
+            few = values[start : start + _FEW]
+            in_order = list(map(operator.eq, map(tuple, few), repeat(known)))
+            self.in_order += in_order
+            at, end = start * step, (start + len(few)) * step
+            rows = map(slice, range(at, end, step or 1), range(at + step, end + 1, step or 1))
+            units = (
+                v.values() if ordered else map(v.get, names)
+                for v, ordered in zip(few, in_order, strict=True)
+            )
+            deque(map(operator.setitem, repeat(flat), rows, units), maxlen=0)
+        if not all(self.in_order):
+            self.flag([not self.inputs.keys() >= v.keys() for v in values])
+        years = self.years
+        one_year = years[0] if years and years.count(years[0]) == len(years) else None
         for index, (name, spec) in enumerate(self.inputs.items()):
             cells = flat[index::step]
             kinds = list(map(type, cells))
@@ -570,10 +576,12 @@ class _Values(Mapping[str, Value]):
 
 def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bool:
     """Whether every survey's codes are ``given`` codes and its points at most theirs."""
-    if not given.keys() >= set(chain.from_iterable(surveys)):
+    # Each unit's survey read once (a pass over many scattered dicts costs a cache miss each).
+    items = list(chain.from_iterable(map(dict.items, surveys)))
+    codes, points = zip(*items, strict=True) if items else ((), ())
+    if not given.keys() >= set(codes):
         return False
-    points = chain.from_iterable(map(dict.values, surveys))
-    top = map(given.__getitem__, chain.from_iterable(surveys))
+    top = map(given.__getitem__, codes)
     try:
         return all(map(operator.le, points, top))
     except ArithmeticError:  # pragma: no cover - points are finite: unit by unit, then

@@ -7,7 +7,8 @@ import datetime as dt
 import gc
 import pickle
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from parindex import (
     CriteriaSet,
     SubmissionError,
     check_submission,
+    checks,
     load_criteria,
     score,
     synthetic,
@@ -159,7 +161,19 @@ def test_check_many_is_check_submission_unit_by_unit(
     if data.draw(st.booleans()):  # as a YAML file holds them: whole numbers and floats
         good = [as_in_a_file(u) for u in good]
     units = [data.draw(st.one_of(st.just(u), spoiled(criteria, u))) for u in good]
-    assert_same(criteria, units)
+    with a_few_at_a_time(data.draw(st.sampled_from([1, 2, checks._FEW]))):
+        assert_same(criteria, units)
+
+
+@contextmanager
+def a_few_at_a_time(few: int) -> Iterator[None]:
+    """check_many reading the units' names and cells ``few`` units at a time."""
+    usual = checks._FEW
+    checks._FEW = few
+    try:
+        yield
+    finally:
+        checks._FEW = usual
 
 
 def as_in_a_file(unit: Submission) -> Submission:
@@ -234,6 +248,9 @@ def test_the_usual_file_and_its_variants(criteria: CriteriaSet) -> None:
         units[6] = units[6].model_copy(update={"values": {**units[6].values, numbers[0]: -0.0}})
         units[7] = units[7].model_copy(update={"values": {**units[7].values, numbers[-1]: 2**60}})
     assert_same(criteria, units)
+    for few in (1, 2, 3):  # each variant first, last or alone among the units read together
+        with a_few_at_a_time(few):
+            assert_same(criteria, [u.model_copy() for u in units])
 
 
 def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
