@@ -270,6 +270,7 @@ class RowSheet(FormulaSheet):
         key = (self.dim_rowmax, self.dim_colmax, len(self.merge), len(self.validations))
         for known, before, after in ends.get(key, ()):
             if known == settings:
+                self._data = ""  # in the part now, as when XlsxWriter writes it
                 return "".join((before, "<sheetData>", data, "</sheetData>", after))
         # kept as they are now: making the part changes some in place (the panes' selections)
         own = {id(v): v for v in settings.values() if not isinstance(v, (list, dict, set))}

@@ -402,3 +402,18 @@ def test_sheets_sealed_alike_take_the_same_ends(tmp_path: Path) -> None:
     kept = [before for entries in ends.values() for _, before, _ in entries]
     # the first sheet is made when saving; of the other nine, three are alike ("", "", "words")
     assert len(kept) == 7
+
+
+def test_a_sheet_taking_ends_lets_its_rows_text_go(tmp_path: Path) -> None:
+    """Its rows are in its part: the sheet keeps them once, as a sheet whose part XlsxWriter
+    made (a 250-unit workbook would otherwise hold every unit's rows twice)."""
+    book = Book(str(tmp_path / "kept.xlsx"), {"in_memory": True})
+    ends: dict[Any, Any] = {}
+    sheets = [book.add_worksheet(name, RowSheet) for name in ("A", "B", "C")]
+    for number, sheet in enumerate(sheets):
+        sheet.write_number(0, 0, number)
+        sheet.seal(ends)
+    assert [s._part is not None for s in sheets] == [False, True, True]
+    assert [s._data for s in sheets[1:]] == ["", ""]  # B made by XlsxWriter, C took B's ends
+    assert sum(len(entries) for entries in ends.values()) == 1
+    book.close()
