@@ -159,6 +159,8 @@ class _Shared:
     )
     provisional: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
     """The provisional points by every node's applicable maximum (:func:`_provisional`)."""
+    provisional_rules: tuple[int, ...] | None = None
+    """Where a unit's results hold the provisional rule-scored leaves counting in the maximum."""
     static: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each node's result fields that are the same for every unit (:func:`_static`)."""
 
@@ -539,11 +541,12 @@ def _signed_terms(values: list[Decimal]) -> str:
     """``0,5 + 0,25 − 0,25``: penalties shown with a minus sign, not ``+ -0,25``."""
     text = ""
     for index, value in enumerate(values):
-        shown = format_points(abs(value))
+        below = value < 0
+        shown = format_points(value if value > 0 else abs(value))  # a new decimal only where due
         if index == 0:
-            text = ("−" if value < 0 else "") + shown
+            text = ("−" if below else "") + shown
         else:
-            text += (" − " if value < 0 else " + ") + shown
+            text += (" − " if below else " + ") + shown
     return text
 
 
@@ -651,17 +654,19 @@ def _provisional(ctx: _Context, results: list[NodeResult]) -> tuple[Decimal, Dec
         if len(known) >= _SHOWN_MOST:
             known.clear()
         known[key] = provisional
-    scored = sum(
-        (
-            r.points
-            for r in results
-            if r.rule is not None
-            and r.provisional
-            and r.points is not None
-            and compiled.nodes[r.code].counts_in_max
-        ),
-        _ZERO,
-    )
+    # results come in one order for every unit of the set (tree order, every node once):
+    # where the provisional rule-scored leaves counting in the maximum stand, found once (on
+    # the careful path, on every unit's own results)
+    at = None if _CAREFUL else ctx.shared.provisional_rules
+    if at is None:
+        at = tuple(
+            i
+            for i, r in enumerate(results)
+            if r.rule is not None and r.provisional and compiled.nodes[r.code].counts_in_max
+        )
+        if not _CAREFUL:
+            ctx.shared.provisional_rules = at
+    scored = sum((p for p in (results[i].points for i in at) if p is not None), _ZERO)
     return provisional, scored
 
 

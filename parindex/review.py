@@ -459,7 +459,7 @@ class _Reviewer:
                 values,
             )
         explanation = self.submission.self_scores[node.code].explanation
-        if claimed > 0 and not node.evidence and not (explanation and explanation.strip()):
+        if claimed > _ZERO and not node.evidence and not (explanation and explanation.strip()):
             self.add(
                 "no_evidence_no_explanation",
                 Severity.WARNING,
@@ -471,12 +471,13 @@ class _Reviewer:
                 values,
             )
         if node.evidence_missing:
+            expected = "; ".join(node.evidence_expected)
             self.add(
                 "evidence_expected_missing",
                 Severity.WARNING,
                 node,
-                "chưa có tài liệu kiểm chứng cần có: " + "; ".join(node.evidence_expected),
-                "expected evidence not supplied: " + "; ".join(node.evidence_expected),
+                "chưa có tài liệu kiểm chứng cần có: " + expected,
+                "expected evidence not supplied: " + expected,
                 values,
             )
 
