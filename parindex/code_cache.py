@@ -17,7 +17,8 @@ neither module imports anything from ``__future__``). A text not in the table is
 compiled as before, and remembered; at the process's end, if any was new, the table is
 written again (this run's texts first, then earlier runs' up to :data:`MAX_ENTRIES`).
 Once the table is read, ``re._compiler.compile`` is given one that keeps a text pattern's
-program (the list of codes, groups and names ``_sre.compile`` takes) the same way.
+program (the list of codes, groups and names ``_sre.compile`` takes) the same way, on
+Python 3.11 only, whose private body it repeats.
 
 The table is ``marshal`` data (code objects), sealed as every entry of parindex's caches
 (:func:`parindex.cache.sealed`: HMAC-SHA-256 with the per-user key, over this Python's
@@ -50,6 +51,9 @@ _KIND = "code"
 _compile = builtins.compile
 _exec = builtins.exec
 _COMPILE_PATTERN = re._compiler.compile  # type: ignore[attr-defined]
+_PATTERNS_AS_IN = (3, 11)
+"""The Python whose ``re._compiler.compile`` body :func:`_patterns` repeats step by step (a
+private module): on any other, patterns are compiled by ``re`` itself, as always."""
 
 Key = tuple[str, str, str]
 """A text's key: its mode (``exec``, ``eval``), its file name and the text; for a regular
@@ -231,7 +235,8 @@ def install() -> CodeTable | None:
             setattr(modules[module], name, function)
     # Patterns through the table once it is read (a dataclass or an annotation asked for
     # it): a command that compiles neither (--help) never reads it for a pattern.
-    table.on_read = lambda: setattr(_compiler, "compile", _patterns(table))
+    if sys.version_info[:2] == _PATTERNS_AS_IN:
+        table.on_read = lambda: setattr(_compiler, "compile", _patterns(table))
     atexit.register(table.save)
     return table
 

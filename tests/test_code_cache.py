@@ -134,6 +134,21 @@ def test_a_pattern_compiled_through_the_table_is_the_one_re_makes(pattern: str, 
         assert isinstance(plain, re.error) or ("re", str(flags), pattern) in table.used
 
 
+def test_patterns_are_left_to_re_on_another_python(tmp_path: Path) -> None:
+    """The pattern step repeats Python 3.11's private body: on another Python, ``re``
+    compiles patterns itself even once the table is read."""
+    from re import _compiler  # type: ignore[attr-defined]
+
+    with pytest.MonkeyPatch.context() as patch, _installed(patch, tmp_path) as table:
+        assert table.on_read is not None  # this Python's own (3.11): through the table
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(code_cache, "_PATTERNS_AS_IN", (3, 0))
+        with _installed(patch, tmp_path / "other") as table:
+            table.code("pass", "<string>", "exec")  # the table read
+            assert table.on_read is None
+            assert _compiler.compile is code_cache._COMPILE_PATTERN
+
+
 def test_string_annotations_compile_as_typing_compiles_them(installed: CodeTable) -> None:
     made = typing.ForwardRef("list[int] | None")
     # as typing compiles it (no ``__future__`` of this test module's: its flags differ)
