@@ -38,7 +38,8 @@ demo: $(STAMP)
 
 # The Excel tests recalculate exported workbooks in LibreOffice (soffice, headless) and read
 # their PDF print-outs back with pdftotext (poppler-utils).
-# Calc recalculates and prints workbooks; Writer converts the Word reports to PDF.
+# Calc recalculates and prints workbooks; Writer converts the Word reports to PDF. Carlito has
+# Calibri's metrics (the workbooks' font), so Calc prints columns and pages as Excel does.
 soffice:
 	@{ command -v soffice >/dev/null 2>&1 && dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 \
 	   && dpkg -s libreoffice-calc-nogui >/dev/null 2>&1; } || { \
@@ -50,6 +51,10 @@ soffice:
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+	@dpkg -s fonts-crosextra-carlito >/dev/null 2>&1 || { \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-crosextra-carlito >/dev/null; }
 
 # The HTML report tests open the page in headless Chromium (Debian's chromium; no
 # browser download); the Word report tests read the converted PDF with pdftotext.

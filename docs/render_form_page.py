@@ -1,9 +1,9 @@
 """Render the top of a form sheet to PNG for docs/form.md.
 
 Writes the form of the sample unit Sở Tư pháp (2023 set; its round-1 appraisal included),
-prints it to PDF with LibreOffice (headless) and renders two crops of the first page with
-pdftoppm: the scoring columns (``form-diem.png``) and the rounds and evidence columns
-(``form-tham-dinh.png``).
+prints it to PDF with LibreOffice (headless) and renders two crops with pdftoppm: the top of
+the first page, the scoring columns (``form-diem.png``), and the top of the first page of the
+rounds' run of pages (``form-tham-dinh.png``; printed, each run of columns has pages of its own).
 
 Run: ``.venv/bin/python docs/render_form_page.py`` (needs soffice and poppler-utils).
 """
@@ -19,9 +19,9 @@ from parindex import load_criteria, load_submission, write_form
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "images"
 DPI = 220
-CROPS = {  # name → (x, y, width, height) in pixels at DPI
-    "form-diem.png": (150, 160, 1750, 1000),
-    "form-tham-dinh.png": (1280, 160, 1750, 1000),
+CROPS = {  # name → (the page's first words, (x, y, width, height) in pixels at DPI)
+    "form-diem.png": ("BIỂU MẪU", (60, 160, 2400, 1000)),
+    "form-tham-dinh.png": ("Vòng 1", (60, 80, 2400, 1000)),
 }
 
 
@@ -37,12 +37,17 @@ def main() -> None:
              "--convert-to", "pdf", "--outdir", str(folder), str(book)],
             check=True, capture_output=True,
         )  # fmt: skip
-        for image, (x, y, width, height) in CROPS.items():
+        pdf = folder / "bieu-mau.pdf"
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")  # fmt: skip
+        pages = text.split("\f")
+        for image, (words, (x, y, width, height)) in CROPS.items():
+            page = str(next(i for i, p in enumerate(pages, 1) if words in p))
             target = OUT / image
             subprocess.run(
-                ["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1", "-x", str(x), "-y",
+                ["pdftoppm", "-png", "-r", str(DPI), "-f", page, "-l", page, "-x", str(x), "-y",
                  str(y), "-W", str(width), "-H", str(height), "-singlefile",
-                 str(folder / "bieu-mau.pdf"), str(target.with_suffix(""))],
+                 str(pdf), str(target.with_suffix(""))],
                 check=True,
             )  # fmt: skip
             print(f"→ {target.relative_to(ROOT)}")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_range_abs
 
 from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.excel_layout import META_SHEET
@@ -82,6 +83,16 @@ _HEADS = (
     "doc_issuer", "doc_title", "doc_section", "doc_link", "doc_id",
 )  # fmt: skip
 _WIDTHS = (7, 46, 8, 13, 24, 8, 10, 10, 24, 10, 20, 22, 10, 20, 11, 14, 14, 11, 18, 26, 10, 18, 9)
+_RUNS = ((CODE, EXPLAIN), (R1, FINAL), (DOC_KIND, DOC_ID))
+"""Printed, a sheet's columns go on runs of pages, each led by the repeated code and title
+columns: the unit's own (code to explanation), the appraisal rounds, the evidence. (Fitting all
+23 columns to one page wide printed them at about a third of their size, unreadable.) The rounds
+are printed once a round is in the form or the form is the appraisers'."""
+_PRINT_SCALE = 75
+"""Percent: the widest run (the evidence with the code and title, 173 units) fits A4 landscape
+within narrow margins; 10-point text prints at 7,5 points."""
+_HEAD_WIDTH = sum(_WIDTHS[:R1])
+"""The title block spans the first run of printed columns, so it is never cut by a page break."""
 _YELLOW = "#FFF2CC"
 _DATE = "dd/mm/yyyy"
 
@@ -170,17 +181,19 @@ class _Writer:
                 title = self.word(row.kind)
                 sheet.write_string(row.row, TITLE, title, self.fmt(bold=True, bg_color="#D9E1F2"))
         self.formulas(sheet, cells, layout)
-        self.finish(sheet, layout)
+        self.finish(sheet, layout, self.appraisal or bool(submission.appraisals))
 
     def head(self, sheet: Any, submission: Submission, provisional: Decimal) -> None:
         big = self.formats.get(bold=True, font_size=13, align="center")
-        sheet.merge_range(0, CODE, 0, FINAL, "", big)
+        sheet.merge_range(0, CODE, 0, EXPLAIN, "", big)
         sheet.write_string(0, CODE, self.word("heading"), big)
         line = f"{self.criteria.title} — năm {self.criteria.year}"
         if provisional:
             line += f" — (*) {_points(provisional)} điểm dựa trên giá trị tạm tính"
-        sheet.merge_range(1, CODE, 1, FINAL, "", self.formats.get(italic=True))
-        write_safe(sheet, 1, CODE, line, self.formats.get(italic=True), self.formats)
+        italic = self.formats.get(italic=True, text_wrap=True, valign="top")
+        sheet.merge_range(1, CODE, 1, EXPLAIN, "", italic)
+        write_safe(sheet, 1, CODE, line, italic, self.formats)
+        sheet.set_row(1, 15 * wrapped_lines(line, _HEAD_WIDTH))
         unit = submission.unit
         levels = [label("level", level.value, self.language) for level in self.criteria.levels]
         for row, key, value in (
@@ -196,9 +209,9 @@ class _Writer:
             {"validate": "list", "source": self.list_range("levels", levels)},
         )  # fmt: skip
         guide = self.formats.get(italic=True, text_wrap=True, font_size=10, valign="top")
-        sheet.merge_range(5, CODE, 5, FINAL, "", guide)
+        sheet.merge_range(5, CODE, 5, EXPLAIN, "", guide)
         sheet.write_string(5, CODE, self.word("guide"), guide)
-        sheet.set_row(5, 42)
+        sheet.set_row(5, 13.5 * wrapped_lines(self.word("guide"), _HEAD_WIDTH, 10))
         head = self.fmt(bold=True, align="center", valign="vcenter", bg_color="#D9E1F2")
         for col, key in enumerate(_HEADS):
             sheet.write_string(HEADER_ROW, col, self.word(key), head)
@@ -449,7 +462,7 @@ class _Writer:
             value = float(cell.value) if isinstance(cell.value, Decimal) else cell.value
             sheet.write_formula(row, col, "=" + cell.text, fmt, value)
 
-    def finish(self, sheet: Any, layout: FormPlan) -> None:
+    def finish(self, sheet: Any, layout: FormPlan, rounds: bool) -> None:
         first, last = layout.first, layout.last
         grey = self.workbook.add_format({"font_color": "#808080", "italic": True})
         sheet.conditional_format(
@@ -457,11 +470,21 @@ class _Writer:
             {"type": "formula", "criteria": f'=${"F"}{first + 1}="không"', "format": grey},
         )  # fmt: skip
         sheet.freeze_panes(HEADER_ROW + 1, TITLE + 1)
+        sheet.protect("", {"insert_rows": True, "format_columns": True, "format_rows": True})
         sheet.set_landscape()
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        sheet.set_print_scale(_PRINT_SCALE)
+        sheet.set_margins(left=0.4, right=0.4)
         sheet.repeat_rows(HEADER_ROW)
-        sheet.protect("", {"insert_rows": True, "format_columns": True, "format_rows": True})
+        sheet.repeat_columns(CODE, TITLE)
+        runs = _RUNS if rounds else (_RUNS[0], _RUNS[2])
+        tops = (0, *[HEADER_ROW + 1] * (len(runs) - 1))  # the title block leads the first run only
+        name = quote_sheetname(sheet.name)
+        area = ",".join(
+            f"{name}!{xl_range_abs(top, a, last, b)}"
+            for top, (a, b) in zip(tops, runs, strict=True)
+        )
+        self.workbook.define_name(f"{name}!_xlnm.Print_Area", "=" + area)
 
 
 def _points(value: Decimal) -> str:

@@ -11,46 +11,22 @@ and no text printed smaller than the 9-point page footer.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from parindex import export_unit, export_workbook, load_criteria, load_submission
 from parindex.excel_layout import DATE_LINE, SIGNERS
+from tests import _printing
+from tests._printing import print_books, tool
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICIAL_TITLE = "THẨM ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH"
 DETAIL_TITLE = "TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CÁC TIÊU CHÍ"
-_WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-)
 
 
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is required and was not found: run `make test` (it installs it)")
-    return found
-
-
-@dataclass
-class Printed:
-    pdf: Path
-    pages: list[str]
-    """Each page's text (``pdftotext -layout``)."""
-
-    def words(self, page: int) -> list[tuple[float, str]]:
-        """(height in points, text) of each word on 1-based ``page``."""
-        html = subprocess.run(
-            [_tool("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(self.pdf), "-"],
-            capture_output=True,
-            check=True,
-        ).stdout.decode("utf-8")
-        return [(float(m[3]) - float(m[1]), m[4]) for m in _WORD.findall(html)]
-
+class Printed(_printing.Printed):
     def kinds(self) -> list[str]:
         """What each page is: summary, official, detail, findings, or "" (a continuation)."""
         found = []
@@ -78,27 +54,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
         "vi": export_workbook(criteria, units, folder / "vi.xlsx"),
         "en": export_unit(criteria, units[0], folder / "en.xlsx", language="en"),
     }
-    command = [
-        _tool("soffice"),
-        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(folder),
-        *map(str, books.values()),
-    ]
-    subprocess.run(command, capture_output=True, timeout=900, check=False)
-    result = {}
-    for name in books:
-        pdf = folder / f"{name}.pdf"
-        assert pdf.exists(), f"soffice made no PDF of {name}.xlsx"
-        text = subprocess.run(
-            [_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, check=True
-        ).stdout.decode("utf-8")
-        result[name] = Printed(pdf, text.split("\f")[:-1])
-    return result
+    pages = print_books(books, folder)
+    return {name: Printed(book.pdf, book.pages) for name, book in pages.items()}
 
 
 def test_every_sheet_kind_is_printed(printed: dict[str, Printed]) -> None:
@@ -139,7 +96,7 @@ def test_official_sheet_prints_on_six_pages_at_most(printed: dict[str, Printed])
     assert len(runs) == 3
     assert [count for _, count in runs if count > 6] == []
     info = subprocess.run(
-        [_tool("pdfinfo"), str(printed["vi"].pdf)], capture_output=True, check=True
+        [tool("pdfinfo"), str(printed["vi"].pdf)], capture_output=True, check=True
     ).stdout.decode("utf-8")
     assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)", info), info  # landscape
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]

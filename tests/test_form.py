@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +25,7 @@ from parindex.form_layout import (
     plan,
     ref,
 )
+from tests._printing import print_books
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_2023 = ROOT / "criteria" / "namdinh-stnmt-2023.yaml"
@@ -156,3 +158,48 @@ def test_cli_writes_blank_and_prefilled_forms(tmp_path: Path) -> None:
     assert done.exit_code == 1 and ".xlsx" in done.output
     done = runner.invoke(main, ["form", "--help"])
     assert "Ví dụ" in done.output
+
+
+def _print_area(book: openpyxl.Workbook, sheet: str) -> list[str]:
+    """The ranges of ``sheet``'s print area, without the sheet's name."""
+    return re.findall(r"!(\$[A-Z]+\$\d+:\$[A-Z]+\$\d+)", str(book[sheet].print_area))
+
+
+def test_form_prints_its_runs_of_columns_at_a_readable_size(  # type: ignore[no-untyped-def]
+    criteria, tmp_path: Path
+) -> None:
+    """Printed, the 23 columns go on runs of pages led by the code and title columns (they were
+    fitted to one page wide: a third of their size). The rounds print once a round is in."""
+    alone = load_submission(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    appraised = load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml")
+    assert not alone.appraisals and appraised.appraisals
+    unit = openpyxl.load_workbook(write_form(criteria, [alone, appraised], tmp_path / "u.xlsx"))
+    team = openpyxl.load_workbook(
+        write_form(criteria, [alone], tmp_path / "t.xlsx", appraisal=True)
+    )
+    for book in (unit, team):
+        for name in book.sheetnames[:-3] if book is unit else book.sheetnames[:1]:
+            sheet = book[name]
+            assert sheet.page_setup.scale == 75 and not sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert sheet.print_title_cols == "$A:$B" and sheet.print_title_rows == "$7:$7"
+    last = plan(criteria, alone).last + 1
+    assert _print_area(unit, unit.sheetnames[0]) == [f"$A$1:$I${last}", f"$P$8:$W${last}"]
+    assert _print_area(team, team.sheetnames[0])[1] == f"$J$8:$O${last}"
+    assert len(_print_area(unit, unit.sheetnames[1])) == 3  # appraised: its rounds printed
+
+
+def test_printed_form_pages_hold_whole_runs_of_columns(  # type: ignore[no-untyped-def]
+    criteria, tmp_path: Path
+) -> None:
+    """LibreOffice's print of a unit's form: every page starts with the column heads, holds the
+    whole of one run (its last column's head on it), and no word is printed under 7 points."""
+    alone = load_submission(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    book = write_form(criteria, [alone], tmp_path / "form.xlsx")
+    printed = print_books({"form": book}, tmp_path)["form"]
+    assert len(printed.pages) > 2
+    assert "68,5 điểm dựa trên giá trị tạm tính" in printed.pages[0]  # the title line whole
+    runs = ["Giải trình của đơn vị" in p or "Mã tài liệu" in p for p in printed.pages]
+    assert all(runs), [i for i, whole in enumerate(runs, 1) if not whole]
+    assert all("STT" in page and "Vòng 1" not in page for page in printed.pages)
+    for page in (1, len(printed.pages)):
+        assert min(height for height, _ in printed.words(page)) >= 7, page
