@@ -7,7 +7,8 @@ import subprocess
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,6 +25,44 @@ def best_of(function: Callable[[], T], repeat: int = 7, number: int = 1) -> tupl
             result = function()
         times.append((time.perf_counter() - start) / number)
     return statistics.median(times), result
+
+
+@dataclass
+class Turns:
+    """Wall and CPU seconds of each run of one function timed in :func:`taking_turns`."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def cpu_least(self) -> float:
+        return min(self.cpu)
+
+    @property
+    def wall_least(self) -> float:
+        return min(self.wall)
+
+
+def taking_turns(functions: Sequence[Callable[[], object]], repeat: int = 9) -> list[Turns]:
+    """Each function run ``repeat`` times, the functions taking turns (a, b, a, b, …), so a
+    slow stretch of a shared machine falls on both alike: wall (``perf_counter``) and CPU
+    (``process_time``) seconds of every run. Read the least and the median of both."""
+    found = [Turns() for _ in functions]
+    for _ in range(repeat):
+        for function, times in zip(functions, found, strict=True):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            function()
+            times.cpu.append(time.process_time() - began_cpu)
+            times.wall.append(time.perf_counter() - began)
+    return found
 
 
 def peak_memory(function: Callable[[], T]) -> tuple[int, T]:

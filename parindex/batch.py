@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from parindex import tree
-from parindex.backends.vectors import Evaluator, round_half_up
+from parindex.backends.vectors import Evaluator, is_choice, round_half_up
 from parindex.batch_units import (
     META_COLUMNS,
     Table,
@@ -135,6 +135,13 @@ class _Scorer:
     def scaled(self, value: Decimal) -> int:
         return int(value.scaleb(self.scale))
 
+    def at_precision(self, value: Decimal) -> bool:
+        """``value`` has no more places than the set's precision (the engine's points
+        rounded to it are ``value`` itself), and its scaled integer is exact as a float."""
+        if abs(value.scaleb(self.scale)) >= 2**52:
+            return False  # far beyond any maximum: the general path settles it
+        return quantize(value, self.criteria.precision) == value
+
     def quantized(self, value: Decimal) -> int:
         return self.scaled(quantize(value, self.criteria.precision))
 
@@ -153,7 +160,10 @@ class _Scorer:
         assert node.leaf is not None and node.leaf.lowered is not None
         ev = self.evaluator
         ev.reset()
-        raw = ev.numbers(node.leaf.lowered)
+        lowered = node.leaf.lowered
+        if is_choice(lowered, self.at_precision):  # points as given in the rule: exact
+            return ev.choose(lowered, self.scaled), np.ones(self.n, dtype=bool), ev.unsure.copy()
+        raw = ev.numbers(lowered)
         steps, unsure = round_half_up(raw, self.precision_places)
         ev.flag(unsure)
         points = steps.astype(np.int64)
@@ -544,7 +554,10 @@ def _rows_twice(frame: pd.DataFrame) -> list[Problem]:
 
     if list(map(str, frame.columns)).count("unit") != 1:
         return []  # no unit column, or several: read_frame says so
-    ids = [None if pd.isna(v) else str(v) for v in frame["unit"].tolist()]
+    cells = frame["unit"].tolist()
+    if set(map(type, cells)) <= {str} and len(set(cells)) == len(cells):
+        return []  # texts, each once (the common case, checked in C)
+    ids = [None if pd.isna(v) else str(v) for v in cells]
     named = [(at, unit) for at, unit in enumerate(ids) if unit]
     problems = []
     for later, earlier in _repeats(unit for _, unit in named):

@@ -354,7 +354,11 @@ class _FrameReader:
         self.frame = frame
         self.n = len(frame)
         self.problems: list[Problem] = []
-        ids = frame["unit"].astype(str).tolist() if "unit" in frame.columns else []
+        ids: list[Any] = []
+        if "unit" in frame.columns:
+            ids = frame["unit"].tolist()
+            if not _only(ids, str):  # texts are their own str()
+                ids = frame["unit"].astype(str).tolist()
         self.ids = ids or [str(i) for i in range(self.n)]
 
     def add(
@@ -487,12 +491,14 @@ class _FrameReader:
                 for row in gaps:
                     values[row] = default
                 return values
+            if _only(values, str):  # texts only: nothing to fill
+                return values
             return [v if v.__class__ is str else default if _missing(v) else v for v in values]
 
-        levels = [v if v.__class__ is str else str(v) for v in column("level", default_level)]
+        levels = _each(column("level", default_level), str, str)
         allowed = {level.value for level in criteria.levels}
-        bad = [row for row, level in enumerate(levels) if level not in allowed]
-        if bad:
+        if not allowed.issuperset(levels):
+            bad = [row for row, level in enumerate(levels) if level not in allowed]
             self.add(
                 "wrong_level",
                 f"cấp không thuộc bộ tiêu chí (cho phép: {', '.join(sorted(allowed))})",
@@ -501,17 +507,19 @@ class _FrameReader:
                 bad,
             )
         groups = column("group", None)
-        return {
-            "unit": self.ids,
-            "name": [v if v.__class__ is str else str(v) for v in column("name", "")],
-            "level": levels,
-            "group": [
+        if not _only(groups, str):
+            groups = [
                 g if g.__class__ is str else str(g) if g is not None else level
                 for g, level in zip(groups, levels, strict=True)
-            ],
-            "year": [int(v) for v in column("year", criteria.year)],
-            "sample": [bool(v) for v in column("sample", False)],
-            "synthetic": [bool(v) for v in column("synthetic", False)],
+            ]
+        return {
+            "unit": self.ids,
+            "name": _each(column("name", ""), str, str),
+            "level": levels,
+            "group": groups,
+            "year": _each(column("year", criteria.year), int, int),
+            "sample": _each(column("sample", False), bool, bool),
+            "synthetic": _each(column("synthetic", False), bool, bool),
         }
 
     def column(self, name: str, kind: ValueType, series: pd.Series[Any]) -> tuple[Vector, Mask]:
@@ -694,6 +702,19 @@ class _FrameReader:
 
 _DATE_CELLS = frozenset({dt.date, bool, type(None), float})
 """Cells the one-pass date reader takes: dates, ``False`` (not done), gaps (``None``, NaN)."""
+
+
+def _only(values: list[Any], kind: type) -> bool:
+    """Every value is of exactly type ``kind`` (no subclass): one pass in C."""
+    return set(map(type, values)) <= {kind}
+
+
+def _each(values: list[Any], kind: type, convert: Any) -> list[Any]:
+    """``values`` with each one not exactly of type ``kind`` converted; the list itself
+    when there is none (the common case, checked in one pass in C)."""
+    if _only(values, kind):
+        return values
+    return [v if v.__class__ is kind else convert(v) for v in values]
 
 
 def _missing(value: object) -> bool:

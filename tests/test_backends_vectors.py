@@ -256,6 +256,57 @@ def test_a_shared_part_counts_as_if_written_out(text: str, data: st.DataObject) 
             assert np.array_equal(mine, theirs, equal_nan=mine.dtype.kind == "f")
 
 
+CHOICES = ["0", "0.5", "0.25", "1.00", "0.1", "3", "-2.5"]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(tests=st.lists(_expressions(), min_size=2, max_size=2), data=st.data())
+def test_a_choice_is_the_engines_constant_and_doubts_as_evaluated(
+    tests: list[str], data: st.DataObject
+) -> None:
+    """:meth:`Evaluator.choose` (a constant picked by tests, as exact integers) gives the
+    engine's constant in every row it settles, and doubts the rows evaluating the same
+    expression as numbers doubts."""
+    first, second = tests
+    constants = data.draw(st.lists(st.sampled_from(CHOICES), min_size=3, max_size=3))
+    nested = data.draw(st.booleans())
+    inner = f"({constants[1]} if {second} else {constants[2]})"
+    text = (
+        f"({constants[0]} if {first} else {inner})"
+        if nested
+        else f"({inner} if {first} else {constants[0]})"
+    )
+    try:
+        compiled = compile_expression(text, ENV)
+    except ExpressionError:
+        assume(False)
+        return
+    assert vectors.is_choice(compiled.root, lambda value: True)
+    rows = data.draw(_rows(8))
+    evaluator = Evaluator(len(rows), _columns(rows))
+    evaluator.reset()
+    picked = evaluator.choose(compiled.root, lambda value: int(value.scaleb(2)))
+    doubted = evaluator.unsure.copy()
+    evaluator.reset()
+    evaluator.evaluate(compiled.root)
+    assert np.array_equal(doubted, evaluator.unsure)
+    assert picked.dtype == np.int64 and picked.shape == (len(rows),)
+    for row, values in enumerate(rows):
+        if doubted[row]:
+            continue
+        exact = evaluate(compiled, values)
+        assert isinstance(exact, Decimal)
+        assert picked[row] == int(exact.scaleb(2)), (text, values, exact)
+
+
+def test_only_constants_the_caller_keeps_make_a_choice() -> None:
+    root = compile_expression("0.5 if p else (0.125 if q else 0)", ENV).root
+    assert vectors.is_choice(root, lambda value: True)
+    assert not vectors.is_choice(root, lambda value: value != Decimal("0.125"))
+    assert not vectors.is_choice(compile_expression("a if p else 0", ENV).root, bool)
+    assert vectors.is_choice(compile_expression("0.5", ENV).root, lambda value: True)
+
+
 @pytest.mark.parametrize(
     "text",
     [

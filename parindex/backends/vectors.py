@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -44,10 +45,21 @@ from parindex.expressions import (
     Value,
 )
 
-__all__ = ["Bools", "Dates", "Evaluator", "Numbers", "Texts", "Vector", "number_error"]
+__all__ = [
+    "Bools",
+    "Dates",
+    "Evaluator",
+    "Numbers",
+    "Texts",
+    "Vector",
+    "is_choice",
+    "number_error",
+]
 
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+T = TypeVar("T")
 
 REL = 2.0**-52
 """Relative error added by one float operation (2u) — far above Decimal's 28 digits."""
@@ -83,6 +95,15 @@ class Texts:
 
 
 Vector = Numbers | Bools | Dates | Texts
+
+
+def is_choice(expr: Expr, keep: Callable[[Decimal], bool]) -> bool:
+    """``expr`` picks one of constant numbers by tests (``a if t else b``, nested in either
+    branch), each constant one that ``keep`` takes: :meth:`Evaluator.choose` evaluates it."""
+    if isinstance(expr, Const):
+        value = expr.value
+        return isinstance(value, Decimal) and value.is_finite() and keep(value)
+    return isinstance(expr, IfElse) and is_choice(expr.body, keep) and is_choice(expr.orelse, keep)
 
 
 def _integral(x: Floats) -> Mask:
@@ -151,6 +172,10 @@ class Evaluator:
     # --- entry points -------------------------------------------------------------
 
     def evaluate(self, expr: Expr) -> Vector:
+        return self._at_root(expr, self._eval)
+
+    def _at_root(self, expr: Expr, run: Callable[[Expr], T]) -> T:
+        """``run(expr)``, ``expr`` being the root whose repeated parts are computed once."""
         if not self._depth:
             known = self._repeats.get(id(expr))
             if known is None:
@@ -159,9 +184,48 @@ class Evaluator:
         self._depth += 1
         try:
             with np.errstate(all="ignore"):
-                return self._eval(expr)
+                return run(expr)
         finally:
             self._depth -= 1
+
+    def choose(self, expr: Expr, value: Callable[[Decimal], int]) -> Ints:
+        """A :func:`is_choice` expression's constant in each row, as ``value`` of it (the
+        caller's exact integers): no float and no rounding between the constant and the
+        row. The tests are evaluated as :meth:`_ifelse` evaluates them, and each branch's
+        doubts count only in the rows that take it, as there."""
+        picked = self._at_root(expr, lambda root: self._pick(root, value))
+        return np.asarray(np.broadcast_to(picked, self.n), dtype=np.int64)
+
+    def _pick(self, expr: Expr, value: Callable[[Decimal], int]) -> Ints | int:
+        if isinstance(expr, Const):
+            assert isinstance(expr.value, Decimal)
+            return value(expr.value)
+        assert isinstance(expr, IfElse)
+        test = self._truth(self._eval(expr.test))
+        body, body_unsure = self._pick_apart(expr.body, value)
+        orelse, orelse_unsure = self._pick_apart(expr.orelse, value)
+        if body_unsure is not None or orelse_unsure is not None:
+            self.flag(
+                np.where(
+                    test,
+                    False if body_unsure is None else body_unsure,
+                    False if orelse_unsure is None else orelse_unsure,
+                )
+            )
+        return np.where(test, body, orelse)
+
+    def _pick_apart(
+        self, expr: Expr, value: Callable[[Decimal], int]
+    ) -> tuple[Ints | int, Mask | None]:
+        """:meth:`_pick` with the doubts of ``expr``'s own tests kept apart (``None``: a constant)."""
+        if isinstance(expr, Const):
+            return self._pick(expr, value), None
+        saved = self.unsure
+        self.unsure = np.zeros(self.n, dtype=bool)
+        try:
+            return self._pick(expr, value), self.unsure
+        finally:
+            self.unsure = saved
 
     def numbers(self, expr: Expr) -> Numbers:
         value = self.evaluate(expr)
