@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from parindex import tree
+from parindex import engine_units, tree
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
@@ -163,6 +163,10 @@ class _Shared:
     """Where a unit's results hold the provisional rule-scored leaves counting in the maximum."""
     static: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each node's result fields that are the same for every unit (:func:`_static`)."""
+    units: dict[tuple[object, ...], engine_units.Whole] = field(default_factory=dict)
+    """A unit's whole results by its values and survey (:func:`_unit_key`)."""
+    whole: bool | None = None
+    """Whether whole units are kept: every kind of the set shipped (:func:`_whole_kept`)."""
 
 
 _SHARED: PerSet[_Shared] = PerSet(lambda criteria: _Shared())
@@ -682,31 +686,25 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         else check_submission(criteria, submission)
     )
     compiled = criteria.compiled
-    scope = scope_of(criteria, checked.values, checked.submission.survey)
-    labels = scope.labels
-    ctx = _Context(
-        criteria,
-        compiled,
-        checked.values,
-        scope,
-        evidence=_evidence_by_node(compiled, checked.submission),
+    evidence = _evidence_by_node(compiled, checked.submission)
+    shared = _shared(criteria)
+    key = (
+        engine_units.key(checked.values, checked.submission.survey)
+        if _whole_kept(compiled, shared)
+        else None
     )
-    results: list[NodeResult] = []
-    areas = [
-        r
-        for code in compiled.children.get(None, ())
-        if (r := _score_node(compiled.nodes[code], ctx, results)) is not None
-    ]
-    total = sum((a.points for a in areas if a.points is not None), _ZERO)
-    max_points = sum((a.max_points for a in areas), _ZERO)
-    total = min(max(total, _ZERO), max_points)
-    undetermined = sum((a.undetermined_points for a in areas), _ZERO)
-    index = tree.index(total, max_points)
+    whole = None if key is None else shared.units.get(key)
+    if whole is None:
+        results, whole = _scored(criteria, checked, evidence, key is not None)
+        if key is not None and len(shared.units) < engine_units.MOST:
+            shared.units[key] = whole
+    else:  # a unit of the same values and survey: its results, with this unit's evidence
+        results = [made(NodeResult, v, g) for v, g in engine_units.again(whole, evidence)]
+    total, max_points, undetermined, index, provisional, provisional_scored = whole.figures
     band = None
     if index is not None:
         upper = tree.index(min(total + undetermined, max_points), max_points)
         band = tree.band(compiled, checked.submission.unit.level.value, index, upper)
-    provisional, provisional_scored = _provisional(ctx, results)
     unit = checked.submission.unit
     return ScoreReport(
         criteria_id=criteria.id,
@@ -730,9 +728,58 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         provisional_points=provisional,
         provisional_points_scored=provisional_scored,
         missing_inputs=[
-            MissingInput(name=n, label=labels.get(n, n), codes=codes)
-            for n, codes in ctx.missing.items()
+            MissingInput(name=n, label=label, codes=list(codes))
+            for n, label, codes in whole.missing
         ],
         nodes=results,
         documents=checked.submission.all_documents(),
     )
+
+
+def _whole_kept(compiled: CompiledSet, shared: _Shared) -> bool:
+    """Whether a unit's results are kept whole (:mod:`parindex.engine_units`): not on the
+    careful path, and only for a set whose every kind is shipped (a program's own kind may
+    read more than the unit's values and survey)."""
+    if _CAREFUL:
+        return False
+    if shared.whole is None:
+        shared.whole = all(
+            SHIPPED.get(n.kind.name) is n.kind for n in compiled.nodes.values() if n.kind
+        )
+    return shared.whole
+
+
+def _scored(
+    criteria: CriteriaSet,
+    checked: CheckedSubmission,
+    evidence: dict[str, list[str]],
+    keep: bool,
+) -> tuple[list[NodeResult], engine_units.Whole]:
+    """A unit's results, node by node, and its figures (with ``keep``, its results too, to
+    be given again: :func:`_again`)."""
+    compiled = criteria.compiled
+    scope = scope_of(criteria, checked.values, checked.submission.survey)
+    ctx = _Context(criteria, compiled, checked.values, scope, evidence=evidence)
+    results: list[NodeResult] = []
+    areas = [
+        r
+        for code in compiled.children.get(None, ())
+        if (r := _score_node(compiled.nodes[code], ctx, results)) is not None
+    ]
+    total = sum((a.points for a in areas if a.points is not None), _ZERO)
+    max_points = sum((a.max_points for a in areas), _ZERO)
+    total = min(max(total, _ZERO), max_points)
+    undetermined = sum((a.undetermined_points for a in areas), _ZERO)
+    provisional, provisional_scored = _provisional(ctx, results)
+    figures = (
+        total,
+        max_points,
+        undetermined,
+        tree.index(total, max_points),
+        provisional,
+        provisional_scored,
+    )
+    labels = scope.labels
+    missing = tuple((n, labels.get(n, n), tuple(codes)) for n, codes in ctx.missing.items())
+    kept = tuple(engine_units.kept(r) for r in results) if keep else ()
+    return results, engine_units.Whole(kept, figures, missing)

@@ -1,0 +1,86 @@
+"""A unit's results kept whole, for the units of a set that give the same values.
+
+The engine's results depend on the set, the unit's values and survey points (all a rule
+kind is given: :class:`parindex.rules.Scope`), and its documents (each result's evidence
+fields alone). Units whose values and survey are equal in type and digits (:func:`key`)
+get the same results but for their evidence: the engine keeps the first few units' results
+(:class:`Whole`) and gives each such unit a copy (:func:`again`) with its own evidence and
+lists, instead of walking the tree node by node — a province's workbook that holds the
+same unit's figures under several self-scores or names, or a unit reviewed twice.
+Kept only when every kind of the set is shipped (a program's own kind may read more than
+it is given) and never on the careful path (``engine._CAREFUL``), which the tests compare
+with (``tests/test_engine_units.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from parindex.expressions import Value
+from parindex.report import NodeResult
+
+__all__ = ["MOST", "Whole", "again", "kept", "key"]
+
+MOST = 16
+"""Units a set keeps whole: about 250 kB each (158 results), some 4 MB a set at most."""
+
+Figures = tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal, Decimal]
+"""A unit's total, maximum, undetermined points, index, provisional points and those scored."""
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A unit's results as every unit with an equal :func:`key` gets them."""
+
+    nodes: tuple[tuple[dict[str, Any], frozenset[str]], ...]
+    """Each result's fields in the model's order (its lists as tuples, no evidence of a
+    unit's own) and the fields it was given, in tree order (:func:`kept`)."""
+    figures: Figures
+    missing: tuple[tuple[str, str, tuple[str, ...]], ...]
+    """The missing inputs: name, label and the codes reading each, in the report's order."""
+
+
+def key(values: Mapping[str, Value], survey: Mapping[str, Decimal]) -> tuple[object, ...] | None:
+    """Equal only for units whose values and survey points are equal in name, type and digits
+    (``1.0`` and ``1.00`` are shown apart; ``True == 1``); ``None``: a value that cannot be
+    a key."""
+    made: list[object] = []  # flat, three a value: fewer tuples made
+    for name, value in values.items():
+        made += (name, type(value), str(value) if isinstance(value, Decimal) else value)
+    made.append(None)  # no name is None: the survey's codes start here
+    for code, points in survey.items():
+        made += (code, type(points), str(points))
+    found = tuple(made)
+    try:
+        hash(found)
+    except TypeError:
+        return None
+    return found
+
+
+def kept(result: NodeResult) -> tuple[dict[str, Any], frozenset[str]]:
+    """What :func:`again` needs of a result: its fields with its lists as tuples (each unit
+    gets lists of its own) and its evidence left for the unit's."""
+    values = dict(result.__dict__)
+    for name in ("inputs", "missing", "evidence_expected"):
+        values[name] = tuple(values[name])
+    values["evidence"] = values["evidence_missing"] = None
+    return values, frozenset(result.__pydantic_fields_set__)
+
+
+def again(
+    whole: Whole, evidence: Mapping[str, list[str]]
+) -> Iterator[tuple[dict[str, Any], frozenset[str]]]:
+    """Each result's fields for a unit with ``evidence`` (its documents by node, each list
+    the unit's own), and the fields given: to be made into a :class:`NodeResult`."""
+    for fields, given in whole.nodes:
+        values = dict(fields)
+        values["inputs"] = list(values["inputs"])
+        values["missing"] = list(values["missing"])
+        expected = values["evidence_expected"] = list(values["evidence_expected"])
+        found = values["evidence"] = evidence[values["code"]]
+        values["evidence_missing"] = bool(expected) and not found
+        yield values, given

@@ -1,0 +1,133 @@
+"""A unit's results given whole again (:mod:`parindex.engine_units`) equal the careful ones.
+
+Units with the same values and survey as a unit scored before get its results with their
+own evidence: these properties score units that share values but not their documents,
+level, names or self-scores, both ways (``engine._CAREFUL``: every node scored and
+validated anew), and compare every field, type and digit (``tests/test_engine_results``).
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parindex import engine, engine_units, load_submission, score, synthetic
+from parindex.criteria import UnitLevel
+from parindex.submission import Submission, check_submission
+from tests.test_engine_results import ROOT, SETS, both_ways
+
+
+def _twins(unit: Submission, seed: int, levels: list[UnitLevel]) -> list[Submission]:
+    """``unit`` again under other ids, levels, documents (some dropped, the rest reordered
+    and citing other nodes) and self-scores: the same values and survey."""
+    rng = random.Random(seed)
+    made = []
+    for number in range(3):
+        documents = [d for d in unit.documents if rng.random() < 0.7]
+        rng.shuffle(documents)
+        codes = sorted({c for d in unit.documents for c in d.supports})
+        documents = [
+            d.model_copy(update={"supports": rng.sample(codes, min(len(codes), 2))})
+            if codes and rng.random() < 0.3
+            else d
+            for d in documents
+        ]
+        scores = {c: s for c, s in unit.self_scores.items() if rng.random() < 0.8}
+        level = rng.choice([unit.unit.level, *levels])
+        made.append(
+            unit.model_copy(
+                update={
+                    "unit": unit.unit.model_copy(
+                        update={"id": f"{unit.unit.id}-{number}", "level": level}
+                    ),
+                    "documents": documents,
+                    "self_scores": scores,
+                }
+            )
+        )
+    return made
+
+
+@settings(max_examples=max(5, settings().max_examples // 4))
+@given(
+    which=st.sampled_from(sorted(SETS)),
+    seed=st.integers(0, 2**32 - 1),
+    missing_rate=st.sampled_from([0.0, 0.05, 0.3]),
+    fact_rate=st.sampled_from([0.0, 0.5, 1.0]),
+    samples=st.booleans(),
+)
+def test_units_of_the_same_values_get_the_careful_results(
+    which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool
+) -> None:
+    criteria = SETS[which]
+    engine._SHARED.clear()
+    if samples:  # documents citing nodes: each twin's evidence its own
+        units = [load_submission(p) for p in sorted(ROOT.glob(f"evidence/*-{which}.yaml"))]
+    else:
+        units = synthetic.units(
+            criteria,
+            2,
+            seed=seed,
+            missing_rate=missing_rate,
+            fact_rate=fact_rate,
+            self_scores=True,
+            overclaim_rate=0.2,
+        )
+    twins = [t for u in units for t in _twins(u, seed, list(criteria.levels))]
+    both_ways(criteria, units)  # kept whole
+    assert len(engine._shared(criteria).units) == len(units)
+    both_ways(criteria, twins)  # given again, with their own evidence, level and names
+
+
+def test_the_units_kept_are_bounded() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    units = synthetic.units(criteria, engine_units.MOST + 3, seed=4)
+    for unit in units:
+        score(criteria, unit)
+    assert len(engine._shared(criteria).units) == engine_units.MOST
+    both_ways(criteria, units[-2:])  # not kept: scored node by node
+
+
+def test_values_or_survey_of_other_digits_or_types_make_other_keys() -> None:
+    keys = {
+        engine_units.key({"a": value}, {})
+        for value in (Decimal("1"), Decimal("1.0"), Decimal("1.00"), True, 1, "1")
+    }
+    keys |= {engine_units.key({}, {"1.1": Decimal(text)}) for text in ("1", "1.0", "1.00")}
+    keys.add(engine_units.key({"1.1": "1"}, {}))  # a value named as a survey code is no survey
+    keys.add(engine_units.key({"a": Decimal(1), "b": Decimal(2)}, {}))
+    keys.add(engine_units.key({"b": Decimal(2), "a": Decimal(1)}, {}))  # another order: a miss
+    assert len(keys) == 12
+    assert engine_units.key({"a": [1]}, {}) is None  # cannot be a key: scored node by node
+
+
+def test_a_unit_given_again_has_lists_of_its_own() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    unit = check_submission(criteria, synthetic.units(criteria, 1, seed=8, self_scores=True)[0])
+    first, second = score(criteria, unit), score(criteria, unit)
+    for a, b in zip(first.nodes, second.nodes, strict=True):
+        assert a == b
+        for name in ("inputs", "missing", "evidence", "evidence_expected"):
+            assert getattr(a, name) is not getattr(b, name)
+    assert first.missing_inputs == second.missing_inputs
+    assert all(
+        a.codes is not b.codes
+        for a, b in zip(first.missing_inputs, second.missing_inputs, strict=True)
+    )
+
+
+def test_a_set_with_a_kind_a_program_registered_is_never_kept(tmp_path: Path) -> None:
+    from parindex.rules import registered
+    from tests._toy_kinds import ByDate, Cutoff, toy_set, toy_unit
+
+    with registered(Cutoff(), ByDate()):
+        criteria = toy_set(tmp_path)
+        for _ in range(2):
+            score(criteria, toy_unit({"ty_le": 90, "ngay_gui": "2023-06-01"}))
+    assert not engine._shared(criteria).units
