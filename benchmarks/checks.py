@@ -9,8 +9,14 @@ synthetic, in two forms of their values:
 - as text (JSON dumps: every number and date a string to parse).
 
 Both figures are CPU time (``time.process_time``) per unit; the machine may be shared.
+``check_many`` runs ``--runs`` times, each on freshly validated submissions never checked
+before (a checked unit's result is kept on it: checking it again is free). The first run
+is a user's one call: it comes after the baseline ran over other objects, so nothing of
+the units is in cache, and it pays what a process pays once (fresh memory for its
+results, the table of decimals). The least of all runs is the steadier figure on a shared
+machine. The goal is judged on the first run; both are printed.
 Every unit's result is asserted equal to the careful path's (values in the same order).
-Run: ``make bench`` or ``.venv/bin/python benchmarks/checks.py [N]``.
+Run: ``make bench`` or ``.venv/bin/python benchmarks/checks.py [N] [--runs R]``.
 """
 
 from __future__ import annotations
@@ -55,10 +61,19 @@ def careful(criteria: Any, units: list[Submission]) -> list[Any]:
     return out
 
 
+def again(criteria: Any, data: list[dict[str, Any]]) -> float:
+    """CPU seconds of one more ``check_many`` over freshly validated, never checked units."""
+    fresh = [Submission.model_validate(d) for d in data]
+    seconds, _ = cpu(lambda: check_many(criteria, fresh))
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=10_000)
-    n = parser.parse_args().n
+    parser.add_argument("--runs", type=int, default=5, help="check_many runs (least printed)")
+    arguments = parser.parse_args()
+    n, runs = arguments.n, max(1, arguments.runs)
     criteria = load_criteria(SET_2023)
     units = synthetic.units(criteria, n, seed=3, self_scores=True)
     print(
@@ -76,13 +91,19 @@ def main() -> None:
         for a, b in zip(got, want, strict=True):
             assert isinstance(a, CheckedSubmission) and isinstance(b, CheckedSubmission)
             assert list(a.values.items()) == list(b.values.items())
+        del got, want, second
+        later = [again(criteria, data) for _ in range(runs - 1)]
+        least = min([many, *later])
         print(f"  {label}:")
         print(row("baseline: check_submission, unit by unit", baseline))
-        print(row("check_many", many, baseline))
+        print(row("check_many, the first run (a user's one call)", many, baseline))
+        print(row(f"check_many, the least of {runs} runs", least, baseline))
         print(
-            f"    per unit: check_many {many / n * 1e6:.1f} µs, check_submission"
+            f"    per unit: check_many {many / n * 1e6:.1f} µs the first run,"
+            f" {least / n * 1e6:.1f} µs the least of {runs}; check_submission"
             f" {baseline / n * 1e6:.0f} µs; {baseline / many:.1f}× faster;"
-            f" goal ≤ 30 µs a unit: {'met' if many / n <= 30e-6 else 'NOT met'}"
+            f" goal ≤ 30 µs a unit, judged on the first run:"
+            f" {'met' if many / n <= 30e-6 else 'NOT met'}"
         )
 
 
