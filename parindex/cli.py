@@ -29,6 +29,7 @@ from parindex.cli_support import (
     decimal_comma_option,
     echo_error,
     exit_now,
+    language_option,
     load_units,
     options,
     settled,
@@ -116,12 +117,10 @@ class _Group(click.Group):
 @click.version_option(
     package_name="parindex", help="Hiện phiên bản rồi thoát.\n---\nShow the version and exit."
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
+@language_option(
+    "Ngôn ngữ của mọi lệnh: vi (tiếng Việt) hoặc en (tiếng Anh); --lang của lệnh thắng."
+    "\n---\nThe language of every command: vi (Vietnamese) or en; a command's own --lang wins.",
     expose_value=False,
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (English).\n---\nLanguage: vi (Vietnamese) or en.",
 )
 def main() -> None:
     """parindex — chấm điểm và thẩm định Chỉ số cải cách hành chính (PAR INDEX).

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from parindex.cli_text import language, set_language, wrapped
 from parindex.collector import paused
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "LANGUAGE_HELP",
     "csv_text",
     "echo_error",
     "exit_now",
@@ -130,14 +132,39 @@ def user_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _language_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+LANGUAGE_HELP = (
+    "Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en."
+)
+_LANGUAGE = "parindex.language"
+"""The key of the command line's language in :attr:`click.Context.meta` (one dict shared
+by the group's context and its command's)."""
+
+
+def _language_option(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The language for the whole command line: a command's own ``--lang``, else the
+    group's (``parindex --lang en score …``), else ``vi``.
+
+    Where neither was read yet, the language stays as :func:`~parindex.cli_text.install`
+    read it from the whole command line: ``parindex score -h --lang en`` shows the help
+    (eager, before the command's ``--lang``) in English.
+    """
+    if param.name is not None and ctx.get_parameter_source(param.name) in (
+        ParameterSource.DEFAULT,
+        None,
+    ):
+        if _LANGUAGE not in ctx.meta:
+            return value
+        value = ctx.meta[_LANGUAGE]
+    ctx.meta[_LANGUAGE] = value
     set_language(value)
     return value
 
 
-def language_option(function: F) -> F:
-    """``--lang vi|en``, set for the whole command (:func:`~parindex.cli_text.language`)
-    before the other options are read."""
+def language_option(help: str = LANGUAGE_HELP, *, expose_value: bool = True) -> Callable[[F], F]:
+    """``--lang vi|en``, set for the whole command line (:func:`~parindex.cli_text.language`)
+    before the other options are read. The group's sets it for the command it runs, whose
+    own ``--lang`` wins where both are given; ``expose_value=False`` for the group, whose
+    function takes no argument."""
     return click.option(
         "--lang",
         type=click.Choice(["vi", "en"]),
@@ -145,8 +172,9 @@ def language_option(function: F) -> F:
         show_default=True,
         callback=_language_option,
         is_eager=True,
-        help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-    )(function)
+        expose_value=expose_value,
+        help=help,
+    )
 
 
 def options(*formats: str, default: str = "text") -> Callable[[F], F]:
@@ -163,7 +191,7 @@ def options(*formats: str, default: str = "text") -> Callable[[F], F]:
             show_default=True,
             help=f"Định dạng kết quả: {shown}.\n---\nOutput format: {shown}.",
         )(function)
-        return language_option(function)
+        return language_option()(function)
 
     return decorate
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from parindex.cli_support import language_option
+
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
     from parindex.submission import Submission
@@ -24,12 +26,7 @@ __all__ = ["form_command"]
     type=click.Path(),
     help="Tệp biểu mẫu ghi ra (.xlsx).\n---\nThe form to write (.xlsx).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-)
+@language_option()
 @click.option(
     "--appraisal",
     is_flag=True,

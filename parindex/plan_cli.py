@@ -88,7 +88,7 @@ def _fail(exc: ParindexError, lang: str) -> None:
     default="text",
     help="Định dạng kết quả: text, json.\n---\nOutput format: text, json.",
 )
-@language_option
+@language_option()
 def plan_command(
     criteria_file: str,
     submission_file: str,
@@ -376,7 +376,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     default=None,
     help="Ghi thêm tệp Excel.\n---\nAlso write an Excel file.",
 )
-@language_option
+@language_option()
 def progress_command(
     plan_file: str,
     submission_file: str,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from parindex.cli_support import language_option
 from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, Problem
 from parindex.messages import said
@@ -46,12 +47,7 @@ def read_submissions(
     default=None,
     help="html hoặc docx; mặc định theo đuôi tệp ghi ra.\n---\nhtml or docx; by default the output's suffix.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
-    help="Ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh).\n---\nLanguage: vi (Vietnamese) or en.",
-)
+@language_option()
 @click.option(
     "--previous-criteria",
     type=click.Path(),

@@ -372,3 +372,34 @@ def test_validate_says_the_counts_each_on_lines_of_their_own() -> None:
     assert lines[start + 1].startswith("  Cách tính điểm: ")
     end = next(i for i in range(start, len(lines)) if "điểm dựa trên giá trị tạm tính" in lines[i])
     assert all(line.startswith("  ") for line in lines[start:end])
+
+
+def test_the_groups_lang_reaches_the_command_whose_own_lang_wins(
+    submission: Path, tmp_path: Path
+) -> None:
+    """``parindex --lang en score …`` is English; the command's own ``--lang`` wins."""
+    runner = CliRunner()
+    score = ["score", str(DATA / "mini.yaml"), str(submission), "--summary"]
+    english = runner.invoke(main, ["--lang", "en", *score])
+    assert english.exit_code == 0, english.output
+    assert "Total 6,45/10,0" in english.output and "Tổng điểm" not in english.output
+    vietnamese = runner.invoke(main, ["--lang", "en", *score, "--lang", "vi"])
+    assert "Tổng điểm 6,45/10,0" in vietnamese.output
+    assert "Total" in runner.invoke(main, ["--lang", "vi", *score, "--lang", "en"]).output
+    # a command whose option once was a copy of its own
+    form = runner.invoke(main, ["--lang", "en", "form", str(DATA / "mini.yaml"), "-o", "x.txt"])
+    assert form.exit_code == 1 and "the form file must end in .xlsx" in form.output
+
+
+def test_every_command_takes_the_one_lang_option() -> None:
+    """One ``--lang`` (:func:`~parindex.cli_support.language_option`) on the group and on
+    every command: the same choices and the same callback, the group's as default."""
+    from parindex.cli_support import _language_option
+
+    context = click.Context(main)
+    commands = [main, *(main.get_command(context, n) for n in main.list_commands(context))]
+    for command in commands:
+        assert command is not None
+        langs = [p for p in command.params if p.name == "lang"]
+        assert len(langs) == 1, command.name
+        assert langs[0].callback is _language_option, command.name
