@@ -26,6 +26,7 @@ from parindex.criteria import CriteriaSet, Date, Input, InputType, Points, UnitL
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Value, ValueType, evaluate
 from parindex.loader import SourceMap, clean_loc, read_document, validate_model
+from parindex.messages import SUBMISSION, of_set
 from parindex.numbers import ValueTextError, parse_date, parse_decimal, shown
 from parindex.rules._model import no_items
 from parindex.salvage import Relocated, comma_split, salvage
@@ -484,8 +485,8 @@ class _Check:
         if submission.criteria != criteria.id:
             self.add(
                 "wrong_criteria",
-                f"hồ sơ dành cho bộ tiêu chí '{submission.criteria}', không phải '{criteria.id}'",
-                f"submission is for criteria set '{submission.criteria}', not '{criteria.id}'",
+                of_set(SUBMISSION, submission.criteria, (criteria.id,)),
+                of_set(SUBMISSION, submission.criteria, (criteria.id,), "en"),
                 ("criteria",),
                 submission.criteria,
                 (criteria.id,),

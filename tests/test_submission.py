@@ -81,6 +81,10 @@ def test_wrong_criteria_set(mini: CriteriaSet, tmp_path: Path) -> None:
     with pytest.raises(SubmissionError) as caught:
         check_submission(mini, load_submission(path))
     assert sorted(caught.value.kinds()) == ["wrong_criteria", "wrong_level"]
+    # said in the one sentence of a submission of another set (messages.of_set)
+    wrong = next(p for p in caught.value.problems if p.kind == "wrong_criteria")
+    assert wrong.message == f"hồ sơ của bộ other-set, không phải bộ {mini.id}"
+    assert wrong.message_en == f"a submission for other-set, not {mini.id}"
 
 
 def test_a_report_never_sent_does_not_break_a_date_ordering_constraint() -> None:
