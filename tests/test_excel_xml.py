@@ -22,6 +22,7 @@ from _workbooks import SET_2023, appraisal, load_samples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsxwriter.exceptions import OverlappingRange
+from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
 from xlsxwriter.worksheet import Worksheet
 
 from parindex import (
@@ -254,6 +255,33 @@ def test_book_packs_the_parts_xlsxwriter_packs(tmp_path: Path, seekable: bool) -
             for field in ("date_time", "external_attr", "compress_type", "file_size"):
                 assert getattr(ours, field) == getattr(theirs, field), (ours, field)
             assert book.read(ours) == plain.read(theirs), ours.filename
+
+
+_TRICKY = st.sampled_from(
+    [
+        *("&", "<", ">", '"', "\n", "\t", "\r", " ", "\x00", "\x07", "\x1f", "\x7f"),
+        *("_x00A9_", "_x12g4_", "\ufffe", "\uffff", "\u00a0", "\u2028", "<r>", "</r>", "Điểm", "x"),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_TRICKY, max_size=6).map("".join) | st.text(max_size=8), max_size=40))
+def test_shared_strings_written_as_xlsxwriter_writes_them(strings: list[str]) -> None:
+    """The shared strings part: every string written as XlsxWriter's own writer writes it
+    (entities, control characters, its own escapes, white space kept, rich strings)."""
+    table = SharedStringTable()
+    for string in [*strings, *strings[:3]]:
+        table._get_shared_string_index(string)
+    table._sort_string_data()
+    parts = []
+    for kind in (SharedStrings, excel_xml._Strings):
+        writer = kind()
+        writer.string_table = table
+        writer._set_xml_writer(io.StringIO())
+        writer._write_sst_strings()
+        parts.append(writer.fh.getvalue())
+    assert parts[1] == parts[0]
 
 
 @pytest.mark.parametrize("text", ["", "<row/>", "Điểm thẩm định — " * 40_000])
