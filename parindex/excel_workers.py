@@ -40,7 +40,7 @@ __all__ = ["PARALLEL_FROM", "Helper", "reviewed", "widened"]
 PARALLEL_FROM = 24
 """Units from which a second process writes the later units (forking costs some tens of
 milliseconds, merging a unit a few)."""
-_SHARE = 0.45
+_SHARE = 0.5
 """The first units, written here. This process also receives and merges the other's units
 (about 2 ms a unit) and packs every unit's sheets (a thread), then writes the summary,
 findings and hidden sheet and saves, which no unit can start before the last is merged: the
