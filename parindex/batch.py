@@ -24,6 +24,7 @@ value is ``NaN``/``<NA>``, never 0.
 
 from __future__ import annotations
 
+import operator
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -126,11 +127,13 @@ class _Scorer:
         places += [given.places for given in units.given.values()]
         self.scale = max(places)
         self.results: dict[str, _Node] = {}
-        self.algebra = tree.columns(self.n)
         self.everywhere = np.ones(self.n, dtype=bool)  # shared by many nodes: never written to
         self.nowhere = np.zeros(self.n, dtype=bool)  # likewise
         self.everywhere.flags.writeable = False
         self.nowhere.flags.writeable = False
+        self.constants: dict[tuple[int, type[np.generic]], Any] = {}
+        self.values: dict[int, int] = {}  # a shared int64 column's value, by the column's id
+        self.algebra: tree.Algebra[Any, Any] = _Shared(self)
 
     def scaled(self, value: Decimal) -> int:
         return int(value.scaleb(self.scale))
@@ -148,10 +151,22 @@ class _Scorer:
     def full(self, value: int) -> Ints:
         return np.full(self.n, value, dtype=np.int64)
 
+    def constant(self, value: int, dtype: type[np.generic] = np.int64) -> Any:
+        """``value`` in every row, one read-only array per value and type, shared by every
+        node that has it (most nodes: no missing input, no error)."""
+        key = (value, dtype)
+        found = self.constants.get(key)
+        if found is None:
+            found = self.constants[key] = np.full(self.n, value, dtype=dtype)
+            found.flags.writeable = False
+            if dtype is np.int64:
+                self.values[id(found)] = value  # kept in constants: the id stays its
+        return found
+
     # --- leaves ---------------------------------------------------------------
 
-    def leaf(self, node: CompiledNode) -> tuple[Ints, Mask, Mask]:
-        """Points, rows scored, rows to settle exactly — for rows where the inputs are present.
+    def leaf(self, node: CompiledNode) -> tuple[Ints, Mask]:
+        """Points and rows to settle exactly — for rows where the inputs are present.
 
         The leaf's lowered expression (its kind's :meth:`~parindex.rules.RuleKind.lower`)
         evaluated over the columns; rows the error bounds cannot settle, and rows with
@@ -159,17 +174,17 @@ class _Scorer:
         """
         assert node.leaf is not None and node.leaf.lowered is not None
         ev = self.evaluator
-        ev.reset()
+        ev.reset()  # a new array of unsure rows: the caller's to keep and change
         lowered = node.leaf.lowered
         if is_choice(lowered, self.at_precision):  # points as given in the rule: exact
-            return ev.choose(lowered, self.scaled), np.ones(self.n, dtype=bool), ev.unsure.copy()
+            return ev.choose(lowered, self.scaled), ev.unsure
         raw = ev.numbers(lowered)
         steps, unsure = round_half_up(raw, self.precision_places)
         ev.flag(unsure)
         points = steps.astype(np.int64)
         if self.scale > self.precision_places:
             points *= 10 ** (self.scale - self.precision_places)
-        return points, np.ones(self.n, dtype=bool), ev.unsure.copy()
+        return points, ev.unsure
 
     def exact(self, node: CompiledNode, rows: Mask, points: Ints, scored: Mask) -> None:
         """Score ``rows`` with the single-unit engine's scorer."""
@@ -183,34 +198,41 @@ class _Scorer:
 
     def score_leaf(self, node: CompiledNode, active: Mask) -> _Node:
         top = node.node.max_points
-        counted = self.scaled(top) if node.counts_in_max else 0
-        n = self.n
+        counted = self.constant(self.scaled(top) if node.counts_in_max else 0)
         kind = node.kind
         assert kind is not None
-        status = np.full(n, _CODE[Status(kind.status)], dtype=np.int8)
+        code = _CODE[Status(kind.status)]
         if kind.given:  # points given as they are, not computed from the inputs
             given = self.units.given[node.code]
             valid = given.present.copy()
             points = np.where(valid, given.scaled(self.scale), 0)
             undetermined = np.where(valid, 0, self.scaled(top)).astype(np.int64)
-            return _Node(status, points, valid, self.full(counted), undetermined, active)
+            status = np.full(self.n, code, dtype=np.int8)
+            return _Node(status, points, valid, counted, undetermined, active)
         missing = self.units.absent(node.inputs)
-        points, scored, unsure = self.leaf(node)
+        points, unsure = self.leaf(node)
+        scored = self.everywhere if missing is None else ~missing
         if missing is not None:
-            scored &= ~missing
             unsure &= ~missing
         if active is not self.everywhere:
             unsure &= active
         if unsure.any():
             points = points.copy()
+            scored = scored.copy()
             self.exact(node, unsure, points, scored)
-        if missing is not None:
-            status[missing] = _CODE[Status.MISSING_INPUT]
-            status[~missing & ~scored] = _CODE[Status.ERROR]
-        elif not scored.all():
-            status[~scored] = _CODE[Status.ERROR]
-        undetermined = np.where(scored, 0, np.int64(self.scaled(top)))
-        return _Node(status, points, scored, self.full(counted), undetermined, active)
+            if scored.all():
+                scored = self.everywhere
+        if missing is None and scored is self.everywhere:  # the usual leaf: nothing to mark
+            status, undetermined = self.constant(code, np.int8), self.constant(0)
+        else:
+            status = np.full(self.n, code, dtype=np.int8)
+            if missing is not None:
+                status[missing] = _CODE[Status.MISSING_INPUT]
+                status[~missing & ~scored] = _CODE[Status.ERROR]
+            else:
+                status[~scored] = _CODE[Status.ERROR]
+            undetermined = np.where(scored, 0, np.int64(self.scaled(top)))
+        return _Node(status, points, scored, counted, undetermined, active)
 
     # --- applicability and the tree -------------------------------------------
 
@@ -278,7 +300,7 @@ class _Scorer:
             result.valid = result.valid & active
             result.max_points = np.where(na, 0, np.where(missing, counted, result.max_points))
             result.undetermined = np.where(na, 0, np.where(missing, declared, result.undetermined))
-        if not result.valid.all():
+        if result.valid is not self.everywhere and not result.valid.all():
             result.points = np.where(result.valid, result.points, 0)  # parents add points as is
         # A parent none of whose parts applies is left out by its own parent, as in the engine.
         if own_na is None:
@@ -305,11 +327,15 @@ class _Scorer:
                 )
                 for p, c in zip(parts, children, strict=True)
             ],
-            self.full(self.scaled(node.node.max_points)),
+            self.constant(self.scaled(node.node.max_points)),
             self.algebra,
         )
-        status = np.where(combined.partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED])
-        status = np.where(combined.applies, status, _CODE[Status.NOT_APPLICABLE]).astype(np.int8)
+        if combined.partial is self.nowhere and combined.applies is self.everywhere:
+            status = self.constant(_CODE[Status.SCORED], np.int8)  # the usual parent
+        else:
+            status = np.where(combined.partial, _CODE[Status.PARTIAL], _CODE[Status.SCORED])
+            status = np.where(combined.applies, status, _CODE[Status.NOT_APPLICABLE])
+            status = status.astype(np.int8)
         applies = np.asarray(combined.applies, dtype=bool)
         return _Node(
             status,
@@ -396,6 +422,113 @@ def classes(compiled: CompiledSet, level: str, hundredths: Ints) -> npt.NDArray[
         tree.classify(Decimal(int(hundredths[i])).scaleb(-2), compiled, level) for i in first
     ]
     return named[back.reshape(-1)]
+
+
+class _Shared:
+    """:func:`tree.columns`, the one column algebra, with the scorer's shared read-only
+    columns (:meth:`_Scorer.constant`: every row true, every row false, a number in every
+    row) known by identity: a step they settle returns a shared column or one of its
+    operands instead of computing a new one (a node whose parts all apply, all scored, none
+    undetermined — most of them — costs a sum of its parts' points and a few steps).
+    Results are the column algebra's, value for value; no result is written to."""
+
+    def __init__(self, scorer: _Scorer) -> None:
+        self.columns = tree.columns(scorer.n)
+        self.scorer = scorer
+        self.everywhere, self.nowhere = scorer.everywhere, scorer.nowhere
+        self.last: tuple[list[Any], Ints] | None = None  # total_where's last sum
+
+    def value(self, column: Any) -> int | None:
+        """The number in every row of a shared column, ``None`` for any other column."""
+        return self.scorer.values.get(id(column))
+
+    def constant(self, value: int) -> Ints:
+        return self.scorer.constant(value)  # type: ignore[no-any-return]
+
+    def where(self, test: Mask, body: Ints, orelse: Ints) -> Ints:
+        if test is self.everywhere:
+            return body
+        if test is self.nowhere:
+            return orelse
+        return self.columns.where(test, body, orelse)  # type: ignore[no-any-return]
+
+    def both(self, a: Mask, b: Mask) -> Mask:
+        if a is self.everywhere or b is self.nowhere:
+            return b
+        if b is self.everywhere or a is self.nowhere:
+            return a
+        return self.columns.both(a, b)  # type: ignore[no-any-return]
+
+    def either(self, masks: Sequence[Mask]) -> Mask:
+        if any(m is self.everywhere for m in masks):
+            return self.everywhere
+        some = [m for m in masks if m is not self.nowhere]
+        if not some:
+            return self.nowhere
+        return some[0] if len(some) == 1 else self.columns.either(some)
+
+    def subtract(self, a: Ints, b: Ints) -> Ints:
+        return a if self.value(b) == 0 else a - b
+
+    def total(self, values: Sequence[Ints]) -> Ints:
+        return self.total_where([self.everywhere] * len(values), values)
+
+    def total_where(self, tests: Sequence[Mask], values: Sequence[Ints]) -> Ints:
+        key = [*tests, *values]  # kept: compared by identity, not by ids that may be reused
+        last = self.last
+        if last is not None and len(last[0]) == len(key) and all(map(operator.is_, last[0], key)):
+            return last[1]  # the same sum again (a parent's points, their upper bound)
+        known = [self.value(v) for v in values]
+        if all(k is not None for k in known) and all(t is self.everywhere for t in tests):
+            out = self.constant(sum(k for k in known if k is not None))
+        else:
+            out = np.zeros(self.scorer.n, dtype=np.int64)
+            for test, value in zip(tests, values, strict=True):
+                if test is self.everywhere:
+                    np.add(out, value, out=out)
+                elif test is not self.nowhere:
+                    np.add(out, value, out=out, where=test)
+            out.flags.writeable = False
+        self.last = key, out
+        return out
+
+    def both_each(self, a: Sequence[Mask], b: Sequence[Mask]) -> list[Mask]:
+        return [self.both(x, y) for x, y in zip(a, b, strict=True)]
+
+    def upper_each(
+        self,
+        valid: Sequence[Mask],
+        points: Sequence[Ints],
+        left: Sequence[Ints],
+        otherwise: Sequence[Ints],
+    ) -> list[Ints]:
+        found = []
+        for v, p, u, o in zip(valid, points, left, otherwise, strict=True):
+            found.append(self.where(v, p if self.value(u) == 0 else p + u, o))
+        return found
+
+    def unsettled(
+        self, included: Sequence[Mask], valid: Sequence[Mask], left: Sequence[Ints]
+    ) -> Mask:
+        return self.either(
+            [
+                self.nowhere
+                if i is self.nowhere or (v is self.everywhere and self.value(u) == 0)
+                else self.columns.unsettled([i], [v], [u])
+                for i, v, u in zip(included, valid, left, strict=True)
+            ]
+        )
+
+    def best(self, values: Sequence[Ints], present: Sequence[Mask]) -> Ints:
+        if all(p is self.everywhere for p in present):
+            present = []  # every value counts: as with no masks at all
+        return self.columns.best(values, present)  # type: ignore[no-any-return]
+
+    def minimum(self, a: Ints, b: Ints) -> Ints:
+        return self.columns.minimum(a, b)  # type: ignore[no-any-return]
+
+    def maximum(self, a: Ints, b: Ints) -> Ints:
+        return self.columns.maximum(a, b)  # type: ignore[no-any-return]
 
 
 # --- output ----------------------------------------------------------------------------
