@@ -14,7 +14,6 @@ documented in ``docs/planning.md``; its JSON Schema ships in ``plans/schema/``.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -42,8 +41,6 @@ __all__ = [
     "Task",
     "load_plan",
     "plan_schema",
-    "render_plan_schema",
-    "write_plan_schema",
 ]
 
 SCHEMA_PATH = Path("plans") / "schema" / "plan.schema.json"
@@ -190,19 +187,6 @@ class Plan(_Model):
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a plan file."""
     return Plan.json_schema()
-
-
-def render_plan_schema() -> str:
-    """The schema as shipped in ``plans/schema/plan.schema.json``."""
-    return json.dumps(plan_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_plan_schema(path: str | Path = SCHEMA_PATH) -> Path:
-    """Write the schema to ``path`` (folders created as needed) and return the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_plan_schema(), encoding="utf-8")
-    return target
 
 
 def _places(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], Place]]:

@@ -18,9 +18,8 @@ from parindex.plans import (
     PlanError,
     load_plan,
     plan_schema,
-    render_plan_schema,
-    write_plan_schema,
 )
+from parindex.schema import render, write
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -92,11 +91,11 @@ def test_offices_in_order_of_first_appearance() -> None:
 
 def test_shipped_schema_is_current(tmp_path: Path) -> None:
     shipped = ROOT / "plans" / "schema" / "plan.schema.json"
-    assert shipped.read_text(encoding="utf-8") == render_plan_schema(), (
-        "plans/schema/plan.schema.json is stale: run "
-        "`python -c 'from parindex.plans import write_plan_schema; write_plan_schema()'`"
+    shipped_text = render(plan_schema())
+    assert shipped.read_text(encoding="utf-8") == shipped_text, (
+        "plans/schema/plan.schema.json is stale: run `python -m parindex.schema`"
     )
-    assert write_plan_schema(tmp_path / "x" / "p.json").read_text("utf-8") == render_plan_schema()
+    assert write(plan_schema(), tmp_path / "x" / "p.json").read_text("utf-8") == shipped_text
 
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name)

@@ -11,7 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from parindex.criteria import Rule
-from parindex.schema import criteria_schema, main, render_schema, write_schema
+from parindex.schema import criteria_schema, main, render, render_schema, write_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "criteria" / "schema" / "criteria.schema.json"
@@ -55,6 +55,19 @@ def test_write_schema_and_main(tmp_path: Path) -> None:
     assert main([str(other)]) == 0
     assert other.read_text(encoding="utf-8") == render_schema()
     assert main(["x", "y"]) == 2
+
+
+def test_main_writes_both_shipped_schemas_by_one_renderer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.plans import SCHEMA_PATH, plan_schema
+
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 0
+    assert (tmp_path / "criteria" / "schema" / "criteria.schema.json").read_text("utf-8") == (
+        render(criteria_schema())
+    )
+    assert (tmp_path / SCHEMA_PATH).read_text("utf-8") == render(plan_schema())
 
 
 def test_schema_header() -> None:
