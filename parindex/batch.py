@@ -24,6 +24,7 @@ value is ``NaN``/``<NA>``, never 0.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 import warnings
@@ -575,10 +576,15 @@ class _Twins:
         floats = np.empty((len(self.twins), n), dtype=np.float64)
         wide = np.empty((len(self.twins), n, 2), dtype=np.int64)
         exact: dict[str, Any] = {}
-        for index, (name, values, valid, scale) in enumerate(self.twins):
-            np.divide(values, float(10**scale), out=floats[index])  # int64 → float64, divided
+        for index, (_, values, _, _) in enumerate(self.twins):
             wide[index, :, 0] = values
-            np.right_shift(values, 63, out=wide[index, :, 1])
+        np.right_shift(wide[:, :, 0], 63, out=wide[:, :, 1])  # every column at once
+        start = 0
+        for scale, same in itertools.groupby(twin[3] for twin in self.twins):
+            stop = start + len(list(same))  # columns of one scale: int64 → float64, divided
+            np.divide(wide[start:stop, :, 0], float(10**scale), out=floats[start:stop])
+            start = stop
+        for index, (name, _, valid, scale) in enumerate(self.twins):
             if valid is not None and valid.all():
                 valid = None
             if valid is not None:
