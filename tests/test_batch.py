@@ -538,3 +538,57 @@ def test_a_folders_file_of_another_set_is_said_as_the_commands_say_it(tmp_path: 
         warnings.simplefilter("always")
         _score_many(criteria, tmp_path)
     assert [type(w.message) for w in said_too] == [SkippedFile]
+
+
+_SHARED_ROWS = 6
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_shared_columns_algebra_aggregates_as_the_column_algebra(data: st.DataObject) -> None:
+    """batch._Shared (the column algebra knowing the scorer's shared read-only columns by
+    identity) gives every field of every aggregation as tree.columns does."""
+    from parindex import tree
+    from parindex.batch import _Scorer
+    from parindex.batch_units import Table
+    from parindex.criteria import Aggregation
+
+    n = _SHARED_ROWS
+    scorer = _Scorer(_set_2023(), Table(n, {}, {}, {}, {}))
+    shared, plain = scorer.algebra, tree.columns(n)
+    rows = st.lists(st.booleans(), min_size=n, max_size=n).map(lambda b: np.array(b, dtype=bool))
+    masks = st.one_of(st.just(scorer.everywhere), st.just(scorer.nowhere), rows)
+    numbers = st.lists(st.integers(-300, 300), min_size=n, max_size=n).map(
+        lambda v: np.array(v, dtype=np.int64)
+    )
+    ints = st.one_of(st.sampled_from([0, 0, 25, 100]).map(scorer.constant), numbers)
+    parts = [
+        tree.Part(
+            data.draw(masks),
+            data.draw(masks),
+            data.draw(ints),
+            data.draw(ints),
+            data.draw(ints),
+            data.draw(st.booleans()),
+            data.draw(st.sampled_from([1, 1, -1])),
+        )
+        for _ in range(data.draw(st.integers(0, 5)))
+    ]
+    how = data.draw(st.sampled_from(list(Aggregation)))
+    cap = data.draw(ints)
+    mine = tree.aggregate(how, parts, cap, shared)
+    theirs = tree.aggregate(how, parts, cap, plain)
+    for field, got, expected in zip(mine._fields, mine, theirs, strict=True):
+        assert np.array_equal(np.broadcast_to(got, n), expected), field
+    total = shared.total([p.points for p in parts])
+    assert np.array_equal(total, plain.total([p.points for p in parts]))
+
+
+def _set_2023() -> CriteriaSet:
+    global _LOADED
+    if _LOADED is None:
+        _LOADED = load_criteria(SET_2023)
+    return _LOADED
+
+
+_LOADED: CriteriaSet | None = None
