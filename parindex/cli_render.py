@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from parindex.cli_tree import NodeLine, Piece, node_lines, provisional_note, score_head, score_tail
+from parindex.messages import band as band_label
 from parindex.messages import label, labels, text
 from parindex.numbers import format_decimal
 from parindex.report import ScoreReport, format_points
@@ -208,7 +209,7 @@ def totals_table(reports: Sequence[ScoreReport], language: str = "vi") -> Table:
             format_points(total),
             format_points(top),
             "?" if index is None else format_decimal(index, 2),
-            escape(band or words(language)["none"]),
+            escape(band_label(band, language) if band else words(language)["none"]),
             format_points(undetermined),
             format_points(provisional),
         )
@@ -338,7 +339,7 @@ def ranking_tables(table: Any, criteria: CriteriaSet, lang: str = "vi") -> list[
                 format_points(row["total"]),
                 format_points(row["max_points"]),
                 "?" if row["index"] is None else format_decimal(row["index"], 2),
-                escape(row["band"] or words(lang)["none"]),
+                escape(band_label(row["band"], lang) if row["band"] else words(lang)["none"]),
                 text("có", "yes", lang) if row["complete"] else text("chưa", "no", lang),
             )
             by_area.add_row(

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAMILIES",
+    "band",
     "counted",
     "expression_syntax_words",
     "expression_words",
@@ -250,6 +251,18 @@ def label(family: str, code: object, language: str = "vi") -> str:
     if pair is None:
         return str(key)
     return pair[1] if language == "en" else pair[0]
+
+
+def band(name: str, language: str = "vi") -> str:
+    """A classification band as a person reads it: as the set names it, and in English the
+    decisions' "Nhóm" (group) as "Group". Any other name is the set's own word, as written.
+
+    >>> band("Nhóm II", "en"), band("Nhóm II"), band("Tốt", "en")
+    ('Group II', 'Nhóm II', 'Tốt')
+    """
+    if language == "en" and name.startswith("Nhóm "):
+        return "Group " + name.removeprefix("Nhóm ")
+    return name
 
 
 def labels(family: str, codes: Iterable[object], language: str = "vi") -> str:

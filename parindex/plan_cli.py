@@ -199,11 +199,13 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from parindex.messages import band
     from parindex.numbers import format_decimal as fd
 
     console = _console()
     report, where = advice.report, advice.standing
     vi = lang == "vi"
+    named = "" if report.band is None else band(report.band, lang)
     index = "—" if report.index is None else fd(report.index, 2) + "%"
     gap = report.max_points - report.total
     console.print(
@@ -213,7 +215,7 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
             f"{len(advice.lost)} nội dung tự chấm còn mất điểm"
             if vi
             else f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} points, index "
-            f"{index}, {report.band or 'no class'}; {fd(gap)} points short of the maximum, "
+            f"{index}, {named or 'no class'}; {fd(gap)} points short of the maximum, "
             f"{len(advice.lost)} self-scored leaves lost points"
         )
     )
@@ -223,7 +225,8 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
                 f"Lên {where.next_band} (từ {fd(where.next_index or Decimal(0))}%): cần thêm "
                 f"{fd(where.to_next)} điểm"
                 if vi
-                else f"To reach {where.next_band}: {fd(where.to_next)} more points"
+                else f"To reach {band(where.next_band, lang)} (from "
+                f"{fd(where.next_index or Decimal(0))}%): {fd(where.to_next)} more points"
             )
         )
     if where.margin is not None and report.band:
@@ -231,7 +234,7 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
             escape(
                 f"Giữ {report.band}: được mất tối đa {fd(where.margin)} điểm"
                 if vi
-                else f"Stays in {report.band} while it loses at most {fd(where.margin)} points"
+                else f"Stays in {named} while it loses at most {fd(where.margin)} points"
             )
         )
     from rich.console import JustifyMethod
@@ -273,6 +276,7 @@ def _apply(
     others: list[Submission],
     lang: str,
 ) -> None:
+    from parindex.messages import band
     from parindex.numbers import format_decimal as fd
     from parindex.planner import what_if
 
@@ -299,7 +303,7 @@ def _apply(
         f"{after.band or 'chưa xếp nhóm'}{place}"
         if lang == "vi"
         else f"If applied: {fd(after.total)} points (+{fd(result.gain)}), index {index}, "
-        f"{after.band or 'no class'}{place.replace('hạng', 'rank')}"
+        f"{band(after.band, lang) if after.band else 'no class'}{place.replace('hạng', 'rank')}"
     )
 
 
@@ -307,6 +311,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     """The province's view (band boundaries, what most units lose) printed; how many files
     of the folder were invalid."""
     from parindex.engine import score
+    from parindex.messages import band
     from parindex.numbers import format_decimal as fd
     from parindex.planner import boundaries, most_lost
 
@@ -330,13 +335,15 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return invalid
     vi = lang == "vi"
+    short, over = ("thiếu", "dư") if vi else ("short", "over")
     for edge in edges:
-        below = ", ".join(f"{u} (thiếu {fd(d)})" for u, d in edge.below) or "—"
-        above = ", ".join(f"{u} (dư {fd(d)})" for u, d in edge.above) or "—"
+        below = ", ".join(f"{u} ({short} {fd(d)})" for u, d in edge.below) or "—"
+        above = ", ".join(f"{u} ({over} {fd(d)})" for u, d in edge.above) or "—"
         click.echo(
             f"{edge.band} (từ {fd(edge.index)}%): gần nhất bên dưới: {below}; vừa qua: {above}"
             if vi
-            else f"{edge.band} (from {fd(edge.index)}%): nearest below: {below}; just above: {above}"
+            else f"{band(edge.band, lang)} (from {fd(edge.index)}%): nearest below: {below}; "
+            f"just above: {above}"
         )
     click.echo("Nội dung nhiều đơn vị mất điểm nhất:" if vi else "Criteria most units lose on:")
     for code, units, points in worst:

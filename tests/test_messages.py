@@ -83,3 +83,10 @@ def test_an_expression_reads_in_words() -> None:
     words = expression_words(check.root, labels)
     assert words == "số hồ sơ đúng hạn = 0 và số ngày từ d đến 31/12/2023 ≥ 0"
     assert not SNAKE.search(words)
+
+
+def test_a_band_is_the_sets_word_with_the_decisions_group_in_english() -> None:
+    from parindex.messages import band
+
+    assert band("Nhóm II", "en") == "Group II" and band("Nhóm II") == "Nhóm II"
+    assert band("Tốt", "en") == "Tốt"  # a set's own word, as written

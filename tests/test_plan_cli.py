@@ -177,3 +177,28 @@ def test_usage_mistakes_are_said_in_the_language_asked(
             main, ["progress", plan, unit, "--on", "30/06/2023", "--lang", lang]
         )
         assert result.exit_code == 0 and words in result.stderr
+
+
+def test_the_english_plan_is_english_with_numbers_as_everywhere() -> None:
+    """``--lang en plan`` said "Nhóm I", input codes (``co_sang_kien_cap_bo_tinh: True
+    instead of False``) and "0.75" beside "0,75"; now bands, inputs' words, yes/no and
+    decimal commas as the rest of the English output."""
+    import re
+
+    unit = str(ROOT / "evidence" / "ban-dan-toc-mau-2023.yaml")
+    group = ["--group", str(ROOT / "evidence")]
+    result = CliRunner().invoke(main, ["--lang", "en", "plan", CRITERIA, unit, *group])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.replace("│", " ").split())
+    assert "Group II" in said and "To reach Group I (from 90%): 1,1 more points" in said
+    assert "Nhóm" not in said and "co_sang_kien" not in said
+    assert "yes instead of no; gains 0,75 points" in said
+    assert not re.search(r"(gains|from|to|add|remove) \d+\.\d", said)  # 0,75 as everywhere
+    applied = CliRunner().invoke(
+        main, ["plan", CRITERIA, unit, *group, "--apply", "1", "--lang", "en"]
+    )
+    assert "Group II; rank 4 → 4/7" in applied.stdout
+    province = CliRunner().invoke(main, ["--lang", "en", "plan", CRITERIA, group[1]])
+    assert province.exit_code == 0, province.output
+    assert "Group I (from 90%): nearest below: ban-dan-toc-mau (short 1,1)" in province.stdout
+    assert "thiếu" not in province.stdout and "dư" not in province.stdout

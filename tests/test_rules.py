@@ -176,7 +176,9 @@ def test_the_next_band_is_one_more_task_out_of_36(criteria: CriteriaSet) -> None
     assert more.vi.startswith("Tỷ lệ ")
     assert "từ 97,22% lên 100,0%: thêm 1 " in more.vi
     assert "trên 36" in more.vi
-    assert "add 1 to so_nhiem_vu_hoan_thanh" in more.en
+    # the English twin in the same words and figures (the input's label, 97,22%), no code
+    assert "from 97,22% to 100,0%: add 1 to số nhiệm vụ " in more.en
+    assert more.en.endswith("; gains 0,75 points") and "so_nhiem_vu" not in more.en
     # the constraint (done ≤ assigned) holds for every proposal
     fewer = found["so_nhiem_vu_duoc_giao"]
     assert fewer.proposed == Decimal(35)
@@ -198,6 +200,8 @@ def test_a_late_or_missing_date_moves_to_the_due_date(criteria: CriteriaSet) -> 
         assert [s.proposed for s in found] == [dt.date(2022, 12, 31)]
         assert found[0].gain == node.node.max_points
     assert "thay vì không thực hiện" in not_done[0].vi
+    assert ": done on 31/12/2022 instead of not done; gains " in not_done[0].en
+    assert "done on 31/12/2022 instead of 01/05/2024" in late[0].en
 
 
 def test_a_no_becomes_a_yes(criteria: CriteriaSet) -> None:

@@ -27,7 +27,6 @@ from parindex.expressions import (
     Value,
     evaluate,
 )
-from parindex.numbers import quantize
 from parindex.rules._base import Leaf, Scope, Suggestion
 from parindex.rules._explain import display, format_points, label
 from parindex.rules._model import InputType
@@ -234,22 +233,24 @@ def _suggestion(problem: Problem, name: str, proposed: Value, gain: Decimal) -> 
     kind = scope.types.get(name)
     what = scope.labels.get(name, name)
     gained_vi = f"được thêm {format_points(gain)} điểm"
-    gained_en = f"gains {_en(gain)} points"
+    gained_en = f"gains {format_points(gain)} points"
     if isinstance(proposed, bool) or kind == InputType.ENUM:
         shown_new = _shown(problem, name, proposed)
         vi = f"{what}: {shown_new} thay vì {_shown(problem, name, current)}; {gained_vi}"
-        en = f"{name}: {proposed} instead of {current}; {gained_en}"
+        spec = problem.specs.get(name)
+        choices = spec.choices if spec is not None else None
+        was = _en(current, kind, choices=choices)
+        en = f"{what}: {_en(proposed, kind, choices=choices)} instead of {was}; {gained_en}"
     elif isinstance(proposed, dt.date):
         vi = f"{what}: hoàn thành ngày {display(proposed)} thay vì {display(current, kind)}; {gained_vi}"
-        instead = current.isoformat() if isinstance(current, dt.date) else "not done"
-        en = f"{name}: done on {proposed.isoformat()} instead of {instead}; {gained_en}"
+        en = f"{what}: done on {_en(proposed)} instead of {_en(current, kind)}; {gained_en}"
     else:
         assert isinstance(proposed, Decimal) and isinstance(current, Decimal)
         delta = proposed - current
         verb_vi, verb_en = ("thêm", "add") if delta > 0 else ("bớt", "remove")
         amount = display(abs(delta), kind)
         change_vi = f"{verb_vi} {amount} {_lower(what)}{_out_of(problem, name)}"
-        change_en = f"{verb_en} {_en(abs(delta))} {'to' if delta > 0 else 'from'} {name}"
+        change_en = f"{verb_en} {amount} {'to' if delta > 0 else 'from'} {_lower(what)}"
         before, after = _shown_values(problem, name, proposed)
         vi = f"{before[0]} lên {after[0]}: {change_vi}; {gained_vi}"
         en = f"{before[1]} to {after[1]}: {change_en}; {gained_en}"
@@ -300,20 +301,29 @@ def _shown_values(
             return (
                 (
                     f"{head} từ {display(old, unit=problem.unit)}",
-                    f"{problem.shown.text} from {_en(old)}",
+                    f"{label(problem.shown, scope, 'en')} from {_en(old, unit=problem.unit)}",
                 ),
-                (display(new, unit=problem.unit), _en(new)),
+                (display(new, unit=problem.unit), _en(new, unit=problem.unit)),
             )
     return (
-        (f"{what} từ {display(current, kind)}", f"{name} from {_en(current)}"),
-        (display(proposed, kind), _en(proposed)),
+        (f"{what} từ {display(current, kind)}", f"{what} from {_en(current, kind)}"),
+        (display(proposed, kind), _en(proposed, kind)),
     )
 
 
-def _en(value: Value | None) -> str:
-    """A value in English notation: ``97.22``, ``2023-12-31``."""
-    if isinstance(value, Decimal):
-        return f"{quantize(value, Decimal('0.01')).normalize():f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _en(
+    value: Value | None,
+    kind: InputType | None = None,
+    unit: str | None = None,
+    choices: Mapping[str, str] | None = None,
+) -> str:
+    """A value in the English sentences as every English output writes it: ``97,22%``,
+    ``31/12/2023``, a choice by its words (:func:`display`), with ``yes``, ``no`` and
+    ``not done`` for the Vietnamese words."""
+    if isinstance(value, bool):
+        if kind == InputType.DATE and value is False:
+            return "not done"
+        return "yes" if value else "no"
+    if value is None:
+        return "(empty)"
+    return display(value, kind, unit, choices)
