@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from parindex.messages import band as band_name
 from parindex.messages import label
 from parindex.numbers import format_decimal
 from parindex.rules._model import no_items
@@ -271,7 +272,11 @@ class ScoreReport(_Model):
         """Total, index and band in one sentence."""
         en = language == "en"
         index = "?" if self.index is None else format_decimal(self.index, 2) + "%"
-        band = self.band or ("undetermined" if en else "chưa xác định")
+        band = (
+            band_name(self.band, language)
+            if self.band
+            else ("undetermined" if en else "chưa xác định")
+        )
         text = (
             f"{'Total' if en else 'Tổng điểm'} {format_points(self.total)}/"
             f"{format_points(self.max_points)} · {'index' if en else 'chỉ số'} {index} · {band}"

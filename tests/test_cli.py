@@ -383,6 +383,7 @@ def test_the_groups_lang_reaches_the_command_whose_own_lang_wins(
     english = runner.invoke(main, ["--lang", "en", *score])
     assert english.exit_code == 0, english.output
     assert "Total 6,45/10,0" in english.output and "Tổng điểm" not in english.output
+    assert "· Group III ·" in english.output  # the band in English too (messages.band)
     vietnamese = runner.invoke(main, ["--lang", "en", *score, "--lang", "vi"])
     assert "Tổng điểm 6,45/10,0" in vietnamese.output
     assert "Total" in runner.invoke(main, ["--lang", "vi", *score, "--lang", "en"]).output
