@@ -341,3 +341,35 @@ def test_every_function_has_a_vector_and_a_formula_form() -> None:
     for name, function in FUNCTIONS.items():
         args = ", ".join("d" if p == D else "x" for p in function.params)
         assert formula(compile_expression(f"{name}({args})", env), str.upper)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**6), 10**6).map(lambda k: k / 8),  # halves, quarters, eighths
+            st.integers(-(10**6), 10**6).map(lambda k: k / 1000),
+            st.floats(-1e6, 1e6, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 3),
+)
+def test_rounding_half_up_settles_rows_as_decimal_does(values: list[float], places: int) -> None:
+    """Each row round_half_up settles is its float's exact decimal rounded half up (rows
+    with the same value rounded once); a row with an error bound near a half is unsure."""
+    x = np.array(values + values[:3], dtype=np.float64)  # some values twice
+    exact = Numbers(x, np.zeros(len(x)))
+    steps, unsure = vectors.round_half_up(exact, places)
+    assert not unsure.any()
+    for row, value in enumerate(x):
+        expected = Decimal(float(value)).quantize(
+            Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP"
+        )
+        assert steps[row] == float(expected.scaleb(places)), (value, places)
+    bounded = Numbers(x, np.abs(x) * vectors.REL)
+    steps, unsure = vectors.round_half_up(bounded, places)
+    for row, value in enumerate(x):
+        half = Decimal(float(value)).scaleb(places) % 1
+        if abs(half) == Decimal("0.5"):
+            assert unsure[row], value

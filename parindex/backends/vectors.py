@@ -20,7 +20,6 @@ Only the allow-listed tree of :mod:`parindex.expressions` is evaluated here; no 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -520,17 +519,22 @@ def round_half_up(x: Numbers, places: int) -> tuple[npt.NDArray[np.float64], Mas
         steps = np.nan_to_num(steps)
     error = x.e * 10.0**places + magnitude * REL
     near = np.abs(magnitude - np.floor(magnitude) - 0.5) <= error
+    rows = np.flatnonzero(near & ~unsure)
+    if not rows.size:
+        return steps, unsure
+    exact = x.e[rows] == 0
+    unsure[rows[~exact]] = True
+    rows = rows[exact]
+    whole = scaled[rows]
+    rows = rows[np.floor(whole) != whole]  # an exact whole step (|whole| < 2**52) stays
+    # the float is exact: round its exact decimal value, once per distinct value
+    distinct, back = np.unique(x.x[rows], return_inverse=True)
     step = Decimal(1).scaleb(-places)
-    for row in np.flatnonzero(near & ~unsure):
-        if x.e[row] == 0:
-            whole = scaled[row]
-            if math.floor(whole) == whole:  # an exact whole step (|whole| < 2**52: not unsure)
-                continue
-            # the float is exact: round its exact decimal value
-            exact = Decimal(float(x.x[row])).quantize(step, rounding=ROUND_HALF_UP)
-            steps[row] = float(exact.scaleb(places))
-        else:
-            unsure[row] = True
+    rounded = [
+        float(Decimal(float(v)).quantize(step, rounding=ROUND_HALF_UP).scaleb(places))
+        for v in distinct
+    ]
+    steps[rows] = np.array(rounded, dtype=np.float64)[back.reshape(-1)]
     return steps, unsure
 
 
