@@ -271,7 +271,8 @@ def test_shared_strings_written_as_xlsxwriter_writes_them(strings: list[str]) ->
     """The shared strings part: every string written as XlsxWriter's own writer writes it
     (entities, control characters, its own escapes, white space kept, rich strings)."""
     table = SharedStringTable()
-    for string in [*strings, *strings[:3]]:
+    rich = ["<r>x</r>", "<r><t>a &amp; b</t></r>", "<r>", "a</r>"]
+    for string in [*strings, *rich, *strings[:3]]:
         table._get_shared_string_index(string)
     table._sort_string_data()
     parts = []
