@@ -72,7 +72,7 @@ from parindex.excel_layout import (
     not_appraised,
     safe_text,
 )
-from parindex.excel_meta import submission_json, write_meta
+from parindex.excel_meta import shape_json, submission_json, write_meta
 from parindex.excel_official import official_sheet_name, write_official
 from parindex.excel_style import (
     Formats,
@@ -589,6 +589,8 @@ def export_workbook(
             )
             del unit
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
+            if index == 1:  # this process (the other forks before it): made with the units
+                formats.memo["criteria shape"] = shape_json(criteria)
             return kept
 
         try:
@@ -599,7 +601,8 @@ def export_workbook(
             if front is not None:
                 write_summary(front, formats, criteria, units, language)
                 write_findings(workbook, formats, units, language)
-            write_meta(workbook, formats, criteria, units)
+            shape = formats.memo.get("criteria shape")
+            write_meta(workbook, formats, criteria, units, shape=shape)
             workbook.close()
         finally:
             workbook.stop_ahead()  # its thread ended, also when a unit raised

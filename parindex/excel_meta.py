@@ -136,6 +136,13 @@ def criteria_shape(criteria: CriteriaSet) -> dict[str, Any]:
     return {"set": _digest(scoring), "nodes": nodes}
 
 
+def shape_json(criteria: CriteriaSet) -> str:
+    """:func:`criteria_shape` as the hidden sheet holds it. Its first call in a process builds
+    the rule models' serializers (some 50 ms): a large export makes it while its units are
+    written, not after the last (``write_meta(shape=…)``)."""
+    return json.dumps(criteria_shape(criteria), ensure_ascii=False, separators=(",", ":"))
+
+
 def _chunks(text: str) -> list[str]:
     return [text[i : i + _CHUNK] for i in range(0, len(text), _CHUNK)] or [""]
 
@@ -151,14 +158,16 @@ def write_meta(
     units: Sequence[UnitSheet | MetaUnit],
     key: bytes | None = None,
     format_id: str = FORMAT_ID,
+    shape: str | None = None,
 ) -> None:
     """The hidden sheet: each row ``key | value … | signature`` and one row per unit.
 
     ``format_id`` names the kind of workbook (a score sheet, or a form of
-    :mod:`parindex.form`), so the importer reads each kind its way."""
+    :mod:`parindex.form`), so the importer reads each kind its way; ``shape`` is the set's
+    :func:`shape_json` if the caller made it."""
     key = workbook_key() if key is None else key
     export_id = secrets.token_hex(16)
-    shape = json.dumps(criteria_shape(criteria), ensure_ascii=False, separators=(",", ":"))
+    shape = shape_json(criteria) if shape is None else shape
     head: list[list[str]] = [
         ["format", format_id],
         ["export_id", export_id],
