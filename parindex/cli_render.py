@@ -200,8 +200,8 @@ def totals_table(reports: Sequence[ScoreReport], language: str = "vi") -> Table:
             continue
         if column in header[:2]:
             name_column(table, column, 12 if column == header[0] else 8)
-        else:
-            figure_column(table, column)
+        else:  # "Undetermined", one word over figures of four, cut the table at 80 columns
+            figure_column(table, "Pending" if column == "Undetermined" else column)
     for name, level, total, top, index, band, undetermined, provisional in rows:
         table.add_row(
             escape(str(name)),

@@ -45,6 +45,17 @@ def test_a_band_not_yet_decided_is_said_in_words(criteria: CriteriaSet) -> None:
         assert "Chưa xác định" in row and "?" not in row
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_totals_table_fits_80_columns_whole(criteria: CriteriaSet, language: str) -> None:
+    """``score --summary`` in English lost its last column's right half at 80 columns (the
+    one-word headers "Undetermined" and "Provisional" over figures made it 84 wide)."""
+    reports = [
+        score(criteria, load_submission(p)) for p in sorted(ROOT.glob("evidence/*-2023.yaml"))
+    ]
+    lines = _shown(totals_table(reports, language))
+    assert all(line.rstrip()[-1] in "┓┃┩│┘" for line in lines[1:]), "\n".join(lines)
+
+
 def test_the_set_summary_reads_area_titles_from_the_left(criteria: CriteriaSet) -> None:
     lines = _shown(set_summary(criteria, "vi"))
     row = next(line for line in lines if "CẢI CÁCH THỂ CHẾ" in line)
