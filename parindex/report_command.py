@@ -10,7 +10,7 @@ import click
 from parindex.cli_support import language_option
 from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, Problem
-from parindex.messages import said
+from parindex.messages import said, text
 
 if TYPE_CHECKING:  # imported when the command runs: `parindex --help` lists it at once
     from parindex.criteria import CriteriaSet
@@ -108,11 +108,23 @@ def _report(
     for problem in problems:
         click.echo(wrapped(said(problem, lang)), err=True)
     if not submissions:
-        raise ParindexError(f"không có hồ sơ nào của bộ {criteria.id} (no submission for this set)")
+        raise ParindexError(
+            text(
+                f"không có hồ sơ nào của bộ {criteria.id}",
+                f"no submission of the set {criteria.id}",
+                lang,
+            )
+        )
     previous = None
     if previous_paths:
         if previous_criteria is None:
-            raise click.BadParameter("cần --previous-criteria cùng --previous")
+            raise click.BadParameter(
+                text(
+                    "cần --previous-criteria cùng --previous",
+                    "--previous needs --previous-criteria",
+                    lang,
+                )
+            )
         old_set = load_criteria(previous_criteria)
         old, old_problems = read_submissions(previous_paths, old_set)
         for problem in old_problems:
@@ -132,9 +144,21 @@ def _report(
         from parindex.word_report import write_docx
 
         written = write_docx(results, target, language=lang)
-        click.echo(f"Đã ghi {len(written)} báo cáo Word: {written[0]} …")
+        click.echo(
+            text(
+                f"Đã ghi {len(written)} báo cáo Word: {written[0]} …",
+                f"Wrote {len(written)} Word report(s): {written[0]} …",
+                lang,
+            )
+        )
         return
     from parindex.html_report import write_html
 
     write_html(results, str(target), language=lang)
-    click.echo(f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}")
+    click.echo(
+        text(
+            f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}",
+            f"Wrote the report of {len(results.rows)} unit(s) to {target}",
+            lang,
+        )
+    )

@@ -46,3 +46,22 @@ def test_no_submission_of_the_set_is_an_error(tmp_path: Path) -> None:
     other = str(ROOT / "evidence" / "so-tnmt-mau-2021.yaml")
     result = CliRunner().invoke(main, ["report", SET_2023, other, "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 1 and "không có hồ sơ nào" in result.output
+
+
+def test_the_commands_own_lines_are_said_in_the_language_asked(tmp_path: Path) -> None:
+    """``--lang en report`` said "Đã ghi báo cáo …" and its mistakes in Vietnamese."""
+    sample = str(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    other = str(ROOT / "evidence" / "so-tnmt-mau-2021.yaml")
+    runner = CliRunner()
+    html = runner.invoke(
+        main, ["--lang", "en", "report", SET_2023, sample, "-o", str(tmp_path / "r.html")]
+    )
+    assert html.exit_code == 0 and "Wrote the report of 1 unit(s) to " in html.output
+    none = runner.invoke(
+        main, ["--lang", "en", "report", SET_2023, other, "-o", str(tmp_path / "x.html")]
+    )
+    assert none.exit_code == 1 and "no submission of the set namdinh-stnmt-2023" in none.output
+    assert "không" not in none.output.split("\n")[-2]
+    args = ["report", SET_2023, sample, "-o", str(tmp_path / "y.html"), "--previous", sample]
+    alone = runner.invoke(main, [*args, "--lang", "en"])
+    assert alone.exit_code == 2 and "--previous needs --previous-criteria" in alone.output
