@@ -66,6 +66,7 @@ class TargetCheck:
     figure: Decimal | None
     stated: tuple[tuple[Decimal, bool | None], ...] = ()
     reason: str = ""
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,21 +149,23 @@ def _figure(target: Target, criteria: CriteriaSet | None, submission: Submission
     from parindex.submission import check_submission
 
     if target.figure is None or criteria is None:
-        return TargetCheck(target, None, reason="chỉ tiêu không có cách tính từ số liệu")
+        return _unmeasured(
+            target, "chỉ tiêu không có cách tính từ số liệu", "the target has no figure to compute"
+        )
     try:
         expr = compile_expression(target.figure, criteria.compiled.env)
     except ExpressionError as exc:
-        return TargetCheck(target, None, reason=f"{exc.message}: {exc.text}")
+        return _unmeasured(target, f"{exc.message}: {exc.text}", f"{exc.message_en}: {exc.text}")
     values = check_submission(criteria, submission).values
-    missing = sorted(expr.names - set(values))
+    missing = ", ".join(sorted(expr.names - set(values)))
     if missing:
-        return TargetCheck(target, None, reason="thiếu số liệu: " + ", ".join(missing))
+        return _unmeasured(target, f"thiếu số liệu: {missing}", f"missing inputs: {missing}")
     try:
         figure = evaluate(expr, values)
     except EvaluationError as exc:
-        return TargetCheck(target, None, reason=str(exc))
+        return _unmeasured(target, str(exc), str(exc))
     if not isinstance(figure, Decimal):
-        return TargetCheck(target, None, reason="cách tính không cho một số")
+        return _unmeasured(target, "cách tính không cho một số", "the figure is not a number")
     level = UnitLevel(submission.unit.level) if submission.unit.level else None
     stated = []
     statements: list[Target | Statement] = [target, *target.also_stated]
@@ -171,6 +174,10 @@ def _figure(target: Target, criteria: CriteriaSet | None, submission: Submission
         if value is not None:
             stated.append((value, _meets(figure, target.comparison, value)))
     return TargetCheck(target, figure, tuple(stated))
+
+
+def _unmeasured(target: Target, reason: str, reason_en: str) -> TargetCheck:
+    return TargetCheck(target, None, reason=reason, reason_en=reason_en)
 
 
 def _meets(figure: Decimal, comparison: str, value: Decimal) -> bool:
@@ -214,7 +221,9 @@ def _met_text(check: TargetCheck, language: str) -> str:
     from parindex.numbers import format_decimal
 
     if check.figure is None:
-        return ("không đo được: " if language == "vi" else "not measured: ") + check.reason
+        if language == "vi":
+            return "không đo được: " + check.reason
+        return "not measured: " + (check.reason_en or check.reason)
     parts = []
     symbol = {">=": "≥", "<=": "≤"}.get(check.target.comparison, check.target.comparison)
     for value, met in check.stated:
@@ -271,7 +280,8 @@ def summary(result: Progress, language: str = "vi") -> str:
     return (
         f"On {format_date(result.on)}: {len(result.tasks)} tasks — {counts[TaskState.DONE]} with "
         f"product, {counts[TaskState.OVERDUE]} overdue, {counts[TaskState.DUE_SOON]} due within "
-        f"{result.within} days; targets: {met}/{len(measured)} met of those measured; "
+        f"{result.within} days; targets: {met}/{len(measured)} met of those measured "
+        f"({len(result.targets)} targets); "
         f"points at risk: {format_decimal(result.points_at_risk)}"
     )
 

@@ -113,3 +113,18 @@ def test_excel_in_english(criteria, tmp_path: Path) -> None:  # type: ignore[no-
 
     path = write_progress_xlsx(result, str(tmp_path / "p.xlsx"), "en")
     assert openpyxl.load_workbook(path).sheetnames == ["Tasks", "Targets"]
+
+
+def test_a_target_not_measured_is_said_in_the_language_asked(criteria) -> None:  # type: ignore[no-untyped-def]
+    """``--lang en progress`` said "not measured: chỉ tiêu không có cách tính từ số liệu"."""
+    from parindex.progress import target_rows
+
+    result = progress(
+        load_plan(SCT_PLAN), load_submission(UNIT), dt.date(2023, 6, 30), 30, criteria
+    )
+    english = [" ".join(map(str, row)) for row in target_rows(result, "en")]
+    assert any("not measured: the target has no figure to compute" in row for row in english)
+    assert not any("chỉ tiêu không" in row for row in english)
+    vietnamese = [" ".join(map(str, row)) for row in target_rows(result, "vi")]
+    assert any("không đo được: chỉ tiêu không có cách tính từ số liệu" in r for r in vietnamese)
+    assert f"({len(result.targets)} targets)" in summary(result, "en")
