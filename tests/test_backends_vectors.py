@@ -373,3 +373,59 @@ def test_rounding_half_up_settles_rows_as_decimal_does(values: list[float], plac
         half = Decimal(float(value)).scaleb(places) % 1
         if abs(half) == Decimal("0.5"):
             assert unsure[row], value
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=_expressions(), data=st.data())
+def test_rows_of_whole_numbers_the_backend_settles_are_the_engines(
+    text: str, data: st.DataObject
+) -> None:
+    """Columns of whole numbers only (counts; up to and beyond 2**52) take the whole-number
+    steps of Evaluator.arithmetic: every row they settle is the engine's."""
+    try:
+        compiled = compile_expression(text, ENV)
+    except ExpressionError:
+        assume(False)
+        return
+    rows = data.draw(_rows(8))
+    big = st.one_of(
+        st.integers(-(10**6), 10**6),
+        st.integers(-(2**53), 2**53),
+        st.sampled_from([2**20, 2**26, 2**31, 2**52 - 1, 2**52, 3 * 2**40]),
+    )
+    for row in rows:
+        for name in ("a", "b", "c"):
+            row[name] = Decimal(data.draw(big))
+    evaluator = Evaluator(len(rows), _columns(rows))
+    result = evaluator.evaluate(compiled.root)
+    for row, values in enumerate(rows):
+        if evaluator.unsure[row]:
+            continue
+        try:
+            exact = evaluate(compiled, values)
+        except EvaluationError as exc:
+            pytest.fail(f"{text} on {values}: the engine raises ({exc}), the backend settles it")
+        assert _agrees(result, row, exact), (text, values, exact, result)
+
+
+@given(st.integers(-(2**31) + 1, 2**31 - 1), st.integers(-(2**31) + 1, 2**31 - 1))
+def test_a_dyadic_quotient_is_told_without_a_gcd(a: int, b: int) -> None:
+    """vectors._dyadic_quotient (odd part and powers of two) against the reduced
+    denominator found by a gcd: a power of two no larger than 2**16."""
+    import math
+
+    got = vectors._dyadic_quotient(np.array([float(a)]), np.array([float(b)]))[0]
+    denominator = abs(b) // math.gcd(a, b) if b else 0
+    expected = b != 0 and denominator & (denominator - 1) == 0 and denominator <= 2**16
+    assert got == expected, (a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [(0, 7), (3, 4), (5, 2**16), (5, 2**17), (2**10, 2**26), (2**9, 2**26), (6, 12)]
+)
+def test_dyadic_quotients_at_their_edges(a: int, b: int) -> None:
+    import math
+
+    denominator = b // math.gcd(a, b)
+    expected = denominator & (denominator - 1) == 0 and denominator <= 2**16
+    assert vectors._dyadic_quotient(np.array([float(a)]), np.array([float(b)]))[0] == expected

@@ -20,6 +20,7 @@ Only the allow-listed tree of :mod:`parindex.expressions` is evaluated here; no 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -77,6 +78,13 @@ class Numbers:
 
 
 @dataclass(frozen=True)
+class _Whole(Numbers):
+    """Numbers every row of which is a whole number below 2**52, with the evaluator's
+    shared zero bound (exact in both worlds): sums, differences and products whose results
+    stay below 2**52 are exact too and need none of :meth:`Evaluator.arithmetic`'s tests."""
+
+
+@dataclass(frozen=True)
 class Bools:
     b: Mask
 
@@ -119,15 +127,18 @@ def _dyadic_quotient(a: Floats, b: Floats) -> Mask:
     """Integer quotients ``a ÷ b`` whose reduced denominator is a power of two ≤ 2**16.
 
     Such a quotient (3/4, 5/8) is exact in float and has few decimal digits, so the
-    engine's Decimal division is exact too.
+    engine's Decimal division is exact too. With ``b = 2**β·odd``, the reduced denominator
+    ``b / gcd(a, b)`` is a power of two exactly when ``odd`` divides ``a``, and it is then
+    ``2**(β − τ)`` (``2**τ`` the largest power of two dividing ``a``; 1 when ``a`` is 0).
     """
     small = _integral(a) & _integral(b) & (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
     top = np.where(small, np.abs(a), 0).astype(np.int64)
-    bottom = np.where(small, np.abs(b), 1).astype(np.int64)  # never 0: gcd(0, 1) = 1
-    denominator = bottom // np.gcd(top, bottom)
-    return np.asarray(
-        small & (denominator & (denominator - 1) == 0) & (denominator <= 2**16), dtype=bool
-    )
+    bottom = np.where(small, np.abs(b), 1).astype(np.int64)  # never 0
+    low_bottom = bottom & -bottom  # 2**β
+    low_top = top & -top  # 2**τ, 0 when top is 0
+    divides = top % (bottom // low_bottom) == 0
+    near = (top == 0) | (low_bottom <= low_top << 16)  # β − τ ≤ 16
+    return np.asarray(small & divides & near, dtype=bool)
 
 
 def number_error(x: Floats) -> Floats:
@@ -231,7 +242,7 @@ class Evaluator:
         if isinstance(value, Numbers):
             return value
         if isinstance(value, Bools):  # a bool used as a number (True = 1), as Decimal does
-            return Numbers(value.b.astype(np.float64), self.exact)
+            return _Whole(value.b.astype(np.float64), self.exact)
         self.flag(np.ones(self.n, dtype=bool))
         return Numbers(np.zeros(self.n), np.zeros(self.n))
 
@@ -267,7 +278,10 @@ class Evaluator:
         if isinstance(value, Decimal):
             x = float(value)
             exact = Decimal(x) == value
-            return Numbers(np.full(n, x), self.exact if exact else np.full(n, abs(x) * REL))
+            if not exact:
+                return Numbers(np.full(n, x), np.full(n, abs(x) * REL))
+            whole = x == math.floor(x) and abs(x) < _EXACT_LIMIT
+            return (_Whole if whole else Numbers)(np.full(n, x), self.exact)
         if isinstance(value, dt.date):
             return Dates(np.full(n, float(value.toordinal())))
         texts = np.empty(n, dtype=object)
@@ -304,14 +318,16 @@ class Evaluator:
         if known is None:
             exact = not column.e.any()
             known = self._exact_names[node.name] = (
-                Numbers(column.x, self.exact) if exact else column
+                (_Whole if _integral(column.x).all() else Numbers)(column.x, self.exact)
+                if exact
+                else column
             )
         return known
 
     def _unary(self, node: Expr) -> Vector:
         assert isinstance(node, Unary)
         a = self.numbers(node.operand)
-        return Numbers(-a.x if node.op == "-" else a.x, a.e)
+        return type(a)(-a.x if node.op == "-" else a.x, a.e)
 
     def checked(self, result: Numbers, tiny: Mask | None = None) -> Numbers:
         """Flag rows whose float left the range where its bound holds: a value or bound
@@ -326,6 +342,11 @@ class Evaluator:
         nothing (terms that are 0 are left out: where a value is not finite, the result is
         not either, and :meth:`checked` flags the row all the same); the tests that a result
         is exact are made only where both sides are."""
+        both_whole = isinstance(a, _Whole) and isinstance(b, _Whole)
+        if both_whole and op in _WHOLE:  # integers: exact while below 2**52
+            x = _WHOLE[op](a.x, b.x)
+            if bool((np.abs(x) < _EXACT_LIMIT).all()):
+                return _Whole(x, self.exact)
         exact_a, exact_b = a.e is self.exact, b.e is self.exact
         if exact_a or exact_b:
             known = self.everywhere if exact_a and exact_b else (b.e if exact_a else a.e) == 0
@@ -355,7 +376,9 @@ class Evaluator:
             x = a.x / safe
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
-            if some:
+            if some and both_whole:  # safe is whole too: 1 where b is 0
+                known = known & _dyadic_quotient(a.x, safe)
+            elif some:
                 known = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
             return self.checked(Numbers(x, _bound(x, e, known)), (np.abs(x) < _TINY) & (a.x != 0))
         raise ValueError(op)  # pragma: no cover
@@ -379,9 +402,11 @@ class Evaluator:
 
     def _compare_pair(self, op: str, a: Vector, b: Vector) -> Mask:
         if isinstance(a, Numbers) and isinstance(b, Numbers):
-            self.flag(np.isnan(a.x) | np.isnan(b.x))  # no value (Fail): the engine reports it
-            tolerance = a.e + b.e
-            self.flag((np.abs(a.x - b.x) <= tolerance) & (tolerance > 0))
+            if not (isinstance(a, _Whole) and isinstance(b, _Whole)):  # never NaN
+                self.flag(np.isnan(a.x) | np.isnan(b.x))  # no value (Fail): the engine reports it
+            if a.e is not self.exact or b.e is not self.exact:  # else no tolerance to doubt in
+                tolerance = a.e + b.e
+                self.flag((np.abs(a.x - b.x) <= tolerance) & (tolerance > 0))
             left, right = a.x, b.x
         elif isinstance(a, Dates) and isinstance(b, Dates):
             self.flag(np.isnan(a.d) | np.isnan(b.d))  # a not-done date: the engine decides
@@ -479,7 +504,8 @@ class Evaluator:
 
     def quotient(self, a: Numbers, b: Numbers, when_zero: Numbers) -> Numbers:
         """``when_zero`` if ``b`` is 0, else ``a ÷ b`` (ratio, percent)."""
-        self.flag((np.abs(b.x) <= b.e) & (b.e > 0))
+        if b.e is not self.exact:  # else b is surely 0 or surely not
+            self.flag((np.abs(b.x) <= b.e) & (b.e > 0))
         zero = b.x == 0
         safe = Numbers(np.where(zero, 1.0, b.x), b.e)
         divided = self.arithmetic("/", a, safe)
@@ -708,6 +734,13 @@ def _parts(node: Expr) -> tuple[Expr, ...]:
         return node.args
     return ()
 
+
+_WHOLE: dict[str, Callable[[Floats, Floats], Floats]] = {
+    "+": np.add,
+    "-": np.subtract,
+    "*": np.multiply,
+}
+"""Operations on whole numbers whose result is exact while it stays below 2**52."""
 
 _COMPARE: dict[str, Callable[[object, object], object]] = {
     "<": lambda a, b: a < b,  # type: ignore[operator]
