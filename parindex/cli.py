@@ -369,8 +369,12 @@ def explain_command(
         sys.exit(1)
     if fmt == "json":
         click.echo(node.model_dump_json(indent=2))
-    else:
+    elif not sys.stdout.isatty():  # a file or a pipe: the lines whole
         click.echo(report.explain(code, lang))
+    else:  # at a terminal, each line broken between words under its own indent
+        for line in report.explain(code, lang).splitlines():
+            body = line.lstrip(" ")
+            click.echo(wrapped(body, indent=line[: len(line) - len(body)]) if body else line)
 
 
 # --- review ------------------------------------------------------------------------------

@@ -106,10 +106,11 @@ def language_of(args: Sequence[str]) -> str:
     return "vi"
 
 
-def wrapped(text: str, width: int | None = None) -> str:
+def wrapped(text: str, width: int | None = None, indent: str = "") -> str:
     """``text`` broken between words to the terminal's width (80 when neither output is a
-    terminal, as rich lays out tables), continued lines indented two spaces. A path or a set id is
-    never cut: a word longer than the line stays whole."""
+    terminal, as rich lays out tables), its first line indented by ``indent`` and continued
+    lines two spaces more. A path or a set id is never cut: a word longer than the line stays
+    whole."""
     import os
     import shutil
     import textwrap
@@ -123,7 +124,8 @@ def wrapped(text: str, width: int | None = None) -> str:
     return textwrap.fill(
         text,
         max(40, columns),
-        subsequent_indent="  ",
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
         break_long_words=False,
         break_on_hyphens=False,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from parindex.cli_support import language_option, t
+from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, ProblemsError
 
 if TYPE_CHECKING:
@@ -337,14 +338,17 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     vi = lang == "vi"
     short, over = ("thiếu", "dư") if vi else ("short", "over")
     for edge in edges:
-        below = ", ".join(f"{u} ({short} {fd(d)})" for u, d in edge.below) or "—"
-        above = ", ".join(f"{u} ({over} {fd(d)})" for u, d in edge.above) or "—"
-        click.echo(
-            f"{edge.band} (từ {fd(edge.index)}%): gần nhất bên dưới: {below}; vừa qua: {above}"
+        # each figure kept with its word (a no-break space while the line is wrapped)
+        below = ", ".join(f"{u} ({short}\N{NO-BREAK SPACE}{fd(d)})" for u, d in edge.below)
+        above = ", ".join(f"{u} ({over}\N{NO-BREAK SPACE}{fd(d)})" for u, d in edge.above)
+        line = (
+            f"{edge.band} (từ {fd(edge.index)}%): gần nhất bên dưới: {below or '—'}; "
+            f"vừa qua: {above or '—'}"
             if vi
-            else f"{band(edge.band, lang)} (from {fd(edge.index)}%): nearest below: {below}; "
-            f"just above: {above}"
+            else f"{band(edge.band, lang)} (from {fd(edge.index)}%): nearest below: "
+            f"{below or '—'}; just above: {above or '—'}"
         )
+        click.echo(wrapped(line).replace("\N{NO-BREAK SPACE}", " "))
     click.echo("Nội dung nhiều đơn vị mất điểm nhất:" if vi else "Criteria most units lose on:")
     for code, units, points in worst:
         click.echo(

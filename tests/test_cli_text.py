@@ -87,3 +87,15 @@ def test_a_file_of_another_set_is_said_in_one_sentence_within_80_columns(
         f"{root / 'evidence' / 'so-tnmt-mau-2021.yaml'}:23: hồ sơ của bộ "
         "quangbinh-stnmt-2021, không phải bộ namdinh-stnmt-2023"
     )
+
+
+def test_wrapped_keeps_a_lines_own_indent() -> None:
+    """``explain`` at a terminal: each line broken under its own indent (an input's item
+    continues under its words, not at the margin)."""
+    from parindex.cli_text import wrapped
+
+    text = wrapped("- Số nhiệm vụ UBND tỉnh giao Sở trong năm 2023 (so_nhiem_vu)", 40, "    ")
+    assert text.splitlines() == [
+        "    - Số nhiệm vụ UBND tỉnh giao Sở",
+        "      trong năm 2023 (so_nhiem_vu)",
+    ]

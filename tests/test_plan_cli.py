@@ -202,3 +202,7 @@ def test_the_english_plan_is_english_with_numbers_as_everywhere() -> None:
     assert province.exit_code == 0, province.output
     assert "Group I (from 90%): nearest below: ban-dan-toc-mau (short 1,1)" in province.stdout
     assert "thiếu" not in province.stdout and "dư" not in province.stdout
+    lines = province.stdout.splitlines()  # wrapped at 80, a figure never apart from its word
+    assert all(len(line) <= 80 for line in lines) and not any(
+        line.endswith(("(short", "(over")) for line in lines
+    )
