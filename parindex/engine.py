@@ -165,6 +165,10 @@ class _Shared:
     """Each node's result fields that are the same for every unit (:func:`_static`)."""
     units: dict[tuple[object, ...], engine_units.Whole] = field(default_factory=dict)
     """A unit's whole results by its values and survey (:func:`_unit_key`)."""
+    reach: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    """The nodes a document citing these codes is evidence for (:func:`_evidence_by_node`)."""
+    seen: set[int] = field(default_factory=set)
+    """The hashes of the unit keys seen once (:func:`engine_units.seen`)."""
     whole: bool | None = None
     """Whether whole units are kept: every kind of the set shipped (:func:`_whole_kept`)."""
 
@@ -210,20 +214,29 @@ def _used_input(name: str, value: Value | None, ctx: _Context) -> UsedInput:
     return made(UsedInput, fields, _USED_GIVEN)
 
 
-def _evidence_by_node(compiled: CompiledSet, submission: Submission) -> dict[str, list[str]]:
+def _evidence_by_node(
+    compiled: CompiledSet, submission: Submission, reach: dict[tuple[str, ...], tuple[str, ...]]
+) -> dict[str, list[str]]:
     """For each node, the documents citing it, one of its ancestors or one of its descendants.
 
-    Computed once per unit, in the documents' submission order: each document is
-    listed under every node related to a node it cites (:attr:`CompiledSet.related`).
+    In the documents' order: each under every node related to a node it cites
+    (:attr:`CompiledSet.related`), found once for the codes cited (``reach``: the set's).
     """
     result: dict[str, list[str]] = {code: [] for code in compiled.nodes}
-    related = compiled.related
     for document in submission.all_documents():
-        reach: set[str] = set()
-        for code in document.supports:
-            if code in related:
-                reach |= related[code]
-        for code in reach:
+        cited = tuple(document.supports)
+        reached = None if _CAREFUL else reach.get(cited)
+        if reached is None:
+            found: set[str] = set()
+            for code in cited:
+                if code in compiled.related:
+                    found |= compiled.related[code]
+            reached = tuple(found)  # each code once: the order does not matter
+            if not _CAREFUL:
+                if len(reach) >= _SHOWN_MOST:
+                    reach.clear()
+                reach[cited] = reached
+        for code in reached:
             result[code].append(document.id)
     return result
 
@@ -686,20 +699,20 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
         else check_submission(criteria, submission)
     )
     compiled = criteria.compiled
-    evidence = _evidence_by_node(compiled, checked.submission)
     shared = _shared(criteria)
-    key = (
-        engine_units.key(checked.values, checked.submission.survey)
-        if _whole_kept(compiled, shared)
-        else None
-    )
+    evidence = _evidence_by_node(compiled, checked.submission, shared.reach)
+    key = None
+    if _whole_kept(compiled, shared):
+        key = engine_units.key(checked.values, checked.submission.survey)
     whole = None if key is None else shared.units.get(key)
-    if whole is None:
-        results, whole = _scored(criteria, checked, evidence, key is not None)
-        if key is not None and len(shared.units) < engine_units.MOST:
-            shared.units[key] = whole
-    else:  # a unit of the same values and survey: its results, with this unit's evidence
+    if whole is not None:  # a unit of the same values and survey: with this unit's evidence
         results = [made(NodeResult, v, g) for v, g in engine_units.again(whole, evidence)]
+    else:
+        keep = key is not None and len(shared.units) < engine_units.MOST
+        keep = keep and key is not None and engine_units.seen(shared.seen, key)
+        results, whole = _scored(criteria, checked, evidence, keep)
+        if keep and key is not None:
+            shared.units[key] = whole
     total, max_points, undetermined, index, provisional, provisional_scored = whole.figures
     band = None
     if index is not None:

@@ -4,7 +4,7 @@ The engine's results depend on the set, the unit's values and survey points (all
 kind is given: :class:`parindex.rules.Scope`), and its documents (each result's evidence
 fields alone). Units whose values and survey are equal in type and digits (:func:`key`)
 get the same results but for their evidence: the engine keeps the first few units' results
-(:class:`Whole`) and gives each such unit a copy (:func:`again`) with its own evidence and
+(:class:`Whole`), each the second time it is seen, and gives each such unit a copy (:func:`again`) with its own evidence and
 lists, instead of walking the tree node by node — a province's workbook that holds the
 same unit's figures under several self-scores or names, or a unit reviewed twice.
 Kept only when every kind of the set is shipped (a program's own kind may read more than
@@ -22,10 +22,14 @@ from typing import Any
 from parindex.expressions import Value
 from parindex.report import NodeResult
 
-__all__ = ["MOST", "Whole", "again", "kept", "key"]
+__all__ = ["MOST", "SEEN", "Whole", "again", "kept", "key", "seen"]
 
 MOST = 16
-"""Units a set keeps whole: about 250 kB each (158 results), some 4 MB a set at most."""
+"""Units a set keeps whole: about 250 kB each (158 results), some 4 MB a set at most. A
+unit is kept the second time its key is seen (:data:`SEEN`): keeping costs more than a
+unit never seen again would give back."""
+SEEN = 10_000
+"""The hashes of the keys seen once that a set remembers (emptied when full)."""
 
 Figures = tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal, Decimal]
 """A unit's total, maximum, undetermined points, index, provisional points and those scored."""
@@ -43,22 +47,32 @@ class Whole:
     """The missing inputs: name, label and the codes reading each, in the report's order."""
 
 
-def key(values: Mapping[str, Value], survey: Mapping[str, Decimal]) -> tuple[object, ...] | None:
-    """Equal only for units whose values and survey points are equal in name, type and digits
-    (``1.0`` and ``1.00`` are shown apart; ``True == 1``); ``None``: a value that cannot be
-    a key."""
-    made: list[object] = []  # flat, three a value: fewer tuples made
-    for name, value in values.items():
-        made += (name, type(value), str(value) if isinstance(value, Decimal) else value)
-    made.append(None)  # no name is None: the survey's codes start here
-    for code, points in survey.items():
-        made += (code, type(points), str(points))
-    found = tuple(made)
-    try:
-        hash(found)
-    except TypeError:
-        return None
-    return found
+def key(values: Mapping[str, Value], survey: Mapping[str, Decimal]) -> tuple[object, ...]:
+    """Equal only for units whose values and survey points are equal in name, order, type
+    and digits: each value's ``repr`` (``1.0`` and ``1.00`` are shown apart; ``True == 1``),
+    made in C, not a Python step a value."""
+    held = tuple(values.values())
+    points = tuple(survey.values())
+    return (
+        tuple(values),
+        tuple(map(type, held)),
+        tuple(map(repr, held)),
+        tuple(survey),
+        tuple(map(type, points)),
+        tuple(map(repr, points)),
+    )
+
+
+def seen(hashes: set[int], key: tuple[object, ...]) -> bool:
+    """Whether a unit of this key was scored before: its hash is in ``hashes`` (a set's, at
+    most :data:`SEEN`; an equal hash of another key only makes a unit kept), else added."""
+    hashed = hash(key)
+    if hashed in hashes:
+        return True
+    if len(hashes) >= SEEN:
+        hashes.clear()
+    hashes.add(hashed)
+    return False
 
 
 def kept(result: NodeResult) -> tuple[dict[str, Any], frozenset[str]]:

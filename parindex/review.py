@@ -590,13 +590,22 @@ class _OfSet:
     """Each node's one due day (:func:`_single_dues`)."""
     walk: tuple[_Step, ...]
     """Every node, children before their parent (:func:`_walk`)."""
+    ancestors: dict[str, tuple[str, ...]]
+    """Each node's ancestors, its parent first."""
 
 
 def _facts(criteria: CriteriaSet) -> _OfSet:
     compiled = criteria.compiled
     given = frozenset(compiled.given_codes())
     dues = {code: _single_dues(node) for code, node in compiled.nodes.items()}
-    return _OfSet(given, dues, _walk(compiled))
+    ancestors = {}
+    for code, node in compiled.nodes.items():
+        found, parent = [], node.parent
+        while parent is not None:
+            found.append(parent)
+            parent = compiled.nodes[parent].parent
+        ancestors[code] = tuple(found)
+    return _OfSet(given, dues, _walk(compiled), ancestors)
 
 
 _of_set: PerSet[_OfSet] = PerSet(_facts)
@@ -667,16 +676,15 @@ def _unscored(
 ) -> list[str]:
     """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
     INFO finding."""
-    report = reviewer.report
+    ancestors = _of_set(reviewer.criteria).ancestors
     left_out = (Status.NOT_APPLICABLE, Status.SURVEY)
-    unscored = [
-        n.code
-        for n in report.nodes
-        if n.rule is not None and n.status not in left_out and self_tree.get(n.code) is None
-    ]
-    for code in unscored:
-        node = report.node(code)
-        if not any(a in self_scores for a in _ancestors(report, code)):
+    unscored = []
+    for node in reviewer.report.nodes:
+        code = node.code
+        if node.rule is None or node.status in left_out or self_tree.get(code) is not None:
+            continue
+        unscored.append(code)
+        if not any(a in self_scores for a in ancestors[code]):
             reviewer.add(
                 "not_self_scored",
                 Severity.INFO,
@@ -755,15 +763,6 @@ def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) ->
         node_appraised={c: v for c, v in appraised_values.items() if v is not None},
         report=report,
     )
-
-
-def _ancestors(report: ScoreReport, code: str) -> list[str]:
-    found = []
-    parent = report.node(code).parent
-    while parent is not None:
-        found.append(parent)
-        parent = report.node(parent).parent
-    return found
 
 
 def _area(
