@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 from collections.abc import Hashable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from parindex.frames import exact, numeric
+from parindex.frames import EXACT_PREFIX, exact, numeric
 from parindex.numbers import quantize
 
 if TYPE_CHECKING:
@@ -66,6 +66,53 @@ def _sub_index(points: object, top: object) -> Decimal | None:
     return quantize(points * 100 / top, _HUNDREDTH)
 
 
+_COLUMNS = (
+    "unit",
+    "name",
+    "level",
+    "total",
+    "max_points",
+    "index",
+    "band",
+    "complete",
+    "synthetic",
+)
+"""The columns of a score frame a ranking shows (beside the group's, areas' and their maxima)."""
+
+
+def _read(scores: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Only the columns ``names`` of a score frame that it has, with their exact twins:
+    what :func:`~parindex.frames.exact` then gives back under their names, without going
+    through the hundreds of other columns (one a node, and each node's maximum)."""
+    wanted = list(dict.fromkeys(names))
+    kept = [name for name in wanted if name in scores.columns]
+    twins = [EXACT_PREFIX + name for name in wanted if EXACT_PREFIX + name in scores.columns]
+    return scores[kept + twins]
+
+
+def _names(scores: pd.DataFrame) -> list[Any]:
+    """The columns :func:`~parindex.frames.exact` of ``scores`` has, in its order."""
+    names = [name for name in scores.columns if not str(name).startswith(EXACT_PREFIX)]
+    plain = set(names)
+    for twin in scores.columns:
+        name = str(twin)[len(EXACT_PREFIX) :]
+        if str(twin).startswith(EXACT_PREFIX) and name not in plain:
+            names.append(name)
+            plain.add(name)
+    return names
+
+
+def _listed(column: pd.Series[Any]) -> list[Any]:
+    """A column's values as Python objects (an Arrow column's gaps as ``None``): pyarrow
+    lists them in one call where pandas asks for each cell."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(column.dtype, pd.ArrowDtype):
+        return pa.array(column.array).to_pylist()  # type: ignore[no-any-return]
+    return column.tolist()
+
+
 def rank(
     scores: pd.DataFrame | Units,
     criteria: CriteriaSet,
@@ -95,14 +142,13 @@ def rank(
     if not isinstance(scores, pd.DataFrame):
         scores = score_many(criteria, scores)
 
-    scores = exact(scores)
     if on not in ("index", "total"):
         raise ValueError(f"xếp hạng theo 'index' hoặc 'total', không phải {on!r}")
-    if by not in scores.columns:
-        raise KeyError(
-            f"không có cột '{by}' để chia nhóm; có: {', '.join(map(str, scores.columns))}"
-        )
+    names = _names(scores)
+    if by not in names:
+        raise KeyError(f"không có cột '{by}' để chia nhóm; có: {', '.join(map(str, names))}")
     areas = list(criteria.compiled.children.get(None, ()))
+    scores = exact(_read(scores, [by, *_COLUMNS, *areas, *(MAX_PREFIX + code for code in areas)]))
     table = pd.DataFrame(
         {
             "group": scores[by].astype(str),
@@ -123,7 +169,7 @@ def rank(
             [
                 _sub_index(p, m)
                 for p, m in zip(
-                    scores[code].tolist(), scores[MAX_PREFIX + code].tolist(), strict=True
+                    _listed(scores[code]), _listed(scores[MAX_PREFIX + code]), strict=True
                 )
             ],
             dtype=percent,

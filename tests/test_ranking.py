@@ -237,3 +237,22 @@ def test_cli_api_and_excel_summary_rank_ties_alike(criteria: CriteriaSet, tmp_pa
     column_rank, column_id = rows[head].index("Hạng"), rows[head].index("Mã đơn vị")
     excel = {r[column_id]: r[column_rank] for r in rows[head + 1 :] if r and r[column_id]}
     assert excel == api
+
+
+def test_a_ranking_reads_only_its_columns_and_their_exact_twins(criteria: CriteriaSet) -> None:
+    """The score frame as ``score_many`` gives it (floats with ``exact:`` twins), its exact
+    form, and the same with other columns around, or the twins alone under their names:
+    one ranking, exact to the digit (the floats are never what is ranked)."""
+    units = [unit("a", "so", "30", "2,5"), unit("b", "so", "85", None), unit("c", "huyen", "80")]
+    scores = score_many(criteria, units)
+    expected = rank(scores, criteria)
+    assert rank(exact(scores), criteria).equals(expected)
+    noisy = scores.assign(other=1.5, **{"exact:other": scores["exact:total"]})
+    assert rank(noisy, criteria).equals(expected)
+    wrong = scores.assign(total=0.0, index=0.0)  # floats that disagree: the twins count
+    assert rank(wrong, criteria).equals(expected)
+    only_twins = scores.drop(columns=["total", "index", "1", "max:1"])
+    assert rank(only_twins, criteria).equals(expected)
+    with pytest.raises(KeyError, match="group") as error:
+        rank(scores.drop(columns=["group"]), criteria)
+    assert "exact:" not in str(error.value).split("có: ")[1]
