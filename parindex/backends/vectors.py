@@ -141,6 +141,29 @@ def _dyadic_quotient(a: Floats, b: Floats) -> Mask:
     return np.asarray(small & divides & near, dtype=bool)
 
 
+def _sums_exactly(a: Floats, b: Floats) -> Mask:
+    return _on_grid(a, 16) & _on_grid(b, 16)
+
+
+def _multiplies_exactly(a: Floats, b: Floats, x: Floats) -> Mask:
+    whole = _integral(a) & _integral(b) & _integral(x)
+    return whole | (_on_grid(a, 8) & _on_grid(b, 8) & (np.abs(x) < 2.0**36))
+
+
+def _divides_exactly(a: Floats, b: Floats) -> Mask:
+    return _integral(a) & _integral(b) & _dyadic_quotient(a, b)
+
+
+def _tiny(x: Floats, *factors: Floats) -> Mask | None:
+    """Rows where ``x`` is below 2**-1000 though no factor is 0 (``None``: no such row)."""
+    tiny = np.abs(x) < _TINY
+    if not tiny.any():
+        return None
+    for factor in factors:
+        tiny &= factor != 0
+    return tiny
+
+
 def number_error(x: Floats) -> Floats:
     """The error bound of floats read from decimals: 0 for integers, else 2u relative."""
     return np.where(_integral(x), 0.0, np.abs(x) * REL)
@@ -337,6 +360,17 @@ class Evaluator:
         self.flag(wrong if tiny is None else wrong | tiny)
         return result
 
+    def known(self, rows: Mask, test: Callable[..., Mask], *columns: Floats) -> Mask:
+        """``rows & test(*columns)`` for a ``test`` made row by row, made only on ``rows``
+        (the rows where both sides are exact: all, or often few)."""
+        if rows is self.everywhere:
+            return test(*columns)
+        at = np.flatnonzero(rows)
+        found = np.zeros(self.n, dtype=bool)
+        if at.size:
+            found[at] = test(*(column[at] for column in columns))
+        return found
+
     def arithmetic(self, op: str, a: Numbers, b: Numbers) -> Numbers:
         """``a op b`` and its bound. A bound that is :attr:`exact` (the shared zeros) adds
         nothing (terms that are 0 are left out: where a value is not finite, the result is
@@ -355,7 +389,7 @@ class Evaluator:
         some = known is self.everywhere or bool(known.any())
         if op in ("+", "-"):
             x = a.x + b.x if op == "+" else a.x - b.x
-            exact = known & _on_grid(a.x, 16) & _on_grid(b.x, 16) if some else known
+            exact = self.known(known, _sums_exactly, a.x, b.x) if some else known
             propagated = b.e if exact_a else a.e if exact_b else a.e + b.e
             return self.checked(Numbers(x, _bound(x, propagated, exact)))
         if op == "*":
@@ -365,22 +399,18 @@ class Evaluator:
             else:
                 e = np.abs(a.x) * b.e + np.abs(b.x) * a.e + a.e * b.e
             if some:
-                whole = _integral(a.x) & _integral(b.x) & _integral(x)
-                fine = _on_grid(a.x, 8) & _on_grid(b.x, 8) & (np.abs(x) < 2.0**36)
-                known = known & (whole | fine)
-            tiny = (np.abs(x) < _TINY) & (a.x != 0) & (b.x != 0)
-            return self.checked(Numbers(x, _bound(x, e, known)), tiny)
+                known = self.known(known, _multiplies_exactly, a.x, b.x, x)
+            return self.checked(Numbers(x, _bound(x, e, known)), _tiny(x, a.x, b.x))
         if op == "/":
             self.flag(np.abs(b.x) <= b.e)  # may divide by 0: the engine raises
             safe = np.where(b.x == 0, 1.0, b.x)
             x = a.x / safe
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
-            if some and both_whole:  # safe is whole too: 1 where b is 0
-                known = known & _dyadic_quotient(a.x, safe)
-            elif some:
-                known = known & _integral(a.x) & _integral(safe) & _dyadic_quotient(a.x, safe)
-            return self.checked(Numbers(x, _bound(x, e, known)), (np.abs(x) < _TINY) & (a.x != 0))
+            if some:  # when both are whole, safe is too (1 where b is 0)
+                test = _dyadic_quotient if both_whole else _divides_exactly
+                known = self.known(known, test, a.x, safe)
+            return self.checked(Numbers(x, _bound(x, e, known)), _tiny(x, a.x))
         raise ValueError(op)  # pragma: no cover
 
     def _binary(self, node: Expr) -> Vector:
