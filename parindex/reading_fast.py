@@ -185,7 +185,17 @@ class _Reader:
                 if waiting or self.pending is not None:
                     self.open(indent, False, at)
                     waiting, most = False, bounds.max_nodes - self.nodes
-                frame = self.settle(indent, dash=False)
+                    frame = self.settle(indent, dash=False)
+                elif (
+                    indent < stack[-1].indent
+                    and len(stack) > 1
+                    and (outer := stack[-2]).indent == indent
+                    and outer.is_map
+                ):  # back to the mapping one level up (a self-score ended): what
+                    stack.pop()  # ``settle`` does then, without its call
+                    frame = outer
+                else:
+                    frame = self.settle(indent, dash=False)
                 top, base = indent, frame.path
                 container = frame.container  # type: ignore[assignment]
             if key in container:
