@@ -412,11 +412,17 @@ class _FrameReader:
                 )
         columns: dict[str, Vector] = {}
         present: dict[str, Mask] = {}
+        together, not_finite = self.together(kinds)
         for name, kind in kinds.items():
             if name not in frame.columns:
                 columns[name], present[name] = _column(kind, [None] * self.n)
                 continue
-            columns[name], present[name] = self.column(name, kind, frame[name])
+            if name in together:
+                columns[name], present[name] = together[name]
+                if name in not_finite:
+                    self.not_finite(name, not_finite[name])
+            else:
+                columns[name], present[name] = self.column(name, kind, frame[name])
             spec = specs.get(name)
             if spec is not None:
                 self.check_range(name, spec.type, spec.min, spec.max, columns[name], present[name])
@@ -522,6 +528,47 @@ class _FrameReader:
             "synthetic": _each(column("synthetic", False), bool, bool),
         }
 
+    def not_finite(self, name: str, bad: Mask) -> None:
+        self.add(
+            "invalid_value",
+            f"{name}: cần một số hữu hạn",
+            f"{name}: not finite",
+            name,
+            np.flatnonzero(bad),
+        )
+
+    def together(
+        self, kinds: Mapping[str, ValueType]
+    ) -> tuple[dict[str, tuple[Vector, Mask]], dict[str, Mask]]:
+        """The float64 number columns and the NumPy yes/no columns, each read as
+        :meth:`column` reads it but all together (one 2-D array a kind: a few numpy calls
+        for all of them): the same values and present rows; the number columns' rows that
+        are not finite, by name, for the caller to say in the columns' order."""
+        frame = self.frame
+        dtypes = dict(zip(frame.columns, frame.dtypes, strict=True))
+        numbers = [n for n, k in kinds.items() if k == ValueType.NUMBER and n in dtypes]
+        numbers = [n for n in numbers if dtypes[n] == np.float64]
+        yes_no = [n for n, k in kinds.items() if k == ValueType.BOOL and n in dtypes]
+        yes_no = [n for n in yes_no if dtypes[n] == np.bool_]
+        found: dict[str, tuple[Vector, Mask]] = {}
+        bad_rows: dict[str, Mask] = {}
+        if numbers:
+            block = np.ascontiguousarray(frame[numbers].to_numpy(dtype=np.float64).T)
+            present = ~np.isnan(block)
+            finite = np.isfinite(block)
+            bad = present & ~finite
+            x = np.where(present & finite, block, 0.0)
+            error = number_error(x)
+            valid = present & ~bad
+            for at, name in enumerate(numbers):
+                found[name] = Numbers(x[at], error[at]), valid[at]
+            bad_rows = {numbers[at]: bad[at] for at in np.flatnonzero(bad.any(axis=1))}
+        if yes_no:
+            truths = np.ascontiguousarray(frame[yes_no].to_numpy(dtype=bool).T)
+            for at, name in enumerate(yes_no):  # NumPy booleans: no gaps
+                found[name] = Bools(truths[at]), np.ones(self.n, dtype=bool)
+        return found, bad_rows
+
     def column(self, name: str, kind: ValueType, series: pd.Series[Any]) -> tuple[Vector, Mask]:
         import pandas as pd
 
@@ -534,13 +581,7 @@ class _FrameReader:
             present = ~np.isnan(x)
             bad = present & ~np.isfinite(x)
             if bad.any():
-                self.add(
-                    "invalid_value",
-                    f"{name}: cần một số hữu hạn",
-                    f"{name}: not finite",
-                    name,
-                    np.flatnonzero(bad),
-                )
+                self.not_finite(name, bad)
             x = np.where(present & np.isfinite(x), x, 0.0)
             return Numbers(x, number_error(x)), present & ~bad
         if kind == ValueType.BOOL and series.dtype == np.bool_:  # NumPy booleans: no gaps

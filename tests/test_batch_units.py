@@ -110,3 +110,57 @@ def test_units_checked_before_give_the_table_of_units_checked_now(
     same_tables(now, before)
     checked = [r for r in results if not isinstance(r, list)]
     same_tables(now, from_submissions(criteria, checked))
+
+
+NUMBER_CELLS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(0, 1000).map(float),
+    st.sampled_from([float("inf"), float("-inf"), float("nan"), -1.0, 150.0, 2.5]),
+)
+
+
+@settings(max_examples=50)
+@given(data=st.data())
+def test_number_and_yes_no_columns_read_together_are_read_as_one_by_one(
+    data: st.DataObject,
+) -> None:
+    """_FrameReader.together (float64 and NumPy yes/no columns as one 2-D array a kind)
+    gives the column-by-column reader's table and problems, in the same order."""
+    from parindex.batch_units import read_frame
+    from parindex.errors import SubmissionError
+
+    rows = data.draw(st.integers(1, 6))
+
+    def numbers() -> list[float]:
+        return data.draw(st.lists(NUMBER_CELLS, min_size=rows, max_size=rows))
+
+    frame = pd.DataFrame(
+        {
+            "unit": [f"u{i}" for i in range(rows)],
+            "so_don_vi": numbers(),
+            "so_don_vi_kiem_tra": numbers(),
+            "ty_le_hoan_thanh": numbers(),
+            "so_vu_ky_luat": pd.array(
+                data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype="int64"
+            ),
+            "chi_2021": numbers(),
+            "co_ke_hoach": np.array(
+                data.draw(st.lists(st.booleans(), min_size=rows, max_size=rows)), dtype=bool
+            ),
+        }
+    )
+
+    def read() -> tuple[Any, list[tuple[Any, ...]]]:
+        try:
+            return read_frame(MINI, frame), []
+        except SubmissionError as exc:
+            found = [(p.kind, p.message, p.file, p.field, p.text) for p in exc.problems]
+            return None, found
+
+    together, said = read()
+    with mock.patch.object(_FrameReader, "together", lambda self, kinds: ({}, {})):
+        one_by_one, said_one_by_one = read()
+    assert said == said_one_by_one
+    if together is not None:
+        together.rows = one_by_one.rows = []
+        same_tables(together, one_by_one)
