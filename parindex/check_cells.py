@@ -55,14 +55,6 @@ _BOOL = frozenset({bool})
 _FLOAT_LIMIT = 1e29
 """Floats below this in size are below ``10**30`` as ``Decimal(repr(x))`` (numbers' limit)."""
 
-_EXPECTED: dict[InputType, type] = {
-    InputType.YES_NO: bool,
-    InputType.DATE: dt.date,
-    InputType.ENUM: str,
-    **{kind: int for kind in _NUMBERS},
-}
-"""The Python type a file usually gives each type of input: a column all of it is told at once."""
-
 
 def _typed(spec: Input, raw: object, year: int) -> Value:
     try:
@@ -72,14 +64,20 @@ def _typed(spec: Input, raw: object, year: int) -> Value:
 
 
 def _column_of(
-    spec: Input, cells: list[Any], kinds: set[type], years: Sequence[int], year: int | None
+    spec: Input,
+    cells: list[Any],
+    kinds: set[type],
+    years: Sequence[int],
+    year: int | None,
+    gathered: set[Any] | None = None,
 ) -> tuple[list[Any], bool]:
     """Each cell as :func:`typed_value` types it (``None``: missing, ``_BAD``: refused).
 
     Also whether any cell may be refused (``False``: none is).
 
     ``kinds``: the Python types of the cells other than ``None``; ``year``: every
-    unit's year when they all share it. A column usually holds one or two Python types
+    unit's year when they all share it; ``gathered``: the set of the cells, if gathered
+    before (while they were in cache; it may be changed). A column usually holds one or two Python types
     that never compare equal across (``True == 1``, ``1 == 1.0`` do), so each distinct
     value is typed once.
     """
@@ -96,7 +94,7 @@ def _column_of(
         distinct: set[Any] = {True, False}  # all it can hold: typing one absent costs nothing
     else:
         try:
-            distinct = set(cells)
+            distinct = set(cells) if gathered is None else gathered
         except TypeError:  # an unhashable cell (a list in YAML): typed one by one
             return _one_by_one(spec, cells, years), True
         distinct.discard(None)
@@ -239,17 +237,23 @@ def _decimal_table(top: int) -> npt.NDArray[np.object_]:
     return table
 
 
-def _ints_at_once(spec: Input, cells: list[Any]) -> tuple[list[Any], npt.NDArray[np.int64]] | None:
+def _ints_at_once(
+    spec: Input, cells: list[Any], read: npt.NDArray[np.int64] | None = None
+) -> tuple[list[Any], npt.NDArray[np.int64]] | None:
     """A numeric column given as Python ``int`` in every cell, typed as :func:`typed_value`
     types it (``Decimal(v)``), with the cells as an int64 array; ``None`` when a cell is too
     large for int64 or outside the input's whole range (the memo path types, and refuses, it).
 
-    Small non-negative numbers are read from :func:`_decimal_table` by index; others through
-    ``np.unique``, one ``Decimal`` a distinct value."""
-    try:
-        x = np.fromiter(cells, dtype=np.int64, count=len(cells))
-    except OverflowError:  # beyond int64
-        return None
+    ``read``: the cells as int64 already (read while in cache). Small non-negative numbers
+    are read from :func:`_decimal_table` by index; others through ``np.unique``, one
+    ``Decimal`` a distinct value."""
+    if read is not None:
+        x = read
+    else:
+        try:
+            x = np.fromiter(cells, dtype=np.int64, count=len(cells))
+        except OverflowError:  # beyond int64
+            return None
     if not x.size:
         return None
     least, most = int(x.min()), int(x.max())

@@ -33,7 +33,6 @@ import numpy.typing as npt
 from parindex.backends.vectors import REL, Bools, Dates, Evaluator, Numbers, Texts, Vector
 from parindex.check_cells import (
     _BAD,
-    _EXPECTED,
     _INT_FLOAT,
     _NUMBERS,
     _WHOLE_LIMIT,
@@ -178,8 +177,8 @@ class Columns:
         return _vector(self.names[name], typed)
 
 
-_OTHER = {InputType.DATE: bool, **{kind: float for kind in _NUMBERS}}
-"""The Python type a file gives a column beside its usual one (:data:`_EXPECTED`), if any."""
+_DISTINCT = frozenset({InputType.DATE, InputType.ENUM})
+"""Inputs whose distinct cells are gathered while in cache (few distinct, each typed once)."""
 _FEW = 64
 """Units whose names and cells are read together (some 250 KB of dict entries: in cache)."""
 _UNIT = ("criteria", "unit", "values", "year")
@@ -255,40 +254,49 @@ class _Many:
         # names when they are those: units built alike share their name objects (equal at once).
         first = tuple(values[0]) if values else declared
         known = first if first == declared else declared
-        # Every unit's cells in one list (one row of all the inputs after another): a column
-        # is then a slice; its Python types are told there (most hold one type throughout).
-        step = len(names)
-        # Made at its size once (grown as it filled, it was copied again and again), then
-        # each unit's cells set in their row: in order, a unit gives exactly `step` values.
-        flat: list[Any] = [None] * (self.n * step)
+        # Each input's column made at its size once; a few units at a time, their names are
+        # read, then their cells put in the columns and their Python types noted while the
+        # few are in cache (a pass over 10,000 scattered units and cells misses it each time).
+        columns: list[list[Any]] = [[None] * self.n for _ in names]
+        types: list[set[type]] = [set() for _ in names]
+        numeric = [i for i, spec in enumerate(self.inputs.values()) if spec.type in _NUMBERS]
+        read = _Ints(numeric, self.n)
+        sets = _Distinct(
+            [i for i, spec in enumerate(self.inputs.values()) if spec.type in _DISTINCT]
+        )
         self.in_order = []
         for start in range(0, self.n, _FEW):
-            # A few units at a time: their names read, then their cells while still in cache.
             few = values[start : start + _FEW]
             in_order = list(map(operator.eq, map(tuple, few), repeat(known)))
             self.in_order += in_order
-            at, end = start * step, (start + len(few)) * step
-            rows = map(slice, range(at, end, step or 1), range(at + step, end + 1, step or 1))
             units = (
                 v.values() if ordered else map(v.get, names)
                 for v, ordered in zip(few, in_order, strict=True)
             )
-            deque(map(operator.setitem, repeat(flat), rows, units), maxlen=0)
+            cells = list(zip(*units, strict=True)) if names else []  # a tuple an input
+            rows = repeat(slice(start, start + len(few)))
+            deque(map(operator.setitem, columns, rows, cells), maxlen=0)
+            deque(map(set.update, types, map(map, repeat(type), cells)), maxlen=0)
+            read.add(start, cells)
+            sets.add(cells)
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
         years = self.years
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
-        for index, (name, spec) in enumerate(self.inputs.items()):
-            cells = flat[index::step]
-            kinds = list(map(type, cells))
-            if spec.type in _NUMBERS and kinds.count(int) == self.n:
-                at_once = _ints_at_once(spec, cells)
+        only_int = {int}
+        ints, distinct = read.columns(), sets.found()
+        for index, ((name, spec), cells, kinds) in enumerate(
+            zip(self.inputs.items(), columns, types, strict=True)
+        ):
+            if spec.type in _NUMBERS and kinds == only_int:
+                at_once = _ints_at_once(spec, cells, ints.get(index))
                 if at_once is not None:  # every cell a whole number inside the range
                     self.typed[name], self.ints[name] = at_once
                     self.whole[name] = cells
                     continue
-            found = self.kinds(name, kinds)
-            typed, refused = _column_of(spec, cells, found, years, one_year)
+            found = self.kinds(name, cells, kinds)
+            given = distinct.get(index)
+            typed, refused = _column_of(spec, cells, found, years, one_year, given)
             if refused:
                 bad = [t is _BAD for t in typed]
                 self.flag(bad)
@@ -296,29 +304,21 @@ class _Many:
             self.typed[name] = typed
             if typed is cells:  # each cell typed as itself: the unit's own value
                 self.same.add(name)
-            elif not refused and spec.type in _NUMBERS and kinds.count(int) == self.n:
+            elif not refused and spec.type in _NUMBERS and kinds == only_int:
                 self.whole[name] = cells
             elif not refused and spec.type in _NUMBERS and float in found and found <= _INT_FLOAT:
                 self.mixed[name] = cells
 
-    def kinds(self, name: str, kinds: list[type]) -> set[type]:
-        """The Python types of a column's cells other than ``None``; rows with a ``null`` noted."""
-        kind = self.inputs[name].type
-        expected = _EXPECTED[kind]
-        usual = kinds.count(expected)
-        if usual == self.n:
-            return {expected} if self.n else set()
-        other = _OTHER.get(kind)  # a date never sent (false), an amount with a fraction
-        if other is not None and usual + kinds.count(other) == self.n:
-            return {expected, other} if usual else {other}
-        found = set(kinds)
+    def kinds(self, name: str, cells: list[Any], kinds: set[type]) -> set[type]:
+        """The Python types ``kinds`` of a column's cells other than ``None``; rows with a
+        ``null`` noted."""
         nothing = type(None)
-        if nothing in found:
-            found.discard(nothing)
-            for row in [r for r, k in enumerate(kinds) if k is nothing]:
-                if name in self.units[row].values:  # written as null: missing, left out
-                    self.nulls[row] = True
-        return found
+        if nothing not in kinds:
+            return kinds
+        for row in [r for r, c in enumerate(cells) if c is None]:
+            if name in self.units[row].values:  # written as null: missing, left out
+                self.nulls[row] = True
+        return kinds - {nothing}
 
     def constraints(self) -> None:
         constraints = self.criteria.compiled.constraints
@@ -572,6 +572,75 @@ class _Values(Mapping[str, Value]):
 
     def __reduce__(self) -> tuple[type[dict[str, Value]], tuple[dict[str, Value]]]:
         return dict, (self._dict(),)
+
+
+class _Ints:
+    """The numeric columns' cells as int64, read a few units at a time while in cache.
+
+    Valid for a column whose every cell is a Python ``int`` (``np.fromiter`` reads a float,
+    a text or a ``bool`` too, silently: the caller asks only for such columns); a column
+    holding a cell that ``fromiter`` refuses (``None``, beyond int64) is left out."""
+
+    __slots__ = ("blocks", "indices", "refused")
+
+    def __init__(self, indices: list[int], n: int) -> None:
+        self.indices = indices
+        self.blocks: list[npt.NDArray[np.int64]] = []
+        self.refused: set[int] = set()
+
+    def add(self, start: int, cells: list[tuple[Any, ...]]) -> None:
+        """The few units' cells from ``start`` (one tuple an input)."""
+        if not self.indices or not cells:
+            return
+        few = len(cells[0])
+        picked = list(map(cells.__getitem__, self.indices))
+        try:
+            block = np.fromiter(
+                chain.from_iterable(picked), dtype=np.int64, count=few * len(picked)
+            ).reshape(len(picked), few)
+        except (TypeError, ValueError, OverflowError):  # a null, a text, a big number
+            block = np.zeros((len(picked), few), dtype=np.int64)
+            for at, column in enumerate(picked):
+                try:
+                    block[at] = np.fromiter(column, dtype=np.int64, count=few)
+                except (TypeError, ValueError, OverflowError):
+                    self.refused.add(self.indices[at])
+        self.blocks.append(block)
+
+    def columns(self) -> dict[int, npt.NDArray[np.int64]]:
+        """Each numeric column's int64 cells by the input's index, but the refused ones."""
+        if not self.blocks:
+            return {}
+        whole = np.concatenate(self.blocks, axis=1)
+        self.blocks = []
+        return {
+            index: whole[at] for at, index in enumerate(self.indices) if index not in self.refused
+        }
+
+
+class _Distinct:
+    """Some columns' distinct cells, gathered a few units at a time while in cache (dates:
+    a few hundred distinct of 10,000 cells); none once a cell is unhashable (a list in
+    YAML: its column is typed one by one, and the others make their sets as before)."""
+
+    __slots__ = ("indices", "sets")
+
+    def __init__(self, indices: list[int]) -> None:
+        self.indices = indices
+        self.sets: list[set[Any]] | None = [set() for _ in indices]
+
+    def add(self, cells: list[tuple[Any, ...]]) -> None:
+        """The few units' cells (one tuple an input)."""
+        if not cells or self.sets is None:
+            return
+        try:
+            deque(map(set.update, self.sets, map(cells.__getitem__, self.indices)), maxlen=0)
+        except TypeError:
+            self.sets = None
+
+    def found(self) -> dict[int, set[Any]]:
+        """Each column's set of cells by the input's index (none: a cell was unhashable)."""
+        return {} if self.sets is None else dict(zip(self.indices, self.sets, strict=True))
 
 
 def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bool:

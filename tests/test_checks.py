@@ -253,6 +253,26 @@ def test_the_usual_file_and_its_variants(criteria: CriteriaSet) -> None:
             assert_same(criteria, [u.model_copy() for u in units])
 
 
+def test_cells_read_while_in_cache_that_the_readers_refuse(criteria: CriteriaSet) -> None:
+    """The numeric columns read as int64 and the dates' and choices' distinct cells
+    gathered a few units at a time: a cell either reader refuses, or reads silently as
+    something else (a null, a number beyond int64, a text, a fraction, a yes/no, a list),
+    leaves that column to the usual typing, in the same few units as good cells."""
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 8, seed=13)]
+    kinds = {i.name: i.type.value for i in criteria.inputs}
+    numbers = [n for n, k in kinds.items() if k in ("count", "amount")]
+    others = [n for n, k in kinds.items() if k in ("date", "enum")]
+    odd: list[Any] = [None, 10**30, "5", 5.5, True, [1, 2], 2**63, -3]
+    for at, cell in enumerate(odd):
+        spoilt = dict(units[at].values)
+        for name in numbers[at :: len(odd)] + others[at :: len(odd)]:  # one odd cell a column
+            spoilt[name] = cell
+        units[at] = units[at].model_copy(update={"values": spoilt})
+    for few in (1, 3, checks._FEW):
+        with a_few_at_a_time(few):
+            assert_same(criteria, [u.model_copy() for u in units])
+
+
 def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
     """Column.vector (exact floats for whole-number columns) equals the typed values' vector."""
     units = [as_in_a_file(u) for u in synthetic.units(criteria, 6, seed=12)]
