@@ -207,10 +207,11 @@ def _write_unit(
     lines = max(text_lines(h, column_points(w), 11.5) for h, w in zip(headers, WIDTHS, strict=True))
     sheet.set_row(HEADER_ROW, lines * 14.0 + 4)
 
-    documents: dict[str, list[Document]] = {}  # the documents citing each criterion, in order
+    documents: dict[str, list[str]] = {}  # the documents citing each criterion, in order
     for document in submission.all_documents():
+        described = formats.described(document, Document.describe)
         for code in dict.fromkeys(document.supports):
-            documents.setdefault(code, []).append(document)
+            documents.setdefault(code, []).append(described)
     write_rows(sheet, formats, unit, documents, appraised)
     _write_totals(sheet, formats, unit)
     _write_signatures(sheet, formats, grid.index_row + 2)

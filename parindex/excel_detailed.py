@@ -60,7 +60,6 @@ from parindex.excel_style import (
 from parindex.excel_style import write_safe as _write_safe
 from parindex.excel_xml import escaped, number_end, shown_end
 from parindex.report import NodeResult, format_points
-from parindex.submission import Document
 
 if TYPE_CHECKING:
     from parindex.excel import UnitSheet
@@ -76,12 +75,13 @@ _POINTS = tuple(column_points(width) for width in WIDTHS)
 # --- text of the descriptive columns --------------------------------------------------------------
 
 
-def _evidence_text(result: NodeResult, documents: Mapping[str, Sequence[Document]]) -> str:
+def _evidence_text(result: NodeResult, documents: Mapping[str, Sequence[str]]) -> str:
+    """The evidence cell: what the criterion asks for, the documents citing it (``documents``:
+    each criterion's, described), whether evidence is missing."""
     lines = []
     if result.evidence_expected:
         lines.append("Yêu cầu: " + "; ".join(result.evidence_expected))
-    cited = documents.get(result.code, ())
-    lines += [d.describe() for d in cited]
+    lines += documents.get(result.code, ())
     if result.evidence_missing:
         lines.append("Chưa có TLKC")
     return "\n".join(lines)
@@ -113,7 +113,7 @@ def write_rows(
     sheet: Any,
     formats: Formats,
     unit: UnitSheet,
-    documents: Mapping[str, Sequence[Document]],
+    documents: Mapping[str, Sequence[str]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
     """Write the criteria rows of ``unit``'s detailed sheet: from the shape's rows when a
@@ -137,7 +137,7 @@ def _write_row(
     formats: Formats,
     row: SheetRow,
     unit: UnitSheet,
-    documents: Mapping[str, Sequence[Document]],
+    documents: Mapping[str, Sequence[str]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
     """One criteria row, cell by cell (the careful path)."""
@@ -355,7 +355,7 @@ def _fill(
     formats: Formats,
     made: _Rows,
     unit: UnitSheet,
-    documents: Mapping[str, Sequence[Document]],
+    documents: Mapping[str, Sequence[str]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
     """``unit``'s rows: the shape's rows with the unit's parts in their holes. A row whose

@@ -230,8 +230,9 @@ def write_official(
     documents = {d.id: d for d in unit.submission.all_documents()}
     cited: dict[str, list[str]] = {}
     for document in documents.values():
+        citation = formats.described(document, _citation)
         for code in document.supports:
-            cited.setdefault(code, []).append(_citation(document))
+            cited.setdefault(code, []).append(citation)
     at = _rows(sheet, formats, unit, state, cited, language)
     at = _totals(sheet, formats, unit, state, at + 1, language)
     _signatures(sheet, formats, at + 2, language)

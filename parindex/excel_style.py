@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -108,6 +109,8 @@ class Formats:
         """Sets of formats by a sheet's own key (the official sheet's rows)."""
         self.memo: dict[object, Any] = {}
         """What the sheets of one workbook share, by a sheet's own key."""
+        self.texts: dict[tuple[int, object], tuple[Any, str]] = {}
+        """Documents described (:meth:`described`)."""
         self.careful = False
         """Write every cell of every sheet one by one (no shape's rows reused: the tests'
         reference for the rows made from a shape)."""
@@ -129,6 +132,17 @@ class Formats:
             self.cache[key] = made
             self.properties[id(made)] = merged
         return self.cache[key]
+
+    def described(self, document: Any, describe: Callable[[Any], str]) -> str:
+        """``describe(document)``, made once a document of the workbook and way of describing
+        it (a document is cited by several criteria, and units copied from one file share
+        their documents)."""
+        key = (id(document), describe)
+        found = self.texts.get(key)
+        if found is None or found[0] is not document:  # kept: the id stays the document's
+            found = self.texts[key] = document, describe(document)
+        text: str = found[1]
+        return text
 
     def quoted(self, fmt: Any) -> Any:
         """The same format with Excel's quote prefix (the cell stays text when edited)."""
