@@ -607,11 +607,31 @@ class _Twins:
                 parts.append(pd.DataFrame(block, columns=run, copy=False))
                 run = []
             if name:
-                plain[name] = values
+                plain[name] = _texts(values)
         if plain:
             parts.append(pd.DataFrame(plain))
         parts.append(pd.DataFrame(exact, copy=False))  # arrays made here: no copy
         return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+
+
+def _texts(values: Any) -> Any:
+    """A list of texts as the array pandas makes of it in a frame, made straight from one
+    pyarrow array when pandas makes text Arrow-backed (pandas 3: about half the time);
+    anything else as it is, for pandas to take."""
+    import pandas as pd
+
+    if not isinstance(values, list) or not values or set(map(type, values)) != {str}:
+        return values
+    dtype = pd.Series(["x"]).dtype  # what pandas makes of texts
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return values
+    import pyarrow as pa
+
+    try:  # pandas 3's signature (the stubs know an older one)
+        made = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=dtype)  # type: ignore[call-arg]
+    except TypeError:  # a pandas whose text arrays take no dtype: pandas makes them
+        return values
+    return made if made.dtype == dtype else values
 
 
 def _units_of(criteria: CriteriaSet, units: Units) -> Table:

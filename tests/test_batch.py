@@ -592,3 +592,16 @@ def _set_2023() -> CriteriaSet:
 
 
 _LOADED: CriteriaSet | None = None
+
+
+@given(st.lists(st.one_of(st.text(max_size=5), st.none()), max_size=8))
+def test_texts_are_the_columns_pandas_makes_of_them(values: list[str | None]) -> None:
+    """batch._texts makes a list of texts into the array pandas itself makes of it in a
+    frame: same values, same dtype, same array type."""
+    from parindex.batch import _texts
+
+    mine = pd.DataFrame({"a": _texts(values)}, index=range(len(values)))["a"]
+    theirs = pd.DataFrame({"a": values}, index=range(len(values)))["a"]
+    assert mine.dtype == theirs.dtype
+    assert type(mine.array) is type(theirs.array)
+    pd.testing.assert_series_equal(mine, theirs, check_exact=True)
