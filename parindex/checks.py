@@ -581,11 +581,12 @@ class _Ints:
     a text or a ``bool`` too, silently: the caller asks only for such columns); a column
     holding a cell that ``fromiter`` refuses (``None``, beyond int64) is left out."""
 
-    __slots__ = ("blocks", "indices", "refused")
+    __slots__ = ("cells", "indices", "refused")
 
     def __init__(self, indices: list[int], n: int) -> None:
         self.indices = indices
-        self.blocks: list[npt.NDArray[np.int64]] = []
+        self.cells = np.empty((len(indices), n), dtype=np.int64)
+        """Row ``at``: the cells of input ``indices[at]``, in unit order."""
         self.refused: set[int] = set()
 
     def add(self, start: int, cells: list[tuple[Any, ...]]) -> None:
@@ -594,28 +595,22 @@ class _Ints:
             return
         few = len(cells[0])
         picked = list(map(cells.__getitem__, self.indices))
+        block = self.cells[:, start : start + few]
         try:
-            block = np.fromiter(
+            block[:] = np.fromiter(
                 chain.from_iterable(picked), dtype=np.int64, count=few * len(picked)
             ).reshape(len(picked), few)
         except (TypeError, ValueError, OverflowError):  # a null, a text, a big number
-            block = np.zeros((len(picked), few), dtype=np.int64)
             for at, column in enumerate(picked):
                 try:
                     block[at] = np.fromiter(column, dtype=np.int64, count=few)
                 except (TypeError, ValueError, OverflowError):
                     self.refused.add(self.indices[at])
-        self.blocks.append(block)
 
     def columns(self) -> dict[int, npt.NDArray[np.int64]]:
         """Each numeric column's int64 cells by the input's index, but the refused ones."""
-        if not self.blocks:
-            return {}
-        whole = np.concatenate(self.blocks, axis=1)
-        self.blocks = []
-        return {
-            index: whole[at] for at, index in enumerate(self.indices) if index not in self.refused
-        }
+        pairs = enumerate(self.indices)
+        return {index: self.cells[at] for at, index in pairs if index not in self.refused}
 
 
 class _Distinct:
