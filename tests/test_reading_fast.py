@@ -313,3 +313,22 @@ def test_forms_read_fast(text: str, value: Any, scalar: Any) -> None:
 def test_other_forms_are_left_to_the_careful_reader(text: str) -> None:
     assert read_plain(text, BOUNDS) is None
     check_agree(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n  b:\n    c: 1\n   d: 2\n",  # back to an indent no open mapping has
+        "a:\n  b:\n    c: 1\n  d: 2\ne: 3\n",  # back one level, then one more
+        "a:\n  b:\n    c:\n      d: 1\n  e: 2\n",  # back two levels at once
+        "a:\n  - b:\n      c: 1\n    d: 2\n  - e: 3\n",  # to a list item's mapping
+        "a:\n- b:\n    c: 1\n  d: 2\ne: 1\n",  # a list at its key's indent
+        "a:\n  - k: 1\n    b:\n      c: 1\n  x: 2\n",  # a key beside a list's items
+        "a:\n  b:\n    c: 1\n  b: 2\n",  # back to a mapping that has the key
+        "a:\n  b:\n    c: 1\n  d: '2'\n    g: 3\n",  # in again, under a quoted value
+    ],
+)
+def test_a_mapping_ended_reads_the_same(text: str) -> None:
+    """A block mapping closed by a line less indented (a self-score ended): where it goes
+    back to, or the careful reader's refusal."""
+    check_agree(text)
