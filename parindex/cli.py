@@ -701,11 +701,11 @@ def import_command(
     for unit in units:
         line = (
             f"{unit['unit_name']}: {unit['self_scores']} self-scores, {unit['appraised_scores']} "
-            f"appraised scores in round {unit['round']}"
+            f"appraised scores in round\N{NO-BREAK SPACE}{unit['round']}"
             if en
             else f"{unit['unit_name']}: {unit['self_scores']} điểm tự đánh giá, "
-            f"{unit['appraised_scores']} điểm thẩm định vòng {unit['round']}"
-        )
+            f"{unit['appraised_scores']} điểm thẩm định vòng\N{NO-BREAK SPACE}{unit['round']}"
+        )  # a round's number stays with its word
         if unit["file"]:
             line += f" →\N{NO-BREAK SPACE}{unit['file']}"  # the arrow goes with its file
         click.echo(wrapped(line).replace("\N{NO-BREAK SPACE}", " "))
@@ -714,10 +714,12 @@ def import_command(
         click.echo(wrapped(said), err=True)
     if output is None:
         echo_error(
-            t(
-                "Chưa ghi tệp nào: thêm -o TỆP.yaml (hoặc -o THƯ_MỤC khi bảng có nhiều đơn vị) "
-                "để ghi hồ sơ.",
-                "No file written: add -o FILE.yaml (or -o FOLDER for several units) to save.",
+            wrapped(
+                t(
+                    "Chưa ghi tệp nào: thêm -o TỆP.yaml (hoặc -o THƯ_MỤC khi bảng có nhiều "
+                    "đơn vị) để ghi hồ sơ.",
+                    "No file written: add -o FILE.yaml (or -o FOLDER for several units) to save.",
+                )
             )
         )
     if not result.complete:  # the other units were imported; these were not

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from parindex.cli_support import csv_text, decimal_comma_option, echo_error, options, t
-from parindex.cli_text import language
+from parindex.cli_text import language, wrapped
 
 __all__ = ["STARTER", "init_command", "template_command", "test_command"]
 
@@ -193,9 +193,11 @@ def init_command(file: str, force: bool, fmt: str, lang: str) -> None:
         click.echo(json.dumps({"file": str(path)}, ensure_ascii=False))
         return
     click.echo(
-        t(
-            f"Đã ghi bộ tiêu chí mẫu vào {path}. Tiếp theo: parindex validate {path}",
-            f"Wrote a starter criteria set to {path}. Next: parindex validate {path}",
+        wrapped(
+            t(
+                f"Đã ghi bộ tiêu chí mẫu vào {path}. Tiếp theo: parindex validate {path}",
+                f"Wrote a starter criteria set to {path}. Next: parindex validate {path}",
+            )
         )
     )
 

@@ -121,6 +121,10 @@ def test_export_and_import(tmp_path: Path) -> None:
         submission = load_submission(original)
         again = load_submission(back / f"{submission.unit.id}.yaml")
         assert again.model_dump() == submission.model_dump()
+    checked = runner.invoke(main, ["import", str(SET_2023), str(book), "--lang", "en"])
+    said = checked.output.splitlines()  # at 80: "in round" never apart from its number
+    assert not any(line.rstrip().endswith(("round", "vòng")) for line in said), said
+    assert "No file written" in said[-1] and all(len(line) <= 80 for line in said), said
     as_json = runner.invoke(main, ["import", str(SET_2023), str(book), "--format", "json"])
     payload = json.loads(as_json.output)
     assert payload["valid"] and payload["errors"] == [] and payload["warnings"] == []
