@@ -66,6 +66,22 @@ def _sub_index(points: object, top: object) -> Decimal | None:
     return quantize(points * 100 / top, _HUNDREDTH)
 
 
+def _sub_indices(points: list[Any], tops: list[Any]) -> list[Decimal | None]:
+    """Each unit's :func:`_sub_index`, worked out once a distinct pair (an area's points
+    and maximum repeat from unit to unit: 24 pairs among 2 000 units)."""
+    known: dict[tuple[Any, Any], Decimal | None] = {}
+    out: list[Decimal | None] = []
+    for pair in zip(points, tops, strict=True):
+        try:
+            found = known[pair]
+        except KeyError:
+            found = known[pair] = _sub_index(*pair)
+        except TypeError:  # a value that cannot be a key: worked out as it is
+            found = _sub_index(*pair)
+        out.append(found)
+    return out
+
+
 _COLUMNS = (
     "unit",
     "name",
@@ -166,12 +182,7 @@ def rank(
     percent = pd.ArrowDtype(pa.decimal128(38, 2))
     for code in areas:
         table[AREA_PREFIX + code] = pd.array(  # type: ignore[call-overload]
-            [
-                _sub_index(p, m)
-                for p, m in zip(
-                    _listed(scores[code]), _listed(scores[MAX_PREFIX + code]), strict=True
-                )
-            ],
+            _sub_indices(_listed(scores[code]), _listed(scores[MAX_PREFIX + code])),
             dtype=percent,
         )
     keys = [

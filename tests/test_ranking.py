@@ -256,3 +256,13 @@ def test_a_ranking_reads_only_its_columns_and_their_exact_twins(criteria: Criter
     with pytest.raises(KeyError, match="group") as error:
         rank(scores.drop(columns=["group"]), criteria)
     assert "exact:" not in str(error.value).split("có: ")[1]
+
+
+def test_sub_indices_worked_out_once_a_pair_are_each_units() -> None:
+    from parindex.ranking import _sub_index, _sub_indices
+
+    points: list[Any] = [Decimal("30"), Decimal("30"), None, Decimal("2.5"), [1], Decimal("30")]
+    tops: list[Any] = [Decimal("90"), Decimal("90"), Decimal("90"), Decimal("10"), Decimal(9), 0]
+    found = _sub_indices(points, tops)
+    assert found == [_sub_index(p, m) for p, m in zip(points, tops, strict=True)]
+    assert found == [Decimal("33.33"), Decimal("33.33"), None, Decimal("25.00"), None, None]
