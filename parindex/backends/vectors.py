@@ -237,14 +237,7 @@ class Evaluator:
         test = self._truth(self._eval(expr.test))
         body, body_unsure = self._pick_apart(expr.body, value)
         orelse, orelse_unsure = self._pick_apart(expr.orelse, value)
-        if body_unsure is not None or orelse_unsure is not None:
-            self.flag(
-                np.where(
-                    test,
-                    False if body_unsure is None else body_unsure,
-                    False if orelse_unsure is None else orelse_unsure,
-                )
-            )
+        self._in_branches(test, body_unsure, orelse_unsure)
         return np.where(test, body, orelse)
 
     def _pick_apart(
@@ -495,20 +488,20 @@ class Evaluator:
         assert isinstance(node, Not)
         return Bools(~self._truth(self._eval(node.operand)))
 
+    def _in_branches(self, test: Mask, body: Mask | None, orelse: Mask | None) -> None:
+        """Flag each branch's doubts (``None``: none) only in the rows that take it."""
+        if body is not None or orelse is not None:
+            self.flag(
+                np.where(test, False if body is None else body, False if orelse is None else orelse)
+            )
+
     def _ifelse(self, node: Expr) -> Vector:
         """Each row takes one branch, as in the engine: only that branch's doubts count."""
         assert isinstance(node, IfElse)
         test = self._truth(self._eval(node.test))
         body, body_unsure = self._apart(node.body)
         orelse, orelse_unsure = self._apart(node.orelse)
-        if body_unsure is not None or orelse_unsure is not None:
-            self.flag(
-                np.where(
-                    test,
-                    False if body_unsure is None else body_unsure,
-                    False if orelse_unsure is None else orelse_unsure,
-                )
-            )
+        self._in_branches(test, body_unsure, orelse_unsure)
         return _where(test, body, orelse, self)
 
     def _in(self, node: Expr) -> Vector:
