@@ -25,10 +25,49 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EXACT_PREFIX", "decimal_column", "exact", "numeric", "numpy_frame"]
+__all__ = [
+    "EXACT_PREFIX",
+    "decimal_column",
+    "exact",
+    "exact_names",
+    "numeric",
+    "numpy_frame",
+    "plain_name",
+    "twin",
+]
 
 EXACT_PREFIX = "exact:"
 """An exact decimal column ``exact:<name>`` stands beside the float64 column ``<name>``."""
+
+
+def twin(name: object) -> str:
+    """The column holding the exact decimals of column ``name``: ``exact:<name>``."""
+    return EXACT_PREFIX + str(name)
+
+
+def plain_name(column: object) -> str | None:
+    """The column an exact twin stands beside (``exact:total`` → ``total``); ``None`` for a
+    column that is not a twin."""
+    text = str(column)
+    return text[len(EXACT_PREFIX) :] if text.startswith(EXACT_PREFIX) else None
+
+
+def exact_names(columns: Iterable[Any]) -> list[Any]:
+    """The columns :func:`exact` gives a frame with ``columns``, in its order: the plain ones
+    where they stand, then the plain name of each twin whose column is not there.
+
+    >>> exact_names(["unit", "total", "exact:total", "exact:index"])
+    ['unit', 'total', 'index']
+    """
+    listed = list(columns)
+    names = [name for name in listed if plain_name(name) is None]
+    seen = set(names)
+    for column in listed:
+        name = plain_name(column)
+        if name is not None and name not in seen:
+            names.append(name)
+            seen.add(name)
+    return names
 
 
 def _is_decimal(dtype: object) -> bool:
@@ -63,7 +102,7 @@ def numeric(frame: pd.DataFrame, decimals: Iterable[str] = ()) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    if any(str(c).startswith(EXACT_PREFIX) for c in frame.columns):
+    if any(plain_name(c) is not None for c in frame.columns):
         return frame
     floats: dict[Any, Any] = {}
     twins: dict[str, Any] = {}
@@ -75,7 +114,7 @@ def numeric(frame: pd.DataFrame, decimals: Iterable[str] = ()) -> pd.DataFrame:
         if not _is_decimal(column.dtype):
             continue
         floats[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        twins[EXACT_PREFIX + str(name)] = column.array
+        twins[twin(name)] = column.array
     if not floats:
         return frame
     out = frame.copy()
@@ -101,12 +140,12 @@ def exact(frame: pd.DataFrame) -> pd.DataFrame:
     A frame without twins is returned unchanged, so code reading exact points can take
     either form.
     """
-    twins = [c for c in frame.columns if str(c).startswith(EXACT_PREFIX)]
+    twins = {c: name for c in frame.columns if (name := plain_name(c)) is not None}
     if not twins:
         return frame
-    out = frame.drop(columns=twins)
-    for twin in twins:
-        out[str(twin)[len(EXACT_PREFIX) :]] = frame[twin].array
+    out = frame.drop(columns=list(twins))
+    for column, name in twins.items():
+        out[name] = frame[column].array
     return out
 
 

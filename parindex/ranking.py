@@ -19,7 +19,7 @@ from collections.abc import Hashable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from parindex.frames import EXACT_PREFIX, exact, numeric
+from parindex.frames import exact, exact_names, numeric, twin
 from parindex.numbers import quantize
 
 if TYPE_CHECKING:
@@ -102,20 +102,8 @@ def _read(scores: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     through the hundreds of other columns (one a node, and each node's maximum)."""
     wanted = list(dict.fromkeys(names))
     kept = [name for name in wanted if name in scores.columns]
-    twins = [EXACT_PREFIX + name for name in wanted if EXACT_PREFIX + name in scores.columns]
+    twins = [twin(name) for name in wanted if twin(name) in scores.columns]
     return scores[kept + twins]
-
-
-def _names(scores: pd.DataFrame) -> list[Any]:
-    """The columns :func:`~parindex.frames.exact` of ``scores`` has, in its order."""
-    names = [name for name in scores.columns if not str(name).startswith(EXACT_PREFIX)]
-    plain = set(names)
-    for twin in scores.columns:
-        name = str(twin)[len(EXACT_PREFIX) :]
-        if str(twin).startswith(EXACT_PREFIX) and name not in plain:
-            names.append(name)
-            plain.add(name)
-    return names
 
 
 def _listed(column: pd.Series[Any]) -> list[Any]:
@@ -160,7 +148,7 @@ def rank(
 
     if on not in ("index", "total"):
         raise ValueError(f"xếp hạng theo 'index' hoặc 'total', không phải {on!r}")
-    names = _names(scores)
+    names = exact_names(scores.columns)
     if by not in names:
         raise KeyError(f"không có cột '{by}' để chia nhóm; có: {', '.join(map(str, names))}")
     areas = list(criteria.compiled.children.get(None, ()))

@@ -8,9 +8,19 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parindex import load_criteria, rank, review, score, score_many, synthetic
-from parindex.frames import EXACT_PREFIX, decimal_column, exact, numeric
+from parindex.frames import (
+    EXACT_PREFIX,
+    decimal_column,
+    exact,
+    exact_names,
+    numeric,
+    plain_name,
+    twin,
+)
 
 matplotlib.use("Agg")
 
@@ -36,11 +46,11 @@ def test_numeric_columns_compute_and_exact_twins_stay(scores: pd.DataFrame) -> N
         assert grouped.dtype == "float64"
         assert frame["index"].plot() is not None
         # The exact twin holds the same values, as decimals.
-        for value, twin in zip(frame["index"], frame["exact:index"], strict=True):
-            if twin is pd.NA:
+        for value, exact_value in zip(frame["index"], frame["exact:index"], strict=True):
+            if exact_value is pd.NA:
                 assert value != value  # NaN
             else:
-                assert isinstance(twin, Decimal) and float(twin) == value
+                assert isinstance(exact_value, Decimal) and float(exact_value) == value
     assert all(isinstance(v, Decimal) for v in table[EXACT_PREFIX + "area:1"].dropna().tolist())
 
 
@@ -109,3 +119,19 @@ def test_any_dtypes_read_as_numpy_score_the_same() -> None:
         got = score_many(criteria, other)
         pd.testing.assert_frame_equal(exact(got), exact(want))
         pd.testing.assert_frame_equal(got, want)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from("abcd"), st.booleans()), unique=True, max_size=8).map(
+        lambda picked: [("exact:" if is_twin else "") + name for name, is_twin in picked]
+    )
+)
+def test_exact_names_are_the_columns_exact_gives(columns: list[str]) -> None:
+    """The one naming of twins: what :func:`exact_names` says is what :func:`exact` gives,
+    in its order, however the twins and plain columns stand."""
+    frame = pd.DataFrame({c: decimal_column([Decimal("1.5")]) for c in columns})
+    assert exact_names(columns) == list(exact(frame).columns)
+    for column in columns:
+        name = plain_name(column)
+        assert (name is None) == (not column.startswith("exact:"))
+        assert name is None or twin(name) == column
