@@ -259,9 +259,10 @@ def review_tables(result: Review, lang: str, show_all: bool) -> tuple[Table, int
     for index, column in enumerate(headers):
         summary.add_column(column, justify="left" if index < 2 else "right")
     for area in result.summary:
+        total = area.code == "TỔNG" and lang == "en"  # the review's total row, named in Vietnamese
         summary.add_row(
-            escape(area.code),
-            escape(area.title),
+            "" if total else escape(area.code),
+            label("form", "total", lang) if total else escape(area.title),
             format_points(area.max_points),
             _points_percent(area.self_score, area.self_percent),
             _points_percent(area.computed_score, area.computed_percent),

@@ -253,15 +253,39 @@ def label(family: str, code: object, language: str = "vi") -> str:
     return pair[1] if language == "en" else pair[0]
 
 
-def band(name: str, language: str = "vi") -> str:
-    """A classification band as a person reads it: as the set names it, and in English the
-    decisions' "Nhóm" (group) as "Group". Any other name is the set's own word, as written.
+_BAND_WORDS: Final[Mapping[str, str]] = {
+    "Xuất sắc": "Excellent",
+    "Tốt": "Good",
+    "Khá": "Fair",
+    "Trung bình": "Average",
+    "Yếu": "Weak",
+    "Kém": "Poor",
+    "Đạt": "Passed",
+    "Không đạt": "Not passed",
+    "Chưa xác định": "Undetermined",
+}
+"""Grades the decisions name units by (Huế: Xuất sắc, Tốt, Khá, Trung bình), in English."""
 
-    >>> band("Nhóm II", "en"), band("Nhóm II"), band("Tốt", "en")
-    ('Group II', 'Nhóm II', 'Tốt')
+_BAND_HEADS: Final[Mapping[str, str]] = {"Nhóm": "Group", "Loại": "Grade"}
+"""Words a band's name starts with before its numeral or letter (Nhóm II, Loại A)."""
+
+
+def band(name: str, language: str = "vi") -> str:
+    """A classification band as a person reads it: as the set names it, and in English in
+    English words where the decisions' words are known ("Nhóm II" → "Group II", "Loại A" →
+    "Grade A", "Xuất sắc" → "Excellent"). A name of the set's own making stays as written.
+
+    >>> band("Nhóm II", "en"), band("Nhóm II"), band("Tốt", "en"), band("Mức 3", "en")
+    ('Group II', 'Nhóm II', 'Good', 'Mức 3')
     """
-    if language == "en" and name.startswith("Nhóm "):
-        return "Group " + name.removeprefix("Nhóm ")
+    if language != "en":
+        return name
+    word = _BAND_WORDS.get(name.strip())
+    if word is not None:
+        return word
+    head, _, rest = name.partition(" ")
+    if head in _BAND_HEADS and rest:
+        return f"{_BAND_HEADS[head]} {rest}"
     return name
 
 

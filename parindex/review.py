@@ -396,7 +396,7 @@ class _Reviewer:
                     node,
                     "tiêu chí chấm bằng điều tra xã hội học, đơn vị không tự chấm "
                     f"(đơn vị tự chấm {format_points(claimed)})",
-                    f"scored by the survey, not self-scored (self-score {claimed})",
+                    f"scored by the survey, not self-scored (self-score {format_points(claimed)})",
                     values,
                 )
                 continue
@@ -407,7 +407,8 @@ class _Reviewer:
                     node,
                     f"tiêu chí không áp dụng cho đơn vị nhưng đơn vị tự chấm "
                     f"{format_points(claimed)} điểm ({node.explanation})",
-                    f"criterion does not apply but was self-scored {claimed}",
+                    f"criterion does not apply but was self-scored {format_points(claimed)} "
+                    f"({node.explanation_en})",
                     values,
                 )
                 continue
@@ -423,19 +424,22 @@ class _Reviewer:
                 node,
                 f"điểm tự chấm {format_points(claimed)} vượt điểm tối đa "
                 f"{format_points(node.declared_max)}",
-                f"self-score {claimed} above the maximum {node.declared_max}",
+                f"self-score {format_points(claimed)} above the maximum "
+                f"{format_points(node.declared_max)}",
                 values,
             )
         if computed is None:
             labels = {m.name: m.label for m in self.report.missing_inputs}
-            missing = ", ".join(labels.get(n, n) for n in node.missing) or "một phần số liệu"
+            named = ", ".join(labels.get(n, n) for n in node.missing)
             self.add(
                 "computed_undetermined",
                 Severity.WARNING,
                 node,
-                f"chưa tính được điểm theo quy tắc vì thiếu số liệu ({missing}); "
+                "chưa tính được điểm theo quy tắc vì thiếu số liệu "
+                f"({named or 'một phần số liệu'}); "
                 f"không đối chiếu được điểm tự chấm {format_points(claimed)}",
-                f"computed score undetermined: missing {missing}",
+                f"computed score undetermined: missing {named or 'some of its inputs'}; "
+                f"self-score {format_points(claimed)} not checked",
                 values,
             )
         elif claimed > computed:
@@ -445,7 +449,9 @@ class _Reviewer:
                 node,
                 f"đơn vị tự chấm {format_points(claimed)} điểm, cao hơn điểm tính theo "
                 f"số liệu và TLKC là {format_points(computed)} điểm ({node.explanation})",
-                f"self-score {claimed} above the computed {computed} ({node.explanation_en})",
+                f"self-score {format_points(claimed)} above the computed "
+                f"{format_points(computed)} "
+                f"({node.explanation_en})",
                 values,
             )
         elif claimed < computed:
@@ -455,7 +461,9 @@ class _Reviewer:
                 node,
                 f"đơn vị tự chấm {format_points(claimed)} điểm, thấp hơn điểm tính theo "
                 f"số liệu là {format_points(computed)} điểm ({node.explanation})",
-                f"self-score {claimed} below the computed {computed}",
+                f"self-score {format_points(claimed)} below the computed "
+                f"{format_points(computed)} "
+                f"({node.explanation_en})",
                 values,
             )
         explanation = self.submission.self_scores[node.code].explanation
@@ -466,8 +474,8 @@ class _Reviewer:
                 node,
                 f"tự chấm {format_points(claimed)} điểm nhưng không có tài liệu kiểm "
                 "chứng và không có giải trình (Công văn 383/BNV-CCHC)",
-                f"self-scored {claimed} with no evidence and no explanation "
-                "(Công văn 383/BNV-CCHC)",
+                f"self-scored {format_points(claimed)} with no evidence and no "
+                "explanation (Công văn 383/BNV-CCHC)",
                 values,
             )
         if node.evidence_missing:
@@ -497,7 +505,9 @@ class _Reviewer:
                         node,
                         f"điểm thẩm định vòng {entry.round} ({format_points(entry.points)}) "
                         f"vượt điểm tối đa {format_points(node.declared_max)}",
-                        f"round {entry.round} appraised score above the maximum",
+                        f"round {entry.round} appraised score "
+                        f"({format_points(entry.points)}) above the maximum "
+                        f"{format_points(node.declared_max)}",
                         values,
                     )
                 if node.status == Status.NOT_APPLICABLE and entry.points:
@@ -521,7 +531,9 @@ class _Reviewer:
                         f"điểm thẩm định vòng {entry.round} ({format_points(entry.points)}) "
                         f"khác điểm tính theo quy tắc ({format_points(node.points)}) mà "
                         "không có ghi chú của thẩm định",
-                        f"round {entry.round} differs from the computed score without a note",
+                        f"round {entry.round} appraised score "
+                        f"({format_points(entry.points)}) differs from the computed score "
+                        f"({format_points(node.points)}) without a note from the appraisal",
                         values,
                     )
 
@@ -556,7 +568,8 @@ class _Reviewer:
                     first,
                     f"{name} ban hành ngày {format_date(document.date)}, sau hạn "
                     f"{format_date(min(late))} của tiêu chí",
-                    f"{document.id} dated {document.date} after the deadline {min(late)}",
+                    f"{document.id} dated {format_date(document.date)}, after the criterion's "
+                    f"deadline {format_date(min(late))}",
                     values,
                 )
             elif (
@@ -569,7 +582,8 @@ class _Reviewer:
                     Severity.WARNING,
                     first,
                     f"{name} ban hành ngày {format_date(document.date)}, ngoài năm đánh giá {year}",
-                    f"{document.id} dated {document.date}, outside the assessed year {year}",
+                    f"{document.id} dated {format_date(document.date)}, outside the "
+                    f"assessed year {year}",
                     values,
                 )
 

@@ -76,3 +76,17 @@ def test_the_review_summary_gives_area_titles_the_width(criteria: CriteriaSet) -
     assert heights and max(heights) <= 4  # XHH's long title: four lines
     area_7 = lines[next(i for i in starts if lines[i].startswith("│ 7 "))]
     assert "XÂY DỰNG VÀ PHÁT TRIỂN" in area_7 and "14,5 " in area_7 and "%" not in area_7
+
+
+def test_the_english_review_summary_names_its_total_in_english(criteria: CriteriaSet) -> None:
+    """The review's total row is "TỔNG / TỔNG ĐIỂM" in its data; English says "TOTAL", as
+    the criteria summary does, and Vietnamese stays as it was."""
+    from parindex.cli_render import review_tables
+    from parindex.review import review
+
+    result = review(criteria, load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"))
+    english = _shown(review_tables(result, "en", False)[2])
+    assert not any("TỔNG" in line for line in english)
+    assert any(line.replace(" ", "").startswith("││TOTAL│") for line in english)
+    vietnamese = _shown(review_tables(result, "vi", False)[2])
+    assert any(line.startswith("│ TỔNG │ TỔNG ĐIỂM ") for line in vietnamese)

@@ -89,4 +89,20 @@ def test_a_band_is_the_sets_word_with_the_decisions_group_in_english() -> None:
     from parindex.messages import band
 
     assert band("Nhóm II", "en") == "Group II" and band("Nhóm II") == "Nhóm II"
-    assert band("Tốt", "en") == "Tốt"  # a set's own word, as written
+    assert band("Mức 3", "en") == "Mức 3"  # a set's own word, as written
+
+
+def test_the_decisions_grades_read_in_english_and_a_sets_own_word_stays() -> None:
+    from parindex.messages import band
+
+    english = {
+        "Xuất sắc": "Excellent",
+        "Tốt": "Good",
+        "Khá": "Fair",
+        "Trung bình": "Average",
+        "Loại A": "Grade A",
+        "Nhóm IV": "Group IV",
+    }
+    for name, words in english.items():
+        assert band(name, "en") == words and band(name) == name
+    assert band("Mức 3", "en") == "Mức 3"  # the set's own word, as written

@@ -257,3 +257,48 @@ def test_a_round_scoring_one_criterion_that_applies_keeps_the_others_self_scores
     )
     assert result.summary[-1].appraised_score == result.summary[-1].self_score
     assert result.appraised_index == result.self_index
+
+
+SAYS_SELF_SCORE = frozenset(
+    (
+        "survey_self_scored",
+        "scored_not_applicable",
+        "above_max",
+        "computed_undetermined",
+        "over_claimed",
+        "under_claimed",
+        "no_evidence_no_explanation",
+    )
+)
+"""The findings whose words give the self-score (a round's findings give the round's)."""
+
+
+def test_english_findings_write_points_and_dates_as_every_output_does(
+    criteria: CriteriaSet,
+) -> None:
+    """``message_en`` shows points as :func:`~parindex.report.format_points` writes them
+    (``0,0``, as the English explanations inside it do) and dates ``dd/mm/yyyy``: never
+    ``0.00`` or ``2023-02-02``, and never a Vietnamese word of parindex's own."""
+    import re
+
+    from parindex import load_submission
+    from parindex.report import format_points
+
+    result = review(criteria, load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"))
+    for finding in result.findings:
+        words = finding.message_en.split(": ", 1)[1]
+        assert not re.search(r"\d{4}-\d\d-\d\d", words), finding.message_en
+        for number in re.findall(r"(?:score|scored|maximum|computed)\s+\(?([\d.,]+)", words):
+            assert "." not in number, finding.message_en
+        if finding.code in SAYS_SELF_SCORE and finding.round is None:
+            assert format_points(finding.self_score) in words, finding.message_en
+        assert "một phần" not in words
+    over = next(f for f in result.findings if f.code == "over_claimed" and f.criterion == "1.3.1")
+    assert "self-score 1,0 above the computed 0,0 (" in over.message_en
+    late = next(f for f in result.findings if f.code == "evidence_after_deadline")
+    assert "dated 02/02/2023, after the criterion's deadline 31/01/2023" in late.message_en
+    unnoted = next(f for f in result.findings if f.code == "appraisal_without_note")
+    assert re.search(
+        r"appraised score \(\d+,\d+\) differs from the computed score \(\d+,\d+\)",
+        unnoted.message_en,
+    )
