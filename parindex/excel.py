@@ -569,7 +569,10 @@ def export_workbook(
     target = _check_path(path)
     items = list(submissions)
     names = _names(items, official)
-    with paused():
+    # settle: what the export made, the units' figures and the workbook, joins the oldest
+    # generation unwalked (each unit's cycles were collected with it); else the first
+    # collection after the block walks all of it for nothing (0,15-0,19 s CPU, 250 units)
+    with paused(settle=True):
         workbook, formats = _workbook(target, criteria)
         # the summary comes first but is written last (it ranks every unit): each unit's
         # sheets are written as the unit is reviewed, then only its figures are kept

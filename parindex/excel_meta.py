@@ -38,6 +38,7 @@ __all__ = [
     "Meta",
     "MetaRow",
     "MetaUnit",
+    "careful_submission_json",
     "criteria_shape",
     "json_depth_ok",
     "key_id",
@@ -148,6 +149,31 @@ def _chunks(text: str) -> list[str]:
 
 
 def submission_json(submission: Submission) -> str:
+    """The submission as the hidden sheet holds it: :func:`careful_submission_json`'s text,
+    made by pydantic-core in one step (a third of the time; the same text,
+    ``tests/test_excel_meta.py``). That function where a value holds a float (``1e-07``:
+    pydantic-core writes ``1e-7``) or pydantic-core refuses the text (a lone surrogate)."""
+    if _floats(submission.values):
+        return careful_submission_json(submission)
+    try:
+        return submission.model_dump_json()
+    except ValueError:  # pydantic-core's PydanticSerializationError
+        return careful_submission_json(submission)
+
+
+def _floats(value: object) -> bool:
+    """Whether ``value`` holds a float, at any depth (dictionaries' keys included)."""
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_floats(k) or _floats(v) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_floats(v) for v in value)
+    return False
+
+
+def careful_submission_json(submission: Submission) -> str:
+    """The submission's JSON made by :mod:`json` from its JSON-mode dump (the reference)."""
     return json.dumps(submission.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parindex import load_criteria
+from parindex import load_criteria, load_submission
 from parindex.excel_meta import (
     _STRING,
     KEY_ENV,
+    careful_submission_json,
     criteria_shape,
     json_depth_ok,
     key_id,
     read_meta_rows,
     sign,
+    submission_json,
     workbook_key,
 )
 
@@ -90,3 +95,61 @@ def test_json_strings_are_skipped_as_the_plain_alternation_skips_them(text: str)
     (the simple form, which backtracked character by character)."""
     plain = re.compile(r'"(?:[^"\\]|\\.)*"')
     assert _STRING.sub("", text) == plain.sub("", text)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.decimals(allow_nan=True, allow_infinity=True)
+    | st.text()
+    | st.dates()
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+)
+
+
+@given(
+    name=st.text(),
+    note=st.none() | st.text(),
+    explanation=st.none() | st.text(),
+    values=st.dictionaries(st.text(min_size=1), _VALUES, max_size=4),
+)
+def test_submission_json_is_the_careful_json(
+    name: str, note: str | None, explanation: str | None, values: dict[str, Any]
+) -> None:
+    """pydantic-core's JSON of a submission is json's of its JSON-mode dump, character for
+    character: any text (control characters, quotes, lone surrogates), values of any kind
+    (floats go the careful way: ``1e-07``), the points and dates as they are dumped."""
+    sample = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    code, score = next(iter(sample.self_scores.items()))
+    made = sample.model_copy(
+        update={
+            "unit": sample.unit.model_copy(update={"name": name}),
+            "note": note,
+            "values": values,
+            "self_scores": {
+                **sample.self_scores,
+                code: score.model_copy(update={"explanation": explanation}),
+            },
+        }
+    )
+    try:
+        careful = careful_submission_json(made)
+    except ValueError:  # json's own refusal (a value it cannot dump): both refuse alike
+        with pytest.raises(ValueError):
+            submission_json(made)
+        return
+    assert submission_json(made) == careful
+
+
+def test_submission_json_of_a_sample_and_a_date() -> None:
+    sample = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    made = sample.model_copy(
+        update={"values": {"a": datetime.date(2023, 1, 2), "b": Decimal("1E+2")}}
+    )
+    assert submission_json(made) == careful_submission_json(made)
+    assert '"a":"2023-01-02","b":"1E+2"' in submission_json(made)
