@@ -290,14 +290,16 @@ def score_command(
 
     \b
     Ví dụ:
-      parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex score criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml
       parindex score bo-tieu-chi.yaml ho-so/*.yaml --summary
     ---
     Score one or more units' submissions: the tree of points, total, index and class.
 
     \b
     Example:
-      parindex score criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex score criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml
       parindex score criteria.yaml submissions/*.yaml --summary
     """
     with settled():
@@ -339,13 +341,15 @@ def explain_command(
 
     \b
     Ví dụ:
-      parindex explain criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml 1.5
+      parindex explain criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml 1.5
     ---
     Explain one criterion's points: the rule, the figures used, the evidence.
 
     \b
     Example:
-      parindex explain criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml 1.5
+      parindex explain criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml 1.5
     """
     from parindex.engine import score
     from parindex.submission import load_submission
@@ -400,13 +404,15 @@ def review_command(
 
     \b
     Ví dụ:
-      parindex review criteria/namdinh-stnmt-2023.yaml evidence/so-tu-phap-mau-2023.yaml
+      parindex review criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tu-phap-mau-2023.yaml
     ---
     Appraisal review: check the unit's own scores against its evidence and the rules.
 
     \b
     Example:
-      parindex review criteria/namdinh-stnmt-2023.yaml evidence/so-tu-phap-mau-2023.yaml
+      parindex review criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tu-phap-mau-2023.yaml
     """
     from parindex.messages import label
     from parindex.review import review
@@ -518,7 +524,8 @@ def export_command(
 
     \b
     Ví dụ:
-      parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o bang-diem.xlsx
+      parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml \\
+        -o bang-diem.xlsx
     ---
     Export score sheets to Excel (.xlsx).
 
@@ -527,7 +534,8 @@ def export_command(
 
     \b
     Example:
-      parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml -o scores.xlsx
+      parindex export criteria/namdinh-stnmt-2023.yaml evidence/*-2023.yaml \\
+        -o scores.xlsx
     """
     from parindex.excel import export_unit, export_workbook
 
@@ -623,7 +631,8 @@ Không có -o: chỉ kiểm tra bảng và in kết quả, không ghi tệp nào
 
 \b
 Ví dụ:
-  parindex import criteria/namdinh-stnmt-2023.yaml bang-diem.xlsx -o ho-so.yaml
+  parindex import criteria/namdinh-stnmt-2023.yaml bang-diem.xlsx \\
+    -o ho-so.yaml
 ---
 Import a filled Excel score sheet into submissions.
 
@@ -631,7 +640,8 @@ Without -o: only check the workbook and print the result; no file is written.
 
 \b
 Example:
-  parindex import criteria/namdinh-stnmt-2023.yaml scores.xlsx -o submission.yaml
+  parindex import criteria/namdinh-stnmt-2023.yaml scores.xlsx \\
+    -o submission.yaml
 """
 
 
@@ -757,14 +767,16 @@ def rank_command(
     \b
     Ví dụ:
       parindex rank criteria/namdinh-stnmt-2023.yaml evidence
-      parindex rank bo-tieu-chi.yaml ho-so --format csv --decimal-comma > xep-hang.csv
+      parindex rank bo-tieu-chi.yaml ho-so --format csv --decimal-comma \\
+        > xep-hang.csv
     ---
     Rank every submission (*.yaml) of the folder SUBMISSION_DIR, within each group.
 
     \b
     Example:
       parindex rank criteria/namdinh-stnmt-2023.yaml evidence
-      parindex rank criteria.yaml submissions --format csv --decimal-comma > ranking.csv
+      parindex rank criteria.yaml submissions --format csv --decimal-comma \\
+        > ranking.csv
     """
     from parindex.batch import score_many
     from parindex.cli_render import ranking_tables, records

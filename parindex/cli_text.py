@@ -195,17 +195,17 @@ class HelpFormatter(click.HelpFormatter):
 
 
 def short_help(command: click.Command, limit: int) -> str:
-    """A command's one line in a command list, in the command line's language."""
+    """A command's line in a command list, in the command line's language, never cut: the
+    first sentence of its help, or what it says before a colon when the sentence is
+    longer than ``limit`` ("Giải thích điểm của một tiêu chí", not "Giải thích điểm của một
+    tiêu chí: cách tính, số liệu, tài..."); else the sentence whole, on two lines (a head
+    under 20 characters, "Thẩm định", says too little)."""
     if command.short_help:
         return pick(command.short_help)
-    first = pick(command.help or "").strip().split("\n\n", 1)[0]
-    words = " ".join(first.split()).rstrip(".").split(" ")
-    line = ""
-    for word in words:  # whole words up to the limit, then "..."
-        if len(line) + len(word) + 1 > limit - 3:
-            return line + "..."
-        line = f"{line} {word}" if line else word
-    return line
+    paragraph = " ".join(pick(command.help or "").strip().split("\n\n", 1)[0].split())
+    first = paragraph.split(". ", 1)[0].rstrip(".")
+    head = first.split(": ", 1)[0]
+    return head if len(first) > limit and 20 <= len(head) < len(first) else first
 
 
 def command_rows(

@@ -64,10 +64,15 @@ def form_command(
     \b
     Ví dụ:
       parindex form criteria/namdinh-stnmt-2023.yaml -o bieu-mau.xlsx
-      parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
-      parindex form criteria/namdinh-stnmt-2023.yaml ho-so/ --appraisal -o tham-dinh.xlsx
-      parindex form criteria/namdinh-stnmt-2023.yaml --last-year evidence/so-tnmt-mau-2021.yaml \\
-        --mapping criteria/mappings/quangbinh-stnmt-2021--namdinh-stnmt-2023.yaml -o so-tnmt.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml ho-so/ --appraisal \\
+        -o tham-dinh.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml \\
+        --last-year evidence/so-tnmt-mau-2021.yaml \\
+        --mapping \\
+        criteria/mappings/quangbinh-stnmt-2021--namdinh-stnmt-2023.yaml \\
+        -o so-tnmt.xlsx
 
     Với --last-year: chép đơn vị, thông tin về đơn vị, TLKC (chuyển mã qua tệp đối chiếu) và
     chỉ những số liệu cùng tên, cùng kiểu ở tiêu chí tương ứng chắc chắn; không chép ngày,
@@ -82,8 +87,10 @@ def form_command(
     \b
     Example:
       parindex form criteria/namdinh-stnmt-2023.yaml -o form.xlsx
-      parindex form criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
-      parindex form criteria/namdinh-stnmt-2023.yaml submissions/ --appraisal -o appraisal.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml -o so-tnmt.xlsx
+      parindex form criteria/namdinh-stnmt-2023.yaml submissions/ --appraisal \\
+        -o appraisal.xlsx
 
     With --last-year: copies the unit, its facts, the evidence (codes moved through the
     mapping) and only figures of the same name and type under criteria matched exact or

@@ -408,3 +408,20 @@ def test_every_command_takes_the_one_lang_option() -> None:
         langs = [p for p in command.params if p.name == "lang"]
         assert len(langs) == 1, command.name
         assert langs[0].callback is _language_option, command.name
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_submission_of_another_set_is_said_in_its_one_line(lang: str) -> None:
+    """The 2023 sample read with the 2021 set: the line naming both sets, and how many
+    more there are, not the 210 unknown codes and values that follow from it (a screen of
+    thousand-column lines), each line within 80 columns."""
+    runner = CliRunner()
+    sample = ROOT / "evidence" / "so-tnmt-mau-2023.yaml"
+    set_2021 = ROOT / "criteria" / "quangbinh-stnmt-2021.yaml"
+    result = runner.invoke(main, ["review", "--lang", lang, str(set_2021), str(sample)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) <= 5 and all(len(line) <= 80 for line in lines), result.output
+    said = " ".join(lines[1:-1])
+    assert "(211):" in lines[0] and "namdinh-stnmt-2023" in said and "quangbinh" in said
+    assert "210" in lines[-1]

@@ -99,3 +99,19 @@ def test_wrapped_keeps_a_lines_own_indent() -> None:
         "    - Số nhiệm vụ UBND tỉnh giao Sở",
         "      trong năm 2023 (so_nhiem_vu)",
     ]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_help_fits_80_columns_and_the_command_list_cuts_no_line(lang: str) -> None:
+    """At 80 columns, the examples (long sample paths) are continued with ``\\`` rather
+    than run past the edge, and the command list gives each command's first sentence, or
+    what it says before its colon, never a line cut at "..."."""
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help", "--lang", lang], terminal_width=80)
+    listed = top.output.split("\n\n")[-1]
+    assert "..." not in listed and "explain " in listed, top.output
+    for name in (None, *COMMANDS):
+        args = ["--help", "--lang", lang] if name is None else [name, "--help", "--lang", lang]
+        shown = runner.invoke(main, args, terminal_width=80).output
+        too_long = [line for line in shown.splitlines() if len(line) > 80]
+        assert not too_long, (name, too_long)
