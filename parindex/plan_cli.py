@@ -108,7 +108,8 @@ def plan_command(
 
     \b
     Ví dụ:
-      parindex plan criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex plan criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml
       parindex plan bo-tieu-chi.yaml ho-so.yaml --appendix -o phu-luc-2024.xlsx
     ---
     A plan to gain points: the points lost, the smallest change that gains more, ranked
@@ -117,7 +118,8 @@ def plan_command(
 
     \b
     Example:
-      parindex plan criteria/namdinh-stnmt-2023.yaml evidence/so-tnmt-mau-2023.yaml
+      parindex plan criteria/namdinh-stnmt-2023.yaml \\
+        evidence/so-tnmt-mau-2023.yaml
       parindex plan criteria.yaml submission.yaml --appendix -o appendix-2024.xlsx
     """
     from parindex.loader import load_criteria
@@ -202,6 +204,7 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
 
     from parindex.messages import band
     from parindex.numbers import format_decimal as fd
+    from parindex.report import format_points as pts
 
     console = _console()
     report, where = advice.report, advice.standing
@@ -211,12 +214,12 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
     gap = report.max_points - report.total
     console.print(
         escape(
-            f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} điểm, chỉ số {index}, "
-            f"{report.band or 'chưa xếp nhóm'}; còn thiếu {fd(gap)} điểm so với tối đa, "
+            f"{report.unit.name}: {pts(report.total)}/{pts(report.max_points)} điểm, chỉ số "
+            f"{index}, {report.band or 'chưa xếp nhóm'}; còn thiếu {pts(gap)} điểm so với tối đa, "
             f"{len(advice.lost)} nội dung tự chấm còn mất điểm"
             if vi
-            else f"{report.unit.name}: {fd(report.total)}/{fd(report.max_points)} points, index "
-            f"{index}, {named or 'no class'}; {fd(gap)} points short of the maximum, "
+            else f"{report.unit.name}: {pts(report.total)}/{pts(report.max_points)} points, index "
+            f"{index}, {named or 'no class'}; {pts(gap)} points short of the maximum, "
             f"{len(advice.lost)} self-scored leaves lost points"
         )
     )
@@ -224,18 +227,18 @@ def _print_plan(advice: UnitPlan, top: int, lang: str) -> None:
         console.print(
             escape(
                 f"Lên {where.next_band} (từ {fd(where.next_index or Decimal(0))}%): cần thêm "
-                f"{fd(where.to_next)} điểm"
+                f"{pts(where.to_next)} điểm"
                 if vi
                 else f"To reach {band(where.next_band, lang)} (from "
-                f"{fd(where.next_index or Decimal(0))}%): {fd(where.to_next)} more points"
+                f"{fd(where.next_index or Decimal(0))}%): {pts(where.to_next)} more points"
             )
         )
     if where.margin is not None and report.band:
         console.print(
             escape(
-                f"Giữ {report.band}: được mất tối đa {fd(where.margin)} điểm"
+                f"Giữ {report.band}: được mất tối đa {pts(where.margin)} điểm"
                 if vi
-                else f"Stays in {named} while it loses at most {fd(where.margin)} points"
+                else f"Stays in {named} while it loses at most {pts(where.margin)} points"
             )
         )
     from rich.console import JustifyMethod
@@ -280,6 +283,7 @@ def _apply(
     from parindex.messages import band
     from parindex.numbers import format_decimal as fd
     from parindex.planner import what_if
+    from parindex.report import format_points as pts
 
     chosen = {}
     for number in numbers:
@@ -300,10 +304,10 @@ def _apply(
     if result.rank_after is not None:
         place = f"; hạng {result.rank_before} → {result.rank_after}/{result.group_size}"
     click.echo(
-        f"Nếu áp dụng: {fd(after.total)} điểm (+{fd(result.gain)}), chỉ số {index}, "
+        f"Nếu áp dụng: {pts(after.total)} điểm (+{pts(result.gain)}), chỉ số {index}, "
         f"{after.band or 'chưa xếp nhóm'}{place}"
         if lang == "vi"
-        else f"If applied: {fd(after.total)} points (+{fd(result.gain)}), index {index}, "
+        else f"If applied: {pts(after.total)} points (+{pts(result.gain)}), index {index}, "
         f"{band(after.band, lang) if after.band else 'no class'}{place.replace('hạng', 'rank')}"
     )
 
@@ -315,6 +319,7 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     from parindex.messages import band
     from parindex.numbers import format_decimal as fd
     from parindex.planner import boundaries, most_lost
+    from parindex.report import format_points as pts
 
     loaded, invalid = _folder(criteria, folder, lang)
     reports = [score(criteria, s) for s in loaded]
@@ -339,8 +344,8 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     short, over = ("thiếu", "dư") if vi else ("short", "over")
     for edge in edges:
         # each figure kept with its word (a no-break space while the line is wrapped)
-        below = ", ".join(f"{u} ({short}\N{NO-BREAK SPACE}{fd(d)})" for u, d in edge.below)
-        above = ", ".join(f"{u} ({over}\N{NO-BREAK SPACE}{fd(d)})" for u, d in edge.above)
+        below = ", ".join(f"{u} ({short}\N{NO-BREAK SPACE}{pts(d)})" for u, d in edge.below)
+        above = ", ".join(f"{u} ({over}\N{NO-BREAK SPACE}{pts(d)})" for u, d in edge.above)
         line = (
             f"{edge.band} (từ {fd(edge.index)}%): gần nhất bên dưới: {below or '—'}; "
             f"vừa qua: {above or '—'}"
@@ -352,9 +357,9 @@ def _province(criteria: CriteriaSet, folder: str, fmt: str, lang: str) -> int:
     click.echo("Nội dung nhiều đơn vị mất điểm nhất:" if vi else "Criteria most units lose on:")
     for code, units, points in worst:
         click.echo(
-            f"  {code}: {units} đơn vị, {fd(points)} điểm"
+            f"  {code}: {units} đơn vị, {pts(points)} điểm"
             if vi
-            else f"  {code}: {units} units, {fd(points)} points"
+            else f"  {code}: {units} units, {pts(points)} points"
         )
     return invalid
 
@@ -401,13 +406,15 @@ def progress_command(
 
     \b
     Ví dụ:
-      parindex progress plans/hatinh-sct-2023.yaml evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
+      parindex progress plans/hatinh-sct-2023.yaml \\
+        evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
     ---
     A unit's progress on its plan on a given day, by the office in charge.
 
     \b
     Example:
-      parindex progress plans/hatinh-sct-2023.yaml evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
+      parindex progress plans/hatinh-sct-2023.yaml \\
+        evidence/so-cong-thuong-mau-2023.yaml --on 30/06/2023
     """
     from rich.markup import escape
     from rich.table import Table

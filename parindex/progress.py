@@ -264,7 +264,8 @@ def target_rows(result: Progress, language: str = "vi") -> list[tuple[str, ...]]
 
 
 def summary(result: Progress, language: str = "vi") -> str:
-    from parindex.numbers import format_date, format_decimal
+    from parindex.numbers import format_date
+    from parindex.report import format_points
 
     counts = {state: result.count(state) for state in TaskState}
     measured = [t for t in result.targets if t.figure is not None]
@@ -275,14 +276,14 @@ def summary(result: Progress, language: str = "vi") -> str:
             f"{counts[TaskState.DONE]} đã có sản phẩm, {counts[TaskState.OVERDUE]} quá hạn, "
             f"{counts[TaskState.DUE_SOON]} đến hạn trong {result.within} ngày; "
             f"chỉ tiêu: {met}/{len(measured)} đạt trong số đo được ({len(result.targets)} chỉ tiêu); "
-            f"điểm có nguy cơ mất: {format_decimal(result.points_at_risk)}"
+            f"điểm có nguy cơ mất: {format_points(result.points_at_risk)}"
         )
     return (
         f"On {format_date(result.on)}: {len(result.tasks)} tasks — {counts[TaskState.DONE]} with "
         f"product, {counts[TaskState.OVERDUE]} overdue, {counts[TaskState.DUE_SOON]} due within "
         f"{result.within} days; targets: {met}/{len(measured)} met of those measured "
         f"({len(result.targets)} targets); "
-        f"points at risk: {format_decimal(result.points_at_risk)}"
+        f"points at risk: {format_points(result.points_at_risk)}"
     )
 
 

@@ -49,7 +49,7 @@ def test_planner_text_and_what_if() -> None:
     assert result.exit_code == 0, result.output
     assert "Lên Nhóm I (từ 90%): cần thêm 1,1 điểm" in result.output
     assert "Giữ Nhóm II" in result.output and "TẠM TÍNH" in result.output
-    assert "Nếu áp dụng:" in result.output and "hạng" in result.output
+    assert "Nếu áp dụng: 63,35 điểm (+1,0)" in result.output and "hạng" in result.output
     said = " ".join(result.output.split())  # the 2021 file, said as every command says it
     assert "so-tnmt-mau-2021.yaml:23: hồ sơ của bộ quangbinh-stnmt-2021, không phải bộ" in said
 
@@ -73,6 +73,9 @@ def test_province_view() -> None:
     assert result.exit_code == 0, result.output
     assert "Nhóm I (từ 90%): gần nhất bên dưới: ban-dan-toc-mau (thiếu 1,1)" in result.output
     assert "Nội dung nhiều đơn vị mất điểm nhất:" in result.output
+    # points as every output writes them, one decimal at least: "3,0 điểm", not "3 điểm"
+    assert "  3.6.2: 5 đơn vị, 7,0 điểm" in result.output
+    assert "(thiếu 3,0)" in " ".join(result.output.split())
 
 
 def test_apply_out_of_range() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def test_a_plan_from_the_set_counts_points_at_risk(criteria, set_plan) -> None: 
     assert all(c.points_at_risk == 0 for c in late.tasks if c not in pressing)
     assert "điểm có nguy cơ mất" in summary(late)
     assert "points at risk" in summary(late, "en")
+    # points as every output writes them (format_points): "0,0" or "1,5", never "0"
+    assert re.search(r"điểm có nguy cơ mất: \d+,\d+$", summary(late))
+    assert re.search(r"points at risk: \d+,\d+$", summary(late, "en"))
 
 
 def test_progress_command_and_excel(tmp_path: Path) -> None:
