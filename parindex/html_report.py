@@ -18,7 +18,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from parindex.messages import said
+from parindex.messages import band, said
 from parindex.numbers import format_decimal
 from parindex.report import STATUS_VI, ScoreReport, Status, format_points
 from parindex.report_words import group_label, words
@@ -116,7 +116,7 @@ def _unit_data(
         "total": format_points(row.total),
         "max": format_points(row.max_points),
         "index": _pct(row.index),
-        "band": row.band or "",
+        "band": band(row.band, "en" if en else "vi") if row.band else "",
         "basis": row.basis,
         "self": _pct(result.self_index),
         "computed": _pct(result.computed_index),
@@ -232,7 +232,9 @@ def _flags(row: UnitRow, text: dict[str, str]) -> list[str]:
     return flags
 
 
-def _ranking_table(group: str, rows: list[UnitRow], text: dict[str, str], movement: bool) -> str:
+def _ranking_table(
+    group: str, rows: list[UnitRow], text: dict[str, str], movement: bool, language: str
+) -> str:
     head = ["rank", "unit", "total", "max", "index", "class", "basis"]
     head += ["change"] if movement else []
     head += ["flags"]
@@ -246,7 +248,7 @@ def _ranking_table(group: str, rows: list[UnitRow], text: dict[str, str], moveme
             f'<td class="n">{format_points(row.total)}</td>',
             f'<td class="n">{format_points(row.max_points)}</td>',
             f'<td class="n"><b>{_pct(row.index)}</b></td>',
-            f"<td>{escape(row.band or text['none'])}</td>",
+            f"<td>{escape(band(row.band, language) if row.band else text['none'])}</td>",
             f"<td>{escape(basis)}</td>",
         ]
         if movement:
@@ -364,7 +366,7 @@ def render_html(results: ProvinceResults, language: str = "vi") -> str:
         chart = charts.svg(charts.ranking(results, group, language))
         groups.append(
             f'<section aria-label="{escape(label)}"><h2>{escape(label)}</h2>'
-            f"{_ranking_table(label, rows, text, movement)}"
+            f"{_ranking_table(label, rows, text, movement, language)}"
             f"{_figure(chart, text['ranking'].format(group=label))}</section>"
         )
     synthetic = any(r.synthetic for r in results.rows)

@@ -59,6 +59,9 @@ def test_self_contained_and_escaped(results: ProvinceResults) -> None:
 def test_english_twin(results: ProvinceResults) -> None:
     html = render_html(results, "en")
     assert '<html lang="en">' in html and "Ranking of Departments" in html
+    # the class as the English outputs say it (messages.band), in the table and the data
+    assert "<td>Group I</td>" in html and "Nhóm I" not in html.split("<svg")[0]
+    assert '"band": "Group I"' in html or '"band":"Group I"' in html
 
 
 def test_opens_offline_without_errors(page: Page) -> None:
