@@ -54,6 +54,8 @@ class _Context:
     scope: Scope
     missing: dict[str, list[str]] = field(default_factory=dict)
     evidence: Mapping[str, list[str]] = field(default_factory=dict)
+    share: bool = False
+    """Results shared between reports (:func:`score`'s ``share``)."""
     used: dict[str, UsedInput] = field(default_factory=dict)
     """Each name's value as the report shows it, made once a unit (frozen: shared)."""
     shared: _Shared = field(init=False)
@@ -154,9 +156,7 @@ class _Shared:
     each node's results by the values it depends on (:func:`_recalled`)."""
 
     shown: dict[tuple[object, ...], UsedInput] = field(default_factory=dict)
-    nodes: dict[str, dict[tuple[object, ...], tuple[dict[str, Any], frozenset[str]]]] = field(
-        default_factory=dict
-    )
+    nodes: dict[str, dict[tuple[object, ...], engine_units.Kept]] = field(default_factory=dict)
     provisional: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
     """The provisional points by every node's applicable maximum (:func:`_provisional`)."""
     provisional_rules: tuple[int, ...] | None = None
@@ -165,6 +165,8 @@ class _Shared:
     """Each node's result fields that are the same for every unit (:func:`_static`)."""
     units: dict[tuple[object, ...], engine_units.Whole] = field(default_factory=dict)
     """A unit's whole results by its values and survey (:func:`_unit_key`)."""
+    same: dict[tuple[object, ...], engine_units.Given] = field(default_factory=dict)
+    """The results given to callers sharing them, by the same key (:func:`engine_units.given`)."""
     reach: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     """The nodes a document citing these codes is evidence for (:func:`_evidence_by_node`)."""
     seen: set[int] = field(default_factory=set)
@@ -212,33 +214,6 @@ def _used_input(name: str, value: Value | None, ctx: _Context) -> UsedInput:
         else display(value, ctx.scope.types.get(name), choices=ctx.scope.choices.get(name)),
     }  # text typed here, in the model's order: made without validating again
     return made(UsedInput, fields, _USED_GIVEN)
-
-
-def _evidence_by_node(
-    compiled: CompiledSet, submission: Submission, reach: dict[tuple[str, ...], tuple[str, ...]]
-) -> dict[str, list[str]]:
-    """For each node, the documents citing it, one of its ancestors or one of its descendants.
-
-    In the documents' order: each under every node related to a node it cites
-    (:attr:`CompiledSet.related`), found once for the codes cited (``reach``: the set's).
-    """
-    result: dict[str, list[str]] = {code: [] for code in compiled.nodes}
-    for document in submission.all_documents():
-        cited = tuple(document.supports)
-        reached = None if _CAREFUL else reach.get(cited)
-        if reached is None:
-            found: set[str] = set()
-            for code in cited:
-                if code in compiled.related:
-                    found |= compiled.related[code]
-            reached = tuple(found)  # each code once: the order does not matter
-            if not _CAREFUL:
-                if len(reach) >= _SHOWN_MOST:
-                    reach.clear()
-                reach[cited] = reached
-        for code in reached:
-            result[code].append(document.id)
-    return result
 
 
 _SET_FIELDS_SET, _SET_EXTRA, _SET_PRIVATE, _SET_DICT = (
@@ -378,16 +353,23 @@ def _key(
 
 def _recalled(node: CompiledNode, ctx: _Context, key: tuple[object, ...]) -> NodeResult | None:
     """The result a unit of the set with an equal :func:`_key` got, with this unit's
-    evidence and lists of its own (``None``: none yet, or the careful path)."""
+    evidence and lists of its own, or sharing results the same object where the evidence
+    is equal (``None``: none yet, or the careful path)."""
     known = ctx.shared.nodes.get(node.code)
     found = None if known is None or _CAREFUL else known.get(key)
     if found is None:
         return None
-    values = dict(found[0])
+    mine = found.shared  # a unit sharing results: the same object for the same evidence
+    if ctx.share and mine is not None and mine.evidence == ctx.evidence[node.code]:
+        return mine
+    values = dict(found.values)
     values["inputs"] = list(values["inputs"])
     values["missing"] = []
     _evidence(values, node, ctx)
-    return made(NodeResult, values, found[1])
+    result = made(NodeResult, values, found.given)
+    if ctx.share:
+        found.shared = result
+    return result
 
 
 def _remember(
@@ -402,7 +384,8 @@ def _remember(
         values = dict(result.__dict__)
         values["inputs"] = tuple(values["inputs"])  # copied again for each unit
         values["evidence"] = values["evidence_expected"] = None  # the unit's: set each time
-        known[key] = values, frozenset(result.__pydantic_fields_set__)
+        given = frozenset(result.__pydantic_fields_set__)
+        known[key] = engine_units.Kept(values, given, result if ctx.share else None)
 
 
 def _mark_subtree(
@@ -687,8 +670,13 @@ def _provisional(ctx: _Context, results: list[NodeResult]) -> tuple[Decimal, Dec
     return provisional, scored
 
 
-def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> ScoreReport:
+def score(
+    criteria: CriteriaSet, submission: Submission | CheckedSubmission, *, share: bool = False
+) -> ScoreReport:
     """Score a unit on a criteria set; raise :class:`SubmissionError` for a bad submission.
+
+    ``share``: the report's results may be the very objects an earlier unit's report with
+    ``share`` holds (:func:`engine_units.given`; frozen, their lists not to be changed).
 
     >>> report = score(criteria, load_submission("evidence/..."))  # doctest: +SKIP
     >>> report.total, report.index, report.band  # doctest: +SKIP
@@ -700,17 +688,17 @@ def score(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> 
     )
     compiled = criteria.compiled
     shared = _shared(criteria)
-    evidence = _evidence_by_node(compiled, checked.submission, shared.reach)
+    evidence = engine_units.evidence_by_node(compiled, checked.submission, shared.reach, _CAREFUL)
     key = None
     if _whole_kept(compiled, shared):
         key = engine_units.key(checked.values, checked.submission.survey)
     whole = None if key is None else shared.units.get(key)
-    if whole is not None:  # a unit of the same values and survey: with this unit's evidence
-        results = [made(NodeResult, v, g) for v, g in engine_units.again(whole, evidence)]
+    if whole is not None and key is not None:  # the same values and survey: this evidence
+        results = engine_units.given(whole, evidence, shared.same, key, share, made)
     else:
         keep = key is not None and len(shared.units) < engine_units.MOST
         keep = keep and key is not None and engine_units.seen(shared.seen, key)
-        results, whole = _scored(criteria, checked, evidence, keep)
+        results, whole = _scored(criteria, checked, evidence, keep, share)
         if keep and key is not None:
             shared.units[key] = whole
     total, max_points, undetermined, index, provisional, provisional_scored = whole.figures
@@ -767,12 +755,13 @@ def _scored(
     checked: CheckedSubmission,
     evidence: dict[str, list[str]],
     keep: bool,
+    share: bool = False,
 ) -> tuple[list[NodeResult], engine_units.Whole]:
     """A unit's results, node by node, and its figures (with ``keep``, its results too, to
     be given again: :func:`_again`)."""
     compiled = criteria.compiled
     scope = scope_of(criteria, checked.values, checked.submission.survey)
-    ctx = _Context(criteria, compiled, checked.values, scope, evidence=evidence)
+    ctx = _Context(criteria, compiled, checked.values, scope, evidence=evidence, share=share)
     results: list[NodeResult] = []
     areas = [
         r

@@ -14,15 +14,30 @@ with (``tests/test_engine_units.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from parindex.compiler import CompiledSet
 from parindex.expressions import Value
 from parindex.report import NodeResult
+from parindex.submission import Submission
 
-__all__ = ["MOST", "SEEN", "Whole", "again", "kept", "key", "seen"]
+__all__ = [
+    "MOST",
+    "REACH_MOST",
+    "SEEN",
+    "Given",
+    "Kept",
+    "Whole",
+    "again",
+    "evidence_by_node",
+    "given",
+    "kept",
+    "key",
+    "seen",
+]
 
 MOST = 16
 """Units a set keeps whole: about 250 kB each (158 results), some 4 MB a set at most. A
@@ -30,6 +45,8 @@ unit is kept the second time its key is seen (:data:`SEEN`): keeping costs more 
 unit never seen again would give back."""
 SEEN = 10_000
 """The hashes of the keys seen once that a set remembers (emptied when full)."""
+REACH_MOST = 10_000
+"""The citations whose reach a set remembers (:func:`evidence_by_node`; emptied when full)."""
 
 Figures = tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal, Decimal]
 """A unit's total, maximum, undetermined points, index, provisional points and those scored."""
@@ -45,6 +62,23 @@ class Whole:
     figures: Figures
     missing: tuple[tuple[str, str, tuple[str, ...]], ...]
     """The missing inputs: name, label and the codes reading each, in the report's order."""
+
+
+@dataclass(slots=True)
+class Kept:
+    """A node's result kept for the units of a set that give it an equal key
+    (``engine._recalled``): its fields (its inputs as a tuple, no evidence), the fields it
+    was given, and the result last given to a unit sharing results (``share``): given again
+    as it is to a unit sharing them whose evidence for the node is equal."""
+
+    values: dict[str, Any]
+    given: frozenset[str]
+    shared: NodeResult | None = None
+
+
+Given = tuple[Mapping[str, list[str]], tuple[NodeResult, ...]]
+"""A unit's evidence by node and the results given with it to callers sharing them
+(:func:`given`)."""
 
 
 def key(values: Mapping[str, Value], survey: Mapping[str, Decimal]) -> tuple[object, ...]:
@@ -98,3 +132,58 @@ def again(
         found = values["evidence"] = evidence[values["code"]]
         values["evidence_missing"] = bool(expected) and not found
         yield values, given
+
+
+def evidence_by_node(
+    compiled: CompiledSet,
+    submission: Submission,
+    reach: dict[tuple[str, ...], tuple[str, ...]],
+    careful: bool,
+) -> dict[str, list[str]]:
+    """For each node, the documents citing it, one of its ancestors or one of its descendants.
+
+    In the documents' order: each under every node related to a node it cites
+    (:attr:`CompiledSet.related`), found once for the codes cited (``reach``: the set's; not read or kept when
+    ``careful``).
+    """
+    result: dict[str, list[str]] = {code: [] for code in compiled.nodes}
+    for document in submission.all_documents():
+        cited = tuple(document.supports)
+        reached = None if careful else reach.get(cited)
+        if reached is None:
+            found: set[str] = set()
+            for code in cited:
+                if code in compiled.related:
+                    found |= compiled.related[code]
+            reached = tuple(found)  # each code once: the order does not matter
+            if not careful:
+                if len(reach) >= REACH_MOST:
+                    reach.clear()
+                reach[cited] = reached
+        for code in reached:
+            result[code].append(document.id)
+    return result
+
+
+def given(
+    whole: Whole,
+    evidence: Mapping[str, list[str]],
+    same: dict[tuple[object, ...], Given],
+    key: tuple[object, ...],
+    share: bool,
+    make: Callable[[type[NodeResult], dict[str, Any], frozenset[str]], NodeResult],
+) -> list[NodeResult]:
+    """A unit's results from ``whole``, each made by ``make`` (``engine.made``) with the
+    unit's ``evidence`` and lists of its own (:func:`again`). With ``share``, a unit whose
+    evidence equals that of the last unit of this ``key`` given with ``share`` gets that
+    unit's very results (in a list of its own): frozen models whose lists the reports then
+    share, for a caller that only reads them (the Excel export: its rows found by
+    identity), without making 158 results again."""
+    if share:
+        found = same.get(key)
+        if found is not None and found[0] == evidence:
+            return list(found[1])
+    results = [make(NodeResult, v, g) for v, g in again(whole, evidence)]
+    if share:
+        same[key] = evidence, tuple(results)
+    return results

@@ -710,14 +710,19 @@ def _unscored(
     return unscored
 
 
-def review(criteria: CriteriaSet, submission: Submission | CheckedSubmission) -> Review:
-    """Check a unit's self-scores against its evidence, the rules and each appraisal round."""
+def review(
+    criteria: CriteriaSet, submission: Submission | CheckedSubmission, *, share: bool = False
+) -> Review:
+    """Check a unit's self-scores against its evidence, the rules and each appraisal round.
+
+    ``share``: the report's results may be an earlier shared review's very objects
+    (:func:`parindex.engine.score`), for a caller that only reads them."""
     checked = (
         submission
         if isinstance(submission, CheckedSubmission)
         else check_submission(criteria, submission)
     )
-    report = score(criteria, checked)
+    report = score(criteria, checked, share=share)
     unit = checked.submission
 
     history, final = _rounds(unit)

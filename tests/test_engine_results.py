@@ -58,10 +58,11 @@ def same(a: object, b: object, where: str = "") -> None:
         assert repr(a) == repr(b), (where, a, b)  # Decimal("1.0") == Decimal("1.00")
 
 
-def both_ways(criteria: CriteriaSet, units: Sequence[Submission]) -> None:
-    """Each unit scored and reviewed the usual way and the careful way: the same results."""
+def both_ways(criteria: CriteriaSet, units: Sequence[Submission], share: bool = False) -> None:
+    """Each unit scored and reviewed the usual way (``share``: results shared between
+    reports, as the Excel export asks) and the careful way: the same results."""
     checked = [check_submission(criteria, unit) for unit in units]
-    usual = [review(criteria, c) for c in checked]
+    usual = [review(criteria, c, share=share) for c in checked]
     engine._CAREFUL = True
     try:
         careful = [review(criteria, c) for c in checked]

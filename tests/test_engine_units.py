@@ -23,16 +23,17 @@ from tests.test_engine_results import ROOT, SETS, both_ways
 
 def _twins(unit: Submission, seed: int, levels: list[UnitLevel]) -> list[Submission]:
     """``unit`` again under other ids, levels, documents (some dropped, the rest reordered
-    and citing other nodes) and self-scores: the same values and survey."""
+    and citing other nodes; the last twin's all kept as they are) and self-scores: the same
+    values and survey."""
     rng = random.Random(seed)
     made = []
-    for number in range(3):
-        documents = [d for d in unit.documents if rng.random() < 0.7]
+    for number in range(4):
+        documents = [d for d in unit.documents if number == 3 or rng.random() < 0.7]
         rng.shuffle(documents)
         codes = sorted({c for d in unit.documents for c in d.supports})
         documents = [
             d.model_copy(update={"supports": rng.sample(codes, min(len(codes), 2))})
-            if codes and rng.random() < 0.3
+            if codes and number < 3 and rng.random() < 0.3
             else d
             for d in documents
         ]
@@ -59,9 +60,10 @@ def _twins(unit: Submission, seed: int, levels: list[UnitLevel]) -> list[Submiss
     missing_rate=st.sampled_from([0.0, 0.05, 0.3]),
     fact_rate=st.sampled_from([0.0, 0.5, 1.0]),
     samples=st.booleans(),
+    share=st.booleans(),
 )
 def test_units_of_the_same_values_get_the_careful_results(
-    which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool
+    which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool, share: bool
 ) -> None:
     criteria = SETS[which]
     engine._SHARED.clear()
@@ -78,8 +80,9 @@ def test_units_of_the_same_values_get_the_careful_results(
             overclaim_rate=0.2,
         )
     twins = [t for u in units for t in _twins(u, seed, list(criteria.levels))]
-    both_ways(criteria, units)  # kept the second time seen (making a synthetic unit scores it)
-    both_ways(criteria, twins)  # kept, then given again with their own evidence, level, names
+    both_ways(criteria, units, share)  # kept the second time seen (a synthetic unit is scored)
+    both_ways(criteria, twins, share)  # kept, given again with their own evidence, level, names
+    both_ways(criteria, twins, share)  # with ``share``: each twin's shared results given again
     assert 1 <= len(engine._shared(criteria).units) <= len(units)
 
 
@@ -120,6 +123,41 @@ def test_a_unit_given_again_has_lists_of_its_own() -> None:
         a.codes is not b.codes
         for a, b in zip(first.missing_inputs, second.missing_inputs, strict=True)
     )
+
+
+def test_shared_results_are_the_same_objects_only_for_equal_evidence() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    unit = load_submission(sorted(ROOT.glob("evidence/*-2023.yaml"))[0])
+    other = unit.model_copy(update={"documents": unit.documents[1:]})  # another evidence
+    assert unit.documents
+    made = [score(criteria, u, share=True) for u in (unit, unit, unit, unit, other, unit)]
+    # made, kept, given again (then shared), shared; other evidence: made again and shared
+    for report in made[1:4]:
+        assert len(report.nodes) == len(made[0].nodes)
+    assert all(a is not b for a, b in zip(made[0].nodes, made[2].nodes, strict=True))
+    assert all(a is b for a, b in zip(made[2].nodes, made[3].nodes, strict=True))
+    assert made[3].nodes is not made[2].nodes  # a list of its own
+    assert not any(a is b for a, b in zip(made[3].nodes, made[4].nodes, strict=True))
+    assert made[4].nodes != made[3].nodes  # the evidence differs
+    assert not any(a is b for a, b in zip(made[4].nodes, made[5].nodes, strict=True))
+    plain = score(criteria, unit)  # not asked to share: results of its own
+    assert not any(a is b for a, b in zip(plain.nodes, made[5].nodes, strict=True))
+    assert plain == made[5]
+
+
+def test_units_never_seen_share_the_results_of_equal_nodes_and_evidence() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    units = synthetic.units(criteria, 3, seed=9, self_scores=True)  # no documents cited
+    engine._SHARED.clear()
+    first, second, third = (score(criteria, u, share=True) for u in units)
+    plain = score(criteria, units[2])
+    pairs = list(zip(second.nodes, third.nodes, strict=True))
+    assert 0 < sum(a is b for a, b in pairs) < len(pairs)  # the nodes of equal values alone
+    assert all(a == b for a, b in pairs if a is b)
+    assert not any(a is b for a, b in zip(plain.nodes, third.nodes, strict=True))
+    assert plain == third
 
 
 def test_a_set_with_a_kind_a_program_registered_is_never_kept(tmp_path: Path) -> None:
