@@ -151,7 +151,7 @@ def test_units_never_seen_share_the_results_of_equal_nodes_and_evidence() -> Non
     engine._SHARED.clear()
     units = synthetic.units(criteria, 3, seed=9, self_scores=True)  # no documents cited
     engine._SHARED.clear()
-    first, second, third = (score(criteria, u, share=True) for u in units)
+    _, second, third = (score(criteria, u, share=True) for u in units)
     plain = score(criteria, units[2])
     pairs = list(zip(second.nodes, third.nodes, strict=True))
     assert 0 < sum(a is b for a, b in pairs) < len(pairs)  # the nodes of equal values alone
