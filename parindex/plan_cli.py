@@ -59,7 +59,7 @@ def _fail(exc: ParindexError, lang: str) -> None:
 @click.option(
     "--apply",
     "apply",
-    type=int,
+    type=click.IntRange(min=1),  # refused before the plan is printed, not after it
     multiple=True,
     help="Áp dụng gợi ý số N (lặp lại được).\n---\nApply suggestion N (may be repeated).",
 )

@@ -102,7 +102,18 @@ def _report(
     from parindex.loader import load_criteria
     from parindex.results import province_results
 
-    kind = fmt or ("docx" if output.lower().endswith(".docx") else "html")
+    kind = fmt or {".docx": "docx", ".html": "html", ".htm": "html"}.get(
+        Path(output).suffix.lower()
+    )
+    if kind is None:  # x.pdf was written as an HTML page under that name
+        raise click.BadParameter(
+            text(
+                "tệp ghi ra phải có đuôi .html hoặc .docx (hoặc chọn --format)",
+                "the file to write must end in .html or .docx (or give --format)",
+                lang,
+            ),
+            param_hint="-o",
+        )
     criteria = load_criteria(criteria_file)
     submissions, problems = read_submissions(paths, criteria)
     for problem in problems:

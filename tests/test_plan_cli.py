@@ -209,3 +209,9 @@ def test_the_english_plan_is_english_with_numbers_as_everywhere() -> None:
     assert all(len(line) <= 80 for line in lines) and not any(
         line.endswith(("(short", "(over")) for line in lines
     )
+
+
+def test_apply_below_one_is_refused_before_the_plan_is_printed() -> None:
+    result = CliRunner().invoke(main, ["plan", CRITERIA, UNIT, "--apply", "0"])
+    assert result.exit_code == 2 and "--apply" in result.output
+    assert "Giữ" not in result.output and "┃" not in result.output  # no plan before the error

@@ -65,3 +65,18 @@ def test_the_commands_own_lines_are_said_in_the_language_asked(tmp_path: Path) -
     args = ["report", SET_2023, sample, "-o", str(tmp_path / "y.html"), "--previous", sample]
     alone = runner.invoke(main, [*args, "--lang", "en"])
     assert alone.exit_code == 2 and "--previous needs --previous-criteria" in alone.output
+
+
+def test_an_output_neither_html_nor_docx_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """``-o bao-cao.pdf`` wrote an HTML page under a .pdf name; it is a usage error now,
+    unless ``--format`` says what to write."""
+    sample = str(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    runner = CliRunner()
+    pdf = tmp_path / "bao-cao.pdf"
+    refused = runner.invoke(main, ["report", SET_2023, sample, "-o", str(pdf)])
+    assert refused.exit_code == 2 and ".html" in refused.output and ".docx" in refused.output
+    assert not pdf.exists()
+    chosen = runner.invoke(main, ["report", SET_2023, sample, "-o", str(pdf), "--format", "html"])
+    assert chosen.exit_code == 0 and pdf.read_text(encoding="utf-8").startswith("<!doctype html>")
