@@ -645,6 +645,11 @@ Example:
 """
 
 
+def _s(count: object) -> str:
+    """English's plural ending: "1 appraised score", "0 appraised scores"."""
+    return "" if count == 1 else "s"
+
+
 @main.command("import", help=IMPORT_HELP)
 @click.argument("criteria_file", type=click.Path())
 @click.argument("workbook_file", type=click.Path())
@@ -710,8 +715,9 @@ def import_command(
     en = lang == "en"
     for unit in units:
         line = (
-            f"{unit['unit_name']}: {unit['self_scores']} self-scores, {unit['appraised_scores']} "
-            f"appraised scores in round\N{NO-BREAK SPACE}{unit['round']}"
+            f"{unit['unit_name']}: {unit['self_scores']} self-score{_s(unit['self_scores'])}, "
+            f"{unit['appraised_scores']} appraised score{_s(unit['appraised_scores'])} in "
+            f"round\N{NO-BREAK SPACE}{unit['round']}"
             if en
             else f"{unit['unit_name']}: {unit['self_scores']} điểm tự đánh giá, "
             f"{unit['appraised_scores']} điểm thẩm định vòng\N{NO-BREAK SPACE}{unit['round']}"

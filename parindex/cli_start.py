@@ -340,8 +340,9 @@ def test_command(case_files: tuple[str, ...], fmt: str, lang: str, decimal_comma
         ]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        rows = [[f, r.name, r.checks, "đạt" if r.passed else "không đạt"] for f, r in results]
-        header = ["Tệp", "Ca", "Số kiểm tra", "Kết quả"]
+        verdicts = (t("đạt", "passed"), t("không đạt", "failed"))
+        rows = [[f, r.name, r.checks, verdicts[0 if r.passed else 1]] for f, r in results]
+        header = t("Tệp|Ca|Số kiểm tra|Kết quả", "File|Case|Checks|Result").split("|")
         sys.stdout.buffer.write(csv_text(header, rows, decimal_comma).encode("utf-8"))
     else:
         for file, result in results:

@@ -425,3 +425,17 @@ def test_a_submission_of_another_set_is_said_in_its_one_line(lang: str) -> None:
     said = " ".join(lines[1:-1])
     assert "(211):" in lines[0] and "namdinh-stnmt-2023" in said and "quangbinh" in said
     assert "210" in lines[-1]
+
+
+def test_import_in_english_counts_and_points_as_english_says_them(tmp_path: Path) -> None:
+    """The over-claiming sample through its sheet and back, in English: "1 appraised
+    score" (was "1 appraised scores")."""
+    runner = CliRunner()
+    book = tmp_path / "tu-phap.xlsx"
+    sample = ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"
+    assert (
+        runner.invoke(main, ["export", str(SET_2023), str(sample), "-o", str(book)]).exit_code == 0
+    )
+    checked = runner.invoke(main, ["import", str(SET_2023), str(book), "--lang", "en"])
+    said = " ".join(checked.output.split())
+    assert "46 self-scores, 1 appraised score in round 1" in said, said

@@ -84,3 +84,14 @@ def test_markup_in_names_never_breaks_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", criteria, str(unit), str(unit)])
     assert result.exit_code == 0, result.output
     assert "[/] [bold]Sở Tài nguyên" in result.output
+
+
+def test_the_test_commands_csv_speaks_the_language_asked() -> None:
+    """``parindex test --format csv --lang en`` wrote the Vietnamese header and verdicts."""
+    golden = sorted(str(p) for p in (ROOT / "tests" / "golden").glob("*.yaml"))[:1]
+    english = CliRunner().invoke(main, ["test", *golden, "--format", "csv", "--lang", "en"])
+    assert english.stdout.lstrip("\ufeff").splitlines()[0] == "File,Case,Checks,Result"
+    assert english.stdout.splitlines()[1].endswith(",passed")
+    vietnamese = CliRunner().invoke(main, ["test", *golden, "--format", "csv"])
+    assert vietnamese.stdout.lstrip("\ufeff").splitlines()[0] == "Tệp,Ca,Số kiểm tra,Kết quả"
+    assert vietnamese.stdout.splitlines()[1].endswith(",đạt")
