@@ -7,12 +7,20 @@ import math
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 from _cells import _BOUNDS, _INT64, _NUMERIC_TYPES, _PLAIN_FLOATS, _WHOLE_CELLS, _float_cells, _spec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parindex.check_cells import _BAD, _column_of, _ints_and_floats, _ints_at_once, _typed
+from parindex.check_cells import (
+    _BAD,
+    _column_of,
+    _decimal_table,
+    _ints_and_floats,
+    _ints_at_once,
+    _typed,
+)
 from parindex.criteria import Input, InputType
 
 
@@ -96,3 +104,24 @@ def test_a_date_column_typed_at_once_as_one_by_one(cells: list[Any]) -> None:
     if any(isinstance(c, dt.date) for c in usual):
         kinds = {type(c) for c in usual}
         assert _column_of(spec, usual, kinds, [2023] * len(usual), 2023) == (usual, False)
+
+
+@settings(max_examples=60)
+@given(
+    columns=st.lists(
+        st.lists(st.integers(0, 3000), min_size=1, max_size=40), min_size=1, max_size=6
+    )
+)
+def test_the_table_of_decimals_holds_every_number_asked_for(columns: list[list[int]]) -> None:
+    """Filled column after column (and grown past its size), the table holds ``Decimal(i)``
+    at every number asked for so far, the same object each time it is read."""
+    asked: dict[int, Decimal] = {}
+    for column in columns:
+        x = np.array(column, dtype=np.int64)
+        table = _decimal_table(x)
+        for value in column:
+            found = table[value]
+            assert type(found) is Decimal and found == value and str(found) == str(value)
+            assert asked.setdefault(value, found) is found
+    table = _decimal_table(np.array([max(asked)], dtype=np.int64))
+    assert all(table[value] is found for value, found in asked.items())
