@@ -21,8 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import deque
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
-from dataclasses import dataclass, field
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from itertools import chain, compress, repeat
 from typing import Any
@@ -247,11 +256,8 @@ class _Many:
         self.flag(list(map(operator.not_, map(frozenset(criteria.levels).__contains__, levels))))
 
     def facts_and_inputs(self) -> None:
-        facts = self.unit_facts
-        fact_names = frozenset(self.facts)
-        self.flag(list(map(operator.not_, map(fact_names.issuperset, facts))))
-        for name in self.facts:
-            self.typed[name] = list(map(dict.get, facts, repeat(name)))
+        facts = _Facts(self.facts, self.unit_facts, self.n)
+        self.typed.update(zip(self.facts, facts.columns, strict=True))
         values = self.given
         names = list(self.inputs)
         declared = tuple(names)
@@ -284,6 +290,8 @@ class _Many:
             deque(map(set.update, types, map(map, repeat(type), cells)), maxlen=0)
             read.add(start, cells)
             sets.add(cells)
+            facts.add(start, start + len(few))
+        self.flag(list(map(operator.not_, facts.declared)))
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
         years = self.years
@@ -373,7 +381,7 @@ class _Many:
         rows = np.flatnonzero(~self.flagged).tolist()
         units = list(map(self.units.__getitem__, rows))
         scores, surveys, documents, appraisals = (
-            list(map(field.__getitem__, rows)) for field in self.references_given
+            list(map(column.__getitem__, rows)) for column in self.references_given
         )
         # Every self-scored code and survey point at once; unit by unit only where one fails.
         if not (codes.issuperset(chain.from_iterable(scores)) and _surveyed(given, surveys)):
@@ -432,7 +440,7 @@ class _Many:
             map(self.unit_facts.__getitem__, rows),
             map(self.given.__getitem__, rows),
         )
-        made = list(map(CheckedSubmission, map(self.units.__getitem__, rows), values))
+        made = _results_of(list(map(self.units.__getitem__, rows)), values)
         if len(rows) == self.n:
             keep_checks(self.criteria, made)
             return list(made)
@@ -585,6 +593,49 @@ class _Values(Mapping[str, Value]):
 
     def __reduce__(self) -> tuple[type[dict[str, Value]], tuple[dict[str, Value]]]:
         return dict, (self._dict(),)
+
+
+class _Facts:
+    """The facts' columns, and whether each unit names declared facts only, read a few units
+    at a time with their inputs (three passes over 10,000 scattered dicts before)."""
+
+    __slots__ = ("columns", "declared", "known", "names", "unit_facts")
+
+    def __init__(self, names: list[str], unit_facts: Sequence[dict[str, bool]], n: int) -> None:
+        self.names = names
+        self.known = frozenset(names)
+        self.unit_facts = unit_facts
+        self.columns: list[list[Any]] = [[None] * n for _ in names]
+        """A column a fact (``None``: not given), in unit order."""
+        self.declared: list[bool] = []
+        """Whether each unit read so far names declared facts only."""
+
+    def add(self, start: int, stop: int) -> None:
+        """Units ``start`` to ``stop``, after those read before."""
+        few = self.unit_facts[start:stop]
+        self.declared += map(self.known.issuperset, few)
+        for column, name in zip(self.columns, self.names, strict=True):
+            column[start:stop] = map(dict.get, few, repeat(name))
+
+
+_BARE = [f.name for f in fields(CheckedSubmission)] == ["submission", "values"] and not hasattr(
+    CheckedSubmission, "__post_init__"
+)
+"""Whether :class:`CheckedSubmission` is its two fields and nothing run when made."""
+
+
+def _results_of(
+    submissions: list[Submission], values: Iterable[Mapping[str, Value]]
+) -> list[CheckedSubmission]:
+    """``CheckedSubmission(s, v)`` of each pair, made as its frozen dataclass ``__init__``
+    makes it (the object, then each field set through ``object.__setattr__``) but by C-level
+    calls: no Python frame a unit."""
+    if not _BARE:  # pragma: no cover - a field added: made as it says
+        return list(map(CheckedSubmission, submissions, values))
+    made = list(map(object.__new__, repeat(CheckedSubmission, len(submissions))))
+    deque(map(object.__setattr__, made, repeat("submission"), submissions), maxlen=0)
+    deque(map(object.__setattr__, made, repeat("values"), values), maxlen=0)
+    return made
 
 
 class _Ints:
