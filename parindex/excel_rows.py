@@ -537,7 +537,7 @@ def _checked_points(
         reader.add(
             "below_zero",
             f"{column} của tiêu chí {code} âm ({shown}): viết một số từ 0",
-            f"the score of {code} is below 0 ({points})",
+            f"the score of {code} is below 0 ({shown})",
             here,
             code,
             shown,
@@ -548,7 +548,8 @@ def _checked_points(
             "too_precise",
             f"{column} của tiêu chí {code} ({shown}) có nhiều chữ số thập phân hơn bước "
             f"{format_decimal(step)} của bộ tiêu chí",
-            f"the score of {code} ({points}) has more decimals than the set's step {step}",
+            f"the score of {code} ({shown}) has more decimals than the set's step "
+            f"{format_decimal(step)}",
             here,
             code,
             shown,
@@ -557,10 +558,10 @@ def _checked_points(
     if points > top:
         reader.add(
             "above_max",
-            f"{column} của tiêu chí {code} ({shown}) vượt điểm tối đa "
+            f"{column} của tiêu chí {code} ({format_points(points)}) vượt điểm tối đa "
             f"{format_points(top)}: đã nhập, và là một phát hiện thẩm định",
-            f"the score of {code} ({points}) is above the maximum {top}: imported, and a "
-            "review finding",
+            f"the score of {code} ({format_points(points)}) is above the maximum "
+            f"{format_points(top)}: imported, and a review finding",
             here,
             code,
             shown,

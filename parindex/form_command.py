@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from parindex.cli_support import language_option
+from parindex.cli_text import wrapped
 
 if TYPE_CHECKING:
     from parindex.criteria import CriteriaSet
@@ -142,10 +143,10 @@ def _form(
         raise ParindexError(str(exc)) from None
     if lang == "en":
         what = f"{len(units)} unit{'s' if len(units) > 1 else ''}" if units else "a blank sheet"
-        click.echo(f"Wrote the self-assessment form ({what}) to {target}")
+        click.echo(wrapped(f"Wrote the self-assessment form ({what}) to {target}"))
     else:
         what = f"{len(units)} đơn vị" if units else "một trang trống"
-        click.echo(f"Đã ghi biểu mẫu tự đánh giá ({what}) vào {target}")
+        click.echo(wrapped(f"Đã ghi biểu mẫu tự đánh giá ({what}) vào {target}"))
 
 
 def _from_last_year(

@@ -429,7 +429,8 @@ def test_a_submission_of_another_set_is_said_in_its_one_line(lang: str) -> None:
 
 def test_import_in_english_counts_and_points_as_english_says_them(tmp_path: Path) -> None:
     """The over-claiming sample through its sheet and back, in English: "1 appraised
-    score" (was "1 appraised scores")."""
+    score" (was "1 appraised scores"), and its score above the maximum "(5,0)" against
+    "1,0" (was "(5.00)" against "1"; in Vietnamese "(5)" against "1,0")."""
     runner = CliRunner()
     book = tmp_path / "tu-phap.xlsx"
     sample = ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"
@@ -439,3 +440,16 @@ def test_import_in_english_counts_and_points_as_english_says_them(tmp_path: Path
     checked = runner.invoke(main, ["import", str(SET_2023), str(book), "--lang", "en"])
     said = " ".join(checked.output.split())
     assert "46 self-scores, 1 appraised score in round 1" in said, said
+    # the cell's points as every output writes them, not "(5.00) … maximum 1"
+    assert "the score of 2.1 (5,0) is above the maximum 1,0: imported" in said, said
+    vietnamese = runner.invoke(main, ["import", str(SET_2023), str(book)])
+    assert "tiêu chí 2.1 (5,0) vượt điểm tối đa 1,0" in " ".join(vietnamese.output.split())
+
+
+def test_the_form_says_where_it_wrote_within_80_columns(tmp_path: Path) -> None:
+    target = tmp_path / "bieu-mau-tu-danh-gia-2023.xlsx"
+    written = CliRunner().invoke(main, ["form", str(SET_2023), "-o", str(target)])
+    assert written.exit_code == 0, written.output
+    lines = [line.strip() for line in written.output.splitlines()]
+    assert str(target) in lines, lines  # a path is never cut, and wraps to a line of its own
+    assert all(len(line) <= 80 for line in lines if line != str(target)), lines
