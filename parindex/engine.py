@@ -707,34 +707,38 @@ def score(
         upper = tree.index(min(total + undetermined, max_points), max_points)
         band = tree.band(compiled, checked.submission.unit.level.value, index, upper)
     unit = checked.submission.unit
-    return ScoreReport(
-        criteria_id=criteria.id,
-        criteria_title=criteria.title,
-        criteria_digest=criteria.digest,
-        year=checked.submission.year,
-        unit=UnitSummary(
-            id=unit.id,
-            name=unit.name,
-            level=unit.level.value,
-            group=unit.group,
-            sample=checked.submission.sample,
-            synthetic=checked.submission.synthetic,
-        ),
-        total=total,
-        max_points=max_points,
-        index=index,
-        band=band,
-        complete=not undetermined,
-        undetermined_points=undetermined,
-        provisional_points=provisional,
-        provisional_points_scored=provisional_scored,
-        missing_inputs=[
-            MissingInput(name=n, label=label, codes=list(codes))
+    submitted = checked.submission
+    summary = (unit.id, unit.name, unit.level.value, unit.group, submitted.sample)
+    summary_fields = dict(
+        zip(UnitSummary.model_fields, (*summary, submitted.synthetic), strict=True)
+    )
+    fields = {  # every field in the model's order, typed here: made without validating again
+        "criteria_id": criteria.id,
+        "criteria_title": criteria.title,
+        "criteria_digest": criteria.digest,
+        "year": submitted.year,
+        "unit": made(UnitSummary, summary_fields, _UNIT),
+        "total": total,
+        "max_points": max_points,
+        "index": index,
+        "band": band,
+        "complete": not undetermined,
+        "undetermined_points": undetermined,
+        "provisional_points": provisional,
+        "provisional_points_scored": provisional_scored,
+        "missing_inputs": [
+            made(MissingInput, {"name": n, "label": label, "codes": list(codes)}, _MISSING)
             for n, label, codes in whole.missing
         ],
-        nodes=results,
-        documents=checked.submission.all_documents(),
-    )
+        "nodes": results,
+        "documents": submitted.all_documents(),
+    }
+    return made(ScoreReport, fields, _REPORT)
+
+
+_UNIT, _MISSING, _REPORT = (
+    frozenset(model.model_fields) for model in (UnitSummary, MissingInput, ScoreReport)
+)
 
 
 def _whole_kept(compiled: CompiledSet, shared: _Shared) -> bool:

@@ -18,7 +18,7 @@ an appraised total needs some round to score a criterion that applies to the uni
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -26,18 +26,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from parindex.criteria import Aggregation, CriteriaSet
+from parindex.criteria import CriteriaSet
 from parindex.engine import made, score
 from parindex.messages import label
 from parindex.numbers import format_date, quantize
 from parindex.per_set import PerSet
 from parindex.report import NodeResult, ScoreReport, Status, format_points
+from parindex.review_trees import trees
 from parindex.submission import CheckedSubmission, Document, Submission, check_submission
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from parindex.compiler import CompiledSet
 
 __all__ = ["AreaSummary", "Finding", "Review", "RoundScore", "Severity", "review"]
 
@@ -211,111 +211,6 @@ class Review(_Model):
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent)
-
-
-# --- three trees of values --------------------------------------------------------------
-
-_Values = dict[str, Decimal | None]
-
-
-def _with_ancestors(nodes: Mapping[str, Any], codes: Iterable[str]) -> set[str]:
-    """The codes given and every ancestor of each (a code the set does not know: alone)."""
-    touched: set[str] = set()
-    for start in codes:
-        code: str | None = start
-        while code is not None and code not in touched:
-            touched.add(code)
-            code = nodes[code].parent if code in nodes else None
-    return touched
-
-
-def _trees(
-    report: ScoreReport,
-    criteria: CriteriaSet,
-    self_scores: Mapping[str, Decimal],
-    survey: Mapping[str, Decimal],
-    final: Mapping[str, Decimal] | None,
-) -> tuple[_Values, _Values, _Values]:
-    """Three values of each node, in one walk of the tree: the unit's own scores alone, the
-    unit's scores with the survey's, and (``final`` given) the appraised ones.
-
-    Each is a node's explicit value, else its children's values aggregated like the rules
-    aggregate them, else a fallback: none for the first, 0 for the second, and for the
-    appraised one the second's value. An appraised node with no explicit value anywhere in
-    its subtree takes the second's value at its own level (an appraisal that re-scores
-    nothing under a criterion keeps the unit's score for that criterion, at whatever level
-    the unit gave it). Survey points stand before a self-score, a final appraised score
-    before survey points. A node that does not apply has no value in any of the three.
-    """
-    nodes = criteria.compiled.nodes
-    by_code = report._index[0]
-    own: _Values = {}
-    with_survey: _Values = {}
-    appraised: _Values = {}
-    appraising = final is not None
-    given: Mapping[str, Decimal] = final or {}
-    touched = _with_ancestors(nodes, (*survey, *given) if appraising else ())
-    waiting: dict[str, tuple[list[Decimal], list[Decimal], list[Decimal]]] = {}
-    na = Status.NOT_APPLICABLE
-    # children before their parent; a node that does not apply listed on entering it
-    for code, parent, best, has_parts, entered in _of_set(criteria).walk:
-        for first_in in entered:
-            if by_code[first_in].status == na:
-                own[first_in] = with_survey[first_in] = None
-                if appraising:
-                    appraised[first_in] = None
-        node = by_code[code]
-        if node.status == na:
-            continue
-        known = waiting.pop(code, _NO_PARTS) if has_parts else _NO_PARTS
-        top = node.max_points
-        first: Decimal | None
-        second: Decimal | None
-        if code in self_scores:
-            first = self_scores[code]
-        else:
-            first = _joined(best, top, known[0]) if has_parts else None
-        if code in survey:
-            second = survey[code]
-        elif code in self_scores:
-            second = self_scores[code]
-        else:
-            second = _joined(best, top, known[1]) if has_parts else _ZERO
-        third: Decimal | None = None
-        if appraising:
-            if code not in touched:
-                third = second
-            elif code in given:
-                third = given[code]
-            elif code in survey:
-                third = survey[code]
-            else:
-                third = _joined(best, top, known[2]) if has_parts else second
-            appraised[code] = third
-        own[code], with_survey[code] = first, second
-        if parent is not None:
-            parts = waiting.get(parent)
-            if parts is None:
-                parts = waiting[parent] = ([], [], [])
-            if first is not None:
-                parts[0].append(first)
-            if second is not None:
-                parts[1].append(second)
-            if third is not None:
-                parts[2].append(third)
-    return own, with_survey, appraised
-
-
-_NO_PARTS: tuple[list[Decimal], list[Decimal], list[Decimal]] = ([], [], [])
-
-
-def _joined(best: bool, top: Decimal, known: list[Decimal]) -> Decimal | None:
-    """The parts' values aggregated like the rules aggregate them (``None``: none known)."""
-    if not known:
-        return None
-    if best:
-        return max(known)
-    return max(_ZERO, min(sum(known, _ZERO), top))
 
 
 def _percent(points: Decimal | None, top: Decimal) -> Decimal | None:
@@ -588,12 +483,6 @@ class _Reviewer:
                 )
 
 
-_Step = tuple[str, str | None, bool, bool, tuple[str, ...]]
-"""A node as :func:`_trees` meets it: code, parent, aggregated by ``max``, has parts, and
-the nodes entered on the way to it (the ancestors whose subtree it starts, top down, and
-itself if a leaf): those that do not apply are listed there, as a walk lists them."""
-
-
 @dataclass(frozen=True)
 class _OfSet:
     """What the review reads of a set, once a set (:func:`_of_set`)."""
@@ -602,8 +491,6 @@ class _OfSet:
     """The leaves scored by the survey (:meth:`CompiledSet.given_codes`)."""
     dues: dict[str, list[dt.date]]
     """Each node's one due day (:func:`_single_dues`)."""
-    walk: tuple[_Step, ...]
-    """Every node, children before their parent (:func:`_walk`)."""
     ancestors: dict[str, tuple[str, ...]]
     """Each node's ancestors, its parent first."""
 
@@ -619,28 +506,11 @@ def _facts(criteria: CriteriaSet) -> _OfSet:
             found.append(parent)
             parent = compiled.nodes[parent].parent
         ancestors[code] = tuple(found)
-    return _OfSet(given, dues, _walk(compiled), ancestors)
+    return _OfSet(given, dues, ancestors)
 
 
 _of_set: PerSet[_OfSet] = PerSet(_facts)
 """The set's :class:`_OfSet`, made on its first unit (a few sets kept)."""
-
-
-def _walk(compiled: CompiledSet) -> tuple[_Step, ...]:
-    """Every node in the order a depth-first walk leaves it (children first, in order)."""
-    steps: list[_Step] = []
-
-    def visit(code: str, entered: tuple[str, ...]) -> None:
-        parts = compiled.children.get(code, ())
-        for index, part in enumerate(parts):
-            visit(part, (*entered, code) if index == 0 else ())
-        node = compiled.nodes[code]
-        best = node.node.aggregation == Aggregation.MAX
-        steps.append((code, node.parent, best, bool(parts), () if parts else (*entered, code)))
-
-    for area in compiled.children.get(None, ()):
-        visit(area, ())
-    return tuple(steps)
 
 
 def _single_dues(node: object) -> list[dt.date]:
@@ -737,7 +607,7 @@ def review(
         n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
     }
     appraised = _appraises(report, final)
-    self_tree, self_values, appraised_values = _trees(
+    self_tree, self_values, appraised_values = trees(
         report, criteria, self_scores, survey, final if appraised else None
     )
     unscored = _unscored(reviewer, self_scores, self_tree)
@@ -765,23 +635,24 @@ def review(
     summary.append(
         _area("TỔNG", "TỔNG ĐIỂM", report.max_points, total_self, computed_total, total_appraised)
     )
-    return Review(
-        unit_id=unit.unit.id,
-        unit_name=unit.unit.name,
-        criteria_id=criteria.id,
-        year=unit.year,
-        findings=reviewer.findings,
-        summary=summary,
-        self_index=_percent(total_self, report.max_points),
-        computed_index=report.index if report.complete else None,
-        appraised_index=_percent(total_appraised, report.max_points),
-        history=history,
-        final_scores=final,
-        not_self_scored=unscored,
-        node_self={c: v for c, v in self_values.items() if v is not None},
-        node_appraised={c: v for c, v in appraised_values.items() if v is not None},
-        report=report,
-    )
+    fields = {  # every field, in the model's order, typed here: made without validating again
+        "unit_id": unit.unit.id,
+        "unit_name": unit.unit.name,
+        "criteria_id": criteria.id,
+        "year": unit.year,
+        "findings": reviewer.findings,
+        "summary": summary,
+        "self_index": _percent(total_self, report.max_points),
+        "computed_index": report.index if report.complete else None,
+        "appraised_index": _percent(total_appraised, report.max_points),
+        "history": history,
+        "final_scores": final,
+        "not_self_scored": unscored,
+        "node_self": {c: v for c, v in self_values.items() if v is not None},
+        "node_appraised": {c: v for c, v in appraised_values.items() if v is not None},
+        "report": report,
+    }
+    return made(Review, fields, _REVIEW_GIVEN)
 
 
 def _area(
@@ -807,3 +678,4 @@ def _area(
 
 
 _AREA_GIVEN = frozenset(AreaSummary.model_fields)
+_REVIEW_GIVEN = frozenset(Review.model_fields)

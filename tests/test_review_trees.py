@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from parindex import CriteriaSet, load_criteria, score, synthetic
 from parindex.criteria import Aggregation
 from parindex.report import NodeResult, ScoreReport, Status
-from parindex.review import _appraises, _trees
+from parindex.review import _appraises
+from parindex.review_trees import trees
 from parindex.submission import Appraisal, AppraisedScore, SelfScore, check_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +132,7 @@ def test_one_walk_gives_the_three_trees(
         n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
     }
     appraised = _appraises(report, final)
-    first, second, third = _trees(report, criteria, own, survey, final if appraised else None)
+    first, second, third = trees(report, criteria, own, survey, final if appraised else None)
 
     assert ordered(first) == ordered(reference(report, criteria, own, lambda node: None))
     with_survey = reference(
