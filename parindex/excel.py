@@ -569,10 +569,12 @@ def export_workbook(
     target = _check_path(path)
     items = list(submissions)
     names = _names(items, official)
-    # settle: what the export made, the units' figures and the workbook, joins the oldest
-    # generation unwalked (each unit's cycles were collected with it); else the first
-    # collection after the block walks all of it for nothing (0,15-0,19 s CPU, 250 units)
-    with paused(settle=True):
+    # what the export made, the units' figures and the workbook, joins the oldest generation
+    # unwalked (each unit's cycles were collected with it); else the first collection after
+    # the block walks all of it for nothing (0,15-0,19 s CPU, 250 units). Where objects are
+    # frozen already (the command line froze its imports, and never thaws them), it is
+    # frozen with them: settling would thaw theirs.
+    with paused(freeze=gc.get_freeze_count() > 0, settle=True):
         workbook, formats = _workbook(target, criteria)
         # the summary comes first but is written last (it ranks every unit): each unit's
         # sheets are written as the unit is reviewed, then only its figures are kept

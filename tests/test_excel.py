@@ -275,6 +275,31 @@ def test_what_an_export_made_is_left_unwalked(criteria: CriteriaSet, tmp_path: P
     assert walked and max(walked) < 2_000, walked
 
 
+def test_what_an_export_made_is_frozen_where_objects_are_frozen(
+    criteria: CriteriaSet, tmp_path: Path
+) -> None:
+    """The command line froze its imports and never thaws them: an export there freezes what
+    it made with them (settling would thaw theirs), and leaves it unwalked too."""
+    walked: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 1:
+            walked.append(len(gc.get_objects(0)) + len(gc.get_objects(1)))
+
+    gc.collect()
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    gc.callbacks.append(watch)
+    try:
+        export_workbook(criteria, samples(), tmp_path / "all.xlsx", workers=1)
+        gc.collect(1)
+        assert gc.get_freeze_count() > frozen  # its objects joined the frozen ones
+    finally:
+        gc.callbacks.remove(watch)
+        gc.unfreeze()
+    assert walked and max(walked) < 2_000, walked
+
+
 def test_mini_units_stored_results(mini: CriteriaSet, tmp_path: Path) -> None:
     units = mini_units()
     path = export_workbook(mini, units, tmp_path / "mini.xlsx")
