@@ -10,10 +10,11 @@ inputs missing (``parindex.synthetic``). The results the units of a set share
 units scores them): the counted units follow two warm-up ones only. Printed: CPU milliseconds a unit (least and
 median of the rounds) and the ratio after ÷ before. With ``--callgrind`` each side also
 counts the instructions of the reviews alone (valgrind, instrumentation on only around
-them: a figure the machine's load does not change).
+them: a figure the machine's load does not change). With ``--share`` this checkout's reviews
+share their results (``review(..., share=True)``, as the Excel export may ask).
 
 Run: ``.venv/bin/python benchmarks/review.py [--before REV] [--rounds N] [--units N]
-[--callgrind]``.
+[--callgrind] [--share]``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _SIDE = """
 import gc, os, subprocess, sys, time
 from pathlib import Path
 root, kind, count, mode = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+shared = {"share": True} if sys.argv[5:] == ["share"] else {}
 sys.path.insert(0, str(root / "benchmarks"))
 from parindex import load_criteria, synthetic
 from parindex.review import review
@@ -51,13 +53,13 @@ checked = [check_submission(criteria, unit) for unit in units]
 from parindex import engine
 getattr(engine, "_SHARED", {}).clear()  # no unit scored before (synthetic ones are, once made)
 for unit in checked[:2]:
-    review(criteria, unit)
+    review(criteria, unit, **shared)
 gc.collect()
 if mode == "count":
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], capture_output=True, check=True)
     for unit in checked:
-        review(criteria, unit)
+        review(criteria, unit, **shared)
     subprocess.run(["callgrind_control", "-i", "off", pid], capture_output=True, check=True)
     print(0)
 else:
@@ -65,16 +67,18 @@ else:
     for _ in range(5):
         start = time.process_time()
         for unit in checked:
-            review(criteria, unit)
+            review(criteria, unit, **shared)
         times.append((time.process_time() - start) / len(checked))
     print(min(times))
 """
 
 
-def _side(tree: Path, kind: str, units: int, count: bool = False) -> float:
+def _side(tree: Path, kind: str, units: int, count: bool = False, share: bool = False) -> float:
     """CPU seconds a unit (least of 5 passes), or with ``count`` instructions a unit."""
     command = [sys.executable, "-c", _SIDE, str(tree), kind, str(units)]
     command.append("count" if count else "time")
+    if share:
+        command.append("share")
     if count:
         command = [
             "valgrind",
@@ -104,7 +108,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--callgrind", action="store_true", help="also count instructions")
+    parser.add_argument("--share", action="store_true", help="this checkout's reviews share")
     args = parser.parse_args()
+
+    def _shares(side: str) -> bool:
+        return args.share and side == "after"
 
     def compare(old_tree: Path) -> None:
         sides = {"before": old_tree, "after": ROOT}
@@ -115,7 +123,7 @@ def main() -> None:
             times: dict[str, list[float]] = {"before": [], "after": []}
             for _ in range(args.rounds):
                 for side, tree in sides.items():
-                    times[side].append(_side(tree, kind, args.units))
+                    times[side].append(_side(tree, kind, args.units, share=_shares(side)))
             for side in sides:
                 least, median = min(times[side]), statistics.median(times[side])
                 print(
@@ -124,7 +132,10 @@ def main() -> None:
             ratio = min(times["after"]) / min(times["before"])
             print(f"  after ÷ before (least CPU): {ratio:.2f}")
             if args.callgrind:
-                counted = {side: _side(tree, kind, 10, count=True) for side, tree in sides.items()}
+                counted = {
+                    side: _side(tree, kind, 10, count=True, share=_shares(side))
+                    for side, tree in sides.items()
+                }
                 for side in sides:
                     print(
                         f"  {side:<7} {counted[side] / 1e6:6.2f} M instructions a unit (10 units)"
