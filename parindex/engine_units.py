@@ -4,9 +4,12 @@ The engine's results depend on the set, the unit's values and survey points (all
 kind is given: :class:`parindex.rules.Scope`), and its documents (each result's evidence
 fields alone). Units whose values and survey are equal in type and digits (:func:`key`)
 get the same results but for their evidence: the engine keeps the first few units' results
-(:class:`Whole`), each the second time it is seen, and gives each such unit a copy (:func:`again`) with its own evidence and
-lists, instead of walking the tree node by node — a province's workbook that holds the
-same unit's figures under several self-scores or names, or a unit reviewed twice.
+(:class:`Whole`), each the second time it is seen, and gives each such unit a copy
+(:func:`again`) with its own evidence and lists, instead of walking the tree node by node —
+a province's workbook that holds the same unit's figures under several self-scores or
+names, or a unit reviewed twice. A caller that only reads the results (``share``: the
+Excel export) gets the very objects an earlier sharing unit got where its evidence is
+equal too (:func:`given`; a node recalled alone likewise: :class:`Kept`).
 Kept only when every kind of the set is shipped (a program's own kind may read more than
 it is given) and never on the careful path (``engine._CAREFUL``), which the tests compare
 with (``tests/test_engine_units.py``).
