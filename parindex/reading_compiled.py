@@ -131,14 +131,19 @@ def _json(raw: bytes) -> str | None:
     global _quiet
     if _quiet is None:
         _quiet = os.open(os.devnull, os.O_WRONLY)
-    saved = os.dup(2)
-    os.dup2(_quiet, 2)
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error stream: nothing to keep quiet
+        saved = -1
+    else:
+        os.dup2(_quiet, 2)
     try:
         tree = ryml.parse_in_arena(raw)
         written: str = ryml.emit_json_malloc(tree, tree.root_id())
     except Exception:  # rapidyaml's parse error (its own exception classes)
         return None
     finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+        if saved >= 0:
+            os.dup2(saved, 2)
+            os.close(saved)
     return written

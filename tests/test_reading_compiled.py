@@ -209,6 +209,12 @@ def test_a_parse_error_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None
     assert capfd.readouterr() == ("", "")
 
 
+def test_without_a_standard_error_stream_it_reads() -> None:
+    with mock.patch.object(reading_compiled.os, "dup", side_effect=OSError(9, "closed")):
+        assert read_compiled("a: x\n", b"a: x\n", BOUNDS) == {"a": "x"}
+        assert read_compiled("a: x: y\n", b"a: x: y\n", BOUNDS) is None
+
+
 def test_without_the_wheel_python_reads() -> None:
     with mock.patch.object(reading_compiled, "ryml", None):
         assert read_compiled("a: x\n", b"a: x\n", BOUNDS) is None
