@@ -38,7 +38,7 @@ from parindex.criteria import CriteriaSet, Input, InputType
 from parindex.errors import EvaluationError, Problem, SubmissionError, did_you_mean
 from parindex.expressions import Name, Value, ValueType, evaluate
 from parindex.messages import label
-from parindex.numbers import parse_decimal
+from parindex.numbers import parse_decimal, shown
 from parindex.report import format_points
 from parindex.submission import (
     CheckedSubmission,
@@ -476,7 +476,7 @@ class _FrameReader:
             self.add(
                 "invalid_value",
                 f"điểm {what[0]} phải từ 0 đến {format_points(top)}",
-                f"{what[1]} points must be within 0 … {top}",
+                f"{what[1]} points must be within 0 … {format_points(top)}",
                 column,
                 np.flatnonzero(bad),
             )
@@ -681,9 +681,21 @@ class _FrameReader:
             if kind == InputType.RATIO:
                 checks.append(((x < 0) | (x > 1), "tỷ lệ phải từ 0 đến 1", "0 … 1"))
             if low is not None:
-                checks.append((x < float(low), f"nhỏ hơn giá trị tối thiểu {low}", f"below {low}"))
+                checks.append(  # the words of a submission's check (submission.py)
+                    (
+                        x < float(low),
+                        f"nhỏ hơn giá trị tối thiểu {shown(low)}",
+                        f"below the minimum {shown(low, 'en')}",
+                    )
+                )
             if high is not None:
-                checks.append((x > float(high), f"lớn hơn giá trị tối đa {high}", f"above {high}"))
+                checks.append(
+                    (
+                        x > float(high),
+                        f"lớn hơn giá trị tối đa {shown(high)}",
+                        f"above the maximum {shown(high, 'en')}",
+                    )
+                )
             for bad, vi, en in checks:
                 rows = np.flatnonzero(bad & present)
                 if rows.size:

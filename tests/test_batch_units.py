@@ -164,3 +164,28 @@ def test_number_and_yes_no_columns_read_together_are_read_as_one_by_one(
     if together is not None:
         together.rows = one_by_one.rows = []
         same_tables(together, one_by_one)
+
+
+def test_a_bound_is_said_as_a_submissions_check_says_it(tmp_path: Path) -> None:
+    """A frame's value below an input's ``min: 12.5`` said "tối thiểu 12.5" (a decimal
+    point in Vietnamese) and "below 12.5"; now the words of a submission's check, with the
+    bound as people write it: 12,5."""
+    import pytest
+
+    from parindex import score_many
+    from parindex.errors import SubmissionError
+
+    text = (ROOT / "tests" / "data" / "mini.yaml").read_text(encoding="utf-8")
+    declared = '{name: ty_le_hoan_thanh, type: percent, unit: "%", '
+    assert declared in text
+    bounded = tmp_path / "mini.yaml"
+    bounded.write_text(text.replace(declared, declared + "min: 12.5, max: 99.5, "), "utf-8")
+    criteria = load_criteria(bounded)
+    frame = pd.DataFrame({"unit": ["a", "b"], "ty_le_hoan_thanh": [10, 99.75]})
+    with pytest.raises(SubmissionError) as caught:
+        score_many(criteria, frame)
+    said = [(p.message, p.message_en) for p in caught.value.problems]
+    assert any("nhỏ hơn giá trị tối thiểu 12,5" in vi for vi, _ in said), said
+    assert any("below the minimum 12,5" in en for _, en in said), said
+    assert any("lớn hơn giá trị tối đa 99,5" in vi for vi, _ in said), said
+    assert any("above the maximum 99,5" in en for _, en in said), said
