@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from itertools import chain
 from typing import Any
 
@@ -63,6 +64,11 @@ _LONGEST_KEY = 1000
 _quiet: int | None = None
 """``/dev/null``, open for as long as the process runs: rapidyaml prints a parse error on
 the standard error stream itself, which a user must not see (the careful reader says it)."""
+_QUIETING = threading.Lock()
+"""Held while the standard error stream points at ``/dev/null``: two threads reading at once
+would otherwise each keep the other's redirect and leave the stream at ``/dev/null`` for
+good. While it is held, what any other thread writes there is lost; nothing of parindex's
+writes there then (only the reading processes and the command line read files)."""
 
 
 class _Unsure(Exception):
@@ -129,21 +135,22 @@ def _below(lined: str, written: str) -> bool:
 def _json(raw: bytes) -> str | None:
     """rapidyaml's JSON of the YAML ``raw``, or ``None`` when it cannot parse it."""
     global _quiet
-    if _quiet is None:
-        _quiet = os.open(os.devnull, os.O_WRONLY)
-    try:
-        saved = os.dup(2)
-    except OSError:  # no standard error stream: nothing to keep quiet
-        saved = -1
-    else:
-        os.dup2(_quiet, 2)
-    try:
-        tree = ryml.parse_in_arena(raw)
-        written: str = ryml.emit_json_malloc(tree, tree.root_id())
-    except Exception:  # rapidyaml's parse error (its own exception classes)
-        return None
-    finally:
-        if saved >= 0:
-            os.dup2(saved, 2)
-            os.close(saved)
+    with _QUIETING:
+        if _quiet is None:
+            _quiet = os.open(os.devnull, os.O_WRONLY)
+        try:
+            saved = os.dup(2)
+        except OSError:  # no standard error stream: nothing to keep quiet
+            saved = -1
+        else:
+            os.dup2(_quiet, 2)
+        try:
+            tree = ryml.parse_in_arena(raw)
+            written: str = ryml.emit_json_malloc(tree, tree.root_id())
+        except Exception:  # rapidyaml's parse error (its own exception classes)
+            return None
+        finally:
+            if saved >= 0:
+                os.dup2(saved, 2)
+                os.close(saved)
     return written

@@ -8,6 +8,9 @@ stream builds (types and order), and never data where the event stream finds a p
 
 from __future__ import annotations
 
+import os
+import threading
+from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
@@ -213,6 +216,40 @@ def test_without_a_standard_error_stream_it_reads() -> None:
     with mock.patch.object(reading_compiled.os, "dup", side_effect=OSError(9, "closed")):
         assert read_compiled("a: x\n", b"a: x\n", BOUNDS) == {"a": "x"}
         assert read_compiled("a: x: y\n", b"a: x: y\n", BOUNDS) is None
+
+
+def test_two_threads_leave_the_standard_error_stream_as_it_was() -> None:
+    """Thread A parses while thread B starts, and B ends after A: without the lock B would
+    keep A's ``/dev/null`` as "the stream" and put it back for good."""
+    a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
+
+    def parse(raw: bytes) -> str:
+        if raw == b"a":
+            a_in.set()
+            b_in.wait(0.5)  # with the lock, B waits for A: A goes on alone
+        else:
+            b_in.set()
+            a_done.wait(5)
+        return "{}"
+
+    fake = SimpleNamespace(parse_in_arena=parse, emit_json_malloc=lambda tree, root: tree)
+    before = os.fstat(2)
+
+    def read(raw: bytes, done: threading.Event | None) -> None:
+        reading_compiled._json(raw)
+        if done is not None:
+            done.set()
+
+    with mock.patch.object(reading_compiled, "ryml", fake):
+        first = threading.Thread(target=read, args=(b"a", a_done))
+        second = threading.Thread(target=read, args=(b"b", None))
+        first.start()
+        a_in.wait(5)
+        second.start()
+        first.join(10)
+        second.join(10)
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
 
 
 def test_without_the_wheel_python_reads() -> None:
