@@ -80,9 +80,10 @@ _STYLE = re.compile(r'(<c r="[A-Z]+[0-9]+" s=")(\d+)(?=")')
 
 
 def reviewed(criteria: CriteriaSet, item: Submission | CheckedSubmission) -> Review:
-    """The review of one unit (its submission checked first unless it is checked)."""
+    """The review of one unit (its submission checked first unless it is checked). The
+    export only reads it: its results may be an earlier unit's very objects (``share``)."""
     checked = item if isinstance(item, CheckedSubmission) else check_submission(criteria, item)
-    return review(criteria, checked)
+    return review(criteria, checked, share=True)
 
 
 @dataclass(frozen=True)
