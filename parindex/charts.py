@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from parindex.messages import band
 from parindex.notebook import short
 from parindex.numbers import format_decimal
 from parindex.report_words import group_label, words
@@ -113,7 +114,9 @@ def ranking(results: ProvinceResults, group: str | None = None, language: str = 
     for _, low in edges:
         axes.axvline(float(low), color="#333333", linestyle="--", linewidth=0.8)
     top = axes.secondary_xaxis("top")
-    top.set_xticks([float(low) for _, low in edges], [label for label, _ in edges], fontsize=7)
+    top.set_xticks(
+        [float(low) for _, low in edges], [band(label, language) for label, _ in edges], fontsize=7
+    )
     axes.set_xlim(0, 100)
     axes.set_xlabel(text["index"])
     axes.set_title(
@@ -122,14 +125,17 @@ def ranking(results: ProvinceResults, group: str | None = None, language: str = 
         fontsize=11,
         pad=14,
     )
-    _legend(figure, colours, text, appraised=any(r.basis == "appraised" for r in rows))
+    _legend(figure, colours, text, language, appraised=any(r.basis == "appraised" for r in rows))
     return figure
 
 
-def _legend(figure: Figure, colours: dict[str, str], text: dict[str, str], appraised: bool) -> None:
+def _legend(
+    figure: Figure, colours: dict[str, str], text: dict[str, str], language: str, appraised: bool
+) -> None:
+    """The classes' colours, named in ``language`` (:func:`~parindex.messages.band`)."""
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=c, label=label) for label, c in colours.items()]
+    handles = [Patch(color=c, label=band(label, language)) for label, c in colours.items()]
     handles.append(Patch(color=_NONE, label=text["none"]))
     if appraised:
         handles.append(
@@ -154,7 +160,7 @@ def distribution(results: ProvinceResults, language: str = "vi") -> Figure:
         high = float(interval.high) if interval.high is not None else 100.0
         axes.axvspan(low, high, color=colours[label], alpha=0.18, linewidth=0)
         axes.annotate(
-            label,
+            band(label, language),
             ((low + high) / 2, 1.0),
             xycoords=("data", "axes fraction"),
             ha="center",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from matplotlib.text import Text
 
 from parindex import charts, load_criteria, load_submission
 from parindex.results import ProvinceResults, province_results
@@ -47,6 +48,20 @@ def test_every_chart_renders_as_svg_with_text_and_as_png(results: ProvinceResult
 def test_english_labels(results: ProvinceResults) -> None:
     assert "Departments" in charts.svg(charts.ranking(results, language="en"))
     assert "Distribution" in charts.svg(charts.distribution(results, language="en"))
+
+
+def test_english_charts_name_the_classes_as_the_english_table_does(
+    results: ProvinceResults,
+) -> None:
+    """The page's table says "Group I" (``messages.band``): its charts' class lines, legend
+    and shaded bands say it too, never the Vietnamese "Nhóm I"."""
+    for figure in (
+        charts.ranking(results, language="en"),
+        charts.distribution(results, language="en"),
+    ):
+        shown = {t.get_text() for t in figure.findobj(Text)}
+        assert {"Group I", "Group II", "Group III"} <= shown
+        assert not any("Nhóm" in t for t in shown)
 
 
 def test_a_large_group_is_ranked_by_numbers_not_names(results: ProvinceResults) -> None:
