@@ -223,16 +223,19 @@ def test_two_threads_leave_the_standard_error_stream_as_it_was() -> None:
     keep A's ``/dev/null`` as "the stream" and put it back for good."""
     a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
 
-    def parse(raw: bytes) -> str:
+    def parse(raw: bytes, tree: object) -> None:
         if raw == b"a":
             a_in.set()
             b_in.wait(0.5)  # with the lock, B waits for A: A goes on alone
         else:
             b_in.set()
             a_done.wait(5)
-        return "{}"
 
-    fake = SimpleNamespace(parse_in_arena=parse, emit_json_malloc=lambda tree, root: tree)
+    fake = SimpleNamespace(
+        Tree=lambda: SimpleNamespace(clear=int, clear_arena=int, root_id=int),
+        parse_in_arena=parse,
+        emit_json_to_substr=lambda tree, root, buffer: (False, 0),
+    )
     before = os.fstat(2)
 
     def read(raw: bytes, done: threading.Event | None) -> None:
@@ -240,7 +243,10 @@ def test_two_threads_leave_the_standard_error_stream_as_it_was() -> None:
         if done is not None:
             done.set()
 
-    with mock.patch.object(reading_compiled, "ryml", fake):
+    with (
+        mock.patch.object(reading_compiled, "ryml", fake),
+        mock.patch.object(reading_compiled, "_kept", []),
+    ):
         first = threading.Thread(target=read, args=(b"a", a_done))
         second = threading.Thread(target=read, args=(b"b", None))
         first.start()
@@ -250,6 +256,17 @@ def test_two_threads_leave_the_standard_error_stream_as_it_was() -> None:
         second.join(10)
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+def test_one_tree_and_buffer_read_file_after_file() -> None:
+    """The kept tree and buffer: a file after one rapidyaml refused reads whole, and a JSON
+    longer than the buffer grows it (a text of 3-byte characters near the text bound)."""
+    long = "a: " + "ữ" * 30_000 + "\n"
+    assert read_compiled("a: x: y\n", b"a: x: y\n", BOUNDS) is None
+    assert read_compiled("b: 1\nc: d\n", b"b: 1\nc: d\n", BOUNDS) == {"b": 1, "c": "d"}
+    assert read_compiled(long, long.encode(), BOUNDS) == {"a": "ữ" * 30_000}
+    assert len(reading_compiled._kept[1]) > 90_000
+    assert read_compiled("e: f\n", b"e: f\n", BOUNDS) == {"e": "f"}
 
 
 def test_without_the_wheel_python_reads() -> None:
