@@ -695,12 +695,14 @@ def score(
     whole = None if key is None else shared.units.get(key)
     if whole is not None and key is not None:  # the same values and survey: this evidence
         results = engine_units.given(whole, evidence, shared.same, key, share, made)
-    else:
+    else:  # kept the second time its key is seen; sharing, the first (nothing copied)
         keep = key is not None and len(shared.units) < engine_units.MOST
-        keep = keep and key is not None and engine_units.seen(shared.seen, key)
+        keep = keep and key is not None and (share or engine_units.seen(shared.seen, key))
         results, whole = _scored(criteria, checked, evidence, keep, share)
         if keep and key is not None:
             shared.units[key] = whole
+            if share:
+                shared.same[key] = evidence, whole.shared
     total, max_points, undetermined, index, provisional, provisional_scored = whole.figures
     band = None
     if index is not None:
@@ -762,7 +764,7 @@ def _scored(
     share: bool = False,
 ) -> tuple[list[NodeResult], engine_units.Whole]:
     """A unit's results, node by node, and its figures (with ``keep``, its results too, to
-    be given again: :func:`_again`)."""
+    be given again: :func:`engine_units.given`; sharing, the results themselves)."""
     compiled = criteria.compiled
     scope = scope_of(criteria, checked.values, checked.submission.survey)
     ctx = _Context(criteria, compiled, checked.values, scope, evidence=evidence, share=share)
@@ -787,5 +789,7 @@ def _scored(
     )
     labels = scope.labels
     missing = tuple((n, labels.get(n, n), tuple(codes)) for n, codes in ctx.missing.items())
+    if keep and share:
+        return results, engine_units.Whole(None, figures, missing, tuple(results))
     kept = tuple(engine_units.kept(r) for r in results) if keep else ()
     return results, engine_units.Whole(kept, figures, missing)

@@ -4,7 +4,8 @@ The engine's results depend on the set, the unit's values and survey points (all
 kind is given: :class:`parindex.rules.Scope`), and its documents (each result's evidence
 fields alone). Units whose values and survey are equal in type and digits (:func:`key`)
 get the same results but for their evidence: the engine keeps the first few units' results
-(:class:`Whole`), each the second time it is seen, and gives each such unit a copy
+(:class:`Whole`), each the second time it is seen (the first time for a caller sharing
+results: nothing is copied then), and gives each such unit a copy
 (:func:`again`) with its own evidence and lists, instead of walking the tree node by node —
 a province's workbook that holds the same unit's figures under several self-scores or
 names, or a unit reviewed twice. A caller that only reads the results (``share``: the
@@ -55,16 +56,21 @@ Figures = tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal, Decimal]
 """A unit's total, maximum, undetermined points, index, provisional points and those scored."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Whole:
     """A unit's results as every unit with an equal :func:`key` gets them."""
 
-    nodes: tuple[tuple[dict[str, Any], frozenset[str]], ...]
+    nodes: tuple[tuple[dict[str, Any], frozenset[str]], ...] | None
     """Each result's fields in the model's order (its lists as tuples, no evidence of a
-    unit's own) and the fields it was given, in tree order (:func:`kept`)."""
+    unit's own) and the fields it was given, in tree order (:func:`kept`); ``None`` until
+    needed where the results were :attr:`shared`."""
     figures: Figures
     missing: tuple[tuple[str, str, tuple[str, ...]], ...]
     """The missing inputs: name, label and the codes reading each, in the report's order."""
+    shared: tuple[NodeResult, ...] = ()
+    """The results themselves, kept the first time their key is seen by a unit sharing
+    results (frozen, their lists never changed): :attr:`nodes` made of them when a unit
+    with other evidence needs them (:func:`again`)."""
 
 
 @dataclass(slots=True)
@@ -127,6 +133,8 @@ def again(
 ) -> Iterator[tuple[dict[str, Any], frozenset[str]]]:
     """Each result's fields for a unit with ``evidence`` (its documents by node, each list
     the unit's own), and the fields given: to be made into a :class:`NodeResult`."""
+    if whole.nodes is None:
+        whole.nodes = tuple(map(kept, whole.shared))
     for fields, given in whole.nodes:
         values = dict(fields)
         values["inputs"] = list(values["inputs"])

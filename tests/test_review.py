@@ -172,6 +172,31 @@ def test_appraisal_rounds_and_notes(criteria: CriteriaSet) -> None:
     assert result.final_scores["1.1"] == Decimal(1)
 
 
+def test_the_rounds_made_without_validating_are_the_careful_ones(criteria: CriteriaSet) -> None:
+    # RoundScore made from the submission's typed fields (no validator built) against
+    # pydantic's: fields in order, fields set (a response given or not), digits, JSON.
+    from parindex import engine
+    from tests.test_engine_results import same
+
+    rounds = [
+        {"round": 1, "scores": {"1.1": {"points": "0.50"}, "1.2": {"points": 0, "note": "n"}}},
+        {"round": 2, "scores": {"1.1": {"points": 1}}, "unit_response": {"1.1": "Đã nộp"}},
+        {"round": 3, "scores": {"1.2": {"points": 1}}, "unit_response": {"1.1": "chưa chấm"}},
+    ]
+    usual = run(criteria, appraisals=rounds)
+    engine._CAREFUL = True
+    try:
+        careful = run(criteria, appraisals=rounds)
+    finally:
+        engine._CAREFUL = False
+    same(usual.history, careful.history, "history")
+    assert usual.to_json() == careful.to_json()
+    assert usual.history["1.1"][1].model_fields_set == {"round", "points", "note", "unit_response"}
+    assert usual.history["1.1"][0].model_fields_set == {"round", "points", "note"}
+    assert usual.history["1.1"][0].points == Decimal("0.50")
+    assert "chưa chấm" not in usual.to_json()  # a response to a criterion the round left
+
+
 def test_clean_unit_has_no_findings(criteria: CriteriaSet) -> None:
     values = {"ngay_ban_hanh_ke_hoach_cchc": "28/12/2022"}
     result = run(
