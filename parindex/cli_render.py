@@ -16,8 +16,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from parindex.cli_tree import NodeLine, Piece, node_lines, provisional_note, score_head, score_tail
+from parindex.messages import TOTAL_ROW, label, labels, text
 from parindex.messages import band as band_label
-from parindex.messages import label, labels, text
 from parindex.numbers import format_decimal
 from parindex.report import ScoreReport, format_points
 from parindex.report_words import words
@@ -259,7 +259,7 @@ def review_tables(result: Review, lang: str, show_all: bool) -> tuple[Table, int
     for index, column in enumerate(headers):
         summary.add_column(column, justify="left" if index < 2 else "right")
     for area in result.summary:
-        total = area.code == "TỔNG" and lang == "en"  # the review's total row, named in Vietnamese
+        total = area.code == TOTAL_ROW and lang == "en"  # Vietnamese: its code, as ever
         summary.add_row(
             "" if total else escape(area.code),
             label("form", "total", lang) if total else escape(area.title),

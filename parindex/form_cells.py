@@ -48,7 +48,7 @@ from parindex.form_layout import (
     serial,
     tri,
 )
-from parindex.messages import label
+from parindex.messages import TOTAL_ROW, label
 from parindex.report import ScoreReport, Status
 from parindex.review import Review
 from parindex.rules import kind_named
@@ -323,10 +323,10 @@ class _Builder:
         self.put(total, MAX, summed(TOP), report.max_points)
         self.put(total, COMPUTED, f"MAX(0,MIN({summed(COMPUTED)},{top}))", report.total)
         self.put(total, OPEN, summed(OPEN), report.undetermined_points)
-        self_total = next(s.self_score for s in review.summary if s.code == "TỔNG")
+        self_total = next(s.self_score for s in review.summary if s.code == TOTAL_ROW)
         self.put(total, SELF, summed(OWN), self_total)
         rounds = ",".join(f"{ref(plan.first, c)}:{ref(plan.last, c)}" for c in (R1, R2))
-        appraised = next(s.appraised_score for s in review.summary if s.code == "TỔNG")
+        appraised = next(s.appraised_score for s in review.summary if s.code == TOTAL_ROW)
         self.put(
             total,
             FINAL,

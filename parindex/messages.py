@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAMILIES",
+    "TOTAL_ROW",
     "band",
     "counted",
     "expression_syntax_words",
@@ -235,6 +236,11 @@ FAMILIES: Final[Mapping[str, Mapping[str, Pair]]] = {
         ),
     },
 }
+
+
+TOTAL_ROW: Final = "TỔNG"
+"""The code of the total row of a review's summary (``Review.summary``): an identifier JSON
+and programs keep, never shown; a person reads ``label("form", "total")`` ("TỔNG ĐIỂM")."""
 
 
 def label(family: str, code: object, language: str = "vi") -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from parindex.criteria import CriteriaSet
 from parindex.errors import Problem, SubmissionError
+from parindex.messages import TOTAL_ROW
 from parindex.review import Review, review
 from parindex.submission import CheckedSubmission, Submission, check_submission
 
@@ -147,7 +148,7 @@ def _final_scores(
             continue
         basis.append("appraised")
         by_area = {s.code: s for s in result.summary}
-        columns["total"][row] = by_area["TỔNG"].appraised_score
+        columns["total"][row] = by_area[TOTAL_ROW].appraised_score
         columns["index"][row] = result.appraised_index
         columns["band"][row] = final_band(result, criteria.compiled)
         columns["complete"][row] = True

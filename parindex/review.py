@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from parindex.criteria import CriteriaSet
 from parindex.engine import made, score
-from parindex.messages import label
+from parindex.messages import TOTAL_ROW, label
 from parindex.numbers import format_date, quantize
 from parindex.per_set import PerSet
 from parindex.report import NodeResult, ScoreReport, Status, format_points
@@ -645,7 +645,14 @@ def review(
     )
     computed_total = report.total if report.complete else None
     summary.append(
-        _area("TỔNG", "TỔNG ĐIỂM", report.max_points, total_self, computed_total, total_appraised)
+        _area(
+            TOTAL_ROW,
+            label("form", "total"),
+            report.max_points,
+            total_self,
+            computed_total,
+            total_appraised,
+        )
     )
     fields = {  # every field, in the model's order, typed here: made without validating again
         "unit_id": unit.unit.id,

@@ -17,21 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from parindex.messages import TOTAL_ROW, band, label
 from parindex.numbers import format_decimal
 from parindex.report import format_points
 from parindex.report_words import group_label, words
 from parindex.results import ProvinceResults, UnitRow
-from parindex.review import SEVERITY_VI, Review, Severity
+from parindex.review import Finding, Review, Severity
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
 __all__ = ["keep_rows", "province_document", "unit_document", "write_docx"]
 
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-SUBJECT = "Kết quả thẩm định Chỉ số cải cách hành chính"
-"""Under "BÁO CÁO": together the heading "Báo cáo kết quả thẩm định Chỉ số cải cách hành chính"."""
 _FINDINGS_PER_UNIT = 5
 
 
@@ -87,7 +84,7 @@ def _cell_lines(cell: Any, lines: list[tuple[str, bool, bool]]) -> None:
         run.bold, run.italic = bold, italic
 
 
-def _masthead(document: DocxDocument, province: str, issuer: str, symbol: str) -> None:
+def _masthead(document: DocxDocument, province: str, symbol: str, text: dict[str, str]) -> None:
     """Issuer and number (left); Quốc hiệu, tiêu ngữ and the place-and-date line (right)."""
     table = document.add_table(rows=1, cols=2)
     _widths(table, [6.0, 10.0])
@@ -97,19 +94,19 @@ def _masthead(document: DocxDocument, province: str, issuer: str, symbol: str) -
     _cell_lines(
         table.cell(0, 0),
         [
-            (f"UBND {province.upper()}", False, False),
-            (issuer.upper(), True, False),
+            (text["doc_committee"].format(province=province, place=place).upper(), False, False),
+            (text["doc_issuer"].upper(), True, False),
             ("———", False, False),
-            (f"Số: …/{symbol}", False, False),
+            (text["doc_number"].format(symbol=symbol), False, False),
         ],
     )
     _cell_lines(
         table.cell(0, 1),
         [
-            (NATION, True, False),
-            (MOTTO, True, False),
+            (text["doc_nation"], True, False),
+            (text["doc_motto"], True, False),
             ("———", False, False),
-            (f"{place}, ngày … tháng … năm …", False, True),
+            (text["doc_place_date"].format(place=place), False, True),
         ],
     )
 
@@ -125,19 +122,19 @@ def _title(document: DocxDocument, lines: list[str]) -> None:
         run.bold = True
 
 
-def _signature(document: DocxDocument, signer: str) -> None:
+def _signature(document: DocxDocument, text: dict[str, str]) -> None:
     """ "Nơi nhận" on the left, the signer's title and name line on the right."""
     document.add_paragraph()
     table = document.add_table(rows=1, cols=2)
     left = table.cell(0, 0)
-    left.paragraphs[0].add_run("Nơi nhận:").bold = True
-    for line in ("- Như trên;", "- Hội đồng thẩm định;", "- Lưu: VT, CCHC."):
+    left.paragraphs[0].add_run(text["doc_recipients"]).bold = True
+    for line in text["doc_recipient_lines"].split("|"):
         left.add_paragraph(line)
     _cell_lines(
         table.cell(0, 1),
         [
-            (signer.upper(), True, False),
-            ("(Ký, ghi rõ họ tên và đóng dấu)", False, True),
+            (text["doc_director"].upper(), True, False),
+            (text["doc_sign"], False, True),
             ("", False, False),
             ("", False, False),
             ("", False, False),
@@ -204,7 +201,7 @@ def _ranking(document: DocxDocument, results: ProvinceResults, language: str) ->
     from parindex import charts
 
     text = words(language)
-    document.add_heading("II. Xếp hạng và xếp loại", level=2)
+    document.add_heading(text["doc_ranking"], level=2)
     for group, rows in results.groups().items():
         label = group_label(group, language)
         document.add_paragraph(text["ranking"].format(group=label) + ":")
@@ -218,25 +215,25 @@ def _ranking(document: DocxDocument, results: ProvinceResults, language: str) ->
                     format_points(r.total),
                     format_points(r.max_points),
                     _pct(r.index),
-                    r.band or text["none"],
+                    band(r.band, language) if r.band else text["none"],
                     text["appraised"] if r.basis == "appraised" else text["not_appraised"],
                 ]
                 for r in rows
             ],
-            [1.4, 4.1, 1.8, 1.5, 1.6, 2.7, 2.9],
+            [1.4, 3.4, 1.8, 2.2, 1.6, 2.7, 2.9],
         )
-        counts = Counter(r.band or text["none"] for r in rows)
-        document.add_paragraph(
-            "Xếp loại: " + "; ".join(f"{band}: {n} đơn vị" for band, n in counts.items()) + "."
-        )
+        counts = Counter(band(r.band, language) if r.band else text["none"] for r in rows)
+        shown = "; ".join(text["doc_class_count"].format(band=b, n=n) for b, n in counts.items())
+        document.add_paragraph(text["doc_classes"].format(counts=shown))
         _picture(document, charts.ranking(results, group, language))
     _picture(document, charts.distribution(results, language))
 
 
-def _areas(document: DocxDocument, results: ProvinceResults) -> None:
+def _areas(document: DocxDocument, results: ProvinceResults, language: str) -> None:
     from parindex import charts
 
-    document.add_heading("III. Phân tích theo lĩnh vực", level=2)
+    text = words(language)
+    document.add_heading(text["doc_areas"], level=2)
     compiled = results.criteria.compiled
     rows = []
     for code in results.areas:
@@ -255,81 +252,97 @@ def _areas(document: DocxDocument, results: ProvinceResults) -> None:
                 lowest.name,
             ]
         )
-    _table(
-        document,
-        ["Mã", "Lĩnh vực", "Trung bình (%)", "Thấp nhất (%)", "Cao nhất (%)", "Đơn vị thấp nhất"],
-        rows,
-        [1.5, 4.9, 2.2, 2.2, 2.2, 3.0],
-    )
-    _picture(document, charts.area_means(results))
+    keys = ("code", "area", "doc_mean", "doc_lowest", "doc_highest", "doc_lowest_unit")
+    _table(document, [text[k] for k in keys], rows, [1.5, 4.9, 2.2, 2.2, 2.2, 3.0])
+    _picture(document, charts.area_means(results, language))
 
 
-def _main_findings(review: Review) -> list[str]:
+def _finding(finding: Finding, language: str) -> str:
+    """A finding as the report lists it: its severity, then its message in ``language``."""
+    message = finding.message_en if language == "en" else finding.message
+    return f"{label('severity', finding.severity, language)}: {message}"
+
+
+def _main_findings(review: Review, language: str) -> list[str]:
     important = [f for f in review.sorted_findings() if f.severity != Severity.INFO]
-    lines = [f"{SEVERITY_VI[f.severity]}: {f.message}" for f in important[:_FINDINGS_PER_UNIT]]
+    lines = [_finding(f, language) for f in important[:_FINDINGS_PER_UNIT]]
     if len(important) > _FINDINGS_PER_UNIT:
-        lines.append(
-            f"và {len(important) - _FINDINGS_PER_UNIT} phát hiện khác (xem báo cáo của đơn vị)."
-        )
+        more = len(important) - _FINDINGS_PER_UNIT
+        lines.append(words(language)["doc_more_findings"].format(n=more))
     return lines
 
 
+def _rank(row: UnitRow) -> str:
+    return "–" if row.rank is None else str(row.rank)
+
+
 def province_document(results: ProvinceResults, language: str = "vi") -> DocxDocument:
-    """The province's appraisal report."""
+    """The province's appraisal report, in ``language`` (``vi`` or ``en``): the set's own
+    words (titles of areas, names of units) as the set writes them."""
     criteria = results.criteria
+    text = words(language)
     document = _new_document()
-    _masthead(document, criteria.province, "Sở Nội vụ", "BC-SNV")
-    _title(document, ["Báo cáo", f"{SUBJECT} năm {results.year}", criteria.title])
-    document.add_heading("I. Tóm tắt", level=2)
+    _masthead(document, criteria.province, "BC-SNV", text)
+    subject = text["doc_subject"].format(year=results.year)
+    _title(document, [text["doc_report"], subject, criteria.title])
+    document.add_heading(text["doc_summary"], level=2)
     appraised = sum(r.basis == "appraised" for r in results.rows)
+    undetermined = sum(1 for r in results.rows if r.undetermined_points)
     for line in (
-        f"Số đơn vị được đánh giá: {len(results.rows)}; đã thẩm định: {appraised}; "
-        f"chưa thẩm định (điểm tính theo số liệu): {len(results.rows) - appraised}.",
-        words("vi")["provisional_note"].format(
+        text["doc_counts"].format(
+            n=len(results.rows), appraised=appraised, computed=len(results.rows) - appraised
+        ),
+        text["provisional_note"].format(
             points=format_points(results.provisional_max), max=format_points(criteria.total_max)
         ),
-        f"Đơn vị còn điểm chưa xác định (thiếu số liệu): "
-        f"{sum(1 for r in results.rows if r.undetermined_points)}.",
+        text["doc_undetermined_units"].format(n=undetermined),
     ):
         document.add_paragraph(line, style="List Bullet")
     if any(r.synthetic for r in results.rows):
-        document.add_paragraph(words("vi")["synthetic"]).runs[0].bold = True
+        document.add_paragraph(text["synthetic"]).runs[0].bold = True
     _ranking(document, results, language)
-    _areas(document, results)
-    document.add_heading("IV. Kết quả và phát hiện chính của từng đơn vị", level=2)
+    _areas(document, results, language)
+    document.add_heading(text["doc_units"], level=2)
     for row in results.rows:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{row.name}: ").bold = True
+        shown = band(row.band, language) if row.band else text["doc_no_class"]
         paragraph.add_run(
-            f"chỉ số {_pct(row.index)}%, {row.band or 'chưa xác định xếp loại'}, "
-            f"hạng {row.rank if row.rank is not None else '–'}."
+            text["doc_unit_line"].format(index=_pct(row.index), band=shown, rank=_rank(row))
         )
-        for line in _main_findings(results.reviews[row.unit]):
+        for line in _main_findings(results.reviews[row.unit], language):
             document.add_paragraph(line, style="List Bullet")
-    _signature(document, "Giám đốc")
+    _signature(document, text)
     return document
 
 
-def unit_document(results: ProvinceResults, row: UnitRow) -> DocxDocument:
+def unit_document(results: ProvinceResults, row: UnitRow, language: str = "vi") -> DocxDocument:
     """One unit's appraisal report: its scores by area, self vs computed vs appraised, findings."""
     review = results.reviews[row.unit]
+    text = words(language)
     document = _new_document()
-    _masthead(document, results.criteria.province, "Sở Nội vụ", "BC-SNV")
-    _title(document, ["Báo cáo", f"{SUBJECT} năm {results.year}", row.name])
-    document.add_heading("I. Kết quả", level=2)
+    _masthead(document, results.criteria.province, "BC-SNV", text)
+    subject = text["doc_subject"].format(year=results.year)
+    _title(document, [text["doc_report"], subject, row.name])
+    document.add_heading(text["doc_results"], level=2)
+    basis = "doc_basis_appraised" if row.basis == "appraised" else "doc_basis_computed"
     document.add_paragraph(
-        f"Tổng điểm {format_points(row.total)}/{format_points(row.max_points)}; chỉ số "
-        f"{_pct(row.index)}%; xếp loại: {row.band or 'chưa xác định'}; hạng "
-        f"{row.rank if row.rank is not None else '–'} trong nhóm "
-        f"{group_label(row.group)}; căn cứ: "
-        f"{'điểm thẩm định' if row.basis == 'appraised' else 'điểm tính theo số liệu (chưa thẩm định)'}."
+        text["doc_unit_result"].format(
+            total=format_points(row.total),
+            max=format_points(row.max_points),
+            index=_pct(row.index),
+            band=band(row.band, language) if row.band else text["doc_class_none"],
+            rank=_rank(row),
+            group=group_label(row.group, language),
+            basis=text[basis],
+        )
     )
     _table(
         document,
-        ["Lĩnh vực", "Tối đa", "Tự chấm", "Tính lại", "Thẩm định"],
+        [text[k] for k in ("area", "max", "self", "computed_col", "appraised_col")],
         [
             [
-                s.title if s.code == "TỔNG" else f"{s.code}. {s.title}",
+                label("form", "total", language) if s.code == TOTAL_ROW else f"{s.code}. {s.title}",
                 format_points(s.max_points),
                 format_points(s.self_score),
                 "–" if s.computed_score is None else format_points(s.computed_score),
@@ -339,15 +352,13 @@ def unit_document(results: ProvinceResults, row: UnitRow) -> DocxDocument:
         ],
         [7.0, 2.2, 2.2, 2.2, 2.4],
     )
-    document.add_heading("II. Phát hiện thẩm định", level=2)
+    document.add_heading(text["doc_findings"], level=2)
     findings = review.sorted_findings()
     if not findings:
-        document.add_paragraph("Không có phát hiện.")
+        document.add_paragraph(text["doc_no_findings"])
     for finding in findings:
-        document.add_paragraph(
-            f"{SEVERITY_VI[finding.severity]}: {finding.message}", style="List Number"
-        )
-    _signature(document, "Giám đốc")
+        document.add_paragraph(_finding(finding, language), style="List Number")
+    _signature(document, text)
     return document
 
 
@@ -364,6 +375,6 @@ def write_docx(results: ProvinceResults, path: str | Path, language: str = "vi")
     folder.mkdir(parents=True, exist_ok=True)
     for row in results.rows:
         unit_path = folder / f"{row.unit}.docx"
-        unit_document(results, row).save(str(unit_path))
+        unit_document(results, row, language).save(str(unit_path))
         written.append(unit_path)
     return written

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,3 +124,62 @@ def test_area_codes_print_whole(texts: dict[str, str]) -> None:
     """The area column is wide enough for "XHH" (it printed "XH" over "H")."""
     areas = texts["bao-cao-2023"].split("Phân tích theo lĩnh vực", 1)[1]
     assert re.search(r"^\s*XHH\s+ĐIỀU TRA", areas, re.M)
+
+
+def _document_text(path: Path) -> str:
+    """Every paragraph of a .docx, tables' cells included, one line each."""
+    import docx
+
+    lines: list[str] = []
+
+    def walk(block: Any) -> None:
+        lines.extend(p.text for p in block.paragraphs)
+        for table in block.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    walk(cell)
+
+    walk(docx.Document(str(path)))
+    return "\n".join(lines)
+
+
+def test_english_reports_say_their_own_words_in_english(
+    results: ProvinceResults, tmp_path: Path
+) -> None:
+    """``--lang en``: headings, table heads, the words around figures, classes, severities
+    and findings in English (they were Vietnamese); the set's own titles and units' names
+    stay as the set writes them."""
+    written = write_docx(results, tmp_path / "report.docx", "en")
+    province = _document_text(written[0])
+    unit = _document_text(next(p for p in written if p.stem == "so-tu-phap-mau"))
+    for words in (
+        "SOCIALIST REPUBLIC OF VIETNAM",
+        "II. Ranking and classes",
+        "III. Analysis by area",
+        "Mean (%)",
+        "Classes: Group I: 3;",
+        "Units assessed: 7; appraised: 2",
+        "index 92,02%, Group I, rank 1.",
+        "error: ",
+        "more findings (see the unit's report)",
+        "Recipients:",
+        "CÔNG TÁC CHỈ ĐẠO",  # an area's title: the set's words
+    ):
+        assert words in province, words
+    for words in ("I. Results", "rank 5 in Departments", "Self-score", "TOTAL", "error: 1.1: "):
+        assert words in unit, words
+    for vietnamese in (
+        "Xếp hạng và xếp loại",
+        "Phân tích theo lĩnh vực",
+        "Xếp loại:",
+        "Nhóm I",
+        "lỗi:",
+        "cảnh báo",
+        "đơn vị tự chấm",
+        "Nơi nhận",
+        "Độc lập",
+        "TỔNG",
+        "Tổng điểm",
+        "Phát hiện thẩm định",
+    ):
+        assert vietnamese not in province + unit, vietnamese
