@@ -266,6 +266,23 @@ def test_explanations_state_their_reading_in_both_languages() -> None:
     assert "(on time, due by the end of 31/12/2022)" in due.explanation_en
 
 
+def test_english_explanations_say_the_kinds_words_in_english() -> None:
+    """A threshold's and a band's range, and an expression's yes/no inputs, in English
+    words in the English sentence ("misses the threshold trên 30%", "= có" before); the
+    Vietnamese sentence keeps the set's own phrase; labels (data) stay as the set writes them."""
+    from parindex.submission import load_submission
+
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    report = score(criteria, load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml"))
+    threshold, band, expression = (report.node(c) for c in ("1.3.1", "3.6.2", "2.2.1"))
+    assert "misses the threshold above 30% → 0,0/1,0 points" in threshold.explanation_en
+    assert "không đạt ngưỡng trên 30% → 0,0/1,0 điểm" in threshold.explanation
+    assert "is in the band from 90% to below 95%" in band.explanation_en
+    assert "thuộc khoảng từ 90% đến dưới 95%" in band.explanation
+    assert "= yes" in expression.explanation_en and "= có" in expression.explanation
+    assert "= có" not in expression.explanation_en and "= không" not in expression.explanation_en
+
+
 def test_an_expression_rule_with_its_own_words_says_them_once(criteria: CriteriaSet) -> None:
     from parindex.submission import load_submission
 

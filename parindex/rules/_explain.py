@@ -6,6 +6,7 @@ import datetime as dt
 import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from parindex.errors import ParindexError
 from parindex.expressions import Call, CompiledExpression, Expr, Name, Value, evaluate
@@ -14,7 +15,19 @@ from parindex.numbers import format_date, format_decimal, quantize
 from parindex.rules._base import Outcome, Scope
 from parindex.rules._model import InputType
 
-__all__ = ["canonical", "display", "format_points", "label", "labels", "scored", "unit_of"]
+if TYPE_CHECKING:
+    from parindex.ranges import Interval
+
+__all__ = [
+    "canonical",
+    "display",
+    "format_points",
+    "label",
+    "labels",
+    "scored",
+    "stated",
+    "unit_of",
+]
 
 _HUNDREDTH = Decimal("0.01")
 
@@ -36,12 +49,17 @@ def display(
     kind: InputType | None = None,
     unit: str | None = None,
     choices: Mapping[str, str] | None = None,
+    language: str = "vi",
 ) -> str:
     """A value as a person reads it: ``có``, ``31/12/2023``, ``97,22%``, ``3 lần``, and a
-    choice of an enum input by its words (``Hoàn thành kế hoạch``, not ``hoan_thanh``)."""
+    choice of an enum input by its words (``Hoàn thành kế hoạch``, not ``hoan_thanh``);
+    in English ``yes``, ``no`` and ``not done`` for the Vietnamese words."""
+    en = language == "en"
     if isinstance(value, bool):
         if kind == InputType.DATE and value is False:
-            return "không thực hiện"
+            return "not done" if en else "không thực hiện"
+        if en:
+            return "yes" if value else "no"
         return "có" if value else "không"
     if isinstance(value, dt.date):
         return format_date(value)
@@ -55,6 +73,15 @@ def display(
     if choices is not None and isinstance(value, str):
         return choices.get(value, value)
     return str(value)
+
+
+def stated(interval: Interval, when: str, unit: str | None, language: str = "vi") -> str:
+    """A rule's range as its sentence says it: the set's own phrase in Vietnamese
+    (``trên 30%``), the same interval in English words (``above 30%``), in the unit the
+    value is shown in (:func:`unit_of`)."""
+    if language != "en":
+        return when
+    return interval.describe(f" {unit}" if unit and unit != "%" else unit or "", "en")
 
 
 def canonical(value: Value) -> str:

@@ -320,10 +320,6 @@ def _en(
     """A value in the English sentences as every English output writes it: ``97,22%``,
     ``31/12/2023``, a choice by its words (:func:`display`), with ``yes``, ``no`` and
     ``not done`` for the Vietnamese words."""
-    if isinstance(value, bool):
-        if kind == InputType.DATE and value is False:
-            return "not done"
-        return "yes" if value else "no"
     if value is None:
         return "(empty)"
-    return display(value, kind, unit, choices)
+    return display(value, kind, unit, choices, "en")

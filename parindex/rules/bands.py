@@ -27,7 +27,7 @@ from parindex.rules._base import (
     ends,
 )
 from parindex.rules._domain import percent_words_on_ratio, value_domain
-from parindex.rules._explain import display, labels, scored, unit_of
+from parindex.rules._explain import display, labels, scored, stated, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, fail, inside, points
 from parindex.rules._model import ExprText, Model, Points, RuleModel
@@ -156,14 +156,15 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
         value = scope.value(compiled.value)
         assert isinstance(value, Decimal)
         vi, en = labels(compiled.value, scope)
-        shown = display(value, unit=unit_of(compiled.value, compiled.unit, scope))
+        unit = unit_of(compiled.value, compiled.unit, scope)
+        shown = display(value, unit=unit)
         for interval, when, _ in compiled.bands:
             if value in interval:
                 return scored(
                     leaf.points(scope),
                     leaf.top,
                     f"{vi} {shown} thuộc khoảng {when}",
-                    f"{en} {shown} is in the band {when}",
+                    f"{en} {shown} is in the band {stated(interval, when, unit, 'en')}",
                 )
         raise EvaluationError(f"{vi} {shown} không thuộc khoảng nào của quy tắc")
 

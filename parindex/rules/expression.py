@@ -60,16 +60,19 @@ class Expression(RuleKind[ExpressionRule, CompiledExpressionRule]):
 
     def explain(self, compiled: CompiledExpressionRule, leaf: Leaf, scope: Scope) -> Outcome:
         got = leaf.points(scope)
-        shown = ", ".join(
-            f"{scope.labels.get(n, n)} = "
-            f"{display(scope.values[n], scope.types.get(n), choices=scope.choices.get(n))}"
-            for n in sorted(compiled.inputs)
+        shown, shown_en = (
+            ", ".join(
+                f"{scope.labels.get(n, n)} = "
+                + display(scope.values[n], scope.types.get(n), None, scope.choices.get(n), lang)
+                for n in sorted(compiled.inputs)
+            )
+            for lang in ("vi", "en")
         )
         if compiled.text:  # the rule's own words are the node's "Cách tính" line already
-            return scored(got, leaf.top, shown, shown)
+            return scored(got, leaf.top, shown, shown_en)
         root = compiled.value.root
         described = f"{expression_words(root, scope.labels)}: {shown}"
-        described_en = f"{expression_words(root, scope.labels, 'en')}: {shown}"
+        described_en = f"{expression_words(root, scope.labels, 'en')}: {shown_en}"
         return scored(got, leaf.top, described, described_en)
 
     def inverse(self, compiled: CompiledExpressionRule, problem: Problem) -> list[Suggestion]:

@@ -24,7 +24,7 @@ from parindex.rules._base import (
     ends,
 )
 from parindex.rules._domain import percent_words_on_ratio, value_domain
-from parindex.rules._explain import display, labels, scored, unit_of
+from parindex.rules._explain import display, labels, scored, stated, unit_of
 from parindex.rules._inverse import Problem, search
 from parindex.rules._lower import choose, inside, points
 from parindex.rules._model import ExprText, Points, RuleModel
@@ -96,15 +96,17 @@ class Threshold(RuleKind[ThresholdRule, CompiledThreshold]):
         value = scope.value(compiled.value)
         assert isinstance(value, Decimal)
         vi, en = labels(compiled.value, scope)
-        shown = display(value, unit=unit_of(compiled.value, compiled.unit, scope))
+        unit = unit_of(compiled.value, compiled.unit, scope)
+        shown = display(value, unit=unit)
         met = value in compiled.interval
         verb_vi = "đạt" if met else "không đạt"
         verb_en = "meets" if met else "misses"
+        when_en = stated(compiled.interval, compiled.when, unit, "en")
         return scored(
             leaf.points(scope),
             leaf.top,
             f"{vi} {shown} {verb_vi} ngưỡng {compiled.when}",
-            f"{en} {shown} {verb_en} the threshold {compiled.when}",
+            f"{en} {shown} {verb_en} the threshold {when_en}",
         )
 
     def inverse(self, compiled: CompiledThreshold, problem: Problem) -> list[Suggestion]:
