@@ -2,8 +2,10 @@
 
 Writing a workbook checks, reviews and lays out each unit, then writes its two sheets: all
 of it per unit, nearly all of the time. :class:`Helper` forks one process once the first
-unit is written; it writes the units from about half way on into its copy of the workbook
-while this process writes the first half. Each of its units comes back as the sheets' state
+unit is written; it writes later units into its copy of the workbook while this process
+writes the first ones. From :data:`_SHARE` of the way on the units go to whichever process
+gets to them first (:class:`_Claims`), so the two end together however fast each runs.
+Each of the other's units comes back as the sheets' state
 (the sealed sheet XML, merges, validations, print setup, protection) and what the summary,
 findings and hidden sheet read of the unit; once this process reaches the unit it *merges*
 it: the strings and formats the unit used first are added to this workbook's tables in the
@@ -25,7 +27,7 @@ import os
 import pickle
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,12 +42,21 @@ __all__ = ["PARALLEL_FROM", "Helper", "reviewed", "widened"]
 PARALLEL_FROM = 24
 """Units from which a second process writes the later units (forking costs some tens of
 milliseconds, merging a unit a few)."""
-_SHARE = 0.5
-"""The first units, written here. This process also receives and merges the other's units
-(about 2 ms a unit) and packs every unit's sheets (a thread), then writes the summary,
-findings and hidden sheet and saves, which no unit can start before the last is merged: the
-two parts should end together. Measured (250 units, session 10): with half each, this
-process's part took some 15 % more CPU than the other's (4,63 against 4,01 s, loaded)."""
+_SHARE = 0.35
+"""The first units, written here; the other process starts at the next and units from there
+on go to whichever process gets to them first (:class:`_Claims`). This process also
+receives and merges the other's units (3-4 ms a unit) and packs every unit's sheets (a
+thread), then writes the summary, findings and hidden sheet and saves, which no unit can
+start before the last is merged: the two parts should end together. A fixed half each
+(sessions 10-13) ended together under load, but idle this process had some 1 s more CPU
+than the other (4,25 against 2,58 s; session 14's start). Low enough that the other
+process is still writing when this one gets here, at any load seen; from here on
+:class:`_Claims` balances the two."""
+_LEAD = 4
+"""How far past the unit this process is at the other process takes its next unit: the
+units just after are left to this process, which would otherwise wait at every unit for
+the one the other is writing, once it has merged all the other had written. Simulated
+with session 14's costs a unit, 2 left this process waiting 0,04-0,2 s, 4 a few ms."""
 
 # the sheet's own attributes that the workbook sets (Workbook._add_sheet) or that hold the
 # other process's objects: everything else of a sealed sheet is its state
@@ -143,7 +154,8 @@ class Helper:
         ):
             return
         self.start = max(2, int(count * _SHARE))
-        self.work = _Work(workbook, formats, write, strip, range(self.start, count), None)
+        self.claims: _Claims | None = None
+        self.work = _Work(workbook, formats, write, strip, None, None)
 
     def _fork(self, work: _Work) -> None:
         """Start the other process, once this one has written the first unit: the strings
@@ -161,6 +173,7 @@ class Helper:
         self.style_map: dict[str, str] = {}
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
+        self.claims = work.claims = _Claims(context, self.count, self.start)
         receive, work.send = context.Pipe(duplex=False)
         widened(receive)
         process = context.Process(target=work.run, daemon=True)
@@ -178,14 +191,13 @@ class Helper:
         self.receiver.start()
 
     def _receive(self, receive: Any) -> None:
-        index = self.start
         try:
             while True:
                 blob = receive.recv_bytes()
+                index = int.from_bytes(blob[:_INDEX], "little")
                 with self.condition:
                     self.received[index] = blob
                     self.condition.notify_all()
-                index += 1
         except (EOFError, OSError):
             pass
         finally:
@@ -201,7 +213,9 @@ class Helper:
         if index == 1 and self.work is not None:
             work, self.work = self.work, None
             self._fork(work)  # this process has written the first unit
-        if index < self.start or self.receiver is None or self.failed:
+        if index < self.start or self.receiver is None or self.failed or self.claims is None:
+            return None
+        if self.claims.here(index):
             return None
         with self.condition:
             while index not in self.received and not self.done.is_set():
@@ -210,7 +224,7 @@ class Helper:
         if not blob:
             self.failed = True  # from here on this process writes: its tables are its own
             return None
-        made: _Unit = pickle.loads(blob)
+        made: _Unit = pickle.loads(memoryview(blob)[_INDEX:])
         return self._merge(made)
 
     def _merge(self, made: _Unit) -> Any:
@@ -249,6 +263,46 @@ class Helper:
         if self.receiver is not None:
             self.receiver.join()
         self.received.clear()
+
+
+_INDEX = 4
+"""The bytes before a unit's pickled sheets: its index."""
+
+
+class _Claims:
+    """Which process writes each unit from ``start`` on, in memory both processes share.
+
+    The other process takes units in order, each at least :data:`_LEAD` past the unit this
+    process is at (:meth:`there`); this process writes every unit the other did not take
+    (:meth:`here`). Each process's units are in increasing order, as merging needs: the
+    other's are merged in the order it wrote them, and this process's tables take every
+    unit's strings and formats in the units' order."""
+
+    def __init__(self, context: Any, count: int, start: int) -> None:
+        self.lock = context.Lock()
+        self.taken = context.RawArray("b", count)
+        """1 where the other process took the unit."""
+        self.at = context.RawValue("q", 0)
+        """The unit this process is at."""
+        self.next = start
+        """The first unit the other process may take (its own count)."""
+
+    def there(self) -> int | None:
+        """The next unit the other process writes (taken), or ``None``: no unit is left."""
+        with self.lock:
+            index: int = max(self.next, self.at.value + _LEAD)
+            if index >= len(self.taken):
+                return None
+            self.taken[index] = 1
+        self.next = index + 1
+        return index
+
+    def here(self, index: int) -> bool:
+        """Whether this process writes unit ``index`` (the other did not take it): from
+        now on the other takes none before ``index + _LEAD``."""
+        with self.lock:
+            self.at.value = index
+            return bool(self.taken[index] == 0)
 
 
 class _MarkedTable(SharedStringTable):  # type: ignore[misc]
@@ -313,20 +367,23 @@ class _Work:
     formats: Any
     write: Callable[[int], Any]
     strip: Callable[[Any], Any]
-    indices: Sequence[int]
     send: Any
     """The pipe's sending end (set when the process is forked)."""
+    claims: _Claims | None
+    """Which process writes each later unit (set when the process is forked)."""
 
     def run(self) -> None:
         table = self.workbook.str_table
         table.__class__, table.marked_from = _MarkedTable, table.unique_count
+        claims = self.claims
         try:
-            for index in self.indices:
+            while claims is not None and (index := claims.there()) is not None:
                 try:
-                    blob = pickle.dumps(self._unit(index), protocol=pickle.HIGHEST_PROTOCOL)
+                    made = self._unit(index)
+                    blob = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
                 except Exception:  # the parent writes this unit and reports what happens there
                     return
-                self.send.send_bytes(blob)
+                self.send.send_bytes(index.to_bytes(_INDEX, "little") + blob)
         finally:
             self.send.close()
 

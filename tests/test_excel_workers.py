@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -131,9 +132,11 @@ def test_units_the_second_process_did_not_write_are_written_here(
     criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
 ) -> None:
     unit = _Work._unit
+    written: list[int] = []  # in the other process (forked): its own list
 
     def failing(self: _Work, index: int) -> Any:
-        if index == self.indices[2]:
+        written.append(index)
+        if len(written) == 3:
             raise RuntimeError("the process fails at its third unit")
         return unit(self, index)
 
@@ -141,6 +144,36 @@ def test_units_the_second_process_did_not_write_are_written_here(
     _written(criteria, units, tmp_path / "alone.xlsx", 1)
     _written(criteria, units, tmp_path / "shared.xlsx", 2)
     _assert_same(tmp_path / "alone.xlsx", tmp_path / "shared.xlsx")
+
+
+def test_units_go_to_whichever_process_gets_to_them_first(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The other process slowed down: this process, once it has merged what the other
+    wrote, writes the units the other has not taken, between the other's."""
+    unit, take = _Work._unit, Helper.take
+    merged: list[int] = []
+    here: list[int] = []
+
+    def slow(self: _Work, index: int) -> Any:
+        time.sleep(0.4)
+        return unit(self, index)
+
+    def taken(self: Helper, index: int) -> Any:
+        kept = take(self, index)
+        (here if kept is None else merged).append(index)
+        return kept
+
+    monkeypatch.setattr(_Work, "_unit", slow)
+    monkeypatch.setattr(Helper, "take", taken)
+    _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    here.clear()
+    _written(criteria, units, tmp_path / "shared.xlsx", 2)
+    start = max(2, int(len(units) * _SHARE))
+    assert merged and [i for i in here if i > min(merged)]  # the two took turns
+    assert sorted(here + merged) == list(range(len(units)))
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "shared.xlsx")
+    assert min(merged) >= start
 
 
 def test_a_bad_unit_written_by_the_second_process_raises_here(
