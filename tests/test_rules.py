@@ -283,6 +283,28 @@ def test_english_explanations_say_the_kinds_words_in_english() -> None:
     assert "= có" not in expression.explanation_en and "= không" not in expression.explanation_en
 
 
+def test_band_problems_say_points_with_a_decimal_comma_in_english(tmp_path: Path) -> None:
+    """A band above the maximum, no band reaching it: the points in English as in Vietnamese
+    ("band gives 2,5, above the maximum 1,5"; it said "2.5" and "1.5")."""
+    from parindex.errors import CriteriaError
+
+    text = (ROOT / "tests" / "data" / "invalid" / "band_points_above_max.yaml").read_text("utf-8")
+    text = text.replace("total_max: 3", 'total_max: "3,5"').replace("points: 2}", 'points: "2,5"}')
+    text = text.replace("    max_points: 2\n", '    max_points: "2,5"\n', 1).replace(
+        'title: "Hoàn thành nhiệm vụ"\n        max_points: 1',
+        'title: "Hoàn thành nhiệm vụ"\n        max_points: "1,5"',
+    )
+    path = tmp_path / "bands.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(CriteriaError) as info:
+        load_criteria(path)
+    english = "\n".join(p.describe("en") for p in info.value.problems)
+    assert "band gives 2,5, above the maximum 1,5" in english
+    assert "no band gives the maximum 1,5" in english
+    vietnamese = "\n".join(p.describe() for p in info.value.problems)
+    assert "khoảng '100%' cho 2,5 điểm, vượt điểm tối đa 1,5" in vietnamese
+
+
 def test_an_expression_rule_with_its_own_words_says_them_once(criteria: CriteriaSet) -> None:
     from parindex.submission import load_submission
 

@@ -114,6 +114,8 @@ def test_real_band_edges_as_the_decisions_write_them() -> None:
         pt.check_band_edges(namdinh, "1.3.1", expect={"30%": 1})
     assert info.value.code == "1.3.1"
     assert "tại 30%" in str(info.value) and "văn bản quy định 1,0 điểm" in str(info.value)
+    english = info.value.message_en  # as the Vietnamese says it (it said "at 30 (", "says 1")
+    assert "at 30% (" in english and "the legal text says 1,0 (declared band:" in english
 
 
 # --- generated sets -----------------------------------------------------------------
@@ -345,6 +347,7 @@ def test_violation_message_names_inputs_with_labels_and_decimal_commas() -> None
     assert message.startswith("Tiêu chí thành phần 3.3.1 (Tỷ lệ hồ sơ giải quyết đúng hạn): ")
     assert "tăng ho_so_dung_han (Số hồ sơ giải quyết đúng hạn) từ 79 hồ sơ lên 80 hồ sơ" in message
     assert "làm điểm giảm 0,5 → 0,25" in message
+    assert "lowers the points 0,5 → 0,25" in info.value.message_en  # it said 0.5 → 0.25
     assert "ho_so_tiep_nhan (Số hồ sơ tiếp nhận) = 100 hồ sơ" in message
     # the report of the same unit is consistent: the mistake is in the rule, not the engine
     report = score(criteria, submission)

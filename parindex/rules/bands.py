@@ -90,7 +90,7 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
                     "points_above_max",
                     f"khoảng '{band.when}' cho {format_decimal(band.points)} điểm, "
                     f"vượt điểm tối đa {format_decimal(top)}",
-                    f"band gives {band.points}, above the maximum {top}",
+                    f"band gives {format_decimal(band.points)}, above the maximum {format_decimal(top)}",
                     (*path, "bands", index, "points"),
                     code,
                     band.points,
@@ -122,7 +122,7 @@ class Bands(RuleKind[BandsRule, CompiledBands]):
             checker.add(
                 "max_unreachable",
                 f"không khoảng nào cho đủ điểm tối đa {format_decimal(top)}",
-                f"no band gives the maximum {top}",
+                f"no band gives the maximum {format_decimal(top)}",
                 (*path, "bands"),
                 code,
             )

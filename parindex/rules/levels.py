@@ -138,7 +138,7 @@ class Levels(RuleKind[LevelsRule, CompiledLevels]):
             checker.add(
                 "max_unreachable",
                 f"không mức nào cho đủ điểm tối đa {format_decimal(top)}",
-                f"no level gives the maximum {top}",
+                f"no level gives the maximum {format_decimal(top)}",
                 (*path, "levels"),
                 code,
             )

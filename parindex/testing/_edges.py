@@ -18,7 +18,6 @@ from parindex.testing._linear import ConstructionError, Solver
 from parindex.testing._rules import construct, domain_of, edges_of, shape_of
 from parindex.testing._violation import (
     InvariantViolation,
-    _en,
     _pts,
     _rule_text,
     _show,
@@ -180,15 +179,15 @@ def _at_edges(check: _Edges) -> None:
             except EvaluationError as exc:
                 raise check.violation(
                     f"không chấm được tại {format_decimal(got)}{unit} ({shown(values)}): {exc}",
-                    f"cannot be scored at {got} ({shown(values)}): {exc}",
+                    f"cannot be scored at {format_decimal(got)}{unit} ({shown(values)}): {exc}",
                 ) from exc
             if declared is not None and engine != declared:
                 band = _band_text(check.node, got)
                 raise check.violation(
                     f"tại {format_decimal(got)}{unit} ({shown(values)}) máy chấm cho "
                     f"{_pts(engine)} điểm, nhưng khoảng '{band}' cho {_pts(declared)} điểm",
-                    f"at {got} ({shown(values)}) the engine gives {_en(engine)} points, but the "
-                    f"band '{band}' gives {_en(declared)}",
+                    f"at {format_decimal(got)}{unit} ({shown(values)}) the engine gives {_pts(engine)} "
+                    f"points, but the band '{band}' gives {_pts(declared)}",
                 )
 
 
@@ -223,8 +222,8 @@ def _as_worded(check: _Edges, text: str) -> None:
             f"{_pts(wanted)} điểm) nhưng khoảng khai báo '{meant}' không chứa {edge_text}: "
             f"đúng {edge_text} rơi vào '{_band_text(node, edge)}' và được {_pts(engine)} điểm",
             f"the rule text says '{phrase}' (exactly {edge_text} belongs to {side_en}: "
-            f"{_en(wanted)} points) but the band '{meant}' leaves {edge_text} out: exactly "
-            f"{edge_text} falls in '{_band_text(node, edge)}' and gets {_en(engine)} points",
+            f"{_pts(wanted)} points) but the band '{meant}' leaves {edge_text} out: exactly "
+            f"{edge_text} falls in '{_band_text(node, edge)}' and gets {_pts(engine)} points",
         )
 
 
@@ -251,6 +250,6 @@ def _as_expected(check: _Edges, expect: Mapping[str | int | Decimal, str | int |
                 f"tại {format_decimal(target)}{unit} ({shown(values)}) quy tắc cho "
                 f"{_pts(engine)} điểm, văn bản quy định {_pts(wanted)} điểm (khoảng khai báo: "
                 f"'{band}')",
-                f"at {target} ({shown(values)}) the rule gives {_en(engine)} points, the legal "
-                f"text says {_en(wanted)} (declared band: '{band}')",
+                f"at {format_decimal(target)}{unit} ({shown(values)}) the rule gives {_pts(engine)} "
+                f"points, the legal text says {_pts(wanted)} (declared band: '{band}')",
             )

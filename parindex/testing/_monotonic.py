@@ -28,7 +28,6 @@ from parindex.testing._violation import (
     _ZERO,
     Direction,
     InvariantViolation,
-    _en,
     _label,
     _pts,
     _rule_text,
@@ -362,7 +361,7 @@ def _verify(
             "monotonic",
             f"{vi}: tăng {label} từ {shown(x1)} lên {shown(x2)} làm điểm giảm "
             f"{_pts(p1)} → {_pts(p2)}",
-            f"{en}: raising {name} from {shown(x1)} to {shown(x2)} lowers the points {_en(p1)} → {_en(p2)}",
+            f"{en}: raising {name} from {shown(x1)} to {shown(x2)} lowers the points {_pts(p1)} → {_pts(p2)}",
             code=node.code,
             details=details,
         )
@@ -373,7 +372,7 @@ def _verify(
             f"{vi}: tăng {label} từ {shown(x1)} lên {shown(x2)} làm điểm tăng "
             f"{_pts(p1)} → {_pts(p2)} (quy tắc này phải giữ nguyên hoặc giảm điểm)",
             f"{en}: raising {name} from {shown(x1)} to {shown(x2)} raises the points "
-            f"{_en(p1)} → {_en(p2)} (this rule must keep or lower them)",
+            f"{_pts(p1)} → {_pts(p2)} (this rule must keep or lower them)",
             code=node.code,
             details=details,
         )

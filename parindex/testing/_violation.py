@@ -18,6 +18,7 @@ from parindex.criteria import (
 from parindex.errors import ParindexError
 from parindex.expressions import Value
 from parindex.messages import label
+from parindex.numbers import format_decimal
 from parindex.report import NodeResult, format_points
 from parindex.testing.describe import describe_value
 
@@ -84,9 +85,9 @@ def _pts(value: Decimal | None) -> str:
     return format_points(value)
 
 
-def _en(value: Decimal | None) -> str:
-    """Points in English text: decimal point, no trailing zeros (``0.5``, ``1``)."""
-    return "?" if value is None else format(value.normalize(), "f")
+def _index(value: Decimal | None) -> str:
+    """An index as every output writes it, both languages: ``84,83%``."""
+    return "?" if value is None else f"{format_decimal(value, 2)}%"
 
 
 def _rule_text(node: Node) -> str:

@@ -45,6 +45,7 @@ from parindex.testing._violation import (
     _ZERO,
     Direction,
     InvariantViolation,
+    _index,
     _label,
     _note,
     _pts,
@@ -81,7 +82,7 @@ def check_bounds(report: ScoreReport) -> None:
             raise InvariantViolation(
                 "bounds",
                 f"{vi}: điểm chưa xác định âm ({_pts(node.undetermined_points)})",
-                f"{en}: negative undetermined points ({node.undetermined_points})",
+                f"{en}: negative undetermined points ({_pts(node.undetermined_points)})",
                 code=node.code,
             )
         if points is None:
@@ -98,15 +99,15 @@ def check_bounds(report: ScoreReport) -> None:
                     "bounds",
                     f"{vi}: điểm tối đa áp dụng {_pts(node.max_points)} vượt điểm tối đa khai "
                     f"báo {_pts(node.declared_max)}",
-                    f"{en}: applicable maximum {node.max_points} above the declared "
-                    f"{node.declared_max}",
+                    f"{en}: applicable maximum {_pts(node.max_points)} above the declared "
+                    f"{_pts(node.declared_max)}",
                     code=node.code,
                 )
         if not low <= points <= high:
             raise InvariantViolation(
                 "bounds",
                 f"{vi}: điểm {_pts(points)} nằm ngoài khoảng [{_pts(low)}; {_pts(high)}]",
-                f"{en}: points {points} outside [{low}, {high}]",
+                f"{en}: points {_pts(points)} outside [{_pts(low)}; {_pts(high)}]",
                 code=node.code,
                 details=[
                     node.explanation,
@@ -118,7 +119,8 @@ def check_bounds(report: ScoreReport) -> None:
                 "bounds",
                 f"{vi}: điểm {_pts(points)} cộng {_pts(node.undetermined_points)} điểm chưa xác "
                 f"định vượt điểm tối đa {_pts(high)}",
-                f"{en}: points {points} plus {node.undetermined_points} undetermined exceed {high}",
+                f"{en}: points {_pts(points)} plus {_pts(node.undetermined_points)} undetermined "
+                f"exceed {_pts(high)}",
                 code=node.code,
             )
     total, top = report.total, report.max_points
@@ -127,13 +129,14 @@ def check_bounds(report: ScoreReport) -> None:
             "bounds",
             f"Tổng điểm {_pts(total)} (chưa xác định {_pts(report.undetermined_points)}) nằm "
             f"ngoài [0; {_pts(top)}]",
-            f"Total {total} (undetermined {report.undetermined_points}) outside [0, {top}]",
+            f"Total {_pts(total)} (undetermined {_pts(report.undetermined_points)}) outside "
+            f"[0; {_pts(top)}]",
         )
     if (report.index is None) != (top == 0):
         raise InvariantViolation(
             "bounds",
-            f"Chỉ số {report.index} không khớp điểm tối đa áp dụng {_pts(top)}",
-            f"Index {report.index} does not match the applicable maximum {top}",
+            f"Chỉ số {_index(report.index)} không khớp điểm tối đa áp dụng {_pts(top)}",
+            f"Index {_index(report.index)} does not match the applicable maximum {_pts(top)}",
         )
     if report.index is not None:
         expected = quantize(total * _HUNDRED / top, Decimal("0.01"))
@@ -142,8 +145,8 @@ def check_bounds(report: ScoreReport) -> None:
                 "bounds",
                 f"Chỉ số {format_decimal(report.index, 2)}% khác {_pts(total)} ÷ {_pts(top)} × "
                 f"100 = {format_decimal(expected, 2)}% hoặc nằm ngoài 0–100%",
-                f"Index {report.index} differs from {total} / {top} × 100 = {expected} or lies "
-                "outside 0–100",
+                f"Index {_index(report.index)} differs from {_pts(total)} ÷ {_pts(top)} × 100 = "
+                f"{_index(expected)} or lies outside 0–100%",
             )
 
 
@@ -192,8 +195,8 @@ def check_sums(report: ScoreReport, criteria: CriteriaSet) -> None:
                 "sums",
                 f"{vi}: điểm {_pts(result.points)}/{_pts(result.max_points)} khác {how_vi} các "
                 f"nút con {_pts(expected)}/{_pts(top)} ({listing})",
-                f"{en}: points {result.points}/{result.max_points} differ from the {how_en} of "
-                f"its children {expected}/{top} ({listing})",
+                f"{en}: points {_pts(result.points)}/{_pts(result.max_points)} differ from the "
+                f"{how_en} of its children {_pts(expected)}/{_pts(top)} ({listing})",
                 code=result.code,
             )
     areas = [a for a in report.areas if a.status != Status.NOT_APPLICABLE]
@@ -204,7 +207,8 @@ def check_sums(report: ScoreReport, criteria: CriteriaSet) -> None:
             "sums",
             f"Tổng điểm {_pts(report.total)}/{_pts(report.max_points)} khác tổng các lĩnh vực "
             f"{_pts(raw)}/{_pts(top)}",
-            f"Total {report.total}/{report.max_points} differs from the areas' sum {raw}/{top}",
+            f"Total {_pts(report.total)}/{_pts(report.max_points)} differs from the areas' sum "
+            f"{_pts(raw)}/{_pts(top)}",
         )
 
 
@@ -236,13 +240,13 @@ def check_not_applicable(
             "not_applicable",
             f"Điểm tối đa áp dụng {_pts(report.max_points)} khác tổng các phần áp dụng "
             f"{_pts(total)}",
-            f"Applicable maximum {report.max_points} differs from {total}",
+            f"Applicable maximum {_pts(report.max_points)} differs from {_pts(total)}",
         )
     if report.index is not None and not _ZERO <= report.index <= _HUNDRED:
         raise InvariantViolation(
             "not_applicable",
             f"Chỉ số {format_decimal(report.index, 2)}% nằm ngoài 0–100%",
-            f"Index {report.index} outside 0–100",
+            f"Index {_index(report.index)} outside 0–100%",
         )
 
 
@@ -291,7 +295,7 @@ class _Applicable:
                 result,
                 f"điểm tối đa áp dụng {_pts(result.max_points)} khác {_pts(expected)} (tổng các "
                 "phần áp dụng)",
-                f"applicable maximum {result.max_points} differs from {expected}",
+                f"applicable maximum {_pts(result.max_points)} differs from {_pts(expected)}",
             )
         return expected
 
@@ -308,7 +312,7 @@ class _Applicable:
                 result,
                 f"không áp dụng nhưng còn điểm {_pts(result.points)}/"
                 f"{_pts(result.max_points)} trong điểm tối đa",
-                f"not applicable but still holds {result.points}/{result.max_points}",
+                f"not applicable but still holds {_pts(result.points)}/{_pts(result.max_points)}",
             )
 
     def condition(
