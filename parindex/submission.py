@@ -173,12 +173,19 @@ def parse_submission(
     With ``criteria``, a submission whose structure is wrong is still checked against the
     set in what the structural errors leave intact (:func:`parindex.salvage.salvage`), so
     a misspelt key or a broken document does not hide a bad value elsewhere.
+
+    Data of the shapes a unit writes is built without pydantic validating it
+    (:func:`parindex.submission_fast.built`: the same submission); any other is validated.
     """
-    try:
-        submission = validate_model(Submission, data, source, SubmissionError, "tệp hồ sơ")
-    except SubmissionError as error:
-        later = _later_problems(data, source, criteria) if criteria is not None else []
-        raise SubmissionError([*error.problems, *later]) from None
+    from parindex.submission_fast import built
+
+    submission = built(data)
+    if submission is None:
+        try:
+            submission = validate_model(Submission, data, source, SubmissionError, "tệp hồ sơ")
+        except SubmissionError as error:
+            later = _later_problems(data, source, criteria) if criteria is not None else []
+            raise SubmissionError([*error.problems, *later]) from None
     submission._source = source
     return submission
 
