@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from parindex import engine
 from parindex.criteria import CriteriaSet
 from parindex.engine import made, score
 from parindex.messages import TOTAL_ROW, label
@@ -232,13 +233,38 @@ _GIVEN_BY: dict[tuple[str, ...], frozenset[str]] = {}
 
 class _Reviewer:
     def __init__(
-        self, criteria: CriteriaSet, checked: CheckedSubmission, report: ScoreReport
+        self,
+        criteria: CriteriaSet,
+        checked: CheckedSubmission,
+        report: ScoreReport,
+        share: bool = False,
     ) -> None:
         self.criteria = criteria
         self.submission = checked.submission
         self.report = report
         self.findings: list[Finding] = []
         self.documents = {d.id: d for d in self.submission.all_documents()}
+        self.of_set = _of_set(criteria)
+        self.said = self.of_set.said if share and not engine._CAREFUL else None
+        """The findings shared with the set's earlier reviews (:meth:`shared`); ``None``:
+        every finding made for this review."""
+
+    def shared(self, key: tuple[object, ...], source: object) -> bool:
+        """Whether the findings an earlier review sharing results made under ``key`` from
+        the very ``source`` (a node's result) were added here, the same frozen objects."""
+        assert self.said is not None
+        found = self.said.get(key)
+        if found is None or found[0] is not source:
+            return False
+        self.findings += found[1]
+        return True
+
+    def keep(self, key: tuple[object, ...], source: object, start: int) -> None:
+        """Keep the findings added since ``start`` for the reviews to come (:meth:`shared`)."""
+        assert self.said is not None
+        if len(self.said) >= _SAID_MOST:
+            self.said.clear()
+        self.said[key] = source, tuple(self.findings[start:])
 
     def add(
         self,
@@ -273,41 +299,58 @@ class _Reviewer:
         self.findings.append(made(Finding, fields, given))
 
     def scores(self, self_scores: Mapping[str, Decimal], final: Mapping[str, Decimal]) -> None:
-        survey_codes = _of_set(self.criteria).given
+        said, entries = self.said, self.submission.self_scores
         for node in self.report.nodes:
-            claimed = self_scores.get(node.code)
+            code = node.code
+            claimed = self_scores.get(code)
             if claimed is None:
                 continue
-            values = {
-                "self_score": claimed,
-                "computed_score": node.points,
-                "appraised_score": final.get(node.code),
-                "evidence": node.evidence,
-            }
-            if node.code in survey_codes:
-                self.add(
-                    "survey_self_scored",
-                    Severity.ERROR,
-                    node,
-                    "tiêu chí chấm bằng điều tra xã hội học, đơn vị không tự chấm "
-                    f"(đơn vị tự chấm {format_points(claimed)})",
-                    f"scored by the survey, not self-scored (self-score {format_points(claimed)})",
-                    values,
-                )
+            appraised = final.get(code)
+            if said is None:
+                self.scored(node, claimed, appraised)
                 continue
-            if node.status == Status.NOT_APPLICABLE:
-                self.add(
-                    "scored_not_applicable",
-                    Severity.ERROR,
-                    node,
-                    f"tiêu chí không áp dụng cho đơn vị nhưng đơn vị tự chấm "
-                    f"{format_points(claimed)} điểm ({node.explanation})",
-                    f"criterion does not apply but was self-scored {format_points(claimed)} "
-                    f"({node.explanation_en})",
-                    values,
-                )
-                continue
-            self.claim(node, claimed, values)
+            # what the findings read beside the node's result: the digits of the scores,
+            # and whether the unit explained its score
+            explanation = entries[code].explanation
+            explained = bool(explanation and explanation.strip())
+            key = ("claim", code, str(claimed), str(appraised), explained)
+            if not self.shared(key, node):
+                start = len(self.findings)
+                self.scored(node, claimed, appraised)
+                self.keep(key, node, start)
+
+    def scored(self, node: NodeResult, claimed: Decimal, appraised: Decimal | None) -> None:
+        """The findings on one self-score."""
+        values = {
+            "self_score": claimed,
+            "computed_score": node.points,
+            "appraised_score": appraised,
+            "evidence": node.evidence,
+        }
+        if node.code in self.of_set.given:
+            self.add(
+                "survey_self_scored",
+                Severity.ERROR,
+                node,
+                "tiêu chí chấm bằng điều tra xã hội học, đơn vị không tự chấm "
+                f"(đơn vị tự chấm {format_points(claimed)})",
+                f"scored by the survey, not self-scored (self-score {format_points(claimed)})",
+                values,
+            )
+            return
+        if node.status == Status.NOT_APPLICABLE:
+            self.add(
+                "scored_not_applicable",
+                Severity.ERROR,
+                node,
+                f"tiêu chí không áp dụng cho đơn vị nhưng đơn vị tự chấm "
+                f"{format_points(claimed)} điểm ({node.explanation})",
+                f"criterion does not apply but was self-scored {format_points(claimed)} "
+                f"({node.explanation_en})",
+                values,
+            )
+            return
+        self.claim(node, claimed, values)
 
     def claim(self, node: NodeResult, claimed: Decimal, values: dict[str, Any]) -> None:
         """A self-score against the maximum, the computed score and the evidence."""
@@ -434,53 +477,73 @@ class _Reviewer:
 
     def documents_checks(self) -> None:
         year = self.submission.year
-        due_days = _of_set(self.criteria).dues  # every node's code
+        due_days = self.of_set.dues  # every node's code
         added = {d.id for a in self.submission.appraisals for d in a.added_documents}
+        said = self.said
         for document in self.submission.all_documents():
             cited = next((c for c in document.supports if c in due_days), None)
             if cited is None:
                 continue
-            first = self.report.node(cited)
-            values = {"evidence": [document.id]}
-            name = _document_name(document)
-            if document.part_of_larger and not (document.section and document.section.strip()):
-                self.add(
-                    "section_not_cited",
-                    Severity.WARNING,
-                    first,
-                    f"{name} là một phần của tài liệu lớn hơn nhưng chưa trích dẫn mục, trang",
-                    f"{document.id} is part of a larger document but cites no section or page",
-                    values,
-                )
-            if document.date is None:
+            if said is None:
+                self.document(document, cited, year, document.id in added)
                 continue
-            dues = [due for c in document.supports if c in due_days for due in due_days[c]]
-            late = [due for due in dues if document.date > due]
-            if late:
-                self.add(
-                    "evidence_after_deadline",
-                    Severity.WARNING,
-                    first,
-                    f"{name} ban hành ngày {format_date(document.date)}, sau hạn "
-                    f"{format_date(min(late))} của tiêu chí",
-                    f"{document.id} dated {format_date(document.date)}, after the criterion's "
-                    f"deadline {format_date(min(late))}",
-                    values,
-                )
-            elif (
-                document.id not in added
-                and document.date.year != year
-                and not any(document.date <= due and due.year == document.date.year for due in dues)
-            ):
-                self.add(
-                    "evidence_outside_year",
-                    Severity.WARNING,
-                    first,
-                    f"{name} ban hành ngày {format_date(document.date)}, ngoài năm đánh giá {year}",
-                    f"{document.id} dated {format_date(document.date)}, outside the "
-                    f"assessed year {year}",
-                    values,
-                )
+            # all a document's findings read of it, of the unit and of the node it cites
+            # first (that node's code, title and maximum: the set's)
+            key = (
+                "document",
+                *(document.id, document.kind, document.number, document.date),
+                *(document.part_of_larger, document.section, tuple(document.supports)),
+                *(year, document.id in added),
+            )
+            if not self.shared(key, None):
+                start = len(self.findings)
+                self.document(document, cited, year, document.id in added)
+                self.keep(key, None, start)
+
+    def document(self, document: Document, cited: str, year: int, added: bool) -> None:
+        """The findings on one document citing ``cited`` first of the nodes with a due day."""
+        due_days = self.of_set.dues
+        first = self.report.node(cited)
+        values = {"evidence": [document.id]}
+        name = _document_name(document)
+        if document.part_of_larger and not (document.section and document.section.strip()):
+            self.add(
+                "section_not_cited",
+                Severity.WARNING,
+                first,
+                f"{name} là một phần của tài liệu lớn hơn nhưng chưa trích dẫn mục, trang",
+                f"{document.id} is part of a larger document but cites no section or page",
+                values,
+            )
+        if document.date is None:
+            return
+        dues = [due for c in document.supports if c in due_days for due in due_days[c]]
+        late = [due for due in dues if document.date > due]
+        if late:
+            self.add(
+                "evidence_after_deadline",
+                Severity.WARNING,
+                first,
+                f"{name} ban hành ngày {format_date(document.date)}, sau hạn "
+                f"{format_date(min(late))} của tiêu chí",
+                f"{document.id} dated {format_date(document.date)}, after the criterion's "
+                f"deadline {format_date(min(late))}",
+                values,
+            )
+        elif (
+            not added
+            and document.date.year != year
+            and not any(document.date <= due and due.year == document.date.year for due in dues)
+        ):
+            self.add(
+                "evidence_outside_year",
+                Severity.WARNING,
+                first,
+                f"{name} ban hành ngày {format_date(document.date)}, ngoài năm đánh giá {year}",
+                f"{document.id} dated {format_date(document.date)}, outside the "
+                f"assessed year {year}",
+                values,
+            )
 
 
 @dataclass(frozen=True)
@@ -493,6 +556,13 @@ class _OfSet:
     """Each node's one due day (:func:`_single_dues`)."""
     ancestors: dict[str, tuple[str, ...]]
     """Each node's ancestors, its parent first."""
+    said: dict[tuple[object, ...], tuple[object, tuple[Finding, ...]]] = field(default_factory=dict)
+    """The findings reviews sharing results made, by what they read (:meth:`_Reviewer.shared`):
+    the same frozen objects for the same node result and digits."""
+
+
+_SAID_MOST = 10_000
+"""The findings' keys a set keeps (emptied when full): a few hundred bytes each."""
 
 
 def _facts(criteria: CriteriaSet) -> _OfSet:
@@ -580,7 +650,11 @@ def _unscored(
         if node.rule is None or node.status in left_out or self_tree.get(code) is not None:
             continue
         unscored.append(code)
-        if not any(a in self_scores for a in ancestors[code]):
+        if any(a in self_scores for a in ancestors[code]):
+            continue
+        key = ("unscored", code)  # the finding reads the node's result alone
+        if reviewer.said is None or not reviewer.shared(key, node):
+            start = len(reviewer.findings)
             reviewer.add(
                 "not_self_scored",
                 Severity.INFO,
@@ -589,6 +663,8 @@ def _unscored(
                 "the unit did not self-score this criterion",
                 {"computed_score": node.points},
             )
+            if reviewer.said is not None:
+                reviewer.keep(key, node, start)
     return unscored
 
 
@@ -610,7 +686,7 @@ def review(
     history, final = _rounds(unit)
     self_scores = {code: s.points for code, s in unit.self_scores.items()}
 
-    reviewer = _Reviewer(criteria, checked, report)
+    reviewer = _Reviewer(criteria, checked, report, share)
     reviewer.scores(self_scores, final)
     reviewer.appraisal_notes(history)
     reviewer.documents_checks()

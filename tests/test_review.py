@@ -10,7 +10,8 @@ import pytest
 
 from parindex import CriteriaSet, Review, Severity, load_criteria, review
 from parindex.loader import SourceMap
-from parindex.submission import parse_submission
+from parindex.report import Status
+from parindex.submission import AppraisedScore, SelfScore, Submission, parse_submission
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -327,3 +328,76 @@ def test_english_findings_write_points_and_dates_as_every_output_does(
         r"appraised score \(\d+,\d+\) differs from the computed score \(\d+,\d+\)",
         unnoted.message_en,
     )
+
+
+def test_reviews_sharing_results_share_the_findings_of_equal_inputs(
+    criteria: CriteriaSet,
+) -> None:
+    # With ``share`` a finding is the very object an earlier review made from the same node
+    # result, self-score digits, appraised score, explanation or document: each variant below
+    # changes one of those and must get the careful review's findings, field by field.
+    from parindex import engine, load_submission
+    from tests.test_engine_results import same
+
+    sample = load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml")
+    base = review(criteria, sample)
+    scores, claims = sample.self_scores, [f for f in base.findings if f.self_score is not None]
+    bare = next(  # no evidence: an explanation decides a finding
+        n
+        for n in base.report.nodes
+        if n.rule is not None and n.status == Status.SCORED and n.declared_max and not n.evidence
+    )
+    cited = next(f.evidence[0] for f in claims if f.evidence)
+    some = next(f.criterion for f in claims if f.code == "over_claimed")
+    dated = next(d for d in sample.documents if d.date is not None)
+    assert dated.date is not None
+    later = sample.appraisals[-1]
+
+    def document(**update: object) -> Submission:
+        kept = [d.model_copy(update=update) if d is dated else d for d in sample.documents]
+        return sample.model_copy(update={"documents": kept})
+
+    def scored(code: str, **update: object) -> Submission:
+        changed = scores[code].model_copy(update=update)
+        return sample.model_copy(update={"self_scores": scores | {code: changed}})
+
+    def explained(text: str) -> Submission:
+        claim = SelfScore(points=bare.declared_max, explanation=text)
+        return sample.model_copy(update={"self_scores": scores | {bare.code: claim}})
+
+    def appraised(points: str) -> Submission:
+        entry = AppraisedScore(points=Decimal(points), note="n")
+        rounds = [
+            a.model_copy(update={"scores": a.scores | {some: entry}}) if a is later else a
+            for a in sample.appraisals
+        ]
+        return sample.model_copy(update={"appraisals": rounds})
+
+    variants = [
+        sample,
+        explained("x"),
+        explained(" "),  # the unit explained no more
+        scored(some, points=scores[some].points + Decimal("0.00")),  # other digits
+        document(date=dated.date.replace(year=2019)),
+        document(part_of_larger=True, section=None),
+        sample.model_copy(  # evidence of other nodes: their results made again
+            update={"documents": [d for d in sample.documents if d.id != cited]}
+        ),
+        appraised("0.25"),  # the last round scores a self-scored criterion
+        appraised("0.5"),
+    ]
+    for unit in [*variants, *variants]:  # the second time, findings shared
+        usual = review(criteria, unit, share=True)
+        engine._CAREFUL = True
+        try:
+            careful = review(criteria, unit)
+        finally:
+            engine._CAREFUL = False
+        same(usual, careful, unit.unit.id)
+    first, again = (review(criteria, sample, share=True) for _ in range(2))
+    pairs = list(zip(first.findings, again.findings, strict=True))
+    shared = [a for a, b in pairs if a.round is None]  # an appraisal round's: made each time
+    assert shared and all(a is b for a, b in pairs if a.round is None)
+    alone = review(criteria, sample)  # not sharing: findings of its own
+    assert not any(a is b for a, b in zip(alone.findings, again.findings, strict=True))
+    assert alone.findings == again.findings
