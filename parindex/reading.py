@@ -669,6 +669,13 @@ def _hex(raw: bytes, at: int) -> str:
 def decode(raw: bytes) -> str:
     """UTF-8 text of a file (a leading UTF-8 BOM is dropped); :class:`_Stop` otherwise."""
     if raw.startswith(_UTF16_32) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
+        if not raw[:4].strip(b"\0"):  # a character in UTF-16 or UTF-32 is never 4 zero bytes
+            raise _Stop(
+                "nul_byte",
+                "tệp bắt đầu bằng các byte NUL: không phải tệp văn bản (tệp hỏng hoặc tệp nhị phân)",
+                "the file starts with NUL bytes: not a text file (damaged, or binary)",
+                1,
+            )
         raise _Stop(
             "encoding",
             "tệp phải mã hóa UTF-8 (tệp này là UTF-16/UTF-32: lưu lại với mã hóa UTF-8)",
@@ -694,7 +701,9 @@ def decode(raw: bytes) -> str:
             "tệp có ký tự NUL (tệp hỏng hoặc không phải văn bản)"
             if char == "\x00"
             else f"tệp có ký tự điều khiển không được phép ({char!r}): xóa ký tự này",
-            f"control character {char!r} in the file",
+            "NUL byte in the file (damaged, or not a text file)"
+            if char == "\x00"
+            else f"control character {char!r} in the file",
             text.count("\n", 0, control.start()) + 1,
         )
     bom = text.find("\ufeff")

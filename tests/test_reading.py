@@ -126,6 +126,26 @@ def test_encodings() -> None:
     assert read_yaml("\ufeffa: Việt\n".encode(), "f.yaml").data == {"a": "Việt"}
 
 
+def test_a_file_of_nul_bytes_is_said_to_be_no_text() -> None:
+    """NUL bytes are no UTF-16/UTF-32 text: said as what they are (it read "this one is
+    UTF-16 or UTF-32"); UTF-16 and UTF-32 without a BOM still read as such."""
+    with pytest.raises(ReadError) as caught:
+        read_yaml(b"\0" * 512, "f.yaml")
+    problem = caught.value.problem
+    assert (problem.kind, problem.line) == ("nul_byte", 1)
+    assert "NUL" in problem.message and "NUL bytes: not a text file" in problem.message_en
+    assert "UTF-16" not in problem.message + problem.message_en
+    for wide in (
+        "a: 1\n".encode("utf-16-le"),
+        "a: 1\n".encode("utf-32-be"),
+        "Đ".encode("utf-32-be"),
+    ):
+        assert problem_of(wide) == ("encoding", 1)
+    with pytest.raises(ReadError) as caught:
+        read_yaml(b"a: 1\nb: 1\x00\n", "f.yaml")
+    assert caught.value.problem.message_en == "NUL byte in the file (damaged, or not a text file)"
+
+
 def test_bounds_on_bytes_and_nodes() -> None:
     assert problem_of(b"a: 1\n" * 10, Bounds(max_bytes=20)) == ("file_too_large", None)
     assert problem_of("[" + "1, " * 50 + "1]", Bounds(max_nodes=20)) == ("too_many_nodes", 1)
