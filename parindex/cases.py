@@ -1,7 +1,8 @@
 """Rule tests as data: cases written by non-programmers, run by ``parindex test``.
 
 A case file (YAML or JSON) holds one case or a list under ``cases:``; each names the
-criteria file (relative to the case file, or to the working folder), a submission
+criteria file relative to the case file's folder (a name relative to the working folder,
+as older files wrote it, is read too), a submission
 written inline, and what is expected, in the style of ``openfisca test``::
 
     criteria: bo-tieu-chi.yaml
@@ -53,8 +54,10 @@ class CaseResult:
 _TOTALS = ("total", "max_points", "index", "undetermined_points")
 
 
-def _shown(value: Decimal | None) -> str:
-    return "trống (chưa xác định)" if value is None else format_decimal(value)
+def _shown(value: Decimal | None, language: str = "vi") -> str:
+    if value is None:
+        return "empty (undetermined)" if language == "en" else "trống (chưa xác định)"
+    return format_decimal(value)
 
 
 def _expected(raw: object) -> Decimal | None:
@@ -75,7 +78,7 @@ def _check_points(report: Any, expected: Mapping[Any, object], fail: Callable[..
                 ("expect", "points", code),
                 f"cần {_shown(wanted)} điểm, tính được {_shown(got)} "
                 f"({report.node(str(code)).explanation})",
-                f"expected {wanted}, computed {got}",
+                f"expected {_shown(wanted, 'en')}, computed {_shown(got, 'en')}",
                 str(code),
             )
     return len(expected)
@@ -103,12 +106,18 @@ def _run_one(
             )
         )
 
-    criteria_path = Path(str(case.get("criteria", "")))
-    for candidate in (base / criteria_path, criteria_path):
-        if candidate.is_file():
-            criteria_path = candidate
-            break
-    criteria = load_criteria(criteria_path)
+    named = str(case.get("criteria", ""))
+    found = next((c for c in (base / named, Path(named)) if c.is_file()), None)
+    if found is None:  # relative to the case file's folder (or, in older files, the working one)
+        fail(
+            ("criteria",),
+            f"không có tệp tiêu chí {named} (tên tính từ thư mục của tệp ca, {base}, "
+            "hoặc từ thư mục đang làm việc)",
+            f"no criteria file {named} (the name is relative to the case file's folder, "
+            f"{base}, or to the working folder)",
+        )
+        return CaseResult(name, 0, tuple(failures))
+    criteria = load_criteria(found)
     data = case.get("submission")
     submission = parse_submission(data, SourceMap(source.file, data, {}))
     report = score(criteria, submission)
@@ -132,7 +141,8 @@ def _run_one(
                 fail(
                     ("expect", key),
                     f"{key}: cần {_shown(_expected(expect[key]))}, tính được {_shown(got_total)}",
-                    f"{key}: expected {expect[key]}, computed {got_total}",
+                    f"{key}: expected {_shown(_expected(expect[key]), 'en')}, "
+                    f"computed {_shown(got_total, 'en')}",
                 )
     if "band" in expect:
         checks += 1

@@ -30,7 +30,7 @@ def _dec(value: object) -> Decimal | None:
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_golden(case: Path) -> None:
     data = _load(case)
-    criteria = load_criteria(ROOT / data["criteria"])
+    criteria = load_criteria(case.parent / data["criteria"])  # named from the case file
     submission = parse_submission(data["submission"], SourceMap(str(case), data["submission"], {}))
     report = score(criteria, submission)
     expect = data["expect"]
