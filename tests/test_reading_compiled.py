@@ -15,7 +15,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from parindex import load_criteria, reading_compiled, synthetic
@@ -256,6 +256,28 @@ def test_two_threads_leave_the_standard_error_stream_as_it_was() -> None:
         second.join(10)
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+UNSURE_TEXTS = ("\n---", "\n...", "\n" + " " * 60, ": \n", ": #", ":  ", "\n:", "\n -", "\n-")
+"""What the two patterns stand for: a text holding any of these is read in Python."""
+
+
+@given(
+    st.lists(
+        st.sampled_from(["\n", "-", ".", ":", " ", "#", "a", " " * 30, "---", "...", "\r"]),
+        max_size=30,
+    ).map("".join)
+)
+@settings(max_examples=500, deadline=None)
+@example("a: b\n - c")
+@example("a:  b")
+@example("a: \n")
+@example("x\n" + " " * 60 + "y")
+def test_the_two_patterns_find_what_nine_texts_do(text: str) -> None:
+    found = reading_compiled._UNSURE_LINE.search(text) or reading_compiled._UNSURE_VALUE.search(
+        text
+    )
+    assert (found is not None) == any(part in text for part in UNSURE_TEXTS)
 
 
 def test_one_tree_and_buffer_read_file_after_file() -> None:
