@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from parindex import engine_units, tree
+from parindex.applicability import applies
 from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
-from parindex.expressions import BoolOp, Expr, Name, Not, Value, evaluate
+from parindex.expressions import Value
 from parindex.messages import expression_words
 from parindex.per_set import PerSet
 from parindex.report import (
@@ -83,45 +84,6 @@ def leaf_points(criteria: CriteriaSet, code: str, values: Mapping[str, Value]) -
 
 
 # --- the tree -------------------------------------------------------------------------
-
-
-def _reads(expr: Expr) -> set[str]:
-    if isinstance(expr, Name):
-        return {expr.name}
-    found: set[str] = set()
-    for value in vars(expr).values():
-        for part in value if isinstance(value, tuple) else (value,):
-            if isinstance(part, Expr):
-                found |= _reads(part)
-    return found
-
-
-def _known(expr: Expr, values: Mapping[str, Value]) -> bool | None:
-    """A condition's truth when some names are missing: ``None`` only if it depends on them.
-
-    ``co_dvsncl and co_tthc`` is false for a unit without ĐVSNCL whatever ``co_tthc`` is.
-    """
-    if isinstance(expr, BoolOp):
-        parts = [_known(v, values) for v in expr.values]
-        decisive = expr.op == "or"  # True decides an 'or', False decides an 'and'
-        if decisive in parts:
-            return decisive
-        return None if None in parts else not decisive
-    if isinstance(expr, Not):
-        inner = _known(expr.operand, values)
-        return None if inner is None else not inner
-    if _reads(expr) <= values.keys():
-        return bool(evaluate(expr, values))
-    return None
-
-
-def applies(node: CompiledNode, values: Mapping[str, Value]) -> bool | None:
-    """Whether a node's ``applies_if`` holds for these values; ``None`` when it cannot be known."""
-    if node.applies_if is None:
-        return True
-    if node.applies_if.names <= values.keys():
-        return bool(evaluate(node.applies_if, values))
-    return _known(node.applies_if.root, values)
 
 
 def _applicability(node: CompiledNode, ctx: _Context) -> tuple[bool | None, list[str]]:
@@ -392,31 +354,72 @@ def _mark_subtree(
     node: CompiledNode,
     ctx: _Context,
     results: list[NodeResult],
-    status: Status,
     why: tuple[str, str],
     missing: list[str] | None = None,
 ) -> None:
-    """Record ``node`` and all its descendants with one status (not applicable, undetermined)."""
-    undetermined = status == Status.MISSING_INPUT
-    counted = node.node.max_points if undetermined and node.counts_in_max else _ZERO
-    results.append(
-        _result(
+    """Record ``node`` and all its descendants as undetermined (whether they apply is not
+    known; not applicable: :func:`_not_applicable`)."""
+    top = node.node.max_points
+    result = _result(
+        node,
+        ctx,
+        status=Status.MISSING_INPUT,
+        points=None,
+        max_points=top if node.counts_in_max else _ZERO,
+        undetermined=top,
+        missing=missing or [],
+        explanation=why[0],
+        explanation_en=why[1],
+    )
+    results.append(result)
+    via = (f"Chưa xác định (theo {node.code})", f"Undetermined (via {node.code})")
+    for child in ctx.compiled.children.get(node.code, ()):
+        _mark_subtree(ctx.compiled.nodes[child], ctx, results, via)
+
+
+_OUT = object()
+"""In a key, before whether a node heads the subtree that does not apply (no value's type)."""
+
+
+def _not_applicable(
+    node: CompiledNode, ctx: _Context, results: list[NodeResult], head: bool = True
+) -> None:
+    """Record ``node``, whose condition does not hold (``head``) or whose ancestor's does not,
+    and its descendants as not applicable. Each result depends on the values its node reads
+    and on ``head`` alone: shared with the units of the set as a scored node's is."""
+    key = (*_key(node, ctx), _OUT, head)
+    result = _recalled(node, ctx, key)
+    if result is None:
+        if head:
+            condition = node.applies_if.root if node.applies_if else None
+            words = (
+                (
+                    expression_words(condition, ctx.labels),
+                    expression_words(condition, ctx.labels, "en"),
+                )
+                if condition is not None
+                else ("", "")
+            )  # the condition in words: never a fact's code
+            note = node.node.applicability_note or f"Điều kiện áp dụng: {words[0]}"
+            vi = f"Không áp dụng cho đơn vị ({note})"
+            en = f"Not applicable to this unit (condition: {words[1]})"
+        else:
+            vi, en = f"Không áp dụng (theo {node.parent})", f"Not applicable (via {node.parent})"
+        result = _result(
             node,
             ctx,
-            status=status,
+            status=Status.NOT_APPLICABLE,
             points=None,
-            max_points=counted,
-            undetermined=node.node.max_points if undetermined else _ZERO,
-            missing=missing or [],
-            explanation=why[0],
-            explanation_en=why[1],
+            max_points=_ZERO,
+            undetermined=_ZERO,
+            missing=[],
+            explanation=vi,
+            explanation_en=en,
         )
-    )
-    via = (f"Không áp dụng (theo {node.code})", f"Not applicable (via {node.code})")
-    if undetermined:
-        via = (f"Chưa xác định (theo {node.code})", f"Undetermined (via {node.code})")
+        _remember(node, ctx, key, result)
+    results.append(result)
     for child in ctx.compiled.children.get(node.code, ()):
-        _mark_subtree(ctx.compiled.nodes[child], ctx, results, status, via)
+        _not_applicable(ctx.compiled.nodes[child], ctx, results, head=False)
 
 
 _STATUS = {status.value: status for status in Status}
@@ -486,23 +489,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
 def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
     applies, missing = (True, []) if node.applies_if is None else _applicability(node, ctx)
     if applies is False:
-        condition = node.applies_if.root if node.applies_if else None
-        words = (
-            (expression_words(condition, ctx.labels), expression_words(condition, ctx.labels, "en"))
-            if condition is not None
-            else ("", "")
-        )  # the condition in words: never a fact's code
-        note = node.node.applicability_note or f"Điều kiện áp dụng: {words[0]}"
-        _mark_subtree(
-            node,
-            ctx,
-            results,
-            Status.NOT_APPLICABLE,
-            (
-                f"Không áp dụng cho đơn vị ({note})",
-                f"Not applicable to this unit (condition: {words[1]})",
-            ),
-        )
+        _not_applicable(node, ctx, results)
         return None
     if applies is None:
         for name in missing:
@@ -512,7 +499,6 @@ def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) ->
             node,
             ctx,
             results,
-            Status.MISSING_INPUT,
             (
                 f"Chưa xác định được có áp dụng hay không: thiếu {labels}",
                 f"Applicability undetermined: missing {labels}",
