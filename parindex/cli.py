@@ -577,9 +577,11 @@ def export_command(
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:
         click.echo(
-            t(
-                f"Đã ghi bảng điểm của {len(submissions)} đơn vị vào {path}",
-                f"Wrote the score sheets of {len(submissions)} unit(s) to {path}",
+            wrapped(
+                t(
+                    f"Đã ghi bảng điểm của {len(submissions)} đơn vị vào {path}",
+                    f"Wrote the score sheets of {len(submissions)} unit(s) to {path}",
+                )
             )
         )
     if left_out:

@@ -296,7 +296,9 @@ def template_command(criteria_file: str, output: str | None, fmt: str, lang: str
     if fmt == "json":
         click.echo(json.dumps({"file": str(path)}, ensure_ascii=False))
     else:
-        click.echo(t(f"Đã ghi khung hồ sơ vào {path}", f"Wrote a submission skeleton to {path}"))
+        click.echo(
+            wrapped(t(f"Đã ghi khung hồ sơ vào {path}", f"Wrote a submission skeleton to {path}"))
+        )
 
 
 @click.command("test")

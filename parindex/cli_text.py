@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from typing import IO
 
 import click
 
@@ -229,10 +230,27 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
     return _gettext(singular if count == 1 else plural)
 
 
+def _echo_wrapped(
+    message: object = None,
+    file: IO[str] | None = None,
+    nl: bool = True,
+    err: bool = False,
+    color: bool | None = None,
+) -> None:
+    """Click's ``echo`` for its errors (``Error: Invalid value for '--format': 'xx' is not
+    one of …`` ran to 88 columns): each line broken between words at the terminal's width
+    (:func:`wrapped`: a path stays whole)."""
+    if isinstance(message, str):
+        message = "\n".join(wrapped(line) if line.strip() else line for line in message.split("\n"))
+    click.utils.echo(message, file, nl, err, color)
+
+
 def install(args: Sequence[str] | None = None) -> None:
-    """Point Click's message lookups at :data:`CLICK_VI` (English with ``--lang en``)."""
+    """Point Click's message lookups at :data:`CLICK_VI` (English with ``--lang en``), and
+    its errors at :func:`_echo_wrapped`."""
     set_language(language_of(sys.argv[1:] if args is None else args))
     click.Context.formatter_class = HelpFormatter
+    setattr(click.exceptions, "echo", _echo_wrapped)  # noqa: B010 - the global show() calls
 
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils"):
         module = getattr(click, name, None) or sys.modules.get(f"click.{name}")

@@ -175,9 +175,11 @@ def _write_appendix(
     written = write_appendix(book, output, criteria)
     marked = sum(1 for row in book.rows if row.priority)
     click.echo(
-        f"Đã ghi {written}: {len(book.rows)} dòng, {marked} nội dung ưu tiên (còn mất điểm)"
-        if lang == "vi"
-        else f"Written {written}: {len(book.rows)} rows, {marked} priorities (points lost)"
+        wrapped(
+            f"Đã ghi {written}: {len(book.rows)} dòng, {marked} nội dung ưu tiên (còn mất điểm)"
+            if lang == "vi"
+            else f"Wrote {written}: {len(book.rows)} rows, {marked} priorities (points lost)"
+        )
     )
 
 
@@ -472,7 +474,7 @@ def progress_command(
     console.print(targets)
     if output:
         written = write_progress_xlsx(result, output, lang)
-        click.echo(f"Đã ghi {written}" if lang == "vi" else f"Written {written}")
+        click.echo(wrapped(f"Đã ghi {written}" if lang == "vi" else f"Wrote {written}"))
 
 
 def _by_office(rows: list[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:

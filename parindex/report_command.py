@@ -156,10 +156,12 @@ def _report(
 
         written = write_docx(results, target, language=lang)
         click.echo(
-            text(
-                f"Đã ghi {len(written)} báo cáo Word: {written[0]} …",
-                f"Wrote {len(written)} Word report(s): {written[0]} …",
-                lang,
+            wrapped(
+                text(
+                    f"Đã ghi {len(written)} báo cáo Word: {written[0]} …",
+                    f"Wrote {len(written)} Word report(s): {written[0]} …",
+                    lang,
+                )
             )
         )
         return
@@ -167,9 +169,11 @@ def _report(
 
     write_html(results, str(target), language=lang)
     click.echo(
-        text(
-            f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}",
-            f"Wrote the report of {len(results.rows)} unit(s) to {target}",
-            lang,
+        wrapped(
+            text(
+                f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}",
+                f"Wrote the report of {len(results.rows)} unit(s) to {target}",
+                lang,
+            )
         )
     )

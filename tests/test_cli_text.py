@@ -115,3 +115,38 @@ def test_every_help_fits_80_columns_and_the_command_list_cuts_no_line(lang: str)
         shown = runner.invoke(main, args, terminal_width=80).output
         too_long = [line for line in shown.splitlines() if len(line) > 80]
         assert not too_long, (name, too_long)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_clicks_usage_errors_fit_80_columns(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Click's own error line ran to 88 (English) and 104 (Vietnamese) columns."""
+    monkeypatch.setenv("COLUMNS", "80")
+    root = Path(__file__).resolve().parent.parent
+    args = ["rank", str(root / "criteria" / "namdinh-stnmt-2023.yaml"), str(root / "evidence")]
+    result = CliRunner().invoke(main, [*args, "--format", "xx", "--lang", lang])
+    assert result.exit_code == 2
+    lines = result.stderr.rstrip("\n").split("\n")
+    assert all(len(line) <= 80 for line in lines), lines
+    said = " ".join(result.stderr.split())
+    assert (
+        "is not one of 'text', 'table', 'json', 'csv'." if lang == "en" else "không thuộc"
+    ) in said
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_wrote_line_fits_80_columns_with_its_path_whole(
+    lang: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ "Wrote the report of 1 unit(s) to PATH": the path on its own line when the line
+    would pass 80 columns, never cut."""
+    monkeypatch.setenv("COLUMNS", "80")
+    root = Path(__file__).resolve().parent.parent
+    target = tmp_path / "a-rather-long-folder-name-for-the-reports-of-the-province" / "kq.html"
+    target.parent.mkdir()
+    sample = str(root / "evidence" / "so-tnmt-mau-2023.yaml")
+    args = ["report", str(root / "criteria" / "namdinh-stnmt-2023.yaml"), sample]
+    result = CliRunner().invoke(main, [*args, "-o", str(target), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert all(len(line) <= 80 or line.strip() == str(target) for line in lines), lines
+    assert f"  {target}" in lines and len(lines) == 2
