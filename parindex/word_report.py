@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["keep_rows", "province_document", "unit_document", "write_docx"]
 
 _FINDINGS_PER_UNIT = 5
+_RANKING_WIDTHS = ([1.4, 4.1, 1.8, 1.5, 1.6, 2.7, 2.9], [1.4, 3.4, 1.8, 2.2, 1.6, 2.7, 2.9])
+"""The ranking table's columns (cm): "Maximum" needs 2,2 cm where "Tối đa" fits in 1,5."""
 
 
 def _pct(value: Decimal | None) -> str:
@@ -220,7 +222,7 @@ def _ranking(document: DocxDocument, results: ProvinceResults, language: str) ->
                 ]
                 for r in rows
             ],
-            [1.4, 3.4, 1.8, 2.2, 1.6, 2.7, 2.9],
+            _RANKING_WIDTHS[1 if language == "en" else 0],
         )
         counts = Counter(band(r.band, language) if r.band else text["none"] for r in rows)
         shown = "; ".join(text["doc_class_count"].format(band=b, n=n) for b, n in counts.items())
