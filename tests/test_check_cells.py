@@ -17,6 +17,7 @@ from parindex.check_cells import (
     _BAD,
     _column_of,
     _decimal_table,
+    _decimals_of,
     _ints_and_floats,
     _ints_at_once,
     _typed,
@@ -125,3 +126,31 @@ def test_the_table_of_decimals_holds_every_number_asked_for(columns: list[list[i
             assert asked.setdefault(value, found) is found
     table = _decimal_table(np.array([max(asked)], dtype=np.int64))
     assert all(table[value] is found for value, found in asked.items())
+
+
+_FEW_PLACES = st.builds(
+    lambda k, places: k / 10**places, st.integers(-(10**16), 10**16), st.integers(0, 8)
+)
+"""Floats a file writes with a few decimal places (62149.7, 0.05, 1e-05), some past 10**15."""
+
+
+@settings(max_examples=300)
+@given(floats=st.lists(st.one_of(_FEW_PLACES, st.floats(allow_nan=False)), max_size=20))
+def test_decimals_of_floats_are_those_of_their_repr(floats: list[float]) -> None:
+    """Each float's decimal made without ``repr`` has the very digits and exponent of
+    ``Decimal(repr(f))`` (``5.0`` stays ``5.0``, ``1e-05`` keeps its exponent), wherever
+    it falls: few places or many, below 1e-4, past 1e15, subnormal, negative."""
+    floats = [f for f in floats if f != 0 and math.isfinite(f)]
+    got = _decimals_of(floats)
+    assert all(type(d) is Decimal for d in got)
+    assert [d.as_tuple() for d in got] == [Decimal(repr(f)).as_tuple() for f in floats]
+
+
+def test_decimals_of_usual_floats_and_edges() -> None:
+    """Amounts, halves, whole floats, tiny and huge ones: ``repr``'s decimal each time (a
+    planted ``places`` of 0, which gives ``5`` for ``5.0``, or a scale past 15 digits fails)."""
+    floats = [62149.7, 1656.8, 0.5, 5.0, 100.0, 99.99, 0.1, 0.05, 1e-05, 1.5e-05, 2.5e-07]
+    floats += [123456789012345.6, 12345678901234.56, 1e15, 1e16, 9007199254740993.0, 5e-324]
+    floats += [-f for f in floats] + [0.1 + 0.2, 1 / 3, 2.675, 1e22, 1.7976931348623157e308]
+    got = _decimals_of(floats)
+    assert [d.as_tuple() for d in got] == [Decimal(repr(f)).as_tuple() for f in floats]
