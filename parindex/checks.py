@@ -188,6 +188,13 @@ class Columns:
 
 _DISTINCT = frozenset({InputType.DATE, InputType.ENUM})
 """Inputs whose distinct cells are gathered while in cache (few distinct, each typed once)."""
+_USUAL: dict[InputType, type] = {
+    InputType.YES_NO: bool,
+    InputType.DATE: dt.date,
+    InputType.ENUM: str,
+    **dict.fromkeys((InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT), int),
+}
+"""The Python type an input's cells usually are in a file (told by an identity a cell)."""
 _FEW = 64
 """Units whose names and cells are read together (some 250 KB of dict entries: in cache)."""
 _UNIT = ("criteria", "unit", "values", "year")
@@ -266,15 +273,18 @@ class _Many:
         first = tuple(values[0]) if values else declared
         known = first if first == declared else declared
         # Each input's column made at its size once; a few units at a time, their names are
-        # read, then their cells put in the columns and their Python types noted while the
-        # few are in cache (a pass over 10,000 scattered units and cells misses it each time).
+        # read, then their cells put in one flat list (unit after unit, in the declared
+        # order), each input's cells a strided slice of it, and their Python types told while
+        # the few are in cache (a pass over 10,000 scattered units and cells misses it each
+        # time; `zip` of the few units' values took twice as long as the flat list).
         columns: list[list[Any]] = [[None] * self.n for _ in names]
-        types: list[set[type]] = [set() for _ in names]
+        told = _Kinds([spec.type for spec in self.inputs.values()])
         numeric = [i for i, spec in enumerate(self.inputs.values()) if spec.type in _NUMBERS]
         read = _Ints(numeric, self.n)
         sets = _Distinct(
             [i for i, spec in enumerate(self.inputs.values()) if spec.type in _DISTINCT]
         )
+        strides = [slice(i, None, len(names)) for i in range(len(names))]
         self.in_order = []
         for start in range(0, self.n, _FEW):
             few = values[start : start + _FEW]
@@ -284,13 +294,15 @@ class _Many:
                 v.values() if ordered else map(v.get, names)
                 for v, ordered in zip(few, in_order, strict=True)
             )
-            cells = list(zip(*units, strict=True)) if names else []  # a tuple an input
+            flat = list(chain.from_iterable(units))
+            cells = list(map(flat.__getitem__, strides))  # a list an input
             rows = repeat(slice(start, start + len(few)))
             deque(map(operator.setitem, columns, rows, cells), maxlen=0)
-            deque(map(set.update, types, map(map, repeat(type), cells)), maxlen=0)
+            told.add(flat, strides, cells)
             read.add(start, cells)
             sets.add(cells)
             facts.add(start, start + len(few))
+        types = told.found()
         self.flag(list(map(operator.not_, facts.declared)))
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
@@ -433,12 +445,8 @@ class _Many:
         frame = _Frame(list(self.inputs), changed, columns)
         usual = ~self.flagged & ~self.nulls & np.array(self.in_order, dtype=bool)
         rows = np.flatnonzero(usual).tolist()
-        values = map(
-            _Values,  # built when read
-            repeat(frame),
-            rows,
-            map(self.unit_facts.__getitem__, rows),
-            map(self.given.__getitem__, rows),
+        values = _Values.made(  # built when read
+            frame, rows, map(self.unit_facts.__getitem__, rows), map(self.given.__getitem__, rows)
         )
         made = _results_of(list(map(self.units.__getitem__, rows)), values)
         if len(rows) == self.n:
@@ -534,25 +542,33 @@ class _Values(Mapping[str, Value]):
     were when checked; pickled (or copied) as the plain dict.
     """
 
-    __slots__ = ("_built", "_facts", "_frame", "_given", "_row")
+    __slots__ = ("_built", "_source")
 
-    def __init__(
-        self, frame: _Frame, row: int, facts: dict[str, bool], given: dict[str, Any]
-    ) -> None:
-        self._built: dict[str, Value] | None = None
-        self._frame: _Frame | None = frame
-        self._row = row
-        # The unit's own dicts, not the unit: kept on it (its `_checked`), this would
-        # refer back to it.
-        self._facts = facts
-        self._given = given
+    _built: dict[str, Value] | None
+    _source: tuple[_Frame, int, dict[str, bool], dict[str, Any]] | None
+    """What builds it (the unit's own dicts, not the unit: kept on it, its `_checked`, this
+    would refer back to it); ``None`` once built."""
+
+    @staticmethod
+    def made(
+        frame: _Frame, rows: list[int], facts: Iterable[dict[str, bool]], given: Iterable[Any]
+    ) -> list[_Values]:
+        """The values of each unit ``rows[i]`` (its facts ``facts[i]``, its values as given
+        ``given[i]``), made by C-level calls: no Python frame a unit (an ``__init__`` by
+        ``map`` was 2,8 µs a unit at load 5)."""
+        made = list(map(object.__new__, repeat(_Values, len(rows))))
+        deque(map(object.__setattr__, made, repeat("_built"), repeat(None)), maxlen=0)
+        sources = zip(repeat(frame), rows, facts, given)
+        deque(map(object.__setattr__, made, repeat("_source"), sources), maxlen=0)
+        return made
 
     def _dict(self) -> dict[str, Value]:
         built = self._built
         if built is None:
-            assert self._frame is not None  # set until built
-            built = self._built = self._frame.build(self._row, self._facts, self._given)
-            self._frame = None  # the columns may go once every unit's values are built
+            assert self._source is not None  # set until built
+            frame, row, facts, given = self._source
+            built = self._built = frame.build(row, facts, given)
+            self._source = None  # the columns may go once every unit's values are built
         return built
 
     def __getitem__(self, name: str) -> Value:
@@ -638,6 +654,33 @@ def _results_of(
     return made
 
 
+class _Kinds:
+    """Each input's Python types, told a few units at a time while in cache: the flat list's
+    types at once, then each input's count of its usual type (an identity a cell); only an
+    input holding another type has its types gathered as a set."""
+
+    __slots__ = ("found_usual", "others", "usual")
+
+    def __init__(self, inputs: list[InputType]) -> None:
+        self.usual = list(map(_USUAL.__getitem__, inputs))
+        self.found_usual = [False] * len(inputs)
+        self.others: list[set[type]] = [set() for _ in inputs]
+
+    def add(self, flat: list[Any], strides: list[slice], cells: list[list[Any]]) -> None:
+        """The few units' cells, as one flat list and as a list an input (``strides``)."""
+        types = list(map(type, flat))
+        counts = list(map(list.count, map(types.__getitem__, strides), self.usual))
+        self.found_usual = list(map(operator.or_, self.found_usual, map(bool, counts)))
+        few = list(map(len, cells))
+        for index in compress(range(len(counts)), map(operator.ne, counts, few)):
+            self.others[index].update(types[strides[index]])
+
+    def found(self) -> list[set[type]]:
+        """Each input's Python types (``NoneType`` for a missing cell)."""
+        usual = zip(self.others, self.usual, self.found_usual, strict=True)
+        return [others | {kind} if seen else others for others, kind, seen in usual]
+
+
 class _Ints:
     """The numeric columns' cells as int64, read a few units at a time while in cache.
 
@@ -653,8 +696,8 @@ class _Ints:
         """Row ``at``: the cells of input ``indices[at]``, in unit order."""
         self.refused: set[int] = set()
 
-    def add(self, start: int, cells: list[tuple[Any, ...]]) -> None:
-        """The few units' cells from ``start`` (one tuple an input)."""
+    def add(self, start: int, cells: list[list[Any]]) -> None:
+        """The few units' cells from ``start`` (one list an input)."""
         if not self.indices or not cells:
             return
         few = len(cells[0])
@@ -688,8 +731,8 @@ class _Distinct:
         self.indices = indices
         self.sets: list[set[Any]] | None = [set() for _ in indices]
 
-    def add(self, cells: list[tuple[Any, ...]]) -> None:
-        """The few units' cells (one tuple an input)."""
+    def add(self, cells: list[list[Any]]) -> None:
+        """The few units' cells (one list an input)."""
         if not cells or self.sets is None:
             return
         try:
