@@ -7,15 +7,20 @@ once per distinct value, dates of one year by their least and greatest. A cell t
 check would refuse comes back as :data:`_BAD` (the careful check words the problem); a
 column this cannot type at once is typed cell by cell through ``typed_value`` itself.
 Properties in ``tests/test_check_cells.py`` compare each way with ``typed_value`` cell by cell.
+
+Also what reads the cells a few units at a time while they are in cache (:class:`_Kinds`,
+:class:`_Ints`, :class:`_Distinct`): their Python types, the numeric ones as int64, the
+distinct dates and choices.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections import deque
 from collections.abc import Sequence
 from decimal import Context, Decimal
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 import numpy as np
@@ -350,3 +355,102 @@ def _one_by_one(spec: Input, cells: list[Any], years: Sequence[int]) -> list[Any
             typed = memo[key] = _typed(spec, cell, year)
         out.append(typed)
     return out
+
+
+_USUAL: dict[InputType, type] = {
+    InputType.YES_NO: bool,
+    InputType.DATE: dt.date,
+    InputType.ENUM: str,
+    **dict.fromkeys((InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT), int),
+}
+"""The Python type an input's cells usually are in a file (told by an identity a cell)."""
+
+
+class _Kinds:
+    """Each input's Python types, told a few units at a time while in cache: the flat list's
+    types at once, then each input's count of its usual type (an identity a cell); only an
+    input holding another type has its types gathered as a set."""
+
+    __slots__ = ("found_usual", "others", "usual")
+
+    def __init__(self, inputs: list[InputType]) -> None:
+        self.usual = list(map(_USUAL.__getitem__, inputs))
+        self.found_usual = [False] * len(inputs)
+        self.others: list[set[type]] = [set() for _ in inputs]
+
+    def add(self, flat: list[Any], strides: list[slice], few: int) -> None:
+        """The ``few`` units' cells, as one flat list (an input's: ``strides``)."""
+        types = list(map(type, flat))
+        counts = list(map(list.count, map(types.__getitem__, strides), self.usual))
+        self.found_usual = list(map(operator.or_, self.found_usual, map(bool, counts)))
+        for index in compress(range(len(counts)), map(operator.ne, counts, repeat(few))):
+            self.others[index].update(types[strides[index]])
+
+    def found(self) -> list[set[type]]:
+        """Each input's Python types (``NoneType`` for a missing cell)."""
+        usual = zip(self.others, self.usual, self.found_usual, strict=True)
+        return [others | {kind} if seen else others for others, kind, seen in usual]
+
+
+class _Ints:
+    """The numeric columns' cells as int64, read a few units at a time while in cache.
+
+    Valid for a column whose every cell is a Python ``int`` (``np.fromiter`` reads a float,
+    a text or a ``bool`` too, silently: the caller asks only for such columns); a column
+    holding a cell that ``fromiter`` refuses (``None``, beyond int64) is left out."""
+
+    __slots__ = ("cells", "indices", "refused")
+
+    def __init__(self, indices: list[int], n: int) -> None:
+        self.indices = indices
+        self.cells = np.empty((len(indices), n), dtype=np.int64)
+        """Row ``at``: the cells of input ``indices[at]``, in unit order."""
+        self.refused: set[int] = set()
+
+    def add(self, start: int, cells: list[list[Any]]) -> None:
+        """The few units' cells from ``start`` (one list an input)."""
+        if not self.indices or not cells:
+            return
+        few = len(cells[0])
+        picked = list(map(cells.__getitem__, self.indices))
+        block = self.cells[:, start : start + few]
+        try:
+            block[:] = np.fromiter(
+                chain.from_iterable(picked), dtype=np.int64, count=few * len(picked)
+            ).reshape(len(picked), few)
+        except (TypeError, ValueError, OverflowError):  # a null, a text, a big number
+            for at, column in enumerate(picked):
+                try:
+                    block[at] = np.fromiter(column, dtype=np.int64, count=few)
+                except (TypeError, ValueError, OverflowError):
+                    self.refused.add(self.indices[at])
+
+    def columns(self) -> dict[int, npt.NDArray[np.int64]]:
+        """Each numeric column's int64 cells by the input's index, but the refused ones."""
+        pairs = enumerate(self.indices)
+        return {index: self.cells[at] for at, index in pairs if index not in self.refused}
+
+
+class _Distinct:
+    """Some columns' distinct cells, gathered a few units at a time while in cache (dates:
+    a few hundred distinct of 10,000 cells); none once a cell is unhashable (a list in
+    YAML: its column is typed one by one, and the others make their sets as before)."""
+
+    __slots__ = ("indices", "sets")
+
+    def __init__(self, indices: list[int]) -> None:
+        self.indices = indices
+        self.sets: list[set[Any]] | None = [set() for _ in indices]
+
+    def add(self, cells: list[list[Any]]) -> None:
+        """The few units' cells (one list an input)."""
+        if not cells or self.sets is None:
+            return
+        try:
+            deque(map(set.update, self.sets, map(cells.__getitem__, self.indices)), maxlen=0)
+        except TypeError:
+            self.sets = None
+
+    def found(self) -> dict[int, set[Any]]:
+        """Each column's set of cells by the input's index (none: a cell was unhashable)."""
+        return {} if self.sets is None else dict(zip(self.indices, self.sets, strict=True))

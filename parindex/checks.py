@@ -47,7 +47,10 @@ from parindex.check_cells import (
     _WHOLE_LIMIT,
     Mask,
     _column_of,
+    _Distinct,
+    _Ints,
     _ints_at_once,
+    _Kinds,
 )
 from parindex.collector import paused
 from parindex.criteria import CriteriaSet, InputType
@@ -188,13 +191,6 @@ class Columns:
 
 _DISTINCT = frozenset({InputType.DATE, InputType.ENUM})
 """Inputs whose distinct cells are gathered while in cache (few distinct, each typed once)."""
-_USUAL: dict[InputType, type] = {
-    InputType.YES_NO: bool,
-    InputType.DATE: dt.date,
-    InputType.ENUM: str,
-    **dict.fromkeys((InputType.COUNT, InputType.RATIO, InputType.PERCENT, InputType.AMOUNT), int),
-}
-"""The Python type an input's cells usually are in a file (told by an identity a cell)."""
 _FEW = 64
 """Units whose names and cells are read together (some 250 KB of dict entries: in cache)."""
 _UNIT = ("criteria", "unit", "values", "year")
@@ -215,8 +211,17 @@ def _fields(models: Sequence[Any], names: tuple[str, ...]) -> list[tuple[Any, ..
 class _Many:
     """The column checks of many submissions against one set; flags what needs the careful one."""
 
-    def __init__(self, criteria: CriteriaSet, submissions: Sequence[Submission]) -> None:
+    def __init__(
+        self, criteria: CriteriaSet, submissions: Sequence[Submission], handed: bool
+    ) -> None:
         self.criteria = criteria
+        self.handed = handed
+        """Whether the typed columns go to the caller (:func:`check_columns`): every one made."""
+        self.needed = frozenset(
+            n for check, _ in criteria.compiled.constraints for n in check.names
+        )
+        self.unread: list[str] = []
+        """Yes/no inputs without a column (:meth:`sweep`), typed as given."""
         self.units = list(submissions)
         self.n = len(self.units)
         self.flagged = np.zeros(self.n, dtype=bool)
@@ -266,53 +271,20 @@ class _Many:
         facts = _Facts(self.facts, self.unit_facts, self.n)
         self.typed.update(zip(self.facts, facts.columns, strict=True))
         values = self.given
-        names = list(self.inputs)
-        declared = tuple(names)
-        # The usual file: every input, in the declared order. Compared with the first unit's
-        # names when they are those: units built alike share their name objects (equal at once).
-        first = tuple(values[0]) if values else declared
-        known = first if first == declared else declared
-        # Each input's column made at its size once; a few units at a time, their names are
-        # read, then their cells put in one flat list (unit after unit, in the declared
-        # order), each input's cells a strided slice of it, and their Python types told while
-        # the few are in cache (a pass over 10,000 scattered units and cells misses it each
-        # time; `zip` of the few units' values took twice as long as the flat list).
-        columns: list[list[Any]] = [[None] * self.n for _ in names]
-        told = _Kinds([spec.type for spec in self.inputs.values()])
-        numeric = [i for i, spec in enumerate(self.inputs.values()) if spec.type in _NUMBERS]
-        read = _Ints(numeric, self.n)
-        sets = _Distinct(
-            [i for i, spec in enumerate(self.inputs.values()) if spec.type in _DISTINCT]
-        )
-        strides = [slice(i, None, len(names)) for i in range(len(names))]
-        self.in_order = []
-        for start in range(0, self.n, _FEW):
-            few = values[start : start + _FEW]
-            in_order = list(map(operator.eq, map(tuple, few), repeat(known)))
-            self.in_order += in_order
-            units = (
-                v.values() if ordered else map(v.get, names)
-                for v, ordered in zip(few, in_order, strict=True)
-            )
-            flat = list(chain.from_iterable(units))
-            cells = list(map(flat.__getitem__, strides))  # a list an input
-            rows = repeat(slice(start, start + len(few)))
-            deque(map(operator.setitem, columns, rows, cells), maxlen=0)
-            told.add(flat, strides, cells)
-            read.add(start, cells)
-            sets.add(cells)
-            facts.add(start, start + len(few))
-        types = told.found()
+        columns, types, ints, distinct = self.sweep(facts)
         self.flag(list(map(operator.not_, facts.declared)))
         if not all(self.in_order):
             self.flag([not self.inputs.keys() >= v.keys() for v in values])
         years = self.years
         one_year = years[0] if years and years.count(years[0]) == len(years) else None
         only_int = {int}
-        ints, distinct = read.columns(), sets.found()
         for index, ((name, spec), cells, kinds) in enumerate(
             zip(self.inputs.items(), columns, types, strict=True)
         ):
+            if cells is None:  # a yes/no column nobody reads, every cell a yes/no: as given
+                self.same.add(name)
+                self.unread.append(name)
+                continue
             if spec.type in _NUMBERS and kinds == only_int:
                 at_once = _ints_at_once(spec, cells, ints.get(index))
                 if at_once is not None:  # every cell a whole number inside the range
@@ -334,6 +306,83 @@ class _Many:
             elif not refused and spec.type in _NUMBERS and float in found and found <= _INT_FLOAT:
                 self.mixed[name] = cells
 
+    def sweep(
+        self, facts: _Facts
+    ) -> tuple[
+        list[list[Any] | None],
+        list[set[type]],
+        dict[int, npt.NDArray[np.int64]],
+        dict[int, set[Any]],
+    ]:
+        """Each input's column (``None``: not read, below), its cells' Python types, the
+        numeric columns as int64 and the date and choice columns' distinct cells by the
+        input's index; the declared order tested and the facts read on the way.
+
+        A few units at a time, their names are read, then their cells put in one flat list
+        (unit after unit, in the declared order), each input's cells a strided slice of it,
+        and their Python types told while the few are in cache (a pass over 10,000 scattered
+        units and cells misses it each time; ``zip`` of the few units' values took twice as
+        long as the flat list). In :func:`check_many`, a yes/no input no constraint reads
+        has no column (77 of the 2023 set's 136 inputs: 6 MB of fresh memory): its cells are
+        typed as themselves, so the values are built from the units' own; it is read from
+        the units only if a cell is not a yes/no, or a unit's values are picked."""
+        values = self.given
+        names = list(self.inputs)
+        declared = tuple(names)
+        # The usual file: every input, in the declared order. Compared with the first unit's
+        # names when they are those: units built alike share their name objects (equal at once).
+        first = tuple(values[0]) if values else declared
+        known = first if first == declared else declared
+        specs = list(self.inputs.values())
+        read_ = [
+            i
+            for i, (name, spec) in enumerate(self.inputs.items())
+            if self.handed or spec.type != InputType.YES_NO or name in self.needed
+        ]
+        at = {index: position for position, index in enumerate(read_)}
+        kept: list[list[Any]] = [[None] * self.n for _ in read_]
+        columns: list[list[Any] | None] = [None] * len(names)
+        for index, column in zip(read_, kept, strict=True):
+            columns[index] = column
+        told = _Kinds([spec.type for spec in specs])
+        read = _Ints([at[i] for i, spec in enumerate(specs) if spec.type in _NUMBERS], self.n)
+        sets = _Distinct([at[i] for i, spec in enumerate(specs) if spec.type in _DISTINCT])
+        strides = [slice(i, None, len(names)) for i in range(len(names))]
+        reading = [strides[index] for index in read_]
+        self.in_order = []
+        for start in range(0, self.n, _FEW):
+            few = values[start : start + _FEW]
+            in_order = list(map(operator.eq, map(tuple, few), repeat(known)))
+            self.in_order += in_order
+            units = (
+                v.values() if ordered else map(v.get, names)
+                for v, ordered in zip(few, in_order, strict=True)
+            )
+            flat = list(chain.from_iterable(units))
+            cells = list(map(flat.__getitem__, reading))  # a list an input read
+            deque(map(operator.setitem, kept, repeat(slice(start, start + len(few))), cells), 0)
+            told.add(flat, strides, len(few))
+            read.add(start, cells)
+            sets.add(cells)
+            facts.add(start, start + len(few))
+        types = told.found()
+        for index, name in enumerate(names):
+            if columns[index] is None and types[index] != {bool}:  # read after all
+                columns[index] = list(map(dict.get, values, repeat(name)))
+        ints, distinct = read.columns(), sets.found()
+        return (
+            columns,
+            types,
+            {read_[i]: x for i, x in ints.items()},
+            {read_[i]: found for i, found in distinct.items()},
+        )
+
+    def all_columns(self) -> None:
+        """The columns :meth:`sweep` did not read, from the units' values (their cells)."""
+        for name in self.unread:
+            self.typed[name] = list(map(dict.get, self.given, repeat(name)))
+        self.unread = []
+
     def kinds(self, name: str, cells: list[Any], kinds: set[type]) -> set[type]:
         """The Python types ``kinds`` of a column's cells other than ``None``; rows with a
         ``null`` noted."""
@@ -349,7 +398,7 @@ class _Many:
         constraints = self.criteria.compiled.constraints
         if not constraints or not self.n:
             return
-        needed = sorted({n for check, _ in constraints for n in check.names})
+        needed = sorted(self.needed)
         columns = Columns(self.names, self.typed, [], self.whole, self.ints)
         vectors = {name: self.vector(columns, name) for name in needed}
         evaluator = Evaluator(self.n, {name: v for name, (v, _) in vectors.items()})
@@ -467,6 +516,7 @@ class _Many:
     def picked(self, row: int, unit: Submission) -> dict[str, Value]:
         """The values of a unit that leaves inputs out, orders them otherwise or writes a null."""
         if self.rows is None:
+            self.all_columns()
             inputs = [self.typed[name] for name in self.inputs]
             self.rows = list(zip(*inputs, strict=True)) if inputs else [()] * self.n
         keys = tuple(unit.values)
@@ -654,97 +704,6 @@ def _results_of(
     return made
 
 
-class _Kinds:
-    """Each input's Python types, told a few units at a time while in cache: the flat list's
-    types at once, then each input's count of its usual type (an identity a cell); only an
-    input holding another type has its types gathered as a set."""
-
-    __slots__ = ("found_usual", "others", "usual")
-
-    def __init__(self, inputs: list[InputType]) -> None:
-        self.usual = list(map(_USUAL.__getitem__, inputs))
-        self.found_usual = [False] * len(inputs)
-        self.others: list[set[type]] = [set() for _ in inputs]
-
-    def add(self, flat: list[Any], strides: list[slice], cells: list[list[Any]]) -> None:
-        """The few units' cells, as one flat list and as a list an input (``strides``)."""
-        types = list(map(type, flat))
-        counts = list(map(list.count, map(types.__getitem__, strides), self.usual))
-        self.found_usual = list(map(operator.or_, self.found_usual, map(bool, counts)))
-        few = list(map(len, cells))
-        for index in compress(range(len(counts)), map(operator.ne, counts, few)):
-            self.others[index].update(types[strides[index]])
-
-    def found(self) -> list[set[type]]:
-        """Each input's Python types (``NoneType`` for a missing cell)."""
-        usual = zip(self.others, self.usual, self.found_usual, strict=True)
-        return [others | {kind} if seen else others for others, kind, seen in usual]
-
-
-class _Ints:
-    """The numeric columns' cells as int64, read a few units at a time while in cache.
-
-    Valid for a column whose every cell is a Python ``int`` (``np.fromiter`` reads a float,
-    a text or a ``bool`` too, silently: the caller asks only for such columns); a column
-    holding a cell that ``fromiter`` refuses (``None``, beyond int64) is left out."""
-
-    __slots__ = ("cells", "indices", "refused")
-
-    def __init__(self, indices: list[int], n: int) -> None:
-        self.indices = indices
-        self.cells = np.empty((len(indices), n), dtype=np.int64)
-        """Row ``at``: the cells of input ``indices[at]``, in unit order."""
-        self.refused: set[int] = set()
-
-    def add(self, start: int, cells: list[list[Any]]) -> None:
-        """The few units' cells from ``start`` (one list an input)."""
-        if not self.indices or not cells:
-            return
-        few = len(cells[0])
-        picked = list(map(cells.__getitem__, self.indices))
-        block = self.cells[:, start : start + few]
-        try:
-            block[:] = np.fromiter(
-                chain.from_iterable(picked), dtype=np.int64, count=few * len(picked)
-            ).reshape(len(picked), few)
-        except (TypeError, ValueError, OverflowError):  # a null, a text, a big number
-            for at, column in enumerate(picked):
-                try:
-                    block[at] = np.fromiter(column, dtype=np.int64, count=few)
-                except (TypeError, ValueError, OverflowError):
-                    self.refused.add(self.indices[at])
-
-    def columns(self) -> dict[int, npt.NDArray[np.int64]]:
-        """Each numeric column's int64 cells by the input's index, but the refused ones."""
-        pairs = enumerate(self.indices)
-        return {index: self.cells[at] for at, index in pairs if index not in self.refused}
-
-
-class _Distinct:
-    """Some columns' distinct cells, gathered a few units at a time while in cache (dates:
-    a few hundred distinct of 10,000 cells); none once a cell is unhashable (a list in
-    YAML: its column is typed one by one, and the others make their sets as before)."""
-
-    __slots__ = ("indices", "sets")
-
-    def __init__(self, indices: list[int]) -> None:
-        self.indices = indices
-        self.sets: list[set[Any]] | None = [set() for _ in indices]
-
-    def add(self, cells: list[list[Any]]) -> None:
-        """The few units' cells (one list an input)."""
-        if not cells or self.sets is None:
-            return
-        try:
-            deque(map(set.update, self.sets, map(cells.__getitem__, self.indices)), maxlen=0)
-        except TypeError:
-            self.sets = None
-
-    def found(self) -> dict[int, set[Any]]:
-        """Each column's set of cells by the input's index (none: a cell was unhashable)."""
-        return {} if self.sets is None else dict(zip(self.indices, self.sets, strict=True))
-
-
 def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bool:
     """Whether every survey's codes are ``given`` codes and its points at most theirs."""
     # Each unit's survey read once (a pass over many scattered dicts costs a cache miss each).
@@ -780,7 +739,7 @@ def _checked(criteria: CriteriaSet, submissions: Sequence[Submission], handed: b
     # in the young collections after (settled: only a full collection walks them, as it
     # walks every old object).
     with paused(settle=True):
-        many = _Many(criteria, submissions)
+        many = _Many(criteria, submissions, handed)
         done = _kept_rows(criteria, many.units)
         many.identity()
         many.facts_and_inputs()

@@ -282,6 +282,28 @@ def test_cells_read_while_in_cache_that_the_readers_refuse(criteria: CriteriaSet
             assert_same(criteria, [u.model_copy() for u in units])
 
 
+def test_yes_no_columns_no_constraint_reads() -> None:
+    """check_many makes no column of a yes/no input no constraint reads (its cells are the
+    values): a yes/no written as text, a number or a null, a unit reordered (its values
+    picked) or checked the careful way beside the usual units still gives check_submission's
+    result, and check_columns (whose caller reads every column) still has those columns."""
+    criteria = load_criteria(SETS["2023"])  # 77 yes/no inputs, none read by a constraint
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 8, seed=17)]
+    read = {n for check, _ in criteria.compiled.constraints for n in check.names}
+    flags = [i.name for i in criteria.inputs if i.type.value == "yes_no" and i.name not in read]
+    assert len(flags) == 77
+    for at, cell in enumerate(["có", 1, None]):
+        units[at] = units[at].model_copy(update={"values": {**units[at].values, flags[0]: cell}})
+    units[3] = units[3].model_copy(update={"values": dict(reversed(units[3].values.items()))})
+    units[4] = units[4].model_copy(update={"values": {**units[4].values, flags[-1]: "không"}})
+    for few in (1, 3, checks._FEW):
+        with a_few_at_a_time(few):
+            assert_same(criteria, [u.model_copy() for u in units])
+            assert_same(criteria, [u.model_copy() for u in units[3:]])
+    columns = check_columns(criteria, [u.model_copy() for u in units[5:]])
+    assert all(columns.typed[name] == [u.values[name] for u in units[5:]] for name in flags)
+
+
 def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
     """Column.vector (exact floats for whole-number columns) equals the typed values' vector."""
     units = [as_in_a_file(u) for u in synthetic.units(criteria, 6, seed=12)]
