@@ -152,10 +152,9 @@ def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any
         memo = _whole_numbers(spec, set(ints), year)
         whole, refused = list(map(memo.__getitem__, ints)), any(v is _BAD for v in memo.values())
     floats: list[float] = list(compress(cells, map(operator.is_, kinds, repeat(float))))
-    inside = _clearly_inside(spec, np.array(floats, dtype=np.float64))
-    distinct = list(set(compress(floats, inside.tolist())))
-    quick = dict(zip(distinct, _decimals_of(distinct), strict=True))
-    values: list[Any] = list(map(quick.get, floats))
+    x = np.array(floats, dtype=np.float64)
+    inside = _clearly_inside(spec, x)
+    values: list[Any] = _decimals_of(floats, x, inside)  # a file's amounts: mostly distinct
     for index in np.flatnonzero(~inside).tolist():
         values[index] = _typed(spec, floats[index], year)
         refused = refused or values[index] is _BAD
@@ -170,10 +169,14 @@ thread's context."""
 _PLACES = range(1, 7)
 
 
-def _decimals_of(floats: list[float]) -> list[Decimal]:
+def _decimals_of(
+    floats: list[float],
+    x: npt.NDArray[np.float64] | None = None,
+    chosen: Mask | None = None,
+) -> list[Decimal]:
     """``Decimal(repr(f))`` of each float ``f`` (finite, not zero), the same digits and
-    exponent, mostly without ``repr`` (3 µs a float, load 5: a file's amounts are mostly
-    distinct).
+    exponent, mostly without ``repr`` (3 µs a float, load 5). ``x``: the floats as an
+    array, if made; ``chosen``: only those (``None`` at the others).
 
     For ``places`` = 1, 2, … the least for which ``k = round(f * 10**places)``, a whole
     number below 10**15, gives back ``f`` as ``k / 10**places`` (a correctly rounded
@@ -185,9 +188,10 @@ def _decimals_of(floats: list[float]) -> list[Decimal]:
     allows, and at least one (``5.0``), which is the least ``places``; a float ``repr``
     writes with an exponent (below 1e-4) gives the same digits and exponent as a decimal,
     and one of 1e16 or more is never taken (``k`` below 10**15). Others: ``repr``."""
-    x = np.array(floats, dtype=np.float64)
-    out = np.empty(len(floats), dtype=object)
-    todo = np.ones(len(floats), dtype=bool)
+    if x is None:
+        x = np.array(floats, dtype=np.float64)
+    out = np.empty(len(floats), dtype=object)  # None throughout
+    todo = np.ones(len(floats), dtype=bool) if chosen is None else chosen.copy()
     for places in _PLACES:
         if not todo.any():
             break
