@@ -173,7 +173,11 @@ class Helper:
         self.style_map: dict[str, str] = {}
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
-        self.claims = work.claims = _Claims(context, self.count, self.start)
+        try:
+            self.claims = work.claims = _Claims(context, self.count, self.start)
+        except (ImportError, OSError):  # no shared lock or memory here (no sem_open, /dev/shm)
+            self.start = self.count  # this process writes every unit
+            return
         receive, work.send = context.Pipe(duplex=False)
         widened(receive)
         process = context.Process(target=work.run, daemon=True)

@@ -204,6 +204,21 @@ def test_without_a_second_process_every_unit_is_written_here(
     _assert_same(tmp_path / "alone.xlsx", tmp_path / "refused.xlsx")
 
 
+def test_without_shared_memory_every_unit_is_written_here(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    import multiprocessing.context
+
+    def missing(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise ImportError("This platform lacks a functioning sem_open implementation")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", missing)
+    monkeypatch.setattr(Helper, "_merge", lambda self, made: pytest.fail("nothing to merge"))
+    _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    _written(criteria, units, tmp_path / "refused.xlsx", 2)
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "refused.xlsx")
+
+
 def test_the_pipe_holds_several_units_sheets() -> None:
     """A unit's sheets (some 250 KB) go into the pipe at once, without waiting for this
     process to read them (the default 64 KB buffer made the other process wait at each unit)."""
