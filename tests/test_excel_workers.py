@@ -189,30 +189,28 @@ def test_a_bad_unit_written_by_the_second_process_raises_here(
     assert not (tmp_path / "shared.xlsx").exists()
 
 
+@pytest.mark.parametrize(
+    ("owner", "name", "error"),
+    [
+        # no process to be had (a daemonic process has no children)
+        ("multiprocessing.process.BaseProcess", "start", AssertionError("daemonic")),
+        # no shared lock for the claims (a platform without sem_open)
+        ("multiprocessing.context.BaseContext", "Lock", ImportError("no sem_open")),
+    ],
+)
 def test_without_a_second_process_every_unit_is_written_here(
-    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+    criteria: CriteriaSet,
+    units: list[Submission],
+    tmp_path: Path,
+    monkeypatch: Any,
+    owner: str,
+    name: str,
+    error: Exception,
 ) -> None:
-    import multiprocessing.process
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise error
 
-    def refused(self: Any) -> None:
-        raise AssertionError("daemonic processes are not allowed to have children")
-
-    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
-    monkeypatch.setattr(Helper, "_merge", lambda self, made: pytest.fail("nothing to merge"))
-    _written(criteria, units, tmp_path / "alone.xlsx", 1)
-    _written(criteria, units, tmp_path / "refused.xlsx", 2)
-    _assert_same(tmp_path / "alone.xlsx", tmp_path / "refused.xlsx")
-
-
-def test_without_shared_memory_every_unit_is_written_here(
-    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
-) -> None:
-    import multiprocessing.context
-
-    def missing(self: Any, *args: Any, **kwargs: Any) -> None:
-        raise ImportError("This platform lacks a functioning sem_open implementation")
-
-    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", missing)
+    monkeypatch.setattr(f"{owner}.{name}", refused)
     monkeypatch.setattr(Helper, "_merge", lambda self, made: pytest.fail("nothing to merge"))
     _written(criteria, units, tmp_path / "alone.xlsx", 1)
     _written(criteria, units, tmp_path / "refused.xlsx", 2)
