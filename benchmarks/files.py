@@ -24,9 +24,10 @@ Also: ``check_submission`` per unit over many units (baseline: pydantic validati
 same submissions' structure alone), and reading one criteria set.
 
 ``--breakdown [N]`` (alone, N files, default 10,000): where one process spends its CPU on the
-path — reading the bytes, the line reader, pydantic, the check, the frame, the score, the
-rank — and what sending the submissions between processes costs (pickling, unpickling);
-then the table read in one go as ``score_many(folder)`` reads it (:mod:`parindex.folder_table`).
+path — reading the bytes, the YAML, the validation (built, else pydantic), the check, the
+frame, the score, the rank — and what sending the submissions between processes costs
+(pickling, unpickling); then the table read in one go as ``score_many(folder)`` reads it
+(:mod:`parindex.folder_table`).
 
 ``--timeline [N]`` (alone, N files, default 10,000): ``score_many(folder) + rank`` on both
 cores, cold, once: wall against CPU/2, when each reader ended its last slice (they should end
@@ -208,7 +209,7 @@ def breakdown(criteria: CriteriaSet, n: int) -> None:
                 lambda: [read_lazily(r, str(f)) for r, f in zip(raws, files, strict=True)],
             )
             units = step(
-                "validate (parse_submission, pydantic)",
+                "validate (parse_submission: built, else pydantic)",
                 lambda: [parse_submission(s.data, s) for s in sources],
             )
             for source in sources:
