@@ -73,7 +73,7 @@ def _golden() -> dict[Path, list[Submission]]:
         )
         # Units need distinct ids to sit in one batch.
         unit = submission.unit.model_copy(update={"id": path.stem})
-        cases.setdefault(ROOT / data["criteria"], []).append(
+        cases.setdefault((path.parent / data["criteria"]).resolve(), []).append(
             submission.model_copy(update={"unit": unit})
         )
     return cases
