@@ -293,7 +293,7 @@ def save_submission(
     return target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class CheckedSubmission:
     """A submission whose values have been typed against a criteria set."""
 
