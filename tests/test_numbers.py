@@ -240,6 +240,12 @@ def test_format_date() -> None:
     assert parse_date(format_date(dt.date(2023, 3, 5))) == dt.date(2023, 3, 5)
 
 
+@given(st.dates() | st.datetimes())
+def test_format_date_is_strftimes_text(value: dt.date) -> None:
+    """Made without ``strftime``, the same text for every date (a datetime's date part)."""
+    assert format_date(value) == value.strftime("%d/%m/%Y")
+
+
 # --- every input path reads numbers the same way ----------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
