@@ -72,7 +72,15 @@ from parindex.excel_layout import (
     not_appraised,
     safe_text,
 )
-from parindex.excel_meta import shape_json, submission_json, write_meta
+from parindex.excel_meta import (
+    new_export_id,
+    shape_json,
+    sign,
+    submission_json,
+    unit_cells,
+    workbook_key,
+    write_meta,
+)
 from parindex.excel_official import official_sheet_name, write_official
 from parindex.excel_style import (
     Formats,
@@ -136,6 +144,9 @@ class UnitSheet:
     submission_json: str | None = None
     """The submission as the hidden sheet records it (:func:`submission_json`), made by the
     process that writes the unit's sheets."""
+    signature: str | None = None
+    """The unit's row of the hidden sheet signed (:func:`unit_cells`), made with its JSON
+    by the process that writes the unit's sheets, with the export's id and key."""
 
     @property
     def report(self) -> ScoreReport:
@@ -431,6 +442,18 @@ def _written(unit: UnitSheet) -> UnitSheet:
     )
 
 
+def _with_meta(
+    kept: UnitSheet, unit: UnitSheet, rows: list[FindingRow] | None, key: bytes, export_id: str
+) -> UnitSheet:
+    """``kept`` with what the findings and hidden sheets read of it, made by the process
+    writing the unit: its findings ``rows``, its submission's JSON and its hidden row's
+    signature (with the export's ``key`` and id)."""
+    text = submission_json(unit.submission)
+    cells = unit_cells(unit.sheet_name, unit.submission.unit.id, unit.layout.round, text)
+    signature = sign(key, export_id, cells)
+    return dataclasses.replace(kept, finding_rows=rows, submission_json=text, signature=signature)
+
+
 def _merged(helper: Helper, kept: UnitSheet, item: Submission | CheckedSubmission) -> UnitSheet:
     """A unit the other process wrote, as this process keeps it: its submission put back,
     its findings rows with this workbook's string and style numbers."""
@@ -569,6 +592,7 @@ def export_workbook(
     target = _check_path(path)
     items = list(submissions)
     names = _names(items, official)
+    key, export_id = workbook_key(), new_export_id()  # each unit's row signed as it is written
     # what the export made, the units' figures and the workbook, joins the oldest generation
     # unwalked (each unit's cycles were collected with it); else the first collection after
     # the block walks all of it for nothing (0,15-0,19 s CPU, 250 units). Where objects are
@@ -590,9 +614,7 @@ def export_workbook(
             kept = _written(unit)
             # what the hidden sheet and the findings sheet read, made by the process writing it
             rows = None if front is None else finding_rows(workbook, formats, kept, language)
-            kept = dataclasses.replace(
-                kept, finding_rows=rows, submission_json=submission_json(unit.submission)
-            )
+            kept = _with_meta(kept, unit, rows, key, export_id)
             del unit
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
             if index == 1:  # this process (the other forks before it): made with the units
@@ -608,7 +630,7 @@ def export_workbook(
                 write_summary(front, formats, criteria, units, language)
                 write_findings(workbook, formats, units, language)
             shape = formats.memo.get("criteria shape")
-            write_meta(workbook, formats, criteria, units, shape=shape)
+            write_meta(workbook, formats, criteria, units, key, shape=shape, export_id=export_id)
             workbook.close()
         finally:
             workbook.stop_ahead()  # its thread ended, also when a unit raised

@@ -42,9 +42,11 @@ __all__ = [
     "criteria_shape",
     "json_depth_ok",
     "key_id",
+    "new_export_id",
     "read_meta_rows",
     "sign",
     "submission_json",
+    "unit_cells",
     "workbook_key",
     "write_meta",
 ]
@@ -96,6 +98,17 @@ def sign(key: bytes, export_id: str, cells: Sequence[str]) -> str:
     """The keyed digest of one row of the hidden sheet."""
     message = json.dumps([export_id, *cells], ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def new_export_id() -> str:
+    """A new export's random id (signed with every row of its hidden sheet)."""
+    return secrets.token_hex(16)
+
+
+def unit_cells(sheet_name: str, unit_id: str, round: int, text: str) -> list[str]:
+    """A unit's signed cells of the hidden sheet: its sheet, id, round and submission
+    (``text``, :func:`submission_json`) in chunks; the signature goes after the round."""
+    return ["unit", sheet_name, unit_id, str(round), *_chunks(text)]
 
 
 def _digest(data: object) -> str:
@@ -185,14 +198,18 @@ def write_meta(
     key: bytes | None = None,
     format_id: str = FORMAT_ID,
     shape: str | None = None,
+    export_id: str | None = None,
 ) -> None:
     """The hidden sheet: each row ``key | value … | signature`` and one row per unit.
 
     ``format_id`` names the kind of workbook (a score sheet, or a form of
     :mod:`parindex.form`), so the importer reads each kind its way; ``shape`` is the set's
-    :func:`shape_json` if the caller made it."""
+    :func:`shape_json` if the caller made it. Where the caller gives ``export_id`` (and
+    ``key``), a unit's ``signature``, if it has one, is its row's signed with them (made
+    by the process that wrote the unit: some 40 ms for 250 units, after the last)."""
     key = workbook_key() if key is None else key
-    export_id = secrets.token_hex(16)
+    signed = export_id is not None
+    export_id = new_export_id() if export_id is None else export_id
     shape = shape_json(criteria) if shape is None else shape
     head: list[list[str]] = [
         ["format", format_id],
@@ -217,14 +234,14 @@ def write_meta(
     for col, text in enumerate(_UNIT_HEAD):
         write_text(sheet, start, col, text, formats)
     for offset, unit in enumerate(units, start=1):
-        cells = [
-            "unit",
+        cells = unit_cells(
             unit.sheet_name,
             unit.submission.unit.id,
-            str(unit.round if isinstance(unit, MetaUnit) else unit.layout.round),
-            *_chunks(getattr(unit, "submission_json", None) or submission_json(unit.submission)),
-        ]
-        signature = sign(key, export_id, cells)
+            unit.round if isinstance(unit, MetaUnit) else unit.layout.round,
+            getattr(unit, "submission_json", None) or submission_json(unit.submission),
+        )
+        made = getattr(unit, "signature", None) if signed else None
+        signature = made or sign(key, export_id, cells)
         for col, text in enumerate([*cells[:4], signature, *cells[4:]]):
             write_text(sheet, start + offset, col, text, formats)
     sheet.protect("", {})

@@ -6,6 +6,7 @@ import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from parindex.excel_meta import (
     read_meta_rows,
     sign,
     submission_json,
+    unit_cells,
     workbook_key,
+    write_meta,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +52,31 @@ def test_a_signature_edited_into_any_text_is_simply_invalid() -> None:
     rows = [["format", "chữ ký sửa tay", "x"], ["export_id", "\udcff", "e1"]]
     meta = read_meta_rows(rows, b"k")
     assert not meta.fields["format"].valid and not meta.fields["export_id"].valid
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_a_units_row_signed_by_its_writer_is_taken_with_the_exports_id(
+    tmp_path: Path, given: bool
+) -> None:
+    """``write_meta`` writes a unit's signature made by the process that wrote the unit
+    (with the export's id, which the caller gives); without the id it signs the row itself,
+    and the row is what :func:`unit_cells` gives."""
+    from parindex.excel import _workbook
+
+    criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+    submission = load_submission(ROOT / "evidence" / "so-tnmt-mau-2023.yaml")
+    workbook, formats = _workbook(tmp_path / "m.xlsx", criteria)
+    unit = SimpleNamespace(
+        sheet_name="S", submission=submission, layout=SimpleNamespace(round=1), signature="made"
+    )
+    write_meta(workbook, formats, criteria, [unit], b"k", export_id="e1" if given else None)
+    strings = workbook.str_table.string_table
+    cells = unit_cells("S", submission.unit.id, 1, submission_json(submission))
+    assert all(cell in strings for cell in cells)
+    assert ("made" in strings) is given
+    hexes = [s for s in strings if re.fullmatch("[0-9a-f]{32}", s)]  # a new export's id
+    export_id = "e1" if given else hexes[0]
+    assert (sign(b"k", export_id, cells) in strings) is not given
 
 
 def test_shape_names_maxima_rules_and_titles() -> None:

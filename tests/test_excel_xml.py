@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 import zlib
 from decimal import Decimal
@@ -459,3 +460,10 @@ def test_a_sheet_taking_ends_lets_its_rows_text_go(tmp_path: Path) -> None:
     assert [s._data for s in sheets[1:]] == ["", ""]  # B made by XlsxWriter, C took B's ends
     assert sum(len(entries) for entries in ends.values()) == 1
     book.close()
+
+
+def test_a_printable_string_holds_no_character_xlsxwriter_escapes() -> None:
+    """The shared strings part skips the control-character test for a printable string
+    (``str.isprintable``): of all code points, those the test finds are none printable."""
+    found = [c for c in map(chr, range(sys.maxunicode + 1)) if excel_xml._CONTROL.match(c)]
+    assert len(found) == 32 and not any(c.isprintable() for c in found)
