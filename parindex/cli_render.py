@@ -259,7 +259,7 @@ def review_tables(result: Review, lang: str, show_all: bool) -> tuple[Table, int
     for index, column in enumerate(headers):
         summary.add_column(column, justify="left" if index < 2 else "right")
     for area in result.summary:
-        total = area.code == TOTAL_ROW and lang == "en"  # Vietnamese: its code, as ever
+        total = area.code == TOTAL_ROW  # its name only: "TỔNG" beside "TỔNG ĐIỂM" said it twice
         summary.add_row(
             "" if total else escape(area.code),
             label("form", "total", lang) if total else escape(area.title),
