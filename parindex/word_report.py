@@ -218,7 +218,7 @@ def _ranking(document: DocxDocument, results: ProvinceResults, language: str) ->
                     format_points(r.max_points),
                     _pct(r.index),
                     band(r.band, language) if r.band else text["none"],
-                    text["appraised"] if r.basis == "appraised" else text["not_appraised"],
+                    text["appraised"] if r.basis == "appraised" else text["computed"],
                 ]
                 for r in rows
             ],

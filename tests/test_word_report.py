@@ -143,6 +143,34 @@ def _document_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_basis_column_says_what_the_html_report_says(
+    results: ProvinceResults, tmp_path: Path, language: str
+) -> None:
+    """The ranking's "Căn cứ" / "Basis" column words a unit's basis as the HTML report's does
+    ("tính theo số liệu", where it said "chưa thẩm định": one wording in both reports)."""
+    import docx
+
+    from parindex.html_report import render_html
+    from parindex.report_words import words
+
+    text = words(language)
+    document = docx.Document(str(write_docx(results, tmp_path / "r.docx", language)[0]))
+    said = {}
+    for table in document.tables:
+        head = [cell.text for cell in table.rows[0].cells]
+        if text["basis"] in head:
+            column = head.index(text["basis"])
+            said |= {row.cells[1].text: row.cells[column].text for row in table.rows[1:]}
+    html = render_html(results, language)
+    assert len(said) == len(results.rows)
+    for row in results.rows:
+        basis = text["appraised"] if row.basis == "appraised" else text["computed"]
+        assert said[row.name] == basis, row.name
+        assert f">{row.name}</a></th>" in html and f"<td>{basis}</td>" in html
+    assert set(said.values()) == {text["appraised"], text["computed"]}
+
+
 def test_english_reports_say_their_own_words_in_english(
     results: ProvinceResults, tmp_path: Path
 ) -> None:
