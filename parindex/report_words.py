@@ -173,7 +173,8 @@ WORDS: dict[str, dict[str, str]] = {
         "movement_same": "same rank",
         "new": "new",
         "print": "Print",
-        "doc_nation": "SOCIALIST REPUBLIC OF VIETNAM",
+        # the Government's own English (news.chinhphu.vn's documents): "VIET NAM", two words
+        "doc_nation": "SOCIALIST REPUBLIC OF VIET NAM",
         "doc_motto": "Independence - Freedom - Happiness",
         "doc_committee": "People's Committee of {place}",
         "doc_issuer": "Department of Home Affairs",
