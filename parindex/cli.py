@@ -28,10 +28,12 @@ from parindex.cli_support import (
     csv_text,
     decimal_comma_option,
     echo_error,
+    error_listed,
     exit_now,
     language_option,
     load_units,
     options,
+    problems_listed,
     settled,
     strict_option,
     t,
@@ -256,10 +258,8 @@ def validate(files: tuple[str, ...], fmt: str, lang: str, decimal_comma: bool) -
                 + "[/yellow]\n"
             )
     if problems:
-        count = len(problems)
-        echo_error(t(f"{count} lỗi:", f"{count} error{'' if count == 1 else 's'}:"))
-        for problem in problems:
-            echo_error("  " + problem.describe(lang))
+        n = len(problems)
+        echo_error(problems_listed(t(f"{n} lỗi:", f"{n} error{'s' * (n != 1)}:"), problems, lang))
         sys.exit(1)
 
 
@@ -689,7 +689,7 @@ def import_command(
         result = import_workbook(criteria, workbook_file, round=round_)
     except WorkbookError as exc:
         if fmt != "json":
-            click.echo(exc.describe(lang), err=True)
+            echo_error(error_listed(exc, lang))
             sys.exit(1)
         payload = {
             "valid": False,
@@ -741,7 +741,7 @@ def import_command(
             )
         )
     if not result.complete:  # the other units were imported; these were not
-        click.echo(WorkbookError(result.problems).describe(lang), err=True)
+        echo_error(error_listed(WorkbookError(result.problems), lang))
         sys.exit(1)
 
 

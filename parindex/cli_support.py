@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from parindex.cli_text import language, set_language, wrapped
+from parindex.cli_text import columns, language, set_language, wrapped
 from parindex.collector import paused
 from parindex.errors import ParindexError, Problem, ProblemsError
 from parindex.messages import os_error, said, text
@@ -38,6 +38,7 @@ __all__ = [
     "LANGUAGE_HELP",
     "csv_text",
     "echo_error",
+    "error_listed",
     "exit_now",
     "file_kind",
     "folder_files",
@@ -45,6 +46,7 @@ __all__ = [
     "load_table",
     "load_units",
     "options",
+    "problems_listed",
     "problems_said",
     "progress",
     "settled",
@@ -108,6 +110,50 @@ def _os_error(exc: OSError) -> str:
     return name + t(vi, en)
 
 
+def problems_listed(
+    title: str | None,
+    problems: Sequence[Problem],
+    lang: str,
+    person: bool | None = None,
+    width: int | None = None,
+) -> str:
+    """``title``, then ``problems`` as the command line says them. For tools (standard error
+    not a terminal, or ``person`` false) each is its one line ``file:line …``, as ever. A
+    person at a terminal gets each wrapped to its width; and a long path (over a third of the
+    line) once, on a line of its own, with its problems under it by line number, so that a
+    problem line does not run past the width (a path longer than the line stays whole)."""
+    if person is None:
+        person = sys.stderr.isatty()
+    lines = [title] if title else []
+    if not person:
+        return "\n".join(lines + [f"  {p.describe(lang)}" for p in problems])
+    width = width or columns()
+    heading = None
+    for problem in problems:
+        one_line = problem.describe(lang)
+        where = f"{problem.file}" + ("" if problem.line is None else f":{problem.line}")
+        if not problem.file or len(problem.file) <= width // 3 or not one_line.startswith(where):
+            heading = None
+            lines.append(wrapped(one_line, width, indent="  "))
+            continue
+        if problem.file != heading:
+            heading = problem.file
+            lines.append(f"  {heading}")
+        at = (
+            ""
+            if problem.line is None
+            else text(f"dòng {problem.line}: ", f"line {problem.line}: ", lang)
+        )
+        lines.append(wrapped(at + one_line[len(where) :].lstrip(), width, indent="    "))
+    return "\n".join(lines)
+
+
+def error_listed(exc: ProblemsError, lang: str) -> str:
+    """A :class:`ProblemsError` as :func:`problems_listed` says it, under its title."""
+    title = exc.title_en if lang == "en" else exc.title_vi
+    return problems_listed(f"{title} ({len(exc.problems)}):", exc.problems, lang)
+
+
 def problems_said(exc: ProblemsError) -> str:
     """A file's problems as the command line says them. A submission of another criteria
     set is said in its one line (``criteria:`` names another set): every code and value of
@@ -115,7 +161,7 @@ def problems_said(exc: ProblemsError) -> str:
     with the 2021 set) would bury the one that matters."""
     other = [p for p in exc.problems if p.kind == "wrong_criteria"]
     if not other:
-        return exc.describe(language())
+        return error_listed(exc, language())
     title = exc.title_en if language() == "en" else exc.title_vi
     lines = [f"{title} ({len(exc.problems)}):"]
     lines += [wrapped(problem.describe(language()), indent="  ") for problem in other]
@@ -415,7 +461,7 @@ def _told(
     for problem in errors:
         by_file.setdefault(problem.file, []).append(problem)
     for problems in by_file.values():
-        echo_error(SubmissionError(problems).describe(language()))
+        echo_error(error_listed(SubmissionError(problems), language()))
     invalid = len(by_file)
     for note in notes:  # a file of another set
         echo_error(wrapped(said(note, language())))
@@ -446,7 +492,10 @@ def strict_option(function: F) -> F:
 
 
 def console() -> Console:
-    """Piped output (a file, a CI log) gets a readable width instead of rich's default 80."""
+    """Piped output (a file, a CI log) gets a readable width instead of rich's default 80,
+    unless ``$COLUMNS`` says the width (rich reads it when given none)."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 120)
+    columns = os.environ.get("COLUMNS", "")
+    chosen = sys.stdout.isatty() or (columns.isdigit() and int(columns) > 0)
+    return Console(highlight=False, soft_wrap=False, width=None if chosen else 120)

@@ -22,6 +22,7 @@ import click
 __all__ = [
     "CLICK_VI",
     "HelpFormatter",
+    "columns",
     "command_rows",
     "gettext",
     "install",
@@ -107,24 +108,31 @@ def language_of(args: Sequence[str]) -> str:
     return "vi"
 
 
+def columns() -> int:
+    """The width a message is laid out to: ``$COLUMNS`` or standard output's terminal, else
+    standard error's (where messages go), else 80 (as rich lays out tables)."""
+    import os
+    import shutil
+
+    width = shutil.get_terminal_size((0, 0)).columns  # COLUMNS, or standard output
+    if not width:
+        try:
+            width = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            width = 80
+    return width
+
+
 def wrapped(text: str, width: int | None = None, indent: str = "") -> str:
     """``text`` broken between words to the terminal's width (80 when neither output is a
     terminal, as rich lays out tables), its first line indented by ``indent`` and continued
     lines two spaces more. A path or a set id is never cut: a word longer than the line stays
     whole."""
-    import os
-    import shutil
     import textwrap
 
-    columns = width or shutil.get_terminal_size((0, 0)).columns  # COLUMNS, or standard output
-    if not columns:  # the message goes to standard error: its terminal, when it is one
-        try:
-            columns = os.get_terminal_size(sys.stderr.fileno()).columns
-        except (AttributeError, OSError, ValueError):
-            columns = 80
     return textwrap.fill(
         text,
-        max(40, columns),
+        max(40, width or columns()),
         initial_indent=indent,
         subsequent_indent=indent + "  ",
         break_long_words=False,

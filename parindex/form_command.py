@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from parindex.cli_support import language_option
+from parindex.cli_support import language_option, problems_listed
 from parindex.cli_text import wrapped
 
 if TYPE_CHECKING:
@@ -129,8 +129,8 @@ def _form(
     if paths:
         found, problems = read_submissions(paths, criteria)
         units.extend(found)
-        for problem in problems:
-            click.echo(problem.describe(lang), err=True)
+        if problems:
+            click.echo(problems_listed(None, problems, lang), err=True)
         if not found:
             raise ParindexError(
                 f"không có hồ sơ nào của bộ {criteria.id}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from parindex.cli_support import language_option, t
+from parindex.cli_support import error_listed, language_option, t
 from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, ProblemsError
 
@@ -30,7 +30,7 @@ __all__ = ["plan_command", "progress_command"]
 def _fail(exc: ParindexError, lang: str) -> None:
     """A user's mistake said in ``--lang``'s language (every problem with its file and
     line), then exit 1."""
-    click.echo(exc.describe(lang) if isinstance(exc, ProblemsError) else str(exc), err=True)
+    click.echo(error_listed(exc, lang) if isinstance(exc, ProblemsError) else str(exc), err=True)
     sys.exit(1)
 
 

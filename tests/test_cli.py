@@ -279,7 +279,7 @@ def _program(args: list[str], before: str = "") -> subprocess.CompletedProcess[s
 def test_the_program_prints_and_exits_as_main_does(args: list[str]) -> None:
     """``run`` leaves at once after a quick command: the same output, errors and exit code."""
     done = _program(args)
-    expected = CliRunner().invoke(main, args, prog_name="parindex")
+    expected = CliRunner().invoke(main, args, prog_name="parindex", env={"COLUMNS": "80"})
     assert done.returncode == expected.exit_code
     assert done.stdout == expected.stdout
     assert done.stderr == expected.stderr
@@ -314,7 +314,11 @@ def test_the_program_imports_the_command_line_with_the_collector_paused_then_fro
 def test_python_dash_m_parindex_is_the_program() -> None:
     args = ["score", str(SET_2023), str(TNMT)]
     done = subprocess.run(
-        [sys.executable, "-m", "parindex", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "parindex", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "80"},  # as _program's
     )
     assert done.returncode == 0 and done.stdout == _program(args).stdout
 
