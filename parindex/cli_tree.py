@@ -189,7 +189,8 @@ def _sgr(text: str, style: Style) -> str:
 def output_layout() -> tuple[int, bool] | None:
     """The width rich would print stdout at and whether in colour (``None``: ask rich).
 
-    Follows :func:`parindex.cli_support.console` (120 columns when stdout is no terminal)
+    Follows :func:`parindex.cli_support.console` (``$COLUMNS``, else 120 when stdout is no
+    terminal)
     and rich's own tests of a terminal (``TTY_COMPATIBLE``, ``FORCE_COLOR``, ``isatty``)
     and of its width (``COLUMNS``, else the terminal's size, else 80).
     """
@@ -214,10 +215,10 @@ def output_layout() -> tuple[int, bool] | None:
         environ.get("TERM", "").lower() in ("dumb", "unknown") or environ.get("NO_COLOR", "")
     ):
         return None  # rich's dumb terminal or colours taken off: left to rich
-    if not tty:
-        return PLAIN_WIDTH, terminal
     columns = environ.get("COLUMNS")
     width = int(columns) if columns is not None and columns.isdigit() else 0
+    if not tty:
+        return width or PLAIN_WIDTH, terminal
     if not width:
         for descriptor in (0, 1, 2):
             try:

@@ -25,6 +25,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # fixed one so that no test writes a key file into the home directory.
 os.environ.setdefault("PARINDEX_WORKBOOK_KEY", "parindex-tests-key")
 
+# Piped output is as wide as $COLUMNS says (parindex.cli_support.console), else 120. The tests
+# read it piped, as a tool would: pytest-xdist's workers get COLUMNS=80 from the terminal
+# pytest runs in, so it is taken away here and a test that wants a width sets it.
+os.environ.pop("COLUMNS", None)
+
 # Compiled criteria sets are cached (parindex.cache) in a directory of the test run's own,
 # never in the home directory, and removed when the run ends (pytest_unconfigure).
 _CACHE: Path | None = None

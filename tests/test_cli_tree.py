@@ -171,3 +171,21 @@ def test_the_layout_is_the_one_rich_chooses(
     assert (layout is None) == bool(
         chosen.is_terminal and (environment.get("NO_COLOR") or environment.get("TERM") == "dumb")
     )
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_piped_output_takes_the_width_columns_says(
+    monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """Piped (a file, a CI log), tables and trees are 120 columns wide unless ``$COLUMNS``
+    says otherwise: ``COLUMNS=80 parindex review … | less`` fits 80 columns."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TERM", "COLORTERM", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr("sys.stdout", _Stdout(False))
+    from parindex.cli_support import console
+
+    assert console().width == int(columns)
+    assert output_layout() == (int(columns), False)
+    monkeypatch.delenv("COLUMNS")
+    assert console().width == PLAIN_WIDTH and output_layout() == (PLAIN_WIDTH, False)
