@@ -641,10 +641,11 @@ class _FrameReader:
         import pandas as pd
 
         cells = series.to_numpy(dtype=object)
-        kinds = set(map(type, cells))  # checked first: factorize takes False and 0 for one
+        listed = cells.tolist()  # a list's cells are read in C, an array's one by one
+        kinds = set(map(type, listed))  # checked first: factorize takes False and 0 for one
         if not kinds <= _DATE_CELLS:
             return None
-        if float in kinds and any(c == c for c in cells if c.__class__ is float):
+        if float in kinds and any(c == c for c in listed if c.__class__ is float):
             return None  # only NaN (a gap) may be a float here
         codes, distinct = pd.factorize(cells, use_na_sentinel=True)
         date = dt.date

@@ -605,3 +605,24 @@ def test_texts_are_the_columns_pandas_makes_of_them(values: list[str | None]) ->
     assert mine.dtype == theirs.dtype
     assert type(mine.array) is type(theirs.array)
     pd.testing.assert_series_equal(mine, theirs, check_exact=True)
+
+
+@given(
+    st.one_of(
+        st.lists(st.booleans(), max_size=8),
+        st.lists(st.integers(min_value=-(2**70), max_value=2**70), max_size=8),
+        st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1), max_size=8),
+        st.lists(st.one_of(st.text(max_size=5), st.none()), max_size=8),
+        st.lists(st.one_of(st.booleans(), st.integers(), st.text(max_size=3)), max_size=8),
+    )
+)
+def test_unit_columns_are_the_columns_pandas_makes_of_them(values: list[object]) -> None:
+    """batch._plain makes a unit column (year, sample, texts …) into the array pandas itself
+    makes of the list in a frame: same values, same dtype, same array type."""
+    from parindex.batch import _plain
+
+    mine = pd.DataFrame({"a": _plain(values)}, index=range(len(values)))["a"]
+    theirs = pd.DataFrame({"a": values}, index=range(len(values)))["a"]
+    assert mine.dtype == theirs.dtype
+    assert type(mine.array) is type(theirs.array)
+    pd.testing.assert_series_equal(mine, theirs, check_exact=True)
