@@ -474,8 +474,14 @@ def _units(
     (:class:`Helper`), in order; each unit's sheets packed as soon as they are here
     (:meth:`Book.pack_ahead`: once the other process is forked, which it is at unit 1)."""
 
-    def stripped(unit: UnitSheet) -> UnitSheet:  # the other process's: this one has it
-        return dataclasses.replace(unit, submission=cast(Submission, None))
+    def stripped(unit: UnitSheet) -> UnitSheet:
+        """The other process's unit without what this one has (its submission) or never
+        reads: its findings, once they are rows of the findings sheet (pickling and
+        unpickling them cost more than the rest of what is kept of the unit)."""
+        review = unit.review
+        if unit.finding_rows is not None:
+            review = review.model_copy(update={"findings": []})
+        return dataclasses.replace(unit, submission=cast(Submission, None), review=review)
 
     units = []
     with Helper(workbook, formats, write, len(items), workers, stripped) as helper:

@@ -107,9 +107,11 @@ def _assert_same(alone: Path, shared: Path) -> None:
 def test_the_second_process_writes_the_same_workbook(
     criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
 ) -> None:
-    merged: list[int] = []
+    merged: list[Any] = []
     merge = Helper._merge
-    monkeypatch.setattr(Helper, "_merge", lambda self, made: merged.append(1) or merge(self, made))
+    monkeypatch.setattr(
+        Helper, "_merge", lambda self, made: merged.append(made) or merge(self, made)
+    )
     write_unit = excel._write_unit
 
     def numbering_a_format(workbook: Any, formats: Any, unit: Any, *rest: Any) -> None:
@@ -122,6 +124,9 @@ def test_the_second_process_writes_the_same_workbook(
     assert merged == []
     shared_warnings = _written(criteria, units, tmp_path / "shared.xlsx", 2)
     assert len(merged) > len(units) // 3  # the later units came from the other process
+    # a unit's findings are not sent once they are rows of the findings sheet
+    assert any(m.unit.finding_rows for m in merged)
+    assert all(m.unit.review.findings == [] for m in merged if m.unit.finding_rows is not None)
     assert shared_warnings == alone_warnings  # the shortened note, named as before
     _assert_same(tmp_path / "alone.xlsx", tmp_path / "shared.xlsx")
     read = import_workbook(criteria, tmp_path / "shared.xlsx", workers=1)
