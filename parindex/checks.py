@@ -350,9 +350,10 @@ class _Many:
         strides = [slice(i, None, len(names)) for i in range(len(names))]
         reading = [strides[index] for index in read_]
         self.in_order = []
+        every = list(known) * _FEW
         for start in range(0, self.n, _FEW):
             few = values[start : start + _FEW]
-            in_order = list(map(operator.eq, map(tuple, few), repeat(known)))
+            in_order = _in_order(few, known, every)
             self.in_order += in_order
             units = (
                 v.values() if ordered else map(v.get, names)
@@ -592,12 +593,11 @@ class _Values(Mapping[str, Value]):
     were when checked; pickled (or copied) as the plain dict.
     """
 
-    __slots__ = ("_built", "_source")
+    __slots__ = ("_held",)
 
-    _built: dict[str, Value] | None
-    _source: tuple[_Frame, int, dict[str, bool], dict[str, Any]] | None
-    """What builds it (the unit's own dicts, not the unit: kept on it, its `_checked`, this
-    would refer back to it); ``None`` once built."""
+    _held: dict[str, Value] | tuple[_Frame, int, dict[str, bool], dict[str, Any]]
+    """The dict once built; before, what builds it (the unit's own dicts, not the unit:
+    kept on it, its `_checked`, this would refer back to it). One slot, set once a unit."""
 
     @staticmethod
     def made(
@@ -607,18 +607,17 @@ class _Values(Mapping[str, Value]):
         ``given[i]``), made by C-level calls: no Python frame a unit (an ``__init__`` by
         ``map`` was 2,8 µs a unit at load 5)."""
         made = list(map(object.__new__, repeat(_Values, len(rows))))
-        deque(map(object.__setattr__, made, repeat("_built"), repeat(None)), maxlen=0)
         sources = zip(repeat(frame), rows, facts, given)
-        deque(map(object.__setattr__, made, repeat("_source"), sources), maxlen=0)
+        deque(map(object.__setattr__, made, repeat("_held"), sources), maxlen=0)
         return made
 
     def _dict(self) -> dict[str, Value]:
-        built = self._built
-        if built is None:
-            assert self._source is not None  # set until built
-            frame, row, facts, given = self._source
-            built = self._built = frame.build(row, facts, given)
-            self._source = None  # the columns may go once every unit's values are built
+        held = self._held
+        if isinstance(held, dict):
+            return held
+        frame, row, facts, given = held
+        # The columns may go once every unit's values are built (the source is let go).
+        built = self._held = frame.build(row, facts, given)
         return built
 
     def __getitem__(self, name: str) -> Value:
@@ -706,9 +705,10 @@ def _results_of(
 
 def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bool:
     """Whether every survey's codes are ``given`` codes and its points at most theirs."""
-    # Each unit's survey read once (a pass over many scattered dicts costs a cache miss each).
-    items = list(chain.from_iterable(map(dict.items, surveys)))
-    codes, points = zip(*items, strict=True) if items else ((), ())
+    # Each unit's survey read once (a pass over many scattered dicts costs a cache miss each),
+    # its codes and its points in two flat lists (not a pair a code, then pulled apart).
+    codes = list(chain.from_iterable(surveys))
+    points = list(chain.from_iterable(map(dict.values, surveys)))
     if not given.keys() >= set(codes):
         return False
     top = map(given.__getitem__, codes)
@@ -716,6 +716,24 @@ def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bo
         return all(map(operator.le, points, top))
     except ArithmeticError:  # pragma: no cover - points are finite: unit by unit, then
         return False
+
+
+def _in_order(
+    few: Sequence[dict[str, Any]], known: tuple[str, ...], every: list[str]
+) -> list[bool]:
+    """Whether each unit's names (``few``: their values) are ``known``, in that order.
+
+    At once where the few units' names, one unit after another, are ``known`` repeated
+    (``every``: ``known`` :data:`_FEW` times): any ``len(known) + 1`` names in a row there
+    repeat one, a dict's names are distinct, so no unit holds more than ``len(known)``;
+    the lengths add up, so each holds ``len(known)``, each at its place: ``known``. One
+    list of names compared (by identity, for the usual shared name objects), not a tuple
+    made and compared a unit. Else unit by unit."""
+    size = len(few) * len(known)
+    names = list(chain.from_iterable(few))
+    if len(names) == size and names == (every if len(every) == size else list(known) * len(few)):
+        return [True] * len(few)
+    return list(map(operator.eq, map(tuple, few), repeat(known)))
 
 
 def _picker(indices: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:

@@ -508,3 +508,44 @@ def test_results_made_without_the_constructor_are_the_constructors(criteria: Cri
         assert pickle.loads(pickle.dumps(one)) == pickle.loads(pickle.dumps(want))
         with pytest.raises(dataclasses.FrozenInstanceError):
             one.values = {}  # type: ignore[misc]
+
+
+_NAMES = ("a", "b", "c", "d")
+
+
+@settings(max_examples=300)
+@given(
+    known=st.lists(st.sampled_from(_NAMES), unique=True, max_size=4).map(tuple),
+    units=st.lists(
+        st.lists(st.sampled_from(_NAMES), unique=True, max_size=4),
+        max_size=checks._FEW + 2,
+    ),
+)
+def test_names_in_order_at_once_as_unit_by_unit(
+    known: tuple[str, ...], units: list[list[str]]
+) -> None:
+    """The few units' names compared at once as one list tell, for each unit, what its own
+    tuple of names compared with the declared ones tells (units shorter, longer, reordered,
+    one name moved to the unit after)."""
+    few = [dict.fromkeys(names, 0) for names in units]
+    every = list(known) * checks._FEW
+    want = [tuple(values) == known for values in few]
+    assert checks._in_order(few, known, every) == want
+    if known:  # all in order, one unit's last name moved to the next unit's front
+        whole = [dict.fromkeys(known, 0) for _ in units]
+        assert checks._in_order(whole, known, every) == [True] * len(units)
+        if len(whole) > 1:
+            *rest, last = known
+            whole[0] = dict.fromkeys(rest, 0)
+            whole[1] = dict.fromkeys((last, *known), 0)  # a repeated name: one key
+            assert checks._in_order(whole, known, every)[:2] == [False, tuple(whole[1]) == known]
+
+
+def test_surveys_read_as_flat_lists() -> None:
+    """Survey points are checked against each code's greatest, the codes against those given."""
+    top = {"a": Decimal(5), "b": Decimal(2)}
+    assert checks._surveyed(top, [{"a": Decimal(5)}, {"b": Decimal("1.5"), "a": Decimal(0)}])
+    assert checks._surveyed(top, [{}, {}]) and checks._surveyed(top, [])
+    assert not checks._surveyed(top, [{"a": Decimal(1)}, {"a": Decimal("5.01")}])
+    assert not checks._surveyed(top, [{"b": Decimal(3), "a": Decimal(1)}])
+    assert not checks._surveyed(top, [{"a": Decimal(1), "c": Decimal(0)}])
