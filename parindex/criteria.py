@@ -265,9 +265,20 @@ class CriteriaSet(_Model):
         self._file = file
         self._digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+    def _private(self, name: str) -> Any:
+        """A private attribute, read without pydantic's ``__getattr__``: a plain
+        ``self._compiled`` first fails as an instance attribute, then pydantic's hook asks
+        the attribute's descriptor (some 55 000 instructions a read; the engine and the
+        review read the set's compiled rules and digest a few times a unit)."""
+        private = self.__pydantic_private__
+        return getattr(self, name) if private is None else private.get(name)
+
     @property
     def compiled(self) -> CompiledSet:
         """The compiled rules (compiled on first use for a set built in Python)."""
+        compiled: CompiledSet | None = self._private("_compiled")
+        if compiled is not None:
+            return compiled
         if self._compiled is None:
             from parindex.compiler import compile_set
             from parindex.errors import CriteriaError, Problem
@@ -293,11 +304,15 @@ class CriteriaSet(_Model):
     @property
     def file(self) -> str | None:
         """The file this set was loaded from, if any."""
-        return self._file
+        file: str | None = self._private("_file")
+        return file
 
     @property
     def digest(self) -> str:
         """SHA-256 of the set's content (recorded in exported workbooks)."""
+        digest: str | None = self._private("_digest")
+        if digest is not None:
+            return digest
         if self._digest is None:
             _ = self.compiled
         assert self._digest is not None

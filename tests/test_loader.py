@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from parindex.cli import main
+from parindex.criteria import CriteriaSet
 from parindex.errors import CriteriaError, Problem
 from parindex.loader import load_criteria
 
@@ -206,6 +207,18 @@ def test_mini_set_loads() -> None:
     assert [n.code for n in criteria.nodes] == ["1", "2", "3", "XHH"]
     assert len(criteria.compiled.nodes) == 19
     assert len(criteria.digest) == 64
+
+
+def test_private_attributes_read_without_pydantic_are_pydantics() -> None:
+    # compiled, digest and file read the private slot straight: the values pydantic's
+    # __getattr__ gives, for a set loaded and for one built in Python (compiled on first use)
+    loaded = load_criteria(MINI)
+    built = CriteriaSet.model_validate(loaded.model_dump())
+    for criteria in (loaded, built):
+        assert criteria.compiled is criteria._compiled is not None
+        assert criteria.digest == criteria._digest is not None
+        assert criteria.file == criteria._file
+    assert built.file is None and loaded.file == str(MINI)
 
 
 def test_to_frame_has_one_row_per_problem() -> None:
