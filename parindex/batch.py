@@ -303,7 +303,7 @@ class _Scorer:
             result.valid = result.valid & active
             result.max_points, result.undetermined = top, left
         if result.valid is not self.everywhere and not result.valid.all():
-            result.points = np.where(result.valid, result.points, 0)  # parents add points as is
+            result.points = result.points * result.valid  # 0 where not valid: parents add as is
         # A parent none of whose parts applies is left out by its own parent, as in the engine.
         if own_na is None:
             result.included = self.everywhere if node.is_leaf else result.included
@@ -484,11 +484,18 @@ class _Shared:
             out = self.constant(sum(k for k in known if k is not None))
         else:
             out = np.zeros(self.scorer.n, dtype=np.int64)
+            masked: Ints | None = None
             for test, value in zip(tests, values, strict=True):
                 if test is self.everywhere:
                     np.add(out, value, out=out)
                 elif test is not self.nowhere:
-                    np.add(out, value, out=out, where=test)
+                    # value where test holds, 0 elsewhere: integers, so exactly the masked
+                    # add (np.add(..., where=test)), in two SIMD passes instead of one
+                    # masked loop (about half the time)
+                    if masked is None:
+                        masked = np.empty(self.scorer.n, dtype=np.int64)
+                    np.multiply(value, test, out=masked)
+                    np.add(out, masked, out=out)
             out.flags.writeable = False
         self.last = key, out
         return out

@@ -418,6 +418,32 @@ def test_a_dyadic_quotient_is_told_without_a_gcd(a: int, b: int) -> None:
     assert got == expected, (a, b)
 
 
+_ANY_FLOAT = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(2**32), 2**32).map(float),
+    st.sampled_from([0.5, -0.0, 2.0**31, 2.0**31 - 1, -(2.0**31), 2.0**52, 3.0 * 2**20]),
+)
+
+
+@given(st.lists(st.tuples(_ANY_FLOAT, _ANY_FLOAT), min_size=1, max_size=6))
+def test_a_dyadic_quotient_needs_no_other_test_of_whole_numbers(pairs: list[Any]) -> None:
+    """vectors._dyadic_quotient on any floats (fractions, NaN, infinities, beyond 2**31) is
+    the test the division made before (whole numbers by vectors._integral first, then the
+    quotient): it tells whole numbers itself, so one call settles an exact division."""
+    a = np.array([p[0] for p in pairs], dtype=np.float64)
+    b = np.array([p[1] for p in pairs], dtype=np.float64)
+    with np.errstate(all="ignore"):
+        whole = vectors._integral(a) & vectors._integral(b)
+        small = whole & (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
+        top = np.where(small, np.abs(a), 0).astype(np.int64)
+        bottom = np.where(small, np.abs(b), 1).astype(np.int64)
+        low_bottom, low_top = bottom & -bottom, top & -top
+        divides = top % (bottom // low_bottom) == 0
+        near = (top == 0) | (low_bottom <= low_top << 16)
+        expected = whole & small & divides & near
+    assert vectors._dyadic_quotient(a, b).tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize(
     ("a", "b"), [(0, 7), (3, 4), (5, 2**16), (5, 2**17), (2**10, 2**26), (2**9, 2**26), (6, 12)]
 )

@@ -131,7 +131,9 @@ def _dyadic_quotient(a: Floats, b: Floats) -> Mask:
     ``b / gcd(a, b)`` is a power of two exactly when ``odd`` divides ``a``, and it is then
     ``2**(β − τ)`` (``2**τ`` the largest power of two dividing ``a``; 1 when ``a`` is 0).
     """
-    small = _integral(a) & _integral(b) & (np.abs(a) < 2.0**31) & (np.abs(b) < 2.0**31) & (b != 0)
+    with np.errstate(invalid="ignore"):  # whole numbers below 2**31 (so below 2**52), b not 0
+        small = (np.floor(a) == a) & (np.abs(a) < 2.0**31) & (np.floor(b) == b)
+        small &= (np.abs(b) < 2.0**31) & (b != 0)
     top = np.where(small, np.abs(a), 0).astype(np.int64)
     bottom = np.where(small, np.abs(b), 1).astype(np.int64)  # never 0
     low_bottom = bottom & -bottom  # 2**β
@@ -148,10 +150,6 @@ def _sums_exactly(a: Floats, b: Floats) -> Mask:
 def _multiplies_exactly(a: Floats, b: Floats, x: Floats) -> Mask:
     whole = _integral(a) & _integral(b) & _integral(x)
     return whole | (_on_grid(a, 8) & _on_grid(b, 8) & (np.abs(x) < 2.0**36))
-
-
-def _divides_exactly(a: Floats, b: Floats) -> Mask:
-    return _integral(a) & _integral(b) & _dyadic_quotient(a, b)
 
 
 def _tiny(x: Floats, *factors: Floats) -> Mask | None:
@@ -401,8 +399,7 @@ class Evaluator:
             margin = np.abs(safe) - b.e
             e = np.where(margin > 0, (a.e + np.abs(x) * b.e) / np.where(margin > 0, margin, 1), 0)
             if some:  # when both are whole, safe is too (1 where b is 0)
-                test = _dyadic_quotient if both_whole else _divides_exactly
-                known = self.known(known, test, a.x, safe)
+                known = self.known(known, _dyadic_quotient, a.x, safe)  # whole a and b only
             return self.checked(Numbers(x, _bound(x, e, known)), _tiny(x, a.x))
         raise ValueError(op)  # pragma: no cover
 
