@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from operator import is_
 from typing import Any
 
 from parindex.compiler import CompiledSet
@@ -91,8 +92,12 @@ def trees(
             second = survey[code]
         elif code in self_scores:
             second = self_scores[code]
+        elif not has_parts:
+            second = _ZERO
+        elif len(known[0]) == len(known[1]) and all(map(is_, known[0], known[1])):
+            second = first  # the very parts (no survey, no part left unscored): first's sum
         else:
-            second = _joined(best, top, known[1]) if has_parts else _ZERO
+            second = _joined(best, top, known[1])
         third: Decimal | None = None
         if appraising:
             if code not in touched:
