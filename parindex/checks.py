@@ -34,7 +34,7 @@ from collections.abc import (
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -441,9 +441,9 @@ class _Many:
             if node.kind is not None and node.kind.given
         }
         rows = np.flatnonzero(~self.flagged).tolist()
-        units = list(map(self.units.__getitem__, rows))
+        units = _rows_of(self.units, rows, self.n)
         scores, surveys, documents, appraisals = (
-            list(map(column.__getitem__, rows)) for column in self.references_given
+            _rows_of(column, rows, self.n) for column in self.references_given
         )
         # Every self-scored code and survey point at once; unit by unit only where one fails.
         if not (codes.issuperset(chain.from_iterable(scores)) and _surveyed(given, surveys)):
@@ -496,12 +496,12 @@ class _Many:
         usual = ~self.flagged & ~self.nulls & np.array(self.in_order, dtype=bool)
         rows = np.flatnonzero(usual).tolist()
         values = _Values.made(  # built when read
-            frame, rows, map(self.unit_facts.__getitem__, rows), map(self.given.__getitem__, rows)
+            frame, rows, _rows_of(self.unit_facts, rows, self.n), _rows_of(self.given, rows, self.n)
         )
-        made = _results_of(list(map(self.units.__getitem__, rows)), values)
+        made = _results_of(_rows_of(self.units, rows, self.n), values)
         if len(rows) == self.n:
             keep_checks(self.criteria, made)
-            return list(made)
+            return cast(list[CheckedSubmission | list[Problem]], made)  # a fresh list already
         out: list[CheckedSubmission | list[Problem]] = [[]] * self.n
         for row, checked in zip(rows, made, strict=True):
             out[row] = checked
@@ -690,7 +690,7 @@ _BARE = [f.name for f in fields(CheckedSubmission)] == ["submission", "values"] 
 
 
 def _results_of(
-    submissions: list[Submission], values: Iterable[Mapping[str, Value]]
+    submissions: Sequence[Submission], values: Iterable[Mapping[str, Value]]
 ) -> list[CheckedSubmission]:
     """``CheckedSubmission(s, v)`` of each pair, made as its frozen dataclass ``__init__``
     makes it (the object, then each field set through ``object.__setattr__``) but by C-level
@@ -716,6 +716,12 @@ def _surveyed(given: Mapping[str, Any], surveys: Sequence[dict[str, Any]]) -> bo
         return all(map(operator.le, points, top))
     except ArithmeticError:  # pragma: no cover - points are finite: unit by unit, then
         return False
+
+
+def _rows_of(column: Sequence[Any], rows: list[int], n: int) -> Sequence[Any]:
+    """``column``'s items at ``rows`` (increasing, out of ``n``): the column itself when
+    ``rows`` are all ``n`` (the usual call: no list of 10,000 made again)."""
+    return column if len(rows) == n else list(map(column.__getitem__, rows))
 
 
 def _in_order(

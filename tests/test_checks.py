@@ -549,3 +549,11 @@ def test_surveys_read_as_flat_lists() -> None:
     assert not checks._surveyed(top, [{"a": Decimal(1)}, {"a": Decimal("5.01")}])
     assert not checks._surveyed(top, [{"b": Decimal(3), "a": Decimal(1)}])
     assert not checks._surveyed(top, [{"a": Decimal(1), "c": Decimal(0)}])
+
+
+def test_rows_of_all_is_the_column_itself() -> None:
+    """All rows: the very column (no copy); some: those items, in order."""
+    column = ("a", "b", "c")
+    assert checks._rows_of(column, [0, 1, 2], 3) is column
+    assert checks._rows_of(column, [0, 2], 3) == ["a", "c"]
+    assert checks._rows_of(column, [], 3) == []
