@@ -52,6 +52,7 @@ from parindex.excel_style import (
     Formats,
     cell_number,
     column_points,
+    line_points,
     safe_cell,
     sheet_style,
     string_number,
@@ -71,6 +72,7 @@ WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
 _NUMBERS = (MAX, SELF, COMPUTED, APPRAISED, DIFF)
 _POINTS = tuple(column_points(width) for width in WIDTHS)
 """Each column's inside width in points (what :func:`text_lines` wraps a text to)."""
+_LINE = line_points(11)  # points a line of the 11-point body
 
 # --- text of the descriptive columns --------------------------------------------------------------
 
@@ -187,7 +189,7 @@ def _write_row(
         )
         if text
     )
-    sheet.set_row(at, min(409.0, lines * 14.0 + 3))
+    sheet.set_row(at, min(409.0, lines * _LINE + 3))
 
 
 # --- a shape's rows as text with holes ----------------------------------------------------------
@@ -422,7 +424,7 @@ class _Maker:
         """The row's XML; the strings it found in the table (for the caller to count); the
         string cells it holds if it can be used again as it is (0: a text was cut, quoted
         or written with a format not numbered before)."""
-        height = min(409.0, _lines(plan.title_lines, texts, notes) * 14.0 + 3)
+        height = min(409.0, _lines(plan.title_lines, texts, notes) * _LINE + 3)
         attributes = self.heights.get(height)
         if attributes is None:
             attributes = self.heights[height] = self.sheet.row_attributes(height)

@@ -41,6 +41,7 @@ from parindex.excel_style import (
     Formats,
     cell_number,
     column_points,
+    line_points,
     text_lines,
     write_safe,
 )
@@ -78,7 +79,7 @@ OFFICIAL_HEADERS: tuple[tuple[str, str], ...] = (
 _WIDTHS = (6.0, 56.0, 6.5, 7.5, 11.0, 36.0, 20.0)
 _POINTS = tuple(column_points(width) for width in _WIDTHS)  # inside widths, points
 _BODY = 9  # points: the 2023 set's 158 rows then print on 6 pages or fewer
-_LINE = 1.18 * _BODY  # points a line (LibreOffice sets lines 1,17 em apart in these fonts)
+_LINE = line_points(_BODY)
 _HEADER_ROW = 5
 _SIGNERS_EN = (
     ("HEAD OF THE AGENCY", "(Signature, full name, seal)"),

@@ -211,3 +211,33 @@ def test_a_repeated_shape_with_long_and_formula_like_texts(
         unit = base.unit.model_copy(update={"id": f"r{number}", "name": name})
         units.append(base.model_copy(update={"unit": unit, "self_scores": scores}))
     _assert_same(criteria, units, tmp_path, language)
+
+
+def test_a_detailed_row_is_as_tall_as_its_text_lines(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+) -> None:
+    """A row is its tallest text's lines at :func:`line_points` of the 11-point body (12,98
+    points, where it was 14: rows printed 25-30 % taller than their text), plus 3."""
+    import openpyxl
+
+    from parindex.excel_style import column_points, line_points, text_lines
+
+    path = export_workbook(criteria, samples[:1], tmp_path / "one.xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[2]
+    assert sheet.max_column == len(detailed.WIDTHS)
+    checked = 0
+    for row in range(1, sheet.max_row + 1):
+        texts = [(sheet.cell(row, c + 1).value, w) for c, w in enumerate(detailed.WIDTHS)]
+        if not isinstance(texts[0][0], str) or not re.fullmatch(r"[\d.]+[a-z]?", texts[0][0]):
+            continue  # the heading, header and total rows
+        lines = max(
+            text_lines(value, column_points(width), 11)
+            for value, width in texts
+            if isinstance(value, str) and value and not value.startswith("=")
+        )
+        height = sheet.row_dimensions[row].height
+        assert height == pytest.approx(min(409.0, lines * line_points(11) + 3), abs=0.75), (
+            row
+        )  # whole pixels
+        checked += 1
+    assert checked > 100
