@@ -40,7 +40,7 @@ from parindex.cli_support import (
 )
 from parindex.cli_text import command_rows, gettext, install, language, wrapped
 from parindex.errors import ParindexError, Problem, did_you_mean
-from parindex.messages import counted, text
+from parindex.messages import counted, many, text
 
 __all__ = ["COMMANDS", "QUICK_EXIT", "main", "run"]
 
@@ -580,7 +580,7 @@ def export_command(
             wrapped(
                 t(
                     f"Đã ghi bảng điểm của {len(submissions)} đơn vị vào {path}",
-                    f"Wrote the score sheets of {len(submissions)} unit(s) to {path}",
+                    f"Wrote the score sheets of {many(len(submissions), 'unit')} to {path}",
                 )
             )
         )

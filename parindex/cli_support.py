@@ -24,7 +24,7 @@ from click.core import ParameterSource
 from parindex.cli_text import columns, language, set_language, wrapped
 from parindex.collector import paused
 from parindex.errors import ParindexError, Problem, ProblemsError
-from parindex.messages import os_error, said, text
+from parindex.messages import many, os_error, said, text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -470,8 +470,8 @@ def _told(
         echo_error(
             t(
                 f"Đã bỏ qua {skipped} tệp của bộ khác và {invalid} tệp lỗi trên {total} tệp.",
-                f"Left out {skipped} file(s) of another set and {invalid} invalid file(s) "
-                f"of {total}.",
+                f"Left out {many(skipped, 'file')} of another set and {invalid} invalid, "
+                f"of {many(total, 'file')}.",
             )
         )
     if strict and skipped:

@@ -33,6 +33,7 @@ __all__ = [
     "label",
     "labels",
     "lower_first",
+    "many",
     "of_set",
     "os_error",
     "other_set",
@@ -371,6 +372,12 @@ def said(problem: Problem, language: str = "vi") -> str:
 def text(vi: str, en: str, language: str = "vi") -> str:
     """Pick the Vietnamese or English twin of a sentence."""
     return en if language == "en" else vi
+
+
+def many(count: int, noun: str) -> str:
+    """An English count with its noun in the number it takes: ``"1 unit"``, ``"7 units"``
+    (Vietnamese nouns do not change: ``f"{count} đơn vị"``)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 # --- expressions in words ---------------------------------------------------------------

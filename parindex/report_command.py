@@ -10,7 +10,7 @@ import click
 from parindex.cli_support import language_option
 from parindex.cli_text import wrapped
 from parindex.errors import ParindexError, Problem
-from parindex.messages import said, text
+from parindex.messages import many, said, text
 
 if TYPE_CHECKING:  # imported when the command runs: `parindex --help` lists it at once
     from parindex.criteria import CriteriaSet
@@ -159,7 +159,7 @@ def _report(
             wrapped(
                 text(
                     f"Đã ghi {len(written)} báo cáo Word: {written[0]} …",
-                    f"Wrote {len(written)} Word report(s): {written[0]} …",
+                    f"Wrote {many(len(written), 'Word report')}: {written[0]} …",
                     lang,
                 )
             )
@@ -172,7 +172,7 @@ def _report(
         wrapped(
             text(
                 f"Đã ghi báo cáo của {len(results.rows)} đơn vị vào {target}",
-                f"Wrote the report of {len(results.rows)} unit(s) to {target}",
+                f"Wrote the report of {many(len(results.rows), 'unit')} to {target}",
                 lang,
             )
         )

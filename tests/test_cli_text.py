@@ -137,7 +137,7 @@ def test_clicks_usage_errors_fit_80_columns(lang: str, monkeypatch: pytest.Monke
 def test_the_wrote_line_fits_80_columns_with_its_path_whole(
     lang: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """ "Wrote the report of 1 unit(s) to PATH": the path on its own line when the line
+    """ "Wrote the report of 1 unit to PATH": the path on its own line when the line
     would pass 80 columns, never cut."""
     monkeypatch.setenv("COLUMNS", "80")
     root = Path(__file__).resolve().parent.parent

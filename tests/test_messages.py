@@ -106,3 +106,11 @@ def test_the_decisions_grades_read_in_english_and_a_sets_own_word_stays() -> Non
     for name, words in english.items():
         assert band(name, "en") == words and band(name) == name
     assert band("Mức 3", "en") == "Mức 3"  # the set's own word, as written
+
+
+def test_an_english_count_takes_its_noun_in_the_right_number() -> None:
+    """The command line said "1 unit(s)" and "0 file(s)"."""
+    from parindex.messages import many
+
+    assert [many(n, "unit") for n in (0, 1, 7)] == ["0 units", "1 unit", "7 units"]
+    assert many(8, "Word report") == "8 Word reports"

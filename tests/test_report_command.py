@@ -56,7 +56,7 @@ def test_the_commands_own_lines_are_said_in_the_language_asked(tmp_path: Path) -
     html = runner.invoke(
         main, ["--lang", "en", "report", SET_2023, sample, "-o", str(tmp_path / "r.html")]
     )
-    assert html.exit_code == 0 and "Wrote the report of 1 unit(s) to" in html.output
+    assert html.exit_code == 0 and "Wrote the report of 1 unit to" in html.output
     none = runner.invoke(
         main, ["--lang", "en", "report", SET_2023, other, "-o", str(tmp_path / "x.html")]
     )
