@@ -355,9 +355,13 @@ class _Many:
             few = values[start : start + _FEW]
             in_order = _in_order(few, known, every)
             self.in_order += in_order
-            units = (
-                v.values() if ordered else map(v.get, names)
-                for v, ordered in zip(few, in_order, strict=True)
+            units: Iterable[Iterable[Any]] = (
+                map(dict.values, few)  # the usual few: no Python frame a unit
+                if all(in_order)
+                else (
+                    v.values() if ordered else map(v.get, names)
+                    for v, ordered in zip(few, in_order, strict=True)
+                )
             )
             flat = list(chain.from_iterable(units))
             cells = list(map(flat.__getitem__, reading))  # a list an input read
