@@ -18,7 +18,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from parindex.messages import band, said
+from parindex.messages import TOTAL_ROW, band, label, said
 from parindex.numbers import format_decimal
 from parindex.report import STATUS_VI, ScoreReport, Status, format_points
 from parindex.report_words import group_label, words
@@ -125,7 +125,7 @@ def _unit_data(
         "undetermined": format_points(row.undetermined_points) if row.undetermined_points else "",
         "areas": [
             [
-                s.code,
+                label("form", "total", "en" if en else "vi") if s.code == TOTAL_ROW else s.code,
                 format_points(s.max_points),
                 format_points(s.self_score),
                 "" if s.computed_score is None else format_points(s.computed_score),

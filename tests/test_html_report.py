@@ -147,3 +147,16 @@ def test_a_phone_reaches_every_column(page: Page, results: ProvinceResults) -> N
     finally:
         page.browser.call("Emulation.clearDeviceMetricsOverride", {}, page.session)
         page.evaluate('location.hash = ""; parindexReport.route()')
+
+
+@pytest.mark.parametrize(("language", "total"), [("vi", "TỔNG ĐIỂM"), ("en", "TOTAL")])
+def test_a_units_total_row_is_named_as_everywhere(
+    results: ProvinceResults, language: str, total: str
+) -> None:
+    """A unit page's area table ended in the row "TỔNG" (the total's code, English too);
+    it says "TỔNG ĐIỂM" / "TOTAL", as the review table and the Word report."""
+    html = render_html(results, language)
+    data = html.split('<script type="application/json" id="data">', 1)[1].split("</script>")[0]
+    for unit in json.loads(data)["units"]:
+        assert unit["areas"][-1][0] == total
+        assert not any(area[0] == "TỔNG" for area in unit["areas"])
