@@ -24,7 +24,7 @@ from parindex.compiler import CompiledNode, CompiledSet
 from parindex.criteria import Aggregation, CriteriaSet
 from parindex.errors import EvaluationError
 from parindex.expressions import Value
-from parindex.messages import expression_words
+from parindex.messages import expression_words, many
 from parindex.per_set import PerSet
 from parindex.report import (
     MissingInput,
@@ -601,7 +601,7 @@ def _combine(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> N
         capped_vi, capped_en = " (không âm, lấy 0)", " (floored at 0)"
     excluded = len(ctx.compiled.children.get(node.code, ())) - len(children)
     note_vi = f"; {excluded} nội dung không áp dụng" if excluded else ""
-    note_en = f"; {excluded} part(s) not applicable" if excluded else ""
+    note_en = f"; {many(excluded, 'part')} not applicable" if excluded else ""
     if partial:
         left = format_points(undetermined)
         note_vi += f"; {left} điểm chưa xác định"

@@ -68,7 +68,7 @@ NO, TITLE, MAX_OUT, SELF_OUT, APPRAISED_OUT, EVIDENCE_OUT, NOTE_OUT = range(7)
 OFFICIAL_HEADERS: tuple[tuple[str, str], ...] = (
     ("STT", "No."),
     ("Tiêu chí, tiêu chí thành phần", "Criteria and sub-criteria"),
-    ("Điểm tối đa", "Maximum"),
+    ("Điểm tối đa", "Max."),
     ("Điểm tự đánh giá", "Self-assessed"),
     ("Điểm thẩm định", "Appraised"),
     ("Tài liệu kiểm chứng", "Evidence"),

@@ -65,8 +65,13 @@ _SUMMARY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 _AREAS = len(_SUMMARY_HEADERS)
 """First column of the areas' percentages."""
-# 143 character units in all fit one A4 landscape width at 100 %: the table prints at 10 points
-_SUMMARY_WIDTHS = (9.0, 5.0, 23.0, 7.0, 8.0, 8.5, 8.5, 7.5, 7.5, 8.0, 7.0, 7.0)
+# 143 character units in all fit one A4 landscape width at 100 %: the table prints at 10 points.
+# English widens four columns so that no word is cut ("Compute / d index", "undetermin / ed",
+# "Undeter / mined", "Provisio / nal" at 7); the page is fitted to its width.
+_SUMMARY_WIDTHS: dict[str, tuple[float, ...]] = {
+    "vi": (9.0, 5.0, 23.0, 7.0, 8.0, 8.5, 8.5, 7.5, 7.5, 8.0, 7.0, 7.0),
+    "en": (9.0, 5.0, 23.0, 7.0, 8.0, 8.5, 11.5, 7.5, 9.5, 8.0, 11.0, 10.0),
+}
 _AREA_WIDTH = 5.0
 _BODY = 10
 NOT_APPRAISED = "chưa thẩm định"
@@ -104,7 +109,7 @@ def write_summary(
         write_text(
             sheet, head_row, col, words, formats, **head, font_size=_BODY, bg_color="#D9E1F2"
         )
-    widths = [*_SUMMARY_WIDTHS, *[_AREA_WIDTH] * len(areas)]
+    widths = [*_SUMMARY_WIDTHS[_language(language)], *[_AREA_WIDTH] * len(areas)]
     lines = max(
         text_lines(h, column_points(w), _BODY) for h, w in zip(headers, widths, strict=True)
     )
@@ -169,7 +174,9 @@ def _summary_heading(sheet: Any, formats: Formats, criteria: CriteriaSet, langua
             formats.get(font_size=_BODY, italic=True, align="center", text_wrap=True),
         ),
     ]
-    total = column_points(sum(_SUMMARY_WIDTHS) + _AREA_WIDTH * len(criteria.nodes))
+    total = column_points(
+        sum(_SUMMARY_WIDTHS[_language(language)]) + _AREA_WIDTH * len(criteria.nodes)
+    )
     for at, (words, fmt) in enumerate(lines):
         sheet.merge_range(at, 0, at, last, "", fmt)
         write_safe(sheet, at, 0, words, fmt, formats)
@@ -241,11 +248,12 @@ def _summary_row(
         if summary is not None:
             share = summary.appraised_percent if appraised else summary.computed_percent
         _number_or_blank(sheet, at, col, share, percent)
+    widths = _SUMMARY_WIDTHS[_language(language)]
     lines = max(
-        text_lines(name, column_points(_SUMMARY_WIDTHS[2]), _BODY),
-        text_lines(group, column_points(_SUMMARY_WIDTHS[0]), _BODY),
-        text_lines(band or "", column_points(_SUMMARY_WIDTHS[6]), _BODY),
-        text_lines(unit.submission.unit.id, column_points(_SUMMARY_WIDTHS[3]), _BODY),
+        text_lines(name, column_points(widths[2]), _BODY),
+        text_lines(group, column_points(widths[0]), _BODY),
+        text_lines(band or "", column_points(widths[6]), _BODY),
+        text_lines(unit.submission.unit.id, column_points(widths[3]), _BODY),
     )
     sheet.set_row(at, lines * 12.6 + 3)
 
@@ -267,13 +275,21 @@ _FINDING_HEADERS: tuple[tuple[str, str], ...] = (
     ("Tự đánh giá", "Self"),
     ("Theo quy tắc", "Computed"),
     ("Thẩm định", "Appraised"),
-    ("Điểm tối đa", "Maximum"),
+    ("Điểm tối đa", "Max."),
     ("TLKC", "Evidence"),
     ("Vòng", "Round"),
 )
-# 143 character units: one A4 landscape width at 100 %
-_FINDING_WIDTHS = (17.0, 6.5, 16.0, 6.5, 22.0, 32.0, 6.5, 6.5, 6.5, 6.5, 12.0, 5.0)
-_FINDING_POINTS = tuple(column_points(width) for width in _FINDING_WIDTHS)
+# 143 character units in each language: one A4 landscape width at 100 %. English takes
+# 6 units from the unit, kind and evidence columns so that "Computed" and "Appraised" fit
+# whole in their bold heads (at 6,5 they printed "Comput / ed", "Apprais / ed").
+_FINDING_WIDTHS: dict[str, tuple[float, ...]] = {
+    "vi": (17.0, 6.5, 16.0, 6.5, 22.0, 32.0, 6.5, 6.5, 6.5, 6.5, 12.0, 5.0),
+    "en": (15.0, 6.5, 14.0, 6.5, 22.0, 32.0, 6.5, 9.5, 9.5, 6.5, 10.0, 5.0),
+}
+_FINDING_POINTS = {
+    language: tuple(column_points(width) for width in widths)
+    for language, widths in _FINDING_WIDTHS.items()
+}
 
 
 def write_findings(
@@ -306,7 +322,7 @@ def write_findings(
             at += 1
             _finding_row(sheet, formats, at, unit, finding, language)
     rows.put()
-    for col, width in enumerate(_FINDING_WIDTHS):
+    for col, width in enumerate(_FINDING_WIDTHS[_language(language)]):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(at, 1), len(_FINDING_HEADERS) - 1)
@@ -382,7 +398,7 @@ def finding_rows(
             return None
         firsts = [t[:1] for t in texts.values()]
         if styles is not None and longest <= LONG_TEXT and _FIRST.isdisjoint(firsts):
-            rows.append(_finding_cells(scratch, styles, finding, texts))
+            rows.append(_finding_cells(scratch, styles, finding, texts, language))
             continue
         _finding_row(scratch, formats, _SCRATCH, unit, finding, language, texts)
         made = scratch.take_cells(_SCRATCH)
@@ -414,7 +430,11 @@ _TEXT_CELLS = tuple(f'<c r="{cell_name(_SCRATCH, col)}"' for col in range(12))
 
 
 def _finding_cells(
-    sheet: Any, styles: tuple[str, str, str], finding: Finding, texts: dict[int, str]
+    sheet: Any,
+    styles: tuple[str, str, str],
+    finding: Finding,
+    texts: dict[int, str],
+    language: str,
 ) -> FindingRow:
     """The row :func:`_finding_row` writes for ``finding`` (none of its ``texts`` quoted or
     cut, none over :data:`LONG_TEXT`), made as text: its strings added to the table in the
@@ -428,8 +448,13 @@ def _finding_cells(
     cells.append(f'{names[10]}{words} t="s"><v>{index(texts[10])}</v></c>')
     round = finding.round
     cells.append(f"{names[11]}{plain}{number_end(None if round is None else Decimal(round))}")
-    lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
+    points = _FINDING_POINTS[_language(language)]
+    lines = max(text_lines(value, points[col], _BODY) for col, value in texts.items())
     return "".join(cells), 0, 11, min(409.0, lines * 12.6 + 3)
+
+
+def _language(language: str) -> str:
+    return "en" if language == "en" else "vi"
 
 
 def _finding_points(finding: Finding) -> tuple[Decimal | None, ...]:
@@ -472,5 +497,6 @@ def _finding_row(
     for col, point in enumerate(_finding_points(finding), start=6):
         _number_or_blank(sheet, at, col, point, number)
     _number_or_blank(sheet, at, 11, finding.round, formats.get(border=1, font_size=_BODY))
-    lines = max(text_lines(value, _FINDING_POINTS[col], _BODY) for col, value in texts.items())
+    points = _FINDING_POINTS[_language(language)]
+    lines = max(text_lines(value, points[col], _BODY) for col, value in texts.items())
     sheet.set_row(at, min(409.0, lines * 12.6 + 3))  # wrapped text never prints over itself

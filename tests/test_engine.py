@@ -262,3 +262,11 @@ def test_an_enum_input_shows_its_choice_in_words(mini: CriteriaSet) -> None:
             engine._CAREFUL = False
         (shown,) = [i for n in report.nodes for i in n.inputs if i.name == "cap_sang_kien"]
         assert (shown.value, shown.display) == ("tinh", "Cấp tỉnh")
+
+
+def test_a_parent_counts_its_parts_not_applicable_in_english(mini: CriteriaSet) -> None:
+    """English counts its parts as English does: "1 part", "2 parts", never "part(s)"."""
+    report = score(mini, unit({"co_dvsncl": False, "co_tthc": True}, FULL, survey={"XHH": 2}))
+    assert report.node("2.2").status == Status.NOT_APPLICABLE
+    assert report.node("2").explanation_en.endswith("; 1 part not applicable")
+    assert report.node("2").explanation.endswith("; 1 nội dung không áp dụng")

@@ -160,6 +160,8 @@ def test_english_official_sheet(criteria: CriteriaSet, tmp_path: Path) -> None:
     path = export_unit(criteria, sample("ban-dan-toc"), tmp_path / "u.xlsx", language="en")
     sheet = official(path)
     assert [c.value for c in sheet[HEADER]] == [en for _, en in OFFICIAL_HEADERS]
+    # a bold header fits its narrow column whole: "Maximum" printed cut as "Maximu / m"
+    assert sheet.cell(HEADER, 3).value == "Max."
     assert sheet.cell(total_row_en(sheet), 5).value == "not appraised"
     heading = " ".join(str(sheet.cell(r, 1).value) for r in range(1, HEADER))
     assert "Provincial departments and agencies" in heading
