@@ -74,6 +74,9 @@ _SUMMARY_WIDTHS: dict[str, tuple[float, ...]] = {
 }
 _AREA_WIDTH = 5.0
 _BODY = 10
+_ROW_LINE = 12.6
+"""Points a wrapped line of the 10-point body takes in these sheets' rows (more than
+:func:`~parindex.excel_style.line_points`: the heights the printed sheets were checked with)."""
 NOT_APPRAISED = "chưa thẩm định"
 
 
@@ -113,7 +116,7 @@ def write_summary(
     lines = max(
         text_lines(h, column_points(w), _BODY) for h, w in zip(headers, widths, strict=True)
     )
-    sheet.set_row(head_row, lines * 12.6 + 4)
+    sheet.set_row(head_row, lines * _ROW_LINE + 4)
     first = head_row + 1
     for offset, i in enumerate(order):
         _summary_row(
@@ -255,7 +258,7 @@ def _summary_row(
         text_lines(band or "", column_points(widths[6]), _BODY),
         text_lines(unit.submission.unit.id, column_points(widths[3]), _BODY),
     )
-    sheet.set_row(at, lines * 12.6 + 3)
+    sheet.set_row(at, lines * _ROW_LINE + 3)
 
 
 def _number_or_blank(sheet: Any, row: int, col: int, value: Decimal | int | None, fmt: Any) -> None:
@@ -308,7 +311,7 @@ def write_findings(
     )
     for col, pair in enumerate(_FINDING_HEADERS):
         sheet.write_string(0, col, text(*pair, language), head)
-    sheet.set_row(0, 2 * 12.6 + 4)
+    sheet.set_row(0, 2 * _ROW_LINE + 4)
     at = 0
     rows = _Block(sheet, formats.careful)
     for unit in units:
@@ -450,7 +453,7 @@ def _finding_cells(
     cells.append(f"{names[11]}{plain}{number_end(None if round is None else Decimal(round))}")
     points = _FINDING_POINTS[_language(language)]
     lines = max(text_lines(value, points[col], _BODY) for col, value in texts.items())
-    return "".join(cells), 0, 11, min(409.0, lines * 12.6 + 3)
+    return "".join(cells), 0, 11, min(409.0, lines * _ROW_LINE + 3)
 
 
 def _language(language: str) -> str:
@@ -499,4 +502,4 @@ def _finding_row(
     _number_or_blank(sheet, at, 11, finding.round, formats.get(border=1, font_size=_BODY))
     points = _FINDING_POINTS[_language(language)]
     lines = max(text_lines(value, points[col], _BODY) for col, value in texts.items())
-    sheet.set_row(at, min(409.0, lines * 12.6 + 3))  # wrapped text never prints over itself
+    sheet.set_row(at, min(409.0, lines * _ROW_LINE + 3))  # wrapped text never prints over itself
