@@ -280,11 +280,21 @@ def _decimal_table(x: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
         table, made = _TABLES[0], _MADE[0] = grown, more
     wanted = x[~made[x]]
     if wanted.size:
-        new = np.unique(wanted)
+        new = _sorted_distinct(wanted)
         # From an iterator: numpy given a list looks into each decimal for an array.
         table[new] = np.fromiter(map(Decimal, new.tolist()), dtype=object, count=len(new))
         made[new] = True  # after the decimals are in: a table read meanwhile finds them
     return table
+
+
+def _sorted_distinct(x: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct numbers of ``x``, in increasing order: what ``np.unique(x)`` gives, without
+    its first call importing ``numpy.ma`` (17 ms idle: 1,7 µs a unit of a process's first
+    :func:`~parindex.checks.check_many` of 10,000, and 0,6 MB of fresh memory)."""
+    ordered = np.sort(x)
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def _ints_at_once(
