@@ -394,7 +394,11 @@ def finding_rows(
     scratch.name, scratch.str_table = FINDINGS_SHEET, workbook.str_table
     rows: list[FindingRow] = []
     styles = None if formats.careful else _finding_styles(scratch, formats)
+    seen = None if styles is None else _Seen.of(formats, scratch, styles[0], unit, language)
     for finding in unit.review.sorted_findings():
+        if seen is not None and (again := seen.row(finding)) is not None:
+            rows.append(again)
+            continue
         texts = _finding_texts(unit, finding, language)
         longest = max(map(len, texts.values()))
         if longest > MAX_CELL_TEXT:
@@ -402,6 +406,8 @@ def finding_rows(
         firsts = [t[:1] for t in texts.values()]
         if styles is not None and longest <= LONG_TEXT and _FIRST.isdisjoint(firsts):
             rows.append(_finding_cells(scratch, styles, finding, texts, language))
+            if seen is not None:
+                seen.keep(rows[-1], texts)
             continue
         _finding_row(scratch, formats, _SCRATCH, unit, finding, language, texts)
         made = scratch.take_cells(_SCRATCH)
@@ -411,6 +417,70 @@ def finding_rows(
             return None
         rows.append((cells, first, last, scratch._heights.pop(_SCRATCH)))
     return rows
+
+
+class _Seen:
+    """Findings rows made before in this process (:func:`_finding_cells`), by what they
+    show but the unit's name: a finding recurs on many units (the same criterion, message
+    and scores), and making its row again (labels, seven strings numbered, five numbers,
+    the wrapped height) cost more than the rest of a unit's findings rows. A row found
+    here has its name cell made and its six other strings counted in the table, which has
+    them already (the row was made in this process, and a table never loses a string):
+    the same cells, strings and count as :func:`_finding_cells`
+    (``tests/test_excel_summary.py`` compares the two)."""
+
+    MOST = 1 << 13
+    """Rows kept at most a workbook (the benchmark's 250 units make some 600)."""
+
+    def __init__(self, formats: Formats, sheet: Any, words: str, name: str, language: str) -> None:
+        key = ("findings rows", words, language)
+        self.rows: dict[tuple[Any, ...], tuple[str, int]] = formats.memo.setdefault(key, {})
+        self.table, self.name, self.language = sheet.str_table, name, language
+        self.start = f'{_TEXT_CELLS[0]}{words} t="s"><v>'
+        self.name_lines = text_lines(name, _FINDING_POINTS[language][0], _BODY)
+        self.last: tuple[Any, ...] = ()
+
+    @classmethod
+    def of(
+        cls, formats: Formats, sheet: Any, words: str, unit: UnitSheet, language: str
+    ) -> _Seen | None:
+        """The rows seen in ``formats``' workbook, for ``unit``; ``None`` where its name is
+        not written as :func:`_finding_cells` writes a text (quoted, or long)."""
+        name = unit.submission.unit.name
+        if len(name) > LONG_TEXT or name[:1] in _FIRST:
+            return None
+        return cls(formats, sheet, words, name, _language(language))
+
+    def row(self, finding: Finding) -> FindingRow | None:
+        """``finding``'s row made from one seen before, or ``None``."""
+        ends = [number_end(p) for p in _finding_points(finding)]  # -0 and 0: equal, not alike
+        self.last = key = (
+            finding.severity,
+            finding.code,
+            finding.criterion,
+            finding.title,
+            finding.message,
+            finding.message_en,
+            tuple(finding.evidence),
+            finding.round,
+            *ends,
+        )
+        made = self.rows.get(key)
+        if made is None:
+            return None
+        rest, lines = made
+        table = self.table
+        cells = f"{self.start}{table._get_shared_string_index(self.name)}</v></c>{rest}"
+        table.count += 6  # the row's other strings, in the table since it was first made
+        return cells, 0, 11, min(409.0, max(lines, self.name_lines) * _ROW_LINE + 3)
+
+    def keep(self, made: FindingRow, texts: dict[int, str]) -> None:
+        """``made``, the row of the finding last asked for (:meth:`row`), for later units."""
+        if len(self.rows) < self.MOST:
+            points = _FINDING_POINTS[self.language]
+            lines = max(text_lines(v, points[col], _BODY) for col, v in texts.items() if col)
+            cells = made[0]
+            self.rows[self.last] = cells[cells.index("</c>") + 4 :], lines
 
 
 def _finding_styles(sheet: Any, formats: Formats) -> tuple[str, str, str] | None:

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from parindex import CriteriaSet, export_workbook, load_criteria, load_submission
 from parindex.excel_layout import FINDINGS_SHEET, SUMMARY_SHEET
-from parindex.excel_style import _word_width, column_points
+from parindex.excel_style import Formats, _word_width, column_points
+from parindex.excel_summary import _Seen, finding_rows
+from parindex.review import Finding, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,3 +72,67 @@ def test_no_word_of_a_head_or_a_class_is_cut(
         room = column_points(width(summary, classes))
         assert all(_word_width(w) * 10 <= room for w in str(value).split()), value
     assert cut_words(workbook[FINDINGS_SHEET], 1) == []
+
+
+_POINTS = st.sampled_from([None, Decimal(0), Decimal("-0"), Decimal("0.5"), Decimal("0.50"), 2])
+_FIELDS: dict[str, Any] = {
+    "code": st.sampled_from(["over_claimed", "not_scored", "own_code"]),
+    "severity": st.sampled_from(list(Severity)),
+    "criterion": st.sampled_from(["1", "1.1"]),
+    "title": st.sampled_from(["Tiêu chí", "Tiêu chí 2", "a & <b>", "=A1"]),
+    "message": st.sampled_from(["m", "m2", "dài " * 40, " lề", "-x"]),
+    "message_en": st.sampled_from(["m", "other"]),
+    "self_score": _POINTS,
+    "computed_score": _POINTS,
+    "appraised_score": _POINTS,
+    "max_points": _POINTS,
+    "evidence": st.sampled_from([[], ["a"], ["b"], ["a", "b"], ["+c"]]),
+    "round": st.sampled_from([None, 1, 2]),
+}
+_NAMES = st.sampled_from(["Đơn vị A", "Sở B & <C>", "=D", "Ủy ban " * 12, "E" * 20_000])
+
+
+@st.composite
+def _pool(draw: Any) -> list[Finding]:
+    """Findings, each but the first the first with one field changed (rows alike but for
+    that field: a row found by a key missing it is the wrong row)."""
+    first = draw(st.fixed_dictionaries(_FIELDS))
+    pool = [Finding(**first)]
+    for field in draw(st.lists(st.sampled_from(sorted(_FIELDS)), min_size=4, max_size=4)):
+        other = draw(_FIELDS[field].filter(lambda value, field=field: value != first[field]))
+        pool.append(Finding(**{**first, field: other}))
+    return pool
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pool=_pool(),
+    units=st.lists(
+        st.tuples(_NAMES, st.lists(st.integers(0, 4), min_size=2, max_size=6)),
+        min_size=2,
+        max_size=4,
+    ),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_findings_rows_seen_before_are_the_rows_made_again(
+    pool: list[Finding], units: list[tuple[str, list[int]]], language: str
+) -> None:
+    """A unit's findings rows found among those of earlier units (``_Seen``) are the rows
+    :func:`finding_rows` makes again, with the same strings added and counted."""
+    made = []
+    for kept in (_Seen.MOST, 0):  # 0: no row kept, every row made
+        book = xlsxwriter.Workbook(tempfile.mktemp(suffix=".xlsx"), {"in_memory": True})
+        formats = Formats(book, 2)
+        rows = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_Seen, "MOST", kept)
+            for name, picked in units:
+                findings = [pool[i] for i in picked]
+                unit = SimpleNamespace(
+                    submission=SimpleNamespace(unit=SimpleNamespace(name=name)),
+                    review=SimpleNamespace(sorted_findings=lambda f=findings: f),
+                )
+                rows.append(finding_rows(book, formats, unit, language))
+        table = book.str_table
+        made.append((rows, list(table.string_table), table.count))
+    assert made[0] == made[1]
