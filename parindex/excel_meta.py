@@ -19,6 +19,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib.metadata import version
 from itertools import accumulate
 from pathlib import Path
@@ -174,14 +175,29 @@ def submission_json(submission: Submission) -> str:
         return careful_submission_json(submission)
 
 
+_PLAIN = frozenset({str, int, bool, type(None), Decimal})
+"""Types that are neither floats nor hold any (exactly these: a subclass may be either)."""
+
+
 def _floats(value: object) -> bool:
+    """Whether ``value`` holds a float, at any depth (dictionaries' keys included):
+    :func:`careful_floats`'s answer, at once for a dictionary of plain values and keys (a
+    submission's values, some 80 texts and numbers: a call a key and a value took a third
+    of the submission's JSON)."""
+    plain = _PLAIN.issuperset
+    if type(value) is dict and plain(map(type, value.values())) and plain(map(type, value)):
+        return False
+    return careful_floats(value)
+
+
+def careful_floats(value: object) -> bool:
     """Whether ``value`` holds a float, at any depth (dictionaries' keys included)."""
     if isinstance(value, float):
         return True
     if isinstance(value, dict):
-        return any(_floats(k) or _floats(v) for k, v in value.items())
+        return any(careful_floats(k) or careful_floats(v) for k, v in value.items())
     if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_floats(v) for v in value)
+        return any(careful_floats(v) for v in value)
     return False
 
 

@@ -17,6 +17,8 @@ from parindex import load_criteria, load_submission
 from parindex.excel_meta import (
     _STRING,
     KEY_ENV,
+    _floats,
+    careful_floats,
     careful_submission_json,
     criteria_shape,
     json_depth_ok,
@@ -138,6 +140,22 @@ _VALUES = st.recursive(
     _SCALARS,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
 )
+
+
+_KEYS = st.text() | st.integers() | st.floats() | st.none() | st.frozensets(st.floats(), max_size=2)
+
+
+_PLAIN = st.none() | st.booleans() | st.integers() | st.text() | st.decimals(allow_nan=False)
+
+
+@given(
+    st.dictionaries(_KEYS, _PLAIN | st.floats(), max_size=4)
+    | st.dictionaries(_KEYS, _VALUES, max_size=4)
+    | _VALUES
+)
+def test_floats_found_at_once_are_those_the_careful_walk_finds(value: Any) -> None:
+    """A dictionary of plain values answered at once: the careful walk's answer."""
+    assert _floats(value) == careful_floats(value)
 
 
 @given(
