@@ -5,10 +5,14 @@ criteria rows that differ only in a few places: the unit's texts (figures, the r
 explanation, evidence, notes), its scores, the values the formulas store, and the rows'
 heights. Every other part of a row — its code and title cells, the formula cells' text,
 the cells' styles and names, the constant maxima — is the same XML on every unit's sheet of
-that shape. :func:`write_rows` writes the first unit of a shape cell by cell (the careful
-path, :func:`_write_row`), then keeps that shape's rows as constant text with holes
-(:class:`_Rows`); every later unit of the shape only fills the holes, and its rows are put
-on the sheet whole (:meth:`~parindex.excel_xml.RowSheet.put_rows`).
+that shape. :func:`write_rows` keeps each row as constant text with holes (:class:`_Row`);
+every later unit of the shape only fills the holes, and its rows are put on the sheet whole
+(:meth:`~parindex.excel_xml.RowSheet.put_rows`). Rows are kept for the workbook by their
+constant parts (:func:`_row_key`), not by shape: a shape not seen before takes the rows it
+shares with shapes before it (most of them: a shape differs from another in a few rows and
+their parents), makes those it does not share without writing them where its strings and
+formats are in the workbook already (:func:`_ready`), and writes the others cell by cell (the
+careful path, :func:`_write_row`), keeping them then.
 
 The result is the careful path's to the byte (``tests/test_excel_detailed.py``): the shared
 strings are counted and added in the same order (a constant string was added by the first
@@ -118,20 +122,20 @@ def write_rows(
     documents: Mapping[str, Sequence[str]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
-    """Write the criteria rows of ``unit``'s detailed sheet: from the shape's rows when a
-    unit of its shape was written before (and ``formats.careful`` is off), else cell by cell."""
+    """Write the criteria rows of ``unit``'s detailed sheet: each from its kept row where the
+    workbook has one (:class:`_Rows`; unless ``formats.careful``), else cell by cell."""
     rows = unit.layout.rows
     if not rows:
         return
-    key = ("detailed", unit.shape)
-    made: _Rows | None = None if formats.careful else formats.memo.get(key)
-    if made is not None:
-        _fill(sheet, formats, made, unit, documents, appraised)
+    if formats.careful:
+        for row in rows:
+            _write_row(sheet, formats, row, unit, documents, appraised)
         return
-    for row in rows:
-        _write_row(sheet, formats, row, unit, documents, appraised)
-    if not formats.careful and key not in formats.memo:
-        formats.memo[key] = _Rows.made(sheet, formats, unit)
+    key = ("detailed", unit.shape)
+    made: _Rows | None = formats.memo.get(key)
+    if made is None:
+        made = formats.memo[key] = _Rows.planned(sheet, formats, unit)
+    _fill(sheet, formats, made, unit, documents, appraised)
 
 
 def _write_row(
@@ -260,27 +264,82 @@ class _Row:
 
 @dataclass(frozen=True)
 class _Rows:
-    """A shape's criteria rows (:func:`write_rows`)."""
+    """A shape's criteria rows (:func:`write_rows`): each row's kept row, ``None`` for one
+    written cell by cell (its kept row made once it is written, where it can be)."""
 
-    rows: tuple[_Row, ...]
-    strings: int
-    """String cells of constant text (counted in the shared string table at each use)."""
-    first: int
-    last: int
+    rows: list[_Row | None]
+    keys: tuple[tuple[Any, ...], ...]
+    """Each row's :func:`_row_key`."""
+    own: set[tuple[int, int]]
+    """The cells holding the unit's own constants (:func:`own_cells`)."""
 
     @staticmethod
-    def made(sheet: Any, formats: Formats, unit: UnitSheet) -> _Rows | None:
-        """The rows of ``unit``'s shape, from a sheet they were just written on cell by cell
-        (so every string and format of their constant parts is in the workbook's tables);
-        ``None`` when a constant text would be shortened (its warning names each unit)."""
+    def planned(sheet: Any, formats: Formats, unit: UnitSheet) -> _Rows:
+        """The rows of ``unit``'s shape, a shape not seen before: a row equal in all its
+        constant parts to one of another shape (its place, code, title, formats, maximum and
+        formulas) is that kept row; one whose constant strings are in the string table and
+        formats numbered already is made here, without writing it (so nothing is added to
+        the workbook's tables out of the careful order); any other is written cell by cell."""
+        kept: dict[tuple[Any, ...], _Row] = formats.memo.setdefault("detailed rows", {})
         own = set(own_cells(unit.layout))
-        rows = []
+        rows: list[_Row | None] = []
+        keys = []
         for row in unit.layout.rows:
-            made = _made_row(sheet, formats, unit, row, own)
-            if made is None:
-                return None
-            rows.append(made)
-        return _Rows(tuple(rows), 2 * len(rows), rows[0].at, rows[-1].at)
+            fmt = formats.row(row)
+            key = _row_key(unit, row, fmt, own)
+            plan = kept.get(key)
+            if plan is None and _ready(sheet, formats, row, fmt):
+                plan = _made_row(sheet, formats, unit, row, own)
+                if plan is not None:
+                    kept[key] = plan
+            rows.append(plan)
+            keys.append(key)
+        return _Rows(rows, tuple(keys), own)
+
+
+def _row_key(
+    unit: UnitSheet, row: SheetRow, fmt: Mapping[int, Any], own: set[tuple[int, int]]
+) -> tuple[Any, ...]:
+    """What a row's kept row (:func:`_made_row`) is made of: its place, code and title, its
+    formats (a set of the workbook's, by identity) and its score cells' constant parts (a
+    unit's own constant, a blank, a number's end, a formula's text)."""
+    at = row.row
+    cells, formulas = unit.cells, unit.formulas
+    parts: list[Any] = [at, row.code, row.title, id(fmt)]
+    for col in _NUMBERS:
+        if (at, col) in own:
+            parts.append(_OWN)
+            continue
+        content = cells.get((at, col))
+        if content is None:
+            parts.append(None)
+        elif isinstance(content, Decimal):
+            parts += (Decimal, number_end(content))
+        else:
+            parts += (str, formulas[at, col])
+    return tuple(parts)
+
+
+def _ready(sheet: Any, formats: Formats, row: SheetRow, fmt: Mapping[int, Any]) -> bool:
+    """Whether a row's kept row can be made before it is written: its code and title in the
+    string table, the formats of its constant cells numbered (their quoted twins too)."""
+    strings = sheet.str_table.string_table
+    for col, text in ((CODE, row.code), (TITLE, row.title)):
+        if text not in strings:
+            return False
+        if text.startswith(_DANGEROUS):
+            quoted = formats.quoted_cache.get(id(fmt[col]))
+            if quoted is None or not _numbered(quoted):
+                return False
+        elif not _numbered(fmt[col]):
+            return False
+    return all(_numbered(fmt[col]) for col in _NUMBERS)
+
+
+def _numbered(fmt: Any) -> bool:
+    """Whether ``fmt`` has its number in the workbook: its own, or that of an equal format
+    (XlsxWriter then gives the equal one's, leaving the format's own unset)."""
+    return fmt.xf_index is not None or fmt._get_format_key() in fmt.xf_format_indices
 
 
 def _made_row(
@@ -360,19 +419,35 @@ def _fill(
     documents: Mapping[str, Sequence[str]],
     appraised: Mapping[str, tuple[Decimal, str | None]],
 ) -> None:
-    """``unit``'s rows: the shape's rows with the unit's parts in their holes. A row whose
-    texts, notes and values a unit of the shape gave before is that row's XML again
-    (:attr:`_Row.seen`): its strings are in the table and its formats numbered already, so
-    only the string cells are counted."""
+    """``unit``'s rows: each kept row with the unit's parts in its holes, the rows in between
+    without one written cell by cell (and kept then, where they can be). A row whose texts,
+    notes and values a unit gave before is that row's XML again (:attr:`_Row.seen`): its
+    strings are in the table and its formats numbered already, so only its string cells are
+    counted."""
     cells: Mapping[tuple[int, int], Any] = unit.cells  # a hole's: a decimal or None
     cell, scores = unit.evaluator.cell, unit.submission.self_scores
     table = sheet.str_table
     maker = _Maker(sheet, formats, table)
-    counted = made.strings
+    counted = 0
     out: list[str] = []
     add = out.append
-    for plan, row in zip(made.rows, unit.layout.rows, strict=True):
+    first = last = 0
+    for index, (plan, row) in enumerate(zip(made.rows, unit.layout.rows, strict=True)):
+        if plan is None:
+            if out:
+                sheet.put_rows(first, last, "".join(out), (CODE, NOTE))
+                out.clear()
+            _write_row(sheet, formats, row, unit, documents, appraised)
+            plan = _made_row(sheet, formats, unit, row, made.own)
+            if plan is not None:
+                kept = formats.memo.setdefault("detailed rows", {})
+                made.rows[index] = kept.setdefault(made.keys[index], plan)
+            continue
         result, at = row.result, plan.at
+        if not out:
+            first = at
+        last = at
+        counted += 2  # the code and the title
         code = result.code
         texts = (_inputs_text(result), _rule_text(row), _evidence_text(result, documents))
         explained = scores.get(code)
@@ -398,7 +473,8 @@ def _fill(
         if again and len(plan.seen) < ROWS_KEPT:
             plan.seen[key] = xml, again
     table.count += counted
-    sheet.put_rows(made.first, made.last, "".join(out), (CODE, NOTE))
+    if out:
+        sheet.put_rows(first, last, "".join(out), (CODE, NOTE))
 
 
 class _Maker:

@@ -241,3 +241,73 @@ def test_a_detailed_row_is_as_tall_as_its_text_lines(
         )  # whole pixels
         checked += 1
     assert checked > 100
+
+
+def test_a_new_shape_takes_the_rows_shapes_before_it_had(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+) -> None:
+    """The samples in turn, each a shape of its own (as the benchmark's units): a new shape's
+    row equal to one of a shape before is that row kept, any other is made without writing
+    it (its strings and formats are in the workbook already); the workbook is the careful
+    one. Rows that cannot be made so are written cell by cell between the others."""
+    units = []
+    for number, base in enumerate([*samples[:4], samples[1]]):
+        named = base.unit.model_copy(update={"id": f"s{number}", "name": f"Đơn vị s{number}"})
+        units.append(base.model_copy(update={"unit": named}))
+    _assert_same(criteria, units, tmp_path)
+    ready = detailed._ready
+    for every in (0, 3):  # 3: every third row's strings or formats taken as not there yet
+        calls: list[str] = []
+        with pytest.MonkeyPatch.context() as patch:
+            for name in ("_write_row", "_made_row"):
+                patch.setattr(detailed, name, _counted(getattr(detailed, name), name, calls))
+            patch.setattr(detailed, "_ready", _noted(ready, every, calls))
+            _assert_same(criteria, units, tmp_path)
+        rows = len(list(criteria.walk()))
+        written = calls.count("_write_row") - len(units) * rows  # the careful export's aside
+        made = calls.count("_made_row")
+        assert calls.count("ready True") > 0  # made before being written
+        assert made < 2 * rows  # four shapes: most of their rows were kept
+        if every:
+            assert rows < written < 2 * rows  # the first shape's rows, a few of each new one's
+        else:
+            assert written == rows  # the first shape's only
+
+
+def _noted(ready: Any, every: int, calls: list[str]) -> Any:
+    """``ready`` noting its answer, and saying no for every ``every``-th row (0: none)."""
+
+    def noted(sheet: Any, formats: Any, row: Any, fmt: Any) -> bool:
+        found: bool = ready(sheet, formats, row, fmt) and not (every and row.row % every == 0)
+        calls.append(f"ready {found}")
+        return found
+
+    return noted
+
+
+def test_a_row_is_made_before_it_is_written_only_once_its_strings_and_formats_are_there(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+) -> None:
+    """A row made without writing it adds nothing to the workbook's tables: its code and
+    title are in the string table and each of its constant cells' formats numbered (an area
+    row: its title's format equal to its code's, numbered as that one)."""
+    from parindex.excel_layout import CODE
+
+    unit = excel._prepare(criteria, samples[0], None, ("x", None), SheetFormulas())
+    row = unit.layout.rows[-1]
+    ready = detailed._ready
+    numbers = detailed._NUMBERS
+    for strings_first, order in ((True, (CODE, *numbers)), (True, (*numbers, CODE)), (False, ())):
+        workbook, formats = excel._workbook(tmp_path / "x.xlsx", criteria)
+        sheet = workbook.add_worksheet("x", RowSheet)
+        fmt = formats.row(row)
+        if not strings_first:
+            for col in (CODE, *numbers):
+                fmt[col]._get_xf_index()
+        for text in (row.code, row.title):
+            assert not ready(sheet, formats, row, fmt)
+            sheet.str_table._get_shared_string_index(text)
+        for col in order:
+            assert not ready(sheet, formats, row, fmt)
+            fmt[col]._get_xf_index()
+        assert ready(sheet, formats, row, fmt)
