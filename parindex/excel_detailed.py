@@ -69,7 +69,7 @@ from parindex.report import NodeResult, format_points
 if TYPE_CHECKING:
     from parindex.excel import UnitSheet
 
-__all__ = ["WIDTHS", "write_rows"]
+__all__ = ["WIDTHS", "numbered", "write_rows"]
 
 # 170 character units: printed one A4 landscape page wide at 84 %, so 11 points print at 9,2
 WIDTHS = (6.5, 31, 7, 22, 23, 24, 8, 8, 9, 9, 11.5, 11)
@@ -329,14 +329,14 @@ def _ready(sheet: Any, formats: Formats, row: SheetRow, fmt: Mapping[int, Any]) 
             return False
         if text.startswith(_DANGEROUS):
             quoted = formats.quoted_cache.get(id(fmt[col]))
-            if quoted is None or not _numbered(quoted):
+            if quoted is None or not numbered(quoted):
                 return False
-        elif not _numbered(fmt[col]):
+        elif not numbered(fmt[col]):
             return False
-    return all(_numbered(fmt[col]) for col in _NUMBERS)
+    return all(numbered(fmt[col]) for col in _NUMBERS)
 
 
-def _numbered(fmt: Any) -> bool:
+def numbered(fmt: Any) -> bool:
     """Whether ``fmt`` has its number in the workbook: its own, or that of an equal format
     (XlsxWriter then gives the equal one's, leaving the format's own unset)."""
     return fmt.xf_index is not None or fmt._get_format_key() in fmt.xf_format_indices

@@ -268,22 +268,25 @@ def _rows(
     cited: Mapping[str, Sequence[str]],
     language: str,
 ) -> int:
-    """The criteria rows, from their shape's rows when a unit of the shape was written before
-    (:mod:`parindex.excel_official_rows`), else cell by cell; returns the last row."""
+    """The criteria rows, each from its kept row where the workbook has one
+    (:mod:`parindex.excel_official_rows`; unless ``formats.careful``), else cell by cell;
+    returns the last row."""
     from parindex.excel_official_rows import OfficialRows, fill
 
     shown = _shown(unit.layout)
     if not shown:
         return _HEADER_ROW
+    if formats.careful:
+        for at, row in enumerate(shown, start=_HEADER_ROW + 1):
+            _row(sheet, formats, unit, state, row, at, cited.get(row.code, []), language)
+        return _HEADER_ROW + len(shown)
     key = ("official rows", unit.shape, language)
-    made = None if formats.careful else formats.memo.get(key)
-    if made is not None:
-        return fill(sheet, formats, made, unit, state, cited, language)
-    for at, row in enumerate(shown, start=_HEADER_ROW + 1):
-        _row(sheet, formats, unit, state, row, at, cited.get(row.code, []), language)
-    if not formats.careful and key not in formats.memo:
-        formats.memo[key] = OfficialRows.made(sheet, formats, unit, state, shown, language)
-    return _HEADER_ROW + len(shown)
+    made = formats.memo.get(key)
+    if made is None:
+        made = formats.memo[key] = OfficialRows.planned(
+            sheet, formats, unit, state, shown, language
+        )
+    return fill(sheet, formats, made, unit, state, cited, language)
 
 
 def _heading(

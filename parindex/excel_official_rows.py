@@ -1,4 +1,4 @@
-"""The official sheet's criteria rows made once a shape and filled per unit.
+"""The official sheet's criteria rows made once a workbook and filled per unit.
 
 As on the detailed sheet (:mod:`parindex.excel_detailed`), units of one shape have official
 rows that differ only in the unit's texts (evidence cited, notes), the values the formulas
@@ -6,8 +6,11 @@ store, which appraised cells read "chưa thẩm định", and the rows' heights;
 and maximum cells and the formulas' text are the same XML but for the detailed sheet's name
 the formulas read from. :class:`OfficialRows` keeps that XML once a shape, written with
 ``\\0`` where the detailed sheet's name goes (no sheet name holds a control character);
-:func:`fill` puts a unit's parts in the holes and the name in place. The first unit of a
-shape is written cell by cell (:func:`parindex.excel_official._row`); the result is that
+:func:`fill` puts a unit's parts in the holes and the name in place. Rows are kept for the
+workbook by their constant parts (:func:`_row_key`), not by shape: a shape not seen before
+takes the rows it shares with shapes before it, makes the others without writing them where
+their strings and formats are in the workbook already (:func:`_ready`), and writes the rest
+cell by cell (:func:`parindex.excel_official._row`), keeping them then. The result is that
 path's to the byte (``tests/test_excel_detailed.py``), shared strings and formats numbered
 and counted in the same order.
 """
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import quote_sheetname
 
 from parindex.backends.excel import cell_name
+from parindex.excel_detailed import numbered
 from parindex.excel_layout import _DANGEROUS, APPRAISED, COMPUTED, MAX, SELF, SheetRow
 from parindex.excel_official import (
     _BODY,
@@ -40,6 +44,7 @@ from parindex.excel_official import (
     _Appraisal,
     _formats,
     _note,
+    _row,
 )
 from parindex.excel_style import (
     LONG_TEXT,
@@ -100,32 +105,87 @@ class _Row:
 
 @dataclass(frozen=True)
 class OfficialRows:
-    """A shape's official rows (:func:`fill`)."""
+    """A shape's official rows (:func:`fill`): each row's kept row, ``None`` for one written
+    cell by cell (its kept row made once it is written, where it can be)."""
 
-    rows: tuple[_Row, ...]
-    strings: int
-    """String cells of constant text (counted in the shared string table at each use)."""
+    rows: list[_Row | None]
+    shown: tuple[tuple[SheetRow, int, int], ...]
+    """Each row shown, its place on the sheet and among the detailed sheet's rows."""
+    keys: tuple[tuple[Any, ...], ...]
+    """Each row's :func:`_row_key`."""
 
     @staticmethod
-    def made(
+    def planned(
         sheet: Any,
         formats: Formats,
         unit: UnitSheet,
         state: _Appraisal,
         shown: Sequence[SheetRow],
         language: str,
-    ) -> OfficialRows | None:
-        """The rows of ``unit``'s shape from its sheet, where they were just written cell
-        by cell (every string and format of their constant parts is in the workbook's
-        tables); ``None`` when a constant text is long enough to be cut."""
-        if any(len(r.code) > LONG_TEXT or len(r.title) > LONG_TEXT for r in shown):
-            return None
+    ) -> OfficialRows:
+        """The rows of ``unit``'s shape, a shape not seen before: a row equal in all its
+        constant parts to one of another shape is that kept row; one whose constant strings
+        are in the string table and formats numbered already is made here, without writing
+        it (nothing is added to the workbook's tables out of the careful order); any other
+        is written cell by cell by :func:`fill`."""
+        kept: dict[tuple[Any, ...], _Row] = formats.memo.setdefault(("official kept", language), {})
         positions = {row.code: at for at, row in enumerate(unit.layout.rows)}
-        rows = tuple(
-            _made(sheet, formats, unit, state, row, at, positions[row.code], language)
-            for at, row in enumerate(shown, start=_HEADER_ROW + 1)
-        )
-        return OfficialRows(rows, 2 * len(rows))
+        rows: list[_Row | None] = []
+        places, keys = [], []
+        for at, row in enumerate(shown, start=_HEADER_ROW + 1):
+            position = positions[row.code]
+            key = _row_key(formats, unit, state, row, at, position)
+            plan = kept.get(key)
+            if plan is None and _ready(sheet, formats, row):
+                plan = kept[key] = _made(sheet, formats, unit, state, row, at, position, language)
+            rows.append(plan)
+            places.append((row, at, position))
+            keys.append(key)
+        return OfficialRows(rows, tuple(places), tuple(keys))
+
+
+def _row_key(
+    formats: Formats, unit: UnitSheet, state: _Appraisal, row: SheetRow, at: int, position: int
+) -> tuple[Any, ...]:
+    """What a row's kept row (:func:`_made`) is made of: its places, code and title, its
+    formats (a set of the workbook's, by identity), its maximum, which cells it has and the
+    condition of a parent's appraised cell."""
+    result = row.result
+    applicable = row.applicable
+    top = result.declared_max if not applicable else unit.evaluator.cell(row.row, MAX)
+    survey = row.survey and result.points is not None
+    condition = None
+    if applicable and not survey and not row.entry:
+        condition = state.raw_condition(row)
+    return (
+        at,
+        position,
+        row.row,
+        row.code,
+        row.title,
+        id(_formats(formats, row)),
+        number_end(top),
+        applicable,
+        survey,
+        row.entry,
+        condition,
+    )
+
+
+def _ready(sheet: Any, formats: Formats, row: SheetRow) -> bool:
+    """Whether a row's kept row can be made before it is written: its code and title in the
+    string table and not long enough to be cut, the formats of its constant cells numbered
+    (their quoted twins too; the note and words formats are numbered when the row is filled,
+    in the careful order)."""
+    fmt = _formats(formats, row)
+    strings = sheet.str_table.string_table
+    for key, words in (("text", row.code), ("title", row.title)):
+        if len(words) > LONG_TEXT or words not in strings:
+            return False
+        used = formats.quoted_cache.get(id(fmt[key])) if words.startswith(_DANGEROUS) else fmt[key]
+        if used is None or not numbered(used):
+            return False
+    return numbered(fmt["max"]) and numbered(fmt["number"])
 
 
 def _made(
@@ -218,18 +278,35 @@ def fill(
     cited: Mapping[str, Sequence[str]],
     language: str,
 ) -> int:
-    """``unit``'s official rows, its parts put in the holes of its shape's rows; returns the
-    last row. A row whose evidence, note and values a unit of the shape gave before is that
-    row's XML again (:attr:`_Row.seen`; its strings are in the table: only counted)."""
-    grid_rows, cell, appraised = unit.layout.rows, unit.evaluator.cell, state.appraised
+    """``unit``'s official rows, its parts put in the holes of the kept rows, the rows in
+    between without one written cell by cell (and kept then, where they can be); returns the
+    last row. A row whose evidence, note and values a unit gave before is that row's XML
+    again (:attr:`_Row.seen`; its strings are in the table: only counted)."""
+    cell, appraised = unit.evaluator.cell, state.appraised
     missing = text("Chưa có TLKC", "No evidence", language)
     words = text(*NOT_APPRAISED, language)
     maker = _Maker(sheet, formats)
-    counted = made.strings
+    detail = escaped(quote_sheetname(unit.sheet_name))
+    counted = 0
     out: list[str] = []
     add = out.append
-    for plan in made.rows:
-        row = grid_rows[plan.position]
+    first = last = 0
+    for index, (plan, (row, at, position)) in enumerate(zip(made.rows, made.shown, strict=True)):
+        if plan is None:
+            if out:
+                sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
+                out.clear()
+            _row(sheet, formats, unit, state, row, at, cited.get(row.code, []), language)
+            if len(row.code) <= LONG_TEXT and len(row.title) <= LONG_TEXT:
+                plan = _made(sheet, formats, unit, state, row, at, position, language)
+                kept = formats.memo.setdefault(("official kept", language), {})
+                made.rows[index] = kept.setdefault(made.keys[index], plan)
+            last = at
+            continue
+        if not out:
+            first = at
+        last = at
+        counted += 2  # the code and the title
         result = row.result
         here = cited.get(result.code, ())
         evidence = list(here) if row.leaf or here else []
@@ -252,9 +329,8 @@ def fill(
         if strings >= 0 and len(plan.seen) < ROWS_KEPT:
             plan.seen[key] = xml, strings
     sheet.str_table.count += counted
-    detail = escaped(quote_sheetname(unit.sheet_name))
-    first, last = made.rows[0].at, made.rows[-1].at
-    sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
+    if out:
+        sheet.put_rows(first, last, "".join(out).replace(_SHEET, detail), (NO, NOTE_OUT))
     return last
 
 

@@ -249,37 +249,48 @@ def test_a_new_shape_takes_the_rows_shapes_before_it_had(
     """The samples in turn, each a shape of its own (as the benchmark's units): a new shape's
     row equal to one of a shape before is that row kept, any other is made without writing
     it (its strings and formats are in the workbook already); the workbook is the careful
-    one. Rows that cannot be made so are written cell by cell between the others."""
+    one. Rows that cannot be made so are written cell by cell between the others. On both
+    sheets: the detailed and the official."""
     units = []
     for number, base in enumerate([*samples[:4], samples[1]]):
         named = base.unit.model_copy(update={"id": f"s{number}", "name": f"Đơn vị s{number}"})
         units.append(base.model_copy(update={"unit": named}))
     _assert_same(criteria, units, tmp_path)
-    ready = detailed._ready
+    rows = len(list(criteria.walk()))
+    official_written = []
     for every in (0, 3):  # 3: every third row's strings or formats taken as not there yet
         calls: list[str] = []
         with pytest.MonkeyPatch.context() as patch:
-            for name in ("_write_row", "_made_row"):
-                patch.setattr(detailed, name, _counted(getattr(detailed, name), name, calls))
-            patch.setattr(detailed, "_ready", _noted(ready, every, calls))
+            for module, name in (
+                (detailed, "_write_row"),
+                (detailed, "_made_row"),
+                (official_rows, "_row"),
+                (official_rows, "_made"),
+            ):
+                patch.setattr(module, name, _counted(getattr(module, name), name, calls))
+            for module in (detailed, official_rows):
+                noted = _noted(module._ready, every, calls, module.__name__)
+                patch.setattr(module, "_ready", noted)
             _assert_same(criteria, units, tmp_path)
-        rows = len(list(criteria.walk()))
         written = calls.count("_write_row") - len(units) * rows  # the careful export's aside
-        made = calls.count("_made_row")
-        assert calls.count("ready True") > 0  # made before being written
-        assert made < 2 * rows  # four shapes: most of their rows were kept
+        assert calls.count(f"{detailed.__name__} True") > 0  # made before being written
+        assert calls.count(f"{official_rows.__name__} True") > 0
+        assert calls.count("_made_row") < 2 * rows  # four shapes: most of their rows kept
+        assert calls.count("_made") < 2 * rows
         if every:
             assert rows < written < 2 * rows  # the first shape's rows, a few of each new one's
         else:
             assert written == rows  # the first shape's only
+        official_written.append(calls.count("_row"))
+    assert 0 < official_written[0] <= rows < official_written[1] < 2 * rows
 
 
-def _noted(ready: Any, every: int, calls: list[str]) -> Any:
+def _noted(ready: Any, every: int, calls: list[str], name: str) -> Any:
     """``ready`` noting its answer, and saying no for every ``every``-th row (0: none)."""
 
-    def noted(sheet: Any, formats: Any, row: Any, fmt: Any) -> bool:
-        found: bool = ready(sheet, formats, row, fmt) and not (every and row.row % every == 0)
-        calls.append(f"ready {found}")
+    def noted(sheet: Any, formats: Any, row: Any, *rest: Any) -> bool:
+        found = bool(ready(sheet, formats, row, *rest)) and not (every and row.row % every == 0)
+        calls.append(f"{name} {found}")
         return found
 
     return noted
@@ -289,25 +300,64 @@ def test_a_row_is_made_before_it_is_written_only_once_its_strings_and_formats_ar
     criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
 ) -> None:
     """A row made without writing it adds nothing to the workbook's tables: its code and
-    title are in the string table and each of its constant cells' formats numbered (an area
-    row: its title's format equal to its code's, numbered as that one)."""
-    from parindex.excel_layout import CODE
+    title are in the string table and each of its constant cells' formats numbered (its own
+    number, or an equal format's)."""
+    from parindex.excel_layout import CODE, TITLE
 
     unit = excel._prepare(criteria, samples[0], None, ("x", None), SheetFormulas())
-    row = unit.layout.rows[-1]
-    ready = detailed._ready
-    numbers = detailed._NUMBERS
-    for strings_first, order in ((True, (CODE, *numbers)), (True, (*numbers, CODE)), (False, ())):
+    for row in (unit.layout.rows[-1], next(r for r in unit.layout.rows if r.result.provisional)):
+        _made_only_when_ready(
+            criteria,
+            tmp_path,
+            lambda sheet, formats, row=row: detailed._ready(sheet, formats, row, formats.row(row)),
+            lambda formats, row=row: formats.row(row),
+            row,
+            (CODE, TITLE, *detailed._NUMBERS),
+        )
+
+
+def test_an_official_row_is_made_before_it_is_written_only_once_its_strings_and_formats_are_there(
+    criteria: CriteriaSet, samples: list[Submission], tmp_path: Path
+) -> None:
+    """The official sheet's rows likewise: the code and title in the string table, the code,
+    title, maximum and score formats numbered (the note and words formats are numbered when
+    the row is filled, in the careful order)."""
+    from parindex.excel_official import _formats
+
+    unit = excel._prepare(criteria, samples[0], None, ("x", None), SheetFormulas())
+    row = next(r for r in unit.layout.rows if r.result.provisional)  # its maximum's own format
+    _made_only_when_ready(
+        criteria,
+        tmp_path,
+        lambda sheet, formats: official_rows._ready(sheet, formats, row),
+        lambda formats: _formats(formats, row),
+        row,
+        ("text", "title", "max", "number"),
+    )
+
+
+def _made_only_when_ready(
+    criteria: CriteriaSet, tmp_path: Path, ready: Any, formats_of: Any, row: Any, columns: Any
+) -> None:
+    """``ready`` says no while the row's code or title is not in the string table, or while
+    one of its ``columns``' formats is not numbered, and yes once all are."""
+    for missing in (None, *columns):
         workbook, formats = excel._workbook(tmp_path / "x.xlsx", criteria)
         sheet = workbook.add_worksheet("x", RowSheet)
-        fmt = formats.row(row)
-        if not strings_first:
-            for col in (CODE, *numbers):
+        fmt = formats_of(formats)
+        if missing is None:  # every format numbered: the strings one by one
+            for col in columns:
                 fmt[col]._get_xf_index()
-        for text in (row.code, row.title):
-            assert not ready(sheet, formats, row, fmt)
-            sheet.str_table._get_shared_string_index(text)
-        for col in order:
-            assert not ready(sheet, formats, row, fmt)
-            fmt[col]._get_xf_index()
-        assert ready(sheet, formats, row, fmt)
+            for text in (row.code, row.title):
+                assert not ready(sheet, formats)
+                sheet.str_table._get_shared_string_index(text)
+        else:  # the strings and every format but ``missing``'s (and those equal to it)
+            for text in (row.code, row.title):
+                sheet.str_table._get_shared_string_index(text)
+            key = fmt[missing]._get_format_key()
+            for col in columns:
+                if fmt[col]._get_format_key() != key:
+                    fmt[col]._get_xf_index()
+            assert not ready(sheet, formats), missing
+            fmt[missing]._get_xf_index()
+        assert ready(sheet, formats)
