@@ -316,9 +316,7 @@ def write_findings(
     rows = _Block(sheet, formats.careful)
     for unit in units:
         if unit.finding_rows is not None:  # made with the unit's sheets
-            for cells, first, last, height in unit.finding_rows:
-                at += 1
-                rows.add(at, cells.replace(_PLACE, f'{at + 1}"'), first, last, height)
+            at = rows.add_made(at, unit.finding_rows)
             continue
         rows.put()
         for finding in unit.review.sorted_findings():
@@ -363,6 +361,34 @@ class _Block:
             self.first, self.left, self.right = at, first, last
         self.rows.append(f'<row r="{at + 1}"{attributes}>{cells}</row>')
         self.last, self.left, self.right = at, min(self.left, first), max(self.right, last)
+
+    def add_made(self, at: int, made: list[FindingRow]) -> int:
+        """``made`` (a unit's rows, :func:`finding_rows`) added from the row after ``at``
+        on, each numbered; the last row's number. As :meth:`add` of each, in one loop: a
+        250-unit workbook has some 9 600 (the serial end)."""
+        if self.careful or not made:
+            for cells, first, last, height in made:
+                at += 1
+                self.add(at, cells.replace(_PLACE, f'{at + 1}"'), first, last, height)
+            return at
+        heights, rows = self.heights, self.rows
+        if not rows:
+            self.first, self.left, self.right = at + 1, made[0][1], made[0][2]
+        for cells, _, _, height in made:
+            at += 1
+            attributes = heights.get(height)
+            if attributes is None:
+                attributes = heights[height] = self.sheet.row_attributes(height)
+            number = f"{at + 1}"
+            rows += (
+                f'<row r="{number}"{attributes}>',
+                cells.replace(_PLACE, number + '"'),
+                "</row>",
+            )
+        self.last = at
+        self.left = min(self.left, *[first for _, first, _, _ in made])
+        self.right = max(self.right, *[last for _, _, last, _ in made])
+        return at
 
     def put(self) -> None:
         """The rows added since the last call, on the sheet."""
