@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from typing import Any
 
 from parindex.backends.excel import Arith as _Arith
@@ -36,6 +37,8 @@ _CLEAN = 9  # sums are rounded to 9 places in formulas: removes binary noise, ne
 
 _Expr = Formula
 Cell = Decimal | None | _Expr  # a constant, a blank, or a formula
+_Kept = tuple[dict[tuple[int, int], Cell], _Expr | None, _Expr | None]
+"""A row's cells, and its self and appraised expressions (:attr:`Formulas.kept`)."""
 
 
 class Evaluator:
@@ -135,8 +138,13 @@ class Formulas:
     children's and shared (expressions are immutable).
     """
 
-    def __init__(self, sheet: SheetLayout) -> None:
+    def __init__(
+        self, sheet: SheetLayout, kept: dict[tuple[Any, ...], _Kept] | None = None
+    ) -> None:
         self.sheet = sheet
+        self.kept = kept
+        """Each row's cells and values as built for a sheet before, by what they depend on
+        (:meth:`cells`): the rows of a subtree alike on two sheets give the same expressions."""
         self.own: dict[str, _Expr] = {}
         """The unit's value of each applicable row: what the review's self column holds."""
         self.appraised: dict[str, _Expr] = {}
@@ -213,23 +221,51 @@ class Formulas:
         rows = [row, *(self.sheet.by_code[c] for c in row.below)]
         return tuple(_Ref(r.row, APPRAISED) for r in rows if r.entry and r.applicable)
 
+    def _row(
+        self,
+        row: SheetRow,
+        cells: dict[tuple[int, int], Cell],
+        self_scores: Mapping[str, Decimal],
+        appraised: Mapping[str, Decimal],
+    ) -> None:
+        """A row's cells (its children's built)."""
+        at = row.row
+        cells[at, MAX] = self.maximum(row)
+        if row.entry:
+            cells[at, SELF] = self_scores.get(row.code)
+            cells[at, APPRAISED] = appraised.get(row.code)
+        if not row.applicable:
+            cells[at, COMPUTED] = None
+            return
+        cells[at, COMPUTED] = self.computed(row)
+        self.visit(row, cells)
+        difference = _Arith("-", self.appraised[row.code], self.own[row.code])
+        cells[at, DIFF] = _once_appraised(self.entries(row), difference)
+
     def cells(
         self, self_scores: Mapping[str, Decimal], appraised: Mapping[str, Decimal]
     ) -> dict[tuple[int, int], Cell]:
         cells: dict[tuple[int, int], Cell] = {}
-        for row in reversed(self.sheet.rows):
-            at = row.row
-            cells[at, MAX] = self.maximum(row)
-            if row.entry:
-                cells[at, SELF] = self_scores.get(row.code)
-                cells[at, APPRAISED] = appraised.get(row.code)
-            if not row.applicable:
-                cells[at, COMPUTED] = None
-                continue
-            cells[at, COMPUTED] = self.computed(row)
-            self.visit(row, cells)
-            difference = _Arith("-", self.appraised[row.code], self.own[row.code])
-            cells[at, DIFF] = _once_appraised(self.entries(row), difference)
+        rows = self.sheet.rows
+        kept = None if self_scores or appraised else self.kept  # kept: no unit's constants
+        parts: Any = SheetFormulas.key(self.sheet)[0] if kept is not None else ()
+        places = {row.code: at for at, row in enumerate(rows)} if kept is not None else {}
+        for place in range(len(rows) - 1, -1, -1):
+            row = rows[place]
+            if kept is not None:  # a row's formulas rest on its subtree's rows only
+                key = (place, parts[place], *[parts[places[c]] for c in row.below])
+                found = kept.get(key)
+                if found is not None:
+                    made, own, shown = found
+                    cells.update(made)
+                    if own is not None and shown is not None:
+                        self.own[row.code], self.appraised[row.code] = own, shown
+                    continue
+                before = len(cells)
+            self._row(row, cells, self_scores, appraised)
+            if kept is not None:
+                made = dict(reversed(list(islice(reversed(cells.items()), len(cells) - before))))
+                kept[key] = made, self.own.get(row.code), self.appraised.get(row.code)
         total, index = self.sheet.total_row, self.sheet.index_row
         areas = [self.sheet.by_code[a] for a in self.sheet.areas]
         cells[total, MAX] = _Round(_Call("SUM", tuple(_Ref(a.row, MAX) for a in areas)), _CLEAN)
@@ -433,8 +469,15 @@ class SheetFormulas:
     unit's own. :meth:`text` is a formula cell's text.
     """
 
-    def __init__(self, programs: bool = True) -> None:
+    def __init__(self, programs: bool = True, rows_kept: bool = True) -> None:
         self.shapes: dict[_Key, _Shape] = {}
+        self.kept: dict[tuple[Any, ...], _Kept] | None = {} if rows_kept else None
+        """Rows' cells built for shapes before (:attr:`Formulas.kept`): a new shape builds
+        only the rows whose subtree differs, and the others' expressions are the same
+        objects, whose text is rendered already (:attr:`rendered`). ``None``: each shape
+        built whole (``rows_kept=False``)."""
+        self.rendered: dict[int, tuple[_Expr, str]] = {}
+        """A formula's text by its expression's identity."""
         self.programs = programs
         """Evaluate a shape's formulas in one pass (:class:`_Program`); off: by the walk."""
 
@@ -462,14 +505,17 @@ class SheetFormulas:
         key = self.key(grid) if key is None else key
         shape = self.shapes.get(key)
         if shape is None:
-            shared = Formulas(grid).cells({}, {})
+            shared = Formulas(grid, self.kept).cells({}, {})
             for at, col in own_cells(grid):
                 shared.pop((at, col), None)
-            texts = {
-                where: render(content)
-                for where, content in shared.items()
-                if content is not None and not isinstance(content, Decimal)
-            }
+            rendered = self.rendered
+            texts = {}
+            for where, content in shared.items():
+                if content is not None and not isinstance(content, Decimal):
+                    found = rendered.get(id(content))
+                    if found is None:  # (the expression kept with it: its id stays its own)
+                        found = rendered[id(content)] = content, render(content)
+                    texts[where] = found[1]
             try:
                 program: _Program | None = _Program(shared, own_cells(grid))
             except _Unsupported:

@@ -46,10 +46,11 @@ def samples() -> list[Submission]:
 
 
 class _Walked(SheetFormulas):
-    """Every formula evaluated by the evaluator's walk of its tree (no shape's program)."""
+    """Every formula evaluated by the evaluator's walk of its tree (no shape's program), each
+    shape's formulas built whole (no row's kept from a shape before)."""
 
     def __init__(self) -> None:
-        super().__init__(programs=False)
+        super().__init__(programs=False, rows_kept=False)
 
 
 class _Careful(Formats):
