@@ -285,15 +285,16 @@ def not_appraised(result: Review) -> list[str]:
     """Codes of the applicable, rule-scored criteria no round has appraised (by themselves
     or through an ancestor scored at its own level): what the summary counts as
     'chưa thẩm định'."""
-    report = result.report
     final = result.final_scores
     left = []
-    for node in report.nodes:
-        if node.rule is None or node.status in (Status.NOT_APPLICABLE, Status.SURVEY):
+    covered: list[bool] = []  # whether each ancestor of the node, by depth, is appraised
+    for node in result.report.nodes:  # in tree order: a node's ancestors come before it
+        depth = node.depth
+        del covered[depth:]
+        appraised = node.code in final or (depth > 0 and covered[depth - 1])
+        covered.append(appraised)
+        if appraised or node.rule is None:
             continue
-        code: str | None = node.code
-        while code is not None and code not in final:
-            code = report.node(code).parent
-        if code is None:
+        if node.status not in (Status.NOT_APPLICABLE, Status.SURVEY):
             left.append(node.code)
     return left

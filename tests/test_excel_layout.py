@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parindex import load_criteria, load_submission, review
 from parindex.excel_layout import (
@@ -122,3 +126,41 @@ def test_the_layout_is_the_one_made_row_by_row() -> None:
                 careful = _careful_layout(criteria, report, submission, 1)
                 assert made == careful
                 assert [r.__dict__ for r in made.rows] == [r.__dict__ for r in careful.rows]
+
+
+def _careful_not_appraised(result: Any) -> list[str]:
+    """:func:`not_appraised` as it was: each criterion's ancestors walked up one by one."""
+    report, final = result.report, result.final_scores
+    left = []
+    for node in report.nodes:
+        if node.rule is None or node.status in (Status.NOT_APPLICABLE, Status.SURVEY):
+            continue
+        code: str | None = node.code
+        while code is not None and code not in final:
+            code = report.node(code).parent
+        if code is None:
+            left.append(node.code)
+    return left
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_not_appraised_in_one_pass_is_the_ancestor_walk(data: Any) -> None:
+    """What is not appraised, found in one pass over the tree (the ancestors' state kept by
+    depth), is what walking up each criterion's ancestors finds: appraisals at any level."""
+    criteria = _set()
+    samples = sorted((ROOT / "evidence").glob("*-2023.yaml"))
+    unit = load_submission(data.draw(st.sampled_from(samples)))
+    codes = [n.code for n in criteria.walk()]
+    rounds = []
+    for round in range(1, data.draw(st.integers(1, 3))):
+        given = data.draw(st.sets(st.sampled_from(codes), max_size=30))
+        scores = {c: AppraisedScore(points=0) for c in sorted(given)}
+        rounds.append(Appraisal(round=round, scores=scores))
+    result = review(criteria, unit.model_copy(update={"appraisals": rounds}))
+    assert not_appraised(result) == _careful_not_appraised(result)
+
+
+@functools.cache
+def _set() -> Any:
+    return load_criteria(SET_2023)
