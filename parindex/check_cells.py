@@ -10,7 +10,8 @@ Properties in ``tests/test_check_cells.py`` compare each way with ``typed_value`
 
 Also what reads the cells a few units at a time while they are in cache (:class:`_Kinds`,
 :class:`_Ints`, :class:`_Distinct`): their Python types, the numeric ones as int64, the
-distinct dates and choices.
+distinct dates and choices; and the numeric columns as the vector backend reads them
+(:func:`_whole_vector`, :func:`_mixed_vector`), for the set's constraints.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from parindex.backends.vectors import REL, Numbers
 from parindex.criteria import Input, InputType
 from parindex.expressions import Value
 from parindex.submission import typed_value
@@ -468,3 +470,77 @@ class _Distinct:
     def found(self) -> dict[int, set[Any]]:
         """Each column's set of cells by the input's index (none: a cell was unhashable)."""
         return {} if self.sets is None else dict(zip(self.indices, self.sets, strict=True))
+
+
+# The numeric columns as the vector backend reads them (what the set's constraints check).
+
+
+def _present(typed: list[Any]) -> Mask:
+    return np.fromiter(map(operator.is_not, typed, repeat(None)), dtype=bool, count=len(typed))
+
+
+def _whole_vector(
+    cells: list[Any] | npt.NDArray[np.int64], zero: npt.NDArray[np.float64] | None = None
+) -> Numbers | None:
+    """A column of whole numbers as exact floats (error 0: ``zero`` if given, of the
+    column's length, never written to), where every one is below 2**52 (``None``: one is
+    not): the vector of ``Decimal(cells[i])``."""
+    try:
+        x = np.asarray(cells, dtype=np.float64)
+    except OverflowError:  # beyond floats: the careful conversion bounds it
+        return None
+    if x.size and not np.abs(x).max() < _WHOLE_LIMIT:
+        return None
+    return Numbers(x, np.zeros(len(cells)) if zero is None else zero)
+
+
+def _mixed_vector(cells: list[Any], typed: list[Any]) -> tuple[Numbers, Mask] | None:
+    """The vector :func:`_vector` makes of a numeric column of whole numbers and floats none
+    of which was refused (``typed``: the column typed, ``None`` where missing), from the
+    cells themselves, and the rows present; ``None`` where a whole number is 2**52 or more.
+
+    A float ``c`` is typed ``Decimal(repr(c))``, whose float is ``c`` (``repr`` round-trips),
+    exact where ``Decimal(c)`` equals it (:func:`_exact`, told from the typed decimal); a
+    whole number below 2**52 is a float exactly."""
+    size = len(cells)
+    present = _present(typed)
+    given = np.empty(size, dtype=object)
+    given[:] = cells
+    given[~present] = 0.0
+    kinds = map(type, given.tolist())
+    is_float = np.fromiter(map(operator.is_, kinds, repeat(float)), dtype=bool, count=size)
+    try:
+        x = given.astype(np.float64)
+    except OverflowError:  # pragma: no cover - a refused whole number never gets here
+        return None
+    whole = x[~is_float]
+    if whole.size and not np.abs(whole).max() < _WHOLE_LIMIT:
+        return None
+    rows = is_float.tolist()
+    floats: list[float] = x[is_float].tolist()
+    decimals = dict(zip(floats, compress(typed, rows), strict=True))  # equal floats, equal reprs
+    error = {f: 0.0 if _exact(f, d) else abs(f) * REL for f, d in decimals.items()}
+    e = np.zeros(size)
+    e[is_float] = list(map(error.__getitem__, floats))
+    return Numbers(x, e), present
+
+
+def _exact(f: float, typed: Decimal | None) -> bool:
+    """Whether ``Decimal(f) == typed``, where ``typed`` is ``Decimal(repr(f))`` (``None``:
+    a missing cell, read as 0.0), without the exact conversion (a microsecond a float).
+
+    ``typed`` is ``a/b`` in lowest terms. Where ``b`` is 1, a whole number below 2**52 is a
+    float exactly. Else ``f`` is not whole: ``f = p/2**j``, ``p`` odd, its exact decimal has
+    ``j`` digits after the point, so the shortest ``repr`` has at most ``j`` and ``b``
+    divides ``10**j``. A float is a fraction over a power of two, so ``b`` not one: not
+    equal. ``b`` a power of two: ``typed`` and ``f`` are both multiples of ``2**-j``, which
+    is at least ``f``'s ulp, and ``typed`` is within half an ulp of ``f``: equal."""
+    if typed is None:
+        return True
+    try:
+        denominator = typed.as_integer_ratio()[1]
+    except (OverflowError, ValueError):  # pragma: no cover - infinities and NaN are refused
+        return Decimal(f) == typed
+    if denominator == 1:
+        return abs(f) < _WHOLE_LIMIT or Decimal(f) == typed
+    return denominator & (denominator - 1) == 0

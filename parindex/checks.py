@@ -44,13 +44,15 @@ from parindex.check_cells import (
     _BAD,
     _INT_FLOAT,
     _NUMBERS,
-    _WHOLE_LIMIT,
     Mask,
     _column_of,
     _Distinct,
     _Ints,
     _ints_at_once,
     _Kinds,
+    _mixed_vector,
+    _present,
+    _whole_vector,
 )
 from parindex.collector import paused
 from parindex.criteria import CriteriaSet, InputType
@@ -65,74 +67,6 @@ from parindex.submission import (
 )
 
 __all__ = ["Columns", "check_columns", "check_many"]
-
-
-def _present(typed: list[Any]) -> Mask:
-    return np.fromiter(map(operator.is_not, typed, repeat(None)), dtype=bool, count=len(typed))
-
-
-def _whole_vector(cells: list[Any] | npt.NDArray[np.int64]) -> Numbers | None:
-    """A column of whole numbers as exact floats (error 0), where every one is below 2**52
-    (``None``: one is not): the vector of ``Decimal(cells[i])``."""
-    try:
-        x = np.asarray(cells, dtype=np.float64)
-    except OverflowError:  # beyond floats: the careful conversion bounds it
-        return None
-    if x.size and not np.abs(x).max() < _WHOLE_LIMIT:
-        return None
-    return Numbers(x, np.zeros(len(cells)))
-
-
-def _mixed_vector(cells: list[Any], typed: list[Any]) -> tuple[Numbers, Mask] | None:
-    """The vector :func:`_vector` makes of a numeric column of whole numbers and floats none
-    of which was refused (``typed``: the column typed, ``None`` where missing), from the
-    cells themselves, and the rows present; ``None`` where a whole number is 2**52 or more.
-
-    A float ``c`` is typed ``Decimal(repr(c))``, whose float is ``c`` (``repr`` round-trips),
-    exact where ``Decimal(c)`` equals it (:func:`_exact`, told from the typed decimal); a
-    whole number below 2**52 is a float exactly."""
-    size = len(cells)
-    present = _present(typed)
-    given = np.empty(size, dtype=object)
-    given[:] = cells
-    given[~present] = 0.0
-    kinds = map(type, given.tolist())
-    is_float = np.fromiter(map(operator.is_, kinds, repeat(float)), dtype=bool, count=size)
-    try:
-        x = given.astype(np.float64)
-    except OverflowError:  # pragma: no cover - a refused whole number never gets here
-        return None
-    whole = x[~is_float]
-    if whole.size and not np.abs(whole).max() < _WHOLE_LIMIT:
-        return None
-    rows = is_float.tolist()
-    floats: list[float] = x[is_float].tolist()
-    decimals = dict(zip(floats, compress(typed, rows), strict=True))  # equal floats, equal reprs
-    error = {f: 0.0 if _exact(f, d) else abs(f) * REL for f, d in decimals.items()}
-    e = np.zeros(size)
-    e[is_float] = list(map(error.__getitem__, floats))
-    return Numbers(x, e), present
-
-
-def _exact(f: float, typed: Decimal | None) -> bool:
-    """Whether ``Decimal(f) == typed``, where ``typed`` is ``Decimal(repr(f))`` (``None``:
-    a missing cell, read as 0.0), without the exact conversion (a microsecond a float).
-
-    ``typed`` is ``a/b`` in lowest terms. Where ``b`` is 1, a whole number below 2**52 is a
-    float exactly. Else ``f`` is not whole: ``f = p/2**j``, ``p`` odd, its exact decimal has
-    ``j`` digits after the point, so the shortest ``repr`` has at most ``j`` and ``b``
-    divides ``10**j``. A float is a fraction over a power of two, so ``b`` not one: not
-    equal. ``b`` a power of two: ``typed`` and ``f`` are both multiples of ``2**-j``, which
-    is at least ``f``'s ulp, and ``typed`` is within half an ulp of ``f``: equal."""
-    if typed is None:
-        return True
-    try:
-        denominator = typed.as_integer_ratio()[1]
-    except (OverflowError, ValueError):  # pragma: no cover - infinities and NaN are refused
-        return Decimal(f) == typed
-    if denominator == 1:
-        return abs(f) < _WHOLE_LIMIT or Decimal(f) == typed
-    return denominator & (denominator - 1) == 0
 
 
 def _vector(kind: ValueType, typed: list[Any]) -> tuple[Vector, Mask]:
@@ -405,13 +339,17 @@ class _Many:
             return
         needed = sorted(self.needed)
         columns = Columns(self.names, self.typed, [], self.whole, self.ints)
-        vectors = {name: self.vector(columns, name) for name in needed}
+        # The whole-number columns' zero bound and rows present, one read-only array each for
+        # all of them (a zeros and a ones a column were 3,2 MB of fresh memory a call).
+        zero, everywhere = np.zeros(self.n), np.ones(self.n, dtype=bool)
+        zero.flags.writeable = everywhere.flags.writeable = False
+        vectors = {name: self.vector(columns, name, zero, everywhere) for name in needed}
         evaluator = Evaluator(self.n, {name: v for name, (v, _) in vectors.items()})
         for check, _message in constraints:
             known = ~self.flagged
             for name in check.names:
                 column, present = vectors[name]
-                known = known & present
+                known &= present
                 if isinstance(column, Dates):  # a report never sent has no date to order
                     known &= ~np.isnan(column.d)
             evaluator.reset()
@@ -422,15 +360,18 @@ class _Many:
                 evaluator.flag(np.ones(self.n, dtype=bool))
             self.flag(known & (~holds | evaluator.unsure))
 
-    def vector(self, columns: Columns, name: str) -> tuple[Vector, Mask]:
+    def vector(
+        self, columns: Columns, name: str, zero: npt.NDArray[np.float64], everywhere: Mask
+    ) -> tuple[Vector, Mask]:
         """:meth:`Columns.vector`, before any unit is checked the careful way: a column typed
-        by :func:`_ints_at_once` is then present in every row (no cell was ``None``), and
-        one of whole numbers and floats is made from its cells (:func:`_mixed_vector`)."""
+        by :func:`_ints_at_once` is then present in every row (no cell was ``None``:
+        ``everywhere``, its bound ``zero``, both shared), and one of whole numbers and floats
+        is made from its cells (:func:`_mixed_vector`)."""
         ints, mixed = self.ints.get(name), self.mixed.get(name)
         if ints is not None:
-            exact = _whole_vector(ints)
+            exact = _whole_vector(ints, zero)
             if exact is not None:
-                return exact, np.ones(self.n, dtype=bool)
+                return exact, everywhere
         elif mixed is not None:
             numbers = _mixed_vector(mixed, self.typed[name])
             if numbers is not None:

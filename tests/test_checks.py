@@ -30,11 +30,9 @@ from parindex import (
 )
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
-from parindex.check_cells import _BAD, _ints_and_floats
+from parindex.check_cells import _BAD, _exact, _ints_and_floats, _mixed_vector
 from parindex.checks import (
     _BARE,
-    _exact,
-    _mixed_vector,
     _results_of,
     _vector,
     check_columns,
@@ -302,6 +300,21 @@ def test_yes_no_columns_no_constraint_reads() -> None:
             assert_same(criteria, [u.model_copy() for u in units[3:]])
     columns = check_columns(criteria, [u.model_copy() for u in units[5:]])
     assert all(columns.typed[name] == [u.values[name] for u in units[5:]] for name in flags)
+
+
+def test_units_breaking_a_constraint_among_whole_number_columns() -> None:
+    """Units breaking a constraint (one beyond floats' exact range) among good ones, the
+    whole-number columns sharing one zero bound and one mask of rows present (read only):
+    each unit as check_submission checks it, the others untouched."""
+    criteria = load_criteria(SETS["2023"])
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 7, seed=5)]
+    for row, more in ((0, 1), (3, 1), (4, 2**53), (6, 5)):
+        values = dict(units[row].values)
+        values["so_don_vi_duoc_kiem_tra"] = values["so_don_vi_truc_thuoc"] + more
+        units[row] = units[row].model_copy(update={"values": values})
+    assert_same(criteria, [u.model_copy() for u in units])
+    results = check_many(criteria, units)
+    assert [isinstance(r, list) for r in results] == [True, False, False, True, True, False, True]
 
 
 def test_vectors_are_those_of_the_typed_columns(criteria: CriteriaSet) -> None:
