@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import pickle
 import weakref
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from parindex import CriteriaSet, SubmissionError, check_submission, load_criteria, load_submission
+from parindex.submission import CheckedSubmission, kept_check
 
 DATA = Path(__file__).parent / "data"
 
@@ -137,6 +141,47 @@ def test_a_checked_result_is_kept_but_never_for_a_copy() -> None:
     again = check_submission(criteria, changed)
     assert again is not first and again.submission is changed
     assert again.values["so_don_vi_truc_thuoc"] == 9
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_SET = load_criteria(_ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
+_SAMPLE = load_submission(_ROOT / "evidence" / "so-gtvt-mau-2023.yaml")
+_STEPS = st.sampled_from(["check", "copy", "model_copy", "update", "pickle"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(_STEPS, st.integers(0, 7)), max_size=14))
+def test_a_kept_result_is_given_back_for_its_own_submission_only(
+    steps: list[tuple[str, int]],
+) -> None:
+    """Copies made of submissions checked or not, in any order, some checked: a result is
+    given back (``kept_check``) for each submission checked itself, the very values of its
+    check, and never for a copy (``copy.copy``, ``model_copy`` with or without an update,
+    pickled) that carries its original's."""
+    pool = [_SAMPLE.model_copy()]
+    checked: dict[int, CheckedSubmission] = {}
+    for step, at in steps:
+        unit = pool[at % len(pool)]
+        if step == "check":
+            checked[id(unit)] = check_submission(_SET, unit)
+            continue
+        if step == "copy":
+            made = copy.copy(unit)
+        elif step == "model_copy":
+            made = unit.model_copy()
+        elif step == "update":
+            values = {**unit.values, "so_don_vi_truc_thuoc": at + 10}
+            made = unit.model_copy(update={"values": values})
+        else:
+            made = pickle.loads(pickle.dumps(unit))
+        pool.append(made)
+    for unit in pool:
+        kept = kept_check(_SET, unit)
+        if id(unit) in checked:
+            assert kept is not None and kept.submission is unit
+            assert kept.values is checked[id(unit)].values
+        else:
+            assert kept is None
 
 
 def test_a_checked_submission_is_freed_when_dropped_without_the_cycle_collector() -> None:
