@@ -29,7 +29,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AnyStr
 
 from xlsxwriter.sharedstrings import SharedStringTable
 
@@ -85,9 +85,12 @@ times (up to 5 ms each, the interval at which the running thread hands it over):
 workbook's second process spent more time waiting than writing."""
 _MARK = "\x01"
 """Before the number of a string the other process added (XML text never holds it)."""
+_MARK_BYTES = _MARK.encode()
 # a cell's style in sheet XML (text never holds `<c r=` unescaped): split out, every third
 # piece is a number
 _STYLE = re.compile(r'(<c r="[A-Z]+[0-9]+" s=")(\d+)(?=")')
+_STYLE_BYTES = re.compile(_STYLE.pattern.encode())
+"""The same in a sheet's part sent as UTF-8 (:meth:`_Work._unit`)."""
 
 
 def reviewed(criteria: CriteriaSet, item: Submission | CheckedSubmission) -> Review:
@@ -104,7 +107,9 @@ class _Unit:
     unit: Any
     """What is kept of the unit (``excel._written``)."""
     sheets: list[tuple[str, type, dict[str, Any]]]
-    """Each sheet the unit added, in order: its name, class and state."""
+    """Each sheet the unit added, in order: its name, class and state, its whole part as
+    UTF-8 (pickled as it is, renumbered and packed here as it comes: as text it was decoded
+    in unpickling and encoded again to be packed, some 0,5 ms a unit)."""
     strings: list[str]
     """The strings the unit added to the shared string table, in the table's order."""
     count: int
@@ -170,6 +175,8 @@ class Helper:
         self.strings_from, self.styles_from = table.unique_count, _styles_used(self.workbook)
         self.string_map: dict[str, str] = {}
         """The other process's number of each string it added → this workbook's."""
+        self.byte_map: dict[bytes, bytes] = {}
+        """The same numbers as ASCII bytes (for the sheets' parts, sent as UTF-8)."""
         self.style_map: dict[str, str] = {}
         """The other process's XF index of each format it used first → this workbook's."""
         context = multiprocessing.get_context("fork")
@@ -235,7 +242,8 @@ class Helper:
         table = self.workbook.str_table
         first, lowest = self.strings_from, self.styles_from + 1
         for at, text in enumerate(made.strings, start=first + len(self.string_map)):
-            self.string_map[str(at)] = str(table._get_shared_string_index(text))
+            theirs, ours = str(at), str(table._get_shared_string_index(text))
+            self.string_map[theirs], self.byte_map[theirs.encode()] = ours, ours.encode()
         table.count += made.count - len(made.strings)
         for at, properties in enumerate(made.formats, start=lowest + len(self.style_map)):
             self.style_map[str(at)] = str(self.formats.get(**properties)._get_xf_index())
@@ -245,8 +253,8 @@ class Helper:
             sheet = self.workbook.add_worksheet(name, kind)
             sheet.__dict__.update(state)
             sheet._data = data
-            if part is not None:  # the sheet's whole part, made when it was sealed
-                sheet._part = self.renumbered(part[0]), part[1]
+            if part is not None:  # the sheet's whole part, made when it was sealed (UTF-8)
+                sheet._part = self._renumbered_part(part[0]), part[1]
         return made.unit
 
     def renumbered(self, xml: str) -> str:
@@ -254,7 +262,12 @@ class Helper:
         and style numbers as this workbook's. A unit's XML for a sheet written later (its
         findings rows) is renumbered by the caller with this."""
         styles = {k: v for k, v in self.style_map.items() if k != v}
-        return _renumbered(_unmarked(xml, self.string_map), _STYLE, styles)
+        return _renumbered(_unmarked(xml, self.string_map, _MARK, "<"), _STYLE, styles)
+
+    def _renumbered_part(self, part: bytes) -> bytes:
+        """:meth:`renumbered` of a sheet's whole part, sent as UTF-8: packed as it is."""
+        styles = {k.encode(): v.encode() for k, v in self.style_map.items() if k != v}
+        return _renumbered(_unmarked(part, self.byte_map, _MARK_BYTES, b"<"), _STYLE_BYTES, styles)
 
     def __enter__(self) -> Helper:
         return self
@@ -338,22 +351,23 @@ def widened(connection: Any, size: int = _PIPE) -> int:
         return 0
 
 
-def _unmarked(data: str, numbers: dict[str, str]) -> str:
-    """``data`` with each marked string number replaced as ``numbers`` says."""
-    pieces = data.split(_MARK)
+def _unmarked(data: AnyStr, numbers: dict[AnyStr, AnyStr], mark: AnyStr, end: AnyStr) -> AnyStr:
+    """``data`` (text, or the same as UTF-8) with each marked string number (``mark`` before
+    it, ``end`` after it) replaced as ``numbers`` says."""
+    pieces = data.split(mark)
     for at in range(1, len(pieces)):
-        number, _, rest = pieces[at].partition("<")
-        pieces[at] = f"{numbers[number]}<{rest}"
-    return "".join(pieces)
+        number, _, rest = pieces[at].partition(end)
+        pieces[at] = numbers[number] + end + rest
+    return data[:0].join(pieces)
 
 
-def _renumbered(data: str, pattern: re.Pattern[str], numbers: dict[str, str]) -> str:
+def _renumbered(data: AnyStr, pattern: re.Pattern[AnyStr], numbers: dict[AnyStr, AnyStr]) -> AnyStr:
     """``data`` with each number ``pattern`` finds replaced as ``numbers`` says (if there)."""
     if not numbers:
         return data
     pieces = pattern.split(data)
     pieces[2::3] = [numbers.get(n, n) for n in pieces[2::3]]
-    return "".join(pieces)
+    return data[:0].join(pieces)
 
 
 def _styles_used(workbook: Any) -> int:
@@ -411,6 +425,9 @@ class _Work:
         made_sheets = []
         for sheet in book.worksheets_objs[sheets:]:
             state = {k: v for k, v in sheet.__dict__.items() if k not in _OWN}
+            part = state.get("_part")
+            if part is not None:  # sent as UTF-8: packed there as it comes (no text made)
+                state["_part"] = part[0].encode(), part[1]
             made_sheets.append((sheet.name, type(sheet), state))
             sheet._data, sheet._part = "", None  # sent: its text is not kept here
         return _Unit(unit, made_sheets, strings, table.count - count, used, formats.cuts[cuts:])

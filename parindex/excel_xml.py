@@ -66,8 +66,10 @@ class RowSheet(FormulaSheet):
         """Rows made whole (:meth:`put_rows`) by their first row: last row, XML, columns."""
         self._styles: dict[Any, str] = {None: ""}
         self._data: str | None = None
-        self._part: tuple[str | Future[tuple[int, int, bytes]], tuple[Any, ...]] | None = None
-        """The sheet's whole part, made when it was sealed (or being packed already:
+        self._part: tuple[str | bytes | Future[tuple[int, int, bytes]], tuple[Any, ...]] | None
+        self._part = None
+        """The sheet's whole part, made when it was sealed (as UTF-8 where another process
+        made it: :mod:`parindex.excel_workers`; or being packed already:
         :meth:`Book.pack_ahead`), and :meth:`_settled` then."""
 
     # --- cells -------------------------------------------------------------------------------
@@ -353,6 +355,8 @@ class RowSheet(FormulaSheet):
             raise RuntimeError(f"sheet {self.name!r} changed after it was sealed")
         if isinstance(part[0], str):
             self.fh.write(part[0])
+        elif isinstance(part[0], bytes):  # not packed ahead (a workbook not in memory)
+            self.fh.write(part[0].decode())
         else:  # packed already (Book.pack_ahead): the packager takes it as it is
             self.fh.packed = part[0]
         self._part = None
@@ -474,7 +478,7 @@ class Book(Workbook):  # type: ignore[misc]
         pool: ThreadPoolExecutor | None = self.__dict__.get("_ahead")
         for sheet in sheets[self.__dict__.get("_packed_to", 0) :]:
             part = sheet._part if isinstance(sheet, RowSheet) else None
-            if part is not None and isinstance(part[0], str):
+            if part is not None and isinstance(part[0], (str, bytes)):
                 if pool is None:
                     pool = self._ahead = ThreadPoolExecutor(1)
                 sheet._part = pool.submit(_packed, part[0]), part[1]
