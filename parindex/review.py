@@ -251,7 +251,9 @@ class _Reviewer:
 
     def shared(self, key: tuple[object, ...], source: object) -> bool:
         """Whether the findings an earlier review sharing results made under ``key`` from
-        the very ``source`` (a node's result) were added here, the same frozen objects."""
+        the very ``source`` (a node's result) were added here, the same frozen objects.
+        A key naming a source holds its ``id``: unique while the kept findings hold the
+        source, so results of one node from other values never take each other's place."""
         assert self.said is not None
         found = self.said.get(key)
         if found is None or found[0] is not source:
@@ -309,11 +311,12 @@ class _Reviewer:
             if said is None:
                 self.scored(node, claimed, appraised)
                 continue
-            # what the findings read beside the node's result: the digits of the scores,
-            # and whether the unit explained its score
+            # what the findings read beside the node's result (by its identity: results of
+            # one code from other values keep findings of their own, not each other's out):
+            # the digits of the scores, and whether the unit explained its score
             explanation = entries[code].explanation
             explained = bool(explanation and explanation.strip())
-            key = ("claim", code, str(claimed), str(appraised), explained)
+            key = ("claim", id(node), str(claimed), str(appraised), explained)
             if not self.shared(key, node):
                 start = len(self.findings)
                 self.scored(node, claimed, appraised)
@@ -652,7 +655,7 @@ def _unscored(
         unscored.append(code)
         if any(a in self_scores for a in ancestors[code]):
             continue
-        key = ("unscored", code)  # the finding reads the node's result alone
+        key = ("unscored", id(node))  # the finding reads the node's result alone
         if reviewer.said is None or not reviewer.shared(key, node):
             start = len(reviewer.findings)
             reviewer.add(

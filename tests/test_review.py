@@ -401,3 +401,27 @@ def test_reviews_sharing_results_share_the_findings_of_equal_inputs(
     alone = review(criteria, sample)  # not sharing: findings of its own
     assert not any(a is b for a, b in zip(alone.findings, again.findings, strict=True))
     assert alone.findings == again.findings
+
+
+def test_findings_shared_are_kept_for_each_result_of_a_node(criteria: CriteriaSet) -> None:
+    # With ``share`` a self-score's findings are kept by the node's result itself: a unit
+    # whose values give a node another result (with the same self-score) keeps findings of
+    # its own beside the first unit's, and the first unit, reviewed again, gets its very
+    # findings back (kept by the node's code alone, the second result took their place).
+    from parindex import load_submission
+
+    sample = load_submission(ROOT / "evidence" / "so-tu-phap-mau-2023.yaml")
+    values = sample.values | {"so_don_vi_truc_thuoc": sample.values["so_don_vi_truc_thuoc"] + 1}
+    other = sample.model_copy(update={"values": values})
+    first = review(criteria, sample, share=True)
+    between = review(criteria, other, share=True)
+    again = review(criteria, sample, share=True)
+    assert between.report.node("1.3.1") != first.report.node("1.3.1")
+    assert again.report.node("1.3.1") is first.report.node("1.3.1")
+
+    def claims(result: Review) -> list[object]:
+        return [f for f in result.findings if f.criterion == "1.3.1" and f.round is None]
+
+    assert claims(first) and claims(between)
+    assert all(a is b for a, b in zip(claims(first), claims(again), strict=True))
+    assert not any(a is b for a, b in zip(claims(first), claims(between), strict=True))
