@@ -90,7 +90,15 @@ from parindex.excel_style import (
     text_lines,
     write_text,
 )
-from parindex.excel_summary import FindingRow, finding_rows, ranks, write_findings, write_summary
+from parindex.excel_summary import (
+    FindingBlock,
+    FindingPlaces,
+    FindingRow,
+    finding_rows,
+    ranks,
+    write_findings,
+    write_summary,
+)
 from parindex.excel_workers import Helper, reviewed
 from parindex.excel_xml import Book, RowSheet
 from parindex.numbers import format_date, format_decimal
@@ -141,6 +149,8 @@ class UnitSheet:
     """How many criteria no round has appraised (:func:`not_appraised`), once written."""
     finding_rows: list[FindingRow] | None = None
     """The unit's rows of the findings sheet, made with its sheets (:func:`finding_rows`)."""
+    finding_block: FindingBlock | None = None
+    """Those rows numbered in their place (:class:`FindingPlaces`), in this process."""
     submission_json: str | None = None
     """The submission as the hidden sheet records it (:func:`submission_json`), made by the
     process that writes the unit's sheets."""
@@ -454,13 +464,26 @@ def _with_meta(
     return dataclasses.replace(kept, finding_rows=rows, submission_json=text, signature=signature)
 
 
-def _merged(helper: Helper, kept: UnitSheet, item: Submission | CheckedSubmission) -> UnitSheet:
+def _merged(
+    helper: Helper,
+    kept: UnitSheet,
+    item: Submission | CheckedSubmission,
+    places: FindingPlaces | None,
+) -> UnitSheet:
     """A unit the other process wrote, as this process keeps it: its submission put back,
-    its findings rows with this workbook's string and style numbers."""
-    rows = kept.finding_rows
-    if rows is not None:
+    its findings rows with this workbook's string and style numbers (numbered in their
+    place first where ``places`` is given: then renumbered once, as one text)."""
+    rows, block = kept.finding_rows, None
+    if places is not None:
+        block = places.place(kept)
+        if block is not None:
+            block = (helper.renumbered(block[0]), *block[1:])
+            rows = []  # kept as the block only
+    if rows:
         rows = [(helper.renumbered(c), a, b, h) for c, a, b, h in rows]
-    return dataclasses.replace(kept, submission=_submission(item), finding_rows=rows)
+    return dataclasses.replace(
+        kept, submission=_submission(item), finding_rows=rows, finding_block=block
+    )
 
 
 def _units(
@@ -469,10 +492,12 @@ def _units(
     write: Callable[[int], UnitSheet],
     items: Sequence[Submission | CheckedSubmission],
     workers: int | None,
+    places: FindingPlaces | None = None,
 ) -> list[UnitSheet]:
     """Every unit written (``write(index)``) here or by the other process and merged here
     (:class:`Helper`), in order; each unit's sheets packed as soon as they are here
-    (:meth:`Book.pack_ahead`: once the other process is forked, which it is at unit 1)."""
+    (:meth:`Book.pack_ahead`: once the other process is forked, which it is at unit 1);
+    each unit's findings rows numbered in ``places`` (if given)."""
 
     def stripped(unit: UnitSheet) -> UnitSheet:
         """The other process's unit without what this one has (its submission) or never
@@ -487,10 +512,15 @@ def _units(
     with Helper(workbook, formats, write, len(items), workers, stripped) as helper:
         for index, item in enumerate(items):
             kept = helper.take(index)
-            if kept is None:
+            if kept is not None:
+                units.append(_merged(helper, kept, item, places))
+            elif places is None:
                 units.append(write(index))
             else:
-                units.append(_merged(helper, kept, item))
+                unit = write(index)
+                block = places.place(unit)
+                rows = unit.finding_rows if block is None else []  # kept as the block only
+                units.append(dataclasses.replace(unit, finding_rows=rows, finding_block=block))
             if index:
                 workbook.pack_ahead()
     return units
@@ -628,7 +658,10 @@ def export_workbook(
             return kept
 
         try:
-            units = _units(workbook, formats, write, items, workers)
+            # each unit's findings rows numbered as it comes (not with the careful formats,
+            # which write them one by one at the end: the reference)
+            places = None if front is None or formats.careful else FindingPlaces()
+            units = _units(workbook, formats, write, items, workers, places)
             formats.unit = ""
             if not units:
                 raise ValueError("cần ít nhất một hồ sơ để xuất bảng điểm")

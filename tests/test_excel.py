@@ -470,6 +470,30 @@ def test_findings_rows_made_with_each_unit_are_those_written_at_the_end(
     assert len(cells) > 12 * 20 and cells == _findings_cells(at_end)
 
 
+def test_findings_rows_left_to_the_end_between_units_made_ahead(
+    criteria: CriteriaSet, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A unit whose findings rows are left to the end (a text too long for a cell) between
+    units whose rows were numbered as they came (``FindingPlaces``): each row in its place,
+    the cells those of a workbook written at the end."""
+    import parindex.excel as excel
+    import parindex.excel_summary as summary
+
+    units = samples()
+    made = summary.finding_rows
+
+    def left_in_the_middle(book: Any, formats: Any, unit: Any, language: str) -> Any:
+        rows = made(book, formats, unit, language)
+        return None if unit.submission.unit.id == units[2].unit.id else rows
+
+    monkeypatch.setattr(excel, "finding_rows", left_in_the_middle)
+    between = export_workbook(criteria, units, tmp_path / "between.xlsx")
+    monkeypatch.setattr(excel, "finding_rows", lambda *_: None)  # all written at the end
+    at_end = export_workbook(criteria, units, tmp_path / "end.xlsx")
+    cells = _findings_cells(between)
+    assert len(cells) > 12 * 20 and cells == _findings_cells(at_end)
+
+
 def test_findings_rows_with_a_text_too_long_are_left_to_the_end(criteria: CriteriaSet) -> None:
     """A finding too long for a cell is not made ahead: written at the end, its warning names
     its cell. Others are made in a row numbered 1000001, each cell once."""
