@@ -106,15 +106,7 @@ def _column_of(
             return _one_by_one(spec, cells, years), True
         distinct.discard(None)
     if all((spec.type, kind) in _SAME for kind in kinds):
-        unsure = distinct
-        if dt.date in kinds and spec.type == InputType.DATE and year is not None:
-            # Dates (and a report never sent, false) of one year: the dates checked by
-            # their least and greatest, as typed_value's range; only the others one by one.
-            days = {v for v in distinct if v.__class__ is dt.date}
-            low, high = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
-            if low <= min(days) and max(days) <= high:
-                unsure = distinct - days
-        refused = {v for v in unsure if _typed(spec, v, at) is _BAD}
+        refused = _refused(spec, kinds, distinct, year, at)
         if not refused:
             return cells, False
         return [_BAD if v in refused else v for v in cells], True
@@ -131,6 +123,46 @@ def _column_of(
             typed[row] = _typed(spec, cells[row], at)
         return typed, True
     return typed, any(v is _BAD for v in memo.values())
+
+
+def _refused(
+    spec: Input, kinds: set[type], distinct: set[Any], year: int | None, at: int
+) -> set[Any]:
+    """The cells of ``distinct`` (of types ``kinds``, each typed as itself when valid:
+    :data:`_SAME`) that :func:`typed_value` refuses at year ``at``; ``year``: every unit's
+    year when they all share it."""
+    unsure = distinct
+    if dt.date in kinds and spec.type == InputType.DATE and year is not None:
+        # Dates (and a report never sent, false) of one year: the dates checked by
+        # their least and greatest, as typed_value's range; only the others one by one.
+        days = {v for v in distinct if v.__class__ is dt.date}
+        low, high = dt.date(year - 1, 1, 1), dt.date(year + 1, 12, 31)
+        if low <= min(days) and max(days) <= high:
+            unsure = distinct - days
+    return {v for v in unsure if _typed(spec, v, at) is _BAD}
+
+
+def _as_given(
+    spec: Input, kinds: set[type], year: int | None, at: int, gathered: set[Any] | None
+) -> bool:
+    """Whether :func:`_column_of` gives a column back as it is (every cell typed as itself,
+    none refused), told from its cells' Python types ``kinds`` (``None`` not among them)
+    and its distinct cells ``gathered`` alone, without the column (``False``: not known so;
+    the column is then read and typed). ``year``: every unit's year when they all share
+    it, else ``None``; ``at``: the year cells are typed at."""
+    if not kinds:
+        return True
+    if year is None and spec.type == InputType.DATE:
+        return False
+    if len(kinds & _NUMERIC) > 1 or not all((spec.type, kind) in _SAME for kind in kinds):
+        return False
+    if kinds == _BOOL:
+        distinct: set[Any] = {True, False}
+    elif gathered is None:
+        return False
+    else:
+        distinct = gathered
+    return not _refused(spec, kinds, distinct, year, at)
 
 
 def _ints_and_floats(spec: Input, cells: list[Any], year: int) -> tuple[list[Any], bool]:

@@ -45,6 +45,7 @@ from parindex.check_cells import (
     _INT_FLOAT,
     _NUMBERS,
     Mask,
+    _as_given,
     _column_of,
     _Distinct,
     _Ints,
@@ -126,6 +127,9 @@ class Columns:
 _DISTINCT = frozenset({InputType.DATE, InputType.ENUM})
 """Inputs whose distinct cells are gathered while in cache (few distinct, each typed once)."""
 _FEW = 64
+_UNKEPT = frozenset({InputType.YES_NO, InputType.COUNT, InputType.DATE, InputType.ENUM})
+"""Inputs whose columns :meth:`_Many.sweep` does not keep in :func:`check_many`: usually
+typed without them (:meth:`_Many.unkept`)."""
 """Units whose names and cells are read together (some 250 KB of dict entries: in cache)."""
 _UNIT = ("criteria", "unit", "values", "year")
 _LEVEL_FACTS = ("level", "facts")
@@ -215,10 +219,10 @@ class _Many:
         for index, ((name, spec), cells, kinds) in enumerate(
             zip(self.inputs.items(), columns, types, strict=True)
         ):
-            if cells is None:  # a yes/no column nobody reads, every cell a yes/no: as given
-                self.same.add(name)
-                self.unread.append(name)
-                continue
+            if cells is None:  # not kept by the sweep: typed without it, or read now
+                cells = self.unkept(name, kinds, ints.get(index), one_year, distinct.get(index))
+                if cells is None:
+                    continue
             if spec.type in _NUMBERS and kinds == only_int:
                 at_once = _ints_at_once(spec, cells, ints.get(index))
                 if at_once is not None:  # every cell a whole number inside the range
@@ -240,6 +244,38 @@ class _Many:
             elif not refused and spec.type in _NUMBERS and float in found and found <= _INT_FLOAT:
                 self.mixed[name] = cells
 
+    def unkept(
+        self,
+        name: str,
+        kinds: set[type],
+        read: npt.NDArray[np.int64] | None,
+        year: int | None,
+        gathered: set[Any] | None,
+    ) -> list[Any] | None:
+        """A column the sweep did not keep: typed from what the sweep told of it, where that
+        is enough (``None``), else its cells read from the units.
+
+        Enough where every cell is a whole number inside the input's range (``read``: the
+        cells as int64; typed through the table of decimals), or is typed as itself, none
+        refused (:func:`_as_given`, from the cells' types and the distinct cells
+        ``gathered``; ``year``: every unit's year when they all share it): its values are
+        then built from the units' own, and a constraint reading it has it read now."""
+        spec = self.inputs[name]
+        if spec.type in _NUMBERS and kinds == {int} and read is not None:
+            at_once = _ints_at_once(spec, [], read)
+            if at_once is not None:  # every cell a whole number inside the range
+                self.typed[name], self.ints[name] = at_once
+                return None
+        at = year if year is not None else self.years[0] if self.years else 0
+        if type(None) not in kinds and _as_given(spec, kinds, year, at, gathered):
+            self.same.add(name)
+            if name not in self.needed:
+                self.unread.append(name)
+                return None
+            self.typed[name] = list(map(dict.get, self.given, repeat(name)))
+            return None
+        return list(map(dict.get, self.given, repeat(name)))
+
     def sweep(
         self, facts: _Facts
     ) -> tuple[
@@ -259,7 +295,10 @@ class _Many:
         long as the flat list). In :func:`check_many`, a yes/no input no constraint reads
         has no column (77 of the 2023 set's 136 inputs: 6 MB of fresh memory): its cells are
         typed as themselves, so the values are built from the units' own; it is read from
-        the units only if a cell is not a yes/no, or a unit's values are picked."""
+        the units only if a cell is not a yes/no, or a unit's values are picked. Nor is a
+        column of whole numbers, dates or choices kept there (54 more: 4,3 MB, some 1 050
+        page faults of a first call): the few units' cells are read as int64 and the distinct
+        dates and choices gathered all the same, which types them (:meth:`unkept`)."""
         values = self.given
         names = list(self.inputs)
         declared = tuple(names)
@@ -274,10 +313,14 @@ class _Many:
             if self.handed or spec.type != InputType.YES_NO or name in self.needed
         ]
         at = {index: position for position, index in enumerate(read_)}
-        kept: list[list[Any]] = [[None] * self.n for _ in read_]
+        # Kept: every column read where the caller takes them; else only the amounts' (their
+        # floats are typed from the cells), the others typed from what the sweep tells.
+        keep = [i for i in read_ if self.handed or specs[i].type not in _UNKEPT]
+        kept: list[list[Any]] = [[None] * self.n for _ in keep]
         columns: list[list[Any] | None] = [None] * len(names)
-        for index, column in zip(read_, kept, strict=True):
+        for index, column in zip(keep, kept, strict=True):
             columns[index] = column
+        keeping = [at[i] for i in keep]
         told = _Kinds([spec.type for spec in specs])
         read = _Ints([at[i] for i, spec in enumerate(specs) if spec.type in _NUMBERS], self.n)
         sets = _Distinct([at[i] for i, spec in enumerate(specs) if spec.type in _DISTINCT])
@@ -299,15 +342,13 @@ class _Many:
             )
             flat = list(chain.from_iterable(units))
             cells = list(map(flat.__getitem__, reading))  # a list an input read
-            deque(map(operator.setitem, kept, repeat(slice(start, start + len(few))), cells), 0)
+            stored = map(cells.__getitem__, keeping)
+            deque(map(operator.setitem, kept, repeat(slice(start, start + len(few))), stored), 0)
             told.add(flat, strides, len(few))
             read.add(start, cells)
             sets.add(cells)
             facts.add(start, start + len(few))
         types = told.found()
-        for index, name in enumerate(names):
-            if columns[index] is None and types[index] != {bool}:  # read after all
-                columns[index] = list(map(dict.get, values, repeat(name)))
         ints, distinct = read.columns(), sets.found()
         return (
             columns,

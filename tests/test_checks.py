@@ -302,6 +302,47 @@ def test_yes_no_columns_no_constraint_reads() -> None:
     assert all(columns.typed[name] == [u.values[name] for u in units[5:]] for name in flags)
 
 
+# Cells of an input's usual Python type that check_submission may refuse: a date outside
+# the unit's year ± 1, a choice not among the input's, a whole number below 0 or past a
+# bound; beside good ones of the same type.
+_SAME_TYPED: dict[str, list[Any]] = {
+    "date": [
+        dt.date(2001, 1, 1),
+        dt.date(2022, 1, 1),
+        dt.date(2024, 12, 31),
+        dt.date(2025, 1, 1),
+        False,
+    ],
+    "enum": ["khong_co_lua_chon_nay", "", "hoan_thanh"],
+    "count": [-3, 0, 10**6, 2**62, 7],
+    "amount": [-5, 0, 10**15, 12],
+    "yes_no": [True, False],
+}
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_columns_not_kept_by_the_sweep(data: st.DataObject) -> None:
+    """check_many keeps no column of whole numbers, dates, choices or yes/no in its sweep
+    (typed from the int64 cells and the distinct cells gathered): a cell of the usual type
+    that check_submission refuses (a date of another year, a choice not declared, a
+    negative count), in any unit among the few read together, gives its result; so do the
+    units of two years in one call."""
+    criteria = load_criteria(SETS["2023"])
+    units = [as_in_a_file(u) for u in synthetic.units(criteria, 6, seed=19)]
+    by_kind = {i.name: i.type.value for i in criteria.inputs}
+    for _ in range(data.draw(st.integers(0, 4), label="spoilt cells")):
+        at = data.draw(st.integers(0, len(units) - 1), label="unit")
+        name = data.draw(st.sampled_from(sorted(by_kind)), label="input")
+        cell = data.draw(st.sampled_from(_SAME_TYPED[by_kind[name]]), label="cell")
+        units[at] = units[at].model_copy(update={"values": {**units[at].values, name: cell}})
+    if data.draw(st.booleans(), label="two years"):
+        units[0] = units[0].model_copy(update={"year": units[0].year + 1})
+    few = data.draw(st.sampled_from([1, 3, checks._FEW]), label="few")
+    with a_few_at_a_time(few):
+        assert_same(criteria, units)
+
+
 def test_units_breaking_a_constraint_among_whole_number_columns() -> None:
     """Units breaking a constraint (one beyond floats' exact range) among good ones, the
     whole-number columns sharing one zero bound and one mask of rows present (read only):
