@@ -512,11 +512,23 @@ def _present(typed: list[Any]) -> Mask:
 
 
 def _whole_vector(
-    cells: list[Any] | npt.NDArray[np.int64], zero: npt.NDArray[np.float64] | None = None
+    cells: list[Any] | npt.NDArray[np.int64],
+    zero: npt.NDArray[np.float64] | None = None,
+    reuse: bool = False,
 ) -> Numbers | None:
     """A column of whole numbers as exact floats (error 0: ``zero`` if given, of the
     column's length, never written to), where every one is below 2**52 (``None``: one is
-    not): the vector of ``Decimal(cells[i])``."""
+    not): the vector of ``Decimal(cells[i])``.
+
+    ``reuse``: ``cells``, an int64 array, is read by no one after (then its memory holds the
+    floats, no fresh array: 80 KB a column of 10,000, 20 page faults of a first call; it is
+    left as it was where ``None`` is given back)."""
+    if reuse and isinstance(cells, np.ndarray) and cells.dtype == np.int64:
+        if cells.size and not (cells.min() > -_WHOLE_LIMIT and cells.max() < _WHOLE_LIMIT):
+            return None
+        floats = cells.view(np.float64)
+        np.copyto(floats, cells, casting="unsafe")  # numpy reads them before it writes
+        return Numbers(floats, np.zeros(len(cells)) if zero is None else zero)
     try:
         x = np.asarray(cells, dtype=np.float64)
     except OverflowError:  # beyond floats: the careful conversion bounds it

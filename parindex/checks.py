@@ -407,11 +407,15 @@ class _Many:
         """:meth:`Columns.vector`, before any unit is checked the careful way: a column typed
         by :func:`_ints_at_once` is then present in every row (no cell was ``None``:
         ``everywhere``, its bound ``zero``, both shared), and one of whole numbers and floats
-        is made from its cells (:func:`_mixed_vector`)."""
+        is made from its cells (:func:`_mixed_vector`). In :func:`check_many`, whose
+        caller never sees the int64 cells, the floats are made in their memory: the
+        column's int64 cells are then gone (no fresh array, 2,7 MB for the 2023 set's 34)."""
         ints, mixed = self.ints.get(name), self.mixed.get(name)
         if ints is not None:
-            exact = _whole_vector(ints, zero)
+            exact = _whole_vector(ints, zero, reuse=not self.handed)
             if exact is not None:
+                if not self.handed:
+                    del self.ints[name]  # its memory holds the floats now
                 return exact, everywhere
         elif mixed is not None:
             numbers = _mixed_vector(mixed, self.typed[name])

@@ -24,6 +24,7 @@ from parindex.check_cells import (
     _ints_at_once,
     _sorted_distinct,
     _typed,
+    _whole_vector,
 )
 from parindex.criteria import Input, InputType
 
@@ -182,3 +183,27 @@ def test_decimals_of_usual_floats_and_edges() -> None:
     floats += [-f for f in floats] + [0.1 + 0.2, 1 / 3, 2.675, 1e22, 1.7976931348623157e308]
     got = _decimals_of(floats)
     assert [d.as_tuple() for d in got] == [Decimal(repr(f)).as_tuple() for f in floats]
+
+
+_NEAR_LIMIT = st.sampled_from([2**52 - 1, 2**52, 2**52 + 1, -(2**52) + 1, -(2**52), *_INT64])
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.integers(*_INT64), _NEAR_LIMIT), max_size=40), st.booleans())
+def test_a_whole_vector_made_in_the_int64_cells_memory(cells: list[int], shared: bool) -> None:
+    """The floats made in the int64 cells' own memory (``reuse``) are the fresh vector's,
+    below 2**52 in size, and ``None`` where a cell is not (the cells then left as they were);
+    ``-2**63``, whose size int64 cannot hold, among them."""
+    x = np.array(cells, dtype=np.int64)
+    zero = np.zeros(len(cells)) if shared else None
+    want = _whole_vector(x, zero)
+    again = x.copy()
+    got = _whole_vector(again, zero, reuse=True)
+    if want is None:
+        assert got is None
+        assert again.tolist() == cells
+        return
+    assert got is not None
+    assert got.x.tolist() == want.x.tolist() == [float(c) for c in cells]
+    assert got.e.tolist() == want.e.tolist() == [0.0] * len(cells)
+    assert np.shares_memory(got.x, again) or not cells
