@@ -100,7 +100,7 @@ from parindex.excel_summary import (
     write_summary,
 )
 from parindex.excel_workers import Helper, reviewed
-from parindex.excel_xml import Book, RowSheet
+from parindex.excel_xml import Book, RowSheet, plain_string
 from parindex.numbers import format_date, format_decimal
 from parindex.report import ScoreReport, format_points
 from parindex.review import Review
@@ -157,6 +157,9 @@ class UnitSheet:
     signature: str | None = None
     """The unit's row of the hidden sheet signed (:func:`unit_cells`), made with its JSON
     by the process that writes the unit's sheets, with the export's id and key."""
+    submission_si: str | None = None
+    """The JSON's ``<si>`` in the shared strings part (:func:`plain_string`), made with it
+    (where it is one cell and plain: :attr:`Book.premade_strings`)."""
 
     @property
     def report(self) -> ScoreReport:
@@ -453,15 +456,23 @@ def _written(unit: UnitSheet) -> UnitSheet:
 
 
 def _with_meta(
-    kept: UnitSheet, unit: UnitSheet, rows: list[FindingRow] | None, key: bytes, export_id: str
+    kept: UnitSheet,
+    unit: UnitSheet,
+    rows: list[FindingRow] | None,
+    key: bytes,
+    export_id: str,
+    premade: bool = True,
 ) -> UnitSheet:
     """``kept`` with what the findings and hidden sheets read of it, made by the process
     writing the unit: its findings ``rows``, its submission's JSON and its hidden row's
-    signature (with the export's ``key`` and id)."""
+    signature (with the export's ``key`` and id), and (``premade``) the JSON's ``<si>``."""
     text = submission_json(unit.submission)
     cells = unit_cells(unit.sheet_name, unit.submission.unit.id, unit.layout.round, text)
     signature = sign(key, export_id, cells)
-    return dataclasses.replace(kept, finding_rows=rows, submission_json=text, signature=signature)
+    si = plain_string(text) if premade and cells[4:] == [text] else None  # one cell
+    return dataclasses.replace(
+        kept, finding_rows=rows, submission_json=text, signature=signature, submission_si=si
+    )
 
 
 def _merged(
@@ -650,7 +661,7 @@ def export_workbook(
             kept = _written(unit)
             # what the hidden sheet and the findings sheet read, made by the process writing it
             rows = None if front is None else finding_rows(workbook, formats, kept, language)
-            kept = _with_meta(kept, unit, rows, key, export_id)
+            kept = _with_meta(kept, unit, rows, key, export_id, not formats.careful)
             del unit
             gc.collect(0)  # the unit's cycles (the collector is paused): its objects only
             if index == 1:  # this process (the other forks before it): made with the units
@@ -668,6 +679,11 @@ def export_workbook(
             if front is not None:
                 write_summary(front, formats, criteria, units, language)
                 write_findings(workbook, formats, units, language)
+            workbook.premade_strings = {
+                u.submission_json: u.submission_si
+                for u in units
+                if u.submission_json is not None and u.submission_si is not None
+            }
             shape = formats.memo.get("criteria shape")
             write_meta(workbook, formats, criteria, units, key, shape=shape, export_id=export_id)
             workbook.close()

@@ -33,7 +33,7 @@ from xlsxwriter.worksheet import _utf16_len, _utf16_truncate
 from parindex.backends.excel import cell_name
 from parindex.excel_style import FormulaSheet
 
-__all__ = ["Book", "RowSheet", "escaped", "number_end", "shown_end"]
+__all__ = ["Book", "RowSheet", "escaped", "number_end", "plain_string", "shown_end"]
 
 _ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 _NOT_SETTINGS = frozenset(
@@ -467,6 +467,12 @@ class Book(Workbook):  # type: ignore[misc]
         taken.add(key)
         return name
 
+    premade_strings: dict[str, str]
+    """Strings' ``<si>`` in the shared strings part, made before the save by
+    :func:`plain_string` (the hidden sheet's JSON of each unit, some 3,5 million characters
+    of a 250-unit workbook: checked and escaped by the process that writes the unit, not
+    after the last unit); set by the caller, if at all."""
+
     def pack_ahead(self) -> None:
         """Start packing the parts of the sheets made when sealed (:attr:`RowSheet.early`)
         since the last call, in a thread of this process while it goes on writing: saving,
@@ -546,6 +552,7 @@ class _Packager(Packager):  # type: ignore[misc]
         if table.count:
             strings = _Strings()
             strings.string_table = table
+            strings.premade = self.workbook.__dict__.get("premade_strings")
             strings._set_xml_writer(self._filename("xl/sharedStrings.xml"))
             strings._assemble_xml_file()
 
@@ -569,25 +576,37 @@ _ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
 """Such an escape in a string: XlsxWriter escapes its underscore."""
 
 
+def plain_string(string: str) -> str | None:
+    """The shared strings part's ``<si>`` of ``string`` where XlsxWriter's writer would only
+    escape it (``& < >``); ``None`` where that writer must write it."""
+    if (
+        type(string) is str
+        and not string[:1].isspace()  # kept with xml:space="preserve"
+        and not string[-1:].isspace()
+        and ("_x" not in string or _ESCAPE.search(string) is None)  # (the hidden sheet's JSON)
+        and (string.isprintable() or _CONTROL.search(string) is None)
+        and not (string.startswith("<r>") and string.endswith("</r>"))  # rich text
+    ):
+        return f"<si><t>{escaped(string)}</t></si>"
+    return None
+
+
 class _Strings(SharedStrings):  # type: ignore[misc]
     """The shared strings part as XlsxWriter writes it: a string its ``<si>`` writer would
-    only escape (``& < >``) joined in one go, any other written by that writer (three regular
-    expressions and four calls a string: a tenth of a second for a 250-unit workbook's 4 MB
-    of strings, after the last unit)."""
+    only escape (``& < >``) joined in one go (:func:`plain_string`), any other written by
+    that writer (three regular expressions and four calls a string: a tenth of a second for
+    a 250-unit workbook's 4 MB of strings, after the last unit). A string in :attr:`premade`
+    (:attr:`Book.premade_strings`) takes the ``<si>`` made there."""
+
+    premade: dict[str, str] | None = None
 
     def _write_sst_strings(self) -> None:
         plain: list[str] = []
-        control, escape = _CONTROL.search, _ESCAPE.search
+        premade = self.premade
         for string in self.string_table.string_array:
-            if (
-                type(string) is str
-                and not string[:1].isspace()  # kept with xml:space="preserve"
-                and not string[-1:].isspace()
-                and ("_x" not in string or escape(string) is None)  # (the hidden sheet's JSON)
-                and (string.isprintable() or control(string) is None)
-                and not (string.startswith("<r>") and string.endswith("</r>"))  # rich text
-            ):
-                plain.append(f"<si><t>{escaped(string)}</t></si>")
+            made = (premade.get(string) if premade else None) or plain_string(string)
+            if made is not None:
+                plain.append(made)
             else:
                 self.fh.write("".join(plain))
                 plain.clear()
