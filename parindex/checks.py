@@ -482,12 +482,10 @@ class _Many:
         columns: list[Sequence[Any]] = [self.typed[n] for n in changed]
         if handed:
             columns = list(map(tuple, columns))
-        frame = _Frame(list(self.inputs), changed, columns)
+        frame = _Frame(list(self.inputs), changed, columns, self.unit_facts, self.given)
         usual = ~self.flagged & ~self.nulls & np.array(self.in_order, dtype=bool)
         rows = np.flatnonzero(usual).tolist()
-        values = _Values.made(  # built when read
-            frame, rows, _rows_of(self.unit_facts, rows, self.n), _rows_of(self.given, rows, self.n)
-        )
+        values = _Values.made(frame, rows)  # built when read
         made = _results_of(_rows_of(self.units, rows, self.n), values)
         if len(rows) == self.n:
             keep_checks(self.criteria, made)
@@ -541,9 +539,16 @@ class _Many:
 class _Frame:
     """What builds the values of the good units that give every input in the declared order."""
 
-    __slots__ = ("changed", "columns", "names", "templates")
+    __slots__ = ("changed", "columns", "facts", "given", "names", "templates")
 
-    def __init__(self, names: list[str], changed: list[str], columns: list[Sequence[Any]]) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        changed: list[str],
+        columns: list[Sequence[Any]],
+        facts: Sequence[dict[str, bool]],
+        given: Sequence[dict[str, Any]],
+    ) -> None:
         self.names = names
         self.changed = changed
         """The inputs not typed as the cell the unit holds (a whole number read as a decimal)."""
@@ -553,12 +558,17 @@ class _Frame:
         for 10,000 units; only the rows of units checked the careful way are written after
         the frame is made, and the frame never builds those); for :func:`check_columns`, a
         copy (the caller may change ``Columns.typed``)."""
+        self.facts = facts
+        """Each unit's facts (its ``unit.facts``), in unit order."""
+        self.given = given
+        """Each unit's values as given (its ``values``: the unit's own dict), in unit order."""
         self.templates: dict[tuple[str, ...], dict[str, Any]] = {}
 
-    def build(self, row: int, facts: dict[str, bool], given: dict[str, Any]) -> dict[str, Value]:
+    def build(self, row: int) -> dict[str, Value]:
         """The values :func:`check_submission` builds for unit ``row``, in its order: the facts,
-        then the inputs as the unit gives them (``given``: here all, in the declared order).
-        The values typed as themselves are the unit's own, the others replaced in place."""
+        then the inputs as the unit gives them (here all, in the declared order). The values
+        typed as themselves are the unit's own, the others replaced in place."""
+        facts, given = self.facts[row], self.given[row]
         known = tuple(facts)
         template = self.templates.get(known)
         if template is None:
@@ -583,31 +593,30 @@ class _Values(Mapping[str, Value]):
     were when checked; pickled (or copied) as the plain dict.
     """
 
-    __slots__ = ("_held",)
+    __slots__ = ("_held", "_row")
 
-    _held: dict[str, Value] | tuple[_Frame, int, dict[str, bool], dict[str, Any]]
-    """The dict once built; before, what builds it (the unit's own dicts, not the unit:
-    kept on it, its `_checked`, this would refer back to it). One slot, set once a unit."""
+    _held: dict[str, Value] | _Frame
+    """The dict once built; before, what builds it (from the unit's own dicts, not the unit:
+    kept on it, its `_checked`, this would refer back to it)."""
+    _row: int
+    """The unit's place among those checked together (what the frame builds it from)."""
 
     @staticmethod
-    def made(
-        frame: _Frame, rows: list[int], facts: Iterable[dict[str, bool]], given: Iterable[Any]
-    ) -> list[_Values]:
-        """The values of each unit ``rows[i]`` (its facts ``facts[i]``, its values as given
-        ``given[i]``), made by C-level calls: no Python frame a unit (an ``__init__`` by
-        ``map`` was 2,8 µs a unit at load 5)."""
+    def made(frame: _Frame, rows: list[int]) -> list[_Values]:
+        """The values of each unit ``rows[i]``, made by C-level calls: no Python frame a unit
+        (an ``__init__`` by ``map`` was 2,8 µs a unit at load 5), two slots set, no tuple of
+        its sources a unit (80 bytes)."""
         made = list(map(object.__new__, repeat(_Values, len(rows))))
-        sources = zip(repeat(frame), rows, facts, given)
-        deque(map(object.__setattr__, made, repeat("_held"), sources), maxlen=0)
+        deque(map(object.__setattr__, made, repeat("_held"), repeat(frame, len(rows))), 0)
+        deque(map(object.__setattr__, made, repeat("_row"), rows), maxlen=0)
         return made
 
     def _dict(self) -> dict[str, Value]:
         held = self._held
         if isinstance(held, dict):
             return held
-        frame, row, facts, given = held
-        # The columns may go once every unit's values are built (the source is let go).
-        built = self._held = frame.build(row, facts, given)
+        # The columns may go once every unit's values are built (the frame is let go).
+        built = self._held = held.build(self._row)
         return built
 
     def __getitem__(self, name: str) -> Value:
