@@ -33,6 +33,7 @@ from parindex.messages import TOTAL_ROW, label
 from parindex.numbers import format_date, quantize
 from parindex.per_set import PerSet
 from parindex.report import NodeResult, ScoreReport, Status, format_points
+from parindex.review_shape import candidates, shape_of, survey_of
 from parindex.review_trees import trees
 from parindex.submission import CheckedSubmission, Document, Submission, check_submission
 
@@ -641,19 +642,22 @@ def _appraises(report: ScoreReport, final: Mapping[str, Decimal]) -> bool:
 
 
 def _unscored(
-    reviewer: _Reviewer, self_scores: Mapping[str, Decimal], self_tree: Mapping[str, Decimal | None]
+    reviewer: _Reviewer,
+    self_scores: Mapping[str, Decimal],
+    self_tree: Mapping[str, Decimal | None],
+    candidates: list[tuple[str, NodeResult]],
 ) -> list[str]:
     """Rule-scored criteria the unit gave no self-score (nor any ancestor one): each an
-    INFO finding."""
-    ancestors = _of_set(reviewer.criteria).ancestors
-    left_out = (Status.NOT_APPLICABLE, Status.SURVEY)
+    INFO finding. ``candidates``: :func:`~parindex.review_shape.candidates` of the unit's
+    results."""
+    ancestors = reviewer.of_set.ancestors
     unscored = []
-    for node in reviewer.report.nodes:
-        code = node.code
-        if node.rule is None or node.status in left_out or self_tree.get(code) is not None:
+    claimed = self_scores.keys()
+    for code, node in candidates:
+        if self_tree.get(code) is not None:
             continue
         unscored.append(code)
-        if any(a in self_scores for a in ancestors[code]):
+        if not claimed.isdisjoint(ancestors[code]):
             continue
         key = ("unscored", id(node))  # the finding reads the node's result alone
         if reviewer.said is None or not reviewer.shared(key, node):
@@ -684,6 +688,7 @@ def review(
         else check_submission(criteria, submission)
     )
     report = score(criteria, checked, share=share)
+    shape = shape_of(criteria, report) if share and not engine._CAREFUL else None
     unit = checked.submission
 
     history, final = _rounds(unit)
@@ -694,14 +699,14 @@ def review(
     reviewer.appraisal_notes(history)
     reviewer.documents_checks()
 
-    survey = {
-        n.code: n.points for n in report.nodes if n.status == Status.SURVEY and n.points is not None
-    }
+    survey = survey_of(report) if shape is None else shape.survey
     appraised = _appraises(report, final)
+    read = None if shape is None else shape.facts
     self_tree, self_values, appraised_values = trees(
-        report, criteria, self_scores, survey, final if appraised else None
+        report, criteria, self_scores, survey, final if appraised else None, read
     )
-    unscored = _unscored(reviewer, self_scores, self_tree)
+    left = candidates(report) if shape is None else shape.candidates
+    unscored = _unscored(reviewer, self_scores, self_tree, left)
 
     summary = [
         _area(

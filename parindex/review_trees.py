@@ -18,7 +18,7 @@ from parindex.criteria import Aggregation, CriteriaSet
 from parindex.per_set import PerSet
 from parindex.report import ScoreReport, Status
 
-__all__ = ["Step", "trees", "walk"]
+__all__ = ["Facts", "Step", "facts", "trees", "walk"]
 
 _ZERO = Decimal(0)
 
@@ -42,12 +42,32 @@ def _with_ancestors(nodes: Mapping[str, Any], codes: Iterable[str]) -> set[str]:
     return touched
 
 
+Facts = tuple[frozenset[str], dict[str, Decimal]]
+"""What :func:`trees` reads of a unit's results (:func:`facts`): the codes of the nodes that
+do not apply, and each node's maximum."""
+
+
+def facts(report: ScoreReport) -> Facts:
+    """What :func:`trees` reads of ``report``'s results: the same for every unit given the
+    very same results (frozen), which the review keeps for them (``review._Shape``)."""
+    na = Status.NOT_APPLICABLE
+    skipped = set()
+    tops = {}
+    for node in report.nodes:
+        code = node.code
+        tops[code] = node.max_points
+        if node.status == na:
+            skipped.add(code)
+    return frozenset(skipped), tops
+
+
 def trees(
     report: ScoreReport,
     criteria: CriteriaSet,
     self_scores: Mapping[str, Decimal],
     survey: Mapping[str, Decimal],
     final: Mapping[str, Decimal] | None,
+    read: Facts | None = None,
 ) -> tuple[_Values, _Values, _Values]:
     """Three values of each node, in one walk of the tree: the unit's own scores alone, the
     unit's scores with the survey's, and (``final`` given) the appraised ones.
@@ -59,9 +79,10 @@ def trees(
     nothing under a criterion keeps the unit's score for that criterion, at whatever level
     the unit gave it). Survey points stand before a self-score, a final appraised score
     before survey points. A node that does not apply has no value in any of the three.
+    ``read``: :func:`facts` of ``report``, when the caller has them.
     """
     nodes = criteria.compiled.nodes
-    by_code = report._index[0]
+    skipped, tops = facts(report) if read is None else read
     own: _Values = {}
     with_survey: _Values = {}
     appraised: _Values = {}
@@ -69,19 +90,18 @@ def trees(
     given: Mapping[str, Decimal] = final or {}
     touched = _with_ancestors(nodes, (*survey, *given) if appraising else ())
     waiting: dict[str, tuple[list[Decimal], list[Decimal], list[Decimal]]] = {}
-    na = Status.NOT_APPLICABLE
     # children before their parent; a node that does not apply listed on entering it
     for code, parent, best, has_parts, entered in _walks(criteria):
-        for first_in in entered:
-            if by_code[first_in].status == na:
-                own[first_in] = with_survey[first_in] = None
-                if appraising:
-                    appraised[first_in] = None
-        node = by_code[code]
-        if node.status == na:
-            continue
+        if skipped:
+            for first_in in entered:
+                if first_in in skipped:
+                    own[first_in] = with_survey[first_in] = None
+                    if appraising:
+                        appraised[first_in] = None
+            if code in skipped:
+                continue
         known = waiting.pop(code, _NO_PARTS) if has_parts else _NO_PARTS
-        top = node.max_points
+        top = tops[code]
         first: Decimal | None
         second: Decimal | None
         if code in self_scores:
