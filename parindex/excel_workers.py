@@ -147,6 +147,9 @@ class Helper:
         self.received: dict[int, bytes] = {}
         self.done = threading.Event()
         self.process: Any = None
+        self.numbers: Any = None
+        """The pipe's sending end on which the other process learns this workbook's string
+        numbers (:meth:`_publish`)."""
         self.receiver: threading.Thread | None = None
         self.failed = False
         self.work: _Work | None = None
@@ -187,16 +190,21 @@ class Helper:
             return
         receive, work.send = context.Pipe(duplex=False)
         widened(receive)
+        work.numbers, self.numbers = context.Pipe(duplex=False)
+        self.room = widened(self.numbers) // 2
+        self.published = table.unique_count
         process = context.Process(target=work.run, daemon=True)
         try:
             process.start()
         except (AssertionError, OSError):  # a daemonic process, or no process to be had:
-            receive.close()  # this process writes every unit
-            work.send.close()
+            for end in (receive, work.send, work.numbers, self.numbers):  # this process
+                end.close()  # writes every unit
+            self.numbers = None
             self.start = self.count
             return
         self.process = process
         work.send.close()
+        work.numbers.close()
         self.condition = threading.Condition()
         self.receiver = threading.Thread(target=self._receive, args=(receive,), daemon=True)
         self.receiver.start()
@@ -224,6 +232,7 @@ class Helper:
         if index == 1 and self.work is not None:
             work, self.work = self.work, None
             self._fork(work)  # this process has written the first unit
+        self._publish()
         if index < self.start or self.receiver is None or self.failed or self.claims is None:
             return None
         if self.claims.here(index):
@@ -237,6 +246,33 @@ class Helper:
             return None
         made: _Unit = pickle.loads(memoryview(blob)[_INDEX:])
         return self._merge(made)
+
+    def _publish(self) -> None:
+        """Send the other process the strings this workbook's table added since the last
+        call, in order (their numbers follow): a string it then adds too it numbers as
+        this workbook does, unmarked (:class:`_MarkedTable`), and merging renumbers only
+        the strings of its units this process has not met yet (the criteria texts and
+        headings of every shape are met in the first units here). Only while the pipe's
+        buffer holds all that was sent (half of it): this process never waits on the
+        other."""
+        if self.numbers is None:
+            return
+        table = self.workbook.str_table
+        added = table.unique_count - self.published
+        if not added:
+            return
+        newest = itertools.islice(reversed(table.string_table), added)
+        blob = pickle.dumps((self.published, list(newest)[::-1]), pickle.HIGHEST_PROTOCOL)
+        self.room -= len(blob) + 8
+        try:
+            if self.room < 0:
+                raise BrokenPipeError  # no more: the other process marks every string
+            self.numbers.send_bytes(blob)
+        except OSError:  # also the other process ended: it reads no more
+            self.numbers.close()
+            self.numbers = None
+            return
+        self.published = table.unique_count
 
     def _merge(self, made: _Unit) -> Any:
         table = self.workbook.str_table
@@ -279,6 +315,9 @@ class Helper:
             self.process.join()
         if self.receiver is not None:
             self.receiver.join()
+        if self.numbers is not None:
+            self.numbers.close()
+            self.numbers = None
         self.received.clear()
 
 
@@ -324,13 +363,20 @@ class _Claims:
 
 class _MarkedTable(SharedStringTable):  # type: ignore[misc]
     """The other process's string table: a string it adds after the fork is numbered with
-    :data:`_MARK` before its number in the sheet XML, so merging finds exactly those."""
+    :data:`_MARK` before its number in the sheet XML, so merging finds exactly those; unless
+    the parent's table has numbered it already (:meth:`Helper._publish`): its number is
+    then the parent's, final."""
 
     marked_from = 0
+    theirs: dict[str, int] = {}  # noqa: RUF012 (each table is given its own: _Work.run)
+    """The parent's number of each string its table added after the fork, as it learns them."""
 
     def _get_shared_string_index(self, string: str) -> int | str:
         index: int = super()._get_shared_string_index(string)
-        return index if index < self.marked_from else f"{_MARK}{index}"
+        if index < self.marked_from:
+            return index
+        known = self.theirs.get(string)
+        return f"{_MARK}{index}" if known is None else known
 
 
 def widened(connection: Any, size: int = _PIPE) -> int:
@@ -389,13 +435,17 @@ class _Work:
     """The pipe's sending end (set when the process is forked)."""
     claims: _Claims | None
     """Which process writes each later unit (set when the process is forked)."""
+    numbers: Any = None
+    """The pipe's receiving end of the parent's string numbers (set when forked)."""
 
     def run(self) -> None:
         table = self.workbook.str_table
         table.__class__, table.marked_from = _MarkedTable, table.unique_count
+        table.theirs = {}
         claims = self.claims
         try:
             while claims is not None and (index := claims.there()) is not None:
+                self._learn(table.theirs)
                 try:
                     made = self._unit(index)
                     blob = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
@@ -404,6 +454,17 @@ class _Work:
                 self.send.send_bytes(index.to_bytes(_INDEX, "little") + blob)
         finally:
             self.send.close()
+
+    def _learn(self, theirs: dict[str, int]) -> None:
+        """The parent's string numbers sent since the last call (:meth:`Helper._publish`)."""
+        numbers = self.numbers
+        try:
+            while numbers is not None and numbers.poll():
+                first, strings = pickle.loads(numbers.recv_bytes())
+                for number, string in enumerate(strings, start=first):
+                    theirs.setdefault(string, number)
+        except (EOFError, OSError):  # the parent sends no more
+            self.numbers = None
 
     def _unit(self, index: int) -> _Unit:
         book, formats = self.workbook, self.formats

@@ -133,6 +133,32 @@ def test_the_second_process_writes_the_same_workbook(
     assert read.complete and [s.unit.id for s in read.submissions] == [u.unit.id for u in units]
 
 
+def test_the_second_process_numbers_strings_as_this_one_where_told(
+    criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The other process learns this workbook's string numbers as this one goes
+    (``Helper._publish``) and writes them unmarked: fewer marks to renumber here, the same
+    workbook; and the same again where nothing can be sent (no room in the pipe)."""
+    import parindex.excel_workers as workers
+
+    marks: list[int] = []
+    part = Helper._renumbered_part
+    monkeypatch.setattr(
+        Helper,
+        "_renumbered_part",
+        lambda self, xml: marks.append(xml.count(b"\x01")) or part(self, xml),
+    )
+    _written(criteria, units, tmp_path / "alone.xlsx", 1)
+    _written(criteria, units, tmp_path / "told.xlsx", 2)
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "told.xlsx")
+    told, marks[:] = sum(marks), []
+    widen = workers.widened
+    monkeypatch.setattr(workers, "widened", lambda end, *size: 0 if end.writable else widen(end))
+    _written(criteria, units, tmp_path / "untold.xlsx", 2)
+    _assert_same(tmp_path / "alone.xlsx", tmp_path / "untold.xlsx")
+    assert told < sum(marks)
+
+
 def test_units_the_second_process_did_not_write_are_written_here(
     criteria: CriteriaSet, units: list[Submission], tmp_path: Path, monkeypatch: Any
 ) -> None:
