@@ -697,9 +697,7 @@ def score(
     unit = checked.submission.unit
     submitted = checked.submission
     summary = (unit.id, unit.name, unit.level.value, unit.group, submitted.sample)
-    summary_fields = dict(
-        zip(UnitSummary.model_fields, (*summary, submitted.synthetic), strict=True)
-    )
+    summary_fields = dict(zip(_UNIT_ORDER, (*summary, submitted.synthetic), strict=True))
     fields = {  # every field in the model's order, typed here: made without validating again
         "criteria_id": criteria.id,
         "criteria_title": criteria.title,
@@ -727,6 +725,8 @@ def score(
 _UNIT, _MISSING, _REPORT = (
     frozenset(model.model_fields) for model in (UnitSummary, MissingInput, ScoreReport)
 )
+_UNIT_ORDER = tuple(UnitSummary.model_fields)
+"""The summary's fields in order (pydantic's ``model_fields`` read on the class: ~2 µs)."""
 
 
 def _whole_kept(compiled: CompiledSet, shared: _Shared) -> bool:
