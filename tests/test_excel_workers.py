@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 from _workbooks import SAMPLES, SET_2023, appraisal, load_samples
+from hypothesis import given
+from hypothesis import strategies as st
 
 import parindex.excel as excel
 from parindex import (
@@ -29,7 +31,7 @@ from parindex import (
     load_criteria,
 )
 from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut
-from parindex.excel_workers import _PIPE, _SHARE, Helper, _Work, widened
+from parindex.excel_workers import _PIPE, _SHARE, Helper, _unmarked, _Work, widened
 from parindex.submission import SelfScore
 
 
@@ -264,3 +266,21 @@ def test_the_pipe_holds_several_units_sheets() -> None:
     finally:
         receive.close()
         send.close()
+
+
+@given(
+    pieces=st.lists(st.text(alphabet="ab<>đ1", max_size=6), max_size=8),
+    numbers=st.lists(st.integers(0, 40), max_size=8),
+)
+def test_marked_numbers_are_replaced_as_told(pieces: list[str], numbers: list[int]) -> None:
+    """Each marked number (``\\x01`` before it, ``<`` after it) replaced, the text between as
+    it was: in text and in its UTF-8 alike."""
+    told = {str(n): f"{n * 7}" for n in numbers}
+    marked = "".join(f"{p}\x01{n}<" for p, n in zip(pieces, numbers, strict=False))
+    expected = "".join(f"{p}{n * 7}<" for p, n in zip(pieces, numbers, strict=False))
+    assert _unmarked(marked + "tail", told, "\x01", "<") == expected + "tail"
+    as_bytes = {k.encode(): v.encode() for k, v in told.items()}
+    assert (
+        _unmarked((marked + "tail").encode(), as_bytes, b"\x01", b"<")
+        == (expected + "tail").encode()
+    )
