@@ -323,7 +323,13 @@ class _Program:
     of the :class:`Evaluator`'s walk of the trees (a call a node). Both branches of an
     ``IF`` are evaluated: where that raises (a division by zero on a branch the sheet does
     not take), :meth:`run` gives up and the walk, which takes only the branch chosen,
-    evaluates (the same operations, so the same decimals where both run)."""
+    evaluates (the same operations, so the same decimals where both run).
+
+    The steps are run in batches (:attr:`batches`): the steps of one kind at one depth (a
+    step's depth is one more than its operands' deepest), which depend on none of each
+    other, in one loop each, so a step is not told apart from the others one by one. A
+    formula cell that only passes its formula's value on (one that shows ``""``, or whose
+    formula is never blank) is no step: its slot is its formula's."""
 
     def __init__(self, cells: Mapping[tuple[int, int], Cell], own: list[tuple[int, int]]) -> None:
         self.shape_cells = cells
@@ -333,6 +339,10 @@ class _Program:
         self.slots: dict[tuple[int, int], int] = {}
         self.shared: dict[int, int] = {}
         self.outputs: list[tuple[tuple[int, int], int]] = []
+        self.depth: list[int] = []
+        """Each slot's depth: its step's, or 0 (not a step's)."""
+        self.filled: set[int] = set()
+        """The slots never ``None``: constants and steps that always give a number."""
         own_set = set(own)
         for key in own:
             self.inputs.append((key, self._slot(None)))
@@ -340,9 +350,13 @@ class _Program:
         for key, content in cells.items():
             if key not in own_set and content is not None and not isinstance(content, Decimal):
                 self.outputs.append((key, self._cell(key)))
+        self.batches = self._batched()
 
     def _slot(self, value: Decimal | None) -> int:
         self.values.append(value)
+        self.depth.append(0)
+        if value is not None:
+            self.filled.add(len(self.values) - 1)
         return len(self.values) - 1
 
     def _cell(self, key: tuple[int, int]) -> int:
@@ -354,8 +368,20 @@ class _Program:
             slot = self.slots[key] = self._slot(content)
             return slot
         source = self._node(content)
-        slot = self.slots[key] = self._slot(None)
-        self.steps.append((_CELL, slot, source, shows_empty(content), None))
+        if shows_empty(content) or source in self.filled:  # the formula's value as it is
+            self.slots[key] = source
+            return source
+        slot = self.slots[key] = self._step((_CELL, source, False, None), (source,), True)
+        return slot
+
+    def _step(self, step: tuple[int, Any, Any, Any], reads: tuple[int, ...], filled: bool) -> int:
+        """A new step's slot: ``step`` (its kind and operands), reading the slots ``reads``."""
+        depth = self.depth
+        slot = self._slot(None)
+        depth[slot] = 1 + max(map(depth.__getitem__, reads)) if reads else 1
+        if filled:
+            self.filled.add(slot)
+        self.steps.append((step[0], slot, step[1], step[2], step[3]))
         return slot
 
     def _node(self, expr: _Expr) -> int:
@@ -367,31 +393,45 @@ class _Program:
         if found is not None:
             return found
         step: tuple[int, Any, Any, Any]
+        filled = True  # the step always gives a number
         if type(expr) is _Call and expr.name in _CALLS:
-            step = (_CALLS[expr.name], tuple(self._node(a) for a in expr.args), None, None)
+            reads = tuple([self._node(a) for a in expr.args])
+            step = (_CALLS[expr.name], reads, None, None)
         elif type(expr) is _Round:
-            step = (_ROUND, self._node(expr.arg), Decimal(1).scaleb(-expr.places), None)
+            reads = (self._node(expr.arg),)
+            step = (_ROUND, reads[0], Decimal(1).scaleb(-expr.places), None)
         elif type(expr) is _IfBlank:
-            step = (
-                _IF_BLANK,
-                self._node(expr.ref),
-                self._node(expr.then),
-                self._node(expr.otherwise),
-            )
+            reads = (self._node(expr.ref), self._node(expr.then), self._node(expr.otherwise))
+            step, filled = (_IF_BLANK, *reads), False
         elif type(expr) is _IfAny:
-            refs = tuple(self._node(r) for r in expr.refs)
-            step = (_IF_ANY, refs, self._node(expr.then), self._node(expr.otherwise))
+            refs = tuple([self._node(r) for r in expr.refs])
+            reads = (*refs, self._node(expr.then), self._node(expr.otherwise))
+            step, filled = (_IF_ANY, refs, reads[-2], reads[-1]), False
         elif type(expr) is Neg:
-            step = (_NEG, self._node(expr.arg), None, None)
+            reads = (self._node(expr.arg),)
+            step = (_NEG, reads[0], None, None)
         elif type(expr) is _Text:
-            step = (_TEXT, None, None, None)
+            reads, step, filled = (), (_TEXT, None, None, None), False
         elif type(expr) is _Arith and expr.op in _ARITH:
-            step = (_ARITH[expr.op], self._node(expr.left), self._node(expr.right), None)
+            reads = (self._node(expr.left), self._node(expr.right))
+            step = (_ARITH[expr.op], *reads, None)
         else:
             raise _Unsupported(repr(expr))
-        slot = self.shared[id(expr)] = self._slot(None)
-        self.steps.append((step[0], slot, step[1], step[2], step[3]))
+        slot = self.shared[id(expr)] = self._step(step, reads, filled)
         return slot
+
+    def _batched(self) -> list[tuple[int, list[tuple[Any, ...]]]]:
+        """The steps by depth, then kind (each step as :attr:`steps` holds it)."""
+        grouped: dict[int, list[tuple[Any, ...]]] = {}
+        depth, kinds = self.depth, len(_ARITH) + _ADD
+        for step in self.steps:
+            at = depth[step[1]] * kinds + step[0]
+            found = grouped.get(at)
+            if found is None:
+                grouped[at] = [step]
+            else:
+                found.append(step)
+        return [(at % kinds, grouped[at]) for at in sorted(grouped)]
 
     def run(self, cells: Mapping[tuple[int, int], Cell], memo: dict[tuple[int, int], Any]) -> None:
         """Every formula cell's value (as :meth:`Evaluator.cell` gives it) into ``memo``, the
@@ -401,50 +441,72 @@ class _Program:
             values[slot] = cells.get(key)
         zero = Decimal(0)
         try:
-            for op, dst, a, b, c in self.steps:
-                if op == _CELL:
-                    found = values[a]
-                    values[dst] = found if found is not None or b else Decimal(0)
-                elif op == _IF_BLANK:
-                    values[dst] = values[b if values[a] is None else c]
-                elif op == _SUM:
-                    values[dst] = sum(
-                        [v for v in [values[i] for i in a] if v is not None], Decimal(0)
-                    )
+            for op, batch in self.batches:
+                if op == _IF_BLANK:
+                    for _, dst, a, b, c in batch:
+                        values[dst] = values[b if values[a] is None else c]
+                elif op == _SUB:
+                    for _, dst, a, b, _ in batch:
+                        left, right = values[a], values[b]
+                        values[dst] = (zero if left is None else left) - (
+                            zero if right is None else right
+                        )
                 elif op == _IF_ANY:
-                    entered = any(values[i] is not None for i in a)
-                    values[dst] = values[b if entered else c]
+                    for _, dst, a, b, c in batch:
+                        entered = False
+                        for i in a:
+                            if values[i] is not None:
+                                entered = True
+                                break
+                        values[dst] = values[b if entered else c]
+                elif op == _SUM:
+                    for _, dst, a, _, _ in batch:
+                        values[dst] = sum(
+                            [v for v in [values[i] for i in a] if v is not None], zero
+                        )
                 elif op == _ROUND:
-                    given = values[a]
-                    values[dst] = (zero if given is None else given).quantize(
-                        b, rounding=ROUND_HALF_UP
-                    )
+                    for _, dst, a, b, _ in batch:
+                        given = values[a]
+                        values[dst] = (zero if given is None else given).quantize(
+                            b, rounding=ROUND_HALF_UP
+                        )
                 elif op in (_MAX, _MIN):
-                    found_all = [v for v in [values[i] for i in a] if v is not None]
-                    values[dst] = (
-                        (max if op == _MAX else min)(found_all) if found_all else Decimal(0)
-                    )
+                    pick = max if op == _MAX else min
+                    for _, dst, a, _, _ in batch:
+                        found_all = [v for v in [values[i] for i in a] if v is not None]
+                        values[dst] = pick(found_all) if found_all else zero
+                elif op == _CELL:
+                    for _, dst, a, _, _ in batch:
+                        found = values[a]
+                        values[dst] = zero if found is None else found
                 elif op == _TEXT:
-                    values[dst] = None
+                    for _, dst, _, _, _ in batch:
+                        values[dst] = None
                 elif op == _NEG:
-                    given = values[a]
-                    values[dst] = -(zero if given is None else given)
+                    for _, dst, a, _, _ in batch:
+                        given = values[a]
+                        values[dst] = -(zero if given is None else given)
                 else:
-                    left, right = values[a], values[b]
-                    left = zero if left is None else left
-                    right = zero if right is None else right
-                    if op == _ADD:
-                        values[dst] = left + right
-                    elif op == _SUB:
-                        values[dst] = left - right
-                    elif op == _MUL:
-                        values[dst] = left * right
-                    else:
-                        values[dst] = left / right
+                    self._arith(op, batch, values)
         except ArithmeticError:
             return  # the tree walk evaluates what the sheet takes, and raises what it raises
         for key, slot in self.outputs:
             memo[key] = values[slot]
+
+    @staticmethod
+    def _arith(op: int, batch: list[tuple[Any, ...]], values: list[Any]) -> None:
+        """``+``, ``*`` and ``/`` (``-`` is :meth:`run`'s own: the usual one), blanks as 0."""
+        zero = Decimal(0)
+        for _, dst, a, b, _ in batch:
+            left, right = values[a], values[b]
+            left = zero if left is None else left
+            right = zero if right is None else right
+            if op == _ADD:
+                values[dst] = left + right
+            elif op == _MUL:
+                values[dst] = left * right
+            else:
+                values[dst] = left / right
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from parindex import (
     excel_xml,
     load_criteria,
 )
-from parindex.backends.excel import Arith, IfBlank, Neg, Num, Ref, render
+from parindex.backends.excel import Arith, Fn, IfAny, IfBlank, Neg, Num, Ref, Text, render
 from parindex.excel_formulas import Evaluator, SheetFormulas, _Program, sheet_values
 from parindex.excel_layout import last_round, layout
 from parindex.excel_xml import Book, RowSheet
@@ -395,6 +395,36 @@ def test_a_formula_program_gives_way_where_a_branch_not_taken_raises() -> None:
     evaluator = Evaluator(cells)
     program.run(cells, evaluator.memo)
     assert repr(evaluator.memo[0, 2]) == repr(Evaluator(cells).cell(0, 2)) == "Decimal('-0')"
+
+
+def test_a_formula_program_runs_by_depth_and_shows_a_blank_formula_as_zero() -> None:
+    """The steps run in batches of one kind and depth; a formula cell that may be blank and
+    does not show "" is 0, as the walk gives it, also when a later formula reads it."""
+    a1, b1, c1 = Ref(0, 0), Ref(0, 1), Ref(0, 2)
+    cells: dict[tuple[int, int], Any] = {
+        (0, 0): None,  # the unit's own
+        (0, 1): None,
+        (0, 2): IfBlank(a1, b1, Num(Decimal(1))),  # blank while A1 and B1 are: shows 0
+        (0, 3): Arith("-", c1, Num(Decimal("0.50"))),
+        (0, 4): IfAny((a1, b1), Fn("MAX", (c1, Ref(0, 3))), Text("")),  # shows ""
+        (0, 5): Fn("SUM", (c1, Ref(0, 4), b1)),
+        (0, 6): IfBlank(b1, a1, Num(Decimal(2))),  # in one batch with C1's
+    }
+    program = _Program(cells, [(0, 0), (0, 1)])
+    assert len(program.batches) < len(program.steps)
+    for entered in [(None, None), (None, Decimal(-2)), (Decimal(3), None)]:
+        cells[0, 0], cells[0, 1] = entered
+        evaluator = Evaluator(cells)
+        program.run(cells, evaluator.memo)
+        assert sorted(evaluator.memo) == [(0, col) for col in range(2, 7)]
+        walked = Evaluator(cells)
+        for col in range(7):
+            assert repr(evaluator.cell(0, col)) == repr(walked.cell(0, col))
+    assert repr(evaluator.memo[0, 2]) == "Decimal('1')"
+    cells[0, 0] = cells[0, 1] = None
+    evaluator = Evaluator(cells)
+    program.run(cells, evaluator.memo)
+    assert evaluator.memo[0, 2] == 0 and evaluator.memo[0, 4] is None
 
 
 def _alike_parts(path: Path, early: bool, ends: dict[Any, Any] | None) -> dict[str, bytes]:
