@@ -343,6 +343,38 @@ def test_columns_not_kept_by_the_sweep(data: st.DataObject) -> None:
         assert_same(criteria, units)
 
 
+def test_a_constraint_reading_yes_no_and_date_columns(tmp_path: Path) -> None:
+    """A constraint reading a yes/no or a date column, typed as itself (no column kept by
+    the sweep, read for the constraint): units breaking it among good ones, each as
+    check_submission checks it."""
+    text = (
+        SETS["mini"]
+        .read_text(encoding="utf-8")
+        .replace(
+            "constraints:\n",
+            "constraints:\n"
+            '  - {rule: "co_ke_hoach or so_don_vi_kiem_tra <= so_don_vi", message: "một"}\n'
+            '  - {rule: "ngay_bc_quy_1 <= ngay_bc_nam", message: "hai"}\n',
+            1,
+        )
+    )
+    path = tmp_path / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    criteria = load_criteria(path)
+    assert len(criteria.compiled.constraints) == 4
+    units = [as_in_a_file(u) for u in synthetic.units(load_criteria(SETS["mini"]), 6, seed=23)]
+    one, four = dict(units[1].values), dict(units[4].values)
+    one["co_ke_hoach"], one["so_don_vi_kiem_tra"] = False, one["so_don_vi"] + 1
+    four["ngay_bc_quy_1"], four["ngay_bc_nam"] = dt.date(2023, 12, 31), dt.date(2023, 1, 1)
+    units[1] = units[1].model_copy(update={"values": one})
+    units[4] = units[4].model_copy(update={"values": four})
+    for few in (1, 3, checks._FEW):
+        with a_few_at_a_time(few):
+            assert_same(criteria, [u.model_copy() for u in units])
+    results = check_many(criteria, units)
+    assert [isinstance(r, list) for r in results] == [False, True, False, False, True, False]
+
+
 def test_units_breaking_a_constraint_among_whole_number_columns() -> None:
     """Units breaking a constraint (one beyond floats' exact range) among good ones, the
     whole-number columns sharing one zero bound and one mask of rows present (read only):
