@@ -324,7 +324,14 @@ class CriteriaSet(_Model):
             yield from node.walk()
 
     def node(self, code: str) -> Node:
-        """The node with this code; ``KeyError`` names close codes."""
+        """The node with this code (``KeyError(code)`` if none). Once the set is
+        compiled, one lookup in its index of nodes (a walk of the tree cost a unit's check
+        some 500 generator steps for the survey's criteria, last in the tree)."""
+        compiled: CompiledSet | None = self._private("_compiled")
+        if compiled is not None:
+            entry = compiled.nodes.get(code)
+            if entry is not None and entry.node.code == code:
+                return entry.node
         for node in self.walk():
             if node.code == code:
                 return node

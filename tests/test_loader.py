@@ -34,6 +34,7 @@ from parindex.loader import load_criteria
 DATA = Path(__file__).parent / "data"
 INVALID = DATA / "invalid"
 MINI = DATA / "mini.yaml"
+SET_2023 = Path(__file__).resolve().parent.parent / "criteria" / "namdinh-stnmt-2023.yaml"
 INVALID_FILES = sorted(INVALID.glob("*.yaml"))
 
 
@@ -219,6 +220,24 @@ def test_private_attributes_read_without_pydantic_are_pydantics() -> None:
         assert criteria.digest == criteria._digest is not None
         assert criteria.file == criteria._file
     assert built.file is None and loaded.file == str(MINI)
+
+
+def test_node_by_code_is_the_trees_node_compiled_or_not() -> None:
+    # a compiled set answers from its index of nodes: the very node a walk of the tree finds,
+    # for a set loaded (from the cache or not), one built in Python before and after it is
+    # compiled, and a node added after compiling (not in the index) is still found
+    loaded = load_criteria(MINI)
+    built = CriteriaSet.model_validate(loaded.model_dump())
+    for criteria in (loaded, built, load_criteria(SET_2023)):
+        walked = {node.code: node for node in criteria.walk()}
+        assert all(criteria.node(code) is node for code, node in walked.items())
+        assert criteria.compiled is not None
+        assert all(criteria.node(code) is node for code, node in walked.items())
+        with pytest.raises(KeyError, match=r"9\.9\.9"):
+            criteria.node("9.9.9")
+    extra = built.nodes[0].model_copy(update={"code": "9", "children": []})
+    built.nodes.append(extra)
+    assert built.node("9") is extra
 
 
 def test_to_frame_has_one_row_per_problem() -> None:
