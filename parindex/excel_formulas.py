@@ -307,7 +307,29 @@ def sheet_values(
     return cells, Evaluator(cells)
 
 
-_Key = tuple[object, ...]
+class _Key(tuple[object, ...]):
+    """A sheet's shape (:meth:`SheetFormulas.key`): a tuple whose hash is made once. A unit's
+    key is looked up some five times (its formulas, each sheet's rows, the validations), and
+    a tuple's hash walks every row each time (~19 us); the key is also the one object kept
+    for its shape (:data:`_KEYS`), so a lookup finds it by identity, not by comparing rows."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            made = self._hash = tuple.__hash__(self)
+            return made
+
+    def __reduce__(self) -> tuple[type[_Key], tuple[tuple[object, ...]]]:
+        return _Key, (tuple(self),)  # not its hash: a string's differs between processes
+
+
+_KEYS: dict[_Key, _Key] = {}
+"""The key of each shape met (the first unit's), for :meth:`SheetFormulas.key`; emptied at
+:data:`_KEYS_KEPT`."""
+_KEYS_KEPT = 256
 _CELL, _SUM, _MAX, _MIN, _ROUND, _IF_BLANK, _IF_ANY, _NEG, _TEXT, _ADD, _SUB, _MUL, _DIV = range(13)
 _ARITH = {"+": _ADD, "-": _SUB, "*": _MUL, "/": _DIV}
 _CALLS = {"SUM": _SUM, "MAX": _MAX, "MIN": _MIN}
@@ -547,17 +569,26 @@ class SheetFormulas:
     def key(grid: SheetLayout) -> _Key:
         """What the formulas of a sheet depend on (besides the criteria set)."""
         rows = tuple(
-            (
-                r.code,
-                r.applicable,
-                r.entry,
-                r.result.points is None,
-                r.survey and r.result.points is not None,
-                None if r.leaf or r.children else r.result.max_points,
-            )
-            for r in grid.rows
+            [
+                (
+                    r.code,
+                    r.applicable,
+                    r.entry,
+                    r.result.points is None,
+                    r.survey and r.result.points is not None,
+                    None if r.leaf or r.children else r.result.max_points,
+                )
+                for r in grid.rows
+            ]
         )
-        return rows, bool(grid.max_points)
+        made = _Key((rows, bool(grid.max_points)))
+        found = _KEYS.get(made)
+        if found is not None:
+            return found
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()
+        _KEYS[made] = made
+        return made
 
     def values(
         self, grid: SheetLayout, submission: Submission, key: _Key | None = None

@@ -347,6 +347,24 @@ def test_shapes_give_the_careful_formulas(
                 assert repr(fast.cell(row, col)) == repr(evaluator.cell(row, col))
 
 
+def test_a_shape_key_is_one_object_a_shape_its_hash_made_once(
+    criteria: CriteriaSet, samples: list[Submission]
+) -> None:
+    import pickle
+
+    unit = samples[0]
+    report = review(criteria, check_submission(criteria, unit)).report
+    grids = [layout(criteria, report, unit, last_round(unit)) for _ in range(2)]
+    first, second = (SheetFormulas.key(grid) for grid in grids)
+    assert first is second and first == tuple(first) and hash(first) == hash(tuple(first))
+    assert first._hash == hash(tuple(first))  # kept
+    copied = pickle.loads(pickle.dumps(first))
+    assert copied == first and type(copied) is type(first) and "_hash" not in vars(copied)
+    other = samples[1]
+    report = review(criteria, check_submission(criteria, other)).report
+    assert SheetFormulas.key(layout(criteria, report, other, last_round(other))) != first
+
+
 def _formula(content: object) -> bool:
     return content is not None and not isinstance(content, Decimal)
 
