@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -62,6 +64,22 @@ def taking_turns(functions: Sequence[Callable[[], object]], repeat: int = 9) -> 
             function()
             times.cpu.append(time.process_time() - began_cpu)
             times.wall.append(time.perf_counter() - began)
+    return found
+
+
+def fresh_processes(arguments: Sequence[str], runs: int) -> list[dict[str, float]]:
+    """``runs`` fresh Python processes, one after another, each running ``python
+    *arguments`` and printing its figures as one JSON object on its last line: the objects.
+
+    A user's call runs in a process of its own: its heap, its first calls and the
+    machine's mood that second are its own, and the same call moves by a third between
+    fresh processes here (session 17: 2,3-3,2 s for one export). Read the median."""
+    found = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, *arguments], check=True, capture_output=True, text=True
+        )
+        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return found
 
 

@@ -16,15 +16,22 @@ Each figure is printed beside a baseline measured in the same run:
 Memory: the process's peak resident size after the write (no tracemalloc: it slows
 Python down several times), less the size before it.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/excel.py [--units N]``. Ratios are
-taken in CPU seconds (steadier than wall time on a loaded machine); the goals are wall
-seconds on an idle machine.
+The write goal is judged on the median of ``--fresh`` writes (5 by default), each the
+export alone in a fresh process, as a user's ``parindex export`` runs it: the same export
+moves by a third between fresh processes on an idle machine (2,3-3,2 s in session 17), so
+one run cannot tell 10 % apart. The in-process write above them is split into phases.
+
+Run: ``make bench`` or ``.venv/bin/python benchmarks/excel.py [--units N] [--fresh K]``.
+Ratios are taken in CPU seconds (steadier than wall time on a loaded machine); the goals
+are wall seconds on an idle machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -35,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _timing import fresh_processes
 
 from parindex import (
     CriteriaSet,
@@ -294,6 +302,32 @@ def _read_phases(criteria: CriteriaSet, path: Path) -> list[str]:
     return lines
 
 
+def _one_write(criteria: CriteriaSet, batch: list[Submission]) -> None:
+    """``--one-write``: the export alone, in this fresh process: wall and CPU seconds (both
+    processes) as one JSON line."""
+    with tempfile.TemporaryDirectory() as name:
+        cpu = _cpu_with_children()
+        seconds, _, _ = _timed(lambda: export_workbook(criteria, batch, Path(name) / "one.xlsx"))
+        spent = _cpu_with_children() - cpu
+    print(json.dumps({"wall": seconds, "cpu": spent}))
+
+
+def _fresh_writes(arguments: argparse.Namespace) -> tuple[float, str]:
+    """The median wall seconds of ``--fresh`` fresh-process writes, and a line to print."""
+    command = [__file__, "--one-write", "--units", str(arguments.units)]
+    found = fresh_processes(command + ["--synthetic"] * arguments.synthetic, arguments.fresh)
+    walls = [f["wall"] for f in found]
+    median = statistics.median(walls)
+    cpu = statistics.median(f["cpu"] for f in found)
+    shown = " / ".join(f"{w:.2f}" for w in walls)
+    met = "met" if median <= WRITE_GOAL else "NOT met"
+    return median, (
+        f"  write, each in a fresh process ({len(walls)}: the export alone, as `parindex "
+        f"export` runs it): {shown} s; median {median:.2f} s wall, {cpu:.2f} s CPU in both "
+        f"processes; goal ≤ {WRITE_GOAL:.0f} s, judged on the median: {met}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=UNITS)
@@ -306,6 +340,10 @@ def main() -> None:
         help="units made by parindex.synthetic, each with values of its own (the samples' "
         "units repeat 7 units' values, so the engine recalls nearly every node's result)",
     )
+    parser.add_argument(
+        "--fresh", type=int, default=5, help="fresh-process writes the goal is judged on"
+    )
+    parser.add_argument("--one-write", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     count = arguments.units
     criteria = load_criteria(ROOT / "criteria" / "namdinh-stnmt-2023.yaml")
@@ -315,6 +353,9 @@ def main() -> None:
         batch = synthetic.units(criteria, count, seed=17, self_scores=True)
     else:
         batch = units(criteria, count)
+    if arguments.one_write:
+        _one_write(criteria, batch)
+        return
     mib = 1024 * 1024
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -334,6 +375,7 @@ def main() -> None:
         reading = _read_figures(criteria, big, count)
         phases = _read_phases(criteria, big) if arguments.read_phases else []
         size = big.stat().st_size
+    fresh = _fresh_writes(arguments) if arguments.fresh > 0 else None
 
     def verdict(met: bool) -> str:
         return "met" if met else "NOT met"
@@ -342,16 +384,23 @@ def main() -> None:
     print(
         f"Excel workbook, 2023 set ({len(criteria.compiled.nodes)} nodes), {count} units ({made})"
     )
+    judged = (
+        f"goal ≤ {WRITE_GOAL:.0f} s: {verdict(seconds <= WRITE_GOAL)}"
+        if fresh is None
+        else "the goal judged on the fresh processes below"
+    )
     print(
         f"  write:  {seconds:6.2f} s ({cpu:.2f} s CPU here, {cpu + reviewer:.2f} s in both "
         f"processes); baseline (XlsxWriter, same cells as plain values) {write_base:6.2f} s "
         f"CPU; ratio {(cpu + reviewer) / write_base:4.2f}× in CPU of both processes; "
-        f"goal ≤ {WRITE_GOAL:.0f} s: {verdict(seconds <= WRITE_GOAL)}; file {size / mib:.1f} MiB"
+        f"{judged}; file {size / mib:.1f} MiB"
     )
     for phase in ("check and review", "sheets", "save"):
         print(f"          {phase:<17} {spent[phase]:6.2f} s CPU ({spent[phase] / cpu:4.0%})")
     print(f"          and {reviewer:.2f} s CPU in the second process (writing the later units)")
     print(_unit_line(spent, here))
+    if fresh is not None:
+        print(fresh[1])
     print(
         f"  memory: {memory / mib:6.0f} MiB more peak resident size while writing "
         f"(goal ≤ {MEMORY_GOAL // mib} MiB: {verdict(memory <= MEMORY_GOAL)}); the second "
