@@ -31,7 +31,16 @@ from parindex import (
     load_criteria,
 )
 from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut
-from parindex.excel_workers import _PIPE, _SHARE, Helper, _unmarked, _Work, widened
+from parindex.excel_workers import (
+    _PIPE,
+    _SHARE,
+    Helper,
+    _renumbered,
+    _Styles,
+    _unmarked,
+    _Work,
+    widened,
+)
 from parindex.submission import SelfScore
 
 
@@ -284,3 +293,26 @@ def test_marked_numbers_are_replaced_as_told(pieces: list[str], numbers: list[in
         _unmarked((marked + "tail").encode(), as_bytes, b"\x01", b"<")
         == (expected + "tail").encode()
     )
+
+
+@given(
+    styles=st.lists(st.integers(1, 130), max_size=30),
+    told=st.dictionaries(st.integers(1, 130), st.integers(1, 130), max_size=12),
+)
+def test_style_numbers_are_replaced_where_they_differ(
+    styles: list[int], told: dict[int, int]
+) -> None:
+    """Only the cells whose style the other process numbered otherwise are renumbered (``4``
+    is not ``41``), in text and in its UTF-8 alike; a number in text is left as it is."""
+    style_map = {str(k): str(v) for k, v in told.items()}
+    cells = "".join(f'<c r="B{i + 1}" s="{s}" t="s"><v>{s}</v></c>' for i, s in enumerate(styles))
+    expected = "".join(
+        f'<c r="B{i + 1}" s="{style_map.get(str(s), s)}" t="s"><v>{s}</v></c>'
+        for i, s in enumerate(styles)
+    )
+    found = _Styles.of(style_map)
+    if not found.numbers:
+        assert all(k == v for k, v in style_map.items())
+        return
+    assert _renumbered(cells, found.pattern, found.numbers) == expected
+    assert _renumbered(cells.encode(), found.encoded_pattern, found.encoded) == expected.encode()
