@@ -260,6 +260,13 @@ class _Row:
     seen: dict[tuple[Any, ...], tuple[str, int]] = field(default_factory=dict)
     """The row's XML for texts, notes and values a unit gave before (:func:`_fill`), and its
     string cells."""
+    said: dict[int, _Said] = field(default_factory=dict)
+    """The row's texts by the result they were made of (:func:`_texts`)."""
+
+
+_Said = tuple[NodeResult, tuple[Any, ...], tuple[str, str, str]]
+"""A row's texts (:func:`_texts`): the result, what else of the row and the unit they read,
+and the texts."""
 
 
 @dataclass(frozen=True)
@@ -449,7 +456,7 @@ def _fill(
         last = at
         counted += 2  # the code and the title
         code = result.code
-        texts = (_inputs_text(result), _rule_text(row), _evidence_text(result, documents))
+        texts = _texts(plan, row, documents)
         explained = scores.get(code)
         notes = (
             explained.explanation if explained else None,
@@ -475,6 +482,24 @@ def _fill(
     table.count += counted
     if out:
         sheet.put_rows(first, last, "".join(out), (CODE, NOTE))
+
+
+def _texts(
+    plan: _Row, row: SheetRow, documents: Mapping[str, Sequence[str]]
+) -> tuple[str, str, str]:
+    """A row's figures, rule and evidence texts; the same strings as a unit before where its
+    result is the same object (the engine gives units whose values and evidence for a
+    criterion are equal one result: most rows of a province's units, values of their own or
+    not), its row's applicability and parts and the documents citing it equal."""
+    result = row.result
+    also = (row.applicable, row.aggregation, row.children, documents.get(result.code))
+    said = plan.said.get(id(result))
+    if said is not None and said[0] is result and said[1] == also:
+        return said[2]
+    texts = (_inputs_text(result), _rule_text(row), _evidence_text(result, documents))
+    if len(plan.said) < ROWS_KEPT:  # the result kept with it: its id names no other
+        plan.said[id(result)] = result, also, texts
+    return texts
 
 
 class _Maker:

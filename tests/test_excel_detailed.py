@@ -11,6 +11,7 @@ between two exports.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 import zipfile
@@ -26,8 +27,9 @@ from hypothesis import strategies as st
 import parindex.excel as excel
 import parindex.excel_detailed as detailed
 import parindex.excel_official_rows as official_rows
-from parindex import CriteriaSet, Submission, export_workbook, load_criteria
+from parindex import CriteriaSet, Submission, export_workbook, load_criteria, review
 from parindex.excel_formulas import SheetFormulas
+from parindex.excel_layout import SheetRow, layout
 from parindex.excel_style import MAX_CELL_TEXT, Formats
 from parindex.excel_xml import RowSheet
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
@@ -362,3 +364,37 @@ def _made_only_when_ready(
             assert not ready(sheet, formats), missing
             fmt[missing]._get_xf_index()
         assert ready(sheet, formats)
+
+
+def test_a_rows_texts_are_taken_again_only_for_the_same_result_row_and_documents(
+    criteria: CriteriaSet, samples: list[Submission]
+) -> None:
+    """A row's figures, rule and evidence texts are the strings made before only where its
+    result is the very object they were made of and its row's applicability and parts and
+    the documents citing it are equal; else they are made again."""
+    unit = samples[0]
+    rows = layout(criteria, review(criteria, unit).report, unit, 1).rows
+    row = next(r for r in rows if r.leaf and r.applicable and r.result.inputs)
+    plan = detailed._Row(at=row.row, pieces=(), held=0, title_lines=1, texts=(), notes=(), holes=())
+
+    def made(row: SheetRow, documents: dict[str, list[str]]) -> tuple[str, str, str]:
+        evidence = detailed._evidence_text(row.result, documents)
+        return detailed._inputs_text(row.result), detailed._rule_text(row), evidence
+
+    documents = {row.code: ["Quyết định số 1"]}
+    first = detailed._texts(plan, row, documents)
+    assert first == made(row, documents)
+    assert detailed._texts(plan, row, {row.code: ["Quyết định số 1"]}) is first
+    cited = {row.code: ["Quyết định số 2"]}
+    assert detailed._texts(plan, row, cited) == made(row, cited)
+    other = dataclasses.replace(row, result=row.result.model_copy(update={"explanation": "khác"}))
+    # a kept entry under the other result's id but made of another result is not taken
+    again = detailed._texts(plan, row, documents)
+    plan.said[id(other.result)] = plan.said[id(row.result)]
+    assert plan.said[id(row.result)][2] is again == first
+    assert detailed._texts(plan, other, documents) == made(other, documents) != first
+    for changed in (
+        dataclasses.replace(row, applicable=False),
+        dataclasses.replace(row, children=("x",)),
+    ):
+        assert detailed._texts(plan, changed, documents) == made(changed, documents)
