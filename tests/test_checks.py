@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 import gc
 import pickle
@@ -31,13 +30,7 @@ from parindex import (
 from parindex import testing as pt
 from parindex.backends.vectors import Numbers
 from parindex.check_cells import _BAD, _exact, _ints_and_floats, _mixed_vector
-from parindex.checks import (
-    _BARE,
-    _results_of,
-    _vector,
-    check_columns,
-    check_many,
-)
+from parindex.checks import _vector, check_columns, check_many
 from parindex.criteria import Input, InputType
 from parindex.errors import Problem
 from parindex.expressions import ValueType
@@ -575,25 +568,6 @@ def test_units_checked_before_are_not_checked_again(criteria: CriteriaSet) -> No
         and a.values is m.values
         for a, m in zip(again, many, strict=True)
     )
-
-
-def test_results_made_without_the_constructor_are_the_constructors(criteria: CriteriaSet) -> None:
-    """Each result made by C-level calls equals, hashes, reads and pickles as the one
-    ``CheckedSubmission(…)`` makes of the same fields, and is as frozen."""
-    units = [as_in_a_file(u) for u in synthetic.units(criteria, 2, seed=5)]
-    values: list[dict[str, Any]] = [{"a": Decimal(1)}, {}]
-    made = _results_of(units, iter(values))
-    assert _BARE
-    for one, unit, typed in zip(made, units, values, strict=True):
-        want = CheckedSubmission(unit, typed)
-        assert type(one) is CheckedSubmission and one == want
-        assert one.submission is unit and one.values is typed
-        names = [f.name for f in dataclasses.fields(want)]
-        assert [getattr(one, n) for n in names] == [getattr(want, n) for n in names]
-        assert repr(one) == repr(want)
-        assert pickle.loads(pickle.dumps(one)) == pickle.loads(pickle.dumps(want))
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            one.values = {}  # type: ignore[misc]
 
 
 _NAMES = ("a", "b", "c", "d")
