@@ -78,13 +78,13 @@ def again(criteria: Any, data: list[dict[str, Any]]) -> float:
     return seconds
 
 
-def _first_call(path: str, form: int) -> None:
-    """``--first-call``: in this fresh process, the units of form ``form`` in the pickle
-    ``path`` (this benchmark's own, written by its parent run) validated as loading does,
-    then ``check_many`` called once: its CPU seconds, page faults and units, one JSON line."""
+def _first_call(path: str) -> None:
+    """``--first-call``: in this fresh process, the units in the pickle ``path`` (this
+    benchmark's own, written by its parent run) validated as loading does, then
+    ``check_many`` called once: its CPU seconds, page faults and units, one JSON line."""
     criteria = load_criteria(SET_2023)
     with open(path, "rb") as file:
-        data = pickle.load(file)[form]
+        data = pickle.load(file)
     units = [Submission.model_validate(d) for d in data]
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     seconds, results = cpu(lambda: check_many(criteria, units))
@@ -97,13 +97,13 @@ def _fresh_calls(forms: list[list[dict[str, Any]]], runs: int) -> list[list[dict
     """Each form's ``--first-call`` in ``runs`` fresh processes, the forms taking turns."""
     found: list[list[dict[str, float]]] = [[] for _ in forms]
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "forms.pickle")
-        with open(path, "wb") as file:
-            pickle.dump(forms, file, protocol=pickle.HIGHEST_PROTOCOL)
+        paths = [os.path.join(folder, f"form-{at}.pickle") for at in range(len(forms))]
+        for path, data in zip(paths, forms, strict=True):
+            with open(path, "wb") as file:
+                pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
         for _ in range(runs):
-            for form, figures in enumerate(found):
-                command = [__file__, "--first-call", path, "--form", str(form)]
-                figures += fresh_processes(command, 1)
+            for path, figures in zip(paths, found, strict=True):
+                figures += fresh_processes([__file__, "--first-call", path], 1)
     return found
 
 
@@ -115,10 +115,9 @@ def main() -> None:
         "--fresh", type=int, default=3, help="fresh processes the goal is judged on (median)"
     )
     parser.add_argument("--first-call", help=argparse.SUPPRESS)
-    parser.add_argument("--form", type=int, default=0, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.first_call:
-        _first_call(arguments.first_call, arguments.form)
+        _first_call(arguments.first_call)
         return
     n, runs = arguments.n, max(1, arguments.runs)
     criteria = load_criteria(SET_2023)
