@@ -255,8 +255,9 @@ class _Row:
     """The figures, rule and evidence cells (the unit's texts): :func:`_text_cell`."""
     notes: tuple[tuple[str, Any, int, str], ...]
     """The unit's and the appraiser's note cells: :func:`_text_cell`."""
-    holes: tuple[tuple[int, int], ...]
-    """The maximum's and the scores' holes in order: their kind and column."""
+    holes: tuple[tuple[bool, tuple[int, int]], ...]
+    """The maximum's and the scores' holes in order: whether it holds the unit's constant
+    (else a formula's value), and its cell."""
     seen: dict[tuple[Any, ...], tuple[str, int]] = field(default_factory=dict)
     """The row's XML for texts, notes and values a unit gave before (:func:`_fill`), and its
     string cells."""
@@ -389,7 +390,7 @@ def _made_row(
         title_lines=text_lines(title, _POINTS[TITLE], 11),
         texts=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (INPUTS, RULE, EVIDENCE)),
         notes=tuple(_text_cell(sheet, at, c, fmt[c]) for c in (UNIT_NOTE, NOTE)),
-        holes=tuple((kind, col) for _, kind, col in holes),
+        holes=tuple((kind == _OWN, (at, col)) for _, kind, col in holes),
     )
 
 
@@ -406,12 +407,22 @@ _TEXT_POINTS = (_POINTS[INPUTS], _POINTS[RULE], _POINTS[EVIDENCE])
 _NOTE_POINTS = (_POINTS[UNIT_NOTE], _POINTS[NOTE])
 
 
+def _text_lines(text: str, points: float) -> int:
+    """:func:`text_lines` of a row's figures, rule or evidence at 11 points, a paragraph at a
+    time: each paragraph starts a line of its own, so a text's lines are its paragraphs' sum.
+    A unit's new text shares most of its paragraphs with texts before (a figure's line, the
+    rule's wording before its explanation), which :func:`text_lines` has cached."""
+    if "\n" not in text:
+        return text_lines(text, points, 11)
+    return sum([text_lines(paragraph, points, 11) for paragraph in text.split("\n")])
+
+
 def _lines(title: int, texts: Sequence[str], notes: Sequence[str | None]) -> int:
     """Lines a row's texts wrap to (its title's lines, ``title``, at least)."""
     lines = title
     for text, points in zip(texts, _TEXT_POINTS, strict=True):
         if text:
-            lines = max(lines, text_lines(text, points, 11))
+            lines = max(lines, _text_lines(text, points))
     for note, points in zip(notes, _NOTE_POINTS, strict=True):
         if note:
             lines = max(lines, text_lines(note, points, 11))
@@ -433,6 +444,7 @@ def _fill(
     counted."""
     cells: Mapping[tuple[int, int], Any] = unit.cells  # a hole's: a decimal or None
     cell, scores = unit.evaluator.cell, unit.submission.self_scores
+    memo = unit.evaluator.memo  # the formulas' values (a shape's program filled it)
     table = sheet.str_table
     maker = _Maker(sheet, formats, table)
     counted = 0
@@ -464,8 +476,10 @@ def _fill(
         )
         ends = tuple(
             [
-                number_end(cells[at, col]) if kind == _OWN else shown_end(cell(at, col))
-                for kind, col in plan.holes
+                number_end(cells[where])
+                if own
+                else shown_end(memo[where] if where in memo else cell(*where))
+                for own, where in plan.holes
             ]
         )
         key = (texts, notes, ends)

@@ -29,8 +29,8 @@ import parindex.excel_detailed as detailed
 import parindex.excel_official_rows as official_rows
 from parindex import CriteriaSet, Submission, export_workbook, load_criteria, review
 from parindex.excel_formulas import SheetFormulas
-from parindex.excel_layout import SheetRow, layout
-from parindex.excel_style import MAX_CELL_TEXT, Formats
+from parindex.excel_layout import EVIDENCE, INPUTS, RULE, SheetRow, layout
+from parindex.excel_style import MAX_CELL_TEXT, Formats, careful_text_lines
 from parindex.excel_xml import RowSheet
 from parindex.submission import Appraisal, AppraisedScore, SelfScore
 
@@ -398,3 +398,18 @@ def test_a_rows_texts_are_taken_again_only_for_the_same_result_row_and_documents
         dataclasses.replace(row, children=("x",)),
     ):
         assert detailed._texts(plan, changed, documents) == made(changed, documents)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(st.text(alphabet="aW…-—1/ \nĐặ.", max_size=60), min_size=1, max_size=5).map(
+        "\n".join
+    ),
+    column=st.sampled_from([INPUTS, RULE, EVIDENCE]),
+)
+def test_a_texts_lines_are_its_paragraphs_lines(text: str, column: int) -> None:
+    """A row's text measured a paragraph at a time wraps to the lines of the text whole
+    (each paragraph starts a line), blank paragraphs, hyphens and words wider than the
+    column included."""
+    points = detailed._POINTS[column]
+    assert detailed._text_lines(text, points) == careful_text_lines(text, points, 11)
