@@ -149,7 +149,10 @@ class _Appraisal:
         return found
 
     def covered(self, top: SheetRow | None) -> bool:
-        return all(any(r.code in self.appraised for r in p) for p in self.paths(top))
+        appraised = self.appraised
+        if not appraised:  # nothing appraised: covered only with no leaf to cover
+            return not self.paths(top)
+        return all(any(r.code in appraised for r in p) for p in self.paths(top))
 
     def condition(self, top: SheetRow | None) -> str:
         """An Excel condition true when every leaf below ``top`` is covered ("" when none)."""

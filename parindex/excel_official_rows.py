@@ -283,6 +283,7 @@ def fill(
     last row. A row whose evidence, note and values a unit gave before is that row's XML
     again (:attr:`_Row.seen`; its strings are in the table: only counted)."""
     cell, appraised = unit.evaluator.cell, state.appraised
+    memo = unit.evaluator.memo  # the formulas' values (a shape's program filled it)
     missing = text("Chưa có TLKC", "No evidence", language)
     words = text(*NOT_APPRAISED, language)
     maker = _Maker(sheet, formats)
@@ -308,15 +309,16 @@ def fill(
         last = at
         counted += 2  # the code and the title
         result = row.result
-        here = cited.get(result.code, ())
-        evidence = list(here) if row.leaf or here else []
+        here = cited.get(result.code)
+        evidence = "\n".join(here) if here else ""  # a criterion not cited: none (leaf or not)
         if row.applicable and result.evidence_missing:
-            evidence.append(missing)
+            evidence = f"{evidence}\n{missing}" if here else missing
+        source = plan.self_source
         note = _note(unit, row, appraised, language)
         key = (
-            "\n".join(evidence),
+            evidence,
             note,
-            shown_end(cell(*plan.self_source)) if plan.self_cell else "",
+            shown_end(memo[source] if source in memo else cell(*source)) if plan.self_cell else "",
             _appraisal(plan, row, cell, state, words) if plan.appraised != _NONE else None,
         )
         seen = plan.seen.get(key)
@@ -396,7 +398,7 @@ def _appraisal(
         index, scored, shown = 0, True, ""
         value = cell(row.row, COMPUTED)
     elif kind == _ENTRY:
-        covered = any(code in appraised for code in plan.above)
+        covered = bool(appraised) and any(code in appraised for code in plan.above)
         index, scored, shown = int(covered), row.code in appraised, "" if covered else words
     else:  # a parent: its appraised total once every part below is appraised
         index, scored, shown = 0, state.covered(row), words

@@ -21,8 +21,8 @@ from parindex import (
     review,
 )
 from parindex.excel import sheet_name
-from parindex.excel_layout import DATE_LINE, SIGNERS, appraised_as_of
-from parindex.excel_official import OFFICIAL_HEADERS, OFFICIAL_PREFIX
+from parindex.excel_layout import DATE_LINE, SIGNERS, appraised_as_of, layout
+from parindex.excel_official import OFFICIAL_HEADERS, OFFICIAL_PREFIX, _Appraisal
 from parindex.excel_style import MAX_CELL_TEXT, SheetTextCut, shortened
 from parindex.report import Status
 from parindex.submission import Appraisal, AppraisedScore
@@ -285,3 +285,20 @@ def test_cli_export_says_when_a_cell_is_shortened(tmp_path: Path) -> None:
         main, ["export", set_file, str(source), "-o", str(out), "--lang", "en"]
     )
     assert "Note: Sở Tài nguyên và Môi trường (mẫu), criterion 1.1, cell" in english.stderr
+
+
+def test_a_criterion_is_covered_only_when_every_leaf_below_has_an_appraised_entry(
+    criteria: CriteriaSet,
+) -> None:
+    """``_Appraisal.covered`` with nothing appraised (its short cut) and with some criteria
+    appraised: every leaf below has an appraised entry row on its path up."""
+    unit = sample("ban-dan-toc")
+    grid = layout(criteria, review(criteria, unit).report, unit, 1)
+    tops = [None, *grid.rows]
+    leaves = [r.code for r in grid.rows if r.leaf and r.applicable]
+    for appraised in ({}, {leaves[0]: 1}, dict.fromkeys(leaves, 1)):
+        state = _Appraisal(grid, appraised, "'x'")
+        found = [state.covered(top) for top in tops]
+        expected = [all(any(r.code in appraised for r in p) for p in state.paths(t)) for t in tops]
+        assert found == expected
+        assert any(found) and (not all(found) or appraised)
