@@ -336,6 +336,41 @@ def test_columns_not_kept_by_the_sweep(data: st.DataObject) -> None:
         assert_same(criteria, units)
 
 
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_units_given_as_text_among_units_as_in_a_file(data: st.DataObject) -> None:
+    """Units whose values are text (JSON's dump: counts, amounts and dates as strings) and
+    units as a file holds them, in any order and any few read together: the sweep keeps a
+    column whose first unit's cell is text and none of the usual cells; either way each
+    unit's result is check_submission's."""
+    criteria = load_criteria(SETS["2023"])
+    units = synthetic.units(criteria, 6, seed=23)
+    texts = data.draw(st.lists(st.booleans(), min_size=len(units), max_size=len(units)))
+    mixed = [
+        Submission.model_validate(u.model_dump(mode="json", exclude_defaults=True))
+        if text
+        else as_in_a_file(u)
+        for u, text in zip(units, texts, strict=True)
+    ]
+    counts = [i.name for i in criteria.inputs if i.type == InputType.COUNT]
+    assert [type(u.values[counts[0]]) is str for u in mixed] == texts
+    few = data.draw(st.sampled_from([1, 3, checks._FEW]), label="few")
+    with a_few_at_a_time(few):
+        assert_same(criteria, mixed)
+
+
+def test_a_column_is_told_typed_without_being_kept_by_its_cells_type() -> None:
+    """A whole number of a numeric input, a date (or false) of a date, a choice, a yes/no:
+    typed without a kept column; text, a yes/no for a count, a null: kept."""
+    told = checks._told_without
+    assert told(InputType.COUNT, 5) and told(InputType.AMOUNT, 5)
+    assert told(InputType.DATE, dt.date(2023, 1, 1)) and told(InputType.DATE, False)
+    assert told(InputType.ENUM, "co") and told(InputType.YES_NO, True)
+    assert not told(InputType.COUNT, "5") and not told(InputType.COUNT, True)
+    assert not told(InputType.DATE, "2023-01-01") and not told(InputType.COUNT, None)
+    assert not told(InputType.YES_NO, "có") and not told(InputType.ENUM, None)
+
+
 def test_a_constraint_reading_yes_no_and_date_columns(tmp_path: Path) -> None:
     """A constraint reading a yes/no or a date column, typed as itself (no column kept by
     the sweep, read for the constraint): units breaking it among good ones, each as
