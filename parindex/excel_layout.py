@@ -111,10 +111,12 @@ class SheetRow:
     applies while it itself does — the engine then scores it 0 of 0)."""
     below: tuple[str, ...]
     """Every descendant, applicable or not, in tree order."""
+    code: str = field(init=False)
+    """The result's code, kept as a field: a read of the result's (a pydantic model's) costs
+    several times a field's, and the sheets read it for every row."""
 
-    @property
-    def code(self) -> str:
-        return self.result.code
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", self.result.code)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def layout(
             leaf=leaf,
             children=children,
             below=below,
+            code=code,
         )
         rows.append(row)
     by_code = {r.code: r for r in rows}
