@@ -355,7 +355,10 @@ class _Many:
                     for v, ordered in zip(few, in_order, strict=True)
                 )
             )
-            flat = list(chain.from_iterable(units))
+            # Each unit's cells appended by list.extend: no chain iterator a cell (~0,5 µs a
+            # unit less; the same for the names in _in_order).
+            flat: list[Any] = []
+            deque(map(flat.extend, units), maxlen=0)
             cells = list(map(flat.__getitem__, reading))  # a list an input read
             stored = map(cells.__getitem__, keeping)
             deque(map(operator.setitem, kept, repeat(slice(start, start + len(few))), stored), 0)
@@ -610,7 +613,8 @@ def _in_order(
     list of names compared (by identity, for the usual shared name objects), not a tuple
     made and compared a unit. Else unit by unit."""
     size = len(few) * len(known)
-    names = list(chain.from_iterable(few))
+    names: list[str] = []
+    deque(map(names.extend, few), maxlen=0)
     if len(names) == size and names == (every if len(every) == size else list(known) * len(few)):
         return [True] * len(few)
     return list(map(operator.eq, map(tuple, few), repeat(known)))
