@@ -61,6 +61,13 @@ class _Context:
     """Each name's value as the report shows it, made once a unit (frozen: shared)."""
     shared: _Shared = field(init=False)
     """What the units of the set share (:func:`_shared`)."""
+    marks: dict[str, engine_units.Mark] | None = None
+    """Sharing: the unit's values as keys hold them (:func:`_subtree`)."""
+    cited: bool = True
+    """Whether some node has evidence (else every node's evidence is empty)."""
+    unkept: int = 0
+    """Results made that depend on more than their node's values (missing inputs, the
+    survey, a program's own kind): a subtree holding one is not kept."""
 
     def __post_init__(self) -> None:
         self.shared = _shared(self.criteria)
@@ -120,7 +127,7 @@ class _Shared:
     shown: dict[tuple[object, ...], UsedInput] = field(default_factory=dict)
     nodes: dict[str, dict[tuple[object, ...], engine_units.Kept]] = field(default_factory=dict)
     provisional: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
-    """The provisional points by every node's applicable maximum (:func:`_provisional`)."""
+    """The provisional points by every node's applicable maximum (:func:`engine_units.provisional`)."""
     provisional_rules: tuple[int, ...] | None = None
     """Where a unit's results hold the provisional rule-scored leaves counting in the maximum."""
     static: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -135,6 +142,11 @@ class _Shared:
     """The hashes of the unit keys seen once (:func:`engine_units.seen`)."""
     whole: bool | None = None
     """Whether whole units are kept: every kind of the set shipped (:func:`_whole_kept`)."""
+    below: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """Each parent's names read in its subtree and its subtree's codes
+    (:func:`engine_units.names_below`)."""
+    subtrees: engine_units.Subtrees = field(default_factory=dict)
+    """Each parent's subtrees by the values they read (:func:`engine_units.keep_subtree`)."""
 
 
 _SHARED: PerSet[_Shared] = PerSet(lambda criteria: _Shared())
@@ -359,6 +371,7 @@ def _mark_subtree(
 ) -> None:
     """Record ``node`` and all its descendants as undetermined (whether they apply is not
     known; not applicable: :func:`_not_applicable`)."""
+    ctx.unkept += 1
     top = node.node.max_points
     result = _result(
         node,
@@ -440,6 +453,8 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     # the rule's few names looked up in the values (a set difference with the values' keys
     # would walk every value of the unit, for every leaf)
     missing = sorted([n for n in node.inputs if n not in ctx.values])
+    if missing or not shared:
+        ctx.unkept += 1
     if missing:
         for name in missing:
             ctx.missing.setdefault(name, []).append(node.code)
@@ -458,6 +473,7 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
     try:
         outcome = kind.explain(node.rule, leaf, ctx.scope)
     except EvaluationError as exc:
+        ctx.unkept += 1
         return _result(
             node,
             ctx,
@@ -481,12 +497,42 @@ def _score_leaf(node: CompiledNode, ctx: _Context) -> NodeResult:
         explanation=outcome.vi,
         explanation_en=outcome.en,
     )
+    if outcome.missing:
+        ctx.unkept += 1
     if shared:
         _remember(node, ctx, key, result)
     return result
 
 
-def _score_node(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
+def _subtree(node: CompiledNode, ctx: _Context, results: list[NodeResult]) -> NodeResult | None:
+    """A parent's result and its descendants' (:func:`_score_node`) for a unit sharing
+    results: where an earlier unit's subtree read the same values and had the same evidence,
+    its results, the same objects, without a walk (:mod:`parindex.engine_units`)."""
+    assert ctx.marks is not None
+    shared = ctx.shared
+    names, codes = shared.below[node.code]
+    key = tuple(map(ctx.marks.get, names))
+    evidence = tuple(map(ctx.evidence.__getitem__, codes)) if ctx.cited else ()
+    evidence = evidence if any(evidence) else ()  # none: as for a unit citing nothing
+    found = engine_units.subtree(shared.subtrees.get(node.code), key, evidence)
+    if found is not None:
+        results += found.results
+        return found.top
+    start, unkept = len(results), ctx.unkept
+    top = _score_node(node, ctx, results, look=False)
+    if ctx.unkept == unkept:
+        made = engine_units.Subtree(tuple(results[start:]), evidence, top)
+        engine_units.keep_subtree(shared.subtrees, node.code, key, made)
+    return top
+
+
+def _score_node(
+    node: CompiledNode, ctx: _Context, results: list[NodeResult], look: bool = True
+) -> NodeResult | None:
+    """A node's result, its descendants' added to ``results`` (``None``: it does not apply);
+    ``look``: a parent's subtree looked up first where the unit shares results (:func:`_subtree`)."""
+    if look and ctx.marks is not None and node.code in ctx.shared.below:
+        return _subtree(node, ctx, results)
     applies, missing = (True, []) if node.applies_if is None else _applicability(node, ctx)
     if applies is False:
         _not_applicable(node, ctx, results)
@@ -618,44 +664,6 @@ def _combine(node: CompiledNode, children: list[NodeResult], ctx: _Context) -> N
     )
 
 
-def _provisional(ctx: _Context, results: list[NodeResult]) -> tuple[Decimal, Decimal]:
-    """Points of the applicable maximum resting on provisional values, and those scored.
-
-    The first depends on each node's applicable maximum alone: kept for the units of the
-    set with the same ones (their digits kept apart), the tree walked once for each."""
-    compiled = ctx.compiled
-    na = Status.NOT_APPLICABLE
-    # results are in tree order, every node once: each node's applicable maximum, as text
-    key = tuple(["0" if r.status == na else str(r.max_points) for r in results])
-    known = ctx.shared.provisional
-    provisional = None if _CAREFUL else known.get(key)
-    if provisional is None:
-        by_code = {r.code: r for r in results}
-
-        def applicable_max(code: str) -> Decimal:
-            result = by_code[code]
-            return _ZERO if result.status == na else result.max_points
-
-        provisional = tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS)
-        if len(known) >= _SHOWN_MOST:
-            known.clear()
-        known[key] = provisional
-    # results come in one order for every unit of the set (tree order, every node once):
-    # where the provisional rule-scored leaves counting in the maximum stand, found once (on
-    # the careful path, on every unit's own results)
-    at = None if _CAREFUL else ctx.shared.provisional_rules
-    if at is None:
-        at = tuple(
-            i
-            for i, r in enumerate(results)
-            if r.rule is not None and r.provisional and compiled.nodes[r.code].counts_in_max
-        )
-        if not _CAREFUL:
-            ctx.shared.provisional_rules = at
-    scored = sum((p for p in (results[i].points for i in at) if p is not None), _ZERO)
-    return provisional, scored
-
-
 def score(
     criteria: CriteriaSet, submission: Submission | CheckedSubmission, *, share: bool = False
 ) -> ScoreReport:
@@ -684,7 +692,7 @@ def score(
     else:  # kept the second time its key is seen; sharing, the first (nothing copied)
         keep = key is not None and len(shared.units) < engine_units.MOST
         keep = keep and key is not None and (share or engine_units.seen(shared.seen, key))
-        results, whole = _scored(criteria, checked, evidence, keep, share)
+        results, whole = _scored(criteria, checked, evidence, keep, share, key)
         if keep and key is not None:
             shared.units[key] = whole
             if share:
@@ -748,12 +756,18 @@ def _scored(
     evidence: dict[str, list[str]],
     keep: bool,
     share: bool = False,
+    key: tuple[object, ...] | None = None,
 ) -> tuple[list[NodeResult], engine_units.Whole]:
     """A unit's results, node by node, and its figures (with ``keep``, its results too, to
     be given again: :func:`engine_units.given`; sharing, the results themselves)."""
     compiled = criteria.compiled
     scope = scope_of(criteria, checked.values, checked.submission.survey)
     ctx = _Context(criteria, compiled, checked.values, scope, evidence=evidence, share=share)
+    if share and not _CAREFUL:  # a unit's subtrees given whole (:func:`_score_node`)
+        if not ctx.shared.below:
+            ctx.shared.below.update(engine_units.names_below(compiled))
+        ctx.marks = engine_units.marks(key or engine_units.key(checked.values, {}))
+        ctx.cited = any(evidence.values())
     results: list[NodeResult] = []
     areas = [
         r
@@ -764,7 +778,11 @@ def _scored(
     max_points = sum((a.max_points for a in areas), _ZERO)
     total = min(max(total, _ZERO), max_points)
     undetermined = sum((a.undetermined_points for a in areas), _ZERO)
-    provisional, provisional_scored = _provisional(ctx, results)
+    # the provisional points kept for the units of the set (not on the careful path)
+    known, at = ({}, None) if _CAREFUL else (ctx.shared.provisional, ctx.shared.provisional_rules)
+    provisional, provisional_scored, at = engine_units.provisional(compiled, results, known, at)
+    if not _CAREFUL:
+        ctx.shared.provisional_rules = at
     figures = (
         total,
         max_points,

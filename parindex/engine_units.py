@@ -23,24 +23,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from parindex import tree
 from parindex.compiler import CompiledSet
 from parindex.expressions import Value
-from parindex.report import NodeResult
+from parindex.report import NodeResult, Status
 from parindex.submission import Submission
 
 __all__ = [
     "MOST",
+    "PROVISIONAL_MOST",
     "REACH_MOST",
     "SEEN",
+    "SUBTREES_MOST",
     "Given",
     "Kept",
+    "Subtree",
     "Whole",
     "again",
     "evidence_by_node",
     "given",
+    "keep_subtree",
     "kept",
     "key",
+    "marks",
+    "names_below",
+    "provisional",
     "seen",
+    "subtree",
 ]
 
 MOST = 16
@@ -51,6 +60,8 @@ SEEN = 10_000
 """The hashes of the keys seen once that a set remembers (emptied when full)."""
 REACH_MOST = 10_000
 """The citations whose reach a set remembers (:func:`evidence_by_node`; emptied when full)."""
+
+_ZERO = Decimal(0)
 
 Figures = tuple[Decimal, Decimal, Decimal, Decimal | None, Decimal, Decimal]
 """A unit's total, maximum, undetermined points, index, provisional points and those scored."""
@@ -198,3 +209,136 @@ def given(
     if share:
         same[key] = evidence, tuple(results)
     return results
+
+
+# --- a parent's whole subtree, for callers sharing results --------------------------------
+
+SUBTREES_MOST = 64
+"""The subtrees a parent keeps (:func:`keep_subtree`): a tuple of results each (the
+results themselves are those the units sharing them hold), some 64 × 160 references a set."""
+
+SUBTREE_NAMES = 7
+"""The most names a subtree looked up whole reads (:func:`names_below`): where each value
+varies, a subtree's values all repeat less often the more it reads (few of a set's subtrees
+of 8 names or more are seen twice in 250 synthetic units, against two in three below), and
+its key costs more."""
+
+Mark = tuple[type, str]
+"""A value as a key holds it: its type and ``repr`` (:func:`marks`)."""
+
+
+@dataclass(slots=True)
+class Subtree:
+    """A parent's results and its descendants', in tree order, as a unit sharing results got
+    them (:func:`keep_subtree`): given again to a unit reading the same values whose evidence
+    for each of these nodes is equal (:func:`subtree`)."""
+
+    results: tuple[NodeResult, ...]
+    evidence: tuple[list[str], ...]
+    """The unit's documents for each node of the subtree, in the results' order."""
+    top: NodeResult | None
+    """What the walk returned for the parent: its result, ``None`` where it does not apply."""
+
+
+Subtrees = dict[str, dict[tuple[Mark | None, ...], Subtree]]
+"""Each parent's subtrees kept, by the values they read (:func:`keep_subtree`)."""
+
+
+def names_below(compiled: CompiledSet) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each parent's reading at most :data:`SUBTREE_NAMES` names: the names read by it or a descendant (its rule's and applicability's:
+    ``CompiledNode.names_read``), sorted: all its subtree's results depend on beside the set
+    and the evidence, for shipped kinds that read no survey; and its subtree's codes in the
+    order the engine gives their results (the tree's, each node once)."""
+    names: dict[str, set[str]] = {}
+    codes: dict[str, list[str]] = {}
+    for code in reversed(list(compiled.nodes)):  # children come after their parent
+        node = compiled.nodes[code]
+        mine = names.setdefault(code, set())
+        mine.update(node.names_read)
+        below = codes[code] = [code]
+        for child in compiled.children.get(code, ()):
+            below += codes[child]
+        if node.parent is not None:
+            names.setdefault(node.parent, set()).update(mine)
+    return {
+        code: (tuple(sorted(names[code])), tuple(codes[code]))
+        for code in compiled.nodes
+        if not compiled.nodes[code].is_leaf and len(names[code]) <= SUBTREE_NAMES
+    }
+
+
+def marks(unit: tuple[object, ...]) -> dict[str, Mark]:
+    """Each value of a unit as a key holds it, by name: its type and ``repr`` (equal only
+    for values of one type and the same digits), from the unit's :func:`key` (made in C)."""
+    names, types, shown = unit[:3]
+    return dict(zip(names, zip(types, shown, strict=True), strict=True))  # type: ignore[call-overload]
+
+
+def subtree(
+    kept: Mapping[tuple[Mark | None, ...], Subtree] | None,
+    key: tuple[Mark | None, ...],
+    evidence: tuple[list[str], ...],
+) -> Subtree | None:
+    """The subtree kept under ``key`` whose evidence equals the unit's for each of its
+    nodes (``None``: none)."""
+    found = None if kept is None else kept.get(key)
+    if found is None or found.evidence != evidence:
+        return None
+    return found
+
+
+def keep_subtree(
+    kept: Subtrees,
+    code: str,
+    key: tuple[Mark | None, ...],
+    made: Subtree,
+) -> None:
+    """Keep the results a walk of ``code``'s subtree gave (the first :data:`SUBTREES_MOST`
+    keys of a parent)."""
+    known = kept.setdefault(code, {})
+    if len(known) < SUBTREES_MOST:
+        known[key] = made
+
+
+# --- the provisional points -----------------------------------------------------------------
+
+PROVISIONAL_MOST = 10_000
+"""The applicable maxima whose provisional points a set keeps (emptied when full)."""
+
+
+def provisional(
+    compiled: CompiledSet,
+    results: list[NodeResult],
+    known: dict[tuple[str, ...], Decimal],
+    at: tuple[int, ...] | None,
+) -> tuple[Decimal, Decimal, tuple[int, ...]]:
+    """Points of the applicable maximum resting on provisional values, those scored, and
+    where the results hold the provisional rule-scored leaves counting in the maximum.
+
+    The first depends on each node's applicable maximum alone: ``known`` keeps it for the
+    units of the set with the same ones (their digits kept apart), the tree walked once for
+    each. Results come in one order for every unit of a set (the tree's, every node once):
+    ``at``, where those leaves stand, is found once (``None``: found on these results)."""
+    na = Status.NOT_APPLICABLE
+    # results are in tree order, every node once: each node's applicable maximum, as text
+    key = tuple(["0" if r.status == na else str(r.max_points) for r in results])
+    found = known.get(key)
+    if found is None:
+        by_code = {r.code: r for r in results}
+
+        def applicable_max(code: str) -> Decimal:
+            result = by_code[code]
+            return _ZERO if result.status == na else result.max_points
+
+        found = tree.provisional_points(compiled, None, applicable_max, tree.DECIMALS)
+        if len(known) >= PROVISIONAL_MOST:
+            known.clear()
+        known[key] = found
+    if at is None:
+        at = tuple(
+            i
+            for i, r in enumerate(results)
+            if r.rule is not None and r.provisional and compiled.nodes[r.code].counts_in_max
+        )
+    scored = sum((p for p in (results[i].points for i in at) if p is not None), _ZERO)
+    return found, scored, at

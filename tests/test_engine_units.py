@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,3 +171,107 @@ def test_a_set_with_a_kind_a_program_registered_is_never_kept(tmp_path: Path) ->
         for _ in range(2):
             score(criteria, toy_unit({"ty_le": 90, "ngay_gui": "2023-06-01"}))
     assert not engine._shared(criteria).units
+
+
+def _watch() -> list[str]:
+    """The codes of the parents whose subtree is given whole from now on, in order
+    (``engine_units.subtree`` watched; put back by the caller)."""
+    given: list[str] = []
+    found = engine_units.subtree
+
+    def watched(*args: Any) -> engine_units.Subtree | None:
+        kept = found(*args)
+        if kept is not None:
+            given.append(kept.results[0].code)
+        return kept
+
+    engine_units.subtree = watched  # type: ignore[assignment]
+    return given
+
+
+@settings(max_examples=max(5, settings().max_examples // 4))
+@given(
+    which=st.sampled_from(sorted(SETS)),
+    seed=st.integers(0, 2**32 - 1),
+    missing_rate=st.sampled_from([0.0, 0.02, 0.3]),
+    fact_rate=st.sampled_from([0.0, 0.5, 1.0]),
+    samples=st.booleans(),
+)
+def test_subtrees_given_whole_are_the_careful_results(
+    which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool
+) -> None:
+    # Units never seen, sharing results (the Excel export): a parent whose subtree reads
+    # values an earlier unit's did, with equal evidence, gets that unit's results of the
+    # subtree without a walk; every field, type and digit equals the careful path's.
+    criteria = SETS[which]
+    engine._SHARED.clear()
+    units = synthetic.units(
+        criteria,
+        8,
+        seed=seed,
+        missing_rate=missing_rate,
+        fact_rate=fact_rate,
+        self_scores=True,
+        overclaim_rate=0.2,
+    )
+    if samples:  # documents citing nodes: some subtrees' evidence differs from unit to unit
+        files = sorted(ROOT.glob(f"evidence/*-{which}.yaml"))
+        documents = load_submission(files[0]).documents
+        units += [load_submission(p) for p in files]
+        units += [u.model_copy(update={"documents": documents}) for u in units[:4]]
+    engine._SHARED.clear()
+    found = engine_units.subtree
+    given = _watch()
+    try:
+        both_ways(criteria, units, share=True)
+    finally:
+        engine_units.subtree = found  # type: ignore[assignment]
+    if not missing_rate and not samples:
+        assert given  # subtrees of few names repeat among 8 synthetic units
+
+
+def test_a_subtree_is_given_only_for_equal_values_and_evidence() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    unit = synthetic.units(criteria, 1, seed=9, self_scores=True)[0]
+    engine._SHARED.clear()
+    first = score(criteria, unit, share=True)
+    shared = engine._shared(criteria)
+    below, kept = shared.below, shared.subtrees
+    assert below and all(len(names) <= engine_units.SUBTREE_NAMES for names, _ in below.values())
+    assert kept and all(len(k) <= engine_units.SUBTREES_MOST for k in kept.values())
+    # one value changed: the subtrees reading it walked again, the others given whole
+    name = next(
+        n for names, _ in below.values() for n in names if isinstance(unit.values.get(n), bool)
+    )
+    other = unit.model_copy(update={"values": {**unit.values, name: not unit.values[name]}})
+    found = engine_units.subtree
+    given = _watch()
+    try:
+        again = score(criteria, other, share=True)
+        assert given and not any(name in below[code][0] for code in given)
+        assert again == score(criteria, other)  # not sharing: the engine's own walk
+        # the same values, another node's evidence: the subtrees holding it walked again
+        del given[:]
+        documents = load_submission(sorted(ROOT.glob("evidence/*-2023.yaml"))[0]).documents
+        cited = other.model_copy(update={"documents": documents})
+        report = score(criteria, cited, share=True)
+        assert report == score(criteria, cited)
+        assert all(
+            not r.evidence for code in given for r in report.nodes if r.code in below[code][1]
+        )
+    finally:
+        engine_units.subtree = found  # type: ignore[assignment]
+    assert first.nodes != again.nodes
+
+
+def test_a_subtree_with_a_missing_input_is_never_kept() -> None:
+    criteria = SETS["2023"]
+    engine._SHARED.clear()
+    units = synthetic.units(criteria, 4, seed=3, missing_rate=0.5, self_scores=True)
+    engine._SHARED.clear()
+    reports = [score(criteria, u, share=True) for u in units]
+    for subtrees in engine._shared(criteria).subtrees.values():
+        for subtree in subtrees.values():
+            assert not any(r.missing or r.status == "missing_input" for r in subtree.results)
+    assert any(r.status == "missing_input" for report in reports for r in report.nodes)
