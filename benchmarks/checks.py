@@ -163,8 +163,11 @@ def main() -> None:
             f"    per unit: check_many {many / n * 1e6:.1f} µs the first run,"
             f" {least / n * 1e6:.1f} µs the least of {runs}; check_submission"
             f" {baseline / n * 1e6:.0f} µs; {baseline / many:.1f}× faster;"
-            f" goal ≤ 30 µs a unit, judged on {on}:"
-            f" {'met' if judged <= 30e-6 else 'NOT met'}"
+            + (
+                f" goal ≤ 30 µs a unit, judged on {on}: {'met' if judged <= 30e-6 else 'NOT met'}"
+                if at == 0  # the goal is the YAML form's: what users' files give
+                else " (no goal: the goal is judged on the form a YAML file gives)"
+            )
         )
 
 
