@@ -54,15 +54,17 @@ def _twins(unit: Submission, seed: int, levels: list[UnitLevel]) -> list[Submiss
     return made
 
 
+_UNITS: dict[str, st.SearchStrategy[Any]] = {
+    "which": st.sampled_from(sorted(SETS)),
+    "seed": st.integers(0, 2**32 - 1),
+    "fact_rate": st.sampled_from([0.0, 0.5, 1.0]),
+    "samples": st.booleans(),
+}
+"""The units the properties below draw: a set, a seed, how many facts, the samples or not."""
+
+
 @settings(max_examples=max(5, settings().max_examples // 4))
-@given(
-    which=st.sampled_from(sorted(SETS)),
-    seed=st.integers(0, 2**32 - 1),
-    missing_rate=st.sampled_from([0.0, 0.05, 0.3]),
-    fact_rate=st.sampled_from([0.0, 0.5, 1.0]),
-    samples=st.booleans(),
-    share=st.booleans(),
-)
+@given(**_UNITS, missing_rate=st.sampled_from([0.0, 0.05, 0.3]), share=st.booleans())
 def test_units_of_the_same_values_get_the_careful_results(
     which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool, share: bool
 ) -> None:
@@ -190,13 +192,7 @@ def _watch() -> list[str]:
 
 
 @settings(max_examples=max(5, settings().max_examples // 4))
-@given(
-    which=st.sampled_from(sorted(SETS)),
-    seed=st.integers(0, 2**32 - 1),
-    missing_rate=st.sampled_from([0.0, 0.02, 0.3]),
-    fact_rate=st.sampled_from([0.0, 0.5, 1.0]),
-    samples=st.booleans(),
-)
+@given(**_UNITS, missing_rate=st.sampled_from([0.0, 0.02, 0.3]))
 def test_subtrees_given_whole_are_the_careful_results(
     which: str, seed: int, missing_rate: float, fact_rate: float, samples: bool
 ) -> None:
