@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parindex import engine, engine_units, load_submission, score, synthetic
-from parindex.criteria import UnitLevel
+from parindex.criteria import CriteriaSet, UnitLevel
 from parindex.submission import Submission, check_submission
 from tests.test_engine_results import ROOT, SETS, both_ways
 
@@ -54,6 +54,21 @@ def _twins(unit: Submission, seed: int, levels: list[UnitLevel]) -> list[Submiss
     return made
 
 
+def _drawn(
+    criteria: CriteriaSet, count: int, seed: int, missing_rate: float, fact_rate: float
+) -> list[Submission]:
+    """Synthetic units with self-scores, a fifth of them over-claimed, for the properties."""
+    return synthetic.units(
+        criteria,
+        count,
+        seed=seed,
+        missing_rate=missing_rate,
+        fact_rate=fact_rate,
+        self_scores=True,
+        overclaim_rate=0.2,
+    )
+
+
 _UNITS: dict[str, st.SearchStrategy[Any]] = {
     "which": st.sampled_from(sorted(SETS)),
     "seed": st.integers(0, 2**32 - 1),
@@ -73,15 +88,7 @@ def test_units_of_the_same_values_get_the_careful_results(
     if samples:  # documents citing nodes: each twin's evidence its own
         units = [load_submission(p) for p in sorted(ROOT.glob(f"evidence/*-{which}.yaml"))]
     else:
-        units = synthetic.units(
-            criteria,
-            2,
-            seed=seed,
-            missing_rate=missing_rate,
-            fact_rate=fact_rate,
-            self_scores=True,
-            overclaim_rate=0.2,
-        )
+        units = _drawn(criteria, 2, seed, missing_rate, fact_rate)
     twins = [t for u in units for t in _twins(u, seed, list(criteria.levels))]
     both_ways(criteria, units, share)  # kept the second time seen (a synthetic unit is scored)
     both_ways(criteria, twins, share)  # kept, given again with their own evidence, level, names
@@ -201,15 +208,7 @@ def test_subtrees_given_whole_are_the_careful_results(
     # subtree without a walk; every field, type and digit equals the careful path's.
     criteria = SETS[which]
     engine._SHARED.clear()
-    units = synthetic.units(
-        criteria,
-        8,
-        seed=seed,
-        missing_rate=missing_rate,
-        fact_rate=fact_rate,
-        self_scores=True,
-        overclaim_rate=0.2,
-    )
+    units = _drawn(criteria, 8, seed, missing_rate, fact_rate)
     if samples:  # documents citing nodes: some subtrees' evidence differs from unit to unit
         files = sorted(ROOT.glob(f"evidence/*-{which}.yaml"))
         documents = load_submission(files[0]).documents
